@@ -1,0 +1,73 @@
+package identitycenter
+
+import "time"
+
+// PasswordState is a user's password hash and lockout counters.
+type PasswordState struct {
+	UserID         string
+	Hash           string // argon2id PHC string; empty when no password is set
+	FailedAttempts int
+	LockedUntil    time.Time
+	UpdatedAt      time.Time
+}
+
+// PortalSession is a signed-in browser session of the access portal. Only the
+// hash of the cookie value is stored.
+type PortalSession struct {
+	IDHash    string
+	UserID    string
+	CreatedAt time.Time
+	ExpiresAt time.Time
+}
+
+// Client is an SSO-OIDC client registered with RegisterClient. Only the hash
+// of its secret is stored.
+type Client struct {
+	ID         string
+	SecretHash string
+	Name       string
+	Type       string
+	Scopes     []string
+	IssuedAt   time.Time
+	ExpiresAt  time.Time
+}
+
+// Device authorization statuses.
+const (
+	DevicePending  = "PENDING"
+	DeviceApproved = "APPROVED"
+	DeviceDenied   = "DENIED"
+	DeviceRedeemed = "REDEEMED"
+)
+
+// DeviceAuthorization is one StartDeviceAuthorization request and its fate.
+// The device code is stored as a hash; the user code is short-lived and
+// looked up by value.
+type DeviceAuthorization struct {
+	CodeHash     string
+	UserCode     string // normalized: 8 letters, no dash
+	ClientID     string
+	Scopes       []string
+	StartURL     string
+	Status       string
+	UserID       string // set on approval
+	Interval     time.Duration
+	LastPolledAt time.Time
+	CreatedAt    time.Time
+	ExpiresAt    time.Time
+}
+
+// Token is an SSO-OIDC access token with its refresh token. Both are stored as
+// hashes. Rotation replaces the row; FamilyID ties a refresh chain together so
+// a replayed refresh token can revoke the whole chain.
+type Token struct {
+	AccessHash       string
+	RefreshHash      string
+	FamilyID         string
+	UserID           string
+	ClientID         string
+	Scopes           []string
+	CreatedAt        time.Time
+	ExpiresAt        time.Time
+	RefreshExpiresAt time.Time
+}

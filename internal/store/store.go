@@ -1,0 +1,277 @@
+// Package store is keyward's storage contract: one small interface per
+// aggregate, and Store, which every backend (store/sqlite, later
+// store/postgres) implements and store/storetest proves. Consumers should
+// declare the narrower interface they need rather than take Store.
+//
+// Rules every backend follows:
+//   - Errors are *errs.Error: errs.NotFound for a missing row, errs.Conflict
+//     for a uniqueness violation, errs.Invalid for a bad page token. Anything
+//     else is a backend failure.
+//   - Every mutating method writes its audit.Event (actor and client taken
+//     from the context with audit.ActorFrom/ClientFrom) in the same
+//     transaction as the change. Action names are listed on each method.
+//   - Update methods are compare-and-swap: fn gets the current value inside
+//     the transaction and returns the new one, or an error that aborts with
+//     nothing written.
+//   - A failed call writes nothing.
+package store
+
+import (
+	"context"
+	"time"
+
+	"github.com/keyward/keyward/internal/audit"
+	ic "github.com/keyward/keyward/internal/identitycenter"
+)
+
+// Page asks for one page of a list. Token is the opaque NextToken of the
+// previous page, or empty for the first page. Limit is at least 1.
+type Page struct {
+	Limit int
+	Token string
+}
+
+// Bootstrap is everything a first start creates.
+type Bootstrap struct {
+	Organization      ic.Organization
+	ManagementAccount ic.Account
+	Instance          ic.Instance
+	RootKey           ic.AccessKey
+}
+
+// Org is the singleton organization and instance.
+type Org interface {
+	// Bootstrap stores b if nothing is bootstrapped yet and reports true;
+	// otherwise it returns what is stored and false. Action: "keyward.bootstrap".
+	Bootstrap(ctx context.Context, b Bootstrap) (Bootstrap, bool, error)
+	Organization(ctx context.Context) (ic.Organization, error)
+	Instance(ctx context.Context) (ic.Instance, error)
+}
+
+// Accounts are the organization's accounts and CreateAccount requests.
+type Accounts interface {
+	// CreateAccount stores a new account and its (succeeded) request status.
+	// A duplicate email is errs.Conflict. Action: "organizations.account.create".
+	CreateAccount(ctx context.Context, a ic.Account, st ic.CreateAccountStatus) error
+	// PutCreateAccountStatus records a request that failed before creating
+	// anything. Action: "organizations.account.create" with outcome FAILURE.
+	PutCreateAccountStatus(ctx context.Context, st ic.CreateAccountStatus) error
+	CreateAccountStatus(ctx context.Context, id string) (ic.CreateAccountStatus, error)
+	Account(ctx context.Context, id string) (ic.Account, error)
+	// ListAccounts pages accounts in account-id order.
+	ListAccounts(ctx context.Context, p Page) ([]ic.Account, string, error)
+}
+
+// AccessKeys are long-term root access keys.
+type AccessKeys interface {
+	AccessKey(ctx context.Context, id string) (ic.AccessKey, error)
+}
+
+// UserFilter narrows ListUsers; empty fields match everything.
+type UserFilter struct {
+	UserName string // exact, case-insensitive
+}
+
+// Users are identity-store users. User names are unique case-insensitively.
+type Users interface {
+	// CreateUser: duplicate user name is errs.Conflict. Action: "identitystore.user.create".
+	CreateUser(ctx context.Context, u ic.User) error
+	User(ctx context.Context, id string) (ic.User, error)
+	UserByName(ctx context.Context, userName string) (ic.User, error)
+	// UserByEmail matches any email value, case-insensitively.
+	UserByEmail(ctx context.Context, email string) (ic.User, error)
+	UserByExternalID(ctx context.Context, x ic.ExternalID) (ic.User, error)
+	// ListUsers pages users ordered by id.
+	ListUsers(ctx context.Context, f UserFilter, p Page) ([]ic.User, string, error)
+	// UpdateUser: a rename onto a taken name is errs.Conflict. Action: "identitystore.user.update".
+	UpdateUser(ctx context.Context, id string, fn func(ic.User) (ic.User, error)) (ic.User, error)
+	// DeleteUser removes the user with its memberships, assignments,
+	// password, portal sessions and tokens. Action: "identitystore.user.delete".
+	DeleteUser(ctx context.Context, id string) error
+}
+
+// GroupFilter narrows ListGroups; empty fields match everything.
+type GroupFilter struct {
+	DisplayName string // exact, case-insensitive
+}
+
+// Groups are identity-store groups. Display names are unique case-insensitively.
+type Groups interface {
+	// Action: "identitystore.group.create".
+	CreateGroup(ctx context.Context, g ic.Group) error
+	Group(ctx context.Context, id string) (ic.Group, error)
+	GroupByName(ctx context.Context, displayName string) (ic.Group, error)
+	GroupByExternalID(ctx context.Context, x ic.ExternalID) (ic.Group, error)
+	ListGroups(ctx context.Context, f GroupFilter, p Page) ([]ic.Group, string, error)
+	// Action: "identitystore.group.update".
+	UpdateGroup(ctx context.Context, id string, fn func(ic.Group) (ic.Group, error)) (ic.Group, error)
+	// DeleteGroup removes the group with its memberships and assignments.
+	// Action: "identitystore.group.delete".
+	DeleteGroup(ctx context.Context, id string) error
+}
+
+// Memberships put users in groups.
+type Memberships interface {
+	// CreateMembership: a missing user or group is errs.NotFound (ResourceType
+	// USER or GROUP), an existing pair errs.Conflict.
+	// Action: "identitystore.membership.create".
+	CreateMembership(ctx context.Context, m ic.Membership) error
+	Membership(ctx context.Context, id string) (ic.Membership, error)
+	MembershipOf(ctx context.Context, groupID, userID string) (ic.Membership, error)
+	// ListMemberships pages a group's memberships ordered by id.
+	ListMemberships(ctx context.Context, groupID string, p Page) ([]ic.Membership, string, error)
+	// ListMembershipsForUser pages a user's memberships ordered by id.
+	ListMembershipsForUser(ctx context.Context, userID string, p Page) ([]ic.Membership, string, error)
+	// MemberOf returns which of groupIDs have userID as a member.
+	MemberOf(ctx context.Context, userID string, groupIDs []string) (map[string]bool, error)
+	// Action: "identitystore.membership.delete".
+	DeleteMembership(ctx context.Context, id string) error
+}
+
+// PermissionSets are the instance's permission sets. Names are unique.
+type PermissionSets interface {
+	// Action: "ssoadmin.permissionset.create".
+	CreatePermissionSet(ctx context.Context, ps ic.PermissionSet) error
+	PermissionSet(ctx context.Context, id string) (ic.PermissionSet, error)
+	// ListPermissionSets pages permission sets ordered by id.
+	ListPermissionSets(ctx context.Context, p Page) ([]ic.PermissionSet, string, error)
+	// Action: "ssoadmin.permissionset.update".
+	UpdatePermissionSet(ctx context.Context, id string, fn func(ic.PermissionSet) (ic.PermissionSet, error)) (ic.PermissionSet, error)
+	// DeletePermissionSet refuses (errs.Conflict) while assignments use it;
+	// it removes the permission set's roles. Action: "ssoadmin.permissionset.delete".
+	DeletePermissionSet(ctx context.Context, id string) error
+}
+
+// RoleFilter narrows ListRoles; empty fields match everything.
+type RoleFilter struct {
+	AccountID       string
+	PermissionSetID string
+	// Outdated, when set, keeps only roles whose Version is (true) or is not
+	// (false) behind their permission set's.
+	Outdated *bool
+}
+
+// Assignments are account assignments, the roles they provision and the
+// request status objects.
+type Assignments interface {
+	// CreateAssignment stores a (idempotent: an existing one is kept), and
+	// provisions role unless the permission set already has a role in the
+	// account, then records req. A missing permission set, account or
+	// principal is errs.NotFound. Action: "ssoadmin.assignment.create".
+	CreateAssignment(ctx context.Context, a ic.Assignment, role ic.Role, req ic.Request) error
+	// DeleteAssignment removes a (errs.NotFound if absent), removes the role
+	// when no assignment of the permission set is left in the account, and
+	// records req. Action: "ssoadmin.assignment.delete".
+	DeleteAssignment(ctx context.Context, a ic.Assignment, req ic.Request) error
+	// ListAssignments pages the assignments of a permission set on an account,
+	// ordered by principal type and id.
+	ListAssignments(ctx context.Context, accountID, permissionSetID string, p Page) ([]ic.Assignment, string, error)
+	// Provision brings the permission set's role in each account to the
+	// permission set's current Version, creating it from role (with the
+	// account id filled in) where missing. accountID empty means every
+	// account the permission set has a role in. Records req.
+	// Action: "ssoadmin.permissionset.provision".
+	Provision(ctx context.Context, permissionSetID, accountID string, role ic.Role, req ic.Request) error
+	// ListRoles pages provisioned roles ordered by account id, then
+	// permission set id.
+	ListRoles(ctx context.Context, f RoleFilter, p Page) ([]ic.Role, string, error)
+	Request(ctx context.Context, id string) (ic.Request, error)
+}
+
+// Entitlements answer what a user may use, through direct and group
+// assignments, each in one indexed query.
+type Entitlements interface {
+	// UserAccounts pages the distinct accounts the user has any
+	// assignment on, ordered by account id.
+	UserAccounts(ctx context.Context, userID string, p Page) ([]ic.Account, string, error)
+	// UserRoles pages the user's entitlements on one account, ordered by
+	// permission set name.
+	UserRoles(ctx context.Context, userID, accountID string, p Page) ([]ic.Entitlement, string, error)
+	// UserRole returns the entitlement to the named permission set on the
+	// account, or errs.NotFound when the user has none.
+	UserRole(ctx context.Context, userID, accountID, permissionSetName string) (ic.Entitlement, error)
+}
+
+// Passwords hold password hashes and lockout state.
+type Passwords interface {
+	// PasswordState returns the state, or a zero state (no hash) for a user
+	// who has none; a missing user is errs.NotFound.
+	PasswordState(ctx context.Context, userID string) (ic.PasswordState, error)
+	// UpdatePasswordState is compare-and-swap. Action: "user.password.update"
+	// when the hash changes, "user.signin" otherwise (outcome SUCCESS when
+	// FailedAttempts became 0, FAILURE when it grew).
+	UpdatePasswordState(ctx context.Context, userID string, fn func(ic.PasswordState) (ic.PasswordState, error)) (ic.PasswordState, error)
+}
+
+// PortalSessions are access-portal browser sessions.
+type PortalSessions interface {
+	// Action: "portal.session.create".
+	CreatePortalSession(ctx context.Context, s ic.PortalSession) error
+	PortalSession(ctx context.Context, idHash string) (ic.PortalSession, error)
+	// Action: "portal.session.delete". Deleting a missing session is not an error.
+	DeletePortalSession(ctx context.Context, idHash string) error
+}
+
+// OIDC is SSO-OIDC state: clients, device authorizations and tokens.
+type OIDC interface {
+	// Action: "ssooidc.client.register".
+	CreateClient(ctx context.Context, c ic.Client) error
+	Client(ctx context.Context, id string) (ic.Client, error)
+	// CreateDeviceAuthorization: a user code already in use is errs.Conflict
+	// (the caller draws another). Action: "ssooidc.device.start".
+	CreateDeviceAuthorization(ctx context.Context, d ic.DeviceAuthorization) error
+	DeviceAuthorization(ctx context.Context, codeHash string) (ic.DeviceAuthorization, error)
+	DeviceAuthorizationByUserCode(ctx context.Context, userCode string) (ic.DeviceAuthorization, error)
+	// UpdateDeviceAuthorization is compare-and-swap.
+	// Action: "ssooidc.device.<lowercased new status>" when the status changes;
+	// a poll that only moves LastPolledAt writes no event.
+	UpdateDeviceAuthorization(ctx context.Context, codeHash string, fn func(ic.DeviceAuthorization) (ic.DeviceAuthorization, error)) (ic.DeviceAuthorization, error)
+	// CreateToken: Action "ssooidc.token.create".
+	CreateToken(ctx context.Context, t ic.Token) error
+	TokenByAccess(ctx context.Context, accessHash string) (ic.Token, error)
+	// RotateToken replaces the token holding refreshHash with next (same
+	// family) in one transaction. If no token holds refreshHash it returns
+	// errs.NotFound and, when refreshHash was already rotated away, revokes
+	// the family it belonged to. Action: "ssooidc.token.refresh".
+	RotateToken(ctx context.Context, refreshHash string, next ic.Token) error
+	// RevokeToken deletes the token holding accessHash; a missing one is
+	// errs.NotFound. Action: "ssooidc.token.revoke".
+	RevokeToken(ctx context.Context, accessHash string) error
+}
+
+// RateLimits count attempts in fixed windows shared by every replica.
+type RateLimits interface {
+	// Allow counts one attempt against key in the window containing now and
+	// reports whether the count is still within limit.
+	Allow(ctx context.Context, key string, window time.Duration, limit int) (bool, error)
+}
+
+// Events is the system log.
+type Events interface {
+	// AppendEvent writes an event that accompanies no state change (a denial,
+	// a failed sign-in). The store sets ID and Time.
+	AppendEvent(ctx context.Context, e audit.Event) error
+	// ListEvents pages events newest first.
+	ListEvents(ctx context.Context, p Page) ([]audit.Event, string, error)
+}
+
+// Store is everything a backend provides.
+type Store interface {
+	Org
+	Accounts
+	AccessKeys
+	Users
+	Groups
+	Memberships
+	PermissionSets
+	Assignments
+	Entitlements
+	Passwords
+	PortalSessions
+	OIDC
+	RateLimits
+	Events
+	// Ping checks the backend is reachable (for /readyz).
+	Ping(ctx context.Context) error
+	Close() error
+}
