@@ -30,7 +30,9 @@ func ValidOrgID(s string) bool { return orgIDRe.MatchString(s) }
 func ValidPrincipalID(s string) bool { return principalIDRe.MatchString(s) }
 
 // NewOrgID returns "o-" and ten random lowercase letters and digits.
-func NewOrgID(r io.Reader) string { return "o-" + randomFrom(r, "abcdefghijklmnopqrstuvwxyz0123456789", 10) }
+func NewOrgID(r io.Reader) string {
+	return "o-" + randomFrom(r, "abcdefghijklmnopqrstuvwxyz0123456789", 10)
+}
 
 // NewAccountID returns a random 12-digit account id that does not start with 0.
 func NewAccountID(r io.Reader) string {
