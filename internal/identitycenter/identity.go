@@ -86,14 +86,14 @@ type User struct {
 }
 
 // PrimaryEmail returns the primary email, or the first one.
-func (u User) PrimaryEmail() string {
-	for _, e := range u.Profile.Emails {
+func (p Profile) PrimaryEmail() string {
+	for _, e := range p.Emails {
 		if e.Primary {
 			return e.Value
 		}
 	}
-	if len(u.Profile.Emails) > 0 {
-		return u.Profile.Emails[0].Value
+	if len(p.Emails) > 0 {
+		return p.Emails[0].Value
 	}
 	return ""
 }

@@ -1,0 +1,150 @@
+// Package app wires keyward together: configuration, store, keys, services,
+// pages and the HTTP listener. Main is what `keyward serve` runs and what
+// end-to-end tests start on port 0. It holds no protocol or business logic.
+package app
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"path/filepath"
+	"runtime"
+	"time"
+
+	"github.com/keyward/keyward/internal/authn/password"
+	"github.com/keyward/keyward/internal/clock"
+	"github.com/keyward/keyward/internal/config"
+	"github.com/keyward/keyward/internal/keys"
+	"github.com/keyward/keyward/internal/store/sqlite"
+)
+
+// Main is a running keyward.
+type Main struct {
+	Config config.Config
+	Store  *sqlite.DB
+	HTTP   *http.Server
+	// AWSURL is the AWS endpoint's public URL (known after listening, so
+	// port 0 works) and StartURL the access portal's.
+	AWSURL   string
+	StartURL string
+	Log      *slog.Logger
+
+	listener net.Listener
+	clock    clock.Clock
+	random   io.Reader
+}
+
+// Options carry what tests inject; the zero value is production.
+type Options struct {
+	Clock  clock.Clock
+	Random io.Reader
+	Log    io.Writer
+	// PasswordParams overrides argon2id costs (tests use cheap ones).
+	PasswordParams *password.Params
+}
+
+// New opens the store, bootstraps a fresh data directory, builds every
+// service and starts listening (but not serving: call Run).
+func New(ctx context.Context, cfg config.Config, opt Options) (*Main, error) {
+	m := &Main{Config: cfg, clock: opt.Clock, random: opt.Random}
+	if m.clock == nil {
+		m.clock = clock.Real{}
+	}
+	if m.random == nil {
+		m.random = clock.Random
+	}
+	m.Log = newLogger(cfg.Log, opt.Log)
+	if err := os.MkdirAll(cfg.DataDir, 0o700); err != nil {
+		return nil, fmt.Errorf("data directory: %w", err)
+	}
+	master, err := keys.LoadOrCreate(filepath.Join(cfg.DataDir, "master.key"), m.random)
+	if err != nil {
+		return nil, err
+	}
+	if m.Store, err = OpenStore(ctx, cfg.DataDir, m.clock); err != nil {
+		return nil, err
+	}
+	if err := m.listen(); err != nil {
+		m.Store.Close()
+		return nil, err
+	}
+	if err := m.build(ctx, master, opt); err != nil {
+		m.Close()
+		return nil, err
+	}
+	return m, nil
+}
+
+// OpenStore opens the SQLite database in dataDir.
+func OpenStore(ctx context.Context, dataDir string, clk clock.Clock) (*sqlite.DB, error) {
+	return sqlite.Open(ctx, filepath.Join(dataDir, "keyward.db"), clk)
+}
+
+// NewHasher returns the password hasher, bounded to one hash per CPU.
+func NewHasher(p *password.Params, random io.Reader) *password.Hasher {
+	params := password.DefaultParams
+	if p != nil {
+		params = *p
+	}
+	return password.NewHasher(params, runtime.NumCPU(), random)
+}
+
+func (m *Main) listen() error {
+	l, err := net.Listen("tcp", m.Config.AWS.Addr)
+	if err != nil {
+		return fmt.Errorf("listen on %s: %w", m.Config.AWS.Addr, err)
+	}
+	m.listener = l
+	m.AWSURL = m.Config.AWS.URL
+	if m.AWSURL == "" {
+		m.AWSURL = "http://" + l.Addr().String()
+	}
+	m.AWSURL = trimSlash(m.AWSURL)
+	m.StartURL = m.AWSURL + "/start"
+	return nil
+}
+
+func trimSlash(s string) string {
+	for len(s) > 0 && s[len(s)-1] == '/' {
+		s = s[:len(s)-1]
+	}
+	return s
+}
+
+// Addr is the address the AWS endpoint listens on.
+func (m *Main) Addr() string { return m.listener.Addr().String() }
+
+// Run serves until ctx ends, then shuts down gracefully.
+func (m *Main) Run(ctx context.Context) error {
+	errc := make(chan error, 1)
+	go func() { errc <- m.HTTP.Serve(m.listener) }()
+	m.Log.Info("keyward is serving", "aws_endpoint", m.AWSURL, "start_url", m.StartURL, "data_dir", m.Config.DataDir)
+	select {
+	case err := <-errc:
+		if errors.Is(err, http.ErrServerClosed) {
+			return nil
+		}
+		return err
+	case <-ctx.Done():
+	}
+	m.Log.Info("shutting down")
+	shutdownCtx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	return m.HTTP.Shutdown(shutdownCtx)
+}
+
+// Close releases the listener and the store.
+func (m *Main) Close() error {
+	if m.listener != nil {
+		m.listener.Close()
+	}
+	if m.Store != nil {
+		return m.Store.Close()
+	}
+	return nil
+}

@@ -1,0 +1,73 @@
+package app
+
+import (
+	"context"
+	"net/http"
+	"time"
+
+	"github.com/keyward/keyward/internal/authn/signin"
+	"github.com/keyward/keyward/internal/aws/awsauth"
+	"github.com/keyward/keyward/internal/aws/gateway"
+	"github.com/keyward/keyward/internal/aws/identitystore"
+	"github.com/keyward/keyward/internal/aws/organizations"
+	"github.com/keyward/keyward/internal/aws/portal"
+	"github.com/keyward/keyward/internal/aws/protocol"
+	"github.com/keyward/keyward/internal/aws/sigv4"
+	"github.com/keyward/keyward/internal/aws/ssoadmin"
+	"github.com/keyward/keyward/internal/aws/ssooidc"
+	"github.com/keyward/keyward/internal/aws/sts"
+	"github.com/keyward/keyward/internal/web"
+)
+
+// build bootstraps and assembles the HTTP handler.
+func (m *Main) build(ctx context.Context, master []byte, opt Options) error {
+	auth, err := awsauth.New(master, m.Store, m.clock, m.random)
+	if err != nil {
+		return err
+	}
+	b, err := m.bootstrap(ctx, auth)
+	if err != nil {
+		return err
+	}
+	lifetime := time.Duration(m.Config.Portal.SessionLifetime)
+	policy := signin.Policy{MaxFailures: m.Config.SignIn.MaxFailures, LockoutDuration: time.Duration(m.Config.SignIn.LockoutDuration),
+		SessionLifetime: lifetime, AttemptsPerIP: signin.DefaultPolicy.AttemptsPerIP}
+	signIn, err := signin.New(m.Store, NewHasher(opt.PasswordParams, m.random), m.clock, m.random, policy)
+	if err != nil {
+		return err
+	}
+	oidc := ssooidc.New(m.Store, ssooidc.Config{VerificationURI: m.AWSURL + "/device", SessionLifetime: lifetime}, m.clock, m.random)
+	portalAPI := portal.New(m.Store, auth, m.clock)
+
+	gw := gateway.New(&sigv4.Verifier{Lookup: auth.Lookup, Clock: m.clock})
+	admin := gateway.ManagementRootOnly(b.Organization.ManagementAccountID)
+	gw.AddJSON(organizations.New(m.Store, m.clock, m.random).JSONService(admin))
+	gw.AddJSON(identitystore.New(m.Store, m.clock, m.random).JSONService(admin))
+	gw.AddJSON(ssoadmin.New(m.Store, m.clock, m.random).JSONService(admin))
+	gw.SetQuery(sts.QueryService())
+
+	pages := &web.Pages{SignIn: signIn, Devices: oidc, Credentials: portalAPI, Directory: m.Store,
+		StartURL: m.StartURL, Region: m.Config.AWS.Region, SecureCookies: isHTTPS(m.AWSURL), SessionLifetime: lifetime}
+
+	mux := http.NewServeMux()
+	mux.Handle("POST /{$}", gw)
+	oidc.Register(mux)
+	portalAPI.Register(mux)
+	browser := pages.Handler()
+	for _, p := range []string{"/start", "/start/", "/device", "/static/"} {
+		mux.Handle(p, browser)
+	}
+	mux.Handle("GET /{$}", http.RedirectHandler("/start", http.StatusFound))
+	m.health(mux)
+	m.HTTP = &http.Server{
+		Handler:           m.observe(protocol.WithRequestID(mux)),
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       30 * time.Second,
+		WriteTimeout:      60 * time.Second,
+		IdleTimeout:       2 * time.Minute,
+		MaxHeaderBytes:    64 << 10,
+	}
+	return nil
+}
+
+func isHTTPS(u string) bool { return len(u) > 8 && u[:8] == "https://" }

@@ -1,0 +1,203 @@
+// Package gateway fronts every SigV4-signed AWS API keyward serves on
+// "POST /": awsJson1_1 services chosen by X-Amz-Target, and awsQuery
+// services (STS) chosen by the form's Action. For each request it bounds the
+// body, verifies the signature, checks the credential scope's service,
+// authorizes the caller, decodes the input and renders any error in the
+// service's own wire shape. Services only supply operations.
+package gateway
+
+import (
+	"context"
+	"net/http"
+	"strings"
+
+	"github.com/keyward/keyward/internal/audit"
+	"github.com/keyward/keyward/internal/aws/awsauth"
+	"github.com/keyward/keyward/internal/aws/protocol"
+	"github.com/keyward/keyward/internal/aws/sigv4"
+	"github.com/keyward/keyward/internal/errs"
+	"github.com/keyward/keyward/internal/httpx"
+)
+
+// Operation runs one awsJson operation on the raw (bounded) body.
+type Operation func(ctx context.Context, body []byte) (any, error)
+
+// Op adapts a typed operation: the body is decoded into a fresh *I.
+func Op[I, O any](fn func(context.Context, *I) (*O, error)) Operation {
+	return func(ctx context.Context, body []byte) (any, error) {
+		in := new(I)
+		if err := protocol.DecodeJSON(body, in); err != nil {
+			return nil, err
+		}
+		return fn(ctx, in)
+	}
+}
+
+// Authorizer decides whether a verified caller may use a service.
+type Authorizer func(ctx context.Context, p awsauth.Principal, operation string) error
+
+// JSONService is an awsJson1_1 service.
+type JSONService struct {
+	TargetPrefix string // e.g. "SWBExternalService"
+	SigningName  string // e.g. "sso"
+	Codes        protocol.Codes
+	Authorize    Authorizer
+	Operations   map[string]Operation
+}
+
+// QueryAction runs one awsQuery action on the decoded form parameters.
+type QueryAction func(ctx context.Context, params map[string]string) (any, error)
+
+// QueryService is an awsQuery service.
+type QueryService struct {
+	SigningName string
+	Version     string
+	Namespace   string
+	Codes       protocol.Codes
+	Authorize   Authorizer
+	Actions     map[string]QueryAction
+}
+
+// Gateway dispatches signed API requests.
+type Gateway struct {
+	verifier *sigv4.Verifier
+	json     map[string]*JSONService
+	query    *QueryService
+}
+
+// New returns a gateway verifying with v.
+func New(v *sigv4.Verifier) *Gateway {
+	return &Gateway{verifier: v, json: map[string]*JSONService{}}
+}
+
+// AddJSON registers an awsJson service.
+func (g *Gateway) AddJSON(s *JSONService) { g.json[s.TargetPrefix] = s }
+
+// SetQuery registers the awsQuery service.
+func (g *Gateway) SetQuery(s *QueryService) { g.query = s }
+
+// ServeHTTP handles POST / for every registered service.
+func (g *Gateway) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if target := r.Header.Get("X-Amz-Target"); target != "" {
+		g.serveJSON(w, r, target)
+		return
+	}
+	g.serveQuery(w, r)
+}
+
+func (g *Gateway) serveJSON(w http.ResponseWriter, r *http.Request, target string) {
+	prefix, opName, _ := strings.Cut(target, ".")
+	svc, ok := g.json[prefix]
+	if !ok {
+		fail := errs.E(errs.Invalid, "unknown service target %q", prefix).WithCode("UnknownOperationException")
+		protocol.WriteJSONError(w, r, protocol.JSONCodes, protocol.ContentTypeAWSJSON, fail)
+		return
+	}
+	out, err := g.runJSON(r, svc, opName)
+	if err != nil {
+		protocol.WriteJSONError(w, r, svc.Codes, protocol.ContentTypeAWSJSON, err)
+		return
+	}
+	protocol.WriteJSON(w, http.StatusOK, protocol.ContentTypeAWSJSON, out)
+}
+
+func (g *Gateway) runJSON(r *http.Request, svc *JSONService, opName string) (any, error) {
+	body, err := protocol.ReadBody(r, protocol.MaxBody)
+	if err != nil {
+		return nil, err
+	}
+	ctx, err := g.authenticate(r, body, svc.SigningName, svc.Authorize, opName)
+	if err != nil {
+		return nil, err
+	}
+	op, ok := svc.Operations[opName]
+	if !ok {
+		return nil, errs.E(errs.Invalid, "operation %q is not supported", opName).WithCode("UnknownOperationException")
+	}
+	return op(ctx, body)
+}
+
+func (g *Gateway) serveQuery(w http.ResponseWriter, r *http.Request) {
+	if g.query == nil {
+		fail := errs.E(errs.Invalid, "requests to / need an X-Amz-Target header").WithCode("UnknownOperationException")
+		protocol.WriteJSONError(w, r, protocol.JSONCodes, protocol.ContentTypeAWSJSON, fail)
+		return
+	}
+	q := g.query
+	action, out, err := g.runQuery(r, q)
+	if err != nil {
+		protocol.WriteQueryError(w, r, q.Codes, q.Namespace, queryError(err))
+		return
+	}
+	protocol.WriteQueryResult(w, r, q.Namespace, action, out)
+}
+
+func (g *Gateway) runQuery(r *http.Request, q *QueryService) (string, any, error) {
+	if ct := r.Header.Get("Content-Type"); !strings.HasPrefix(ct, "application/x-www-form-urlencoded") {
+		return "", nil, errs.E(errs.Invalid, "Content-Type must be application/x-www-form-urlencoded, not %q", ct).WithCode("InvalidAction")
+	}
+	body, err := protocol.ReadBody(r, protocol.MaxBody)
+	if err != nil {
+		return "", nil, err
+	}
+	params, err := protocol.DecodeForm(body)
+	if err != nil {
+		return "", nil, err
+	}
+	action := params["Action"]
+	run, ok := q.Actions[action]
+	if !ok {
+		return "", nil, errs.E(errs.Invalid, "Could not find operation %q for version %s", action, q.Version).WithCode("InvalidAction")
+	}
+	if v := params["Version"]; v != q.Version {
+		return "", nil, errs.E(errs.Invalid, "Version %q is not supported; use %s", v, q.Version).WithCode("InvalidAction")
+	}
+	ctx, err := g.authenticate(r, body, q.SigningName, q.Authorize, action)
+	if err != nil {
+		return "", nil, err
+	}
+	out, err := run(ctx, params)
+	return action, out, err
+}
+
+// queryError renames the JSON-family SigV4 codes to their awsQuery names.
+func queryError(err error) error {
+	if e, ok := errs.As(err); ok && e.Code != "" {
+		if q := sigv4.QueryCode(e.Code); q != e.Code {
+			return e.WithCode(q)
+		}
+	}
+	return err
+}
+
+// authenticate verifies the signature and the scope's service, authorizes
+// the caller and returns a context carrying the principal and audit actor.
+func (g *Gateway) authenticate(r *http.Request, body []byte, service string, authorize Authorizer, op string) (context.Context, error) {
+	res, err := g.verifier.Verify(r, body)
+	if err != nil {
+		return nil, err
+	}
+	if res.Service != service {
+		return nil, errs.E(errs.Unauthenticated, "Credential should be scoped to correct service: '%s'.", service).WithCode("InvalidSignatureException")
+	}
+	p, _ := res.Principal.(awsauth.Principal)
+	ctx := awsauth.WithPrincipal(httpx.AuditContext(r), p)
+	ctx = audit.WithActor(ctx, audit.Actor{Type: p.Type, ID: p.UserID, Name: p.ARN})
+	if authorize != nil {
+		if err := authorize(ctx, p, op); err != nil {
+			return nil, err
+		}
+	}
+	return ctx, nil
+}
+
+// ManagementRootOnly allows only the management account's root user: the
+// one identity with administrative rights until IAM policies arrive.
+func ManagementRootOnly(managementAccountID string) Authorizer {
+	return func(_ context.Context, p awsauth.Principal, op string) error {
+		if p.Type == awsauth.Root && p.AccountID == managementAccountID {
+			return nil
+		}
+		return errs.E(errs.Denied, "User: %s is not authorized to perform: %s", p.ARN, op).WithCode("AccessDeniedException")
+	}
+}

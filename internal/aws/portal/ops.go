@@ -1,0 +1,146 @@
+package portal
+
+import (
+	"context"
+	"net/http"
+
+	"github.com/keyward/keyward/internal/audit"
+	"github.com/keyward/keyward/internal/aws/awsauth"
+	"github.com/keyward/keyward/internal/errs"
+	ic "github.com/keyward/keyward/internal/identitycenter"
+	"github.com/keyward/keyward/internal/keys"
+)
+
+type roleCredentials struct {
+	AccessKeyID     string `json:"accessKeyId"`
+	SecretAccessKey string `json:"secretAccessKey"`
+	SessionToken    string `json:"sessionToken"`
+	Expiration      int64  `json:"expiration"` // epoch milliseconds
+}
+
+type getRoleCredentialsOutput struct {
+	RoleCredentials roleCredentials `json:"roleCredentials"`
+}
+
+func (s *Service) getRoleCredentials(ctx context.Context, u ic.User, _ ic.Token, r *http.Request) (any, error) {
+	q := r.URL.Query()
+	c, err := s.RoleCredentials(ctx, u, q.Get("account_id"), q.Get("role_name"))
+	if err != nil {
+		return nil, err
+	}
+	return getRoleCredentialsOutput{RoleCredentials: roleCredentials{AccessKeyID: c.AccessKeyID,
+		SecretAccessKey: c.SecretAccessKey, SessionToken: c.SessionToken, Expiration: c.Expiration.UnixMilli()}}, nil
+}
+
+// RoleCredentials mints credentials for u's role (permission set name) on an
+// account, if u is entitled to it right now. The session is named for the
+// user and lasts the permission set's session duration.
+func (s *Service) RoleCredentials(ctx context.Context, u ic.User, accountID, roleName string) (awsauth.Credentials, error) {
+	if accountID == "" || roleName == "" {
+		return awsauth.Credentials{}, errs.E(errs.Invalid, "account_id and role_name are required")
+	}
+	if !ic.ValidAccountID(accountID) || len(roleName) > 32 {
+		return awsauth.Credentials{}, errs.E(errs.Invalid, "account_id must be 12 digits and role_name at most 32 characters")
+	}
+	e, err := s.store.UserRole(ctx, u.ID, accountID, roleName)
+	if errs.Is(err, errs.NotFound) {
+		s.log(ctx, "sso.credentials.deny", accountID+"/"+roleName, audit.Deny)
+		return awsauth.Credentials{}, errs.E(errs.Denied, "No access to role %s in account %s", roleName, accountID)
+	}
+	if err != nil {
+		return awsauth.Credentials{}, err
+	}
+	c := s.issuer.IssueSession(e.Role, sessionName(u.Profile.UserName), e.PermissionSet.Duration())
+	s.log(ctx, "sso.credentials.issue", e.Role.ARN(), audit.Success)
+	return c, nil
+}
+
+// sessionName fits a user name into STS's role session name rules.
+func sessionName(userName string) string {
+	b := []byte(userName)
+	for i, c := range b {
+		ok := c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '_' || c == '+' ||
+			c == '=' || c == ',' || c == '.' || c == '@' || c == '-'
+		if !ok {
+			b[i] = '_'
+		}
+	}
+	if len(b) > 64 {
+		b = b[:64]
+	}
+	for len(b) < 2 {
+		b = append(b, '_')
+	}
+	return string(b)
+}
+
+func (s *Service) log(ctx context.Context, action, target, outcome string) {
+	e := audit.New(ctx, action, "role", target)
+	e.Outcome = outcome
+	_ = s.store.AppendEvent(ctx, e) // a lost log line must not refuse access
+}
+
+type accountInfo struct {
+	AccountID    string `json:"accountId"`
+	AccountName  string `json:"accountName"`
+	EmailAddress string `json:"emailAddress"`
+}
+
+type listAccountsOutput struct {
+	NextToken   string        `json:"nextToken,omitempty"`
+	AccountList []accountInfo `json:"accountList"`
+}
+
+func (s *Service) listAccounts(ctx context.Context, u ic.User, _ ic.Token, r *http.Request) (any, error) {
+	p, err := page(r, 20)
+	if err != nil {
+		return nil, err
+	}
+	accts, next, err := s.store.UserAccounts(ctx, u.ID, p)
+	if err != nil {
+		return nil, err
+	}
+	out := listAccountsOutput{NextToken: next, AccountList: []accountInfo{}}
+	for _, a := range accts {
+		out.AccountList = append(out.AccountList, accountInfo{AccountID: a.ID, AccountName: a.Name, EmailAddress: a.Email})
+	}
+	return out, nil
+}
+
+type roleInfo struct {
+	RoleName  string `json:"roleName"`
+	AccountID string `json:"accountId"`
+}
+
+type listRolesOutput struct {
+	NextToken string     `json:"nextToken,omitempty"`
+	RoleList  []roleInfo `json:"roleList"`
+}
+
+func (s *Service) listAccountRoles(ctx context.Context, u ic.User, _ ic.Token, r *http.Request) (any, error) {
+	accountID := r.URL.Query().Get("account_id")
+	if !ic.ValidAccountID(accountID) {
+		return nil, errs.E(errs.Invalid, "account_id must be a 12-digit account id")
+	}
+	p, err := page(r, 20)
+	if err != nil {
+		return nil, err
+	}
+	ents, next, err := s.store.UserRoles(ctx, u.ID, accountID, p)
+	if err != nil {
+		return nil, err
+	}
+	out := listRolesOutput{NextToken: next, RoleList: []roleInfo{}}
+	for _, e := range ents {
+		out.RoleList = append(out.RoleList, roleInfo{RoleName: e.PermissionSet.Name, AccountID: accountID})
+	}
+	return out, nil
+}
+
+func (s *Service) logout(ctx context.Context, _ ic.User, _ ic.Token, r *http.Request) (any, error) {
+	err := s.store.RevokeToken(ctx, keys.HashSecret(r.Header.Get("X-Amz-Sso_bearer_token")))
+	if errs.Is(err, errs.NotFound) {
+		return nil, unauthorized()
+	}
+	return nil, err
+}

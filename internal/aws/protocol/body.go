@@ -1,0 +1,96 @@
+package protocol
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+
+	"github.com/keyward/keyward/internal/errs"
+)
+
+// MaxBody bounds every API request body. The largest legitimate input is an
+// inline policy (32 KiB) inside a JSON envelope.
+const MaxBody = 256 << 10
+
+// ReadBody reads r's body, refusing more than max bytes.
+func ReadBody(r *http.Request, max int64) ([]byte, error) {
+	if r.Body == nil {
+		return nil, nil
+	}
+	if r.ContentLength > max {
+		return nil, tooLarge(max)
+	}
+	b, err := io.ReadAll(io.LimitReader(r.Body, max+1))
+	if err != nil {
+		return nil, errs.E(errs.Invalid, "could not read the request body").WithCode("SerializationException")
+	}
+	if int64(len(b)) > max {
+		return nil, tooLarge(max)
+	}
+	return b, nil
+}
+
+func tooLarge(max int64) error {
+	return errs.E(errs.Invalid, "the request body exceeds %d bytes", max).WithCode("SerializationException")
+}
+
+// DecodeJSON decodes one JSON object from body into v. An empty body is an
+// empty object. Unknown members are ignored, as AWS services do; anything that
+// is not a single well-typed JSON object is a SerializationException.
+func DecodeJSON(body []byte, v any) error {
+	body = bytes.TrimSpace(body)
+	if len(body) == 0 {
+		body = []byte("{}")
+	}
+	if body[0] != '{' {
+		return serialization("the request body must be a JSON object")
+	}
+	dec := json.NewDecoder(bytes.NewReader(body))
+	if err := dec.Decode(v); err != nil {
+		return serialization(describeJSONError(err))
+	}
+	if dec.More() {
+		return serialization("the request body has data after the JSON object")
+	}
+	if _, err := dec.Token(); err != io.EOF {
+		return serialization("the request body has data after the JSON object")
+	}
+	return nil
+}
+
+func serialization(msg string) error {
+	return errs.E(errs.Invalid, "%s", msg).WithCode("SerializationException")
+}
+
+func describeJSONError(err error) string {
+	var te *json.UnmarshalTypeError
+	if errors.As(err, &te) {
+		if te.Field != "" {
+			return fmt.Sprintf("field %s must be %s, not %s", te.Field, jsonKind(te.Type.Kind().String()), te.Value)
+		}
+		return fmt.Sprintf("expected %s, got %s", jsonKind(te.Type.Kind().String()), te.Value)
+	}
+	var se *json.SyntaxError
+	if errors.As(err, &se) {
+		return fmt.Sprintf("malformed JSON at byte %d: %v", se.Offset, se)
+	}
+	return "malformed JSON: " + err.Error()
+}
+
+func jsonKind(goKind string) string {
+	switch goKind {
+	case "string":
+		return "a string"
+	case "slice", "array":
+		return "a list"
+	case "struct", "map":
+		return "an object"
+	case "bool":
+		return "a boolean"
+	default:
+		return "a number"
+	}
+}

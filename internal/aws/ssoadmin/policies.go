@@ -1,0 +1,118 @@
+package ssoadmin
+
+import (
+	"context"
+	"slices"
+
+	"github.com/keyward/keyward/internal/errs"
+	"github.com/keyward/keyward/internal/iam"
+	ic "github.com/keyward/keyward/internal/identitycenter"
+)
+
+// Quotas on a permission set's policies, as Identity Center sets them.
+const (
+	maxManagedPolicies = 10
+	maxInlinePolicy    = 32768
+)
+
+type managedPolicyInput struct {
+	permissionSetRef
+	ManagedPolicyArn string
+}
+
+func (s *Service) attachManagedPolicy(ctx context.Context, in *managedPolicyInput) (*struct{}, error) {
+	if _, ok := iam.LookupManaged(in.ManagedPolicyArn); !ok {
+		return nil, errs.E(errs.Invalid, "ManagedPolicyArn %q is not an AWS managed policy keyward knows", in.ManagedPolicyArn)
+	}
+	return &struct{}{}, s.update(ctx, in.InstanceArn, in.PermissionSetArn, func(ps *ic.PermissionSet) error {
+		if slices.Contains(ps.ManagedPolicies, in.ManagedPolicyArn) {
+			return errs.E(errs.Conflict, "Policy %s is already attached to the permission set", in.ManagedPolicyArn)
+		}
+		if len(ps.ManagedPolicies) >= maxManagedPolicies {
+			return errs.E(errs.Invalid, "a permission set holds at most %d managed policies", maxManagedPolicies).WithCode("ServiceQuotaExceededException")
+		}
+		ps.ManagedPolicies = append(ps.ManagedPolicies, in.ManagedPolicyArn)
+		ps.Version++
+		return nil
+	})
+}
+
+func (s *Service) detachManagedPolicy(ctx context.Context, in *managedPolicyInput) (*struct{}, error) {
+	return &struct{}{}, s.update(ctx, in.InstanceArn, in.PermissionSetArn, func(ps *ic.PermissionSet) error {
+		i := slices.Index(ps.ManagedPolicies, in.ManagedPolicyArn)
+		if i < 0 {
+			return errs.E(errs.NotFound, "Policy %s is not attached to the permission set", in.ManagedPolicyArn)
+		}
+		ps.ManagedPolicies = slices.Delete(ps.ManagedPolicies, i, i+1)
+		ps.Version++
+		return nil
+	})
+}
+
+type attachedPolicy struct {
+	Name string
+	Arn  string
+}
+
+type listManagedPoliciesInput struct {
+	permissionSetRef
+	MaxResults *int
+	NextToken  string
+}
+
+type listManagedPoliciesOutput struct {
+	AttachedManagedPolicies []attachedPolicy
+	NextToken               string `json:",omitempty"`
+}
+
+func (s *Service) listManagedPolicies(ctx context.Context, in *listManagedPoliciesInput) (*listManagedPoliciesOutput, error) {
+	ps, err := s.permissionSet(ctx, in.InstanceArn, in.PermissionSetArn)
+	if err != nil {
+		return nil, err
+	}
+	out := &listManagedPoliciesOutput{AttachedManagedPolicies: []attachedPolicy{}}
+	for _, arn := range ps.ManagedPolicies {
+		p, _ := iam.LookupManaged(arn)
+		out.AttachedManagedPolicies = append(out.AttachedManagedPolicies, attachedPolicy{Name: p.Name, Arn: arn})
+	}
+	return out, nil
+}
+
+type putInlinePolicyInput struct {
+	permissionSetRef
+	InlinePolicy string
+}
+
+func (s *Service) putInlinePolicy(ctx context.Context, in *putInlinePolicyInput) (*struct{}, error) {
+	if in.InlinePolicy == "" || len(in.InlinePolicy) > maxInlinePolicy {
+		return nil, errs.E(errs.Invalid, "InlinePolicy must be 1 to %d characters", maxInlinePolicy)
+	}
+	if _, err := iam.ParseIdentityPolicy([]byte(in.InlinePolicy)); err != nil {
+		return nil, errs.E(errs.Invalid, "%s", err.Error())
+	}
+	return &struct{}{}, s.update(ctx, in.InstanceArn, in.PermissionSetArn, func(ps *ic.PermissionSet) error {
+		ps.InlinePolicy = in.InlinePolicy
+		ps.Version++
+		return nil
+	})
+}
+
+type inlinePolicyOutput struct{ InlinePolicy string }
+
+func (s *Service) getInlinePolicy(ctx context.Context, in *permissionSetRef) (*inlinePolicyOutput, error) {
+	ps, err := s.permissionSet(ctx, in.InstanceArn, in.PermissionSetArn)
+	if err != nil {
+		return nil, err
+	}
+	return &inlinePolicyOutput{InlinePolicy: ps.InlinePolicy}, nil
+}
+
+func (s *Service) deleteInlinePolicy(ctx context.Context, in *permissionSetRef) (*struct{}, error) {
+	return &struct{}{}, s.update(ctx, in.InstanceArn, in.PermissionSetArn, func(ps *ic.PermissionSet) error {
+		if ps.InlinePolicy != "" {
+			ps.InlinePolicy = ""
+			ps.Version++
+		}
+		return nil
+	})
+}

@@ -1,0 +1,98 @@
+package ssooidc
+
+import (
+	"context"
+	"time"
+
+	"github.com/keyward/keyward/internal/errs"
+	ic "github.com/keyward/keyward/internal/identitycenter"
+)
+
+// Limits, per minute, on looking up user codes from the verification page.
+// Every lookup counts against the person's address and their user id, so
+// guessing codes is slow from any one place or account.
+const (
+	lookupsPerIP   = 20
+	lookupsPerUser = 10
+)
+
+// DeviceRequest is what the verification page shows about a pending code:
+// which client asks, and for what.
+type DeviceRequest struct {
+	UserCode   string // XXXX-XXXX
+	ClientName string
+	Scopes     []string
+	ExpiresAt  time.Time
+}
+
+// Pending returns the pending request behind a typed user code, for userID
+// signed in at clientIP. Unknown, used and expired codes all read as
+// "not valid", and every lookup is throttled.
+func (s *Service) Pending(ctx context.Context, typed, userID, clientIP string) (DeviceRequest, error) {
+	if err := s.throttle(ctx, "device-lookup-ip:"+clientIP, lookupsPerIP); err != nil {
+		return DeviceRequest{}, tooManyLookups()
+	}
+	if err := s.throttle(ctx, "device-lookup-user:"+userID, lookupsPerUser); err != nil {
+		return DeviceRequest{}, tooManyLookups()
+	}
+	d, err := s.pending(ctx, typed)
+	if err != nil {
+		return DeviceRequest{}, err
+	}
+	c, err := s.store.Client(ctx, d.ClientID)
+	if err != nil {
+		return DeviceRequest{}, err
+	}
+	return DeviceRequest{UserCode: FormatUserCode(d.UserCode), ClientName: c.Name, Scopes: d.Scopes, ExpiresAt: d.ExpiresAt}, nil
+}
+
+func tooManyLookups() error {
+	return errs.E(errs.Throttled, "Too many codes tried. Wait a minute and try again.")
+}
+
+func invalidCode() error {
+	return errs.E(errs.NotFound, "That code is not valid. It may have expired or already been used; start the sign-in again on your device.")
+}
+
+func (s *Service) pending(ctx context.Context, typed string) (ic.DeviceAuthorization, error) {
+	code, ok := NormalizeUserCode(typed)
+	if !ok {
+		return ic.DeviceAuthorization{}, invalidCode()
+	}
+	d, err := s.store.DeviceAuthorizationByUserCode(ctx, code)
+	if errs.Is(err, errs.NotFound) || (err == nil && !s.live(d)) {
+		return ic.DeviceAuthorization{}, invalidCode()
+	}
+	return d, err
+}
+
+func (s *Service) live(d ic.DeviceAuthorization) bool {
+	return d.Status == ic.DevicePending && s.clock.Now().Before(d.ExpiresAt)
+}
+
+// Decide approves (allow) or denies the pending request behind a user code
+// for userID. A code is decided once: a later Decide fails.
+func (s *Service) Decide(ctx context.Context, typed, userID string, allow bool) error {
+	d, err := s.pending(ctx, typed)
+	if err != nil {
+		return err
+	}
+	u, err := s.store.User(ctx, userID)
+	if err != nil {
+		return err
+	}
+	if u.Status != ic.UserEnabled {
+		return errs.E(errs.Denied, "Your user is disabled.")
+	}
+	_, err = s.store.UpdateDeviceAuthorization(ctx, d.CodeHash, func(cur ic.DeviceAuthorization) (ic.DeviceAuthorization, error) {
+		if !s.live(cur) {
+			return cur, invalidCode()
+		}
+		cur.Status, cur.UserID = ic.DeviceDenied, userID
+		if allow {
+			cur.Status = ic.DeviceApproved
+		}
+		return cur, nil
+	})
+	return err
+}

@@ -1,0 +1,105 @@
+// Package ssooidc serves AWS SSO-OIDC (restJson1, unsigned): RegisterClient,
+// StartDeviceAuthorization and CreateToken with the device_code and
+// refresh_token grants, plus the approval side of the device flow that the
+// verification page drives. Client secrets, device codes and tokens are
+// stored only as hashes; user codes come from RFC 8628's vowel-free alphabet
+// and guessing them is throttled.
+package ssooidc
+
+import (
+	"context"
+	"io"
+	"net/http"
+	"time"
+
+	"github.com/keyward/keyward/internal/aws/protocol"
+	"github.com/keyward/keyward/internal/clock"
+	"github.com/keyward/keyward/internal/errs"
+	"github.com/keyward/keyward/internal/httpx"
+	ic "github.com/keyward/keyward/internal/identitycenter"
+	"github.com/keyward/keyward/internal/store"
+)
+
+// Store is what the service needs from storage.
+type Store interface {
+	User(ctx context.Context, id string) (ic.User, error)
+	store.OIDC
+	store.RateLimits
+}
+
+// Config holds the service's tunables.
+type Config struct {
+	// VerificationURI is the page people open to approve a device code.
+	VerificationURI string
+	// SessionLifetime bounds a sign-in: refresh works until it ends.
+	SessionLifetime time.Duration
+	// Interval is the polling interval handed to clients.
+	Interval time.Duration
+	// DeviceCodeLifetime is how long a device code may be approved.
+	DeviceCodeLifetime time.Duration
+}
+
+// Lifetimes of what the service hands out.
+const (
+	clientLifetime    = 90 * 24 * time.Hour
+	maxAccessLifetime = 8 * time.Hour
+)
+
+// Service implements SSO-OIDC.
+type Service struct {
+	store  Store
+	cfg    Config
+	clock  clock.Clock
+	random io.Reader
+}
+
+// New returns the service.
+func New(s Store, cfg Config, clk clock.Clock, random io.Reader) *Service {
+	if cfg.Interval <= 0 {
+		cfg.Interval = time.Second
+	}
+	if cfg.DeviceCodeLifetime <= 0 {
+		cfg.DeviceCodeLifetime = 10 * time.Minute
+	}
+	return &Service{store: s, cfg: cfg, clock: clk, random: random}
+}
+
+// Register mounts the three endpoints on mux.
+func (s *Service) Register(mux *http.ServeMux) {
+	mux.Handle("POST /client/register", handle(s.registerClient))
+	mux.Handle("POST /device_authorization", handle(s.startDeviceAuthorization))
+	mux.Handle("POST /token", handle(s.createToken))
+}
+
+// handle adapts a typed operation to restJson1 with OIDC errors.
+func handle[I, O any](fn func(context.Context, *I) (*O, error)) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		out, err := decodeAndRun(r, fn)
+		if err != nil {
+			writeError(w, r, err)
+			return
+		}
+		protocol.WriteJSON(w, http.StatusOK, protocol.ContentTypeRESTJSON, out)
+	})
+}
+
+func decodeAndRun[I, O any](r *http.Request, fn func(context.Context, *I) (*O, error)) (*O, error) {
+	body, err := protocol.ReadBody(r, 64<<10)
+	if err != nil {
+		return nil, invalidRequest(err)
+	}
+	in := new(I)
+	if err := protocol.DecodeJSON(body, in); err != nil {
+		return nil, invalidRequest(err)
+	}
+	return fn(httpx.AuditContext(r), in)
+}
+
+// invalidRequest restates a decoding error as InvalidRequestException, the
+// only client-error shape SSO-OIDC models.
+func invalidRequest(err error) error {
+	if e, ok := errs.As(err); ok && e.Kind == errs.Invalid {
+		return errs.E(errs.Invalid, "%s", e.Message).WithCode("InvalidRequestException")
+	}
+	return err
+}

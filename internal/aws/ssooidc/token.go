@@ -1,0 +1,161 @@
+package ssooidc
+
+import (
+	"context"
+	"time"
+
+	"github.com/keyward/keyward/internal/aws/protocol"
+	"github.com/keyward/keyward/internal/clock"
+	"github.com/keyward/keyward/internal/errs"
+	ic "github.com/keyward/keyward/internal/identitycenter"
+	"github.com/keyward/keyward/internal/keys"
+)
+
+// Grant types.
+const (
+	grantDeviceCode   = "urn:ietf:params:oauth:grant-type:device_code"
+	grantRefreshToken = "refresh_token"
+)
+
+type createTokenInput struct {
+	ClientID     string   `json:"clientId"`
+	ClientSecret string   `json:"clientSecret"`
+	GrantType    string   `json:"grantType"`
+	DeviceCode   string   `json:"deviceCode"`
+	RefreshToken string   `json:"refreshToken"`
+	Code         string   `json:"code"`
+	Scope        []string `json:"scope"`
+	RedirectURI  string   `json:"redirectUri"`
+}
+
+type createTokenOutput struct {
+	AccessToken  string `json:"accessToken"`
+	TokenType    string `json:"tokenType"`
+	ExpiresIn    int    `json:"expiresIn"`
+	RefreshToken string `json:"refreshToken"`
+}
+
+func (s *Service) createToken(ctx context.Context, in *createTokenInput) (*createTokenOutput, error) {
+	if err := protocol.Required("clientId", in.ClientID, "clientSecret", in.ClientSecret, "grantType", in.GrantType); err != nil {
+		return nil, err
+	}
+	c, err := s.authenticate(ctx, in.ClientID, in.ClientSecret)
+	if err != nil {
+		return nil, err
+	}
+	switch in.GrantType {
+	case grantDeviceCode:
+		return s.redeemDeviceCode(ctx, c, in.DeviceCode)
+	case grantRefreshToken:
+		return s.refresh(ctx, c, in.RefreshToken)
+	}
+	return nil, oidcError(errs.Invalid, "UnsupportedGrantTypeException", "grantType "+quote(in.GrantType)+" is not supported")
+}
+
+func (s *Service) redeemDeviceCode(ctx context.Context, c ic.Client, code string) (*createTokenOutput, error) {
+	if err := protocol.Required("deviceCode", code); err != nil {
+		return nil, err
+	}
+	hash := keys.HashSecret(code)
+	var approved ic.DeviceAuthorization
+	_, err := s.store.UpdateDeviceAuthorization(ctx, hash, func(d ic.DeviceAuthorization) (ic.DeviceAuthorization, error) {
+		if err := s.pollable(d, c.ID); err != nil {
+			return d, err
+		}
+		d.LastPolledAt = s.clock.Now()
+		approved = d
+		if d.Status == ic.DeviceApproved {
+			d.Status = ic.DeviceRedeemed
+		}
+		return d, nil
+	})
+	if errs.Is(err, errs.NotFound) {
+		return nil, oidcError(errs.Invalid, "InvalidGrantException", "Invalid device code provided")
+	}
+	if err != nil {
+		return nil, err
+	}
+	if approved.Status == ic.DevicePending {
+		// The poll itself was recorded (LastPolledAt) for slow_down.
+		return nil, oidcError(errs.Invalid, "AuthorizationPendingException", "Authorization is still pending")
+	}
+	now := s.clock.Now()
+	return s.issue(ctx, c, approved.UserID, approved.Scopes, ic.NewUUID(s.random), now.Add(s.cfg.SessionLifetime))
+}
+
+// pollable checks a device authorization may be polled now by clientID.
+func (s *Service) pollable(d ic.DeviceAuthorization, clientID string) error {
+	now := s.clock.Now()
+	switch {
+	case d.ClientID != clientID:
+		return oidcError(errs.Invalid, "InvalidGrantException", "The device code was issued to another client")
+	case d.Status == ic.DeviceRedeemed:
+		return oidcError(errs.Invalid, "InvalidGrantException", "The device code has already been used")
+	case d.Status == ic.DeviceDenied:
+		return oidcError(errs.Denied, "AccessDeniedException", "The request was denied by the user")
+	case !now.Before(d.ExpiresAt):
+		return oidcError(errs.Invalid, "ExpiredTokenException", "The device code has expired")
+	case d.Status == ic.DevicePending && now.Sub(d.LastPolledAt) < d.Interval*3/4:
+		return oidcError(errs.Invalid, "SlowDownException", "Client is polling too fast; slow down")
+	}
+	return nil
+}
+
+func (s *Service) refresh(ctx context.Context, c ic.Client, refreshToken string) (*createTokenOutput, error) {
+	if err := protocol.Required("refreshToken", refreshToken); err != nil {
+		return nil, err
+	}
+	var out *createTokenOutput
+	_, err := s.store.RotateToken(ctx, keys.HashSecret(refreshToken), func(old ic.Token) (ic.Token, error) {
+		if err := s.refreshable(ctx, old, c.ID); err != nil {
+			return old, err
+		}
+		next, o := s.newToken(c, old.UserID, old.Scopes, old.FamilyID, old.RefreshExpiresAt)
+		out = o
+		return next, nil
+	})
+	if errs.Is(err, errs.NotFound) {
+		return nil, oidcError(errs.Invalid, "InvalidGrantException", "Invalid refresh token provided")
+	}
+	return out, err
+}
+
+// refreshable checks the old token's client and session, and that its user
+// may still sign in: entitlements are evaluated at use.
+func (s *Service) refreshable(ctx context.Context, old ic.Token, clientID string) error {
+	if old.ClientID != clientID {
+		return oidcError(errs.Invalid, "InvalidGrantException", "The refresh token was issued to another client")
+	}
+	if !s.clock.Now().Before(old.RefreshExpiresAt) {
+		return oidcError(errs.Invalid, "InvalidGrantException", "The session has ended; sign in again")
+	}
+	u, err := s.store.User(ctx, old.UserID)
+	if errs.Is(err, errs.NotFound) || (err == nil && u.Status != ic.UserEnabled) {
+		return oidcError(errs.Invalid, "InvalidGrantException", "The user can no longer sign in")
+	}
+	return err
+}
+
+// issue stores a fresh token of family and returns it to the client.
+func (s *Service) issue(ctx context.Context, c ic.Client, userID string, scopes []string, family string, sessionEnd time.Time) (*createTokenOutput, error) {
+	t, out := s.newToken(c, userID, scopes, family, sessionEnd)
+	if err := s.store.CreateToken(ctx, t); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// newToken mints an access and refresh token pair. Access tokens last until
+// the session ends, at most maxAccessLifetime; refresh works until the end.
+func (s *Service) newToken(c ic.Client, userID string, scopes []string, family string, sessionEnd time.Time) (ic.Token, *createTokenOutput) {
+	now := s.clock.Now()
+	access, refresh := clock.Token(s.random, 32), clock.Token(s.random, 32)
+	expires := now.Add(maxAccessLifetime)
+	if sessionEnd.Before(expires) {
+		expires = sessionEnd
+	}
+	t := ic.Token{AccessHash: keys.HashSecret(access), RefreshHash: keys.HashSecret(refresh), FamilyID: family,
+		UserID: userID, ClientID: c.ID, Scopes: scopes, CreatedAt: now, ExpiresAt: expires, RefreshExpiresAt: sessionEnd}
+	return t, &createTokenOutput{AccessToken: access, TokenType: "Bearer",
+		ExpiresIn: int(expires.Sub(now).Seconds()), RefreshToken: refresh}
+}

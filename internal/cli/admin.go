@@ -1,0 +1,80 @@
+package cli
+
+import (
+	"bufio"
+	"errors"
+	"fmt"
+	"os"
+	"strings"
+
+	"github.com/spf13/cobra"
+	"golang.org/x/term"
+
+	"github.com/keyward/keyward/internal/app"
+	"github.com/keyward/keyward/internal/authn/signin"
+	"github.com/keyward/keyward/internal/clock"
+	"github.com/keyward/keyward/internal/config"
+	"github.com/keyward/keyward/internal/errs"
+)
+
+func adminCmd(stdio IO) *cobra.Command {
+	cmd := &cobra.Command{Use: "admin", Short: "Operator commands on a data directory (safe while the server runs)"}
+	cmd.AddCommand(setPasswordCmd(stdio))
+	return cmd
+}
+
+func setPasswordCmd(stdio IO) *cobra.Command {
+	var dataDir, user string
+	cmd := &cobra.Command{
+		Use:   "set-password --user USERNAME",
+		Short: "Set a directory user's password, read from standard input",
+		Long: `Set the password of an Identity Center directory user and clear any lockout.
+The password is read from standard input (one line); on a terminal it is not echoed.`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if dataDir == "" {
+				dataDir = config.Default().DataDir
+			}
+			pw, err := readPassword(stdio)
+			if err != nil {
+				return err
+			}
+			db, err := app.OpenStore(cmd.Context(), dataDir, clock.Real{})
+			if err != nil {
+				return err
+			}
+			defer db.Close()
+			svc, err := signin.New(db, app.NewHasher(nil, clock.Random), clock.Real{}, clock.Random, signin.DefaultPolicy)
+			if err != nil {
+				return err
+			}
+			if err := svc.SetPassword(cmd.Context(), user, pw); err != nil {
+				if errs.Is(err, errs.NotFound) {
+					return fmt.Errorf("no user named %q in the identity store", user)
+				}
+				return err
+			}
+			fmt.Fprintf(stdio.Out, "Password set for %s.\n", user)
+			return nil
+		},
+	}
+	cmd.Flags().StringVar(&dataDir, "data-dir", "", "keyward data directory (default: the per-user data directory)")
+	cmd.Flags().StringVar(&user, "user", "", "user name in the identity store")
+	_ = cmd.MarkFlagRequired("user")
+	return cmd
+}
+
+// readPassword reads one line; from a terminal it prompts without echo.
+func readPassword(stdio IO) (string, error) {
+	if f, ok := stdio.In.(*os.File); ok && term.IsTerminal(int(f.Fd())) {
+		fmt.Fprint(stdio.Err, "Password: ")
+		b, err := term.ReadPassword(int(f.Fd()))
+		fmt.Fprintln(stdio.Err)
+		return string(b), err
+	}
+	line, err := bufio.NewReader(stdio.In).ReadString('\n')
+	if err != nil && line == "" {
+		return "", errors.New("no password on standard input")
+	}
+	return strings.TrimRight(line, "\r\n"), nil
+}

@@ -1,0 +1,61 @@
+// Package cli is keyward's command tree: `serve` runs the server and `admin`
+// holds operator commands that work on the data directory, also while the
+// server runs. It parses arguments and delegates; it holds no business logic.
+package cli
+
+import (
+	"context"
+	"io"
+	"os"
+
+	"github.com/spf13/cobra"
+)
+
+// IO is where commands read and write, so tests can capture them.
+type IO struct {
+	In       io.Reader
+	Out, Err io.Writer
+	Getenv   func(string) string
+}
+
+// Execute runs the command line args and returns the process exit code.
+func Execute(ctx context.Context, args []string, stdio IO) int {
+	root := Root(stdio)
+	root.SetArgs(args)
+	root.SetIn(stdio.In)
+	root.SetOut(stdio.Out)
+	root.SetErr(stdio.Err)
+	if err := root.ExecuteContext(ctx); err != nil {
+		return 1
+	}
+	return 0
+}
+
+// Root builds the command tree.
+func Root(stdio IO) *cobra.Command {
+	if stdio.Getenv == nil {
+		stdio.Getenv = os.Getenv
+	}
+	root := &cobra.Command{
+		Use:           "keyward",
+		Short:         "Identity provider and AWS IAM Identity Center, in one binary",
+		SilenceUsage:  true,
+		SilenceErrors: false,
+	}
+	root.AddCommand(serveCmd(stdio), adminCmd(stdio), versionCmd())
+	return root
+}
+
+// Version is set at build time with -ldflags "-X ...cli.Version=v1.2.3".
+var Version = "dev"
+
+func versionCmd() *cobra.Command {
+	return &cobra.Command{
+		Use:   "version",
+		Short: "Print keyward's version",
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			cmd.Println("keyward", Version)
+			return nil
+		},
+	}
+}

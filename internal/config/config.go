@@ -1,0 +1,132 @@
+// Package config is keyward's one configuration tree. Values come, in
+// rising precedence, from defaults, an optional YAML file (unknown keys are
+// errors), KEYWARD_* environment variables and command-line flags; Validate
+// reports every problem at once. It reads no other package's settings.
+package config
+
+import (
+	"errors"
+	"fmt"
+	"net"
+	"net/url"
+	"os"
+	"path/filepath"
+	"runtime"
+	"time"
+)
+
+// Config is the whole configuration.
+type Config struct {
+	DataDir string `yaml:"data-dir"`
+	AWS     AWS    `yaml:"aws"`
+	Portal  Portal `yaml:"portal"`
+	SignIn  SignIn `yaml:"signin"`
+	Log     Log    `yaml:"log"`
+}
+
+// AWS configures the AWS-compatible endpoint.
+type AWS struct {
+	// Addr is the listen address of the AWS endpoint.
+	Addr string `yaml:"addr"`
+	// URL is the endpoint's public URL; empty means http://<listen address>.
+	URL string `yaml:"url"`
+	// Region is the Identity Center home region clients use as sso_region.
+	Region string `yaml:"region"`
+	// ManagementEmail is the management account's email at bootstrap.
+	ManagementEmail string `yaml:"management-email"`
+}
+
+// Portal configures access-portal sessions.
+type Portal struct {
+	SessionLifetime Duration `yaml:"session-lifetime"`
+}
+
+// SignIn configures password sign-in.
+type SignIn struct {
+	MaxFailures     int      `yaml:"max-failures"`
+	LockoutDuration Duration `yaml:"lockout-duration"`
+}
+
+// Log configures structured logging.
+type Log struct {
+	Level  string `yaml:"level"`
+	Format string `yaml:"format"`
+}
+
+// Duration is a time.Duration written as "8h" or "15m".
+type Duration time.Duration
+
+// UnmarshalText parses a Go duration.
+func (d *Duration) UnmarshalText(b []byte) error {
+	v, err := time.ParseDuration(string(b))
+	if err != nil {
+		return fmt.Errorf("%q is not a duration like 8h or 15m", b)
+	}
+	*d = Duration(v)
+	return nil
+}
+
+// MarshalText writes a Go duration.
+func (d Duration) MarshalText() ([]byte, error) { return []byte(time.Duration(d).String()), nil }
+
+// Default returns the configuration before any source is applied.
+func Default() Config {
+	return Config{
+		DataDir: defaultDataDir(),
+		AWS:     AWS{Addr: "127.0.0.1:8081", Region: "us-east-1", ManagementEmail: "management@keyward.example"},
+		Portal:  Portal{SessionLifetime: Duration(8 * time.Hour)},
+		SignIn:  SignIn{MaxFailures: 5, LockoutDuration: Duration(15 * time.Minute)},
+		Log:     Log{Level: "info", Format: "text"},
+	}
+}
+
+// defaultDataDir is the per-user data directory: $XDG_DATA_HOME/keyward or
+// ~/.local/share/keyward on Linux, the user config dir elsewhere.
+func defaultDataDir() string {
+	if d := os.Getenv("XDG_DATA_HOME"); d != "" {
+		return filepath.Join(d, "keyward")
+	}
+	if home, err := os.UserHomeDir(); err == nil && runtime.GOOS == "linux" {
+		return filepath.Join(home, ".local", "share", "keyward")
+	}
+	if d, err := os.UserConfigDir(); err == nil {
+		return filepath.Join(d, "keyward")
+	}
+	return "keyward-data"
+}
+
+// Validate reports every problem with c.
+func (c Config) Validate() error {
+	var problems []error
+	add := func(format string, args ...any) { problems = append(problems, fmt.Errorf(format, args...)) }
+	if c.DataDir == "" {
+		add("data-dir must not be empty")
+	}
+	if _, _, err := net.SplitHostPort(c.AWS.Addr); err != nil {
+		add("aws-addr %q must be host:port", c.AWS.Addr)
+	}
+	if c.AWS.URL != "" {
+		if u, err := url.Parse(c.AWS.URL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.Path != "" && u.Path != "/" {
+			add("aws-url %q must be an http(s) URL with no path", c.AWS.URL)
+		}
+	}
+	if c.AWS.Region == "" {
+		add("aws-region must not be empty")
+	}
+	if l := time.Duration(c.Portal.SessionLifetime); l < 15*time.Minute || l > 7*24*time.Hour {
+		add("portal-session-lifetime %s must be between 15m and 168h (7 days)", l)
+	}
+	if c.SignIn.MaxFailures < 1 || c.SignIn.MaxFailures > 100 {
+		add("signin-max-failures %d must be between 1 and 100", c.SignIn.MaxFailures)
+	}
+	if l := time.Duration(c.SignIn.LockoutDuration); l < time.Minute || l > 24*time.Hour {
+		add("signin-lockout-duration %s must be between 1m and 24h", l)
+	}
+	if c.Log.Level != "debug" && c.Log.Level != "info" && c.Log.Level != "warn" && c.Log.Level != "error" {
+		add("log-level %q must be debug, info, warn or error", c.Log.Level)
+	}
+	if c.Log.Format != "text" && c.Log.Format != "json" {
+		add("log-format %q must be text or json", c.Log.Format)
+	}
+	return errors.Join(problems...)
+}

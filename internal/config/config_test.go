@@ -1,0 +1,79 @@
+package config
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/spf13/pflag"
+)
+
+func load(t *testing.T, args []string, env map[string]string) (Config, error) {
+	t.Helper()
+	fs := pflag.NewFlagSet("test", pflag.ContinueOnError)
+	AddFlags(fs)
+	if err := fs.Parse(args); err != nil {
+		t.Fatal(err)
+	}
+	return Load(fs, func(k string) string { return env[k] })
+}
+
+func writeFile(t *testing.T, content string) string {
+	t.Helper()
+	p := filepath.Join(t.TempDir(), "keyward.yaml")
+	if err := os.WriteFile(p, []byte(content), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+func TestDefaultsAreValid(t *testing.T) {
+	c, err := load(t, nil, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.AWS.Addr != "127.0.0.1:8081" || time.Duration(c.Portal.SessionLifetime) != 8*time.Hour {
+		t.Errorf("defaults = %+v", c)
+	}
+}
+
+func TestFlagsBeatEnvironmentWhichBeatsTheFile(t *testing.T) {
+	file := writeFile(t, "aws:\n  addr: 127.0.0.1:1000\n  region: eu-west-1\nportal:\n  session-lifetime: 1h\n")
+	c, err := load(t, []string{"--config", file, "--aws-addr", "127.0.0.1:3000"},
+		map[string]string{"KEYWARD_AWS_ADDR": "127.0.0.1:2000", "KEYWARD_PORTAL_SESSION_LIFETIME": "2h"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.AWS.Addr != "127.0.0.1:3000" {
+		t.Errorf("addr = %s, want the flag's", c.AWS.Addr)
+	}
+	if time.Duration(c.Portal.SessionLifetime) != 2*time.Hour {
+		t.Errorf("session lifetime = %v, want the environment's", time.Duration(c.Portal.SessionLifetime))
+	}
+	if c.AWS.Region != "eu-west-1" {
+		t.Errorf("region = %s, want the file's", c.AWS.Region)
+	}
+}
+
+func TestUnknownFileKeysAreErrors(t *testing.T) {
+	file := writeFile(t, "aws:\n  adr: 127.0.0.1:1000\n")
+	_, err := load(t, []string{"--config", file}, nil)
+	if err == nil || !strings.Contains(err.Error(), "adr") {
+		t.Fatalf("err = %v, want one naming the unknown key", err)
+	}
+}
+
+func TestEveryProblemIsReportedAtOnce(t *testing.T) {
+	_, err := load(t, []string{"--aws-addr", "nonsense", "--portal-session-lifetime", "5m", "--log-level", "loud"},
+		map[string]string{"KEYWARD_SIGNIN_MAX_FAILURES": "many"})
+	if err == nil {
+		t.Fatal("bad configuration accepted")
+	}
+	for _, want := range []string{"aws-addr", "portal-session-lifetime", "log-level", "KEYWARD_SIGNIN_MAX_FAILURES"} {
+		if !strings.Contains(err.Error(), want) {
+			t.Errorf("error does not mention %s:\n%v", want, err)
+		}
+	}
+}

@@ -1,0 +1,4 @@
+// Package iam holds IAM's policy language: parsing and validating policy
+// documents, and the bundled catalog of AWS managed policies. Policy
+// evaluation will live here too. Standard library only; no wire or storage.
+package iam

@@ -1,0 +1,207 @@
+package iam
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"regexp"
+	"strings"
+)
+
+// Document is a parsed policy document.
+type Document struct {
+	Version   string
+	ID        string
+	Statement []Statement
+}
+
+// Statement is one policy statement. Action, Resource and their Not forms
+// are normalized to lists.
+type Statement struct {
+	Sid         string
+	Effect      string
+	Action      []string
+	NotAction   []string
+	Resource    []string
+	NotResource []string
+	Condition   map[string]map[string][]string
+}
+
+// PolicyError explains why a document is malformed.
+type PolicyError struct{ Reason string }
+
+func (e *PolicyError) Error() string { return "The policy document is malformed: " + e.Reason }
+
+func malformed(format string, args ...any) error {
+	return &PolicyError{Reason: fmt.Sprintf(format, args...)}
+}
+
+var (
+	actionRe = regexp.MustCompile(`^(\*|[a-zA-Z0-9-]+:[a-zA-Z0-9*?]+)$`)
+	sidRe    = regexp.MustCompile(`^[a-zA-Z0-9]*$`)
+)
+
+// ParseIdentityPolicy parses and validates an identity-based policy (one
+// attached to a user, role or permission set): no Principal, and every
+// statement names actions and resources.
+func ParseIdentityPolicy(doc []byte) (Document, error) {
+	var raw struct {
+		Version   string          `json:"Version"`
+		ID        string          `json:"Id"`
+		Statement json.RawMessage `json:"Statement"`
+	}
+	if err := strictDecode(doc, &raw); err != nil {
+		return Document{}, err
+	}
+	if raw.Version != "2012-10-17" && raw.Version != "2008-10-17" {
+		return Document{}, malformed("Version must be 2012-10-17 or 2008-10-17")
+	}
+	stmts, err := parseStatements(raw.Statement)
+	if err != nil {
+		return Document{}, err
+	}
+	return Document{Version: raw.Version, ID: raw.ID, Statement: stmts}, nil
+}
+
+func parseStatements(raw json.RawMessage) ([]Statement, error) {
+	raw = bytes.TrimSpace(raw)
+	if len(raw) == 0 {
+		return nil, malformed("Statement is required")
+	}
+	var list []json.RawMessage
+	if raw[0] == '{' {
+		list = []json.RawMessage{raw}
+	} else if err := json.Unmarshal(raw, &list); err != nil || len(list) == 0 {
+		return nil, malformed("Statement must be an object or a non-empty list of objects")
+	}
+	out := make([]Statement, 0, len(list))
+	for i, r := range list {
+		s, err := parseStatement(r)
+		if err != nil {
+			return nil, malformed("statement %d: %s", i+1, err.(*PolicyError).Reason)
+		}
+		out = append(out, s)
+	}
+	return out, nil
+}
+
+type rawStatement struct {
+	Sid          string                                `json:"Sid"`
+	Effect       string                                `json:"Effect"`
+	Action       stringList                            `json:"Action"`
+	NotAction    stringList                            `json:"NotAction"`
+	Resource     stringList                            `json:"Resource"`
+	NotResource  stringList                            `json:"NotResource"`
+	Condition    map[string]map[string]json.RawMessage `json:"Condition"`
+	Principal    json.RawMessage                       `json:"Principal"`
+	NotPrincipal json.RawMessage                       `json:"NotPrincipal"`
+}
+
+func parseStatement(b json.RawMessage) (Statement, error) {
+	var r rawStatement
+	if err := strictDecode(b, &r); err != nil {
+		return Statement{}, err
+	}
+	if r.Principal != nil || r.NotPrincipal != nil {
+		return Statement{}, malformed("Policy document should not specify a principal")
+	}
+	if r.Effect != "Allow" && r.Effect != "Deny" {
+		return Statement{}, malformed("Effect must be Allow or Deny")
+	}
+	if !sidRe.MatchString(r.Sid) {
+		return Statement{}, malformed("Sid must be letters and digits")
+	}
+	if (r.Action == nil) == (r.NotAction == nil) {
+		return Statement{}, malformed("exactly one of Action and NotAction is required")
+	}
+	if (r.Resource == nil) == (r.NotResource == nil) {
+		return Statement{}, malformed("exactly one of Resource and NotResource is required")
+	}
+	for _, a := range append(append([]string{}, r.Action...), r.NotAction...) {
+		if !actionRe.MatchString(a) {
+			return Statement{}, malformed("action %q must be * or service:action", a)
+		}
+	}
+	cond, err := parseCondition(r.Condition)
+	if err != nil {
+		return Statement{}, err
+	}
+	return Statement{Sid: r.Sid, Effect: r.Effect, Action: r.Action, NotAction: r.NotAction,
+		Resource: r.Resource, NotResource: r.NotResource, Condition: cond}, nil
+}
+
+func parseCondition(in map[string]map[string]json.RawMessage) (map[string]map[string][]string, error) {
+	if in == nil {
+		return nil, nil
+	}
+	out := map[string]map[string][]string{}
+	for op, keys := range in {
+		if op == "" || len(keys) == 0 {
+			return nil, malformed("condition operator %q needs at least one key", op)
+		}
+		out[op] = map[string][]string{}
+		for k, v := range keys {
+			var vals stringList
+			if err := vals.UnmarshalJSON(v); err != nil || strings.TrimSpace(k) == "" {
+				return nil, malformed("condition %s %q must map to a string or list of strings", op, k)
+			}
+			out[op][k] = vals
+		}
+	}
+	return out, nil
+}
+
+// stringList accepts a JSON string or a non-empty list of strings (numbers
+// and booleans are allowed in conditions and kept as text).
+type stringList []string
+
+func (l *stringList) UnmarshalJSON(b []byte) error {
+	var one any
+	if err := json.Unmarshal(b, &one); err != nil {
+		return err
+	}
+	switch v := one.(type) {
+	case string:
+		*l = stringList{v}
+		return nil
+	case bool, float64:
+		*l = stringList{fmt.Sprint(v)}
+		return nil
+	case []any:
+		if len(v) == 0 {
+			return malformed("a list must not be empty")
+		}
+		out := make(stringList, 0, len(v))
+		for _, e := range v {
+			s, ok := e.(string)
+			if !ok {
+				return malformed("list entries must be strings")
+			}
+			out = append(out, s)
+		}
+		*l = out
+		return nil
+	}
+	return malformed("expected a string or a list of strings")
+}
+
+// strictDecode decodes one JSON object, refusing unknown members, duplicate
+// structure and trailing data.
+func strictDecode(b []byte, v any) error {
+	b = bytes.TrimSpace(b)
+	if len(b) == 0 || b[0] != '{' {
+		return malformed("expected a JSON object")
+	}
+	dec := json.NewDecoder(bytes.NewReader(b))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(v); err != nil {
+		if pe, ok := err.(*PolicyError); ok {
+			return pe
+		}
+		return malformed("%v", err)
+	}
+	if dec.More() {
+		return malformed("data after the policy document")
+	}
+	return nil
+}

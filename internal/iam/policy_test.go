@@ -1,0 +1,98 @@
+package iam
+
+import (
+	"errors"
+	"strings"
+	"testing"
+)
+
+func TestEveryBundledPolicyIsAValidDocument(t *testing.T) {
+	ps := ManagedPolicies()
+	if len(ps) < 6 {
+		t.Fatalf("catalog has %d policies, want at least 6", len(ps))
+	}
+	for _, p := range ps {
+		if _, err := ParseIdentityPolicy(p.Document); err != nil {
+			t.Errorf("%s: %v", p.ARN, err)
+		}
+		if !strings.HasPrefix(p.ARN, "arn:aws:iam::aws:policy"+p.Path+p.Name) {
+			t.Errorf("%s: ARN does not match path %q and name %q", p.ARN, p.Path, p.Name)
+		}
+	}
+}
+
+func TestTheIssueNamedPoliciesAreInTheCatalog(t *testing.T) {
+	for _, arn := range []string{
+		"arn:aws:iam::aws:policy/AdministratorAccess",
+		"arn:aws:iam::aws:policy/PowerUserAccess",
+		"arn:aws:iam::aws:policy/ReadOnlyAccess",
+		"arn:aws:iam::aws:policy/job-function/ViewOnlyAccess",
+		"arn:aws:iam::aws:policy/SecurityAudit",
+		"arn:aws:iam::aws:policy/job-function/Billing",
+	} {
+		if _, ok := LookupManaged(arn); !ok {
+			t.Errorf("%s is missing", arn)
+		}
+	}
+	if _, ok := LookupManaged("arn:aws:iam::aws:policy/NoSuchPolicy"); ok {
+		t.Error("an unknown ARN was found")
+	}
+}
+
+func TestParseIdentityPolicy(t *testing.T) {
+	ok := []string{
+		`{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"s3:GetObject","Resource":"*"}}`,
+		`{"Version":"2012-10-17","Statement":[{"Sid":"A1","Effect":"Deny","NotAction":["iam:*"],"NotResource":"arn:aws:s3:::b/*"}]}`,
+		`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*","Condition":{"Bool":{"aws:MultiFactorAuthPresent":true}}}]}`,
+	}
+	for _, doc := range ok {
+		if _, err := ParseIdentityPolicy([]byte(doc)); err != nil {
+			t.Errorf("valid policy refused: %v\n%s", err, doc)
+		}
+	}
+	bad := map[string]string{
+		"not JSON":             `{"Version":`,
+		"not an object":        `[1,2]`,
+		"wrong version":        `{"Version":"2020-01-01","Statement":{"Effect":"Allow","Action":"*","Resource":"*"}}`,
+		"no statement":         `{"Version":"2012-10-17"}`,
+		"empty statement list": `{"Version":"2012-10-17","Statement":[]}`,
+		"bad effect":           `{"Version":"2012-10-17","Statement":{"Effect":"Maybe","Action":"*","Resource":"*"}}`,
+		"no action":            `{"Version":"2012-10-17","Statement":{"Effect":"Allow","Resource":"*"}}`,
+		"both action forms":    `{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"*","NotAction":"s3:*","Resource":"*"}}`,
+		"no resource":          `{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"*"}}`,
+		"a principal":          `{"Version":"2012-10-17","Statement":{"Effect":"Allow","Principal":"*","Action":"*","Resource":"*"}}`,
+		"malformed action":     `{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"s3 GetObject","Resource":"*"}}`,
+		"unknown member":       `{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"*","Resource":"*","Colour":"red"}}`,
+		"empty action list":    `{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":[],"Resource":"*"}}`,
+		"trailing data":        `{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"*","Resource":"*"}} {}`,
+	}
+	for name, doc := range bad {
+		t.Run("refuses "+name, func(t *testing.T) {
+			_, err := ParseIdentityPolicy([]byte(doc))
+			var pe *PolicyError
+			if !errors.As(err, &pe) {
+				t.Fatalf("err = %v, want a *PolicyError", err)
+			}
+		})
+	}
+}
+
+func FuzzParseIdentityPolicy(f *testing.F) {
+	f.Add([]byte(`{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"*","Resource":"*"}}`))
+	f.Add([]byte(`{"Version":"2012-10-17","Statement":[{"Effect":"Deny","NotAction":["a:b"],"NotResource":["x"],"Condition":{"StringEquals":{"k":["v",1]}}}]}`))
+	f.Fuzz(func(t *testing.T, doc []byte) {
+		d, err := ParseIdentityPolicy(doc)
+		if err != nil {
+			var pe *PolicyError
+			if !errors.As(err, &pe) {
+				t.Fatalf("error of type %T: %v", err, err)
+			}
+			return
+		}
+		for _, s := range d.Statement {
+			if s.Effect != "Allow" && s.Effect != "Deny" {
+				t.Fatalf("accepted effect %q", s.Effect)
+			}
+		}
+	})
+}

@@ -1,0 +1,100 @@
+// Package web serves the pages a person sees on the AWS side: sign-in, the
+// device-authorization verification page (which client asks, Allow or
+// Deny) and the access portal (accounts, roles, short-lived credentials).
+// Pages are server-rendered from embedded templates with no external
+// assets, behind cross-origin protection, with HttpOnly SameSite cookies.
+package web
+
+import (
+	"context"
+	"embed"
+	"html/template"
+	"io/fs"
+	"net/http"
+	"time"
+
+	"github.com/keyward/keyward/internal/aws/awsauth"
+	"github.com/keyward/keyward/internal/aws/ssooidc"
+	ic "github.com/keyward/keyward/internal/identitycenter"
+	"github.com/keyward/keyward/internal/store"
+)
+
+//go:embed templates/*.html
+var templateFS embed.FS
+
+//go:embed static
+var staticFS embed.FS
+
+// SignIn is the sign-in service the pages use.
+type SignIn interface {
+	Authenticate(ctx context.Context, userName, password, clientIP string) (ic.User, error)
+	StartSession(ctx context.Context, userID string) (string, ic.PortalSession, error)
+	Session(ctx context.Context, value string) (ic.PortalSession, ic.User, error)
+	EndSession(ctx context.Context, value string) error
+}
+
+// Devices is the approval side of the device flow.
+type Devices interface {
+	Pending(ctx context.Context, userCode, userID, clientIP string) (ssooidc.DeviceRequest, error)
+	Decide(ctx context.Context, userCode, userID string, allow bool) error
+}
+
+// Credentials mints role credentials for a signed-in user.
+type Credentials interface {
+	RoleCredentials(ctx context.Context, u ic.User, accountID, roleName string) (awsauth.Credentials, error)
+}
+
+// Directory answers what a user may use.
+type Directory interface {
+	store.Entitlements
+	Account(ctx context.Context, id string) (ic.Account, error)
+}
+
+// Pages serves the browser pages.
+type Pages struct {
+	SignIn      SignIn
+	Devices     Devices
+	Credentials Credentials
+	Directory   Directory
+	// StartURL is the access portal URL and Region the SSO region people
+	// type into `aws configure sso`.
+	StartURL string
+	Region   string
+	// SecureCookies marks cookies Secure (set when served over HTTPS).
+	SecureCookies   bool
+	SessionLifetime time.Duration
+
+	tmpl *template.Template
+}
+
+const sessionCookie = "keyward_session"
+
+// Handler returns the pages behind cross-origin protection.
+func (p *Pages) Handler() http.Handler {
+	p.tmpl = template.Must(template.New("").Funcs(funcs).ParseFS(templateFS, "templates/*.html"))
+	static, _ := fs.Sub(staticFS, "static")
+	mux := http.NewServeMux()
+	mux.Handle("GET /static/", http.StripPrefix("/static/", http.FileServerFS(static)))
+	mux.HandleFunc("GET /start", p.home)
+	mux.HandleFunc("GET /start/{$}", p.home)
+	mux.HandleFunc("POST /start/signin", p.signIn)
+	mux.HandleFunc("POST /start/signout", p.signOut)
+	mux.HandleFunc("GET /start/account/{id}", p.account)
+	mux.HandleFunc("GET /start/credentials", p.credentials)
+	mux.HandleFunc("GET /device", p.device)
+	mux.HandleFunc("POST /device", p.decide)
+	return secureHeaders(http.NewCrossOriginProtection().Handler(mux))
+}
+
+// secureHeaders sets a strict CSP and keeps pages out of frames and caches.
+func secureHeaders(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		h := w.Header()
+		h.Set("Content-Security-Policy", "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'")
+		h.Set("X-Frame-Options", "DENY")
+		h.Set("X-Content-Type-Options", "nosniff")
+		h.Set("Referrer-Policy", "no-referrer")
+		h.Set("Cache-Control", "no-store")
+		next.ServeHTTP(w, r)
+	})
+}
