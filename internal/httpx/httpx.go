@@ -25,4 +25,3 @@ func ClientIP(r *http.Request) string {
 func AuditContext(r *http.Request) context.Context {
 	return audit.WithClient(r.Context(), audit.Client{IP: ClientIP(r), UserAgent: r.UserAgent()})
 }
-

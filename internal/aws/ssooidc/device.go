@@ -63,7 +63,7 @@ func (s *Service) startDeviceAuthorization(ctx context.Context, in *startInput) 
 	shown := FormatUserCode(d.UserCode)
 	return &startOutput{DeviceCode: code, UserCode: shown, VerificationURI: s.cfg.VerificationURI,
 		VerificationURIComplete: s.cfg.VerificationURI + "?user_code=" + shown,
-		ExpiresIn: int(s.cfg.DeviceCodeLifetime.Seconds()), Interval: int(s.cfg.Interval.Seconds())}, nil
+		ExpiresIn:               int(s.cfg.DeviceCodeLifetime.Seconds()), Interval: int(s.cfg.Interval.Seconds())}, nil
 }
 
 func newUserCode(r io.Reader) string {
