@@ -39,7 +39,7 @@ func (m *Main) build(ctx context.Context, master []byte, opt Options) error {
 	oidc := ssooidc.New(m.Store, ssooidc.Config{VerificationURI: m.AWSURL + "/device", SessionLifetime: lifetime}, m.clock, m.random)
 	portalAPI := portal.New(m.Store, auth, m.clock)
 
-	gw := gateway.New(&sigv4.Verifier{Lookup: auth.Lookup, Clock: m.clock})
+	gw := gateway.New(&sigv4.Verifier{Lookup: auth.Lookup, Clock: m.clock}, m.Store)
 	admin := gateway.ManagementRootOnly(b.Organization.ManagementAccountID)
 	gw.AddJSON(organizations.New(m.Store, m.clock, m.random).JSONService(admin))
 	gw.AddJSON(identitystore.New(m.Store, m.clock, m.random).JSONService(admin))

@@ -58,16 +58,22 @@ type QueryService struct {
 	Actions     map[string]QueryAction
 }
 
+// Events records denials in the system log.
+type Events interface {
+	AppendEvent(ctx context.Context, e audit.Event) error
+}
+
 // Gateway dispatches signed API requests.
 type Gateway struct {
 	verifier *sigv4.Verifier
+	events   Events
 	json     map[string]*JSONService
 	query    *QueryService
 }
 
-// New returns a gateway verifying with v.
-func New(v *sigv4.Verifier) *Gateway {
-	return &Gateway{verifier: v, json: map[string]*JSONService{}}
+// New returns a gateway verifying with v and logging denials to events.
+func New(v *sigv4.Verifier, events Events) *Gateway {
+	return &Gateway{verifier: v, events: events, json: map[string]*JSONService{}}
 }
 
 // AddJSON registers an awsJson service.
@@ -185,10 +191,19 @@ func (g *Gateway) authenticate(r *http.Request, body []byte, service string, aut
 	ctx = audit.WithActor(ctx, audit.Actor{Type: p.Type, ID: p.UserID, Name: p.ARN})
 	if authorize != nil {
 		if err := authorize(ctx, p, op); err != nil {
+			g.deny(ctx, service, op, err)
 			return nil, err
 		}
 	}
 	return ctx, nil
+}
+
+// deny writes an authorization refusal to the system log. A failure to log
+// does not change the answer: the request is refused either way.
+func (g *Gateway) deny(ctx context.Context, service, op string, err error) {
+	e := audit.New(ctx, "aws.request.deny", "operation", service+":"+op)
+	e.Outcome, e.Message = audit.Deny, err.Error()
+	_ = g.events.AppendEvent(ctx, e)
 }
 
 // ManagementRootOnly allows only the management account's root user: the

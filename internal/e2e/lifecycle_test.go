@@ -1,0 +1,85 @@
+package e2e
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/identitystore"
+	"github.com/aws/aws-sdk-go-v2/service/organizations"
+	"github.com/aws/aws-sdk-go-v2/service/sts"
+
+	"github.com/keyward/keyward/internal/app"
+)
+
+func TestARestartKeepsEverythingAndNeverRewritesTheBootstrapKey(t *testing.T) {
+	dir := t.TempDir()
+	first := startIn(t, dir)
+	st := first.setUpStory()
+	credsFile := filepath.Join(dir, app.BootstrapCredentialsFile)
+	before, err := os.ReadFile(credsFile)
+	must(t, err)
+	if fi, _ := os.Stat(credsFile); fi.Mode().Perm() != 0o600 {
+		t.Errorf("bootstrap credentials mode = %v, want 0600", fi.Mode().Perm())
+	}
+	org, err := organizations.NewFromConfig(first.adminConfig()).DescribeOrganization(context.Background(), &organizations.DescribeOrganizationInput{})
+	must(t, err)
+	stopEarly(t, first)
+
+	second := startIn(t, dir)
+	after, err := os.ReadFile(credsFile)
+	must(t, err)
+	if string(before) != string(after) {
+		t.Fatal("a restart rewrote the bootstrap credentials")
+	}
+	cfg := second.adminConfig()
+	org2, err := organizations.NewFromConfig(cfg).DescribeOrganization(context.Background(), &organizations.DescribeOrganizationInput{})
+	must(t, err)
+	if aws.ToString(org2.Organization.Id) != aws.ToString(org.Organization.Id) {
+		t.Errorf("organization changed across restart: %s -> %s", aws.ToString(org.Organization.Id), aws.ToString(org2.Organization.Id))
+	}
+	u, err := identitystore.NewFromConfig(cfg).DescribeUser(context.Background(), &identitystore.DescribeUserInput{
+		IdentityStoreId: &st.IdentityStoreID, UserId: &st.UserID})
+	must(t, err)
+	if aws.ToString(u.UserName) != aliceName {
+		t.Errorf("user after restart = %q", aws.ToString(u.UserName))
+	}
+	b := second.browser()
+	b.signIn(aliceName, alicePassword) // the password survived too
+}
+
+// stopEarly shuts a server down before the test ends, as SIGTERM would.
+func stopEarly(t *testing.T, s *server) {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	must(t, s.main.HTTP.Shutdown(ctx))
+	must(t, s.main.Close())
+}
+
+func TestSetPasswordWorksWhileTheServerRuns(t *testing.T) {
+	s := start(t)
+	s.setUpStory() // sets alice's password through the CLI against the live database
+	s.setPassword(aliceName, "Another-Password-7")
+	b := s.browser()
+	status, body := b.post("/start/signin", map[string][]string{"username": {aliceName}, "password": {alicePassword}, "next": {"/start"}})
+	if status != 401 || !strings.Contains(body, "Incorrect username or password.") {
+		t.Fatalf("old password: status %d", status)
+	}
+	b.signIn(aliceName, "Another-Password-7")
+}
+
+func TestTheBootstrapKeyIsTheManagementAccountsRoot(t *testing.T) {
+	s := start(t)
+	id, err := sts.NewFromConfig(s.adminConfig()).GetCallerIdentity(context.Background(), &sts.GetCallerIdentityInput{})
+	must(t, err)
+	org, err := organizations.NewFromConfig(s.adminConfig()).DescribeOrganization(context.Background(), &organizations.DescribeOrganizationInput{})
+	must(t, err)
+	acct := aws.ToString(org.Organization.MasterAccountId)
+	if aws.ToString(id.Arn) != "arn:aws:iam::"+acct+":root" || aws.ToString(id.UserId) != acct {
+		t.Errorf("GetCallerIdentity = %s / %s, want the root of %s", aws.ToString(id.Arn), aws.ToString(id.UserId), acct)
+	}
+}
