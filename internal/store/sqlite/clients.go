@@ -1,0 +1,35 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+
+	"github.com/keyward/keyward/internal/audit"
+	"github.com/keyward/keyward/internal/errs"
+	ic "github.com/keyward/keyward/internal/identitycenter"
+)
+
+const (
+	insertClientSQL = `INSERT INTO oidc_clients (id, secret_hash, name, type, scopes, issued_at, expires_at)
+VALUES ($1, $2, $3, $4, $5, $6, $7)`
+	selectClientSQL = `SELECT id, secret_hash, name, type, scopes, issued_at, expires_at
+FROM oidc_clients WHERE id = $1`
+)
+
+// CreateClient registers an SSO-OIDC client.
+func (db *DB) CreateClient(ctx context.Context, c ic.Client) error {
+	e := audit.New(ctx, "ssooidc.client.register", "OIDC_CLIENT", c.ID)
+	return db.mutate(ctx, e, func(tx *sql.Tx) error {
+		_, err := exec(ctx, tx, "insert client", insertClientSQL, c.ID, c.SecretHash, c.Name,
+			c.Type, jsonCol{c.Scopes}, ts(c.IssuedAt), ts(c.ExpiresAt))
+		return err
+	})
+}
+
+// Client returns a registered client.
+func (db *DB) Client(ctx context.Context, id string) (ic.Client, error) {
+	var c ic.Client
+	err := db.r.QueryRowContext(ctx, selectClientSQL, id).Scan(&c.ID, &c.SecretHash, &c.Name,
+		&c.Type, jsonCol{&c.Scopes}, timeCol{&c.IssuedAt}, timeCol{&c.ExpiresAt})
+	return c, notFound(err, "client", errs.E(errs.NotFound, "The client is not registered.").WithResource("OIDC_CLIENT", id))
+}

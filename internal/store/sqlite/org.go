@@ -1,0 +1,134 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+
+	"github.com/keyward/keyward/internal/audit"
+	"github.com/keyward/keyward/internal/errs"
+	ic "github.com/keyward/keyward/internal/identitycenter"
+	"github.com/keyward/keyward/internal/store"
+)
+
+const (
+	insertOrgSQL = `INSERT INTO organization (singleton, id, management_account_id,
+	management_email, root_key_id, created_at) VALUES (1, $1, $2, $3, $4, $5)`
+	selectOrgSQL = `SELECT id, management_account_id, management_email, created_at, root_key_id
+FROM organization WHERE singleton = 1`
+	insertInstanceSQL = `INSERT INTO instance (singleton, id, identity_store_id,
+	owner_account_id, name, created_at) VALUES (1, $1, $2, $3, $4, $5)`
+	selectInstanceSQL = `SELECT id, identity_store_id, owner_account_id, name, created_at
+FROM instance WHERE singleton = 1`
+	insertAccessKeySQL = `INSERT INTO access_keys (id, account_id, sealed_secret, created_at)
+VALUES ($1, $2, $3, $4)`
+	selectAccessKeySQL = `SELECT id, account_id, sealed_secret, created_at FROM access_keys WHERE id = $1`
+)
+
+// Bootstrap stores b unless an organization exists, in which case it
+// returns what is stored.
+func (db *DB) Bootstrap(ctx context.Context, b store.Bootstrap) (store.Bootstrap, bool, error) {
+	var got store.Bootstrap
+	var created bool
+	err := db.write(ctx, func(tx *sql.Tx) error {
+		stored, err := loadBootstrap(ctx, tx)
+		if !errs.Is(err, errs.NotFound) {
+			got, created = stored, false
+			return err
+		}
+		if err := insertBootstrap(ctx, tx, b); err != nil {
+			return err
+		}
+		got, created = b, true
+		return db.insertEvent(ctx, tx, audit.New(ctx, "keyward.bootstrap", "ORGANIZATION", b.Organization.ID))
+	})
+	if err != nil {
+		return store.Bootstrap{}, false, err
+	}
+	return got, created, nil
+}
+
+func insertBootstrap(ctx context.Context, tx *sql.Tx, b store.Bootstrap) error {
+	o, i, k := b.Organization, b.Instance, b.RootKey
+	if err := insertAccount(ctx, tx, b.ManagementAccount); err != nil {
+		return err
+	}
+	if _, err := exec(ctx, tx, "insert organization", insertOrgSQL,
+		o.ID, o.ManagementAccountID, o.ManagementEmail, k.ID, ts(o.CreatedAt)); err != nil {
+		return err
+	}
+	if _, err := exec(ctx, tx, "insert instance", insertInstanceSQL,
+		i.ID, i.IdentityStoreID, i.OwnerAccountID, i.Name, ts(i.CreatedAt)); err != nil {
+		return err
+	}
+	if k.ID == "" {
+		return nil
+	}
+	_, err := exec(ctx, tx, "insert access key", insertAccessKeySQL,
+		k.ID, k.AccountID, append([]byte{}, k.SealedSecret...), ts(k.CreatedAt))
+	return err
+}
+
+// loadBootstrap reads everything Bootstrap stored, or errs.NotFound.
+func loadBootstrap(ctx context.Context, q querier) (store.Bootstrap, error) {
+	var b store.Bootstrap
+	o, keyID, err := organization(ctx, q)
+	if err != nil {
+		return b, err
+	}
+	b.Organization = o
+	if b.ManagementAccount, err = account(ctx, q, o.ManagementAccountID); err != nil {
+		return b, err
+	}
+	if b.Instance, err = instance(ctx, q); err != nil {
+		return b, err
+	}
+	if keyID != "" {
+		b.RootKey, err = accessKey(ctx, q, keyID)
+	}
+	return b, err
+}
+
+// Organization returns the organization, or errs.NotFound before bootstrap.
+func (db *DB) Organization(ctx context.Context) (ic.Organization, error) {
+	o, _, err := organization(ctx, db.r)
+	return o, err
+}
+
+func organization(ctx context.Context, q querier) (ic.Organization, string, error) {
+	var o ic.Organization
+	var keyID string
+	err := q.QueryRowContext(ctx, selectOrgSQL).Scan(&o.ID, &o.ManagementAccountID,
+		&o.ManagementEmail, timeCol{&o.CreatedAt}, &keyID)
+	return o, keyID, notFound(err, "organization", errs.E(errs.NotFound, "The organization is not set up yet."))
+}
+
+// Instance returns the Identity Center instance, or errs.NotFound before bootstrap.
+func (db *DB) Instance(ctx context.Context) (ic.Instance, error) { return instance(ctx, db.r) }
+
+func instance(ctx context.Context, q querier) (ic.Instance, error) {
+	var i ic.Instance
+	err := q.QueryRowContext(ctx, selectInstanceSQL).Scan(&i.ID, &i.IdentityStoreID,
+		&i.OwnerAccountID, &i.Name, timeCol{&i.CreatedAt})
+	return i, notFound(err, "instance", errs.E(errs.NotFound, "The Identity Center instance is not set up yet."))
+}
+
+// AccessKey returns a root access key.
+func (db *DB) AccessKey(ctx context.Context, id string) (ic.AccessKey, error) {
+	return accessKey(ctx, db.r, id)
+}
+
+func accessKey(ctx context.Context, q querier, id string) (ic.AccessKey, error) {
+	var k ic.AccessKey
+	err := q.QueryRowContext(ctx, selectAccessKeySQL, id).Scan(&k.ID, &k.AccountID,
+		&k.SealedSecret, timeCol{&k.CreatedAt})
+	return k, notFound(err, "access key", errs.E(errs.NotFound, "The access key does not exist.").WithResource("ACCESS_KEY", id))
+}
+
+// notFound maps sql.ErrNoRows to nf and any other error through mapErr.
+func notFound(err error, op string, nf *errs.Error) error {
+	if errors.Is(err, sql.ErrNoRows) {
+		return nf
+	}
+	return mapErr(err, op)
+}

@@ -1,0 +1,61 @@
+package sqlite
+
+import (
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/keyward/keyward/internal/clock"
+)
+
+// TestEntitlementQueriesUseIndexes pins the plans of the entitlement
+// queries: every table is searched through an index, never scanned, and
+// assignments are reached from the user's principals, so the cost follows
+// the user's own assignments rather than the table sizes.
+func TestEntitlementQueriesUseIndexes(t *testing.T) {
+	db, err := Open(t.Context(), filepath.Join(t.TempDir(), "plan.db"), clock.Real{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	queries := map[string]struct {
+		sql  string
+		args []any
+	}{
+		"UserAccounts": {userAccountsSQL, []any{"u", "", 11}},
+		"UserRoles":    {userRolesSQL, []any{"u", "a", "", "", 11}},
+		"UserRole":     {userRoleSQL, []any{"u", "a", "name"}},
+	}
+	for name, q := range queries {
+		plan := explain(t, db, q.sql, q.args...)
+		for _, step := range plan {
+			scan := strings.HasPrefix(step, "SCAN ") && step != "SCAN ids"
+			// Searching assignments by principal type alone reads every
+			// group's assignments: the memberships must drive the join.
+			wide := strings.Contains(step, "assignments_principal") && !strings.Contains(step, "principal_id=?")
+			if scan || wide {
+				t.Errorf("%s reads more than the user's rows: %q\nplan:\n%s", name, step, strings.Join(plan, "\n"))
+			}
+		}
+	}
+}
+
+// explain returns the detail column of the query's plan.
+func explain(t *testing.T, db *DB, query string, args ...any) []string {
+	t.Helper()
+	rows, err := db.r.db.QueryContext(t.Context(), "EXPLAIN QUERY PLAN "+query, args...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	var steps []string
+	for rows.Next() {
+		var id, parent, unused int
+		var detail string
+		if err := rows.Scan(&id, &parent, &unused, &detail); err != nil {
+			t.Fatal(err)
+		}
+		steps = append(steps, detail)
+	}
+	return steps
+}

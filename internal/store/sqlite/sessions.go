@@ -1,0 +1,55 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+
+	"github.com/keyward/keyward/internal/audit"
+	"github.com/keyward/keyward/internal/errs"
+	ic "github.com/keyward/keyward/internal/identitycenter"
+)
+
+const (
+	insertSessionSQL = `INSERT INTO portal_sessions (id_hash, user_id, created_at, expires_at)
+VALUES ($1, $2, $3, $4)`
+	selectSessionSQL = `SELECT id_hash, user_id, created_at, expires_at FROM portal_sessions WHERE id_hash = $1`
+	deleteSessionSQL = `DELETE FROM portal_sessions WHERE id_hash = $1 RETURNING user_id`
+)
+
+// CreatePortalSession stores a session of an existing user.
+func (db *DB) CreatePortalSession(ctx context.Context, s ic.PortalSession) error {
+	e := audit.New(ctx, "portal.session.create", "USER", s.UserID)
+	return db.mutate(ctx, e, func(tx *sql.Tx) error {
+		if err := mustExist(ctx, tx, userExistsSQL, s.UserID, errUserNotFound(s.UserID)); err != nil {
+			return err
+		}
+		_, err := exec(ctx, tx, "insert portal session", insertSessionSQL,
+			s.IDHash, s.UserID, ts(s.CreatedAt), ts(s.ExpiresAt))
+		return err
+	})
+}
+
+// PortalSession returns a session by the hash of its cookie value.
+func (db *DB) PortalSession(ctx context.Context, idHash string) (ic.PortalSession, error) {
+	var s ic.PortalSession
+	err := db.r.QueryRowContext(ctx, selectSessionSQL, idHash).Scan(&s.IDHash, &s.UserID,
+		timeCol{&s.CreatedAt}, timeCol{&s.ExpiresAt})
+	return s, notFound(err, "portal session", errs.E(errs.NotFound, "The session does not exist."))
+}
+
+// DeletePortalSession removes a session; a missing one is not an error and
+// writes no event.
+func (db *DB) DeletePortalSession(ctx context.Context, idHash string) error {
+	return db.write(ctx, func(tx *sql.Tx) error {
+		var userID string
+		err := tx.QueryRowContext(ctx, deleteSessionSQL, idHash).Scan(&userID)
+		if errors.Is(err, sql.ErrNoRows) {
+			return nil
+		}
+		if err != nil {
+			return mapErr(err, "delete portal session")
+		}
+		return db.insertEvent(ctx, tx, audit.New(ctx, "portal.session.delete", "USER", userID))
+	})
+}

@@ -1,0 +1,157 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+
+	"github.com/keyward/keyward/internal/audit"
+	"github.com/keyward/keyward/internal/errs"
+	ic "github.com/keyward/keyward/internal/identitycenter"
+)
+
+// A token without a refresh token stores NULL in refresh_hash, so the
+// UNIQUE index only binds real refresh hashes.
+const (
+	tokenCols      = `access_hash, COALESCE(refresh_hash, ''), family_id, user_id, client_id, scopes, created_at, expires_at, refresh_expires_at`
+	insertTokenSQL = `INSERT INTO tokens (access_hash, refresh_hash, family_id, user_id, client_id, scopes,
+	created_at, expires_at, refresh_expires_at) VALUES ($1, NULLIF($2, ''), $3, $4, $5, $6, $7, $8, $9)`
+	selectTokenSQL    = `SELECT ` + tokenCols + ` FROM tokens WHERE access_hash = $1`
+	deleteTokenSQL    = `DELETE FROM tokens WHERE access_hash = $1 RETURNING family_id`
+	tokenByRefreshSQL = `SELECT ` + tokenCols + ` FROM tokens WHERE refresh_hash = $1`
+	insertRotatedSQL  = `INSERT INTO rotated_refresh_tokens (refresh_hash, family_id, user_id, expires_at)
+VALUES ($1, $2, $3, $4) ON CONFLICT (refresh_hash) DO NOTHING`
+	rotatedFamilySQL     = `SELECT family_id FROM rotated_refresh_tokens WHERE refresh_hash = $1`
+	revokeFamilySQL      = `DELETE FROM tokens WHERE family_id = $1`
+	purgeRotatedSQL      = `DELETE FROM rotated_refresh_tokens WHERE expires_at <= $1`
+	deleteUserTokensSQL  = `DELETE FROM tokens WHERE user_id = $1`
+	deleteUserRotatedSQL = `DELETE FROM rotated_refresh_tokens WHERE user_id = $1`
+)
+
+func errTokenNotFound() *errs.Error {
+	return errs.E(errs.NotFound, "The token does not exist or has been revoked.")
+}
+
+// CreateToken stores a new token.
+func (db *DB) CreateToken(ctx context.Context, t ic.Token) error {
+	e := audit.New(ctx, "ssooidc.token.create", "TOKEN_FAMILY", t.FamilyID)
+	e.Message = "client " + t.ClientID
+	return db.mutate(ctx, e, func(tx *sql.Tx) error { return insertToken(ctx, tx, t) })
+}
+
+func insertToken(ctx context.Context, tx *sql.Tx, t ic.Token) error {
+	_, err := exec(ctx, tx, "insert token", insertTokenSQL, t.AccessHash, t.RefreshHash, t.FamilyID,
+		t.UserID, t.ClientID, jsonCol{t.Scopes}, ts(t.CreatedAt), ts(t.ExpiresAt), ts(t.RefreshExpiresAt))
+	return err
+}
+
+// TokenByAccess returns the token holding accessHash.
+func (db *DB) TokenByAccess(ctx context.Context, accessHash string) (ic.Token, error) {
+	t, err := scanToken(db.r.QueryRowContext(ctx, selectTokenSQL, accessHash))
+	return t, notFound(err, "token", errTokenNotFound())
+}
+
+func scanToken(s scanner) (ic.Token, error) {
+	var t ic.Token
+	err := s.Scan(&t.AccessHash, &t.RefreshHash, &t.FamilyID, &t.UserID, &t.ClientID,
+		jsonCol{&t.Scopes}, timeCol{&t.CreatedAt}, timeCol{&t.ExpiresAt}, timeCol{&t.RefreshExpiresAt})
+	return t, err
+}
+
+// RotateToken replaces the token holding refreshHash with what fn returns,
+// in the same family. A refresh hash that was already rotated away revokes
+// its family: that revocation is committed although the call returns
+// errs.NotFound.
+func (db *DB) RotateToken(ctx context.Context, refreshHash string, fn func(old ic.Token) (ic.Token, error)) (ic.Token, error) {
+	var next ic.Token
+	var replayed bool
+	err := db.write(ctx, func(tx *sql.Tx) error {
+		var err error
+		next, replayed, err = db.rotate(ctx, tx, refreshHash, fn)
+		return err
+	})
+	switch {
+	case err != nil:
+		return ic.Token{}, err
+	case replayed:
+		return ic.Token{}, errTokenNotFound()
+	}
+	return next, nil
+}
+
+// rotate does RotateToken's work in tx. It reports a replay (the family is
+// then revoked and the transaction must commit) with replayed true.
+func (db *DB) rotate(ctx context.Context, tx *sql.Tx, refreshHash string, fn func(ic.Token) (ic.Token, error)) (next ic.Token, replayed bool, err error) {
+	if refreshHash == "" {
+		return next, false, errTokenNotFound()
+	}
+	old, err := scanToken(tx.QueryRowContext(ctx, tokenByRefreshSQL, refreshHash))
+	if errors.Is(err, sql.ErrNoRows) {
+		replayed, err = db.revokeReplayed(ctx, tx, refreshHash)
+		return next, replayed, err
+	}
+	if err != nil {
+		return next, false, mapErr(err, "rotate token")
+	}
+	if next, err = fn(old); err != nil {
+		return next, false, err
+	}
+	next.FamilyID = old.FamilyID
+	return next, false, db.replaceToken(ctx, tx, old, next)
+}
+
+// replaceToken swaps old for next and remembers old's refresh hash until it
+// would have expired.
+func (db *DB) replaceToken(ctx context.Context, tx *sql.Tx, old, next ic.Token) error {
+	if _, err := exec(ctx, tx, "delete rotated token", deleteTokenSQL, old.AccessHash); err != nil {
+		return err
+	}
+	if _, err := exec(ctx, tx, "purge rotated", purgeRotatedSQL, ts(db.clk.Now())); err != nil {
+		return err
+	}
+	if _, err := exec(ctx, tx, "record rotated", insertRotatedSQL, old.RefreshHash, old.FamilyID,
+		old.UserID, ts(old.RefreshExpiresAt)); err != nil {
+		return err
+	}
+	if err := insertToken(ctx, tx, next); err != nil {
+		return err
+	}
+	return db.insertEvent(ctx, tx, audit.New(ctx, "ssooidc.token.refresh", "TOKEN_FAMILY", next.FamilyID))
+}
+
+// revokeReplayed deletes the family of a refresh hash that was rotated away.
+// It returns errs.NotFound (nothing to commit) when the hash is unknown.
+func (db *DB) revokeReplayed(ctx context.Context, tx *sql.Tx, refreshHash string) (bool, error) {
+	var family string
+	err := tx.QueryRowContext(ctx, rotatedFamilySQL, refreshHash).Scan(&family)
+	if err != nil {
+		return false, notFound(err, "rotated token", errTokenNotFound())
+	}
+	if _, err := exec(ctx, tx, "revoke family", revokeFamilySQL, family); err != nil {
+		return false, err
+	}
+	e := audit.New(ctx, "ssooidc.token.refresh", "TOKEN_FAMILY", family)
+	e.Outcome, e.Message = audit.Deny, "refresh token reused: token family revoked"
+	return true, db.insertEvent(ctx, tx, e)
+}
+
+// RevokeToken deletes the token holding accessHash.
+func (db *DB) RevokeToken(ctx context.Context, accessHash string) error {
+	return db.write(ctx, func(tx *sql.Tx) error {
+		var family string
+		err := tx.QueryRowContext(ctx, deleteTokenSQL, accessHash).Scan(&family)
+		if err != nil {
+			return notFound(err, "revoke token", errTokenNotFound())
+		}
+		return db.insertEvent(ctx, tx, audit.New(ctx, "ssooidc.token.revoke", "TOKEN_FAMILY", family))
+	})
+}
+
+// deleteUserTokens removes a deleted user's tokens and rotation records.
+func deleteUserTokens(ctx context.Context, tx *sql.Tx, userID string) error {
+	if _, err := exec(ctx, tx, "delete user tokens", deleteUserTokensSQL, userID); err != nil {
+		return err
+	}
+	_, err := exec(ctx, tx, "delete user rotated tokens", deleteUserRotatedSQL, userID)
+	return err
+}

@@ -1,0 +1,86 @@
+package storetest
+
+import (
+	"fmt"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/keyward/keyward/internal/errs"
+	ic "github.com/keyward/keyward/internal/identitycenter"
+)
+
+// racers is how many goroutines race in each concurrency case.
+const racers = 8
+
+// race runs create(i) in racers goroutines at once and checks that exactly
+// one succeeded and every other got errs.Conflict.
+func race(t *testing.T, create func(i int) error) {
+	t.Helper()
+	var wg sync.WaitGroup
+	results := make([]error, racers)
+	start := make(chan struct{})
+	for i := range racers {
+		wg.Go(func() {
+			<-start
+			results[i] = create(i)
+		})
+	}
+	close(start)
+	wg.Wait()
+	won := 0
+	for i, err := range results {
+		switch {
+		case err == nil:
+			won++
+		case errs.KindOf(err) != errs.Conflict:
+			t.Errorf("racer %d: error %v, want errs.Conflict", i, err)
+		}
+	}
+	if won != 1 {
+		t.Errorf("%d racers succeeded, want exactly 1", won)
+	}
+}
+
+// caseVariant spells name differently for each racer.
+func caseVariant(name string, i int) string {
+	b := []byte(name)
+	for j := range b {
+		if i>>(j%3)&1 == 1 {
+			b[j] = strings.ToUpper(string(b[j]))[0]
+		}
+	}
+	return string(b)
+}
+
+var concurrencyTests = []test{
+	{"concurrent creates of one user name: one succeeds, the rest conflict", func(t *testing.T, h *harness) {
+		race(t, func(i int) error { return h.s.CreateUser(h.ctx, h.newUser(caseVariant("racing.user", i))) })
+	}},
+	{"concurrent creates of one group name: one succeeds, the rest conflict", func(t *testing.T, h *harness) {
+		race(t, func(i int) error { return h.s.CreateGroup(h.ctx, h.newGroup(caseVariant("racing group", i))) })
+	}},
+	{"concurrent creates of one permission set name: one succeeds, the rest conflict", func(t *testing.T, h *harness) {
+		race(t, func(int) error { return h.s.CreatePermissionSet(h.ctx, h.newPermissionSet("RacingSet")) })
+	}},
+	{"concurrent compare-and-swap updates all apply", func(t *testing.T, h *harness) {
+		ps := h.createPermissionSet(t)
+		var wg sync.WaitGroup
+		for i := range racers {
+			wg.Go(func() {
+				_, err := h.s.UpdatePermissionSet(h.ctx, ps.ID, func(p ic.PermissionSet) (ic.PermissionSet, error) {
+					p.Version++
+					p.Description += fmt.Sprintf("%d;", i)
+					return p, nil
+				})
+				if err != nil {
+					t.Errorf("update %d: %v", i, err)
+				}
+			})
+		}
+		wg.Wait()
+		got, err := h.s.PermissionSet(h.ctx, ps.ID)
+		ok(t, err)
+		equal(t, "version", ps.Version+racers, got.Version)
+	}},
+}

@@ -1,0 +1,111 @@
+package storetest
+
+import (
+	"testing"
+	"time"
+
+	"github.com/keyward/keyward/internal/audit"
+	ic "github.com/keyward/keyward/internal/identitycenter"
+	"github.com/keyward/keyward/internal/store"
+)
+
+// allow calls Allow n times and returns the answers.
+func (h *harness) allow(t *testing.T, key string, window time.Duration, limit, n int) []bool {
+	t.Helper()
+	var out []bool
+	for range n {
+		got, err := h.s.Allow(h.ctx, key, window, limit)
+		ok(t, err)
+		out = append(out, got)
+	}
+	return out
+}
+
+var rateLimitTests = []test{
+	{"attempts within the limit are allowed and the rest refused", func(t *testing.T, h *harness) {
+		equal(t, "answers", []bool{true, true, true, false, false}, h.allow(t, "signin:alice", time.Minute, 3, 5))
+	}},
+	{"a new window starts a new count", func(t *testing.T, h *harness) {
+		h.clk.Advance(time.Minute - h.clk.Now().Sub(h.clk.Now().Truncate(time.Minute))) // to a window start
+		equal(t, "first window", []bool{true, true, false}, h.allow(t, "k", time.Minute, 2, 3))
+		h.clk.Advance(59 * time.Second)
+		equal(t, "same window", []bool{false}, h.allow(t, "k", time.Minute, 2, 1))
+		h.clk.Advance(time.Second)
+		equal(t, "next window", []bool{true, true, false}, h.allow(t, "k", time.Minute, 2, 3))
+		h.clk.Advance(time.Hour)
+		equal(t, "much later", []bool{true}, h.allow(t, "k", time.Minute, 2, 1))
+	}},
+	{"keys are counted separately", func(t *testing.T, h *harness) {
+		equal(t, "a", []bool{true, false}, h.allow(t, "a", time.Hour, 1, 2))
+		equal(t, "b", []bool{true, false}, h.allow(t, "b", time.Hour, 1, 2))
+	}},
+}
+
+var eventTests = []test{
+	{"mutations are logged with the actor and client from the context", func(t *testing.T, h *harness) {
+		actor, client := h.asAdmin()
+		h.clk.Advance(time.Hour)
+		u := h.createUser(t)
+		e := h.lastEvent(t)
+		if e.ID == "" {
+			t.Error("the event has no id")
+		}
+		want := audit.Event{ID: e.ID, Time: h.clk.Now(), Action: "identitystore.user.create",
+			Actor: actor, Client: client, TargetType: "USER", TargetID: u.ID, Outcome: audit.Success}
+		equal(t, "event", want, e)
+	}},
+	{"an appended event gets an id and the clock's time", func(t *testing.T, h *harness) {
+		in := audit.Event{ID: "ignored", Action: "sts.assumerole", Actor: audit.Actor{Type: "user", ID: "u1"},
+			TargetType: "ROLE", TargetID: "arn:aws:iam::111111111111:role/x", Outcome: audit.Deny, Message: "no"}
+		ok(t, h.s.AppendEvent(h.ctx, in))
+		got := h.lastEvent(t)
+		if got.ID == "" || got.ID == "ignored" {
+			t.Errorf("event id = %q, want one the store drew", got.ID)
+		}
+		in.ID, in.Time = got.ID, h.clk.Now()
+		equal(t, "event", in, got)
+	}},
+	{"events are paged newest first", func(t *testing.T, h *harness) {
+		var want []string
+		for i := range 7 {
+			e := audit.Event{Action: "test.event", TargetID: string(rune('a' + i)), Outcome: audit.Success}
+			ok(t, h.s.AppendEvent(h.ctx, e))
+			want = append([]string{e.TargetID}, want...)
+		}
+		got, pages := walk(t, 3, func(p store.Page) ([]audit.Event, string, error) { return h.s.ListEvents(h.ctx, p) })
+		var ids []string
+		seen := map[string]bool{}
+		for _, e := range got {
+			ids = append(ids, e.TargetID)
+			if seen[e.ID] {
+				t.Errorf("event id %q appears twice", e.ID)
+			}
+			seen[e.ID] = true
+		}
+		equal(t, "order", want, ids)
+		equal(t, "pages", 3, pages)
+	}},
+	{"every mutation logs its action", func(t *testing.T, h *harness) {
+		b := h.newBootstrap()
+		_, _, err := h.s.Bootstrap(h.ctx, b)
+		ok(t, err)
+		u, g, ps := h.createUser(t), h.createGroup(t), h.createPermissionSet(t)
+		acct := h.createAccount(t)
+		m := h.addMember(t, g, u)
+		a := h.assign(t, acct.ID, ps, ic.PrincipalUser, u.ID)
+		h.provision(t, ps, "")
+		h.unassign(t, a)
+		ok(t, h.s.DeleteMembership(h.ctx, m.ID))
+		ok(t, h.s.DeletePermissionSet(h.ctx, ps.ID))
+		ok(t, h.s.DeleteGroup(h.ctx, g.ID))
+		ok(t, h.s.DeleteUser(h.ctx, u.ID))
+		equal(t, "actions", []string{
+			"keyward.bootstrap", "identitystore.user.create", "identitystore.group.create",
+			"ssoadmin.permissionset.create", "organizations.account.create",
+			"identitystore.membership.create", "ssoadmin.assignment.create",
+			"ssoadmin.permissionset.provision", "ssoadmin.assignment.delete",
+			"identitystore.membership.delete", "ssoadmin.permissionset.delete",
+			"identitystore.group.delete", "identitystore.user.delete",
+		}, h.actions(t))
+	}},
+}

@@ -1,0 +1,72 @@
+// Package storetest is the conformance suite of the storage contract in
+// package store. Every backend runs it unchanged:
+//
+//	func TestConformance(t *testing.T) {
+//		storetest.Run(t, func(t *testing.T, clk clock.Clock) store.Store { ... })
+//	}
+//
+// The suite speaks only to store.Store. It owns no backend code and must not
+// import one; each subtest gets a fresh, empty store from open.
+package storetest
+
+import (
+	"testing"
+	"time"
+
+	"github.com/keyward/keyward/internal/clock"
+	"github.com/keyward/keyward/internal/store"
+)
+
+// test is one conformance case.
+type test struct {
+	name string
+	run  func(t *testing.T, h *harness)
+}
+
+// suite is the cases of one aggregate.
+type suite struct {
+	name  string
+	tests []test
+}
+
+// start is the fake clock's starting time; its nanoseconds check that times
+// round-trip exactly.
+var start = time.Date(2026, 3, 1, 12, 0, 0, 123456789, time.UTC)
+
+// Run runs every conformance case against stores from open, which must
+// return a fresh, empty store whose time comes from clk (a *clock.Fake the
+// case controls) and register its own cleanup with t.Cleanup. Cases run in
+// parallel, each on its own store.
+func Run(t *testing.T, open func(t *testing.T, clk clock.Clock) store.Store) {
+	suites := []suite{
+		{"organization", orgTests},
+		{"accounts", accountTests},
+		{"pagination", paginationTests},
+		{"users", userTests},
+		{"groups", groupTests},
+		{"memberships", membershipTests},
+		{"permission sets", permissionSetTests},
+		{"assignments", assignmentTests},
+		{"roles", roleTests},
+		{"cascades", cascadeTests},
+		{"entitlements", entitlementTests},
+		{"passwords", passwordTests},
+		{"portal sessions", sessionTests},
+		{"oidc clients and devices", deviceTests},
+		{"oidc tokens", tokenTests},
+		{"rate limits", rateLimitTests},
+		{"events", eventTests},
+		{"concurrency", concurrencyTests},
+	}
+	for _, s := range suites {
+		t.Run(s.name, func(t *testing.T) {
+			for _, tc := range s.tests {
+				t.Run(tc.name, func(t *testing.T) {
+					t.Parallel()
+					clk := clock.NewFake(start)
+					tc.run(t, &harness{s: open(t, clk), clk: clk, ctx: t.Context()})
+				})
+			}
+		})
+	}
+}
