@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"log/slog"
 	"os/signal"
 	"syscall"
 
@@ -33,6 +34,7 @@ and SDKs at the endpoint URL it logs.`,
 				return err
 			}
 			defer m.Close()
+			slog.SetDefault(m.Log)
 			return m.Run(ctx)
 		},
 	}

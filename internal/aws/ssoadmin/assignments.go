@@ -19,25 +19,25 @@ type assignmentInput struct {
 }
 
 // assignment validates the input and resolves it to a domain assignment.
-func (s *Service) assignment(ctx context.Context, in *assignmentInput) (ic.Assignment, error) {
+func (s *Service) assignment(ctx context.Context, in *assignmentInput) (ic.Instance, ic.Assignment, error) {
 	inst, err := s.checkInstance(ctx, in.InstanceArn)
 	if err != nil {
-		return ic.Assignment{}, err
+		return inst, ic.Assignment{}, err
 	}
 	if err := protocol.Required("targetId", in.TargetID, "targetType", in.TargetType,
 		"permissionSetArn", in.PermissionSetArn, "principalType", in.PrincipalType, "principalId", in.PrincipalID); err != nil {
-		return ic.Assignment{}, err
+		return inst, ic.Assignment{}, err
 	}
 	if in.TargetType != ic.TargetAccount {
-		return ic.Assignment{}, errs.E(errs.Invalid, "TargetType must be AWS_ACCOUNT")
+		return inst, ic.Assignment{}, errs.E(errs.Invalid, "TargetType must be AWS_ACCOUNT")
 	}
 	psID, err := s.permissionSetID(inst, in.PermissionSetArn)
 	if err != nil {
-		return ic.Assignment{}, err
+		return inst, ic.Assignment{}, err
 	}
 	a := ic.Assignment{AccountID: in.TargetID, PermissionSetID: psID, PrincipalType: in.PrincipalType,
 		PrincipalID: in.PrincipalID, CreatedAt: s.clock.Now()}
-	return a, a.Validate()
+	return inst, a, a.Validate()
 }
 
 type statusOut struct {
@@ -78,7 +78,7 @@ func (s *Service) newRole(ctx context.Context, psID, accountID string) (ic.Role,
 }
 
 func (s *Service) createAssignment(ctx context.Context, in *assignmentInput) (*creationOutput, error) {
-	a, err := s.assignment(ctx, in)
+	inst, a, err := s.assignment(ctx, in)
 	if err != nil {
 		return nil, err
 	}
@@ -90,12 +90,11 @@ func (s *Service) createAssignment(ctx context.Context, in *assignmentInput) (*c
 	if err := s.store.CreateAssignment(ctx, a, role, req); err != nil {
 		return nil, err
 	}
-	inst, _ := s.store.Instance(ctx)
 	return &creationOutput{AccountAssignmentCreationStatus: s.toStatusOut(inst, req)}, nil
 }
 
 func (s *Service) deleteAssignment(ctx context.Context, in *assignmentInput) (*deletionOutput, error) {
-	a, err := s.assignment(ctx, in)
+	inst, a, err := s.assignment(ctx, in)
 	if err != nil {
 		return nil, err
 	}
@@ -103,7 +102,6 @@ func (s *Service) deleteAssignment(ctx context.Context, in *assignmentInput) (*d
 	if err := s.store.DeleteAssignment(ctx, a, req); err != nil {
 		return nil, err
 	}
-	inst, _ := s.store.Instance(ctx)
 	return &deletionOutput{AccountAssignmentDeletionStatus: s.toStatusOut(inst, req)}, nil
 }
 
