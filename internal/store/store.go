@@ -229,12 +229,14 @@ type OIDC interface {
 	// CreateToken: Action "ssooidc.token.create".
 	CreateToken(ctx context.Context, t ic.Token) error
 	TokenByAccess(ctx context.Context, accessHash string) (ic.Token, error)
-	// RotateToken finds the token holding refreshHash and replaces it, in one
-	// transaction, with what fn returns (fn keeps FamilyID and may refuse
-	// with an error, which aborts with nothing written). If no token holds
-	// refreshHash it returns errs.NotFound and, when refreshHash was already
-	// rotated away (a replay), revokes every token of its family.
-	// Action: "ssooidc.token.refresh".
+	// RotateToken finds the token holding refreshHash and, in one
+	// transaction, stores what fn returns (fn keeps FamilyID and may refuse
+	// with an error, which aborts with nothing written). The old refresh
+	// token is spent; the old access token stays valid until it expires, so
+	// tools sharing one token cache are not cut off by another's refresh.
+	// If no token holds refreshHash it returns errs.NotFound and, when
+	// refreshHash was already spent (a replay), revokes every token of its
+	// family. Action: "ssooidc.token.refresh".
 	RotateToken(ctx context.Context, refreshHash string, fn func(old ic.Token) (ic.Token, error)) (ic.Token, error)
 	// RevokeToken deletes the token holding accessHash; a missing one is
 	// errs.NotFound. Action: "ssooidc.token.revoke".

@@ -95,10 +95,18 @@ func (s *Service) pollable(d ic.DeviceAuthorization, clientID string) error {
 		return oidcError(errs.Denied, "AccessDeniedException", "The request was denied by the user")
 	case !now.Before(d.ExpiresAt):
 		return oidcError(errs.Invalid, "ExpiredTokenException", "The device code has expired")
-	case d.Status == ic.DevicePending && now.Sub(d.LastPolledAt) < d.Interval*3/4:
+	case d.Status == ic.DevicePending && tooFast(d, now):
 		return oidcError(errs.Invalid, "SlowDownException", "Client is polling too fast; slow down")
 	}
 	return nil
+}
+
+// tooFast reports a poll sooner than 3/4 of the interval after the last one.
+// Polls in the first interval after the code was issued never count: AWS CLI
+// v2 polls twice back to back before it starts sleeping, and a slow_down
+// there would cost every login five seconds.
+func tooFast(d ic.DeviceAuthorization, now time.Time) bool {
+	return now.Sub(d.CreatedAt) > d.Interval && now.Sub(d.LastPolledAt) < d.Interval*3/4
 }
 
 func (s *Service) refresh(ctx context.Context, c ic.Client, refreshToken string) (*createTokenOutput, error) {

@@ -24,6 +24,8 @@ VALUES ($1, $2, $3, $4) ON CONFLICT (refresh_hash) DO NOTHING`
 	rotatedFamilySQL     = `SELECT family_id FROM rotated_refresh_tokens WHERE refresh_hash = $1`
 	revokeFamilySQL      = `DELETE FROM tokens WHERE family_id = $1`
 	purgeRotatedSQL      = `DELETE FROM rotated_refresh_tokens WHERE expires_at <= $1`
+	spendRefreshSQL      = `UPDATE tokens SET refresh_hash = NULL WHERE access_hash = $1`
+	purgeSpentSQL        = `DELETE FROM tokens WHERE refresh_hash IS NULL AND expires_at <= $1`
 	deleteUserTokensSQL  = `DELETE FROM tokens WHERE user_id = $1`
 	deleteUserRotatedSQL = `DELETE FROM rotated_refresh_tokens WHERE user_id = $1`
 )
@@ -58,8 +60,9 @@ func scanToken(s scanner) (ic.Token, error) {
 	return t, err
 }
 
-// RotateToken replaces the token holding refreshHash with what fn returns,
-// in the same family. A refresh hash that was already rotated away revokes
+// RotateToken stores what fn returns in the family of the token holding
+// refreshHash and spends that refresh token; the old access token lives on
+// until it expires. A refresh hash that was already rotated away revokes
 // its family: that revocation is committed although the call returns
 // errs.NotFound.
 func (db *DB) RotateToken(ctx context.Context, refreshHash string, fn func(old ic.Token) (ic.Token, error)) (ic.Token, error) {
@@ -100,13 +103,18 @@ func (db *DB) rotate(ctx context.Context, tx *sql.Tx, refreshHash string, fn fun
 	return next, false, db.replaceToken(ctx, tx, old, next)
 }
 
-// replaceToken swaps old for next and remembers old's refresh hash until it
-// would have expired.
+// replaceToken spends old's refresh token (remembering its hash until it
+// would have expired, to catch replays), stores next, and purges spent
+// tokens whose access token has expired.
 func (db *DB) replaceToken(ctx context.Context, tx *sql.Tx, old, next ic.Token) error {
-	if _, err := exec(ctx, tx, "delete rotated token", deleteTokenSQL, old.AccessHash); err != nil {
+	if _, err := exec(ctx, tx, "spend refresh token", spendRefreshSQL, old.AccessHash); err != nil {
 		return err
 	}
-	if _, err := exec(ctx, tx, "purge rotated", purgeRotatedSQL, ts(db.clk.Now())); err != nil {
+	now := ts(db.clk.Now())
+	if _, err := exec(ctx, tx, "purge spent tokens", purgeSpentSQL, now); err != nil {
+		return err
+	}
+	if _, err := exec(ctx, tx, "purge rotated", purgeRotatedSQL, now); err != nil {
 		return err
 	}
 	if _, err := exec(ctx, tx, "record rotated", insertRotatedSQL, old.RefreshHash, old.FamilyID,

@@ -74,7 +74,7 @@ var tokenTests = []test{
 		h.tokenGone(t, tok)
 		notFound(t, h.s.RevokeToken(h.ctx, tok.AccessHash), "")
 	}},
-	{"rotating a refresh token replaces the token within its family", func(t *testing.T, h *harness) {
+	{"rotating a refresh token adds a token to its family and spends the old refresh token only", func(t *testing.T, h *harness) {
 		first := h.newToken(h.createUser(t).ID)
 		ok(t, h.s.CreateToken(h.ctx, first))
 		next := h.newToken(first.UserID)
@@ -87,10 +87,21 @@ var tokenTests = []test{
 		next.FamilyID = first.FamilyID
 		equal(t, "returned token", next, got)
 		equal(t, "event", "ssooidc.token.refresh", h.lastEvent(t).Action)
-		h.tokenGone(t, first)
 		stored, err := h.s.TokenByAccess(h.ctx, next.AccessHash)
 		ok(t, err)
 		equal(t, "stored token", next, stored)
+		old, err := h.s.TokenByAccess(h.ctx, first.AccessHash)
+		ok(t, err) // the old access token lives until it expires
+		equal(t, "old token's refresh hash", "", old.RefreshHash)
+		h.replay(t, first.RefreshHash) // but its refresh token is spent
+	}},
+	{"a spent token is purged once its access token has expired", func(t *testing.T, h *harness) {
+		first := h.newToken(h.createUser(t).ID)
+		ok(t, h.s.CreateToken(h.ctx, first))
+		second := h.rotate(t, first)
+		h.clk.Advance(first.ExpiresAt.Sub(h.clk.Now()) + time.Second)
+		h.rotate(t, second) // any later rotation purges
+		h.tokenGone(t, first)
 	}},
 	{"a rotation whose fn refuses returns its error and writes nothing", func(t *testing.T, h *harness) {
 		tok := h.newToken(h.createUser(t).ID)
@@ -118,6 +129,8 @@ var tokenTests = []test{
 		second := h.rotate(t, first)
 		third := h.rotate(t, second)
 		h.replay(t, first.RefreshHash)
+		h.tokenGone(t, first)
+		h.tokenGone(t, second)
 		h.tokenGone(t, third)
 		e := h.lastEvent(t)
 		equal(t, "event", "ssooidc.token.refresh", e.Action)

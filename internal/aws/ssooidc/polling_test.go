@@ -1,0 +1,92 @@
+package ssooidc
+
+import (
+	"context"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/keyward/keyward/internal/clock"
+	"github.com/keyward/keyward/internal/errs"
+	"github.com/keyward/keyward/internal/store/sqlite"
+)
+
+// fixture is the service on a real SQLite store with a fake clock, one
+// registered client and one pending device authorization.
+type fixture struct {
+	svc   *Service
+	clk   *clock.Fake
+	reg   *registerClientOutput
+	start *startOutput
+}
+
+func newFixture(t *testing.T) *fixture {
+	t.Helper()
+	clk := clock.NewFake(time.Date(2026, 11, 22, 9, 0, 0, 0, time.UTC))
+	db, err := sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "k.db"), clk)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	svc := New(db, Config{VerificationURI: "http://x/device", SessionLifetime: 8 * time.Hour}, clk, clock.Random)
+	ctx := context.Background()
+	reg, err := svc.registerClient(ctx, &registerClientInput{ClientName: "c", ClientType: "public"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	st, err := svc.startDeviceAuthorization(ctx, &startInput{ClientID: reg.ClientID, ClientSecret: reg.ClientSecret, StartURL: "http://x/start"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return &fixture{svc: svc, clk: clk, reg: reg, start: st}
+}
+
+func (f *fixture) poll() error {
+	_, err := f.svc.createToken(context.Background(), &createTokenInput{ClientID: f.reg.ClientID,
+		ClientSecret: f.reg.ClientSecret, GrantType: grantDeviceCode, DeviceCode: f.start.DeviceCode})
+	return err
+}
+
+func wantCode(t *testing.T, err error, code string) {
+	t.Helper()
+	e, ok := errs.As(err)
+	if !ok || e.Code != code {
+		t.Fatalf("err = %v, want %s", err, code)
+	}
+}
+
+func TestTwoBackToBackPollsRightAfterIssueArePendingNotSlowDown(t *testing.T) {
+	f := newFixture(t)
+	wantCode(t, f.poll(), "AuthorizationPendingException")
+	f.clk.Advance(3 * time.Millisecond)
+	wantCode(t, f.poll(), "AuthorizationPendingException")
+}
+
+func TestAFastPollAfterTheFirstIntervalIsSlowDown(t *testing.T) {
+	f := newFixture(t)
+	f.clk.Advance(2 * time.Second)
+	wantCode(t, f.poll(), "AuthorizationPendingException")
+	f.clk.Advance(100 * time.Millisecond)
+	wantCode(t, f.poll(), "SlowDownException")
+	f.clk.Advance(time.Second)
+	wantCode(t, f.poll(), "AuthorizationPendingException")
+}
+
+func TestAnExpiredDeviceCodeIsExpiredToken(t *testing.T) {
+	f := newFixture(t)
+	f.clk.Advance(time.Duration(f.start.ExpiresIn)*time.Second + time.Second)
+	wantCode(t, f.poll(), "ExpiredTokenException")
+	if _, err := f.svc.Pending(context.Background(), f.start.UserCode, "user", "127.0.0.1"); !errs.Is(err, errs.NotFound) {
+		t.Errorf("the verification page still offers an expired code: %v", err)
+	}
+}
+
+func TestUserCodesAreNormalizedBeforeAnyLookup(t *testing.T) {
+	cases := map[string]bool{"BCDF-GHJK": true, "bcdfghjk": true, " bcdf ghjk ": true,
+		"BCDF-GHJ": false, "ABCD-EFGH": false, "BCDF-GHJK-L": false, "": false}
+	for typed, ok := range cases {
+		if _, got := NormalizeUserCode(typed); got != ok {
+			t.Errorf("NormalizeUserCode(%q) ok = %v, want %v", typed, got, ok)
+		}
+	}
+}
