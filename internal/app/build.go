@@ -57,7 +57,7 @@ func (m *Main) build(ctx context.Context, master []byte, opt Options) error {
 	for _, p := range []string{"/start", "/start/", "/device", "/static/"} {
 		mux.Handle(p, browser)
 	}
-	mux.Handle("GET /{$}", http.RedirectHandler("/start", http.StatusFound))
+	mux.Handle("/{$}", root(gw))
 	m.health(mux)
 	m.HTTP = &http.Server{
 		Handler:           m.observe(protocol.WithRequestID(mux)),
@@ -68,6 +68,20 @@ func (m *Main) build(ctx context.Context, master []byte, opt Options) error {
 		MaxHeaderBytes:    64 << 10,
 	}
 	return nil
+}
+
+// root sends a browser visiting / to the access portal and any other
+// request to the gateway, which refuses a non-POST API call in its
+// protocol's error shape.
+func root(gw *gateway.Gateway) http.Handler {
+	portal := http.RedirectHandler("/start", http.StatusFound)
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if (r.Method == http.MethodGet || r.Method == http.MethodHead) && !gateway.IsAPIRequest(r) {
+			portal.ServeHTTP(w, r)
+			return
+		}
+		gw.ServeHTTP(w, r)
+	})
 }
 
 func isHTTPS(u string) bool { return len(u) > 8 && u[:8] == "https://" }

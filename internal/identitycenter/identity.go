@@ -3,6 +3,7 @@ package identitycenter
 import (
 	"strings"
 	"time"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/keyward/keyward/internal/errs"
@@ -175,5 +176,14 @@ func checkText(field, value string, max int, required bool) error {
 	if !utf8.ValidString(value) || utf8.RuneCountInString(value) > max {
 		return errs.E(errs.Invalid, "%s: must be valid text of at most %d characters", field, max)
 	}
+	if strings.IndexFunc(value, isControl) >= 0 {
+		return errs.E(errs.Invalid, "%s: must not contain control characters", field)
+	}
 	return nil
+}
+
+// isControl reports a control character other than tab, newline and
+// carriage return, which the identity store's text patterns allow.
+func isControl(r rune) bool {
+	return unicode.IsControl(r) && r != '\t' && r != '\n' && r != '\r'
 }

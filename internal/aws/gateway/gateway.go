@@ -82,13 +82,36 @@ func (g *Gateway) AddJSON(s *JSONService) { g.json[s.TargetPrefix] = s }
 // SetQuery registers the awsQuery service.
 func (g *Gateway) SetQuery(s *QueryService) { g.query = s }
 
-// ServeHTTP handles POST / for every registered service.
+// ServeHTTP handles POST / for every registered service, and refuses any
+// other method in the error shape of the protocol the request speaks.
 func (g *Gateway) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	if target := r.Header.Get("X-Amz-Target"); target != "" {
+	target := r.Header.Get("X-Amz-Target")
+	switch {
+	case r.Method != http.MethodPost:
+		g.refuseMethod(w, r, target)
+	case target != "":
 		g.serveJSON(w, r, target)
+	default:
+		g.serveQuery(w, r)
+	}
+}
+
+func (g *Gateway) refuseMethod(w http.ResponseWriter, r *http.Request, target string) {
+	w.Header().Set("Allow", http.MethodPost)
+	fail := errs.E(errs.Invalid, "%s requests are not supported; send API requests as POST /", r.Method)
+	if target != "" || g.query == nil {
+		protocol.WriteJSONError(w, r, protocol.JSONCodes, protocol.ContentTypeAWSJSON, fail.WithCode("UnknownOperationException"))
 		return
 	}
-	g.serveQuery(w, r)
+	protocol.WriteQueryError(w, r, g.query.Codes, g.query.Namespace, fail.WithCode("InvalidAction"))
+}
+
+// IsAPIRequest reports whether a request to / is an API call rather than a
+// browser visit: it is signed, names an X-Amz-Target, or carries an Action.
+func IsAPIRequest(r *http.Request) bool {
+	q := r.URL.Query()
+	return r.Header.Get("Authorization") != "" || r.Header.Get("X-Amz-Target") != "" ||
+		q.Has("Action") || q.Has("X-Amz-Signature")
 }
 
 func (g *Gateway) serveJSON(w http.ResponseWriter, r *http.Request, target string) {

@@ -54,6 +54,19 @@ func (s *Service) Register(mux *http.ServeMux) {
 	mux.Handle("GET /assignment/accounts", s.handle(s.listAccounts))
 	mux.Handle("GET /assignment/roles", s.handle(s.listAccountRoles))
 	mux.Handle("POST /logout", s.handle(s.logout))
+	for path, method := range map[string]string{"/federation/credentials": http.MethodGet,
+		"/assignment/accounts": http.MethodGet, "/assignment/roles": http.MethodGet, "/logout": http.MethodPost} {
+		mux.Handle(path, wrongMethod(method))
+	}
+}
+
+// wrongMethod answers a portal path called with another method than allow.
+func wrongMethod(allow string) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Allow", allow)
+		err := errs.E(errs.Invalid, "%s %s is not supported; use %s", r.Method, r.URL.Path, allow)
+		protocol.WriteJSONError(w, r, codes, protocol.ContentTypeRESTJSON, err)
+	})
 }
 
 // codes are the portal's error shapes and statuses.

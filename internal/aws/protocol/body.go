@@ -41,7 +41,7 @@ func tooLarge(max int64) error {
 // empty object. Unknown members are ignored, as AWS services do; anything that
 // is not a single well-typed JSON object is a SerializationException.
 func DecodeJSON(body []byte, v any) error {
-	body = bytes.TrimSpace(body)
+	body = bytes.Trim(body, jsonSpace)
 	if len(body) == 0 {
 		body = []byte("{}")
 	}
@@ -60,6 +60,10 @@ func DecodeJSON(body []byte, v any) error {
 	}
 	return nil
 }
+
+// jsonSpace is JSON's whitespace (RFC 8259 §2); other Unicode spaces are
+// not allowed around a JSON text.
+const jsonSpace = " \t\r\n"
 
 func serialization(msg string) error {
 	return errs.E(errs.Invalid, "%s", msg).WithCode("SerializationException")
@@ -90,6 +94,8 @@ func jsonKind(goKind string) string {
 		return "an object"
 	case "bool":
 		return "a boolean"
+	case "int", "int8", "int16", "int32", "int64", "uint", "uint8", "uint16", "uint32", "uint64":
+		return "an integer"
 	default:
 		return "a number"
 	}

@@ -154,6 +154,9 @@ func (s *Service) listInstances(ctx context.Context, in *listInstancesInput) (*l
 	if _, err := protocol.Limit(in.MaxResults, 100, 100); err != nil {
 		return nil, err
 	}
+	if in.NextToken != "" { // one instance fits on the first page, so no token was ever issued
+		return nil, errs.E(errs.Invalid, "invalid NextToken")
+	}
 	inst, err := s.store.Instance(ctx)
 	if err != nil {
 		return nil, err

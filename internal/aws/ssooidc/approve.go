@@ -29,11 +29,8 @@ type DeviceRequest struct {
 // signed in at clientIP. Unknown, used and expired codes all read as
 // "not valid", and every lookup is throttled.
 func (s *Service) Pending(ctx context.Context, typed, userID, clientIP string) (DeviceRequest, error) {
-	if err := s.throttle(ctx, "device-lookup-ip:"+clientIP, lookupsPerIP); err != nil {
-		return DeviceRequest{}, tooManyLookups()
-	}
-	if err := s.throttle(ctx, "device-lookup-user:"+userID, lookupsPerUser); err != nil {
-		return DeviceRequest{}, tooManyLookups()
+	if err := s.throttleLookup(ctx, userID, clientIP); err != nil {
+		return DeviceRequest{}, err
 	}
 	d, err := s.pending(ctx, typed)
 	if err != nil {
@@ -44,6 +41,19 @@ func (s *Service) Pending(ctx context.Context, typed, userID, clientIP string) (
 		return DeviceRequest{}, err
 	}
 	return DeviceRequest{UserCode: FormatUserCode(d.UserCode), ClientName: c.Name, Scopes: d.Scopes, ExpiresAt: d.ExpiresAt}, nil
+}
+
+// throttleLookup counts one user-code lookup against the person's address
+// and their user id.
+func (s *Service) throttleLookup(ctx context.Context, userID, clientIP string) error {
+	err := s.throttle(ctx, "device-lookup-ip:"+clientIP, lookupsPerIP)
+	if err == nil {
+		err = s.throttle(ctx, "device-lookup-user:"+userID, lookupsPerUser)
+	}
+	if errs.Is(err, errs.Throttled) {
+		return tooManyLookups()
+	}
+	return err
 }
 
 func tooManyLookups() error {
@@ -71,8 +81,13 @@ func (s *Service) live(d ic.DeviceAuthorization) bool {
 }
 
 // Decide approves (allow) or denies the pending request behind a user code
-// for userID. A code is decided once: a later Decide fails.
+// for userID. A code is decided once: a later Decide fails. A decision is a
+// lookup too, throttled like Pending (the client address comes from ctx's
+// audit client), so the form cannot be used to guess codes.
 func (s *Service) Decide(ctx context.Context, typed, userID string, allow bool) error {
+	if err := s.throttleLookup(ctx, userID, clientIP(ctx)); err != nil {
+		return err
+	}
 	d, err := s.pending(ctx, typed)
 	if err != nil {
 		return err

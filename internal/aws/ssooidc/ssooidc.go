@@ -69,6 +69,17 @@ func (s *Service) Register(mux *http.ServeMux) {
 	mux.Handle("POST /client/register", handle(s.registerClient))
 	mux.Handle("POST /device_authorization", handle(s.startDeviceAuthorization))
 	mux.Handle("POST /token", handle(s.createToken))
+	for _, path := range []string{"/client/register", "/device_authorization", "/token"} {
+		mux.Handle(path, wrongMethod())
+	}
+}
+
+// wrongMethod answers an SSO-OIDC path called with another method than POST.
+func wrongMethod() http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Allow", http.MethodPost)
+		writeError(w, r, oidcError(errs.Invalid, "InvalidRequestException", r.Method+" "+r.URL.Path+" is not supported; use POST"))
+	})
 }
 
 // handle adapts a typed operation to restJson1 with OIDC errors.
