@@ -45,30 +45,37 @@ func start(t *testing.T) *server {
 
 func startIn(t *testing.T, dir string) *server {
 	t.Helper()
+	m := launch(t, dir)
+	return &server{t: t, main: m, url: m.AWSURL, dataDir: dir}
+}
+
+// launch runs app.Main in dir on 127.0.0.1:0 until tb ends.
+func launch(tb testing.TB, dir string) *app.Main {
+	tb.Helper()
 	cfg := config.Default()
 	cfg.DataDir = dir
 	cfg.AWS.Addr = "127.0.0.1:0"
 	cfg.Log.Level = "warn"
 	ctx, cancel := context.WithCancel(context.Background())
-	m, err := app.New(ctx, cfg, app.Options{PasswordParams: &cheap, Log: testWriter{t}})
+	m, err := app.New(ctx, cfg, app.Options{PasswordParams: &cheap, Log: testWriter{tb}})
 	if err != nil {
 		cancel()
-		t.Fatal(err)
+		tb.Fatal(err)
 	}
 	done := make(chan error, 1)
 	go func() { done <- m.Run(ctx) }()
-	t.Cleanup(func() {
+	tb.Cleanup(func() {
 		cancel()
 		if err := <-done; err != nil {
-			t.Errorf("Run: %v", err)
+			tb.Errorf("Run: %v", err)
 		}
 		m.Close()
 	})
-	return &server{t: t, main: m, url: m.AWSURL, dataDir: dir}
+	return m
 }
 
 // testWriter sends server logs to the test log.
-type testWriter struct{ t *testing.T }
+type testWriter struct{ t testing.TB }
 
 func (w testWriter) Write(b []byte) (int, error) {
 	w.t.Log(strings.TrimRight(string(b), "\n"))
