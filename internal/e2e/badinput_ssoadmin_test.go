@@ -46,6 +46,9 @@ func TestSSOAdminRefusesBadInputAndChangesNothing(t *testing.T) {
 	bigPolicy := `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:GetObject","Resource":"arn:aws:s3:::` +
 		strings.Repeat("b", 32<<10) + `/*"}]}`
 	runJSONCases(t, s, st, "SWBExternalService", []jsonCase{
+		{name: "ListTagsForResource with a malformed ResourceArn names that field", op: "ListTagsForResource",
+			body: `{"InstanceArn":"{instance}","ResourceArn":"arn:aws:sso:::nonsense"}`,
+			code: "ValidationException", msg: "ResourceArn"},
 		{name: "malformed JSON is a SerializationException", op: "CreatePermissionSet", body: `{"InstanceArn":"{instance}",`,
 			code: "SerializationException", msg: "malformed JSON"},
 		{name: "a JSON array instead of an object is a SerializationException", op: "CreatePermissionSet", body: `[]`,

@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/identitystore"
@@ -54,8 +55,8 @@ func TestARestartKeepsEverythingAndNeverRewritesTheBootstrapKey(t *testing.T) {
 // stopEarly shuts a server down before the test ends, as SIGTERM would.
 func stopEarly(t *testing.T, s *server) {
 	t.Helper()
-	ctx, cancel := context.WithCancel(context.Background())
-	cancel()
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
 	must(t, s.main.HTTP.Shutdown(ctx))
 	must(t, s.main.Close())
 }

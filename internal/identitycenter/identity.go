@@ -1,6 +1,7 @@
 package identitycenter
 
 import (
+	"regexp"
 	"strings"
 	"time"
 	"unicode"
@@ -120,6 +121,10 @@ type Membership struct {
 	CreatedBy string
 }
 
+// userNameRe is the identity store's UserName pattern: no spaces or
+// control characters.
+var userNameRe = regexp.MustCompile(`^[\p{L}\p{M}\p{S}\p{N}\p{P}]+$`)
+
 // NormalizeName folds a user or group name for uniqueness checks: identity
 // store names are unique regardless of case.
 func NormalizeName(s string) string { return strings.ToLower(s) }
@@ -149,8 +154,8 @@ func ValidateProfile(p Profile) error {
 			return err
 		}
 	}
-	if strings.TrimSpace(p.UserName) != p.UserName {
-		return errs.E(errs.Invalid, "userName: leading and trailing spaces are not allowed")
+	if !userNameRe.MatchString(p.UserName) {
+		return errs.E(errs.Invalid, "userName: letters, marks, symbols, digits and punctuation only; no spaces")
 	}
 	if len(p.Emails) > 1 || len(p.Addresses) > 1 || len(p.PhoneNumbers) > 1 {
 		return errs.E(errs.Invalid, "Emails, Addresses and PhoneNumbers accept at most one value each")

@@ -118,7 +118,7 @@ func (g *Gateway) serveJSON(w http.ResponseWriter, r *http.Request, target strin
 	prefix, opName, _ := strings.Cut(target, ".")
 	svc, ok := g.json[prefix]
 	if !ok {
-		fail := errs.E(errs.Invalid, "unknown service target %q", prefix).WithCode("UnknownOperationException")
+		fail := errs.E(errs.Invalid, "unknown service target %.64q", prefix).WithCode("UnknownOperationException")
 		protocol.WriteJSONError(w, r, protocol.JSONCodes, protocol.ContentTypeAWSJSON, fail)
 		return
 	}
@@ -141,7 +141,7 @@ func (g *Gateway) runJSON(r *http.Request, svc *JSONService, opName string) (any
 	}
 	op, ok := svc.Operations[opName]
 	if !ok {
-		return nil, errs.E(errs.Invalid, "operation %q is not supported", opName).WithCode("UnknownOperationException")
+		return nil, errs.E(errs.Invalid, "operation %.64q is not supported", opName).WithCode("UnknownOperationException")
 	}
 	return op(ctx, body)
 }
@@ -163,7 +163,7 @@ func (g *Gateway) serveQuery(w http.ResponseWriter, r *http.Request) {
 
 func (g *Gateway) runQuery(r *http.Request, q *QueryService) (string, any, error) {
 	if ct := r.Header.Get("Content-Type"); !strings.HasPrefix(ct, "application/x-www-form-urlencoded") {
-		return "", nil, errs.E(errs.Invalid, "Content-Type must be application/x-www-form-urlencoded, not %q", ct).WithCode("InvalidAction")
+		return "", nil, errs.E(errs.Invalid, "Content-Type must be application/x-www-form-urlencoded, not %.64q", ct).WithCode("InvalidAction")
 	}
 	body, err := protocol.ReadBody(r, protocol.MaxBody)
 	if err != nil {
@@ -176,10 +176,10 @@ func (g *Gateway) runQuery(r *http.Request, q *QueryService) (string, any, error
 	action := params["Action"]
 	run, ok := q.Actions[action]
 	if !ok {
-		return "", nil, errs.E(errs.Invalid, "Could not find operation %q for version %s", action, q.Version).WithCode("InvalidAction")
+		return "", nil, errs.E(errs.Invalid, "Could not find operation %.64q for version %s", action, q.Version).WithCode("InvalidAction")
 	}
 	if v := params["Version"]; v != q.Version {
-		return "", nil, errs.E(errs.Invalid, "Version %q is not supported; use %s", v, q.Version).WithCode("InvalidAction")
+		return "", nil, errs.E(errs.Invalid, "Version %.32q is not supported; use %s", v, q.Version).WithCode("InvalidAction")
 	}
 	ctx, err := g.authenticate(r, body, q.SigningName, q.Authorize, action)
 	if err != nil {

@@ -195,6 +195,9 @@ func (a alternateIdentifier) uniqueValue() (string, string, error) {
 		return "", "", errs.E(errs.Invalid, "AlternateIdentifier must hold exactly one of UniqueAttribute and ExternalId")
 	}
 	if a.UniqueAttribute == nil {
+		if a.ExternalID.Issuer == "" || a.ExternalID.ID == "" {
+			return "", "", errs.E(errs.Invalid, "ExternalId needs both Issuer and Id")
+		}
 		return "", "", nil
 	}
 	var v string

@@ -155,6 +155,12 @@ type listTagsOutput struct {
 }
 
 func (s *Service) listTags(ctx context.Context, in *listTagsInput) (*listTagsOutput, error) {
+	if err := protocol.Required("resourceArn", in.ResourceArn); err != nil {
+		return nil, err
+	}
+	if _, _, err := ic.ParsePermissionSetARN(in.ResourceArn); err != nil {
+		return nil, errs.E(errs.Invalid, "ResourceArn %.128q is not a permission set ARN", in.ResourceArn)
+	}
 	ps, err := s.permissionSet(ctx, in.InstanceArn, in.ResourceArn)
 	if err != nil {
 		return nil, err
