@@ -60,7 +60,7 @@ func (m *Main) build(ctx context.Context, master []byte, opt Options) error {
 	mux.Handle("/{$}", root(gw))
 	m.health(mux)
 	m.HTTP = &http.Server{
-		Handler:           m.observe(protocol.WithRequestID(mux)),
+		Handler:           protocol.WithRequestID(m.observe(mux)), // observe must see the request the mux routes
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       30 * time.Second,
 		WriteTimeout:      60 * time.Second,

@@ -2,6 +2,7 @@ package app
 
 import (
 	"net/http"
+	"strconv"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -75,7 +76,7 @@ func (m *Main) observe(next http.Handler) http.Handler {
 			route = "unmatched"
 		}
 		elapsed := time.Since(start)
-		requests.WithLabelValues(route, r.Method, http.StatusText(sw.status)).Inc()
+		requests.WithLabelValues(route, r.Method, strconv.Itoa(sw.status)).Inc()
 		latency.WithLabelValues(route).Observe(elapsed.Seconds())
 		m.Log.Debug("request", "method", r.Method, "route", route, "target", r.Header.Get("X-Amz-Target"),
 			"status", sw.status, "duration", elapsed)
