@@ -86,8 +86,8 @@ func createUser(t *testing.T, ids *identitystore.Client, st story, name string) 
 	title := string(name[0]-32) + name[1:]
 	out, err := ids.CreateUser(context.Background(), &identitystore.CreateUserInput{IdentityStoreId: &st.IdentityStoreID,
 		UserName: aws.String(name), DisplayName: aws.String(title + " Example"),
-		Name:     &idtypes.Name{GivenName: aws.String(title), FamilyName: aws.String("Example")},
-		Emails:   []idtypes.Email{{Value: aws.String(name + "@example.com"), Primary: true}}})
+		Name:   &idtypes.Name{GivenName: aws.String(title), FamilyName: aws.String("Example")},
+		Emails: []idtypes.Email{{Value: aws.String(name + "@example.com"), Primary: true}}})
 	must(t, err)
 	return aws.ToString(out.UserId)
 }
