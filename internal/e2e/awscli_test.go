@@ -314,11 +314,11 @@ func (c *awsCLI) writeDevProfile(t *testing.T, s *server, st cliStory) {
 	must(t, os.WriteFile(filepath.Join(c.home, ".aws", "config"), []byte(conf), 0o600))
 }
 
-// ssoLogin runs `aws sso login --profile dev`. Its BROWSER is a script that
+// ssoLogin runs `aws sso login --profile <profile>`. Its BROWSER is a script that
 // only records the URL it is asked to open; the test plays the person who
 // opens that URL, signs in and clicks Allow. It returns what the CLI printed
 // and the client name the approval page showed.
-func (c *awsCLI) ssoLogin(t *testing.T, s *server) (stdout, openedURL, clientName string) {
+func (c *awsCLI) ssoLogin(t *testing.T, s *server, profile string) (stdout, openedURL, clientName string) {
 	t.Helper()
 	dir := t.TempDir()
 	opened, script := filepath.Join(dir, "opened-urls"), filepath.Join(dir, "browser")
@@ -327,7 +327,7 @@ func (c *awsCLI) ssoLogin(t *testing.T, s *server) (stdout, openedURL, clientNam
 	ctx, cancel := context.WithTimeout(context.Background(), awsCLITimeout)
 	defer cancel()
 	var out, errOut bytes.Buffer
-	cmd := c.command(ctx, []string{"BROWSER=" + script}, "sso", "login", "--profile", "dev")
+	cmd := c.command(ctx, []string{"BROWSER=" + script}, "sso", "login", "--profile", profile)
 	cmd.Stdout, cmd.Stderr = &out, &errOut
 	must(t, cmd.Start())
 	var exitErr error
@@ -385,9 +385,13 @@ func (c *awsCLI) tokenCache() string {
 // callerARN runs `aws sts get-caller-identity --profile dev` and checks the
 // account.
 func (c *awsCLI) callerARN(t *testing.T, st cliStory) string {
+	return c.callerARNAs(t, st, "dev")
+}
+
+func (c *awsCLI) callerARNAs(t *testing.T, st cliStory, profile string) string {
 	t.Helper()
 	var id struct{ UserId, Account, Arn string }
-	must(t, json.Unmarshal([]byte(c.mustRun(t, "sts", "get-caller-identity", "--profile", "dev", "--output", "json")), &id))
+	must(t, json.Unmarshal([]byte(c.mustRun(t, "sts", "get-caller-identity", "--profile", profile, "--output", "json")), &id))
 	if id.Account != st.AccountID || !strings.HasSuffix(id.UserId, ":alice") {
 		t.Errorf("get-caller-identity = %+v, want account %s and a user id ending :alice", id, st.AccountID)
 	}
@@ -410,7 +414,7 @@ func TestAWSCLIRunsTheStoryFromSetupToLogout(t *testing.T) {
 		c.writeDevProfile(t, s, st)
 	})
 	step("aws sso login completes after alice approves in the browser", func(t *testing.T) {
-		out, opened, client := c.ssoLogin(t, s.inSubtest(t))
+		out, opened, client := c.ssoLogin(t, s.inSubtest(t), "dev")
 		code := strings.TrimPrefix(opened, s.url+"/device?user_code=")
 		if code == opened || !strings.Contains(out, "\n"+s.url+"/device\n") || !strings.Contains(out, "Then enter the code:\n\n"+code+"\n") {
 			t.Errorf("the CLI opened %q and printed\n%s\nwant the verification URI %s/device and the user code", opened, out, s.url)
@@ -450,6 +454,23 @@ func TestAWSCLIRunsTheStoryFromSetupToLogout(t *testing.T) {
 	step("boto3 reads the CLI's token cache and is the same alice", func(t *testing.T) {
 		if got := c.boto3CallerARN(t, s); got != arn {
 			t.Errorf("boto3 Arn = %s, want the CLI's %s", got, arn)
+		}
+	})
+	step("a legacy profile without an sso-session logs in and is the same alice", func(t *testing.T) {
+		legacy := "\n[profile legacy]\nsso_start_url = " + s.main.StartURL + "\nsso_region = us-east-1\nsso_account_id = " +
+			st.AccountID + "\nsso_role_name = DevOps\nregion = us-east-1\n"
+		f, err := os.OpenFile(filepath.Join(c.home, ".aws", "config"), os.O_APPEND|os.O_WRONLY, 0)
+		must(t, err)
+		_, err = f.WriteString(legacy)
+		must(t, errors.Join(err, f.Close()))
+		_, _, client := c.ssoLogin(t, s.inSubtest(t), "legacy")
+		if !regexp.MustCompile(`^botocore-client-\d+$`).MatchString(client) {
+			t.Errorf("the approval page named the legacy client %q, want botocore-client-<time>", client)
+		}
+		sum := sha1.Sum([]byte(s.main.StartURL)) // legacy tokens are cached under the start URL's hash
+		checkTokenCache(t, filepath.Join(c.home, ".aws", "sso", "cache", hex.EncodeToString(sum[:])+".json"))
+		if got := c.callerARNAs(t, st, "legacy"); got != arn {
+			t.Errorf("legacy profile Arn = %s, want %s", got, arn)
 		}
 	})
 	step("after the group is unassigned, new role credentials are refused", func(t *testing.T) {
