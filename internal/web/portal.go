@@ -52,7 +52,11 @@ func (p *Pages) account(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	ents, _, err := p.Directory.UserRoles(r.Context(), u.ID, id, store.Page{Limit: 100})
-	if err != nil || len(ents) == 0 {
+	if err != nil {
+		p.fail(w, r, err)
+		return
+	}
+	if len(ents) == 0 {
 		p.render(w, r, http.StatusNotFound, "error.html", page{Title: "Not found", User: u, Error: "You have no roles in this account."})
 		return
 	}

@@ -91,23 +91,15 @@ func (db *DB) ListGroups(ctx context.Context, f store.GroupFilter, p store.Page)
 
 // UpdateGroup is compare-and-swap; the id cannot change.
 func (db *DB) UpdateGroup(ctx context.Context, id string, fn func(ic.Group) (ic.Group, error)) (ic.Group, error) {
-	var ng ic.Group
 	e := audit.New(ctx, "identitystore.group.update", "GROUP", id)
-	err := db.mutate(ctx, e, func(tx *sql.Tx) error {
-		old, err := group(ctx, tx, id)
-		if err != nil {
-			return err
-		}
-		if ng, err = fn(old); err != nil {
-			return err
-		}
-		ng.ID = id
-		return writeGroup(ctx, tx, updateGroupSQL, ng)
-	})
-	if err != nil {
-		return ic.Group{}, err
-	}
-	return ng, nil
+	return update(ctx, db, e,
+		func(tx *sql.Tx) (ic.Group, error) { return group(ctx, tx, id) },
+		func(old ic.Group) (ic.Group, error) {
+			g, err := fn(old)
+			g.ID = id
+			return g, err
+		},
+		func(tx *sql.Tx, g ic.Group) error { return writeGroup(ctx, tx, updateGroupSQL, g) })
 }
 
 // DeleteGroup removes the group, its assignments (and roles they leave

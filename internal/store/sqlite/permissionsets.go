@@ -79,23 +79,15 @@ func (db *DB) ListPermissionSets(ctx context.Context, p store.Page) ([]ic.Permis
 
 // UpdatePermissionSet is compare-and-swap; the id cannot change.
 func (db *DB) UpdatePermissionSet(ctx context.Context, id string, fn func(ic.PermissionSet) (ic.PermissionSet, error)) (ic.PermissionSet, error) {
-	var nps ic.PermissionSet
 	e := audit.New(ctx, "ssoadmin.permissionset.update", "PERMISSION_SET", id)
-	err := db.mutate(ctx, e, func(tx *sql.Tx) error {
-		old, err := permissionSet(ctx, tx, id)
-		if err != nil {
-			return err
-		}
-		if nps, err = fn(old); err != nil {
-			return err
-		}
-		nps.ID = id
-		return writePS(ctx, tx, updatePSSQL, nps)
-	})
-	if err != nil {
-		return ic.PermissionSet{}, err
-	}
-	return nps, nil
+	return update(ctx, db, e,
+		func(tx *sql.Tx) (ic.PermissionSet, error) { return permissionSet(ctx, tx, id) },
+		func(old ic.PermissionSet) (ic.PermissionSet, error) {
+			ps, err := fn(old)
+			ps.ID = id
+			return ps, err
+		},
+		func(tx *sql.Tx, ps ic.PermissionSet) error { return writePS(ctx, tx, updatePSSQL, ps) })
 }
 
 // DeletePermissionSet removes an unassigned permission set and its roles.

@@ -172,3 +172,26 @@ func (db *DB) mutate(ctx context.Context, e audit.Event, fn func(tx *sql.Tx) err
 		return db.insertEvent(ctx, tx, e)
 	})
 }
+
+// update is the compare-and-swap every Update method shares: read the row in
+// the write transaction, let fn decide, write what it returns (with the id
+// kept), and record e, or write nothing if any step fails.
+func update[T any](ctx context.Context, db *DB, e audit.Event, read func(*sql.Tx) (T, error),
+	fn func(T) (T, error), write func(*sql.Tx, T) error) (T, error) {
+	var next T
+	err := db.mutate(ctx, e, func(tx *sql.Tx) error {
+		old, err := read(tx)
+		if err != nil {
+			return err
+		}
+		if next, err = fn(old); err != nil {
+			return err
+		}
+		return write(tx, next)
+	})
+	if err != nil {
+		var zero T
+		return zero, err
+	}
+	return next, nil
+}

@@ -104,23 +104,15 @@ func (db *DB) ListUsers(ctx context.Context, f store.UserFilter, p store.Page) (
 
 // UpdateUser is compare-and-swap; the id cannot change.
 func (db *DB) UpdateUser(ctx context.Context, id string, fn func(ic.User) (ic.User, error)) (ic.User, error) {
-	var nu ic.User
 	e := audit.New(ctx, "identitystore.user.update", "USER", id)
-	err := db.mutate(ctx, e, func(tx *sql.Tx) error {
-		old, err := user(ctx, tx, id)
-		if err != nil {
-			return err
-		}
-		if nu, err = fn(old); err != nil {
-			return err
-		}
-		nu.ID = id
-		return writeUser(ctx, tx, updateUserSQL, nu)
-	})
-	if err != nil {
-		return ic.User{}, err
-	}
-	return nu, nil
+	return update(ctx, db, e,
+		func(tx *sql.Tx) (ic.User, error) { return user(ctx, tx, id) },
+		func(old ic.User) (ic.User, error) {
+			u, err := fn(old)
+			u.ID = id
+			return u, err
+		},
+		func(tx *sql.Tx, u ic.User) error { return writeUser(ctx, tx, updateUserSQL, u) })
 }
 
 // DeleteUser removes the user and everything that hangs off it. Memberships,
