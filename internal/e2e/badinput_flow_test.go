@@ -2,7 +2,6 @@ package e2e
 
 import (
 	"bytes"
-	"context"
 	"encoding/json"
 	"net/http"
 	"net/url"
@@ -11,9 +10,7 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 
-	"github.com/keyward/keyward/internal/app"
 	"github.com/keyward/keyward/internal/clock"
-	"github.com/keyward/keyward/internal/config"
 )
 
 // startClocked runs keyward like start, but on a fake clock set to the real
@@ -24,25 +21,7 @@ func startClocked(t *testing.T) (*server, *clock.Fake) {
 	t.Helper()
 	clk := clock.NewFake(time.Now())
 	dir := t.TempDir()
-	cfg := config.Default()
-	cfg.DataDir = dir
-	cfg.AWS.Addr = "127.0.0.1:0"
-	cfg.Log.Level = "warn"
-	ctx, cancel := context.WithCancel(context.Background())
-	m, err := app.New(ctx, cfg, app.Options{Clock: clk, PasswordParams: &cheap, Log: testWriter{t}})
-	if err != nil {
-		cancel()
-		t.Fatal(err)
-	}
-	done := make(chan error, 1)
-	go func() { done <- m.Run(ctx) }()
-	t.Cleanup(func() {
-		cancel()
-		if err := <-done; err != nil {
-			t.Errorf("Run: %v", err)
-		}
-		m.Close()
-	})
+	m := launch(t, dir, clk)
 	return &server{t: t, main: m, url: m.AWSURL, dataDir: dir}, clk
 }
 

@@ -20,6 +20,7 @@ import (
 	"github.com/keyward/keyward/internal/app"
 	"github.com/keyward/keyward/internal/authn/password"
 	"github.com/keyward/keyward/internal/cli"
+	"github.com/keyward/keyward/internal/clock"
 	"github.com/keyward/keyward/internal/config"
 )
 
@@ -45,19 +46,20 @@ func start(t *testing.T) *server {
 
 func startIn(t *testing.T, dir string) *server {
 	t.Helper()
-	m := launch(t, dir)
+	m := launch(t, dir, nil)
 	return &server{t: t, main: m, url: m.AWSURL, dataDir: dir}
 }
 
-// launch runs app.Main in dir on 127.0.0.1:0 until tb ends.
-func launch(tb testing.TB, dir string) *app.Main {
+// launch runs app.Main in dir on 127.0.0.1:0 until tb ends, on clk (nil
+// means the real clock).
+func launch(tb testing.TB, dir string, clk clock.Clock) *app.Main {
 	tb.Helper()
 	cfg := config.Default()
 	cfg.DataDir = dir
 	cfg.AWS.Addr = "127.0.0.1:0"
 	cfg.Log.Level = "warn"
 	ctx, cancel := context.WithCancel(context.Background())
-	m, err := app.New(ctx, cfg, app.Options{PasswordParams: &cheap, Log: testWriter{tb}})
+	m, err := app.New(ctx, cfg, app.Options{Clock: clk, PasswordParams: &cheap, Log: testWriter{tb}})
 	if err != nil {
 		cancel()
 		tb.Fatal(err)

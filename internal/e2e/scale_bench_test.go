@@ -21,7 +21,7 @@ import (
 // numbers mean the same on any machine.
 func BenchmarkPortalAtScale(b *testing.B) {
 	ctx := context.Background()
-	m := launch(b, b.TempDir())
+	m := launch(b, b.TempDir(), nil)
 	inst, err := m.Store.Instance(ctx)
 	if err != nil {
 		b.Fatal(err)
