@@ -3,6 +3,7 @@ package app
 import (
 	"context"
 	"net/http"
+	"net/netip"
 	"time"
 
 	"github.com/keyward/keyward/internal/authn/signin"
@@ -16,6 +17,7 @@ import (
 	"github.com/keyward/keyward/internal/aws/ssoadmin"
 	"github.com/keyward/keyward/internal/aws/ssooidc"
 	"github.com/keyward/keyward/internal/aws/sts"
+	"github.com/keyward/keyward/internal/httpx"
 	"github.com/keyward/keyward/internal/web"
 )
 
@@ -60,7 +62,7 @@ func (m *Main) build(ctx context.Context, master []byte, opt Options) error {
 	mux.Handle("/{$}", root(gw))
 	m.health(mux)
 	m.HTTP = &http.Server{
-		Handler:           protocol.WithRequestID(m.observe(mux)), // observe must see the request the mux routes
+		Handler:           httpx.RealIP(trustedProxies(m.Config.AWS.TrustedProxies), protocol.WithRequestID(m.observe(mux))), // observe must see the request the mux routes
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       30 * time.Second,
 		WriteTimeout:      60 * time.Second,
@@ -82,6 +84,17 @@ func root(gw *gateway.Gateway) http.Handler {
 		}
 		gw.ServeHTTP(w, r)
 	})
+}
+
+// trustedProxies parses the configured CIDRs (validated by config).
+func trustedProxies(cidrs []string) []netip.Prefix {
+	var out []netip.Prefix
+	for _, c := range cidrs {
+		if p, err := netip.ParsePrefix(c); err == nil {
+			out = append(out, p.Masked())
+		}
+	}
+	return out
 }
 
 func isHTTPS(u string) bool { return len(u) > 8 && u[:8] == "https://" }

@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"net"
+	"net/netip"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -34,6 +35,9 @@ type AWS struct {
 	Region string `yaml:"region"`
 	// ManagementEmail is the management account's email at bootstrap.
 	ManagementEmail string `yaml:"management-email"`
+	// TrustedProxies are the CIDRs of proxies whose X-Forwarded-For names
+	// the client (comma-separated on the command line).
+	TrustedProxies []string `yaml:"trusted-proxies"`
 }
 
 // Portal configures access-portal sessions.
@@ -108,6 +112,11 @@ func (c Config) Validate() error {
 	if c.AWS.URL != "" {
 		if u, err := url.Parse(c.AWS.URL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.Path != "" && u.Path != "/" {
 			add("aws-url %q must be an http(s) URL with no path", c.AWS.URL)
+		}
+	}
+	for _, p := range c.AWS.TrustedProxies {
+		if _, err := netip.ParsePrefix(p); err != nil {
+			add("aws-trusted-proxies: %q is not a CIDR like 10.0.0.0/8", p)
 		}
 	}
 	if c.AWS.Region == "" {

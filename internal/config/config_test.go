@@ -77,3 +77,13 @@ func TestEveryProblemIsReportedAtOnce(t *testing.T) {
 		}
 	}
 }
+
+func TestTrustedProxiesAreACommaSeparatedListOfCIDRs(t *testing.T) {
+	c, err := load(t, []string{"--aws-trusted-proxies", "10.0.0.0/8, 192.168.1.1/32"}, nil)
+	if err != nil || len(c.AWS.TrustedProxies) != 2 || c.AWS.TrustedProxies[1] != "192.168.1.1/32" {
+		t.Fatalf("TrustedProxies = %v, err %v", c.AWS.TrustedProxies, err)
+	}
+	if _, err := load(t, []string{"--aws-trusted-proxies", "10.0.0.0/8,nonsense"}, nil); err == nil || !strings.Contains(err.Error(), "nonsense") {
+		t.Errorf("a bad CIDR: err = %v", err)
+	}
+}

@@ -24,6 +24,18 @@ func str(p func(*Config) *string) func(*Config, string) error {
 	return func(c *Config, v string) error { *p(c) = v; return nil }
 }
 
+func list(p func(*Config) *[]string) func(*Config, string) error {
+	return func(c *Config, v string) error {
+		*p(c) = nil
+		for _, item := range strings.Split(v, ",") {
+			if item = strings.TrimSpace(item); item != "" {
+				*p(c) = append(*p(c), item)
+			}
+		}
+		return nil
+	}
+}
+
 func dur(p func(*Config) *Duration) func(*Config, string) error {
 	return func(c *Config, v string) error { return p(c).UnmarshalText([]byte(v)) }
 }
@@ -45,6 +57,7 @@ var settings = []setting{
 	{"aws-url", "public URL of the AWS endpoint (default http://<aws-addr>)", str(func(c *Config) *string { return &c.AWS.URL })},
 	{"aws-region", "Identity Center home region (the sso_region clients use)", str(func(c *Config) *string { return &c.AWS.Region })},
 	{"aws-management-email", "email of the management account created at first start", str(func(c *Config) *string { return &c.AWS.ManagementEmail })},
+	{"aws-trusted-proxies", "comma-separated CIDRs of proxies whose X-Forwarded-For is trusted", list(func(c *Config) *[]string { return &c.AWS.TrustedProxies })},
 	{"portal-session-lifetime", "access portal session lifetime, 15m to 168h", dur(func(c *Config) *Duration { return &c.Portal.SessionLifetime })},
 	{"signin-max-failures", "failed sign-ins before an account locks", integer(func(c *Config) *int { return &c.SignIn.MaxFailures })},
 	{"signin-lockout-duration", "how long a locked account stays locked", dur(func(c *Config) *Duration { return &c.SignIn.LockoutDuration })},

@@ -51,13 +51,16 @@ func startIn(t *testing.T, dir string) *server {
 }
 
 // launch runs app.Main in dir on 127.0.0.1:0 until tb ends, on clk (nil
-// means the real clock).
-func launch(tb testing.TB, dir string, clk clock.Clock) *app.Main {
+// means the real clock), after applying tweaks to the configuration.
+func launch(tb testing.TB, dir string, clk clock.Clock, tweaks ...func(*config.Config)) *app.Main {
 	tb.Helper()
 	cfg := config.Default()
 	cfg.DataDir = dir
 	cfg.AWS.Addr = "127.0.0.1:0"
 	cfg.Log.Level = "warn"
+	for _, tweak := range tweaks {
+		tweak(&cfg)
+	}
 	ctx, cancel := context.WithCancel(context.Background())
 	m, err := app.New(ctx, cfg, app.Options{Clock: clk, PasswordParams: &cheap, Log: testWriter{tb}})
 	if err != nil {

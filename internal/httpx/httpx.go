@@ -7,12 +7,14 @@ import (
 	"context"
 	"net"
 	"net/http"
+	"net/netip"
+	"strings"
 
 	"github.com/keyward/keyward/internal/audit"
 )
 
-// ClientIP returns the address of the peer that sent r. Forwarded headers are
-// not trusted: keyward has no list of trusted proxies yet.
+// ClientIP returns the address of the peer that sent r (after RealIP, the
+// client a trusted proxy named).
 func ClientIP(r *http.Request) string {
 	host, _, err := net.SplitHostPort(r.RemoteAddr)
 	if err != nil {
@@ -25,3 +27,52 @@ func ClientIP(r *http.Request) string {
 func AuditContext(r *http.Request) context.Context {
 	return audit.WithClient(r.Context(), audit.Client{IP: ClientIP(r), UserAgent: r.UserAgent()})
 }
+
+// RealIP returns middleware that, for requests whose peer is one of the
+// trusted proxies, replaces RemoteAddr with the client named in
+// X-Forwarded-For: the rightmost address not itself a trusted proxy (the
+// leftmost entries are whatever the client chose to send). Requests from
+// anyone else keep their peer address, so the header cannot be spoofed.
+func RealIP(trusted []netip.Prefix, next http.Handler) http.Handler {
+	if len(trusted) == 0 {
+		return next
+	}
+	isTrusted := func(a netip.Addr) bool {
+		for _, p := range trusted {
+			if p.Contains(a.Unmap()) {
+				return true
+			}
+		}
+		return false
+	}
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		peer, err := netip.ParseAddr(ClientIP(r))
+		if err == nil && isTrusted(peer) {
+			if client, ok := forwardedClient(r.Header.Values("X-Forwarded-For"), isTrusted); ok {
+				r2 := r.Clone(r.Context())
+				r2.RemoteAddr = net.JoinHostPort(client.String(), "0")
+				r = r2
+			}
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+// forwardedClient walks X-Forwarded-For from the right, skipping trusted
+// proxies, and returns the first other address.
+func forwardedClient(values []string, trusted func(netip.Addr) bool) (netip.Addr, bool) {
+	hops := strings.Split(strings.Join(values, ","), ",")
+	for i := len(hops) - 1; i >= 0 && i >= len(hops)-maxHops; i-- {
+		a, err := netip.ParseAddr(strings.TrimSpace(hops[i]))
+		if err != nil {
+			return netip.Addr{}, false
+		}
+		if !trusted(a) {
+			return a.Unmap(), true
+		}
+	}
+	return netip.Addr{}, false
+}
+
+// maxHops bounds how far back X-Forwarded-For is read.
+const maxHops = 16

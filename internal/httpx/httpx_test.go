@@ -1,0 +1,53 @@
+package httpx
+
+import (
+	"net/http"
+	"net/http/httptest"
+	"net/netip"
+	"testing"
+)
+
+func TestRealIPTrustsForwardedForOnlyFromTrustedProxies(t *testing.T) {
+	trusted := []netip.Prefix{netip.MustParsePrefix("10.0.0.0/8"), netip.MustParsePrefix("::1/128")}
+	cases := []struct {
+		name, peer string
+		xff        []string
+		want       string
+	}{
+		{"a trusted proxy names the client", "10.1.2.3:5000", []string{"203.0.113.7"}, "203.0.113.7"},
+		{"the rightmost untrusted hop wins over what the client sent", "10.1.2.3:5000", []string{"198.51.100.1, 203.0.113.7, 10.9.9.9"}, "203.0.113.7"},
+		{"several headers are read as one list", "10.1.2.3:5000", []string{"198.51.100.1", "203.0.113.7"}, "203.0.113.7"},
+		{"an untrusted peer cannot claim another address", "192.0.2.5:5000", []string{"203.0.113.7"}, "192.0.2.5"},
+		{"a trusted proxy without the header stays the peer", "10.1.2.3:5000", nil, "10.1.2.3"},
+		{"garbage in the header leaves the peer", "10.1.2.3:5000", []string{"not-an-ip"}, "10.1.2.3"},
+		{"only trusted hops leave the peer", "10.1.2.3:5000", []string{"10.4.4.4"}, "10.1.2.3"},
+		{"an IPv6 loopback proxy is trusted", "[::1]:5000", []string{"2001:db8::1"}, "2001:db8::1"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			var got string
+			h := RealIP(trusted, http.HandlerFunc(func(_ http.ResponseWriter, r *http.Request) { got = ClientIP(r) }))
+			r := httptest.NewRequest(http.MethodGet, "/", nil)
+			r.RemoteAddr = c.peer
+			for _, v := range c.xff {
+				r.Header.Add("X-Forwarded-For", v)
+			}
+			h.ServeHTTP(httptest.NewRecorder(), r)
+			if got != c.want {
+				t.Errorf("client = %s, want %s", got, c.want)
+			}
+		})
+	}
+}
+
+func TestWithoutTrustedProxiesTheHeaderIsIgnored(t *testing.T) {
+	var got string
+	h := RealIP(nil, http.HandlerFunc(func(_ http.ResponseWriter, r *http.Request) { got = ClientIP(r) }))
+	r := httptest.NewRequest(http.MethodGet, "/", nil)
+	r.RemoteAddr = "127.0.0.1:1"
+	r.Header.Set("X-Forwarded-For", "203.0.113.7")
+	h.ServeHTTP(httptest.NewRecorder(), r)
+	if got != "127.0.0.1" {
+		t.Errorf("client = %s, want the peer", got)
+	}
+}
