@@ -15,12 +15,13 @@ type signedAPI struct {
 	name   string
 	target string // "" for STS
 	body   string
+	action string // IAM's name for the operation
 }
 
 var signedAPIs = []signedAPI{
-	{name: "Identity Store", target: "AWSIdentityStore.CreateGroup", body: `{"IdentityStoreId":"{store}","DisplayName":"Intruders"}`},
-	{name: "SSO Admin", target: "SWBExternalService.CreatePermissionSet", body: `{"InstanceArn":"{instance}","Name":"Intruder"}`},
-	{name: "Organizations", target: "AWSOrganizationsV20161128.CreateAccount", body: `{"AccountName":"Intruder","Email":"intruder@example.com"}`},
+	{name: "Identity Store", target: "AWSIdentityStore.CreateGroup", body: `{"IdentityStoreId":"{store}","DisplayName":"Intruders"}`, action: "identitystore:CreateGroup"},
+	{name: "SSO Admin", target: "SWBExternalService.CreatePermissionSet", body: `{"InstanceArn":"{instance}","Name":"Intruder"}`, action: "sso:CreatePermissionSet"},
+	{name: "Organizations", target: "AWSOrganizationsV20161128.CreateAccount", body: `{"AccountName":"Intruder","Email":"intruder@example.com"}`, action: "organizations:CreateAccount"},
 	{name: "STS", body: "Action=GetCallerIdentity&Version=2011-06-15"},
 }
 
@@ -129,7 +130,7 @@ func TestSignedAPIsRefuseBadAuthenticationAndChangeNothing(t *testing.T) {
 	for _, api := range signedAPIs[:3] {
 		t.Run(api.name+" refuses a role session with AccessDeniedException", func(t *testing.T) {
 			c := admin.withT(t)
-			api.refused(t, api.send(c.as(role), st), "AccessDeniedException", "", 0, "is not authorized to perform")
+			api.refused(t, api.send(c.as(role), st), "AccessDeniedException", "", 0, "is not authorized to perform: "+api.action)
 			c.unchanged(st, before)
 		})
 	}

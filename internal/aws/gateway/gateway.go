@@ -33,8 +33,9 @@ func Op[I, O any](fn func(context.Context, *I) (*O, error)) Operation {
 	}
 }
 
-// Authorizer decides whether a verified caller may use a service.
-type Authorizer func(ctx context.Context, p awsauth.Principal, operation string) error
+// Authorizer decides whether a verified caller may perform an action
+// ("service:Operation", as IAM names it).
+type Authorizer func(ctx context.Context, p awsauth.Principal, action string) error
 
 // JSONService is an awsJson1_1 service.
 type JSONService struct {
@@ -213,8 +214,9 @@ func (g *Gateway) authenticate(r *http.Request, body []byte, service string, aut
 	ctx := awsauth.WithPrincipal(httpx.AuditContext(r), p)
 	ctx = audit.WithActor(ctx, audit.Actor{Type: p.Type, ID: p.UserID, Name: p.ARN})
 	if authorize != nil {
-		if err := authorize(ctx, p, op); err != nil {
-			g.deny(ctx, service, op, err)
+		action := service + ":" + op // IAM's name for it, e.g. sso:CreatePermissionSet
+		if err := authorize(ctx, p, action); err != nil {
+			g.deny(ctx, action, err)
 			return nil, err
 		}
 	}
@@ -223,8 +225,8 @@ func (g *Gateway) authenticate(r *http.Request, body []byte, service string, aut
 
 // deny writes an authorization refusal to the system log. A failure to log
 // does not change the answer: the request is refused either way.
-func (g *Gateway) deny(ctx context.Context, service, op string, err error) {
-	e := audit.New(ctx, "aws.request.deny", "operation", service+":"+op)
+func (g *Gateway) deny(ctx context.Context, action string, err error) {
+	e := audit.New(ctx, "aws.request.deny", "operation", action)
 	e.Outcome, e.Message = audit.Deny, err.Error()
 	_ = g.events.AppendEvent(ctx, e)
 }
@@ -232,10 +234,10 @@ func (g *Gateway) deny(ctx context.Context, service, op string, err error) {
 // ManagementRootOnly allows only the management account's root user: the
 // one identity with administrative rights until IAM policies arrive.
 func ManagementRootOnly(managementAccountID string) Authorizer {
-	return func(_ context.Context, p awsauth.Principal, op string) error {
+	return func(_ context.Context, p awsauth.Principal, action string) error {
 		if p.Type == awsauth.Root && p.AccountID == managementAccountID {
 			return nil
 		}
-		return errs.E(errs.Denied, "User: %s is not authorized to perform: %s", p.ARN, op).WithCode("AccessDeniedException")
+		return errs.E(errs.Denied, "User: %s is not authorized to perform: %s", p.ARN, action).WithCode("AccessDeniedException")
 	}
 }
