@@ -8,7 +8,6 @@ import (
 	"strings"
 
 	"github.com/keyward/keyward/internal/aws/protocol"
-	"github.com/keyward/keyward/internal/clock"
 	"github.com/keyward/keyward/internal/errs"
 	ic "github.com/keyward/keyward/internal/identitycenter"
 	"github.com/keyward/keyward/internal/keys"
@@ -46,7 +45,7 @@ func (s *Service) startDeviceAuthorization(ctx context.Context, in *startInput) 
 	if err != nil {
 		return nil, err
 	}
-	code := clock.Token(s.random, 32)
+	code := s.secret(prefixDeviceCode)
 	now := s.clock.Now()
 	d := ic.DeviceAuthorization{CodeHash: keys.HashSecret(code), ClientID: c.ID, Scopes: c.Scopes, StartURL: in.StartURL,
 		Status: ic.DevicePending, Interval: s.cfg.Interval, CreatedAt: now, ExpiresAt: now.Add(s.cfg.DeviceCodeLifetime)}

@@ -8,6 +8,7 @@ import (
 
 	"github.com/keyward/keyward/internal/clock"
 	"github.com/keyward/keyward/internal/errs"
+	ic "github.com/keyward/keyward/internal/identitycenter"
 	"github.com/keyward/keyward/internal/store/sqlite"
 )
 
@@ -87,6 +88,29 @@ func TestUserCodesAreNormalizedBeforeAnyLookup(t *testing.T) {
 	for typed, ok := range cases {
 		if _, got := NormalizeUserCode(typed); got != ok {
 			t.Errorf("NormalizeUserCode(%q) ok = %v, want %v", typed, got, ok)
+		}
+	}
+}
+
+func TestEverySecretHandedOutStartsWithALetter(t *testing.T) {
+	f := newFixture(t)
+	ctx := context.Background()
+	// A bare base64url value starts with "-", "_" or a digit 12 times in 64;
+	// 50 rounds of five secrets catch a missing prefix all but never.
+	for range 50 {
+		reg, err := f.svc.registerClient(ctx, &registerClientInput{ClientName: "c", ClientType: "public"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		dev, err := f.svc.startDeviceAuthorization(ctx, &startInput{ClientID: reg.ClientID, ClientSecret: reg.ClientSecret, StartURL: "http://x/start"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, tok := f.svc.newToken(ic.Client{ID: reg.ClientID}, "user", nil, "family", f.clk.Now().Add(time.Hour))
+		for _, v := range []string{reg.ClientID, reg.ClientSecret, dev.DeviceCode, tok.AccessToken, tok.RefreshToken} {
+			if c := v[0]; (c < 'a' || c > 'z') && (c < 'A' || c > 'Z') {
+				t.Fatalf("%q starts with %q, not a letter: the AWS CLI could read it as an option", v, c)
+			}
 		}
 	}
 }

@@ -49,8 +49,8 @@ func (s *Service) registerClient(ctx context.Context, in *registerClientInput) (
 		return nil, err
 	}
 	now := s.clock.Now()
-	secret := clock.Token(s.random, 32)
-	c := ic.Client{ID: clock.Token(s.random, 16), SecretHash: keys.HashSecret(secret), Name: in.ClientName,
+	secret := s.secret(prefixClientSecret)
+	c := ic.Client{ID: prefixClientID + clock.Token(s.random, 16), SecretHash: keys.HashSecret(secret), Name: in.ClientName,
 		Type: in.ClientType, Scopes: in.Scopes, IssuedAt: now, ExpiresAt: now.Add(clientLifetime)}
 	if err := s.store.CreateClient(ctx, c); err != nil {
 		return nil, err

@@ -45,6 +45,21 @@ const (
 	maxAccessLifetime = 8 * time.Hour
 )
 
+// Prefixes of what the service hands out. Real AWS tokens start with letters
+// too; a base64url value starting with "-" is read as an option by the AWS
+// CLI's argument parser (aws sso list-accounts --access-token -abc...), and
+// a prefix tells secret scanners what they found.
+const (
+	prefixClientID     = "kwc"
+	prefixClientSecret = "kws"
+	prefixDeviceCode   = "kwd"
+	prefixAccessToken  = "kwa"
+	prefixRefreshToken = "kwr"
+)
+
+// secret returns prefix and 256 random bits.
+func (s *Service) secret(prefix string) string { return prefix + clock.Token(s.random, 32) }
+
 // Service implements SSO-OIDC.
 type Service struct {
 	store  Store

@@ -5,7 +5,6 @@ import (
 	"time"
 
 	"github.com/keyward/keyward/internal/aws/protocol"
-	"github.com/keyward/keyward/internal/clock"
 	"github.com/keyward/keyward/internal/errs"
 	ic "github.com/keyward/keyward/internal/identitycenter"
 	"github.com/keyward/keyward/internal/keys"
@@ -157,7 +156,7 @@ func (s *Service) issue(ctx context.Context, c ic.Client, userID string, scopes 
 // the session ends, at most maxAccessLifetime; refresh works until the end.
 func (s *Service) newToken(c ic.Client, userID string, scopes []string, family string, sessionEnd time.Time) (ic.Token, *createTokenOutput) {
 	now := s.clock.Now()
-	access, refresh := clock.Token(s.random, 32), clock.Token(s.random, 32)
+	access, refresh := s.secret(prefixAccessToken), s.secret(prefixRefreshToken)
 	expires := now.Add(maxAccessLifetime)
 	if sessionEnd.Before(expires) {
 		expires = sessionEnd
