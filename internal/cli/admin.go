@@ -33,6 +33,9 @@ The password is read from standard input (one line); on a terminal it is not ech
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if dataDir == "" {
+				dataDir = stdio.Getenv(config.EnvName("data-dir"))
+			}
+			if dataDir == "" {
 				dataDir = config.Default().DataDir
 			}
 			pw, err := readPassword(stdio)
@@ -58,7 +61,7 @@ The password is read from standard input (one line); on a terminal it is not ech
 			return nil
 		},
 	}
-	cmd.Flags().StringVar(&dataDir, "data-dir", "", "keyward data directory (default: the per-user data directory)")
+	cmd.Flags().StringVar(&dataDir, "data-dir", "", "keyward data directory (default: $KEYWARD_DATA_DIR, else the per-user data directory)")
 	cmd.Flags().StringVar(&user, "user", "", "user name in the identity store")
 	_ = cmd.MarkFlagRequired("user")
 	return cmd
