@@ -159,6 +159,12 @@ func TestSSOAdminRefusesBadInputAndChangesNothing(t *testing.T) {
 			body: `{"InstanceArn":"{instance}","PermissionSetArn":"{ps}","TargetType":"EVERYWHERE"}`, code: "ValidationException", msg: "TargetType"},
 		{name: "provisioning to a malformed account is a ValidationException", op: "ProvisionPermissionSet",
 			body: `{"InstanceArn":"{instance}","PermissionSetArn":"{ps}","TargetType":"AWS_ACCOUNT","TargetId":"12"}`, code: "ValidationException", msg: "12 digits"},
+		{name: "provisioning to an account that does not exist is not found", op: "ProvisionPermissionSet",
+			body: `{"InstanceArn":"{instance}","PermissionSetArn":"{ps}","TargetType":"AWS_ACCOUNT","TargetId":"999999999999"}`,
+			code: "ResourceNotFoundException", msg: "ACCOUNT 999999999999 not found", resourceType: "ACCOUNT"},
+		{name: "assigning on an account that does not exist is not found", op: "CreateAccountAssignment",
+			body: `{"InstanceArn":"{instance}","TargetId":"999999999999","TargetType":"AWS_ACCOUNT","PermissionSetArn":"{ps}","PrincipalType":"GROUP","PrincipalId":"{group}"}`,
+			code: "ResourceNotFoundException", msg: "ACCOUNT 999999999999 not found", resourceType: "ACCOUNT"},
 		{name: "an unknown operation is an UnknownOperationException", op: "CreateInstance", body: `{}`,
 			code: "UnknownOperationException", msg: "CreateInstance"},
 	})

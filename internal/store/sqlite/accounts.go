@@ -75,7 +75,7 @@ func account(ctx context.Context, q querier, id string) (ic.Account, error) {
 }
 
 func errAccountNotFound(id string) *errs.Error {
-	return errs.E(errs.NotFound, "ACCOUNT not found.").WithResource("ACCOUNT", id)
+	return errs.E(errs.NotFound, "ACCOUNT %s not found.", id).WithResource("ACCOUNT", id)
 }
 
 func scanAccount(s scanner) (ic.Account, error) {
