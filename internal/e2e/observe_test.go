@@ -95,3 +95,15 @@ func TestNoSecretReachesTheLogsEvenAtDebugLevel(t *testing.T) {
 		}
 	}
 }
+
+func TestStaticFilesAreServedButNotListed(t *testing.T) {
+	b := start(t).browser()
+	if status, body := b.get("/static/portal.css"); status != http.StatusOK || !strings.Contains(body, "--accent") {
+		t.Errorf("GET /static/portal.css = %d", status)
+	}
+	for _, path := range []string{"/static/", "/static"} {
+		if status, body := b.get(path); status != http.StatusNotFound || strings.Contains(body, "portal.css") {
+			t.Errorf("GET %s = %d and lists files: %v", path, status, strings.Contains(body, "portal.css"))
+		}
+	}
+}

@@ -11,6 +11,7 @@ import (
 	"html/template"
 	"io/fs"
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/keyward/keyward/internal/aws/awsauth"
@@ -74,7 +75,7 @@ func (p *Pages) Handler() http.Handler {
 	p.tmpl = template.Must(template.New("").Funcs(funcs).ParseFS(templateFS, "templates/*.html"))
 	static, _ := fs.Sub(staticFS, "static")
 	mux := http.NewServeMux()
-	mux.Handle("GET /static/", http.StripPrefix("/static/", http.FileServerFS(static)))
+	mux.Handle("GET /static/", http.StripPrefix("/static/", filesOnly(http.FileServerFS(static))))
 	mux.HandleFunc("GET /start", p.home)
 	mux.HandleFunc("GET /start/{$}", p.home)
 	mux.HandleFunc("POST /start/signin", p.signIn)
@@ -84,6 +85,17 @@ func (p *Pages) Handler() http.Handler {
 	mux.HandleFunc("GET /device", p.device)
 	mux.HandleFunc("POST /device", p.decide)
 	return secureHeaders(http.NewCrossOriginProtection().Handler(mux))
+}
+
+// filesOnly refuses directory paths, so the file server lists nothing.
+func filesOnly(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "" || strings.HasSuffix(r.URL.Path, "/") {
+			http.NotFound(w, r)
+			return
+		}
+		next.ServeHTTP(w, r)
+	})
 }
 
 // secureHeaders sets a strict CSP and keeps pages out of frames and caches.
