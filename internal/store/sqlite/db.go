@@ -4,13 +4,11 @@
 //
 // SQLite has a single writer, so the DB holds two pools: one write
 // connection that every mutating method goes through in an IMMEDIATE
-// transaction, and a small query-only pool for reads. The SQL is written to
-// be portable ($N placeholders, ON CONFLICT, RETURNING, row values), one file
-// per aggregate, so a PostgreSQL backend can reuse most of it.
+// transaction, and a small query-only pool for reads.
 //
-// The package owns the schema and the SQL. It must not hold business rules
-// beyond what the store contract states, and it reads time only from the
-// injected clock.
+// The package owns the SQLite schema, the file and its pragmas, and the
+// reading of SQLite's errors (dialect.go). The queries themselves are
+// store/sqlstore's, shared with store/postgres.
 package sqlite
 
 import (
@@ -28,6 +26,7 @@ import (
 
 	"github.com/keyward/keyward/internal/clock"
 	"github.com/keyward/keyward/internal/store"
+	"github.com/keyward/keyward/internal/store/sqlstore"
 )
 
 //go:embed migrations/*.sql
@@ -41,9 +40,7 @@ const readers = 4
 
 // DB is a SQLite-backed store.Store.
 type DB struct {
-	w   *sql.DB // the single writer
-	r   *reader // query-only readers
-	clk clock.Clock
+	*sqlstore.DB
 }
 
 var _ store.Store = (*DB)(nil)
@@ -57,25 +54,23 @@ func Open(ctx context.Context, path string, clk clock.Clock) (*DB, error) {
 	if err := createPrivate(path); err != nil {
 		return nil, err
 	}
-	db := &DB{clk: clk}
-	var err error
-	if db.w, err = sql.Open("sqlite", dsn(path, "")); err != nil {
+	w, err := sql.Open("sqlite", dsn(path, ""))
+	if err != nil {
 		return nil, fmt.Errorf("sqlite: open %s: %w", path, err)
 	}
-	db.w.SetMaxOpenConns(1)
-	if err := migrate(ctx, db.w); err != nil {
-		db.w.Close()
+	w.SetMaxOpenConns(1)
+	if err := migrate(ctx, w); err != nil {
+		w.Close()
 		return nil, err
 	}
 	r, err := sql.Open("sqlite", dsn(path, "&_pragma=query_only(1)"))
 	if err != nil {
-		db.w.Close()
+		w.Close()
 		return nil, fmt.Errorf("sqlite: open %s: %w", path, err)
 	}
 	r.SetMaxOpenConns(readers)
 	r.SetMaxIdleConns(readers)
-	db.r = newReader(r)
-	return db, nil
+	return &DB{sqlstore.New(w, r, dialect, clk)}, nil
 }
 
 // createPrivate makes sure path exists with mode 0600 before SQLite opens
@@ -116,17 +111,4 @@ func migrate(ctx context.Context, w *sql.DB) error {
 		return fmt.Errorf("sqlite: migrate: %w", err)
 	}
 	return nil
-}
-
-// Ping checks that both pools reach the database.
-func (db *DB) Ping(ctx context.Context) error {
-	if err := db.w.PingContext(ctx); err != nil {
-		return fmt.Errorf("sqlite: ping: %w", err)
-	}
-	return db.r.db.PingContext(ctx)
-}
-
-// Close closes both pools.
-func (db *DB) Close() error {
-	return errors.Join(db.r.Close(), db.w.Close())
 }

@@ -1,8 +1,7 @@
-package sqlite
+package sqlstore
 
 import (
 	"context"
-	"database/sql"
 	"time"
 
 	"github.com/keyward/keyward/internal/errs"
@@ -26,7 +25,7 @@ func (db *DB) Allow(ctx context.Context, key string, window time.Duration, limit
 	now := db.clk.Now()
 	start := now.Truncate(window)
 	var count int
-	err := db.write(ctx, func(tx *sql.Tx) error {
+	err := db.write(ctx, func(tx *txn) error {
 		if _, err := exec(ctx, tx, "purge rate limits", purgeWindowsSQL, ts(now)); err != nil {
 			return err
 		}

@@ -1,8 +1,7 @@
-package sqlite
+package sqlstore
 
 import (
 	"context"
-	"database/sql"
 	"strings"
 	"time"
 
@@ -38,7 +37,7 @@ func (db *DB) CreateDeviceAuthorization(ctx context.Context, d ic.DeviceAuthoriz
 	e := audit.New(ctx, "ssooidc.device.start", "DEVICE_AUTHORIZATION", d.CodeHash)
 	e.Message = "client " + d.ClientID
 	now := db.clk.Now()
-	return db.mutate(ctx, e, func(tx *sql.Tx) error {
+	return db.mutate(ctx, e, func(tx *txn) error {
 		if _, err := exec(ctx, tx, "purge devices", purgeDevicesSQL, ts(now.Add(-deviceRetention))); err != nil {
 			return err
 		}
@@ -49,7 +48,7 @@ func (db *DB) CreateDeviceAuthorization(ctx context.Context, d ic.DeviceAuthoriz
 	})
 }
 
-func writeDevice(ctx context.Context, tx *sql.Tx, query string, d ic.DeviceAuthorization) error {
+func writeDevice(ctx context.Context, tx *txn, query string, d ic.DeviceAuthorization) error {
 	_, err := exec(ctx, tx, "write device authorization", query, d.CodeHash, d.UserCode,
 		d.ClientID, jsonCol{d.Scopes}, d.StartURL, d.Status, d.UserID, int64(d.Interval),
 		ts(d.LastPolledAt), ts(d.CreatedAt), ts(d.ExpiresAt))
@@ -85,7 +84,7 @@ func scanDevice(s scanner) (ic.DeviceAuthorization, error) {
 // UpdateDeviceAuthorization is compare-and-swap; it logs status changes only.
 func (db *DB) UpdateDeviceAuthorization(ctx context.Context, codeHash string, fn func(ic.DeviceAuthorization) (ic.DeviceAuthorization, error)) (ic.DeviceAuthorization, error) {
 	var next ic.DeviceAuthorization
-	err := db.write(ctx, func(tx *sql.Tx) error {
+	err := db.write(ctx, func(tx *txn) error {
 		old, err := device(ctx, tx, codeHash)
 		if err != nil {
 			return err

@@ -1,4 +1,4 @@
-package sqlite
+package sqlstore
 
 import (
 	"context"
@@ -38,10 +38,10 @@ func errTokenNotFound() *errs.Error {
 func (db *DB) CreateToken(ctx context.Context, t ic.Token) error {
 	e := audit.New(ctx, "ssooidc.token.create", "TOKEN_FAMILY", t.FamilyID)
 	e.Message = "client " + t.ClientID
-	return db.mutate(ctx, e, func(tx *sql.Tx) error { return insertToken(ctx, tx, t) })
+	return db.mutate(ctx, e, func(tx *txn) error { return insertToken(ctx, tx, t) })
 }
 
-func insertToken(ctx context.Context, tx *sql.Tx, t ic.Token) error {
+func insertToken(ctx context.Context, tx *txn, t ic.Token) error {
 	_, err := exec(ctx, tx, "insert token", insertTokenSQL, t.AccessHash, t.RefreshHash, t.FamilyID,
 		t.UserID, t.ClientID, jsonCol{t.Scopes}, ts(t.CreatedAt), ts(t.ExpiresAt), ts(t.RefreshExpiresAt))
 	return err
@@ -68,7 +68,7 @@ func scanToken(s scanner) (ic.Token, error) {
 func (db *DB) RotateToken(ctx context.Context, refreshHash string, fn func(old ic.Token) (ic.Token, error)) (ic.Token, error) {
 	var next ic.Token
 	var replayed bool
-	err := db.write(ctx, func(tx *sql.Tx) error {
+	err := db.write(ctx, func(tx *txn) error {
 		var err error
 		next, replayed, err = db.rotate(ctx, tx, refreshHash, fn)
 		return err
@@ -84,7 +84,7 @@ func (db *DB) RotateToken(ctx context.Context, refreshHash string, fn func(old i
 
 // rotate does RotateToken's work in tx. It reports a replay (the family is
 // then revoked and the transaction must commit) with replayed true.
-func (db *DB) rotate(ctx context.Context, tx *sql.Tx, refreshHash string, fn func(ic.Token) (ic.Token, error)) (next ic.Token, replayed bool, err error) {
+func (db *DB) rotate(ctx context.Context, tx *txn, refreshHash string, fn func(ic.Token) (ic.Token, error)) (next ic.Token, replayed bool, err error) {
 	if refreshHash == "" {
 		return next, false, errTokenNotFound()
 	}
@@ -106,7 +106,7 @@ func (db *DB) rotate(ctx context.Context, tx *sql.Tx, refreshHash string, fn fun
 // replaceToken spends old's refresh token (remembering its hash until it
 // would have expired, to catch replays), stores next, and purges spent
 // tokens whose access token has expired.
-func (db *DB) replaceToken(ctx context.Context, tx *sql.Tx, old, next ic.Token) error {
+func (db *DB) replaceToken(ctx context.Context, tx *txn, old, next ic.Token) error {
 	if _, err := exec(ctx, tx, "spend refresh token", spendRefreshSQL, old.AccessHash); err != nil {
 		return err
 	}
@@ -129,7 +129,7 @@ func (db *DB) replaceToken(ctx context.Context, tx *sql.Tx, old, next ic.Token) 
 
 // revokeReplayed deletes the family of a refresh hash that was rotated away.
 // It returns errs.NotFound (nothing to commit) when the hash is unknown.
-func (db *DB) revokeReplayed(ctx context.Context, tx *sql.Tx, refreshHash string) (bool, error) {
+func (db *DB) revokeReplayed(ctx context.Context, tx *txn, refreshHash string) (bool, error) {
 	var family string
 	err := tx.QueryRowContext(ctx, rotatedFamilySQL, refreshHash).Scan(&family)
 	if err != nil {
@@ -145,7 +145,7 @@ func (db *DB) revokeReplayed(ctx context.Context, tx *sql.Tx, refreshHash string
 
 // RevokeToken deletes the token holding accessHash.
 func (db *DB) RevokeToken(ctx context.Context, accessHash string) error {
-	return db.write(ctx, func(tx *sql.Tx) error {
+	return db.write(ctx, func(tx *txn) error {
 		var family string
 		err := tx.QueryRowContext(ctx, deleteTokenSQL, accessHash).Scan(&family)
 		if err != nil {
@@ -156,7 +156,7 @@ func (db *DB) RevokeToken(ctx context.Context, accessHash string) error {
 }
 
 // deleteUserTokens removes a deleted user's tokens and rotation records.
-func deleteUserTokens(ctx context.Context, tx *sql.Tx, userID string) error {
+func deleteUserTokens(ctx context.Context, tx *txn, userID string) error {
 	if _, err := exec(ctx, tx, "delete user tokens", deleteUserTokensSQL, userID); err != nil {
 		return err
 	}

@@ -1,8 +1,7 @@
-package sqlite
+package sqlstore
 
 import (
 	"context"
-	"database/sql"
 	"strconv"
 	"strings"
 
@@ -34,7 +33,7 @@ func errMembershipNotFound(id string) *errs.Error {
 // CreateMembership puts a user in a group.
 func (db *DB) CreateMembership(ctx context.Context, m ic.Membership) error {
 	e := audit.New(ctx, "identitystore.membership.create", "GROUP_MEMBERSHIP", m.ID)
-	return db.mutate(ctx, e, func(tx *sql.Tx) error {
+	return db.mutate(ctx, e, func(tx *txn) error {
 		if err := mustExist(ctx, tx, userExistsSQL, m.UserID, errUserNotFound(m.UserID)); err != nil {
 			return err
 		}
@@ -139,7 +138,7 @@ func memberGroups(ctx context.Context, q querier, userID string, groupIDs []stri
 // DeleteMembership removes a membership.
 func (db *DB) DeleteMembership(ctx context.Context, id string) error {
 	e := audit.New(ctx, "identitystore.membership.delete", "GROUP_MEMBERSHIP", id)
-	return db.mutate(ctx, e, func(tx *sql.Tx) error {
+	return db.mutate(ctx, e, func(tx *txn) error {
 		n, err := affected(ctx, tx, "delete membership", deleteMembershipSQL, id)
 		if err == nil && n == 0 {
 			err = errMembershipNotFound(id)

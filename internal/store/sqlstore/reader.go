@@ -1,4 +1,4 @@
-package sqlite
+package sqlstore
 
 import (
 	"context"
@@ -14,15 +14,18 @@ const maxCachedStatements = 128
 // the entitlement queries costs more than running them.
 type reader struct {
 	db    *sql.DB
+	d     *Dialect
 	mu    sync.Mutex
 	stmts map[string]*sql.Stmt
 }
 
 var _ querier = (*reader)(nil)
 
-func newReader(db *sql.DB) *reader {
-	return &reader{db: db, stmts: map[string]*sql.Stmt{}}
+func newReader(db *sql.DB, d *Dialect) *reader {
+	return &reader{db: db, d: d, stmts: map[string]*sql.Stmt{}}
 }
+
+func (r *reader) dialect() *Dialect { return r.d }
 
 // stmt returns the cached statement for query, preparing it on first use,
 // or nil when the cache is full.

@@ -1,4 +1,4 @@
-package sqlite
+package sqlstore
 
 import (
 	"context"
@@ -40,7 +40,7 @@ func passwordState(ctx context.Context, q querier, userID string) (ic.PasswordSt
 // UpdatePasswordState is compare-and-swap on the user's password state.
 func (db *DB) UpdatePasswordState(ctx context.Context, userID string, fn func(ic.PasswordState) (ic.PasswordState, error)) (ic.PasswordState, error) {
 	var next ic.PasswordState
-	err := db.write(ctx, func(tx *sql.Tx) error {
+	err := db.write(ctx, func(tx *txn) error {
 		old, err := passwordState(ctx, tx, userID)
 		if err != nil {
 			return err

@@ -1,4 +1,4 @@
-package sqlite
+package sqlstore
 
 import (
 	"context"
@@ -28,7 +28,7 @@ VALUES ($1, $2, $3, $4, $5, $6, $7)`
 // CreateAccount stores a new account and its request status.
 func (db *DB) CreateAccount(ctx context.Context, a ic.Account, st ic.CreateAccountStatus) error {
 	e := audit.New(ctx, "organizations.account.create", "ACCOUNT", a.ID)
-	return db.mutate(ctx, e, func(tx *sql.Tx) error {
+	return db.mutate(ctx, e, func(tx *txn) error {
 		if err := insertAccount(ctx, tx, a); err != nil {
 			return err
 		}
@@ -40,7 +40,7 @@ func (db *DB) CreateAccount(ctx context.Context, a ic.Account, st ic.CreateAccou
 func (db *DB) PutCreateAccountStatus(ctx context.Context, st ic.CreateAccountStatus) error {
 	e := audit.New(ctx, "organizations.account.create", "CREATE_ACCOUNT_REQUEST", st.ID)
 	e.Outcome, e.Message = audit.Failure, st.FailureReason
-	return db.mutate(ctx, e, func(tx *sql.Tx) error { return insertStatus(ctx, tx, st) })
+	return db.mutate(ctx, e, func(tx *txn) error { return insertStatus(ctx, tx, st) })
 }
 
 func insertAccount(ctx context.Context, q querier, a ic.Account) error {

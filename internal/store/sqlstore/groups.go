@@ -1,8 +1,7 @@
-package sqlite
+package sqlstore
 
 import (
 	"context"
-	"database/sql"
 
 	"github.com/keyward/keyward/internal/audit"
 	"github.com/keyward/keyward/internal/errs"
@@ -33,11 +32,11 @@ func errGroupNotFound(id string) *errs.Error {
 // CreateGroup stores a new group; a taken display name is errs.Conflict.
 func (db *DB) CreateGroup(ctx context.Context, g ic.Group) error {
 	e := audit.New(ctx, "identitystore.group.create", "GROUP", g.ID)
-	return db.mutate(ctx, e, func(tx *sql.Tx) error { return writeGroup(ctx, tx, insertGroupSQL, g) })
+	return db.mutate(ctx, e, func(tx *txn) error { return writeGroup(ctx, tx, insertGroupSQL, g) })
 }
 
 // writeGroup inserts or updates (per query) g and rewrites its external ids.
-func writeGroup(ctx context.Context, tx *sql.Tx, query string, g ic.Group) error {
+func writeGroup(ctx context.Context, tx *txn, query string, g ic.Group) error {
 	if _, err := exec(ctx, tx, "write group", query, g.ID, g.DisplayName,
 		ic.NormalizeName(g.DisplayName), g.Description, jsonCol{g.ExternalIDs},
 		ts(g.CreatedAt), ts(g.UpdatedAt), g.CreatedBy, g.UpdatedBy); err != nil {
@@ -93,20 +92,20 @@ func (db *DB) ListGroups(ctx context.Context, f store.GroupFilter, p store.Page)
 func (db *DB) UpdateGroup(ctx context.Context, id string, fn func(ic.Group) (ic.Group, error)) (ic.Group, error) {
 	e := audit.New(ctx, "identitystore.group.update", "GROUP", id)
 	return update(ctx, db, e,
-		func(tx *sql.Tx) (ic.Group, error) { return group(ctx, tx, id) },
+		func(tx *txn) (ic.Group, error) { return group(ctx, tx, id) },
 		func(old ic.Group) (ic.Group, error) {
 			g, err := fn(old)
 			g.ID = id
 			return g, err
 		},
-		func(tx *sql.Tx, g ic.Group) error { return writeGroup(ctx, tx, updateGroupSQL, g) })
+		func(tx *txn, g ic.Group) error { return writeGroup(ctx, tx, updateGroupSQL, g) })
 }
 
 // DeleteGroup removes the group, its assignments (and roles they leave
 // unused) and, by ON DELETE CASCADE, its memberships and external ids.
 func (db *DB) DeleteGroup(ctx context.Context, id string) error {
 	e := audit.New(ctx, "identitystore.group.delete", "GROUP", id)
-	return db.mutate(ctx, e, func(tx *sql.Tx) error {
+	return db.mutate(ctx, e, func(tx *txn) error {
 		if err := deletePrincipalAssignments(ctx, tx, ic.PrincipalGroup, id); err != nil {
 			return err
 		}

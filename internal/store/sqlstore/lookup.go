@@ -1,8 +1,7 @@
-package sqlite
+package sqlstore
 
 import (
 	"context"
-	"database/sql"
 	"strings"
 
 	ic "github.com/keyward/keyward/internal/identitycenter"
@@ -37,7 +36,7 @@ var (
 // normalizeEmail folds an address for case-insensitive lookup.
 func normalizeEmail(s string) string { return strings.ToLower(strings.TrimSpace(s)) }
 
-func writeUserEmails(ctx context.Context, tx *sql.Tx, u ic.User) error {
+func writeUserEmails(ctx context.Context, tx *txn, u ic.User) error {
 	if _, err := exec(ctx, tx, "delete user emails", deleteUserEmailsSQL, u.ID); err != nil {
 		return err
 	}
@@ -53,7 +52,7 @@ func writeUserEmails(ctx context.Context, tx *sql.Tx, u ic.User) error {
 
 // writeExternalIDs replaces owner's rows in t; an external id another owner
 // holds is errs.Conflict.
-func writeExternalIDs(ctx context.Context, tx *sql.Tx, t externalIDTable, owner string, xs []ic.ExternalID) error {
+func writeExternalIDs(ctx context.Context, tx *txn, t externalIDTable, owner string, xs []ic.ExternalID) error {
 	if _, err := exec(ctx, tx, "delete external ids", t.deleteAll, owner); err != nil {
 		return err
 	}

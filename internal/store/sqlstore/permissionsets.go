@@ -1,8 +1,7 @@
-package sqlite
+package sqlstore
 
 import (
 	"context"
-	"database/sql"
 
 	"github.com/keyward/keyward/internal/audit"
 	"github.com/keyward/keyward/internal/errs"
@@ -33,10 +32,10 @@ func errPSNotFound(id string) *errs.Error {
 // CreatePermissionSet stores a new permission set; a taken name is errs.Conflict.
 func (db *DB) CreatePermissionSet(ctx context.Context, ps ic.PermissionSet) error {
 	e := audit.New(ctx, "ssoadmin.permissionset.create", "PERMISSION_SET", ps.ID)
-	return db.mutate(ctx, e, func(tx *sql.Tx) error { return writePS(ctx, tx, insertPSSQL, ps) })
+	return db.mutate(ctx, e, func(tx *txn) error { return writePS(ctx, tx, insertPSSQL, ps) })
 }
 
-func writePS(ctx context.Context, tx *sql.Tx, query string, ps ic.PermissionSet) error {
+func writePS(ctx context.Context, tx *txn, query string, ps ic.PermissionSet) error {
 	_, err := exec(ctx, tx, "write permission set", query, ps.ID, ps.InstanceID, ps.Name,
 		ps.Description, ps.SessionDuration, ps.RelayState, jsonCol{ps.Tags},
 		jsonCol{ps.ManagedPolicies}, ps.InlinePolicy, ps.Version, ts(ps.CreatedAt))
@@ -81,19 +80,19 @@ func (db *DB) ListPermissionSets(ctx context.Context, p store.Page) ([]ic.Permis
 func (db *DB) UpdatePermissionSet(ctx context.Context, id string, fn func(ic.PermissionSet) (ic.PermissionSet, error)) (ic.PermissionSet, error) {
 	e := audit.New(ctx, "ssoadmin.permissionset.update", "PERMISSION_SET", id)
 	return update(ctx, db, e,
-		func(tx *sql.Tx) (ic.PermissionSet, error) { return permissionSet(ctx, tx, id) },
+		func(tx *txn) (ic.PermissionSet, error) { return permissionSet(ctx, tx, id) },
 		func(old ic.PermissionSet) (ic.PermissionSet, error) {
 			ps, err := fn(old)
 			ps.ID = id
 			return ps, err
 		},
-		func(tx *sql.Tx, ps ic.PermissionSet) error { return writePS(ctx, tx, updatePSSQL, ps) })
+		func(tx *txn, ps ic.PermissionSet) error { return writePS(ctx, tx, updatePSSQL, ps) })
 }
 
 // DeletePermissionSet removes an unassigned permission set and its roles.
 func (db *DB) DeletePermissionSet(ctx context.Context, id string) error {
 	e := audit.New(ctx, "ssoadmin.permissionset.delete", "PERMISSION_SET", id)
-	return db.mutate(ctx, e, func(tx *sql.Tx) error {
+	return db.mutate(ctx, e, func(tx *txn) error {
 		if err := mustExist(ctx, tx, selectPSExistsSQL, id, errPSNotFound(id)); err != nil {
 			return err
 		}

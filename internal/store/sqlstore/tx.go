@@ -1,40 +1,47 @@
-package sqlite
+package sqlstore
 
 import (
 	"context"
 	"database/sql"
-	"errors"
 	"fmt"
-	"strings"
+	"math/rand/v2"
 	"time"
-
-	"modernc.org/sqlite"
-	sqlite3 "modernc.org/sqlite/lib"
 
 	"github.com/keyward/keyward/internal/audit"
 	"github.com/keyward/keyward/internal/errs"
 )
 
-// querier is what both *sql.DB and *sql.Tx offer; read helpers take it so
-// they work inside and outside a write transaction.
+// querier is what both the read pool and a write transaction offer; read
+// helpers take it so they work inside and outside a write transaction.
 type querier interface {
 	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
 	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
 	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+	// dialect classifies the backend's errors.
+	dialect() *Dialect
 }
 
-// writeAttempts bounds the retries of a write transaction that found the
-// database busy (another process holding the write lock past busy_timeout).
-const writeAttempts = 4
+// txn is a write transaction on a backend of dialect d.
+type txn struct {
+	*sql.Tx
+	d *Dialect
+}
 
-// write runs fn in a write transaction and commits it, retrying on
-// SQLITE_BUSY/LOCKED. fn must be safe to run again; an error it returns
-// rolls back and comes back unchanged.
-func (db *DB) write(ctx context.Context, fn func(tx *sql.Tx) error) error {
+func (t *txn) dialect() *Dialect { return t.d }
+
+// writeAttempts bounds the retries of a write transaction that lost a race
+// with another writer (SQLite busy past busy_timeout, a PostgreSQL
+// serialization failure or deadlock).
+const writeAttempts = 8
+
+// write runs fn in a write transaction and commits it, retrying when the
+// dialect says the transaction may run again. fn must be safe to run again;
+// an error it returns rolls back and comes back unchanged.
+func (db *DB) write(ctx context.Context, fn func(tx *txn) error) error {
 	var err error
 	for attempt := 1; ; attempt++ {
 		err = db.tryWrite(ctx, fn)
-		if !isBusy(err) || attempt == writeAttempts {
+		if !db.d.Retryable(err) || attempt == writeAttempts {
 			return err
 		}
 		if werr := backoff(ctx, attempt); werr != nil {
@@ -43,24 +50,26 @@ func (db *DB) write(ctx context.Context, fn func(tx *sql.Tx) error) error {
 	}
 }
 
-func (db *DB) tryWrite(ctx context.Context, fn func(tx *sql.Tx) error) error {
-	tx, err := db.w.BeginTx(ctx, nil)
+func (db *DB) tryWrite(ctx context.Context, fn func(tx *txn) error) error {
+	t, err := db.w.BeginTx(ctx, db.d.TxOptions)
 	if err != nil {
-		return fmt.Errorf("sqlite: begin: %w", err)
+		return fmt.Errorf("%s: begin: %w", db.d.Name, err)
 	}
-	if err := fn(tx); err != nil {
-		tx.Rollback()
+	if err := fn(&txn{Tx: t, d: &db.d}); err != nil {
+		t.Rollback()
 		return err
 	}
-	if err := tx.Commit(); err != nil {
-		return fmt.Errorf("sqlite: commit: %w", err)
+	if err := t.Commit(); err != nil {
+		return fmt.Errorf("%s: commit: %w", db.d.Name, err)
 	}
 	return nil
 }
 
-// backoff waits a little longer after each busy attempt.
+// backoff waits a little longer after each lost race, with jitter so that
+// writers that collided do not collide again in step.
 func backoff(ctx context.Context, attempt int) error {
-	t := time.NewTimer(time.Duration(attempt*attempt) * 10 * time.Millisecond)
+	base := time.Duration(attempt*attempt) * 5 * time.Millisecond
+	t := time.NewTimer(base + rand.N(base))
 	defer t.Stop()
 	select {
 	case <-ctx.Done():
@@ -68,39 +77,6 @@ func backoff(ctx context.Context, attempt int) error {
 	case <-t.C:
 		return nil
 	}
-}
-
-// isBusy reports whether err is SQLite's "database is busy/locked".
-func isBusy(err error) bool {
-	var se *sqlite.Error
-	if !errors.As(err, &se) {
-		return false
-	}
-	code := se.Code() & 0xff
-	return code == sqlite3.SQLITE_BUSY || code == sqlite3.SQLITE_LOCKED
-}
-
-// uniqueViolation returns the "table.column, ..." a UNIQUE or PRIMARY KEY
-// constraint failed on, if err is such a violation.
-func uniqueViolation(err error) (string, bool) {
-	var se *sqlite.Error
-	if !errors.As(err, &se) {
-		return "", false
-	}
-	if c := se.Code(); c != sqlite3.SQLITE_CONSTRAINT_UNIQUE && c != sqlite3.SQLITE_CONSTRAINT_PRIMARYKEY {
-		return "", false
-	}
-	msg := se.Error()
-	const marker = "constraint failed: "
-	i := strings.LastIndex(msg, marker)
-	if i < 0 {
-		return "", true
-	}
-	cols := msg[i+len(marker):]
-	if j := strings.Index(cols, " ("); j >= 0 {
-		cols = cols[:j]
-	}
-	return cols, true
 }
 
 // conflictMessages names, per constraint, the message a client sees.
@@ -128,8 +104,8 @@ var conflictMessages = map[string]string{
 	"events.id":                       "An event with this id already exists.",
 }
 
-// mapErr turns a uniqueness violation into errs.Conflict and wraps anything
-// else that is not already an *errs.Error as a backend failure.
+// mapErr passes an *errs.Error through and wraps anything else as a
+// backend failure.
 func mapErr(err error, op string) error {
 	if err == nil {
 		return nil
@@ -137,19 +113,25 @@ func mapErr(err error, op string) error {
 	if _, ok := errs.As(err); ok {
 		return err
 	}
-	if cols, ok := uniqueViolation(err); ok {
-		msg, known := conflictMessages[cols]
-		if !known {
-			msg = "The resource already exists."
-		}
-		return errs.E(errs.Conflict, "%s", msg).WithReason("UNIQUENESS_CONSTRAINT_VIOLATION")
-	}
-	return fmt.Errorf("sqlite: %s: %w", op, err)
+	return fmt.Errorf("store: %s: %w", op, err)
 }
 
-// exec runs one statement inside tx, mapping its error.
+// conflict is the errs.Conflict for a violated uniqueness constraint,
+// named as the dialect names it ("table.column, ...").
+func conflict(constraint string) error {
+	msg, known := conflictMessages[constraint]
+	if !known {
+		msg = "The resource already exists."
+	}
+	return errs.E(errs.Conflict, "%s", msg).WithReason("UNIQUENESS_CONSTRAINT_VIOLATION")
+}
+
+// exec runs one statement, turning a uniqueness violation into errs.Conflict.
 func exec(ctx context.Context, q querier, op, query string, args ...any) (sql.Result, error) {
 	res, err := q.ExecContext(ctx, query, args...)
+	if c, ok := q.dialect().UniqueViolation(err); ok {
+		return nil, conflict(c)
+	}
 	return res, mapErr(err, op)
 }
 
@@ -164,8 +146,8 @@ func affected(ctx context.Context, q querier, op, query string, args ...any) (in
 }
 
 // mutate runs fn in a write transaction that also records e.
-func (db *DB) mutate(ctx context.Context, e audit.Event, fn func(tx *sql.Tx) error) error {
-	return db.write(ctx, func(tx *sql.Tx) error {
+func (db *DB) mutate(ctx context.Context, e audit.Event, fn func(tx *txn) error) error {
+	return db.write(ctx, func(tx *txn) error {
 		if err := fn(tx); err != nil {
 			return err
 		}
@@ -176,10 +158,10 @@ func (db *DB) mutate(ctx context.Context, e audit.Event, fn func(tx *sql.Tx) err
 // update is the compare-and-swap every Update method shares: read the row in
 // the write transaction, let fn decide, write what it returns (with the id
 // kept), and record e, or write nothing if any step fails.
-func update[T any](ctx context.Context, db *DB, e audit.Event, read func(*sql.Tx) (T, error),
-	fn func(T) (T, error), write func(*sql.Tx, T) error) (T, error) {
+func update[T any](ctx context.Context, db *DB, e audit.Event, read func(*txn) (T, error),
+	fn func(T) (T, error), write func(*txn, T) error) (T, error) {
 	var next T
-	err := db.mutate(ctx, e, func(tx *sql.Tx) error {
+	err := db.mutate(ctx, e, func(tx *txn) error {
 		old, err := read(tx)
 		if err != nil {
 			return err

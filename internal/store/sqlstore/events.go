@@ -1,8 +1,7 @@
-package sqlite
+package sqlstore
 
 import (
 	"context"
-	"database/sql"
 	"strconv"
 
 	"github.com/keyward/keyward/internal/audit"
@@ -26,7 +25,7 @@ func (db *DB) insertEvent(ctx context.Context, q querier, e audit.Event) error {
 
 // AppendEvent writes an event that accompanies no state change.
 func (db *DB) AppendEvent(ctx context.Context, e audit.Event) error {
-	return db.write(ctx, func(tx *sql.Tx) error { return db.insertEvent(ctx, tx, e) })
+	return db.write(ctx, func(tx *txn) error { return db.insertEvent(ctx, tx, e) })
 }
 
 // eventRow is an event with its log position, which orders the log.

@@ -1,8 +1,7 @@
-package sqlite
+package sqlstore
 
 import (
 	"context"
-	"database/sql"
 
 	"github.com/keyward/keyward/internal/audit"
 	"github.com/keyward/keyward/internal/errs"
@@ -19,7 +18,7 @@ FROM oidc_clients WHERE id = $1`
 // CreateClient registers an SSO-OIDC client.
 func (db *DB) CreateClient(ctx context.Context, c ic.Client) error {
 	e := audit.New(ctx, "ssooidc.client.register", "OIDC_CLIENT", c.ID)
-	return db.mutate(ctx, e, func(tx *sql.Tx) error {
+	return db.mutate(ctx, e, func(tx *txn) error {
 		_, err := exec(ctx, tx, "insert client", insertClientSQL, c.ID, c.SecretHash, c.Name,
 			c.Type, jsonCol{c.Scopes}, ts(c.IssuedAt), ts(c.ExpiresAt))
 		return err

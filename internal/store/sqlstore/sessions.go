@@ -1,4 +1,4 @@
-package sqlite
+package sqlstore
 
 import (
 	"context"
@@ -20,7 +20,7 @@ VALUES ($1, $2, $3, $4)`
 // CreatePortalSession stores a session of an existing user.
 func (db *DB) CreatePortalSession(ctx context.Context, s ic.PortalSession) error {
 	e := audit.New(ctx, "portal.session.create", "USER", s.UserID)
-	return db.mutate(ctx, e, func(tx *sql.Tx) error {
+	return db.mutate(ctx, e, func(tx *txn) error {
 		if err := mustExist(ctx, tx, userExistsSQL, s.UserID, errUserNotFound(s.UserID)); err != nil {
 			return err
 		}
@@ -41,7 +41,7 @@ func (db *DB) PortalSession(ctx context.Context, idHash string) (ic.PortalSessio
 // DeletePortalSession removes a session; a missing one is not an error and
 // writes no event.
 func (db *DB) DeletePortalSession(ctx context.Context, idHash string) error {
-	return db.write(ctx, func(tx *sql.Tx) error {
+	return db.write(ctx, func(tx *txn) error {
 		var userID string
 		err := tx.QueryRowContext(ctx, deleteSessionSQL, idHash).Scan(&userID)
 		if errors.Is(err, sql.ErrNoRows) {

@@ -1,8 +1,7 @@
-package sqlite
+package sqlstore
 
 import (
 	"context"
-	"database/sql"
 
 	"github.com/keyward/keyward/internal/audit"
 	"github.com/keyward/keyward/internal/errs"
@@ -34,7 +33,7 @@ func assignmentTarget(a ic.Assignment) string {
 // unless the permission set already has a role in the account, and records req.
 func (db *DB) CreateAssignment(ctx context.Context, a ic.Assignment, role ic.Role, req ic.Request) error {
 	e := audit.New(ctx, "ssoadmin.assignment.create", "ACCOUNT_ASSIGNMENT", assignmentTarget(a))
-	return db.mutate(ctx, e, func(tx *sql.Tx) error {
+	return db.mutate(ctx, e, func(tx *txn) error {
 		ps, err := permissionSet(ctx, tx, a.PermissionSetID)
 		if err != nil {
 			return err
@@ -55,7 +54,7 @@ func (db *DB) CreateAssignment(ctx context.Context, a ic.Assignment, role ic.Rol
 }
 
 // checkAssignable returns errs.NotFound unless the account and principal exist.
-func checkAssignable(ctx context.Context, tx *sql.Tx, a ic.Assignment) error {
+func checkAssignable(ctx context.Context, tx *txn, a ic.Assignment) error {
 	if err := mustExist(ctx, tx, accountExistsSQL, a.AccountID, errAccountNotFound(a.AccountID)); err != nil {
 		return err
 	}
@@ -71,7 +70,7 @@ func checkAssignable(ctx context.Context, tx *sql.Tx, a ic.Assignment) error {
 // DeleteAssignment removes a, the role it leaves unused, and records req.
 func (db *DB) DeleteAssignment(ctx context.Context, a ic.Assignment, req ic.Request) error {
 	e := audit.New(ctx, "ssoadmin.assignment.delete", "ACCOUNT_ASSIGNMENT", assignmentTarget(a))
-	return db.mutate(ctx, e, func(tx *sql.Tx) error {
+	return db.mutate(ctx, e, func(tx *txn) error {
 		n, err := affected(ctx, tx, "delete assignment", deleteAssignmentSQL,
 			a.AccountID, a.PermissionSetID, a.PrincipalType, a.PrincipalID)
 		if err != nil {
@@ -89,7 +88,7 @@ func (db *DB) DeleteAssignment(ctx context.Context, a ic.Assignment, req ic.Requ
 
 // deletePrincipalAssignments removes a user's or group's assignments and the
 // roles they leave unused.
-func deletePrincipalAssignments(ctx context.Context, tx *sql.Tx, principalType, id string) error {
+func deletePrincipalAssignments(ctx context.Context, tx *txn, principalType, id string) error {
 	type pair struct{ account, ps string }
 	scan := func(s scanner) (pair, error) {
 		var p pair

@@ -1,8 +1,7 @@
-package sqlite
+package sqlstore
 
 import (
 	"context"
-	"database/sql"
 	"strconv"
 	"strings"
 
@@ -30,7 +29,7 @@ VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`
 
 // insertRole stores role at version unless the permission set already has a
 // role in the account.
-func insertRole(ctx context.Context, tx *sql.Tx, r ic.Role, version int) error {
+func insertRole(ctx context.Context, tx *txn, r ic.Role, version int) error {
 	_, err := exec(ctx, tx, "insert role", insertRoleSQL, r.AccountID, r.PermissionSetID,
 		r.Name, r.ID, r.Path, version, ts(r.CreatedAt))
 	return err
@@ -38,12 +37,12 @@ func insertRole(ctx context.Context, tx *sql.Tx, r ic.Role, version int) error {
 
 // deleteOrphanRole removes the permission set's role in the account when no
 // assignment uses it any more.
-func deleteOrphanRole(ctx context.Context, tx *sql.Tx, accountID, permissionSetID string) error {
+func deleteOrphanRole(ctx context.Context, tx *txn, accountID, permissionSetID string) error {
 	_, err := exec(ctx, tx, "delete role", deleteOrphanRoleSQL, accountID, permissionSetID)
 	return err
 }
 
-func insertRequest(ctx context.Context, tx *sql.Tx, r ic.Request) error {
+func insertRequest(ctx context.Context, tx *txn, r ic.Request) error {
 	_, err := exec(ctx, tx, "insert request", insertRequestSQL, r.ID, r.Kind, r.Status,
 		r.FailureReason, r.AccountID, r.PermissionSetID, r.PrincipalType, r.PrincipalID, ts(r.CreatedAt))
 	return err
@@ -53,7 +52,7 @@ func insertRequest(ctx context.Context, tx *sql.Tx, r ic.Request) error {
 // creating the role in accountID (when given) if missing, and records req.
 func (db *DB) Provision(ctx context.Context, permissionSetID, accountID string, role ic.Role, req ic.Request) error {
 	e := audit.New(ctx, "ssoadmin.permissionset.provision", "PERMISSION_SET", permissionSetID)
-	return db.mutate(ctx, e, func(tx *sql.Tx) error {
+	return db.mutate(ctx, e, func(tx *txn) error {
 		ps, err := permissionSet(ctx, tx, permissionSetID)
 		if err != nil {
 			return err
@@ -70,7 +69,7 @@ func (db *DB) Provision(ctx context.Context, permissionSetID, accountID string, 
 	})
 }
 
-func provisionAccount(ctx context.Context, tx *sql.Tx, ps ic.PermissionSet, accountID string, role ic.Role) error {
+func provisionAccount(ctx context.Context, tx *txn, ps ic.PermissionSet, accountID string, role ic.Role) error {
 	if err := mustExist(ctx, tx, accountExistsSQL, accountID, errAccountNotFound(accountID)); err != nil {
 		return err
 	}

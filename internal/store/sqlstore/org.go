@@ -1,4 +1,4 @@
-package sqlite
+package sqlstore
 
 import (
 	"context"
@@ -30,7 +30,7 @@ VALUES ($1, $2, $3, $4)`
 func (db *DB) Bootstrap(ctx context.Context, b store.Bootstrap) (store.Bootstrap, bool, error) {
 	var got store.Bootstrap
 	var created bool
-	err := db.write(ctx, func(tx *sql.Tx) error {
+	err := db.write(ctx, func(tx *txn) error {
 		stored, err := loadBootstrap(ctx, tx)
 		if !errs.Is(err, errs.NotFound) {
 			got, created = stored, false
@@ -48,7 +48,7 @@ func (db *DB) Bootstrap(ctx context.Context, b store.Bootstrap) (store.Bootstrap
 	return got, created, nil
 }
 
-func insertBootstrap(ctx context.Context, tx *sql.Tx, b store.Bootstrap) error {
+func insertBootstrap(ctx context.Context, tx *txn, b store.Bootstrap) error {
 	o, i, k := b.Organization, b.Instance, b.RootKey
 	if err := insertAccount(ctx, tx, b.ManagementAccount); err != nil {
 		return err

@@ -1,4 +1,4 @@
-package sqlite
+package sqlstore_test
 
 import (
 	"path/filepath"
@@ -6,6 +6,8 @@ import (
 	"testing"
 
 	"github.com/keyward/keyward/internal/clock"
+	"github.com/keyward/keyward/internal/store/sqlstore"
+	"github.com/keyward/keyward/internal/store/sqlite"
 )
 
 // TestEntitlementQueriesUseIndexes pins the plans of the entitlement
@@ -13,7 +15,7 @@ import (
 // assignments are reached from the user's principals, so the cost follows
 // the user's own assignments rather than the table sizes.
 func TestEntitlementQueriesUseIndexes(t *testing.T) {
-	db, err := Open(t.Context(), filepath.Join(t.TempDir(), "plan.db"), clock.Real{})
+	db, err := sqlite.Open(t.Context(), filepath.Join(t.TempDir(), "plan.db"), clock.Real{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -22,12 +24,12 @@ func TestEntitlementQueriesUseIndexes(t *testing.T) {
 		sql  string
 		args []any
 	}{
-		"UserAccounts": {userAccountsSQL, []any{"u", "", 11}},
-		"UserRoles":    {userRolesSQL, []any{"u", "a", "", "", 11}},
-		"UserRole":     {userRoleSQL, []any{"u", "a", "name"}},
+		"UserAccounts": {sqlstore.UserAccountsSQL, []any{"u", "", 11}},
+		"UserRoles":    {sqlstore.UserRolesSQL, []any{"u", "a", "", "", 11}},
+		"UserRole":     {sqlstore.UserRoleSQL, []any{"u", "a", "name"}},
 	}
 	for name, q := range queries {
-		plan := explain(t, db, q.sql, q.args...)
+		plan := explain(t, db.DB, q.sql, q.args...)
 		for _, step := range plan {
 			scan := strings.HasPrefix(step, "SCAN ") && step != "SCAN ids"
 			// Searching assignments by principal type alone reads every
@@ -41,9 +43,9 @@ func TestEntitlementQueriesUseIndexes(t *testing.T) {
 }
 
 // explain returns the detail column of the query's plan.
-func explain(t *testing.T, db *DB, query string, args ...any) []string {
+func explain(t *testing.T, db *sqlstore.DB, query string, args ...any) []string {
 	t.Helper()
-	rows, err := db.r.db.QueryContext(t.Context(), "EXPLAIN QUERY PLAN "+query, args...)
+	rows, err := db.ReadPool().QueryContext(t.Context(), "EXPLAIN QUERY PLAN "+query, args...)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,8 +1,7 @@
-package sqlite
+package sqlstore
 
 import (
 	"context"
-	"database/sql"
 
 	"github.com/keyward/keyward/internal/audit"
 	"github.com/keyward/keyward/internal/errs"
@@ -36,11 +35,11 @@ func errUserNotFound(id string) *errs.Error {
 // CreateUser stores a new user; a taken user name is errs.Conflict.
 func (db *DB) CreateUser(ctx context.Context, u ic.User) error {
 	e := audit.New(ctx, "identitystore.user.create", "USER", u.ID)
-	return db.mutate(ctx, e, func(tx *sql.Tx) error { return writeUser(ctx, tx, insertUserSQL, u) })
+	return db.mutate(ctx, e, func(tx *txn) error { return writeUser(ctx, tx, insertUserSQL, u) })
 }
 
 // writeUser inserts or updates (per query) u and rewrites its lookup rows.
-func writeUser(ctx context.Context, tx *sql.Tx, query string, u ic.User) error {
+func writeUser(ctx context.Context, tx *txn, query string, u ic.User) error {
 	name := u.Profile.UserName
 	if _, err := exec(ctx, tx, "write user", query, u.ID, name, ic.NormalizeName(name),
 		jsonCol{u.Profile}, jsonCol{u.ExternalIDs}, u.Status, ts(u.CreatedAt), ts(u.UpdatedAt),
@@ -106,20 +105,20 @@ func (db *DB) ListUsers(ctx context.Context, f store.UserFilter, p store.Page) (
 func (db *DB) UpdateUser(ctx context.Context, id string, fn func(ic.User) (ic.User, error)) (ic.User, error) {
 	e := audit.New(ctx, "identitystore.user.update", "USER", id)
 	return update(ctx, db, e,
-		func(tx *sql.Tx) (ic.User, error) { return user(ctx, tx, id) },
+		func(tx *txn) (ic.User, error) { return user(ctx, tx, id) },
 		func(old ic.User) (ic.User, error) {
 			u, err := fn(old)
 			u.ID = id
 			return u, err
 		},
-		func(tx *sql.Tx, u ic.User) error { return writeUser(ctx, tx, updateUserSQL, u) })
+		func(tx *txn, u ic.User) error { return writeUser(ctx, tx, updateUserSQL, u) })
 }
 
 // DeleteUser removes the user and everything that hangs off it. Memberships,
 // emails, external ids, password and portal sessions go by ON DELETE CASCADE.
 func (db *DB) DeleteUser(ctx context.Context, id string) error {
 	e := audit.New(ctx, "identitystore.user.delete", "USER", id)
-	return db.mutate(ctx, e, func(tx *sql.Tx) error {
+	return db.mutate(ctx, e, func(tx *txn) error {
 		if err := deletePrincipalAssignments(ctx, tx, ic.PrincipalUser, id); err != nil {
 			return err
 		}
