@@ -6,8 +6,8 @@ import (
 	"testing"
 
 	"github.com/keyward/keyward/internal/clock"
-	"github.com/keyward/keyward/internal/store/sqlstore"
 	"github.com/keyward/keyward/internal/store/sqlite"
+	"github.com/keyward/keyward/internal/store/sqlstore"
 )
 
 // TestEntitlementQueriesUseIndexes pins the plans of the entitlement

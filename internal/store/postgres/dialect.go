@@ -1,0 +1,82 @@
+package postgres
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+
+	"github.com/jackc/pgx/v5/pgconn"
+
+	"github.com/keyward/keyward/internal/store/sqlstore"
+)
+
+// SQLSTATEs the dialect reads.
+const (
+	uniqueViolation      = "23505"
+	serializationFailure = "40001"
+	deadlockDetected     = "40P01"
+)
+
+// newDialect describes PostgreSQL to the shared SQL. Every write is
+// SERIALIZABLE: what SQLite gets from its single writer, PostgreSQL gets
+// from serializable snapshot isolation plus a retry on 40001/40P01.
+func newDialect(ctx context.Context, pool *sql.DB) (sqlstore.Dialect, error) {
+	constraints, err := uniqueConstraints(ctx, pool)
+	if err != nil {
+		return sqlstore.Dialect{}, err
+	}
+	return sqlstore.Dialect{
+		Name: "postgres",
+		UniqueViolation: func(err error) (string, bool) {
+			pe := pgError(err, uniqueViolation)
+			if pe == nil {
+				return "", false
+			}
+			return constraints[pe.ConstraintName], true
+		},
+		Retryable: func(err error) bool {
+			return pgError(err, serializationFailure) != nil || pgError(err, deadlockDetected) != nil
+		},
+		TxOptions: &sql.TxOptions{Isolation: sql.LevelSerializable},
+	}, nil
+}
+
+// pgError returns err's PostgreSQL error if it has the SQLSTATE code.
+func pgError(err error, code string) *pgconn.PgError {
+	var pe *pgconn.PgError
+	if errors.As(err, &pe) && pe.Code == code {
+		return pe
+	}
+	return nil
+}
+
+// uniqueConstraintsSQL names every unique index of the current schema by
+// its table and columns, "table.column, table.column", the way SQLite
+// names a violated constraint, so both dialects share one table of
+// conflict messages.
+const uniqueConstraintsSQL = `SELECT i.relname, string_agg(t.relname || '.' || a.attname, ', ' ORDER BY k.n)
+FROM pg_index x
+JOIN pg_class i ON i.oid = x.indexrelid
+JOIN pg_class t ON t.oid = x.indrelid
+CROSS JOIN LATERAL unnest(x.indkey) WITH ORDINALITY AS k(attnum, n)
+JOIN pg_attribute a ON a.attrelid = t.oid AND a.attnum = k.attnum
+WHERE x.indisunique AND t.relnamespace = current_schema()::regnamespace
+GROUP BY i.relname`
+
+func uniqueConstraints(ctx context.Context, pool *sql.DB) (map[string]string, error) {
+	rows, err := pool.QueryContext(ctx, uniqueConstraintsSQL)
+	if err != nil {
+		return nil, fmt.Errorf("postgres: read constraints: %w", err)
+	}
+	defer rows.Close()
+	out := map[string]string{}
+	for rows.Next() {
+		var name, cols string
+		if err := rows.Scan(&name, &cols); err != nil {
+			return nil, fmt.Errorf("postgres: read constraints: %w", err)
+		}
+		out[name] = cols
+	}
+	return out, rows.Err()
+}
