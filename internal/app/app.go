@@ -12,21 +12,19 @@ import (
 	"net"
 	"net/http"
 	"os"
-	"path/filepath"
 	"runtime"
 	"time"
 
 	"github.com/keyward/keyward/internal/authn/password"
 	"github.com/keyward/keyward/internal/clock"
 	"github.com/keyward/keyward/internal/config"
-	"github.com/keyward/keyward/internal/keys"
-	"github.com/keyward/keyward/internal/store/sqlite"
+	"github.com/keyward/keyward/internal/store"
 )
 
 // Main is a running keyward.
 type Main struct {
 	Config config.Config
-	Store  *sqlite.DB
+	Store  store.Store
 	HTTP   *http.Server
 	// AWSURL is the AWS endpoint's public URL (known after listening, so
 	// port 0 works) and StartURL the access portal's.
@@ -48,8 +46,9 @@ type Options struct {
 	PasswordParams *password.Params
 }
 
-// New opens the store, bootstraps a fresh data directory, builds every
-// service and starts listening (but not serving: call Run).
+// New listens, opens the store, bootstraps a fresh data directory or
+// database, and builds every service (but does not serve: call Run). The
+// listener comes first so that a busy port leaves nothing half-made.
 func New(ctx context.Context, cfg config.Config, opt Options) (*Main, error) {
 	m := &Main{Config: cfg, clock: opt.Clock, random: opt.Random}
 	if m.clock == nil {
@@ -59,30 +58,31 @@ func New(ctx context.Context, cfg config.Config, opt Options) (*Main, error) {
 		m.random = clock.Random
 	}
 	m.Log = newLogger(cfg.Log, opt.Log)
-	if err := os.MkdirAll(cfg.DataDir, 0o700); err != nil {
-		return nil, fmt.Errorf("data directory: %w", err)
-	}
-	master, err := keys.LoadOrCreate(filepath.Join(cfg.DataDir, "master.key"), m.random)
-	if err != nil {
-		return nil, err
-	}
-	if m.Store, err = OpenStore(ctx, cfg.DataDir, m.clock); err != nil {
-		return nil, err
-	}
 	if err := m.listen(); err != nil {
-		m.Store.Close()
 		return nil, err
 	}
-	if err := m.build(ctx, master, opt); err != nil {
+	if err := m.open(ctx, opt); err != nil {
 		m.Close()
 		return nil, err
 	}
 	return m, nil
 }
 
-// OpenStore opens the SQLite database in dataDir.
-func OpenStore(ctx context.Context, dataDir string, clk clock.Clock) (*sqlite.DB, error) {
-	return sqlite.Open(ctx, filepath.Join(dataDir, "keyward.db"), clk)
+// open makes the data directory, opens the store and the master key, and
+// builds the services.
+func (m *Main) open(ctx context.Context, opt Options) error {
+	if err := os.MkdirAll(m.Config.DataDir, 0o700); err != nil {
+		return fmt.Errorf("data directory: %w", err)
+	}
+	var err error
+	if m.Store, err = OpenStore(ctx, m.Config, m.clock); err != nil {
+		return err
+	}
+	master, err := masterKey(ctx, m.Config, m.Store, m.random)
+	if err != nil {
+		return err
+	}
+	return m.build(ctx, master, opt)
 }
 
 // NewHasher returns the password hasher, bounded to one hash per CPU.

@@ -31,6 +31,9 @@ func (m *Main) build(ctx context.Context, master []byte, opt Options) error {
 	if err != nil {
 		return err
 	}
+	if err := checkMasterKey(ctx, auth, b, m.Config.MasterKeyPath()); err != nil {
+		return err
+	}
 	lifetime := time.Duration(m.Config.Portal.SessionLifetime)
 	policy := signin.Policy{MaxFailures: m.Config.SignIn.MaxFailures, LockoutDuration: time.Duration(m.Config.SignIn.LockoutDuration),
 		SessionLifetime: lifetime, AttemptsPerIP: signin.DefaultPolicy.AttemptsPerIP}

@@ -15,16 +15,34 @@ import (
 	"github.com/keyward/keyward/internal/clock"
 	"github.com/keyward/keyward/internal/config"
 	"github.com/keyward/keyward/internal/errs"
+	"github.com/keyward/keyward/internal/store"
 )
 
 func adminCmd(stdio IO) *cobra.Command {
-	cmd := &cobra.Command{Use: "admin", Short: "Operator commands on a data directory (safe while the server runs)"}
+	cmd := &cobra.Command{
+		Use:   "admin",
+		Short: "Operator commands on keyward's store (safe while the server runs)",
+		Long: `Operator commands on keyward's store. They find it as serve does: --data-dir,
+--store-url and --master-key-file, else the KEYWARD_* environment variables, else
+the YAML file named by --config or KEYWARD_CONFIG.`,
+	}
+	config.AddStoreFlags(cmd.PersistentFlags())
 	cmd.AddCommand(setPasswordCmd(stdio))
 	return cmd
 }
 
+// openStore opens the store the command line, environment and config file
+// name, refusing (and creating nothing) where there is none.
+func openStore(cmd *cobra.Command, stdio IO) (store.Store, error) {
+	cfg, err := config.Load(cmd.Flags(), stdio.Getenv)
+	if err != nil {
+		return nil, err
+	}
+	return app.OpenExistingStore(cmd.Context(), cfg, clock.Real{})
+}
+
 func setPasswordCmd(stdio IO) *cobra.Command {
-	var dataDir, user string
+	var user string
 	cmd := &cobra.Command{
 		Use:   "set-password --user USERNAME",
 		Short: "Set a directory user's password, read from standard input",
@@ -32,21 +50,15 @@ func setPasswordCmd(stdio IO) *cobra.Command {
 The password is read from standard input (one line); on a terminal it is not echoed.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			if dataDir == "" {
-				dataDir = stdio.Getenv(config.EnvName("data-dir"))
-			}
-			if dataDir == "" {
-				dataDir = config.Default().DataDir
-			}
-			pw, err := readPassword(stdio)
-			if err != nil {
-				return err
-			}
-			db, err := app.OpenStore(cmd.Context(), dataDir, clock.Real{})
+			db, err := openStore(cmd, stdio)
 			if err != nil {
 				return err
 			}
 			defer db.Close()
+			pw, err := readPassword(stdio)
+			if err != nil {
+				return err
+			}
 			svc, err := signin.New(db, app.NewHasher(nil, clock.Random), clock.Real{}, clock.Random, signin.DefaultPolicy)
 			if err != nil {
 				return err
@@ -61,7 +73,6 @@ The password is read from standard input (one line); on a terminal it is not ech
 			return nil
 		},
 	}
-	cmd.Flags().StringVar(&dataDir, "data-dir", "", "keyward data directory (default: $KEYWARD_DATA_DIR, else the per-user data directory)")
 	cmd.Flags().StringVar(&user, "user", "", "user name in the identity store")
 	_ = cmd.MarkFlagRequired("user")
 	return cmd

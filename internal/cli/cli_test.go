@@ -2,10 +2,16 @@ package cli
 
 import (
 	"context"
+	"errors"
+	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/keyward/keyward/internal/app"
+	"github.com/keyward/keyward/internal/config"
 )
 
 func run(t *testing.T, stdin string, env map[string]string, args ...string) (int, string, string) {
@@ -29,19 +35,60 @@ func TestServeReportsEveryConfigurationProblemAndDoesNotStart(t *testing.T) {
 	}
 }
 
-func TestSetPasswordTakesTheDataDirectoryFromTheEnvironment(t *testing.T) {
-	dir := t.TempDir()
-	code, _, errOut := run(t, "a-long-password\n", map[string]string{"KEYWARD_DATA_DIR": dir}, "admin", "set-password", "--user", "nobody")
-	if code == 0 || !strings.Contains(errOut, `no user named "nobody"`) {
+// served returns a data directory that keyward serve has set up.
+func served(t *testing.T) string {
+	t.Helper()
+	cfg := config.Default()
+	cfg.DataDir, cfg.AWS.Addr = t.TempDir(), "127.0.0.1:0"
+	m, err := app.New(t.Context(), cfg, app.Options{Log: io.Discard})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := m.Close(); err != nil {
+		t.Fatal(err)
+	}
+	return cfg.DataDir
+}
+
+func TestAdminCommandsFindTheStoreAsServeDoes(t *testing.T) {
+	dir := served(t)
+	file := filepath.Join(t.TempDir(), "keyward.yaml")
+	if err := os.WriteFile(file, []byte("data-dir: "+dir+"\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	sources := map[string]struct {
+		env  map[string]string
+		args []string
+	}{
+		"flag":                      {nil, []string{"--data-dir", dir}},
+		"environment":               {map[string]string{"KEYWARD_DATA_DIR": dir}, nil},
+		"config flag":               {nil, []string{"--config", file}},
+		"config in the environment": {map[string]string{"KEYWARD_CONFIG": file}, nil},
+	}
+	for name, src := range sources {
+		t.Run(name, func(t *testing.T) {
+			args := append([]string{"admin", "set-password", "--user", "nobody"}, src.args...)
+			code, _, errOut := run(t, "a-long-password\n", src.env, args...)
+			if code == 0 || !strings.Contains(errOut, `no user named "nobody"`) {
+				t.Fatalf("exit %d: %s", code, errOut)
+			}
+		})
+	}
+}
+
+func TestAdminCommandsRefuseADirectoryWithoutADatabaseAndCreateNothing(t *testing.T) {
+	wrong := filepath.Join(t.TempDir(), "typo")
+	code, _, errOut := run(t, "a-long-password\n", nil, "admin", "set-password", "--data-dir", wrong, "--user", "alice")
+	if code == 0 || !strings.Contains(errOut, "no keyward database at "+filepath.Join(wrong, "keyward.db")) {
 		t.Fatalf("exit %d: %s", code, errOut)
 	}
-	if _, err := os.Stat(filepath.Join(dir, "keyward.db")); err != nil {
-		t.Errorf("the command did not open the database in KEYWARD_DATA_DIR: %v", err)
+	if _, err := os.Stat(wrong); !errors.Is(err, fs.ErrNotExist) {
+		t.Errorf("the command left %s behind (stat: %v)", wrong, err)
 	}
 }
 
 func TestSetPasswordNeedsAPasswordOnStandardInput(t *testing.T) {
-	code, _, errOut := run(t, "", nil, "admin", "set-password", "--data-dir", t.TempDir(), "--user", "alice")
+	code, _, errOut := run(t, "", nil, "admin", "set-password", "--data-dir", served(t), "--user", "alice")
 	if code == 0 || !strings.Contains(errOut, "no password on standard input") {
 		t.Fatalf("exit %d: %s", code, errOut)
 	}

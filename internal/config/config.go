@@ -19,10 +19,33 @@ import (
 // Config is the whole configuration.
 type Config struct {
 	DataDir string `yaml:"data-dir"`
-	AWS     AWS    `yaml:"aws"`
+	// MasterKeyFile holds the 32-byte master key that seals every secret;
+	// empty means DATA_DIR/master.key. Replicas must all read the same key.
+	MasterKeyFile string `yaml:"master-key-file"`
+	Store         Store  `yaml:"store"`
+	AWS           AWS    `yaml:"aws"`
 	Portal  Portal `yaml:"portal"`
 	SignIn  SignIn `yaml:"signin"`
 	Log     Log    `yaml:"log"`
+}
+
+// Store chooses the database.
+type Store struct {
+	// URL is a postgres:// URL; empty means SQLite in the data directory.
+	URL string `yaml:"url"`
+}
+
+// IsPostgres reports whether the store is PostgreSQL rather than the
+// embedded SQLite.
+func (s Store) IsPostgres() bool { return s.URL != "" }
+
+// MasterKeyPath is where the master key is read (and, on a first start,
+// created).
+func (c Config) MasterKeyPath() string {
+	if c.MasterKeyFile != "" {
+		return c.MasterKeyFile
+	}
+	return filepath.Join(c.DataDir, "master.key")
 }
 
 // AWS configures the AWS-compatible endpoint.
@@ -105,6 +128,11 @@ func (c Config) Validate() error {
 	add := func(format string, args ...any) { problems = append(problems, fmt.Errorf(format, args...)) }
 	if c.DataDir == "" {
 		add("data-dir must not be empty")
+	}
+	if c.Store.URL != "" {
+		if u, err := url.Parse(c.Store.URL); err != nil || (u.Scheme != "postgres" && u.Scheme != "postgresql") {
+			add("store-url must be a postgres:// URL (leave it empty for SQLite in the data directory)")
+		}
 	}
 	if _, _, err := net.SplitHostPort(c.AWS.Addr); err != nil {
 		add("aws-addr %q must be host:port", c.AWS.Addr)

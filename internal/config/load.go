@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -53,6 +54,8 @@ func integer(p func(*Config) *int) func(*Config, string) error {
 
 var settings = []setting{
 	{"data-dir", "directory for the database, keys and bootstrap credentials", str(func(c *Config) *string { return &c.DataDir })},
+	{"store-url", "postgres:// URL of a PostgreSQL database shared by replicas (default: SQLite in the data directory)", str(func(c *Config) *string { return &c.Store.URL })},
+	{"master-key-file", "file holding the master key; replicas share one (default DATA_DIR/master.key)", str(func(c *Config) *string { return &c.MasterKeyFile })},
 	{"aws-addr", "listen address of the AWS endpoint", str(func(c *Config) *string { return &c.AWS.Addr })},
 	{"aws-url", "public URL of the AWS endpoint (default http://<aws-addr>)", str(func(c *Config) *string { return &c.AWS.URL })},
 	{"aws-region", "Identity Center home region (the sso_region clients use)", str(func(c *Config) *string { return &c.AWS.Region })},
@@ -71,10 +74,25 @@ func EnvName(flag string) string {
 }
 
 // AddFlags declares every setting, plus --config, on fs.
-func AddFlags(fs *pflag.FlagSet) {
+func AddFlags(fs *pflag.FlagSet) { addFlags(fs, func(string) bool { return true }) }
+
+// storeSettings are the settings that say where keyward's state is.
+var storeSettings = []string{"data-dir", "store-url", "master-key-file"}
+
+// AddStoreFlags declares --config and the settings that locate the state
+// (data directory, store URL, master key) on fs: what an admin command
+// needs to open the same store as serve. Load reads the rest from the
+// file and the environment.
+func AddStoreFlags(fs *pflag.FlagSet) {
+	addFlags(fs, func(name string) bool { return slices.Contains(storeSettings, name) })
+}
+
+func addFlags(fs *pflag.FlagSet, keep func(name string) bool) {
 	fs.String("config", "", "YAML configuration file (env "+EnvName("config")+")")
 	for _, s := range settings {
-		fs.String(s.name, "", s.usage+" (env "+EnvName(s.name)+")")
+		if keep(s.name) {
+			fs.String(s.name, "", s.usage+" (env "+EnvName(s.name)+")")
+		}
 	}
 }
 

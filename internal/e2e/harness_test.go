@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -22,6 +23,7 @@ import (
 	"github.com/keyward/keyward/internal/cli"
 	"github.com/keyward/keyward/internal/clock"
 	"github.com/keyward/keyward/internal/config"
+	"github.com/keyward/keyward/internal/store/postgres/pgtest"
 )
 
 // server is a keyward started for one test.
@@ -56,6 +58,7 @@ func launch(tb testing.TB, dir string, clk clock.Clock, tweaks ...func(*config.C
 	tb.Helper()
 	cfg := config.Default()
 	cfg.DataDir = dir
+	cfg.Store.URL = storeURL(tb, dir)
 	cfg.AWS.Addr = "127.0.0.1:0"
 	cfg.Log.Level = "warn"
 	for _, tweak := range tweaks {
@@ -77,6 +80,28 @@ func launch(tb testing.TB, dir string, clk clock.Clock, tweaks ...func(*config.C
 		m.Close()
 	})
 	return m
+}
+
+// e2eStore is the store every test server runs on: SQLite in its data
+// directory, or with KEYWARD_E2E_STORE=postgres a fresh PostgreSQL schema per
+// data directory. scripts/test runs the package both ways.
+var e2eStore = os.Getenv("KEYWARD_E2E_STORE")
+
+// pgURLs maps a data directory to its schema's URL, so a server restarted
+// in the same directory finds its database again.
+var pgURLs sync.Map
+
+// storeURL is the store URL of a server in dir: empty for SQLite.
+func storeURL(tb testing.TB, dir string) string {
+	if e2eStore != "postgres" {
+		return ""
+	}
+	if u, ok := pgURLs.Load(dir); ok {
+		return u.(string)
+	}
+	u := pgtest.URL(tb)
+	pgURLs.Store(dir, u)
+	return u
 }
 
 // testWriter sends server logs to the test log.
@@ -120,8 +145,11 @@ func (s *server) adminConfig() aws.Config {
 func (s *server) setPassword(user, pw string) {
 	s.t.Helper()
 	var out, errOut strings.Builder
-	code := cli.Execute(context.Background(), []string{"admin", "set-password", "--data-dir", s.dataDir, "--user", user},
-		cli.IO{In: strings.NewReader(pw + "\n"), Out: &out, Err: &errOut})
+	args := []string{"admin", "set-password", "--data-dir", s.dataDir, "--user", user}
+	if u := s.main.Config.Store.URL; u != "" {
+		args = append(args, "--store-url", u)
+	}
+	code := cli.Execute(context.Background(), args, cli.IO{In: strings.NewReader(pw + "\n"), Out: &out, Err: &errOut})
 	if code != 0 {
 		s.t.Fatalf("set-password exited %d: %s", code, errOut.String())
 	}

@@ -2,6 +2,9 @@ package e2e
 
 import (
 	"context"
+	"errors"
+	"io/fs"
+	"net"
 	"os"
 	"path/filepath"
 	"strings"
@@ -14,6 +17,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/sts"
 
 	"github.com/keyward/keyward/internal/app"
+	"github.com/keyward/keyward/internal/config"
 )
 
 func TestARestartKeepsEverythingAndNeverRewritesTheBootstrapKey(t *testing.T) {
@@ -82,5 +86,60 @@ func TestTheBootstrapKeyIsTheManagementAccountsRoot(t *testing.T) {
 	acct := aws.ToString(org.Organization.MasterAccountId)
 	if aws.ToString(id.Arn) != "arn:aws:iam::"+acct+":root" || aws.ToString(id.UserId) != acct {
 		t.Errorf("GetCallerIdentity = %s / %s, want the root of %s", aws.ToString(id.Arn), aws.ToString(id.UserId), acct)
+	}
+}
+
+// newMain runs app.New in dir and returns its error, closing what started.
+func newMain(t *testing.T, dir string, tweaks ...func(*config.Config)) error {
+	t.Helper()
+	cfg := config.Default()
+	cfg.DataDir, cfg.AWS.Addr, cfg.Store.URL = dir, "127.0.0.1:0", storeURL(t, dir)
+	for _, tweak := range tweaks {
+		tweak(&cfg)
+	}
+	m, err := app.New(context.Background(), cfg, app.Options{PasswordParams: &cheap, Log: testWriter{t}})
+	if err == nil {
+		m.Close()
+	}
+	return err
+}
+
+func TestADatabaseWithoutItsMasterKeyIsRefusedAtStart(t *testing.T) {
+	dir := t.TempDir()
+	must(t, newMain(t, dir))
+	keyFile := filepath.Join(dir, "master.key")
+	original, err := os.ReadFile(keyFile)
+	must(t, err)
+
+	must(t, os.Remove(keyFile))
+	err = newMain(t, dir)
+	if err == nil || !strings.Contains(err.Error(), "master key "+keyFile+" is missing: restore that file") {
+		t.Fatalf("start without the master key: %v, want a refusal that says to restore it", err)
+	}
+	if _, statErr := os.Stat(keyFile); !errors.Is(statErr, fs.ErrNotExist) {
+		t.Errorf("the refused start made a new master key (stat: %v)", statErr)
+	}
+
+	must(t, os.WriteFile(keyFile, []byte(strings.Repeat("x", 32)), 0o600))
+	err = newMain(t, dir)
+	if err == nil || !strings.Contains(err.Error(), "is not the key this database's secrets are sealed with") {
+		t.Fatalf("start with another master key: %v, want a refusal", err)
+	}
+
+	must(t, os.WriteFile(keyFile, original, 0o600))
+	must(t, newMain(t, dir)) // the right key starts again
+}
+
+func TestABusyPortLeavesANewDataDirectoryUntouched(t *testing.T) {
+	busy, err := net.Listen("tcp", "127.0.0.1:0")
+	must(t, err)
+	defer busy.Close()
+	dir := filepath.Join(t.TempDir(), "new")
+	err = newMain(t, dir, func(c *config.Config) { c.AWS.Addr = busy.Addr().String() })
+	if err == nil || !strings.Contains(err.Error(), "listen on "+busy.Addr().String()) {
+		t.Fatalf("start on a busy port: %v, want a listen error", err)
+	}
+	if _, statErr := os.Stat(dir); !errors.Is(statErr, fs.ErrNotExist) {
+		t.Errorf("the failed start created %s (stat: %v)", dir, statErr)
 	}
 }

@@ -1,7 +1,8 @@
 // Package keys owns keyward's master key and what is derived from it: the
 // sealer that encrypts secrets at rest (access-key secrets) and in transit
-// (self-contained session tokens). The master key lives in a 0600 file in the
-// data directory; nothing derived from it is ever stored.
+// (self-contained session tokens). The master key lives in a 0600 file (in
+// the data directory unless the operator names another, which replicas
+// share); nothing derived from it is ever stored.
 package keys
 
 import (
@@ -20,29 +21,40 @@ import (
 // MasterKeySize is the length of the master key in bytes.
 const MasterKeySize = 32
 
-// LoadOrCreate reads the master key at path, creating it (mode 0600) with
-// fresh random bytes if the file does not exist.
-func LoadOrCreate(path string, random io.Reader) ([]byte, error) {
+// Load reads the master key at path; a missing file is an error that
+// wraps fs.ErrNotExist.
+func Load(path string) ([]byte, error) {
 	b, err := os.ReadFile(path)
-	if err == nil {
-		if len(b) != MasterKeySize {
-			return nil, fmt.Errorf("master key %s has %d bytes, want %d", path, len(b), MasterKeySize)
-		}
-		return b, nil
-	}
-	if !errors.Is(err, os.ErrNotExist) {
+	if err != nil {
 		return nil, fmt.Errorf("read master key: %w", err)
 	}
+	if len(b) != MasterKeySize {
+		return nil, fmt.Errorf("master key %s has %d bytes, want %d", path, len(b), MasterKeySize)
+	}
+	return b, nil
+}
+
+// LoadOrCreate reads the master key at path, creating it (mode 0600) with
+// fresh random bytes if the file does not exist. The key is written whole
+// to a temporary file and then linked into place, so processes starting
+// together on one shared path end up with the same key.
+func LoadOrCreate(path string, random io.Reader) ([]byte, error) {
+	b, err := Load(path)
+	if !errors.Is(err, os.ErrNotExist) {
+		return b, err
+	}
 	key := clock.Bytes(random, MasterKeySize)
-	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
-	if err != nil {
+	tmp := path + ".new-" + clock.Hex(random, 8)
+	if err := os.WriteFile(tmp, key, 0o600); err != nil {
 		return nil, fmt.Errorf("create master key: %w", err)
 	}
-	if _, err := f.Write(key); err != nil {
-		f.Close()
-		return nil, fmt.Errorf("write master key: %w", err)
+	defer os.Remove(tmp)
+	if err := os.Link(tmp, path); errors.Is(err, os.ErrExist) {
+		return Load(path) // another process made it first
+	} else if err != nil {
+		return nil, fmt.Errorf("create master key: %w", err)
 	}
-	return key, f.Close()
+	return key, nil
 }
 
 // Sealer encrypts and authenticates small secrets with AES-256-GCM under a
