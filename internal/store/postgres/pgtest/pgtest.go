@@ -42,15 +42,33 @@ func Server(t testing.TB) string {
 // sees only its own tables.
 func URL(t testing.TB) string {
 	t.Helper()
-	server := Server(t)
-	schema := "t_" + clock.Hex(clock.Random, 8)
-	run(t, server, `CREATE SCHEMA `+schema)
-	t.Cleanup(func() { run(t, server, `DROP SCHEMA `+schema+` CASCADE`) })
-	u, err := WithSearchPath(server, schema)
+	u, drop, err := Schema(Server(t))
 	if err != nil {
 		t.Fatal(err)
 	}
+	t.Cleanup(func() {
+		if err := drop(); err != nil {
+			t.Error(err)
+		}
+	})
 	return u
+}
+
+// Schema creates an empty schema on server and returns its URL and a
+// function that drops it, for state that outlives one test (a benchmark
+// world).
+func Schema(server string) (url string, drop func() error, err error) {
+	schema := "t_" + clock.Hex(clock.Random, 8)
+	if err := run(server, `CREATE SCHEMA `+schema); err != nil {
+		return "", nil, err
+	}
+	drop = func() error { return run(server, `DROP SCHEMA `+schema+` CASCADE`) }
+	u, err := WithSearchPath(server, schema)
+	if err != nil {
+		drop()
+		return "", nil, err
+	}
+	return u, drop, nil
 }
 
 // WithSearchPath returns the postgres:// URL u with its search_path set to schema.
@@ -66,14 +84,14 @@ func WithSearchPath(u, schema string) (string, error) {
 }
 
 // run executes one statement on the server.
-func run(t testing.TB, server, stmt string) {
-	t.Helper()
+func run(server, stmt string) error {
 	db, err := sql.Open("pgx", server)
 	if err != nil {
-		t.Fatal(err)
+		return err
 	}
 	defer db.Close()
 	if _, err := db.ExecContext(context.Background(), stmt); err != nil {
-		t.Fatalf("%s: %v", strings.Fields(stmt)[0], err)
+		return fmt.Errorf("%s: %w", strings.Fields(stmt)[0], err)
 	}
+	return nil
 }

@@ -1,0 +1,189 @@
+package sqlstore_test
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/keyward/keyward/internal/clock"
+	"github.com/keyward/keyward/internal/store"
+	"github.com/keyward/keyward/internal/store/postgres"
+	"github.com/keyward/keyward/internal/store/postgres/pgtest"
+	"github.com/keyward/keyward/internal/store/sqlite"
+	"github.com/keyward/keyward/internal/store/storetest"
+)
+
+// The scale benchmarks run each entitlement query on both backends over
+// storetest's scale world (1,000 accounts, 100 groups). Every result is a
+// ratio to a reference measured in the same run: "x-pk" to one primary-key
+// read on the same backend, and, on PostgreSQL, "x-sqlite" to the same call
+// on SQLite, so they read the same on any machine.
+
+var start = time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)
+
+// world is a backend seeded once per process with the scale world.
+type world struct {
+	once  sync.Once
+	open  func(context.Context) (store.Store, error)
+	scale storetest.Scale
+	err   error
+	clean func()
+}
+
+var (
+	sqliteWorld = &world{}
+	pgWorld     = &world{}
+)
+
+// TestMain removes the benchmark worlds, which outlive any one benchmark.
+func TestMain(m *testing.M) {
+	code := m.Run()
+	for _, w := range []*world{sqliteWorld, pgWorld} {
+		if w.clean != nil {
+			w.clean()
+		}
+	}
+	os.Exit(code)
+}
+
+// seed builds the world once: setup makes the empty database and returns
+// how to open it and how to remove it.
+func (w *world) seed(b *testing.B, setup func() (func(context.Context) (store.Store, error), func(), error)) {
+	b.Helper()
+	w.once.Do(func() {
+		if w.open, w.clean, w.err = setup(); w.err != nil {
+			return
+		}
+		var s store.Store
+		if s, w.err = w.open(context.Background()); w.err != nil {
+			return
+		}
+		defer s.Close()
+		w.scale, w.err = storetest.SeedScale(context.Background(), s, "ssoins-0123456789abcdef")
+	})
+	if w.err != nil {
+		b.Fatal(w.err)
+	}
+}
+
+// handle opens a store on the seeded world for one benchmark.
+func (w *world) handle(b *testing.B) store.Store {
+	s, err := w.open(b.Context())
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { s.Close() })
+	return s
+}
+
+func sqliteStore(b *testing.B) store.Store {
+	sqliteWorld.seed(b, func() (func(context.Context) (store.Store, error), func(), error) {
+		dir, err := os.MkdirTemp("", "keyward-bench-")
+		path := filepath.Join(dir, "bench.db")
+		open := func(ctx context.Context) (store.Store, error) { return sqlite.Open(ctx, path, clock.NewFake(start)) }
+		return open, func() { os.RemoveAll(dir) }, err
+	})
+	return sqliteWorld.handle(b)
+}
+
+func postgresStore(b *testing.B) store.Store {
+	server := pgtest.Server(b)
+	pgWorld.seed(b, func() (func(context.Context) (store.Store, error), func(), error) {
+		url, drop, err := pgtest.Schema(server)
+		open := func(ctx context.Context) (store.Store, error) { return postgres.Open(ctx, url, clock.NewFake(start)) }
+		return open, func() { drop() }, err
+	})
+	return pgWorld.handle(b)
+}
+
+// op is one benchmarked call; it returns how many units (pages, calls) it
+// did, which the per-unit metrics divide by.
+type op func(ctx context.Context, s store.Store, w storetest.Scale) (int, error)
+
+// perUnit times n runs of f and returns the mean nanoseconds per unit.
+func perUnit(b *testing.B, s store.Store, f op, n int) float64 {
+	units := 0
+	t0 := time.Now()
+	for range n {
+		u, err := f(b.Context(), s, sqliteWorld.scale)
+		if err != nil {
+			b.Fatal(err)
+		}
+		units += u
+	}
+	return float64(time.Since(t0).Nanoseconds()) / float64(units)
+}
+
+// pkRead is the reference call: one primary-key read.
+func pkRead(ctx context.Context, s store.Store, w storetest.Scale) (int, error) {
+	_, err := s.Account(ctx, w.AccountID)
+	return 1, err
+}
+
+// compare benchmarks f on SQLite and on PostgreSQL.
+func compare(b *testing.B, unit string, f op) {
+	b.Run("sqlite", func(b *testing.B) { measure(b, sqliteStore(b), unit, f, 0) })
+	b.Run("postgres", func(b *testing.B) {
+		ref := perUnit(b, sqliteStore(b), f, 50)
+		measure(b, postgresStore(b), unit, f, ref)
+	})
+}
+
+// measure runs f on s in the benchmark loop and reports the cost per unit,
+// as a multiple of a primary-key read on s and, when sqliteRef is set, of
+// the same call on SQLite.
+func measure(b *testing.B, s store.Store, unit string, f op, sqliteRef float64) {
+	pk := perUnit(b, s, pkRead, 200)
+	units := 0
+	for b.Loop() {
+		u, err := f(b.Context(), s, sqliteWorld.scale)
+		if err != nil {
+			b.Fatal(err)
+		}
+		units += u
+	}
+	ns := float64(b.Elapsed().Nanoseconds()) / float64(units)
+	b.ReportMetric(ns, "ns/"+unit)
+	b.ReportMetric(ns/pk, "x-pk")
+	if sqliteRef > 0 {
+		b.ReportMetric(ns/sqliteRef, "x-sqlite")
+	}
+}
+
+// BenchmarkUserAccounts walks every page (Limit 100) of the user's
+// accounts, as the portal's ListAccounts does.
+func BenchmarkUserAccounts(b *testing.B) {
+	compare(b, "page", func(ctx context.Context, s store.Store, w storetest.Scale) (int, error) {
+		pages, p := 0, store.Page{Limit: 100}
+		for {
+			_, next, err := s.UserAccounts(ctx, w.UserID, p)
+			if err != nil {
+				return pages, err
+			}
+			pages++
+			if next == "" {
+				return pages, nil
+			}
+			p.Token = next
+		}
+	})
+}
+
+// BenchmarkUserRoles lists the user's roles on one account.
+func BenchmarkUserRoles(b *testing.B) {
+	compare(b, "call", func(ctx context.Context, s store.Store, w storetest.Scale) (int, error) {
+		_, _, err := s.UserRoles(ctx, w.UserID, w.AccountID, store.Page{Limit: 100})
+		return 1, err
+	})
+}
+
+// BenchmarkUserRole checks one entitlement, as GetRoleCredentials does.
+func BenchmarkUserRole(b *testing.B) {
+	compare(b, "call", func(ctx context.Context, s store.Store, w storetest.Scale) (int, error) {
+		_, err := s.UserRole(ctx, w.UserID, w.AccountID, w.SetName)
+		return 1, err
+	})
+}
