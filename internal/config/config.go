@@ -24,9 +24,9 @@ type Config struct {
 	MasterKeyFile string `yaml:"master-key-file"`
 	Store         Store  `yaml:"store"`
 	AWS           AWS    `yaml:"aws"`
-	Portal  Portal `yaml:"portal"`
-	SignIn  SignIn `yaml:"signin"`
-	Log     Log    `yaml:"log"`
+	Portal        Portal `yaml:"portal"`
+	SignIn        SignIn `yaml:"signin"`
+	Log           Log    `yaml:"log"`
 }
 
 // Store chooses the database.
