@@ -33,6 +33,7 @@ type Main struct {
 	Log      *slog.Logger
 
 	listener net.Listener
+	lock     *os.File // held on a SQLite data directory while serving
 	clock    clock.Clock
 	random   io.Reader
 }
@@ -75,6 +76,11 @@ func (m *Main) open(ctx context.Context, opt Options) error {
 		return fmt.Errorf("data directory: %w", err)
 	}
 	var err error
+	if !m.Config.Store.IsPostgres() {
+		if m.lock, err = lockDataDir(m.Config.DataDir); err != nil {
+			return err
+		}
+	}
 	if m.Store, err = OpenStore(ctx, m.Config, m.clock); err != nil {
 		return err
 	}
@@ -138,13 +144,17 @@ func (m *Main) Run(ctx context.Context) error {
 	return m.HTTP.Shutdown(shutdownCtx)
 }
 
-// Close releases the listener and the store.
+// Close releases the listener, the store and the data directory's lock.
 func (m *Main) Close() error {
 	if m.listener != nil {
 		m.listener.Close()
 	}
+	var err error
 	if m.Store != nil {
-		return m.Store.Close()
+		err = m.Store.Close()
 	}
-	return nil
+	if m.lock != nil {
+		m.lock.Close() // after the store: the lock guards the database
+	}
+	return err
 }

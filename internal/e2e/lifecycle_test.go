@@ -3,6 +3,7 @@ package e2e
 import (
 	"context"
 	"errors"
+	"fmt"
 	"io/fs"
 	"net"
 	"os"
@@ -141,5 +142,16 @@ func TestABusyPortLeavesANewDataDirectoryUntouched(t *testing.T) {
 	}
 	if _, statErr := os.Stat(dir); !errors.Is(statErr, fs.ErrNotExist) {
 		t.Errorf("the failed start created %s (stat: %v)", dir, statErr)
+	}
+}
+
+func TestASecondServeOnOneSQLiteDataDirectoryFailsNamingTheHolder(t *testing.T) {
+	dir := t.TempDir()
+	sqliteOnly := func(c *config.Config) { c.Store.URL = "" }
+	launch(t, dir, nil, sqliteOnly)
+	err := newMain(t, dir, sqliteOnly)
+	want := fmt.Sprintf("data directory %s is in use by keyward process %d", dir, os.Getpid())
+	if err == nil || !strings.Contains(err.Error(), want) {
+		t.Fatalf("second serve on one data directory: %v, want %q", err, want)
 	}
 }
