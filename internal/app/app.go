@@ -25,17 +25,21 @@ import (
 type Main struct {
 	Config config.Config
 	Store  store.Store
-	HTTP   *http.Server
+	HTTP   *http.Server // the AWS endpoint
+	// Metrics serves /metrics on its own listener when --metrics-addr is
+	// set; otherwise it is nil and the AWS endpoint serves /metrics.
+	Metrics *http.Server
 	// AWSURL is the AWS endpoint's public URL (known after listening, so
 	// port 0 works) and StartURL the access portal's.
 	AWSURL   string
 	StartURL string
 	Log      *slog.Logger
 
-	listener net.Listener
-	lock     *os.File // held on a SQLite data directory while serving
-	clock    clock.Clock
-	random   io.Reader
+	listener        net.Listener
+	metricsListener net.Listener
+	lock            *os.File // held on a SQLite data directory while serving
+	clock           clock.Clock
+	random          io.Reader
 }
 
 // Options carry what tests inject; the zero value is production.
@@ -100,12 +104,19 @@ func NewHasher(p *password.Params, random io.Reader) *password.Hasher {
 	return password.NewHasher(params, runtime.NumCPU(), random)
 }
 
+// listen binds every configured address, or none.
 func (m *Main) listen() error {
 	l, err := net.Listen("tcp", m.Config.AWS.Addr)
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w", m.Config.AWS.Addr, err)
 	}
 	m.listener = l
+	if a := m.Config.Metrics.Addr; a != "" {
+		if m.metricsListener, err = net.Listen("tcp", a); err != nil {
+			l.Close()
+			return fmt.Errorf("listen on %s (metrics): %w", a, err)
+		}
+	}
 	m.AWSURL = m.Config.AWS.URL
 	if m.AWSURL == "" {
 		m.AWSURL = "http://" + l.Addr().String()
@@ -125,29 +136,77 @@ func trimSlash(s string) string {
 // Addr is the address the AWS endpoint listens on.
 func (m *Main) Addr() string { return m.listener.Addr().String() }
 
-// Run serves until ctx ends, then shuts down gracefully.
+// MetricsAddr is the address /metrics listens on by itself, or "".
+func (m *Main) MetricsAddr() string {
+	if m.metricsListener == nil {
+		return ""
+	}
+	return m.metricsListener.Addr().String()
+}
+
+// served is one server on its listener.
+type served struct {
+	srv *http.Server
+	l   net.Listener
+}
+
+func (m *Main) served() []served {
+	out := []served{{m.HTTP, m.listener}}
+	if m.Metrics != nil {
+		out = append(out, served{m.Metrics, m.metricsListener})
+	}
+	return out
+}
+
+// Run serves until ctx ends or a server stops, then shuts every server down
+// gracefully.
 func (m *Main) Run(ctx context.Context) error {
-	errc := make(chan error, 1)
-	go func() { errc <- m.HTTP.Serve(m.listener) }()
-	m.Log.Info("keyward is serving", "aws_endpoint", m.AWSURL, "start_url", m.StartURL, "data_dir", m.Config.DataDir)
+	all := m.served()
+	errc := make(chan error, len(all))
+	for _, s := range all {
+		go func() { errc <- s.srv.Serve(s.l) }()
+	}
+	m.Log.Info("keyward is serving", "aws_endpoint", m.AWSURL, "start_url", m.StartURL,
+		"metrics", m.MetricsAddr(), "store", m.storeName(), "data_dir", m.Config.DataDir)
 	select {
-	case err := <-errc:
+	case err := <-errc: // stopped from outside (Shutdown) or failed
+		m.shutdown()
 		if errors.Is(err, http.ErrServerClosed) {
 			return nil
 		}
 		return err
 	case <-ctx.Done():
+		m.Log.Info("shutting down")
+		return m.shutdown()
 	}
-	m.Log.Info("shutting down")
-	shutdownCtx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+}
+
+// shutdown lets requests in flight finish for up to 10 seconds.
+func (m *Main) shutdown() error {
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
-	return m.HTTP.Shutdown(shutdownCtx)
+	var errs []error
+	for _, s := range m.served() {
+		errs = append(errs, s.srv.Shutdown(ctx))
+	}
+	return errors.Join(errs...)
+}
+
+// storeName says which store serves, never its URL (which may hold a
+// password).
+func (m *Main) storeName() string {
+	if m.Config.Store.IsPostgres() {
+		return "postgres"
+	}
+	return "sqlite"
 }
 
 // Close releases the listener, the store and the data directory's lock.
 func (m *Main) Close() error {
-	if m.listener != nil {
-		m.listener.Close()
+	for _, l := range []net.Listener{m.listener, m.metricsListener} {
+		if l != nil {
+			l.Close()
+		}
 	}
 	var err error
 	if m.Store != nil {

@@ -11,7 +11,8 @@ import (
 )
 
 // health mounts /healthz (the process answers), /readyz (the store
-// answers) and /metrics.
+// answers) and /metrics, unless --metrics-addr gives /metrics a listener of
+// its own.
 func (m *Main) health(mux *http.ServeMux) {
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) { _, _ = w.Write([]byte("ok\n")) })
 	mux.HandleFunc("GET /readyz", func(w http.ResponseWriter, r *http.Request) {
@@ -22,7 +23,28 @@ func (m *Main) health(mux *http.ServeMux) {
 		}
 		_, _ = w.Write([]byte("ok\n"))
 	})
-	mux.Handle("GET /metrics", promhttp.HandlerFor(m.metrics(), promhttp.HandlerOpts{}))
+	metrics := promhttp.HandlerFor(m.metrics(), promhttp.HandlerOpts{})
+	if m.metricsListener == nil {
+		mux.Handle("GET /metrics", metrics)
+		return
+	}
+	own := http.NewServeMux()
+	own.Handle("GET /metrics", metrics)
+	m.Metrics = &http.Server{Handler: own, ReadHeaderTimeout: 10 * time.Second, WriteTimeout: 30 * time.Second}
+}
+
+// knownMethods are the methods that get a metric label of their own; any
+// other is counted as "other", so clients cannot grow the label set.
+var knownMethods = map[string]bool{
+	http.MethodGet: true, http.MethodHead: true, http.MethodPost: true, http.MethodPut: true,
+	http.MethodPatch: true, http.MethodDelete: true, http.MethodOptions: true,
+}
+
+func methodLabel(method string) string {
+	if knownMethods[method] {
+		return method
+	}
+	return "other"
 }
 
 var (
@@ -71,12 +93,12 @@ func (m *Main) observe(next http.Handler) http.Handler {
 		if sw.status == 0 {
 			sw.status = http.StatusOK
 		}
-		route := r.Pattern
+		route := r.Pattern // a registered pattern: a bounded set
 		if route == "" {
 			route = "unmatched"
 		}
 		elapsed := time.Since(start)
-		requests.WithLabelValues(route, r.Method, strconv.Itoa(sw.status)).Inc()
+		requests.WithLabelValues(route, methodLabel(r.Method), strconv.Itoa(sw.status)).Inc()
 		latency.WithLabelValues(route).Observe(elapsed.Seconds())
 		m.Log.Debug("request", "method", r.Method, "route", route, "target", r.Header.Get("X-Amz-Target"),
 			"status", sw.status, "duration", elapsed)

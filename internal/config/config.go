@@ -21,12 +21,13 @@ type Config struct {
 	DataDir string `yaml:"data-dir"`
 	// MasterKeyFile holds the 32-byte master key that seals every secret;
 	// empty means DATA_DIR/master.key. Replicas must all read the same key.
-	MasterKeyFile string `yaml:"master-key-file"`
-	Store         Store  `yaml:"store"`
-	AWS           AWS    `yaml:"aws"`
-	Portal        Portal `yaml:"portal"`
-	SignIn        SignIn `yaml:"signin"`
-	Log           Log    `yaml:"log"`
+	MasterKeyFile string  `yaml:"master-key-file"`
+	Store         Store   `yaml:"store"`
+	AWS           AWS     `yaml:"aws"`
+	Metrics       Metrics `yaml:"metrics"`
+	Portal        Portal  `yaml:"portal"`
+	SignIn        SignIn  `yaml:"signin"`
+	Log           Log     `yaml:"log"`
 }
 
 // Store chooses the database.
@@ -46,6 +47,13 @@ func (c Config) MasterKeyPath() string {
 		return c.MasterKeyFile
 	}
 	return filepath.Join(c.DataDir, "master.key")
+}
+
+// Metrics configures the Prometheus endpoint.
+type Metrics struct {
+	// Addr, when set, serves /metrics on its own listen address instead of
+	// the AWS endpoint's.
+	Addr string `yaml:"addr"`
 }
 
 // AWS configures the AWS-compatible endpoint.
@@ -136,6 +144,11 @@ func (c Config) Validate() error {
 	}
 	if _, _, err := net.SplitHostPort(c.AWS.Addr); err != nil {
 		add("aws-addr %q must be host:port", c.AWS.Addr)
+	}
+	if c.Metrics.Addr != "" {
+		if _, _, err := net.SplitHostPort(c.Metrics.Addr); err != nil {
+			add("metrics-addr %q must be host:port", c.Metrics.Addr)
+		}
 	}
 	if c.AWS.URL != "" {
 		if u, err := url.Parse(c.AWS.URL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.Path != "" && u.Path != "/" {

@@ -64,6 +64,7 @@ var settings = []setting{
 	{"portal-session-lifetime", "access portal session lifetime, 15m to 168h", dur(func(c *Config) *Duration { return &c.Portal.SessionLifetime })},
 	{"signin-max-failures", "failed sign-ins before an account locks", integer(func(c *Config) *int { return &c.SignIn.MaxFailures })},
 	{"signin-lockout-duration", "how long a locked account stays locked", dur(func(c *Config) *Duration { return &c.SignIn.LockoutDuration })},
+	{"metrics-addr", "serve /metrics on this address only, instead of on the AWS endpoint", str(func(c *Config) *string { return &c.Metrics.Addr })},
 	{"log-level", "debug, info, warn or error", str(func(c *Config) *string { return &c.Log.Level })},
 	{"log-format", "text or json", str(func(c *Config) *string { return &c.Log.Format })},
 }

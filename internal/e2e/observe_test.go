@@ -107,3 +107,41 @@ func TestStaticFilesAreServedButNotListed(t *testing.T) {
 		}
 	}
 }
+
+func TestMetricsMoveToTheirOwnAddress(t *testing.T) {
+	m := launch(t, t.TempDir(), nil, func(c *config.Config) { c.Metrics.Addr = "127.0.0.1:0" })
+	onAWS := (&browser{t: t, base: m.AWSURL, c: http.DefaultClient})
+	if status, _ := onAWS.get("/metrics"); status == http.StatusOK {
+		t.Error("the AWS endpoint still serves /metrics with --metrics-addr set")
+	}
+	own := &browser{t: t, base: "http://" + m.MetricsAddr(), c: http.DefaultClient}
+	status, body := own.get("/metrics")
+	if status != http.StatusOK || !strings.Contains(body, "keyward_http_requests_total") {
+		t.Fatalf("GET /metrics on the metrics address = %d\n%s", status, body)
+	}
+}
+
+func TestUnknownHTTPMethodsShareOneMetricLabel(t *testing.T) {
+	s := start(t)
+	for _, method := range []string{"BREW", "WHEN", "PROPFIND"} {
+		req, _ := http.NewRequest(method, s.url+"/start", nil)
+		resp, err := http.DefaultClient.Do(req)
+		must(t, err)
+		resp.Body.Close()
+	}
+	_, body := s.browser().get("/metrics")
+	if strings.Contains(body, `method="BREW"`) || !strings.Contains(body, `method="other"`) {
+		t.Errorf("client-chosen methods became metric labels:\n%s", grepLines(body, "keyward_http_requests_total"))
+	}
+}
+
+// grepLines returns the lines of s that contain sub.
+func grepLines(s, sub string) string {
+	var out []string
+	for _, l := range strings.Split(s, "\n") {
+		if strings.Contains(l, sub) {
+			out = append(out, l)
+		}
+	}
+	return strings.Join(out, "\n")
+}
