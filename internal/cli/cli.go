@@ -7,6 +7,7 @@ import (
 	"context"
 	"io"
 	"os"
+	"runtime/debug"
 
 	"github.com/spf13/cobra"
 )
@@ -41,20 +42,56 @@ func Root(stdio IO) *cobra.Command {
 		Short:         "Identity provider and AWS IAM Identity Center, in one binary",
 		SilenceUsage:  true,
 		SilenceErrors: false,
+		Version:       versionString(),
 	}
+	root.SetVersionTemplate("keyward {{.Version}}\n")
 	root.AddCommand(serveCmd(stdio), adminCmd(stdio), versionCmd())
 	return root
 }
 
-// Version is set at build time with -ldflags "-X ...cli.Version=v1.2.3".
-var Version = "dev"
+// Version is set at build time with -ldflags "-X ...cli.Version=v1.2.3";
+// otherwise the module version from the build info is used.
+var Version = ""
+
+// versionString is the version and the commit it was built from, as
+// `keyward version` and `keyward --version` print them.
+func versionString() string {
+	v, commit, dirty := Version, "", false
+	if bi, ok := debug.ReadBuildInfo(); ok {
+		if v == "" {
+			v = bi.Main.Version
+		}
+		for _, s := range bi.Settings {
+			switch s.Key {
+			case "vcs.revision":
+				commit = s.Value
+			case "vcs.modified":
+				dirty = s.Value == "true"
+			}
+		}
+	}
+	if v == "" {
+		v = "(devel)"
+	}
+	if commit == "" {
+		return v
+	}
+	if len(commit) > 12 {
+		commit = commit[:12]
+	}
+	if dirty {
+		commit += "-dirty"
+	}
+	return v + " (commit " + commit + ")"
+}
 
 func versionCmd() *cobra.Command {
 	return &cobra.Command{
 		Use:   "version",
-		Short: "Print keyward's version",
+		Short: "Print keyward's version and the commit it was built from",
+		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			cmd.Println("keyward", Version)
+			cmd.Println("keyward", versionString())
 			return nil
 		},
 	}

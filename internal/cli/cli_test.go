@@ -6,6 +6,7 @@ import (
 	"io"
 	"io/fs"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -94,9 +95,29 @@ func TestSetPasswordNeedsAPasswordOnStandardInput(t *testing.T) {
 	}
 }
 
-func TestVersionPrints(t *testing.T) {
+func TestVersionPrintsTheSameThingBothWays(t *testing.T) {
 	code, out, _ := run(t, "", nil, "version")
-	if code != 0 || !strings.HasPrefix(out, "keyward ") {
-		t.Errorf("version: exit %d, %q", code, out)
+	code2, out2, _ := run(t, "", nil, "--version")
+	if code != 0 || code2 != 0 || !strings.HasPrefix(out, "keyward ") || out != out2 {
+		t.Errorf("version: exit %d, %q; --version: exit %d, %q", code, out, code2, out2)
+	}
+}
+
+func TestTheBuiltBinaryNamesItsCommit(t *testing.T) {
+	bin := filepath.Join(t.TempDir(), "keyward")
+	build := exec.Command("go", "build", "-buildvcs=true", "-o", bin, "github.com/keyward/keyward/cmd/keyward")
+	if out, err := build.CombinedOutput(); err != nil {
+		t.Fatalf("go build: %v\n%s", err, out)
+	}
+	out, err := exec.Command(bin, "--version").Output()
+	if err != nil {
+		t.Fatal(err)
+	}
+	head, err := exec.Command("git", "rev-parse", "--short=12", "HEAD").Output()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := "(commit " + strings.TrimSpace(string(head)); !strings.Contains(string(out), want) {
+		t.Errorf("keyward --version = %q, want it to name %s", out, want)
 	}
 }

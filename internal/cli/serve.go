@@ -15,7 +15,8 @@ func serveCmd(stdio IO) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "serve",
 		Short: "Run keyward: the AWS endpoint, access portal and device sign-in",
-		Long: `Run keyward on the embedded SQLite database in --data-dir.
+		Long: `Run keyward on the embedded SQLite database in --data-dir, or on the
+PostgreSQL database of --store-url, which any number of replicas may share.
 
 The first start creates an organization, its management account and an IAM
 Identity Center instance, and writes the management account's root access key

@@ -12,28 +12,29 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"regexp"
 	"runtime"
 	"time"
 )
 
 // Config is the whole configuration.
 type Config struct {
-	DataDir string `yaml:"data-dir"`
+	DataDir string
 	// MasterKeyFile holds the 32-byte master key that seals every secret;
 	// empty means DATA_DIR/master.key. Replicas must all read the same key.
-	MasterKeyFile string  `yaml:"master-key-file"`
-	Store         Store   `yaml:"store"`
-	AWS           AWS     `yaml:"aws"`
-	Metrics       Metrics `yaml:"metrics"`
-	Portal        Portal  `yaml:"portal"`
-	SignIn        SignIn  `yaml:"signin"`
-	Log           Log     `yaml:"log"`
+	MasterKeyFile string
+	Store         Store
+	AWS           AWS
+	Metrics       Metrics
+	Portal        Portal
+	SignIn        SignIn
+	Log           Log
 }
 
 // Store chooses the database.
 type Store struct {
 	// URL is a postgres:// URL; empty means SQLite in the data directory.
-	URL string `yaml:"url"`
+	URL string
 }
 
 // IsPostgres reports whether the store is PostgreSQL rather than the
@@ -53,39 +54,39 @@ func (c Config) MasterKeyPath() string {
 type Metrics struct {
 	// Addr, when set, serves /metrics on its own listen address instead of
 	// the AWS endpoint's.
-	Addr string `yaml:"addr"`
+	Addr string
 }
 
 // AWS configures the AWS-compatible endpoint.
 type AWS struct {
 	// Addr is the listen address of the AWS endpoint.
-	Addr string `yaml:"addr"`
+	Addr string
 	// URL is the endpoint's public URL; empty means http://<listen address>.
-	URL string `yaml:"url"`
+	URL string
 	// Region is the Identity Center home region clients use as sso_region.
-	Region string `yaml:"region"`
+	Region string
 	// ManagementEmail is the management account's email at bootstrap.
-	ManagementEmail string `yaml:"management-email"`
+	ManagementEmail string
 	// TrustedProxies are the CIDRs of proxies whose X-Forwarded-For names
 	// the client (comma-separated on the command line).
-	TrustedProxies []string `yaml:"trusted-proxies"`
+	TrustedProxies []string
 }
 
 // Portal configures access-portal sessions.
 type Portal struct {
-	SessionLifetime Duration `yaml:"session-lifetime"`
+	SessionLifetime Duration
 }
 
 // SignIn configures password sign-in.
 type SignIn struct {
-	MaxFailures     int      `yaml:"max-failures"`
-	LockoutDuration Duration `yaml:"lockout-duration"`
+	MaxFailures     int
+	LockoutDuration Duration
 }
 
 // Log configures structured logging.
 type Log struct {
-	Level  string `yaml:"level"`
-	Format string `yaml:"format"`
+	Level  string
+	Format string
 }
 
 // Duration is a time.Duration written as "8h" or "15m".
@@ -130,6 +131,9 @@ func defaultDataDir() string {
 	return "keyward-data"
 }
 
+// regionPattern is the shape of AWS region names (us-east-1, us-gov-west-1).
+var regionPattern = regexp.MustCompile(`^[a-z]{2}(-[a-z]+)+-[0-9]{1,2}$`)
+
 // Validate reports every problem with c.
 func (c Config) Validate() error {
 	var problems []error
@@ -160,8 +164,8 @@ func (c Config) Validate() error {
 			add("aws-trusted-proxies: %q is not a CIDR like 10.0.0.0/8", p)
 		}
 	}
-	if c.AWS.Region == "" {
-		add("aws-region must not be empty")
+	if !regionPattern.MatchString(c.AWS.Region) {
+		add("aws-region %q is not a region name like us-east-1 or eu-central-2", c.AWS.Region)
 	}
 	if l := time.Duration(c.Portal.SessionLifetime); l < 15*time.Minute || l > 7*24*time.Hour {
 		add("portal-session-lifetime %s must be between 15m and 168h (7 days)", l)

@@ -87,3 +87,68 @@ func TestTrustedProxiesAreACommaSeparatedListOfCIDRs(t *testing.T) {
 		t.Errorf("a bad CIDR: err = %v", err)
 	}
 }
+
+func TestFileProblemsNameTheYAMLKeyAndLineInTheFilesTerms(t *testing.T) {
+	file := writeFile(t, "aws:\n  addr: [1, 2]\n  trusted-proxies: 10.0.0.0/8\n  colour: blue\n"+
+		"signin:\n  max-failures: many\n  lockout-duration: forever\nportal: 3\nlog:\n  level: warn\n")
+	_, err := load(t, []string{"--config", file}, nil)
+	if err == nil {
+		t.Fatal("a bad file was accepted")
+	}
+	for _, want := range []string{
+		"aws.addr (line 2): want a single value, got a list",
+		"aws.colour (line 4): unknown setting",
+		`signin.max-failures (line 6): "many" is not a whole number`,
+		`signin.lockout-duration (line 7): "forever" is not a duration`,
+		`portal (line 8): want a section of settings, got "3"`,
+	} {
+		if !strings.Contains(err.Error(), want) {
+			t.Errorf("the error lacks %q:\n%v", want, err)
+		}
+	}
+	for _, goType := range []string{"config.", "int", "[]string", "!!"} {
+		if strings.Contains(err.Error(), goType) {
+			t.Errorf("the error speaks Go or YAML internals (%s):\n%v", goType, err)
+		}
+	}
+}
+
+func TestAFileSetsListsAsYAMLSequencesAndEmptyValues(t *testing.T) {
+	file := writeFile(t, "aws:\n  trusted-proxies:\n    - 10.0.0.0/8\n    - 192.168.0.0/16\n  url:\n")
+	c, err := load(t, []string{"--config", file}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(c.AWS.TrustedProxies) != 2 || c.AWS.TrustedProxies[1] != "192.168.0.0/16" || c.AWS.URL != "" {
+		t.Errorf("from the file: proxies %v, url %q", c.AWS.TrustedProxies, c.AWS.URL)
+	}
+}
+
+func TestTheRegionMustLookLikeARegion(t *testing.T) {
+	for _, ok := range []string{"us-east-1", "eu-central-2", "us-gov-west-1", "ap-southeast-4"} {
+		if _, err := load(t, []string{"--aws-region", ok}, nil); err != nil {
+			t.Errorf("region %s refused: %v", ok, err)
+		}
+	}
+	for _, bad := range []string{"", "us-east", "US-EAST-1", "us_east_1", "us-east-1; rm -rf /", "moon"} {
+		if _, err := load(t, []string{"--aws-region", bad}, nil); err == nil || !strings.Contains(err.Error(), "aws-region") {
+			t.Errorf("region %q: err = %v, want a refusal", bad, err)
+		}
+	}
+}
+
+func TestHelpShowsEachFlagsTypeAndDefault(t *testing.T) {
+	fs := pflag.NewFlagSet("serve", pflag.ContinueOnError)
+	AddFlags(fs)
+	usage := fs.FlagUsages()
+	for _, want := range []string{
+		`--aws-addr string`, `(default "127.0.0.1:8081")`,
+		`--portal-session-lifetime duration`, `(default 8h0m0s)`,
+		`--signin-max-failures int`, `(default 5)`,
+		`--aws-trusted-proxies list`, `YAML aws.trusted-proxies`,
+	} {
+		if !strings.Contains(usage, want) {
+			t.Errorf("--help lacks %q:\n%s", want, usage)
+		}
+	}
+}
