@@ -65,7 +65,7 @@ func (m *Main) build(ctx context.Context, master []byte, opt Options) error {
 	mux.Handle("/{$}", root(gw))
 	m.health(mux)
 	m.HTTP = &http.Server{
-		Handler:           httpx.RealIP(trustedProxies(m.Config.AWS.TrustedProxies), protocol.WithRequestID(m.observe(mux))), // observe must see the request the mux routes
+		Handler:           httpx.Framing(httpx.RealIP(trustedProxies(m.Config.AWS.TrustedProxies), protocol.WithRequestID(m.observe(mux)))), // observe must see the request the mux routes
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       30 * time.Second,
 		WriteTimeout:      60 * time.Second,

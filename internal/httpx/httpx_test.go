@@ -1,9 +1,11 @@
 package httpx
 
 import (
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"net/netip"
+	"strings"
 	"testing"
 )
 
@@ -50,4 +52,39 @@ func TestWithoutTrustedProxiesTheHeaderIsIgnored(t *testing.T) {
 	if got != "127.0.0.1" {
 		t.Errorf("client = %s, want the peer", got)
 	}
+}
+
+func TestFramingRefusesChunkedBodiesAndClosesTheConnection(t *testing.T) {
+	called := false
+	h := Framing(http.HandlerFunc(func(http.ResponseWriter, *http.Request) { called = true }))
+	r := httptest.NewRequest(http.MethodPost, "/", strings.NewReader("0\r\n\r\n"))
+	r.TransferEncoding = []string{"chunked"}
+	w := httptest.NewRecorder()
+	h.ServeHTTP(w, r)
+	if called || w.Code != http.StatusLengthRequired || w.Header().Get("Connection") != "close" {
+		t.Errorf("chunked request: handler called %v, status %d, Connection %q", called, w.Code, w.Header().Get("Connection"))
+	}
+}
+
+func TestFramingDrainsWhatTheHandlerLeftUnread(t *testing.T) {
+	body := &countingReader{r: strings.NewReader(strings.Repeat("x", 1<<20))}
+	h := Framing(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		http.Error(w, "too large", http.StatusBadRequest) // reads nothing
+	}))
+	r := httptest.NewRequest(http.MethodPost, "/", body)
+	h.ServeHTTP(httptest.NewRecorder(), r)
+	if body.n != 1<<20 {
+		t.Errorf("drained %d of %d bytes", body.n, 1<<20)
+	}
+}
+
+type countingReader struct {
+	r io.Reader
+	n int
+}
+
+func (c *countingReader) Read(p []byte) (int, error) {
+	n, err := c.r.Read(p)
+	c.n += n
+	return n, err
 }

@@ -1,0 +1,39 @@
+package httpx
+
+import (
+	"io"
+	"net/http"
+)
+
+// MaxDrain bounds how much of an unread request body Framing reads and
+// discards after the answer, so that a client that sends its whole body
+// before reading (Python's http.client, hence boto3) reads the refusal of
+// an oversized body instead of a connection reset. Past it, the connection
+// is dropped.
+const MaxDrain = 64 << 20
+
+// Framing guards request framing in front of every handler:
+//   - A body must come with Content-Length. A chunked request is refused
+//     with 411 and its connection closed. Go's server would silently prefer
+//     Transfer-Encoding over a Content-Length sent beside it, which a proxy
+//     in front may have read the other way (request smuggling); every AWS
+//     SDK, the AWS CLI and browsers send Content-Length.
+//   - After the handler answers, the answer is flushed and what the handler
+//     left unread of the body (up to MaxDrain) is read and discarded before
+//     the connection is closed or reused.
+func Framing(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if len(r.TransferEncoding) > 0 {
+			w.Header().Set("Connection", "close")
+			http.Error(w, "keyward needs a Content-Length on request bodies; chunked transfer encoding is refused", http.StatusLengthRequired)
+			return
+		}
+		body := r.Body
+		next.ServeHTTP(w, r)
+		if body == nil || body == http.NoBody {
+			return
+		}
+		_ = http.NewResponseController(w).Flush() // the client may read the answer while it still sends
+		_, _ = io.CopyN(io.Discard, body, MaxDrain)
+	})
+}
