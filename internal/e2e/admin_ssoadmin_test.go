@@ -7,6 +7,7 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/organizations"
+	orgtypes "github.com/aws/aws-sdk-go-v2/service/organizations/types"
 	"github.com/aws/aws-sdk-go-v2/service/ssoadmin"
 	satypes "github.com/aws/aws-sdk-go-v2/service/ssoadmin/types"
 )
@@ -169,6 +170,9 @@ func TestOrganizationsListsAndDescribesAccounts(t *testing.T) {
 		must(t, err)
 		for _, a := range p.Accounts {
 			ids = append(ids, aws.ToString(a.Id))
+			if a.State != orgtypes.AccountStateActive {
+				t.Errorf("ListAccounts: account %s has State %q, want ACTIVE", aws.ToString(a.Id), a.State)
+			}
 		}
 	}
 	if len(ids) != 2 {
@@ -176,7 +180,8 @@ func TestOrganizationsListsAndDescribesAccounts(t *testing.T) {
 	}
 	d, err := orgs.DescribeAccount(ctx, &organizations.DescribeAccountInput{AccountId: &st.AccountID})
 	must(t, err)
-	if aws.ToString(d.Account.Name) != "Dev" || d.Account.Status != "ACTIVE" || d.Account.JoinedTimestamp == nil {
+	if aws.ToString(d.Account.Name) != "Dev" || d.Account.Status != "ACTIVE" || d.Account.State != orgtypes.AccountStateActive ||
+		d.Account.JoinedTimestamp == nil {
 		t.Errorf("DescribeAccount = %+v", d.Account)
 	}
 }

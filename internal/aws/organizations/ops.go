@@ -132,13 +132,14 @@ type account struct {
 	Email           string
 	Name            string
 	Status          string
+	State           string
 	JoinedMethod    string
 	JoinedTimestamp protocol.Time
 }
 
 func accountOut(o ic.Organization, a ic.Account) account {
 	return account{ID: a.ID, Arn: accountARN(o, a.ID), Email: a.Email, Name: a.Name,
-		Status: a.Status, JoinedMethod: a.JoinedMethod, JoinedTimestamp: protocol.Time(a.JoinedAt)}
+		Status: a.Status, State: a.State(), JoinedMethod: a.JoinedMethod, JoinedTimestamp: protocol.Time(a.JoinedAt)}
 }
 
 type describeAccountInput struct {
