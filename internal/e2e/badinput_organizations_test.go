@@ -38,6 +38,8 @@ func TestOrganizationsRefusesBadInputAndChangesNothing(t *testing.T) {
 			code: "CreateAccountStatusNotFoundException", msg: "can't find a create account request"},
 		{name: "DescribeCreateAccountStatus without an id is an InvalidInputException", op: "DescribeCreateAccountStatus", body: `{}`,
 			code: "InvalidInputException", msg: "createAccountRequestId"},
+		{name: "a malformed CreateAccount request id is an InvalidInputException", op: "DescribeCreateAccountStatus",
+			body: `{"CreateAccountRequestId":"req-1"}`, code: "InvalidInputException", msg: "car-", reason: "INVALID_PATTERN"},
 		{name: "MaxResults of 0 is an InvalidInputException", op: "ListAccounts", body: `{"MaxResults":0}`,
 			code: "InvalidInputException", msg: "MaxResults must be between 1 and 20"},
 		{name: "MaxResults of 21 is an InvalidInputException", op: "ListAccounts", body: `{"MaxResults":21}`,

@@ -116,6 +116,10 @@ func (s *Service) describeCreateAccountStatus(ctx context.Context, in *describeC
 	if err := protocol.Required("createAccountRequestId", in.CreateAccountRequestID); err != nil {
 		return nil, err
 	}
+	if !ic.ValidCreateAccountRequestID(in.CreateAccountRequestID) {
+		return nil, errs.E(errs.Invalid, "CreateAccountRequestId %.64q must be car- and 8 to 32 lowercase letters or digits",
+			in.CreateAccountRequestID).WithReason("INVALID_PATTERN")
+	}
 	st, err := s.store.CreateAccountStatus(ctx, in.CreateAccountRequestID)
 	if errs.Is(err, errs.NotFound) {
 		return nil, errs.E(errs.NotFound, "We can't find a create account request with the ID that you specified.").WithCode("CreateAccountStatusNotFoundException")
