@@ -3,6 +3,7 @@ package e2e
 import (
 	"context"
 	"errors"
+	"slices"
 	"testing"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -10,6 +11,8 @@ import (
 	orgtypes "github.com/aws/aws-sdk-go-v2/service/organizations/types"
 	"github.com/aws/aws-sdk-go-v2/service/ssoadmin"
 	satypes "github.com/aws/aws-sdk-go-v2/service/ssoadmin/types"
+
+	"github.com/keyward/keyward/internal/iam"
 )
 
 const (
@@ -183,5 +186,43 @@ func TestOrganizationsListsAndDescribesAccounts(t *testing.T) {
 	if aws.ToString(d.Account.Name) != "Dev" || d.Account.Status != "ACTIVE" || d.Account.State != orgtypes.AccountStateActive ||
 		d.Account.JoinedTimestamp == nil {
 		t.Errorf("DescribeAccount = %+v", d.Account)
+	}
+}
+
+// TestManagedPoliciesStopAtTheQuota attaches Identity Center's quota of 20
+// managed policies (most known to keyward by ARN only), is refused the 21st,
+// and lists them back in attachment order.
+func TestManagedPoliciesStopAtTheQuota(t *testing.T) {
+	s := start(t)
+	st := s.setUpStory()
+	ctx := context.Background()
+	admin := ssoadmin.NewFromConfig(s.adminConfig())
+	inst := &st.InstanceARN
+	created, err := admin.CreatePermissionSet(ctx, &ssoadmin.CreatePermissionSetInput{InstanceArn: inst, Name: aws.String("Many")})
+	must(t, err)
+	ps := created.PermissionSet.PermissionSetArn
+	catalog := iam.ManagedPolicies()
+	var attached []string
+	for i := len(catalog) - 1; len(attached) < 20; i -= 70 { // spread over the whole catalog
+		_, err := admin.AttachManagedPolicyToPermissionSet(ctx, &ssoadmin.AttachManagedPolicyToPermissionSetInput{
+			InstanceArn: inst, PermissionSetArn: ps, ManagedPolicyArn: aws.String(catalog[i].ARN)})
+		must(t, err)
+		attached = append(attached, catalog[i].Name)
+	}
+	_, err = admin.AttachManagedPolicyToPermissionSet(ctx, &ssoadmin.AttachManagedPolicyToPermissionSetInput{
+		InstanceArn: inst, PermissionSetArn: ps, ManagedPolicyArn: aws.String(catalog[0].ARN)})
+	var quota *satypes.ServiceQuotaExceededException
+	if !errors.As(err, &quota) {
+		t.Errorf("attaching a 21st managed policy: %v, want ServiceQuotaExceededException", err)
+	}
+
+	listed, err := admin.ListManagedPoliciesInPermissionSet(ctx, &ssoadmin.ListManagedPoliciesInPermissionSetInput{InstanceArn: inst, PermissionSetArn: ps})
+	must(t, err)
+	var names []string
+	for _, pol := range listed.AttachedManagedPolicies {
+		names = append(names, aws.ToString(pol.Name))
+	}
+	if !slices.Equal(names, attached) {
+		t.Errorf("ListManagedPoliciesInPermissionSet found\n%v\nwant, in attachment order,\n%v", names, attached)
 	}
 }

@@ -25,6 +25,11 @@ func assignmentBody(field, value string) string {
 	return string(b)
 }
 
+// managedPolicyBody is an Attach/DetachManagedPolicy body for arn.
+func managedPolicyBody(arn string) string {
+	return `{"InstanceArn":"{instance}","PermissionSetArn":"{ps}","ManagedPolicyArn":"` + arn + `"}`
+}
+
 // inlinePolicyBody is a PutInlinePolicyToPermissionSet body for policy.
 func inlinePolicyBody(policy string) string {
 	b, _ := json.Marshal(policy)
@@ -102,9 +107,19 @@ func TestSSOAdminRefusesBadInputAndChangesNothing(t *testing.T) {
 			code: "ValidationException", msg: "700"},
 		{name: "an update to a javascript relay state changes nothing", op: "UpdatePermissionSet", body: updatePS("RelayState", "javascript:alert(1)"),
 			code: "ValidationException", msg: "RelayState"},
-		{name: "an unknown managed policy is a ValidationException", op: "AttachManagedPolicyToPermissionSet",
-			body: `{"InstanceArn":"{instance}","PermissionSetArn":"{ps}","ManagedPolicyArn":"arn:aws:iam::aws:policy/NoSuchPolicy"}`,
-			code: "ValidationException", msg: "NoSuchPolicy"},
+		{name: "a well-formed managed policy AWS does not publish is not found", op: "AttachManagedPolicyToPermissionSet",
+			body: managedPolicyBody("arn:aws:iam::aws:policy/NoSuchPolicy"), code: "ResourceNotFoundException", msg: "NoSuchPolicy"},
+		{name: "a malformed managed policy ARN is a ValidationException", op: "AttachManagedPolicyToPermissionSet",
+			body: managedPolicyBody("arn:aws:iam::aws:policy/No Such"), code: "ValidationException", msg: "not a valid AWS managed policy ARN"},
+		{name: "a customer managed policy ARN is a ValidationException", op: "AttachManagedPolicyToPermissionSet",
+			body: managedPolicyBody("arn:aws:iam::111122223333:policy/Mine"), code: "ValidationException", msg: "not a valid AWS managed policy ARN"},
+		{name: "a managed policy of the aws-us-gov partition is refused by partition", op: "AttachManagedPolicyToPermissionSet",
+			body: managedPolicyBody("arn:aws-us-gov:iam::aws:policy/AdministratorAccess"), code: "ValidationException",
+			msg: "keyward serves the aws partition; arn:aws-us-gov:iam::aws:policy/AdministratorAccess is in aws-us-gov"},
+		{name: "detaching a malformed managed policy ARN is a ValidationException", op: "DetachManagedPolicyFromPermissionSet",
+			body: managedPolicyBody("ReadOnlyAccess"), code: "ValidationException", msg: "not a valid AWS managed policy ARN"},
+		{name: "detaching without a ManagedPolicyArn is a ValidationException", op: "DetachManagedPolicyFromPermissionSet",
+			body: `{"InstanceArn":"{instance}","PermissionSetArn":"{ps}"}`, code: "ValidationException", msg: "managedPolicyArn"},
 		{name: "a policy that is already attached is a ConflictException", op: "AttachManagedPolicyToPermissionSet",
 			body: `{"InstanceArn":"{instance}","PermissionSetArn":"{ps}","ManagedPolicyArn":"arn:aws:iam::aws:policy/AdministratorAccess"}`,
 			code: "ConflictException", msg: "already attached"},
