@@ -189,10 +189,10 @@ func TestOrganizationsListsAndDescribesAccounts(t *testing.T) {
 	}
 }
 
-// TestManagedPoliciesStopAtTheQuota attaches Identity Center's quota of 20
-// managed policies (most known to keyward by ARN only), is refused the 21st,
-// and lists them back in attachment order.
-func TestManagedPoliciesStopAtTheQuota(t *testing.T) {
+// TestManagedPoliciesStopAtTheQuotaAndPage attaches Identity Center's quota of
+// 20 managed policies (most known to keyward by ARN only), is refused the
+// 21st, and pages them back in attachment order.
+func TestManagedPoliciesStopAtTheQuotaAndPage(t *testing.T) {
 	s := start(t)
 	st := s.setUpStory()
 	ctx := context.Background()
@@ -216,13 +216,20 @@ func TestManagedPoliciesStopAtTheQuota(t *testing.T) {
 		t.Errorf("attaching a 21st managed policy: %v, want ServiceQuotaExceededException", err)
 	}
 
-	listed, err := admin.ListManagedPoliciesInPermissionSet(ctx, &ssoadmin.ListManagedPoliciesInPermissionSetInput{InstanceArn: inst, PermissionSetArn: ps})
-	must(t, err)
-	var names []string
-	for _, pol := range listed.AttachedManagedPolicies {
-		names = append(names, aws.ToString(pol.Name))
+	var listed []string
+	pages := ssoadmin.NewListManagedPoliciesInPermissionSetPaginator(admin, &ssoadmin.ListManagedPoliciesInPermissionSetInput{
+		InstanceArn: inst, PermissionSetArn: ps, MaxResults: aws.Int32(3)})
+	for n := 0; pages.HasMorePages(); n++ {
+		p, err := pages.NextPage(ctx)
+		must(t, err)
+		if len(p.AttachedManagedPolicies) > 3 || n > 7 {
+			t.Fatalf("page %d holds %d policies with MaxResults 3", n, len(p.AttachedManagedPolicies))
+		}
+		for _, pol := range p.AttachedManagedPolicies {
+			listed = append(listed, aws.ToString(pol.Name))
+		}
 	}
-	if !slices.Equal(names, attached) {
-		t.Errorf("ListManagedPoliciesInPermissionSet found\n%v\nwant, in attachment order,\n%v", names, attached)
+	if !slices.Equal(listed, attached) {
+		t.Errorf("paging ListManagedPoliciesInPermissionSet found\n%v\nwant, in attachment order,\n%v", listed, attached)
 	}
 }

@@ -2,6 +2,7 @@ package ssoadmin
 
 import (
 	"context"
+	"encoding/base64"
 	"slices"
 
 	"github.com/keyward/keyward/internal/aws/protocol"
@@ -89,12 +90,44 @@ func (s *Service) listManagedPolicies(ctx context.Context, in *listManagedPolici
 	if err != nil {
 		return nil, err
 	}
-	out := &listManagedPoliciesOutput{AttachedManagedPolicies: []attachedPolicy{}}
-	for _, arn := range ps.ManagedPolicies {
+	limit, err := protocol.Limit(in.MaxResults, 100, 100)
+	if err != nil {
+		return nil, err
+	}
+	arns, next, err := policyPage(ps.ManagedPolicies, limit, in.NextToken)
+	if err != nil {
+		return nil, err
+	}
+	out := &listManagedPoliciesOutput{AttachedManagedPolicies: []attachedPolicy{}, NextToken: next}
+	for _, arn := range arns {
 		p, _ := iam.LookupManaged(arn)
 		out.AttachedManagedPolicies = append(out.AttachedManagedPolicies, attachedPolicy{Name: p.Name, Arn: arn})
 	}
 	return out, nil
+}
+
+// policyPage returns up to limit of a permission set's policies, in the order
+// they were attached, starting after the one token names, and the token of
+// the next page. The policies live in the permission set rather than in a
+// table the store pages, so the token is the opaque last ARN of its page; a
+// token naming no attached policy (forged, or detached since) is invalid,
+// with the store's message.
+func policyPage(arns []string, limit int, token string) ([]string, string, error) {
+	start := 0
+	if token != "" {
+		last, err := base64.RawURLEncoding.DecodeString(token)
+		i := slices.Index(arns, string(last))
+		if err != nil || i < 0 {
+			return nil, "", errs.E(errs.Invalid, "invalid NextToken")
+		}
+		start = i + 1
+	}
+	end := min(start+limit, len(arns))
+	next := ""
+	if end < len(arns) {
+		next = base64.RawURLEncoding.EncodeToString([]byte(arns[end-1]))
+	}
+	return arns[start:end], next, nil
 }
 
 type putInlinePolicyInput struct {
