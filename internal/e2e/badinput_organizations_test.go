@@ -30,7 +30,7 @@ func TestOrganizationsRefusesBadInputAndChangesNothing(t *testing.T) {
 			body: `{"AccountName":"Prod","Email":"prod@example.com","IamUserAccessToBilling":"MAYBE"}`,
 			code: "InvalidInputException", msg: "ALLOW or DENY"},
 		{name: "an account id that is not 12 digits is an InvalidInputException", op: "DescribeAccount", body: `{"AccountId":"12345"}`,
-			code: "InvalidInputException", msg: "12 digits", reason: "INVALID_INPUT"},
+			code: "InvalidInputException", msg: "12 digits", reason: "INVALID_PATTERN"},
 		{name: "an account that does not exist is an AccountNotFoundException", op: "DescribeAccount", body: `{"AccountId":"999999999999"}`,
 			code: "AccountNotFoundException", msg: "doesn't exist"},
 		{name: "an unknown CreateAccount request is a CreateAccountStatusNotFoundException", op: "DescribeCreateAccountStatus",
@@ -45,7 +45,7 @@ func TestOrganizationsRefusesBadInputAndChangesNothing(t *testing.T) {
 		{name: "MaxResults of 21 is an InvalidInputException", op: "ListAccounts", body: `{"MaxResults":21}`,
 			code: "InvalidInputException", msg: "MaxResults must be between 1 and 20"},
 		{name: "a forged NextToken is an InvalidInputException", op: "ListAccounts", body: `{"NextToken":"not-a-token"}`,
-			code: "InvalidInputException", msg: "NextToken", reason: "INVALID_PAGINATION_TOKEN"},
+			code: "InvalidInputException", msg: "NextToken", reason: "INVALID_NEXT_TOKEN"},
 		{name: "an unknown operation is an UnknownOperationException", op: "LeaveOrganization", body: `{}`,
 			code: "UnknownOperationException", msg: "LeaveOrganization"},
 	})

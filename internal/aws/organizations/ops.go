@@ -156,7 +156,7 @@ func (s *Service) describeAccount(ctx context.Context, in *describeAccountInput)
 		return nil, err
 	}
 	if !ic.ValidAccountID(in.AccountID) {
-		return nil, errs.E(errs.Invalid, "AccountId %q must be 12 digits", in.AccountID).WithReason("INVALID_INPUT")
+		return nil, errs.E(errs.Invalid, "AccountId %.64q must be 12 digits", in.AccountID).WithReason("INVALID_PATTERN")
 	}
 	o, err := s.store.Organization(ctx)
 	if err != nil {
@@ -202,11 +202,12 @@ func (s *Service) listAccounts(ctx context.Context, in *listAccountsInput) (*lis
 	return out, nil
 }
 
-// invalidToken gives a bad NextToken Organizations' reason code.
+// invalidToken gives a bad NextToken Organizations' reason code, one of the
+// model's InvalidInputExceptionReason values.
 func invalidToken(err error) error {
 	var e *errs.Error
 	if errors.As(err, &e) && e.Kind == errs.Invalid {
-		return e.WithReason("INVALID_PAGINATION_TOKEN")
+		return e.WithReason("INVALID_NEXT_TOKEN")
 	}
 	return err
 }
