@@ -86,16 +86,21 @@ type TaggableResource struct {
 	ID         string // the permission set id; empty for other kinds
 }
 
+// otherTaggables are the taggable kinds whose ARNs carry only an instance id.
+var otherTaggables = []struct {
+	kind string
+	re   *regexp.Regexp
+}{{ResourceInstance, instanceARNRe}, {ResourceApplication, applicationARNRe}, {ResourceTrustedTokenIssuer, tokenIssuerARNRe}}
+
 // ParseTaggableARN parses the ResourceArn of the tagging operations: an
 // instance, permission set, application or trusted token issuer ARN.
 func ParseTaggableARN(arn string) (TaggableResource, error) {
 	if m := permissionSetARNRe.FindStringSubmatch(arn); m != nil {
 		return TaggableResource{Kind: ResourcePermissionSet, InstanceID: m[2], ID: m[3]}, checkPartition(arn, m[1])
 	}
-	for kind, re := range map[string]*regexp.Regexp{ResourceInstance: instanceARNRe,
-		ResourceApplication: applicationARNRe, ResourceTrustedTokenIssuer: tokenIssuerARNRe} {
-		if m := re.FindStringSubmatch(arn); m != nil {
-			return TaggableResource{Kind: kind, InstanceID: m[2]}, checkPartition(arn, m[1])
+	for _, k := range otherTaggables {
+		if m := k.re.FindStringSubmatch(arn); m != nil {
+			return TaggableResource{Kind: k.kind, InstanceID: m[2]}, checkPartition(arn, m[1])
 		}
 	}
 	return TaggableResource{}, errs.E(errs.Invalid, "ResourceArn %.128q is not an instance, permission set, application or trusted token issuer ARN", arn)
