@@ -52,6 +52,10 @@ func TestPermissionSetLifecycleThroughTheSDK(t *testing.T) {
 	if len(tags.Tags) != 1 || aws.ToString(tags.Tags[0].Value) != "platform" {
 		t.Errorf("ListTagsForResource = %+v", tags.Tags)
 	}
+	instTags, err := admin.ListTagsForResource(ctx, &ssoadmin.ListTagsForResourceInput{InstanceArn: inst, ResourceArn: inst})
+	if err != nil || len(instTags.Tags) != 0 {
+		t.Errorf("ListTagsForResource of the instance = %v, %v; want no tags", instTags, err)
+	}
 	var arns []string
 	pages := ssoadmin.NewListPermissionSetsPaginator(admin, &ssoadmin.ListPermissionSetsInput{InstanceArn: inst, MaxResults: aws.Int32(1)})
 	for pages.HasMorePages() {
