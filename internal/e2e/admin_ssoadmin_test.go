@@ -3,12 +3,16 @@ package e2e
 import (
 	"context"
 	"errors"
+	"slices"
 	"testing"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/organizations"
+	orgtypes "github.com/aws/aws-sdk-go-v2/service/organizations/types"
 	"github.com/aws/aws-sdk-go-v2/service/ssoadmin"
 	satypes "github.com/aws/aws-sdk-go-v2/service/ssoadmin/types"
+
+	"github.com/keyward/keyward/internal/iam"
 )
 
 const (
@@ -47,6 +51,10 @@ func TestPermissionSetLifecycleThroughTheSDK(t *testing.T) {
 	must(t, err)
 	if len(tags.Tags) != 1 || aws.ToString(tags.Tags[0].Value) != "platform" {
 		t.Errorf("ListTagsForResource = %+v", tags.Tags)
+	}
+	instTags, err := admin.ListTagsForResource(ctx, &ssoadmin.ListTagsForResourceInput{InstanceArn: inst, ResourceArn: inst})
+	if err != nil || len(instTags.Tags) != 0 {
+		t.Errorf("ListTagsForResource of the instance = %v, %v; want no tags", instTags, err)
 	}
 	var arns []string
 	pages := ssoadmin.NewListPermissionSetsPaginator(admin, &ssoadmin.ListPermissionSetsInput{InstanceArn: inst, MaxResults: aws.Int32(1)})
@@ -169,6 +177,9 @@ func TestOrganizationsListsAndDescribesAccounts(t *testing.T) {
 		must(t, err)
 		for _, a := range p.Accounts {
 			ids = append(ids, aws.ToString(a.Id))
+			if a.State != orgtypes.AccountStateActive {
+				t.Errorf("ListAccounts: account %s has State %q, want ACTIVE", aws.ToString(a.Id), a.State)
+			}
 		}
 	}
 	if len(ids) != 2 {
@@ -176,7 +187,53 @@ func TestOrganizationsListsAndDescribesAccounts(t *testing.T) {
 	}
 	d, err := orgs.DescribeAccount(ctx, &organizations.DescribeAccountInput{AccountId: &st.AccountID})
 	must(t, err)
-	if aws.ToString(d.Account.Name) != "Dev" || d.Account.Status != "ACTIVE" || d.Account.JoinedTimestamp == nil {
+	if aws.ToString(d.Account.Name) != "Dev" || d.Account.Status != "ACTIVE" || d.Account.State != orgtypes.AccountStateActive ||
+		d.Account.JoinedTimestamp == nil {
 		t.Errorf("DescribeAccount = %+v", d.Account)
+	}
+}
+
+// TestManagedPoliciesStopAtTheQuotaAndPage attaches Identity Center's quota of
+// 20 managed policies (most known to keyward by ARN only), is refused the
+// 21st, and pages them back in attachment order.
+func TestManagedPoliciesStopAtTheQuotaAndPage(t *testing.T) {
+	s := start(t)
+	st := s.setUpStory()
+	ctx := context.Background()
+	admin := ssoadmin.NewFromConfig(s.adminConfig())
+	inst := &st.InstanceARN
+	created, err := admin.CreatePermissionSet(ctx, &ssoadmin.CreatePermissionSetInput{InstanceArn: inst, Name: aws.String("Many")})
+	must(t, err)
+	ps := created.PermissionSet.PermissionSetArn
+	catalog := iam.ManagedPolicies()
+	var attached []string
+	for i := len(catalog) - 1; len(attached) < 20; i -= 70 { // spread over the whole catalog
+		_, err := admin.AttachManagedPolicyToPermissionSet(ctx, &ssoadmin.AttachManagedPolicyToPermissionSetInput{
+			InstanceArn: inst, PermissionSetArn: ps, ManagedPolicyArn: aws.String(catalog[i].ARN)})
+		must(t, err)
+		attached = append(attached, catalog[i].Name)
+	}
+	_, err = admin.AttachManagedPolicyToPermissionSet(ctx, &ssoadmin.AttachManagedPolicyToPermissionSetInput{
+		InstanceArn: inst, PermissionSetArn: ps, ManagedPolicyArn: aws.String(catalog[0].ARN)})
+	var quota *satypes.ServiceQuotaExceededException
+	if !errors.As(err, &quota) {
+		t.Errorf("attaching a 21st managed policy: %v, want ServiceQuotaExceededException", err)
+	}
+
+	var listed []string
+	pages := ssoadmin.NewListManagedPoliciesInPermissionSetPaginator(admin, &ssoadmin.ListManagedPoliciesInPermissionSetInput{
+		InstanceArn: inst, PermissionSetArn: ps, MaxResults: aws.Int32(3)})
+	for n := 0; pages.HasMorePages(); n++ {
+		p, err := pages.NextPage(ctx)
+		must(t, err)
+		if len(p.AttachedManagedPolicies) > 3 || n > 7 {
+			t.Fatalf("page %d holds %d policies with MaxResults 3", n, len(p.AttachedManagedPolicies))
+		}
+		for _, pol := range p.AttachedManagedPolicies {
+			listed = append(listed, aws.ToString(pol.Name))
+		}
+	}
+	if !slices.Equal(listed, attached) {
+		t.Errorf("paging ListManagedPoliciesInPermissionSet found\n%v\nwant, in attachment order,\n%v", listed, attached)
 	}
 }

@@ -5,28 +5,36 @@ import (
 	"encoding/json"
 	"io/fs"
 	"sort"
+	"strings"
 )
 
 // ManagedPolicy is an AWS managed policy from the bundled catalog.
 type ManagedPolicy struct {
-	Name        string          `json:"PolicyName"`
-	Path        string          `json:"Path"`
-	ARN         string          `json:"Arn"`
-	Description string          `json:"Description"`
-	Document    json.RawMessage `json:"Document"`
+	Name        string `json:"PolicyName"`
+	Path        string `json:"Path"`
+	ARN         string `json:"Arn"`
+	Description string `json:"Description"`
+	// Document is empty for the policies the catalog knows by ARN only.
+	Document json.RawMessage `json:"Document"`
 }
 
-// The catalog holds the managed policies people assign most through
+// The catalog knows every AWS managed policy AWS publishes by ARN
+// (awsmanaged/arns.txt; its README names the source), and holds the full
+// documents (managed/*.json) of the policies people assign most through
 // permission sets. Documents of the broad read-only policies are abridged to
 // service-level wildcards; AWS's own enumerate hundreds of actions.
 //
-//go:embed managed/*.json
+//go:embed managed/*.json awsmanaged/arns.txt
 var managedFS embed.FS
 
 var catalog = loadCatalog()
 
 func loadCatalog() map[string]ManagedPolicy {
 	out := map[string]ManagedPolicy{}
+	list, _ := managedFS.ReadFile("awsmanaged/arns.txt")
+	for _, arn := range strings.Fields(string(list)) {
+		out[arn] = policyFromARN(arn)
+	}
 	files, _ := fs.Glob(managedFS, "managed/*.json")
 	for _, f := range files {
 		b, _ := managedFS.ReadFile(f)
@@ -37,6 +45,15 @@ func loadCatalog() map[string]ManagedPolicy {
 		out[p.ARN] = p
 	}
 	return out
+}
+
+// policyFromARN names a policy known by ARN only:
+// arn:aws:iam::aws:policy/job-function/ViewOnlyAccess has the path
+// /job-function/ and the name ViewOnlyAccess.
+func policyFromARN(arn string) ManagedPolicy {
+	_, rest, _ := strings.Cut(arn, ":policy")
+	i := strings.LastIndex(rest, "/")
+	return ManagedPolicy{Name: rest[i+1:], Path: rest[:i+1], ARN: arn}
 }
 
 // LookupManaged returns the managed policy with arn.

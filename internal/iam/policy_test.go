@@ -2,21 +2,52 @@ package iam
 
 import (
 	"errors"
+	"io/fs"
+	"regexp"
 	"strings"
 	"testing"
 )
 
 func TestEveryBundledPolicyIsAValidDocument(t *testing.T) {
-	ps := ManagedPolicies()
-	if len(ps) < 6 {
-		t.Fatalf("catalog has %d policies, want at least 6", len(ps))
-	}
-	for _, p := range ps {
+	n := 0
+	for _, p := range ManagedPolicies() {
+		if p.Document == nil {
+			continue
+		}
+		n++
 		if _, err := ParseIdentityPolicy(p.Document); err != nil {
 			t.Errorf("%s: %v", p.ARN, err)
 		}
 		if !strings.HasPrefix(p.ARN, "arn:aws:iam::aws:policy"+p.Path+p.Name) {
 			t.Errorf("%s: ARN does not match path %q and name %q", p.ARN, p.Path, p.Name)
+		}
+	}
+	if files, _ := fs.Glob(managedFS, "managed/*.json"); n != len(files) || n == 0 {
+		t.Errorf("catalog has %d full documents, want the %d in managed/", n, len(files))
+	}
+}
+
+func TestTheCatalogKnowsEveryPublishedPolicyByNameAndPath(t *testing.T) {
+	arnRe := regexp.MustCompile(`^arn:aws:iam::aws:policy((?:/[A-Za-z0-9.,+@=_-]+)*/)([A-Za-z0-9.,+=@_-]+)$`)
+	list, err := managedFS.ReadFile("awsmanaged/arns.txt")
+	if err != nil {
+		t.Fatal(err)
+	}
+	arns := strings.Fields(string(list))
+	if len(arns) < 1500 || len(ManagedPolicies()) != len(arns) {
+		t.Fatalf("the list has %d ARNs and the catalog %d policies; want the same number, at least 1500", len(arns), len(ManagedPolicies()))
+	}
+	for _, arn := range arns {
+		m := arnRe.FindStringSubmatch(arn)
+		p, ok := LookupManaged(arn)
+		if m == nil || !ok || p.Path != m[1] || p.Name != m[2] {
+			t.Errorf("%s: well-formed %v, found %v, path %q, name %q", arn, m != nil, ok, p.Path, p.Name)
+		}
+	}
+	for _, arn := range []string{"arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole",
+		"arn:aws:iam::aws:policy/aws-service-role/AWSSupportServiceRolePolicy", "arn:aws:iam::aws:policy/job-function/DataScientist"} {
+		if _, ok := LookupManaged(arn); !ok {
+			t.Errorf("%s is missing", arn)
 		}
 	}
 }

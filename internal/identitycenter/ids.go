@@ -11,12 +11,17 @@ import (
 	"github.com/keyward/keyward/internal/clock"
 )
 
-// Identifier shapes, as the AWS service models define them.
+// Identifier shapes, as the AWS service models define them (botocore at
+// commit 0e6e2404: sso-admin AccountId, PrincipalId and UUId; identitystore
+// IdentityStoreId; organizations OrganizationId and CreateAccountRequestId),
+// anchored.
 var (
 	accountIDRe       = regexp.MustCompile(`^\d{12}$`)
 	orgIDRe           = regexp.MustCompile(`^o-[a-z0-9]{10,32}$`)
-	permissionSetIDRe = regexp.MustCompile(`^ps-[a-f0-9]{16}$`)
 	principalIDRe     = regexp.MustCompile(`^([0-9a-f]{10}-|)[A-Fa-f0-9]{8}-[A-Fa-f0-9]{4}-[A-Fa-f0-9]{4}-[A-Fa-f0-9]{4}-[A-Fa-f0-9]{12}$`)
+	uuidRe            = regexp.MustCompile(`^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$`)
+	identityStoreIDRe = regexp.MustCompile(`^(?:d-[0-9a-f]{10}|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$`)
+	createAccountIDRe = regexp.MustCompile(`^car-[a-z0-9]{8,32}$`)
 )
 
 // ValidAccountID reports whether s is a 12-digit account id.
@@ -28,6 +33,17 @@ func ValidOrgID(s string) bool { return orgIDRe.MatchString(s) }
 // ValidPrincipalID reports whether s has the shape of a user, group or
 // membership id.
 func ValidPrincipalID(s string) bool { return principalIDRe.MatchString(s) }
+
+// ValidUUID reports whether s is a lowercase UUID, the shape of SSO Admin's
+// request ids.
+func ValidUUID(s string) bool { return uuidRe.MatchString(s) }
+
+// ValidIdentityStoreID reports whether s has the shape of an identity store id.
+func ValidIdentityStoreID(s string) bool { return identityStoreIDRe.MatchString(s) }
+
+// ValidCreateAccountRequestID reports whether s has the shape of an
+// Organizations CreateAccount request id.
+func ValidCreateAccountRequestID(s string) bool { return createAccountIDRe.MatchString(s) }
 
 // NewOrgID returns "o-" and ten random lowercase letters and digits.
 func NewOrgID(r io.Reader) string {

@@ -31,6 +31,13 @@ type Account struct {
 	JoinedAt     time.Time
 }
 
+// State is the account's lifecycle state, as Organizations' State field
+// reports it beside Status (which AWS retires on 9 September 2026). Each
+// Status value (ACTIVE, SUSPENDED, PENDING_CLOSURE) names the same state;
+// PENDING_ACTIVATION and CLOSED have no Status of their own, and keyward
+// neither activates nor closes accounts, so it never reports them.
+func (a Account) State() string { return a.Status }
+
 // Request states shared by the asynchronous-looking AWS operations. keyward
 // does the work at once, so stored requests are SUCCEEDED or FAILED.
 const (

@@ -59,27 +59,7 @@ var (
 	permissionSetNameRe = regexp.MustCompile(`^[\w+=,.@-]{1,32}$`)
 	descriptionRe       = regexp.MustCompile("^[\u0009\u000A\u000D\u0020-\u007E\u00A1-\u00FF]*$")
 	durationRe          = regexp.MustCompile(`^PT(?:(\d{1,2})H)?(?:(\d{1,3})M)?(?:(\d{1,5})S)?$`)
-	permissionSetARNRe  = regexp.MustCompile(`^arn:aws:sso:::permissionSet/(ssoins-[a-f0-9]{16})/(ps-[a-f0-9]{16})$`)
-	instanceARNRe       = regexp.MustCompile(`^arn:aws:sso:::instance/(ssoins-[a-f0-9]{16})$`)
 )
-
-// ParsePermissionSetARN returns the instance and permission set ids in arn.
-func ParsePermissionSetARN(arn string) (instanceID, id string, err error) {
-	m := permissionSetARNRe.FindStringSubmatch(arn)
-	if m == nil {
-		return "", "", errs.E(errs.Invalid, "PermissionSetArn %q is not a valid permission set ARN", arn)
-	}
-	return m[1], m[2], nil
-}
-
-// ParseInstanceARN returns the instance id in arn.
-func ParseInstanceARN(arn string) (string, error) {
-	m := instanceARNRe.FindStringSubmatch(arn)
-	if m == nil {
-		return "", errs.E(errs.Invalid, "InstanceArn %q is not a valid instance ARN", arn)
-	}
-	return m[1], nil
-}
 
 // ParseSessionDuration parses an ISO-8601 time duration such as PT4H or
 // PT1H30M and checks that it lies between 1 and 12 hours.

@@ -66,10 +66,14 @@ func (s *Service) JSONService(authorize gateway.Authorizer) *gateway.JSONService
 	}
 }
 
-// checkStore validates the IdentityStoreId every operation carries.
+// checkStore validates the IdentityStoreId every operation carries: a
+// malformed one is invalid, a well-formed one of another store not found.
 func (s *Service) checkStore(ctx context.Context, id string) error {
 	if err := protocol.Required("identityStoreId", id); err != nil {
 		return err
+	}
+	if !ic.ValidIdentityStoreID(id) {
+		return errs.E(errs.Invalid, "IdentityStoreId %.64q is not a valid identity store id", id)
 	}
 	inst, err := s.store.Instance(ctx)
 	if err != nil {

@@ -116,6 +116,10 @@ func (s *Service) describeCreateAccountStatus(ctx context.Context, in *describeC
 	if err := protocol.Required("createAccountRequestId", in.CreateAccountRequestID); err != nil {
 		return nil, err
 	}
+	if !ic.ValidCreateAccountRequestID(in.CreateAccountRequestID) {
+		return nil, errs.E(errs.Invalid, "CreateAccountRequestId %.64q must be car- and 8 to 32 lowercase letters or digits",
+			in.CreateAccountRequestID).WithReason("INVALID_PATTERN")
+	}
 	st, err := s.store.CreateAccountStatus(ctx, in.CreateAccountRequestID)
 	if errs.Is(err, errs.NotFound) {
 		return nil, errs.E(errs.NotFound, "We can't find a create account request with the ID that you specified.").WithCode("CreateAccountStatusNotFoundException")
@@ -132,13 +136,14 @@ type account struct {
 	Email           string
 	Name            string
 	Status          string
+	State           string
 	JoinedMethod    string
 	JoinedTimestamp protocol.Time
 }
 
 func accountOut(o ic.Organization, a ic.Account) account {
 	return account{ID: a.ID, Arn: accountARN(o, a.ID), Email: a.Email, Name: a.Name,
-		Status: a.Status, JoinedMethod: a.JoinedMethod, JoinedTimestamp: protocol.Time(a.JoinedAt)}
+		Status: a.Status, State: a.State(), JoinedMethod: a.JoinedMethod, JoinedTimestamp: protocol.Time(a.JoinedAt)}
 }
 
 type describeAccountInput struct {
@@ -151,7 +156,7 @@ func (s *Service) describeAccount(ctx context.Context, in *describeAccountInput)
 		return nil, err
 	}
 	if !ic.ValidAccountID(in.AccountID) {
-		return nil, errs.E(errs.Invalid, "AccountId %q must be 12 digits", in.AccountID).WithReason("INVALID_INPUT")
+		return nil, errs.E(errs.Invalid, "AccountId %.64q must be 12 digits", in.AccountID).WithReason("INVALID_PATTERN")
 	}
 	o, err := s.store.Organization(ctx)
 	if err != nil {
@@ -197,11 +202,12 @@ func (s *Service) listAccounts(ctx context.Context, in *listAccountsInput) (*lis
 	return out, nil
 }
 
-// invalidToken gives a bad NextToken Organizations' reason code.
+// invalidToken gives a bad NextToken Organizations' reason code, one of the
+// model's InvalidInputExceptionReason values.
 func invalidToken(err error) error {
 	var e *errs.Error
 	if errors.As(err, &e) && e.Kind == errs.Invalid {
-		return e.WithReason("INVALID_PAGINATION_TOKEN")
+		return e.WithReason("INVALID_NEXT_TOKEN")
 	}
 	return err
 }

@@ -182,6 +182,9 @@ func (s *Service) request(ctx context.Context, instanceARN, field, id, kind stri
 	if err := protocol.Required(field, id); err != nil {
 		return inst, ic.Request{}, err
 	}
+	if !ic.ValidUUID(id) {
+		return inst, ic.Request{}, errs.E(errs.Invalid, "%s %.64q is not a valid request id", field, id)
+	}
 	r, err := s.store.Request(ctx, id)
 	if err == nil && r.Kind != kind {
 		err = errs.E(errs.NotFound, "not found")

@@ -158,16 +158,30 @@ func (s *Service) listTags(ctx context.Context, in *listTagsInput) (*listTagsOut
 	if err := protocol.Required("resourceArn", in.ResourceArn); err != nil {
 		return nil, err
 	}
-	if _, _, err := ic.ParsePermissionSetARN(in.ResourceArn); err != nil {
-		return nil, errs.E(errs.Invalid, "ResourceArn %.128q is not a permission set ARN", in.ResourceArn)
-	}
-	ps, err := s.permissionSet(ctx, in.InstanceArn, in.ResourceArn)
+	res, err := ic.ParseTaggableARN(in.ResourceArn)
 	if err != nil {
 		return nil, err
 	}
-	tags := ps.Tags
+	tags, err := s.tags(ctx, in, res)
+	if err != nil {
+		return nil, err
+	}
 	if tags == nil {
 		tags = []ic.Tag{}
 	}
 	return &listTagsOutput{Tags: tags}, nil
+}
+
+// tags returns the tags of the resource an input names. keyward keeps no
+// tags on its instance and has no applications or trusted token issuers.
+func (s *Service) tags(ctx context.Context, in *listTagsInput, res ic.TaggableResource) ([]ic.Tag, error) {
+	switch res.Kind {
+	case ic.ResourcePermissionSet:
+		ps, err := s.permissionSet(ctx, in.InstanceArn, in.ResourceArn)
+		return ps.Tags, err
+	case ic.ResourceInstance:
+		_, err := s.checkInstance(ctx, in.ResourceArn)
+		return nil, err
+	}
+	return nil, errs.E(errs.NotFound, "%s %s not found", res.Kind, in.ResourceArn)
 }

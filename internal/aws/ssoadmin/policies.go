@@ -2,16 +2,21 @@ package ssoadmin
 
 import (
 	"context"
+	"encoding/base64"
 	"slices"
 
+	"github.com/keyward/keyward/internal/aws/protocol"
 	"github.com/keyward/keyward/internal/errs"
 	"github.com/keyward/keyward/internal/iam"
 	ic "github.com/keyward/keyward/internal/identitycenter"
 )
 
-// Quotas on a permission set's policies, as Identity Center sets them.
+// Quotas on a permission set's policies. Identity Center allows 20 AWS and
+// customer managed policies per permission set (not adjustable); see
+// docs/operator-guide.md for why keyward enforces 20 rather than IAM's
+// default of 10 managed policies per role.
 const (
-	maxManagedPolicies = 10
+	maxManagedPolicies = 20
 	maxInlinePolicy    = 32768
 )
 
@@ -20,9 +25,21 @@ type managedPolicyInput struct {
 	ManagedPolicyArn string
 }
 
+// managedPolicyARN checks the ARN's shape and partition: the first thing
+// both attach and detach do, before anything is looked up.
+func managedPolicyARN(arn string) error {
+	if err := protocol.Required("managedPolicyArn", arn); err != nil {
+		return err
+	}
+	return ic.CheckManagedPolicyARN(arn)
+}
+
 func (s *Service) attachManagedPolicy(ctx context.Context, in *managedPolicyInput) (*struct{}, error) {
+	if err := managedPolicyARN(in.ManagedPolicyArn); err != nil {
+		return nil, err
+	}
 	if _, ok := iam.LookupManaged(in.ManagedPolicyArn); !ok {
-		return nil, errs.E(errs.Invalid, "ManagedPolicyArn %q is not an AWS managed policy keyward knows", in.ManagedPolicyArn)
+		return nil, errs.E(errs.NotFound, "Could not find AWS managed policy %s", in.ManagedPolicyArn)
 	}
 	return &struct{}{}, s.update(ctx, in.InstanceArn, in.PermissionSetArn, func(ps *ic.PermissionSet) error {
 		if slices.Contains(ps.ManagedPolicies, in.ManagedPolicyArn) {
@@ -38,6 +55,9 @@ func (s *Service) attachManagedPolicy(ctx context.Context, in *managedPolicyInpu
 }
 
 func (s *Service) detachManagedPolicy(ctx context.Context, in *managedPolicyInput) (*struct{}, error) {
+	if err := managedPolicyARN(in.ManagedPolicyArn); err != nil {
+		return nil, err
+	}
 	return &struct{}{}, s.update(ctx, in.InstanceArn, in.PermissionSetArn, func(ps *ic.PermissionSet) error {
 		i := slices.Index(ps.ManagedPolicies, in.ManagedPolicyArn)
 		if i < 0 {
@@ -70,12 +90,44 @@ func (s *Service) listManagedPolicies(ctx context.Context, in *listManagedPolici
 	if err != nil {
 		return nil, err
 	}
-	out := &listManagedPoliciesOutput{AttachedManagedPolicies: []attachedPolicy{}}
-	for _, arn := range ps.ManagedPolicies {
+	limit, err := protocol.Limit(in.MaxResults, 100, 100)
+	if err != nil {
+		return nil, err
+	}
+	arns, next, err := policyPage(ps.ManagedPolicies, limit, in.NextToken)
+	if err != nil {
+		return nil, err
+	}
+	out := &listManagedPoliciesOutput{AttachedManagedPolicies: []attachedPolicy{}, NextToken: next}
+	for _, arn := range arns {
 		p, _ := iam.LookupManaged(arn)
 		out.AttachedManagedPolicies = append(out.AttachedManagedPolicies, attachedPolicy{Name: p.Name, Arn: arn})
 	}
 	return out, nil
+}
+
+// policyPage returns up to limit of a permission set's policies, in the order
+// they were attached, starting after the one token names, and the token of
+// the next page. The policies live in the permission set rather than in a
+// table the store pages, so the token is the opaque last ARN of its page; a
+// token naming no attached policy (forged, or detached since) is invalid,
+// with the store's message.
+func policyPage(arns []string, limit int, token string) ([]string, string, error) {
+	start := 0
+	if token != "" {
+		last, err := base64.RawURLEncoding.DecodeString(token)
+		i := slices.Index(arns, string(last))
+		if err != nil || i < 0 {
+			return nil, "", errs.E(errs.Invalid, "invalid NextToken")
+		}
+		start = i + 1
+	}
+	end := min(start+limit, len(arns))
+	next := ""
+	if end < len(arns) {
+		next = base64.RawURLEncoding.EncodeToString([]byte(arns[end-1]))
+	}
+	return arns[start:end], next, nil
 }
 
 type putInlinePolicyInput struct {

@@ -1,0 +1,48 @@
+package ssoadmin
+
+import (
+	"encoding/base64"
+	"slices"
+	"testing"
+
+	"github.com/keyward/keyward/internal/errs"
+)
+
+func TestPolicyPageWalksThePoliciesInAttachmentOrder(t *testing.T) {
+	arns := []string{"c", "a", "b", "e", "d"}
+	var got []string
+	token, pages := "", 0
+	for {
+		page, next, err := policyPage(arns, 2, token)
+		if err != nil {
+			t.Fatalf("page %d: %v", pages, err)
+		}
+		got, token, pages = append(got, page...), next, pages+1
+		if token == "" {
+			break
+		}
+	}
+	if !slices.Equal(got, arns) || pages != 3 {
+		t.Errorf("walked %v in %d pages, want %v in 3", got, pages, arns)
+	}
+}
+
+func TestPolicyPageRefusesATokenThatNamesNoAttachedPolicy(t *testing.T) {
+	for name, token := range map[string]string{
+		"not base64":                "!!",
+		"a policy that is detached": base64.RawURLEncoding.EncodeToString([]byte("z")),
+	} {
+		t.Run(name, func(t *testing.T) {
+			if _, _, err := policyPage([]string{"a", "b"}, 1, token); !errs.Is(err, errs.Invalid) {
+				t.Errorf("err = %v, want Invalid", err)
+			}
+		})
+	}
+}
+
+func TestPolicyPageOfAnEmptyListIsEmptyWithoutAToken(t *testing.T) {
+	page, next, err := policyPage(nil, 100, "")
+	if err != nil || len(page) != 0 || next != "" {
+		t.Errorf("policyPage(nil) = %v, %q, %v", page, next, err)
+	}
+}
