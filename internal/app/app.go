@@ -161,6 +161,10 @@ func (m *Main) served() []served {
 // Run serves until ctx ends or a server stops, then shuts every server down
 // gracefully.
 func (m *Main) Run(ctx context.Context) error {
+	hkCtx, stopHousekeeping := context.WithCancel(ctx)
+	hkDone := make(chan struct{})
+	go func() { m.housekeep(hkCtx); close(hkDone) }()
+	defer func() { stopHousekeeping(); <-hkDone }()
 	all := m.served()
 	errc := make(chan error, len(all))
 	for _, s := range all {

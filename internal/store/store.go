@@ -259,6 +259,16 @@ type Events interface {
 	ListEvents(ctx context.Context, p Page) ([]audit.Event, string, error)
 }
 
+// Housekeeping removes what has expired.
+type Housekeeping interface {
+	// Purge deletes spent and expired tokens, refresh-rotation records past
+	// their refresh expiry, expired portal sessions, ended rate-limit
+	// windows and device authorizations a day past expiry, and reports how
+	// many rows went. Reads already treat all of these as gone; Purge only
+	// keeps the database from growing. It writes no event.
+	Purge(ctx context.Context) (int64, error)
+}
+
 // Store is everything a backend provides.
 type Store interface {
 	Org
@@ -275,6 +285,7 @@ type Store interface {
 	OIDC
 	RateLimits
 	Events
+	Housekeeping
 	// Ping checks the backend is reachable (for /readyz).
 	Ping(ctx context.Context) error
 	Close() error

@@ -32,8 +32,11 @@ import (
 //go:embed migrations/*.sql
 var migrations embed.FS
 
-// pragmas are applied to every connection.
-const pragmas = "_pragma=journal_mode(WAL)&_pragma=busy_timeout(5000)&_pragma=foreign_keys(1)&_txlock=immediate"
+// pragmas are applied to every connection. synchronous(NORMAL) is SQLite's
+// advice for WAL mode: a crash of keyward loses nothing, a power loss may
+// lose the last commits but never corrupts the database, and a commit costs
+// no fsync (which made a token refresh five times dearer).
+const pragmas = "_pragma=synchronous(NORMAL)&_pragma=journal_mode(WAL)&_pragma=busy_timeout(5000)&_pragma=foreign_keys(1)&_txlock=immediate"
 
 // readers is the size of the read pool.
 const readers = 4

@@ -20,7 +20,6 @@ VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`
 	selectDeviceSQL        = `SELECT ` + deviceCols + ` FROM device_authorizations WHERE code_hash = $1`
 	deviceByUserCodeSQL    = `SELECT ` + deviceCols + ` FROM device_authorizations WHERE user_code = $1`
 	freeExpiredUserCodeSQL = `DELETE FROM device_authorizations WHERE user_code = $1 AND expires_at <= $2`
-	purgeDevicesSQL        = `DELETE FROM device_authorizations WHERE expires_at <= $1`
 )
 
 // deviceRetention is how long an expired authorization is kept, so a late
@@ -38,9 +37,6 @@ func (db *DB) CreateDeviceAuthorization(ctx context.Context, d ic.DeviceAuthoriz
 	e.Message = "client " + d.ClientID
 	now := db.clk.Now()
 	return db.mutate(ctx, e, func(tx *txn) error {
-		if _, err := exec(ctx, tx, "purge devices", purgeDevicesSQL, ts(now.Add(-deviceRetention))); err != nil {
-			return err
-		}
 		if _, err := exec(ctx, tx, "free user code", freeExpiredUserCodeSQL, d.UserCode, ts(now)); err != nil {
 			return err
 		}

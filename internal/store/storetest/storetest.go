@@ -56,6 +56,7 @@ func Run(t *testing.T, open func(t *testing.T, clk clock.Clock) store.Store) {
 		{"oidc tokens", tokenTests},
 		{"rate limits", rateLimitTests},
 		{"events", eventTests},
+		{"housekeeping", housekeepingTests},
 		{"concurrency", concurrencyTests},
 	}
 	for _, s := range suites {

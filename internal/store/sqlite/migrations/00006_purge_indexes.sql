@@ -1,0 +1,12 @@
+-- Indexes that let the periodic purge find what has expired without
+-- walking live rows.
+
+-- +goose Up
+CREATE INDEX tokens_spent_expires ON tokens (expires_at) WHERE refresh_hash IS NULL;
+CREATE INDEX tokens_refresh_expires ON tokens (refresh_expires_at);
+CREATE INDEX portal_sessions_expires ON portal_sessions (expires_at);
+
+-- +goose Down
+DROP INDEX portal_sessions_expires;
+DROP INDEX tokens_refresh_expires;
+DROP INDEX tokens_spent_expires;
