@@ -95,10 +95,18 @@ func sessionTokenOf(h headers, a Authorization) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	if h.has("x-amz-security-token") && !a.Signs("x-amz-security-token") {
-		return "", incomplete("SignedHeaders must include 'x-amz-security-token' when the request carries one.")
+	return token, mustBeSigned(h, a, "x-amz-security-token")
+}
+
+// mustBeSigned refuses a request that carries header name (lowercase) but
+// leaves it out of SignedHeaders. Every SDK signs X-Amz-Security-Token and
+// X-Amz-Target; an unsigned one could be swapped in transit (X-Amz-Target
+// picks the operation an awsJson body is run as).
+func mustBeSigned(h headers, a Authorization, name string) error {
+	if h.has(name) && !a.Signs(name) {
+		return incomplete("SignedHeaders must include '%s' when the request carries one.", name)
 	}
-	return token, nil
+	return nil
 }
 
 // headers maps lowercase header names to their values. net/http

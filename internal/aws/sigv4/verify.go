@@ -61,6 +61,9 @@ func (v *Verifier) Verify(r *http.Request, body []byte) (Result, error) {
 	if err != nil {
 		return Result{}, err
 	}
+	if err := mustBeSigned(h, a, "x-amz-target"); err != nil {
+		return Result{}, err
+	}
 	key, err := v.lookup(r.Context(), a.AccessKeyID, token)
 	if err != nil {
 		return Result{}, err
