@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"unicode/utf8"
 
 	"github.com/keyward/keyward/internal/errs"
 )
@@ -48,6 +49,11 @@ func DecodeJSON(body []byte, v any) error {
 	if body[0] != '{' {
 		return serialization("the request body must be a JSON object")
 	}
+	// encoding/json would silently turn invalid UTF-8 into U+FFFD, storing
+	// something other than what the client sent.
+	if !utf8.Valid(body) {
+		return serialization(fmt.Sprintf("the request body is not valid UTF-8 (byte %d)", invalidUTF8At(body)))
+	}
 	dec := json.NewDecoder(bytes.NewReader(body))
 	if err := dec.Decode(v); err != nil {
 		return serialization(describeJSONError(err))
@@ -59,6 +65,19 @@ func DecodeJSON(body []byte, v any) error {
 		return serialization("the request body has data after the JSON object")
 	}
 	return nil
+}
+
+// invalidUTF8At returns the offset of the first byte of b that does not
+// start a valid UTF-8 sequence.
+func invalidUTF8At(b []byte) int {
+	for i := 0; i < len(b); {
+		r, n := utf8.DecodeRune(b[i:])
+		if r == utf8.RuneError && n <= 1 {
+			return i
+		}
+		i += n
+	}
+	return len(b)
 }
 
 // jsonSpace is JSON's whitespace (RFC 8259 §2); other Unicode spaces are

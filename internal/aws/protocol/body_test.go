@@ -158,6 +158,8 @@ func TestDecodeJSON(t *testing.T) {
 		})
 	}
 	bad := []struct{ name, body, msg string }{
+		{"invalid UTF-8 in a string", "{\"Name\":\"ad\xffmin\"}", "not valid UTF-8 (byte 11)"},
+		{"a truncated UTF-8 sequence", "{\"Name\":\"admin\xe2\x80\"}", "not valid UTF-8"},
 		{"truncated JSON", `{"Name":`, "malformed JSON"},
 		{"a syntax error names the byte", `{"Name" "a"}`, "malformed JSON at byte 9"},
 		{"an array", `[{}]`, "must be a JSON object"},
