@@ -75,7 +75,7 @@ var failures = []failure{
 	{name: "a presigned URL instead of a header", mutate: func(_ *testing.T, r *http.Request) {
 		r.Header.Del("Authorization")
 		r.URL.RawQuery = "X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Signature=00"
-	}, code: incompleteCode, query: "IncompleteSignature", kind: errs.Invalid, msg: "Presigned requests are not supported"},
+	}, code: incompleteCode, query: "IncompleteSignature", kind: errs.Invalid, msg: "does not accept a presigned (query-string) signature"},
 	{name: "two Authorization headers", mutate: func(t *testing.T, r *http.Request) {
 		r.Header.Add("Authorization", r.Header.Get("Authorization"))
 	}, code: incompleteCode, query: "IncompleteSignature", kind: errs.Invalid, msg: "more than one Authorization header"},
