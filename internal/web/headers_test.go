@@ -24,3 +24,16 @@ func TestPagesSendHSTSOnlyWhenServedOverHTTPS(t *testing.T) {
 		}
 	}
 }
+
+// TestPagesAreNotCached: pages show credentials and per-person data, so
+// neither HTTP/1.1 nor HTTP/1.0 caches may keep them.
+func TestPagesAreNotCached(t *testing.T) {
+	h := (&Pages{}).Handler()
+	for _, path := range []string{"/start", "/start/credentials?account_id=123456789012&role_name=Dev", "/device"} {
+		w := httptest.NewRecorder()
+		h.ServeHTTP(w, httptest.NewRequest(http.MethodGet, path, nil))
+		if cc, pragma := w.Header().Get("Cache-Control"), w.Header().Get("Pragma"); cc != "no-store" || pragma != "no-cache" {
+			t.Errorf("GET %s: Cache-Control %q, Pragma %q; want no-store, no-cache", path, cc, pragma)
+		}
+	}
+}

@@ -113,6 +113,7 @@ func secureHeaders(next http.Handler, https bool) http.Handler {
 		h.Set("X-Content-Type-Options", "nosniff")
 		h.Set("Referrer-Policy", "no-referrer")
 		h.Set("Cache-Control", "no-store")
+		h.Set("Pragma", "no-cache") // HTTP/1.0 caches; the credentials page shows secrets
 		next.ServeHTTP(w, r)
 	})
 }
