@@ -64,7 +64,7 @@ func TestPresignedGetCallerIdentity(t *testing.T) {
 		}
 	})
 	t.Run("a URL presigned for POST with no body answers too", func(t *testing.T) {
-		req := s.presign(t, admin, http.MethodPost, "sts", "?Action=GetCallerIdentity&Version=2011-06-15&X-Amz-Expires=60", nil, "")
+		req := s.presign(t, admin, clk.Now(), http.MethodPost, "sts", "?Action=GetCallerIdentity&Version=2011-06-15&X-Amz-Expires=60", nil, "")
 		if w := roundTrip(t, req); w.Status != http.StatusOK || !rootARN.Match(w.Body) {
 			t.Fatalf("POST: %d %s", w.Status, w.Body)
 		}
@@ -96,12 +96,12 @@ func TestPresignedGetCallerIdentity(t *testing.T) {
 	t.Run("an awsJson operation does not accept a presigned URL", func(t *testing.T) {
 		header := http.Header{"Content-Type": {"application/x-amz-json-1.1"}, "X-Amz-Target": {"AWSIdentityStore.CreateGroup"}}
 		body := st.ids(`{"IdentityStoreId":"{store}","DisplayName":"Intruders"}`)
-		w := roundTrip(t, s.presign(t, admin, http.MethodPost, "identitystore", "?X-Amz-Expires=900", header, body))
+		w := roundTrip(t, s.presign(t, admin, clk.Now(), http.MethodPost, "identitystore", "?X-Amz-Expires=900", header, body))
 		awsJSONError(t, w, "IncompleteSignatureException", "does not accept a presigned (query-string) signature")
 	})
 
 	sdkURL := s.presignCallerIdentity(t, admin)
-	shortURL := s.presign(t, admin, http.MethodGet, "sts", "?Action=GetCallerIdentity&Version=2011-06-15&X-Amz-Expires=60", nil, "")
+	shortURL := s.presign(t, admin, clk.Now(), http.MethodGet, "sts", "?Action=GetCallerIdentity&Version=2011-06-15&X-Amz-Expires=60", nil, "")
 	clk.Advance(61 * time.Second)
 	t.Run("a URL used after its X-Amz-Expires is SignatureDoesNotMatch", func(t *testing.T) {
 		queryError(t, roundTrip(t, shortURL), http.StatusForbidden, "SignatureDoesNotMatch", "Request has expired")
@@ -129,16 +129,16 @@ func setQuery(req *http.Request, name, value string) *http.Request {
 }
 
 // presign presigns method /pathAndQuery with aws-sdk-go-v2's signer for
-// service, signed at the server's real time. Headers stay headers (no
+// service, signed at at (the server's clock). Headers stay headers (no
 // hoisting into the query), so an X-Amz-Target still routes as awsJson.
-func (s *server) presign(t *testing.T, creds aws.Credentials, method, service, pathAndQuery string, header http.Header, body string) *http.Request {
+func (s *server) presign(t *testing.T, creds aws.Credentials, at time.Time, method, service, pathAndQuery string, header http.Header, body string) *http.Request {
 	t.Helper()
 	req, _ := http.NewRequest(method, s.url+"/"+pathAndQuery, strings.NewReader(body))
 	for k, v := range header {
 		req.Header[k] = v
 	}
 	sum := sha256.Sum256([]byte(body))
-	uri, signed, err := v4.NewSigner().PresignHTTP(context.Background(), creds, req, hex.EncodeToString(sum[:]), service, "us-east-1", time.Now(),
+	uri, signed, err := v4.NewSigner().PresignHTTP(context.Background(), creds, req, hex.EncodeToString(sum[:]), service, "us-east-1", at,
 		func(o *v4.SignerOptions) { o.DisableHeaderHoisting = true })
 	if err != nil {
 		t.Fatal(err)
