@@ -61,6 +61,7 @@ type clientReq struct {
 	token             string
 	region, service   string
 	at                time.Time
+	noHoisting        bool // presign: keep X-Amz-* headers as headers
 }
 
 // stsForm is a typical STS GetCallerIdentity call with long-term keys.

@@ -28,7 +28,8 @@ func (c clientReq) presign(t testing.TB, expires string) *http.Request {
 		req.URL.RawQuery = q.Encode()
 	}
 	creds := aws.Credentials{AccessKeyID: c.akid, SecretAccessKey: c.secret, SessionToken: c.token}
-	uri, signedHeaders, err := v4.NewSigner().PresignHTTP(context.Background(), creds, req, sha256Hex(c.body), c.service, c.region, c.at)
+	uri, signedHeaders, err := v4.NewSigner().PresignHTTP(context.Background(), creds, req, sha256Hex(c.body), c.service, c.region, c.at,
+		func(o *v4.SignerOptions) { o.DisableHeaderHoisting = c.noHoisting })
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -66,6 +67,13 @@ func TestVerifyPresignedAccepts(t *testing.T) {
 		{name: "a presigned POST with no body", expires: "900", client: func(c *clientReq) { c.method = http.MethodPost }},
 		{name: "a signed extra header, as aws-iam-authenticator sends", expires: "900", client: func(c *clientReq) {
 			c.headers.Set("X-K8s-Aws-Id", "my-cluster")
+		}},
+		{name: "a signed X-Amz-* header hoisted into the query", expires: "900", client: func(c *clientReq) {
+			c.headers.Set("X-Amz-Purpose", "login")
+		}},
+		{name: "a signed X-Amz-* header kept a header", expires: "900", client: func(c *clientReq) {
+			c.headers.Set("X-Amz-Purpose", "login")
+			c.noHoisting = true
 		}},
 		{name: "a URL used in its last second", expires: "900", skew: 900 * time.Second},
 		{name: "a URL valid for 7 days, used on the 7th", expires: "604800", skew: 6*24*time.Hour + 23*time.Hour},

@@ -131,7 +131,10 @@ func (s signed) sign(ctx context.Context, clone *http.Request) (string, error) {
 	// honouring a replaced secret, and it would grow with every region sent.
 	signer := v4.NewSigner()
 	if s.presigned {
-		uri, _, err := signer.PresignHTTP(ctx, creds, clone, s.payloadHash, s.auth.Service, s.auth.Region, s.at)
+		// No hoisting: a client that hoisted X-Amz-* headers sent them in
+		// the query already; the ones still in SignedHeaders stay headers.
+		uri, _, err := signer.PresignHTTP(ctx, creds, clone, s.payloadHash, s.auth.Service, s.auth.Region, s.at,
+			func(o *v4.SignerOptions) { o.DisableHeaderHoisting = true })
 		return signatureAfter(uri, "&"+QuerySignature+"=", err)
 	}
 	err := signer.SignHTTP(ctx, creds, clone, s.payloadHash, s.auth.Service, s.auth.Region, s.at)
