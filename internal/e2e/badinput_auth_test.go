@@ -150,3 +150,30 @@ func TestSignedAPIsRefuseBadAuthenticationAndChangeNothing(t *testing.T) {
 		})
 	}
 }
+
+// targetAddedAfterSigning signs an awsJson request without its X-Amz-Target
+// and adds the header afterwards, as a request whose operation was swapped
+// in transit would arrive.
+func targetAddedAfterSigning(r *request) {
+	target := r.header.Get("X-Amz-Target")
+	r.header.Del("X-Amz-Target")
+	r.afterSigning = func(h *http.Request) { h.Header.Set("X-Amz-Target", target) }
+}
+
+func TestAWSJSONRefusesAnUnsignedTargetAndChangesNothing(t *testing.T) {
+	s := start(t)
+	st := s.setUpStory()
+	admin := s.caller()
+	before := admin.snapshot(st)
+	for _, api := range signedAPIs[:3] {
+		t.Run(api.name+" refuses an X-Amz-Target left out of SignedHeaders", func(t *testing.T) {
+			c := admin.withT(t)
+			w := api.send(c, st, targetAddedAfterSigning)
+			if w.Status != http.StatusBadRequest {
+				t.Errorf("status = %d, want 400", w.Status)
+			}
+			api.refused(t, w, "IncompleteSignatureException", "", 0, "SignedHeaders must include 'x-amz-target'")
+			c.unchanged(st, before)
+		})
+	}
+}

@@ -1,6 +1,7 @@
 package e2e
 
 import (
+	"fmt"
 	"html"
 	"net/http"
 	"net/url"
@@ -71,8 +72,9 @@ func TestSignInRefusesBadInput(t *testing.T) {
 			t.Error("a session cookie was set")
 		}
 	})
-	for _, next := range []string{"//evil.example", "https://evil.example/", `/\evil.example`, "javascript:alert(1)"} {
-		t.Run("a next of "+next+" redirects on-site", func(t *testing.T) {
+	for _, next := range []string{"//evil.example", "https://evil.example/", `/\evil.example`, "javascript:alert(1)",
+		"/\t/evil.example", "/\n/evil.example", `/./\evil.example`} {
+		t.Run(fmt.Sprintf("a next of %q redirects on-site", next), func(t *testing.T) {
 			w, session := b.form("/start/signin", signInForm(aliceName, alicePassword, next), nil)
 			if w.Status != http.StatusSeeOther || w.Header.Get("Location") != "/start" || !session {
 				t.Errorf("sign-in = %d to %q (session %v), want 303 to /start with a session", w.Status, w.Header.Get("Location"), session)

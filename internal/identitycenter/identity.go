@@ -4,7 +4,6 @@ import (
 	"regexp"
 	"strings"
 	"time"
-	"unicode"
 	"unicode/utf8"
 
 	"github.com/keyward/keyward/internal/errs"
@@ -150,7 +149,7 @@ func ValidateProfile(p Profile) error {
 		{"timezone", p.Timezone, 1024, false},
 	}
 	for _, c := range checks {
-		if err := checkText(c.field, c.value, c.max, c.required); err != nil {
+		if err := checkText(c.field, c.value, c.max, c.required, identityText); err != nil {
 			return err
 		}
 	}
@@ -165,30 +164,26 @@ func ValidateProfile(p Profile) error {
 
 // ValidateGroup checks a group's display name and description.
 func ValidateGroup(displayName, description string) error {
-	if err := checkText("displayName", displayName, 1024, true); err != nil {
+	if err := checkText("displayName", displayName, 1024, true, groupDisplayName); err != nil {
 		return err
 	}
-	return checkText("description", description, 1024, false)
+	return checkText("description", description, 1024, false, identityText)
 }
 
-func checkText(field, value string, max int, required bool) error {
+// checkText checks a text field's presence, length in characters and
+// characters (those allowed accepts).
+func checkText(field, value string, max int, required bool, allowed func(rune) bool) error {
 	if value == "" {
 		if required {
 			return errs.E(errs.Invalid, "%s: The attribute %s is required", strings.ToLower(field), strings.ToLower(field))
 		}
 		return nil
 	}
-	if !utf8.ValidString(value) || utf8.RuneCountInString(value) > max {
+	if err := checkChars(field, value, allowed); err != nil {
+		return err
+	}
+	if utf8.RuneCountInString(value) > max {
 		return errs.E(errs.Invalid, "%s: must be valid text of at most %d characters", field, max)
 	}
-	if strings.IndexFunc(value, isControl) >= 0 {
-		return errs.E(errs.Invalid, "%s: must not contain control characters", field)
-	}
 	return nil
-}
-
-// isControl reports a control character other than tab, newline and
-// carriage return, which the identity store's text patterns allow.
-func isControl(r rune) bool {
-	return unicode.IsControl(r) && r != '\t' && r != '\n' && r != '\r'
 }

@@ -86,6 +86,9 @@ func ValidateNewAccount(name, email string) error {
 	if l := len(name); l < 1 || l > 50 {
 		return errs.E(errs.Invalid, "AccountName must be 1 to 50 characters")
 	}
+	if err := checkChars("AccountName", name, printableASCII); err != nil {
+		return err.WithReason("INVALID_PATTERN")
+	}
 	if l := len(email); l < 6 || l > 64 || !emailRe.MatchString(email) {
 		return errs.E(errs.Invalid, "Email must be a valid address of 6 to 64 characters")
 	}

@@ -84,15 +84,6 @@ func (p *Pages) signOut(w http.ResponseWriter, r *http.Request) {
 	http.Redirect(w, r, "/start", http.StatusSeeOther)
 }
 
-// safeNext keeps post-sign-in redirects on this site: only absolute paths,
-// never "//host" or "/\host" which browsers treat as another origin.
-func safeNext(next string) string {
-	if !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.HasPrefix(next, "/\\") || len(next) > 1024 {
-		return "/start"
-	}
-	return next
-}
-
 // statusFor maps an error to the page's HTTP status.
 func statusFor(err error) int {
 	switch errs.KindOf(err) {

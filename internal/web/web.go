@@ -61,7 +61,8 @@ type Pages struct {
 	// type into `aws configure sso`.
 	StartURL string
 	Region   string
-	// SecureCookies marks cookies Secure (set when served over HTTPS).
+	// SecureCookies marks cookies Secure and turns on HSTS (set when the
+	// public URL is https).
 	SecureCookies   bool
 	SessionLifetime time.Duration
 
@@ -84,7 +85,7 @@ func (p *Pages) Handler() http.Handler {
 	mux.HandleFunc("GET /start/credentials", p.credentials)
 	mux.HandleFunc("GET /device", p.device)
 	mux.HandleFunc("POST /device", p.decide)
-	return secureHeaders(http.NewCrossOriginProtection().Handler(mux))
+	return secureHeaders(http.NewCrossOriginProtection().Handler(mux), p.SecureCookies)
 }
 
 // filesOnly refuses directory paths, so the file server lists nothing.
@@ -99,14 +100,20 @@ func filesOnly(next http.Handler) http.Handler {
 }
 
 // secureHeaders sets a strict CSP and keeps pages out of frames and caches.
-func secureHeaders(next http.Handler) http.Handler {
+// When the pages are served over HTTPS it also tells browsers to use
+// nothing else for a year (HSTS); over plain HTTP browsers ignore it.
+func secureHeaders(next http.Handler, https bool) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		h := w.Header()
+		if https {
+			h.Set("Strict-Transport-Security", "max-age=31536000")
+		}
 		h.Set("Content-Security-Policy", "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'")
 		h.Set("X-Frame-Options", "DENY")
 		h.Set("X-Content-Type-Options", "nosniff")
 		h.Set("Referrer-Policy", "no-referrer")
 		h.Set("Cache-Control", "no-store")
+		h.Set("Pragma", "no-cache") // HTTP/1.0 caches; the credentials page shows secrets
 		next.ServeHTTP(w, r)
 	})
 }

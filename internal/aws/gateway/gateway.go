@@ -1,6 +1,8 @@
 // Package gateway fronts every SigV4-signed AWS API keyward serves on
 // "POST /": awsJson1_1 services chosen by X-Amz-Target, and awsQuery
-// services (STS) chosen by the form's Action. For each request it bounds the
+// services (STS) chosen by the form's Action. The awsQuery actions a service
+// lists as presignable are also served as presigned URLs (GET or POST with
+// the parameters and signature in the query string). For each request it bounds the
 // body, verifies the signature, checks the credential scope's service,
 // authorizes the caller, decodes the input and renders any error in the
 // service's own wire shape. Services only supply operations.
@@ -57,6 +59,10 @@ type QueryService struct {
 	Codes       protocol.Codes
 	Authorize   Authorizer
 	Actions     map[string]QueryAction
+	// Presignable names the actions a presigned URL may call. AWS tools
+	// prove an identity by handing over a presigned GetCallerIdentity;
+	// nothing else needs one, so nothing else accepts one.
+	Presignable map[string]bool
 }
 
 // Events records denials in the system log.
@@ -83,11 +89,14 @@ func (g *Gateway) AddJSON(s *JSONService) { g.json[s.TargetPrefix] = s }
 // SetQuery registers the awsQuery service.
 func (g *Gateway) SetQuery(s *QueryService) { g.query = s }
 
-// ServeHTTP handles POST / for every registered service, and refuses any
-// other method in the error shape of the protocol the request speaks.
+// ServeHTTP handles POST / for every registered service, and a presigned
+// GET for the awsQuery service; it refuses any other method in the error
+// shape of the protocol the request speaks.
 func (g *Gateway) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	target := r.Header.Get("X-Amz-Target")
 	switch {
+	case r.Method == http.MethodGet && target == "" && sigv4.IsPresigned(r):
+		g.serveQuery(w, r)
 	case r.Method != http.MethodPost:
 		g.refuseMethod(w, r, target)
 	case target != "":
@@ -136,7 +145,7 @@ func (g *Gateway) runJSON(r *http.Request, svc *JSONService, opName string) (any
 	if err != nil {
 		return nil, err
 	}
-	ctx, err := g.authenticate(r, body, svc.SigningName, svc.Authorize, opName)
+	ctx, err := g.authenticate(r, body, svc.SigningName, svc.Authorize, opName, false)
 	if err != nil {
 		return nil, err
 	}
@@ -163,14 +172,8 @@ func (g *Gateway) serveQuery(w http.ResponseWriter, r *http.Request) {
 }
 
 func (g *Gateway) runQuery(r *http.Request, q *QueryService) (string, any, error) {
-	if ct := r.Header.Get("Content-Type"); !strings.HasPrefix(ct, "application/x-www-form-urlencoded") {
-		return "", nil, errs.E(errs.Invalid, "Content-Type must be application/x-www-form-urlencoded, not %.64q", ct).WithCode("InvalidAction")
-	}
-	body, err := protocol.ReadBody(r, protocol.MaxBody)
-	if err != nil {
-		return "", nil, err
-	}
-	params, err := protocol.DecodeForm(body)
+	presigned := sigv4.IsPresigned(r)
+	params, body, err := queryParams(r, presigned)
 	if err != nil {
 		return "", nil, err
 	}
@@ -182,12 +185,43 @@ func (g *Gateway) runQuery(r *http.Request, q *QueryService) (string, any, error
 	if v := params["Version"]; v != q.Version {
 		return "", nil, errs.E(errs.Invalid, "Version %.32q is not supported; use %s", v, q.Version).WithCode("InvalidAction")
 	}
-	ctx, err := g.authenticate(r, body, q.SigningName, q.Authorize, action)
+	if presigned && !q.Presignable[action] {
+		return "", nil, errs.E(errs.Invalid, "%s does not accept a presigned (query-string) signature; sign the request with an Authorization header.", action).
+			WithCode(sigv4.CodeIncompleteSignature)
+	}
+	ctx, err := g.authenticate(r, body, q.SigningName, q.Authorize, action, presigned)
 	if err != nil {
 		return "", nil, err
 	}
 	out, err := run(ctx, params)
 	return action, out, err
+}
+
+// queryParams returns an awsQuery request's parameters and its body: the
+// form in the body, or for a presigned request the query string (its body
+// must then be empty, as the presigners send it).
+func queryParams(r *http.Request, presigned bool) (map[string]string, []byte, error) {
+	if !presigned {
+		if ct := r.Header.Get("Content-Type"); !strings.HasPrefix(ct, "application/x-www-form-urlencoded") {
+			return nil, nil, errs.E(errs.Invalid, "Content-Type must be application/x-www-form-urlencoded, not %.64q", ct).WithCode("InvalidAction")
+		}
+	}
+	body, err := protocol.ReadBody(r, protocol.MaxBody)
+	if err != nil {
+		return nil, nil, err
+	}
+	if !presigned {
+		params, err := protocol.DecodeForm(body)
+		return params, body, err
+	}
+	if len(body) > 0 {
+		return nil, nil, errs.E(errs.Invalid, "A presigned request carries its parameters in the query string; send it with no body.").WithCode("InvalidAction")
+	}
+	if len(r.URL.RawQuery) > protocol.MaxBody {
+		return nil, nil, errs.E(errs.Invalid, "the query string exceeds %d bytes", protocol.MaxBody).WithCode("MalformedQueryString")
+	}
+	params, err := protocol.DecodeForm([]byte(r.URL.RawQuery))
+	return params, body, err
 }
 
 // queryError renames the JSON-family SigV4 codes to their awsQuery names.
@@ -200,10 +234,15 @@ func queryError(err error) error {
 	return err
 }
 
-// authenticate verifies the signature and the scope's service, authorizes
+// authenticate verifies the signature (in the query string when presigned,
+// which the caller has allowed for op) and the scope's service, authorizes
 // the caller and returns a context carrying the principal and audit actor.
-func (g *Gateway) authenticate(r *http.Request, body []byte, service string, authorize Authorizer, op string) (context.Context, error) {
-	res, err := g.verifier.Verify(r, body)
+func (g *Gateway) authenticate(r *http.Request, body []byte, service string, authorize Authorizer, op string, presigned bool) (context.Context, error) {
+	verify := g.verifier.Verify
+	if presigned {
+		verify = g.verifier.VerifyPresigned
+	}
+	res, err := verify(r, body)
 	if err != nil {
 		return nil, err
 	}

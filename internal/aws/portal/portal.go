@@ -50,7 +50,7 @@ func New(s Store, issuer Issuer, clk clock.Clock) *Service {
 
 // Register mounts the portal endpoints on mux.
 func (s *Service) Register(mux *http.ServeMux) {
-	mux.Handle("GET /federation/credentials", s.handle(s.getRoleCredentials))
+	mux.Handle("GET /federation/credentials", protocol.NoStore(s.handle(s.getRoleCredentials)))
 	mux.Handle("GET /assignment/accounts", s.handle(s.listAccounts))
 	mux.Handle("GET /assignment/roles", s.handle(s.listAccountRoles))
 	mux.Handle("POST /logout", s.handle(s.logout))

@@ -7,6 +7,9 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"strconv"
+	"unicode/utf16"
+	"unicode/utf8"
 
 	"github.com/keyward/keyward/internal/errs"
 )
@@ -48,6 +51,15 @@ func DecodeJSON(body []byte, v any) error {
 	if body[0] != '{' {
 		return serialization("the request body must be a JSON object")
 	}
+	// encoding/json would silently turn invalid UTF-8, and escapes of
+	// unpaired UTF-16 surrogates, into U+FFFD: it would store something
+	// other than what the client sent.
+	if !utf8.Valid(body) {
+		return serialization(fmt.Sprintf("the request body is not valid UTF-8 (byte %d)", invalidUTF8At(body)))
+	}
+	if i := loneSurrogateAt(body); i >= 0 {
+		return serialization(fmt.Sprintf("the request body escapes an unpaired UTF-16 surrogate at byte %d, which is not a character", i))
+	}
 	dec := json.NewDecoder(bytes.NewReader(body))
 	if err := dec.Decode(v); err != nil {
 		return serialization(describeJSONError(err))
@@ -59,6 +71,54 @@ func DecodeJSON(body []byte, v any) error {
 		return serialization("the request body has data after the JSON object")
 	}
 	return nil
+}
+
+// invalidUTF8At returns the offset of the first byte of b that does not
+// start a valid UTF-8 sequence.
+func invalidUTF8At(b []byte) int {
+	for i := 0; i < len(b); {
+		r, n := utf8.DecodeRune(b[i:])
+		if r == utf8.RuneError && n <= 1 {
+			return i
+		}
+		i += n
+	}
+	return len(b)
+}
+
+// loneSurrogateAt returns the offset of the first \uXXXX escape in b that
+// is a UTF-16 surrogate not part of a high-low pair, or -1. A backslash
+// only occurs inside JSON strings, so no string tracking is needed.
+func loneSurrogateAt(b []byte) int {
+	for i := 0; i < len(b); i++ {
+		if b[i] != '\\' {
+			continue
+		}
+		r, ok := escapedRune(b[i:])
+		switch {
+		case !ok:
+			i++ // any other escape: skip the escaped character
+		case utf16.IsSurrogate(r) && r < 0xDC00:
+			if low, ok := escapedRune(b[i+6:]); !ok || low < 0xDC00 || low > 0xDFFF {
+				return i
+			}
+			i += 11
+		case utf16.IsSurrogate(r):
+			return i
+		default:
+			i += 5
+		}
+	}
+	return -1
+}
+
+// escapedRune decodes a \uXXXX escape at the start of b.
+func escapedRune(b []byte) (rune, bool) {
+	if len(b) < 6 || b[0] != '\\' || b[1] != 'u' {
+		return 0, false
+	}
+	n, err := strconv.ParseUint(string(b[2:6]), 16, 16)
+	return rune(n), err == nil
 }
 
 // jsonSpace is JSON's whitespace (RFC 8259 §2); other Unicode spaces are

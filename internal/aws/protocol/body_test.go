@@ -141,6 +141,8 @@ func TestDecodeJSON(t *testing.T) {
 		{"whitespace around the object is fine", " \t\r\n{\"Name\":\"a\"}\n ", decoded{Name: "a"}},
 		{"unknown members are ignored, as AWS services do", `{"Name":"a","Extra":[1,{"x":null}]}`, decoded{Name: "a"}},
 		{"null leaves a member unset", `{"Name":null,"MaxResults":null}`, decoded{}},
+		{"an escaped surrogate pair is one character", `{"Name":"\ud83d\ude80 \u00e9"}`, decoded{Name: "🚀 é"}},
+		{"an escaped backslash before a u is not an escape", `{"Name":"\\ud800"}`, decoded{Name: `\ud800`}},
 		{"nested members decode", `{"MaxResults":3,"MemberId":{"UserId":"u"}}`,
 			decoded{MaxResults: &three, Member: &struct {
 				UserID string `json:"UserId"`
@@ -158,6 +160,13 @@ func TestDecodeJSON(t *testing.T) {
 		})
 	}
 	bad := []struct{ name, body, msg string }{
+		{"invalid UTF-8 in a string", "{\"Name\":\"ad\xffmin\"}", "not valid UTF-8 (byte 11)"},
+		{"a truncated UTF-8 sequence", "{\"Name\":\"admin\xe2\x80\"}", "not valid UTF-8"},
+		{"an escaped lone high surrogate", `{"Name":"ad\ud800min"}`, "unpaired UTF-16 surrogate at byte 11"},
+		{"an escaped lone low surrogate", `{"Name":"\uDC00"}`, "unpaired UTF-16 surrogate at byte 9"},
+		{"a high surrogate at the end of a string", `{"Name":"a\uD83D"}`, "unpaired UTF-16 surrogate"},
+		{"a high surrogate followed by another high one", `{"Name":"\ud83d\ud83d"}`, "unpaired UTF-16 surrogate"},
+		{"an escaped backslash does not hide a lone surrogate", `{"Name":"\\\udc00"}`, "unpaired UTF-16 surrogate at byte 11"},
 		{"truncated JSON", `{"Name":`, "malformed JSON"},
 		{"a syntax error names the byte", `{"Name" "a"}`, "malformed JSON at byte 9"},
 		{"an array", `[{}]`, "must be a JSON object"},

@@ -1,6 +1,7 @@
 package protocol
 
 import (
+	"bytes"
 	"encoding/json"
 	"net/url"
 	"testing"
@@ -44,6 +45,9 @@ func FuzzDecodeJSON(f *testing.F) {
 		if err != nil {
 			t.Fatalf("marshal of an accepted input: %v", err)
 		}
+		if bytes.Contains(again, []byte("\uFFFD")) && !spellsReplacement(body) {
+			t.Fatalf("DecodeJSON accepted %q, turning part of it into U+FFFD", body)
+		}
 		var second fuzzInput
 		if err := DecodeJSON(again, &second); err != nil {
 			t.Fatalf("DecodeJSON refused its own output %s: %v", again, err)
@@ -52,6 +56,11 @@ func FuzzDecodeJSON(f *testing.F) {
 			t.Fatalf("round trip of %q changed the value (-first +second):\n%s", body, diff)
 		}
 	})
+}
+
+// spellsReplacement reports whether body itself holds U+FFFD, raw or escaped.
+func spellsReplacement(body []byte) bool {
+	return bytes.Contains(body, []byte("\uFFFD")) || bytes.Contains(bytes.ToLower(body), []byte(`\ufffd`))
 }
 
 // FuzzDecodeForm: DecodeForm never panics, and whatever it accepts

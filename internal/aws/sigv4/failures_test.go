@@ -75,7 +75,7 @@ var failures = []failure{
 	{name: "a presigned URL instead of a header", mutate: func(_ *testing.T, r *http.Request) {
 		r.Header.Del("Authorization")
 		r.URL.RawQuery = "X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Signature=00"
-	}, code: incompleteCode, query: "IncompleteSignature", kind: errs.Invalid, msg: "Presigned requests are not supported"},
+	}, code: incompleteCode, query: "IncompleteSignature", kind: errs.Invalid, msg: "does not accept a presigned (query-string) signature"},
 	{name: "two Authorization headers", mutate: func(t *testing.T, r *http.Request) {
 		r.Header.Add("Authorization", r.Header.Get("Authorization"))
 	}, code: incompleteCode, query: "IncompleteSignature", kind: errs.Invalid, msg: "more than one Authorization header"},
@@ -134,6 +134,10 @@ var failures = []failure{
 		c.akid, c.secret = sessionKey, sessionSec
 	}, mutate: setHeader("X-Amz-Security-Token", sessionTok),
 		code: incompleteCode, query: "IncompleteSignature", kind: errs.Invalid, msg: "must include 'x-amz-security-token'"},
+	{name: "an unsigned X-Amz-Target", mutate: setHeader("X-Amz-Target", "AWSIdentityStore.CreateGroup"),
+		code: incompleteCode, query: "IncompleteSignature", kind: errs.Invalid, msg: "must include 'x-amz-target'"},
+	{name: "an empty unsigned X-Amz-Target", mutate: setHeader("X-Amz-Target", ""),
+		code: incompleteCode, query: "IncompleteSignature", kind: errs.Invalid, msg: "must include 'x-amz-target'"},
 	{name: "user-agent in SignedHeaders", mutate: editAuth(";x-amz-date", ";user-agent;x-amz-date"),
 		code: incompleteCode, query: "IncompleteSignature", kind: errs.Invalid, msg: `"user-agent"`},
 	{name: "a malformed query string", mutate: func(_ *testing.T, r *http.Request) { r.URL.RawQuery = "a=%zz" },

@@ -21,8 +21,8 @@ func authorizationOf(r *http.Request, h headers) (Authorization, error) {
 		return Authorization{}, incomplete("The request has more than one Authorization header.")
 	case len(vals) == 1 && vals[0] != "":
 		return ParseAuthorization(vals[0])
-	case r.URL.Query().Has("X-Amz-Signature"):
-		return Authorization{}, incomplete("Presigned requests are not supported; sign the request with an Authorization header.")
+	case r.URL.Query().Has(QuerySignature):
+		return Authorization{}, incomplete("This operation does not accept a presigned (query-string) signature; sign the request with an Authorization header.")
 	}
 	return Authorization{}, missingToken()
 }
@@ -44,10 +44,19 @@ func (v *Verifier) signingTime(h headers, a Authorization) (time.Time, error) {
 	if !a.Signs("x-amz-date") {
 		return time.Time{}, incomplete("SignedHeaders must include 'x-amz-date'.")
 	}
-	if a.Date != amz[:8] {
-		return time.Time{}, mismatch("Date in Credential scope does not match YYYYMMDD from ISO-8601 version of date from HTTP: '%s' != '%s', from '%s'.", a.Date, amz[:8], amz)
+	if err := checkScopeDate(a, amz); err != nil {
+		return time.Time{}, err
 	}
 	return t, v.checkSkew(t)
+}
+
+// checkScopeDate checks the credential scope is for the day of amz, the
+// X-Amz-Date: the signing key is derived from the scope date.
+func checkScopeDate(a Authorization, amz string) error {
+	if a.Date != amz[:8] {
+		return mismatch("Date in Credential scope does not match YYYYMMDD from ISO-8601 version of date from HTTP: '%s' != '%s', from '%s'.", a.Date, amz[:8], amz)
+	}
+	return nil
 }
 
 func (v *Verifier) checkSkew(t time.Time) error {
@@ -56,9 +65,34 @@ func (v *Verifier) checkSkew(t time.Time) error {
 		return mismatch("Signature expired: %s is now earlier than %s (%s - %s.)",
 			t.Format(amzDateFormat), early.Format(amzDateFormat), now.Format(amzDateFormat), skewText(skew))
 	}
+	return v.checkCurrent(t)
+}
+
+// checkCurrent refuses a signing time further ahead of the server's clock
+// than the allowed skew.
+func (v *Verifier) checkCurrent(t time.Time) error {
+	now, skew := v.now(), v.maxSkew()
 	if late := now.Add(skew); t.After(late) {
 		return mismatch("Signature not yet current: %s is still later than %s (%s + %s.)",
 			t.Format(amzDateFormat), late.Format(amzDateFormat), now.Format(amzDateFormat), skewText(skew))
+	}
+	return nil
+}
+
+// presignedWindow checks a presigned request's scope date and that it is
+// used within its validity: from X-Amz-Date (less the skew, for a client
+// clock running ahead) to X-Amz-Date plus X-Amz-Expires (or DefaultExpires).
+func (v *Verifier) presignedWindow(p Presigned) error {
+	amz := p.SignedAt.Format(amzDateFormat)
+	if err := checkScopeDate(p.Authorization, amz); err != nil {
+		return err
+	}
+	if err := v.checkCurrent(p.SignedAt); err != nil {
+		return err
+	}
+	if end, now := p.SignedAt.Add(p.Validity()), v.now(); now.After(end) {
+		return mismatch("Request has expired: signed at %s for %d seconds, so valid until %s; it is now %s.",
+			amz, int64(p.Validity()/time.Second), end.Format(amzDateFormat), now.Format(amzDateFormat))
 	}
 	return nil
 }
@@ -95,10 +129,18 @@ func sessionTokenOf(h headers, a Authorization) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	if h.has("x-amz-security-token") && !a.Signs("x-amz-security-token") {
-		return "", incomplete("SignedHeaders must include 'x-amz-security-token' when the request carries one.")
+	return token, mustBeSigned(h, a, "x-amz-security-token")
+}
+
+// mustBeSigned refuses a request that carries header name (lowercase) but
+// leaves it out of SignedHeaders. Every SDK signs X-Amz-Security-Token and
+// X-Amz-Target; an unsigned one could be swapped in transit (X-Amz-Target
+// picks the operation an awsJson body is run as).
+func mustBeSigned(h headers, a Authorization, name string) error {
+	if h.has(name) && !a.Signs(name) {
+		return incomplete("SignedHeaders must include '%s' when the request carries one.", name)
 	}
-	return token, nil
+	return nil
 }
 
 // headers maps lowercase header names to their values. net/http

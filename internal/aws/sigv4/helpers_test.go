@@ -61,6 +61,7 @@ type clientReq struct {
 	token             string
 	region, service   string
 	at                time.Time
+	noHoisting        bool // presign: keep X-Amz-* headers as headers
 }
 
 // stsForm is a typical STS GetCallerIdentity call with long-term keys.
@@ -77,6 +78,26 @@ func stsForm(url string) clientReq {
 // the SDK's signing middleware does.
 func (c clientReq) sign(t testing.TB) *http.Request {
 	t.Helper()
+	req := c.build(t)
+	if c.host != "" {
+		req.Host = c.host
+	}
+	scheme := req.URL.Scheme
+	if c.signScheme != "" {
+		req.URL.Scheme = c.signScheme
+	}
+	creds := aws.Credentials{AccessKeyID: c.akid, SecretAccessKey: c.secret, SessionToken: c.token}
+	err := v4.NewSigner().SignHTTP(context.Background(), creds, req, sha256Hex(c.body), c.service, c.region, c.at)
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.URL.Scheme = scheme
+	return req
+}
+
+// build is the unsigned request c describes.
+func (c clientReq) build(t testing.TB) *http.Request {
+	t.Helper()
 	req, err := http.NewRequest(c.method, c.url, strings.NewReader(c.body))
 	if err != nil {
 		t.Fatal(err)
@@ -84,22 +105,9 @@ func (c clientReq) sign(t testing.TB) *http.Request {
 	if c.body == "" {
 		req.Body, req.ContentLength = http.NoBody, 0
 	}
-	if c.host != "" {
-		req.Host = c.host
-	}
 	for k, vs := range c.headers {
 		req.Header[k] = append([]string(nil), vs...)
 	}
-	scheme := req.URL.Scheme
-	if c.signScheme != "" {
-		req.URL.Scheme = c.signScheme
-	}
-	creds := aws.Credentials{AccessKeyID: c.akid, SecretAccessKey: c.secret, SessionToken: c.token}
-	err = v4.NewSigner().SignHTTP(context.Background(), creds, req, sha256Hex(c.body), c.service, c.region, c.at)
-	if err != nil {
-		t.Fatal(err)
-	}
-	req.URL.Scheme = scheme
 	return req
 }
 
@@ -120,9 +128,14 @@ type outcome struct {
 // serve starts a server that verifies every request with v, as a keyward
 // endpoint would, and reports the outcome as JSON.
 func serve(t testing.TB, v *Verifier) *httptest.Server {
+	return serveWith(t, v.Verify)
+}
+
+// serveWith is serve with another verifying method (VerifyPresigned).
+func serveWith(t testing.TB, verify func(*http.Request, []byte) (Result, error)) *httptest.Server {
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		body, _ := io.ReadAll(io.LimitReader(r.Body, 1<<20))
-		res, err := v.Verify(r, body)
+		res, err := verify(r, body)
 		out := outcome{OK: err == nil, Result: res}
 		if e, ok := errs.As(err); ok {
 			out.Code, out.Kind, out.Message = e.Code, e.Kind, e.Message

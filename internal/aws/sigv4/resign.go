@@ -22,6 +22,7 @@ type signed struct {
 	token       string
 	payloadHash string
 	at          time.Time
+	presigned   bool // signed in the query string, not the Authorization header
 }
 
 // check recomputes the signature over r and compares it in constant time.
@@ -46,14 +47,22 @@ func (s signed) rebuild(r *http.Request, h headers) (*http.Request, error) {
 	if r.Host == "" {
 		return nil, incomplete("The request has no Host header.")
 	}
-	if _, err := url.ParseQuery(r.URL.RawQuery); err != nil {
+	query, err := url.ParseQuery(r.URL.RawQuery)
+	if err != nil {
 		return nil, incomplete("The query string is malformed: %s.", quote(err.Error()))
+	}
+	rawQuery := r.URL.RawQuery
+	if s.presigned {
+		// The signature is not part of what it signs; the presigner adds
+		// the other X-Amz-* parameters back exactly as the client had them.
+		query.Del(QuerySignature)
+		rawQuery = query.Encode()
 	}
 	clone := &http.Request{
 		Method: r.Method,
 		// No Scheme: the signer strips a default port only for http and
 		// https, and the client signed the Host header exactly as it sent it.
-		URL:    &url.URL{Path: r.URL.Path, RawPath: r.URL.RawPath, RawQuery: r.URL.RawQuery},
+		URL:    &url.URL{Path: r.URL.Path, RawPath: r.URL.RawPath, RawQuery: rawQuery},
 		Host:   r.Host,
 		Header: make(http.Header, len(s.auth.SignedHeaders)),
 	}
@@ -120,13 +129,27 @@ func (s signed) sign(ctx context.Context, clone *http.Request) (string, error) {
 	// A Signer per call: its derived-key cache is keyed by access key id,
 	// region, service and day but not by secret, so a shared one would keep
 	// honouring a replaced secret, and it would grow with every region sent.
-	err := v4.NewSigner().SignHTTP(ctx, creds, clone, s.payloadHash, s.auth.Service, s.auth.Region, s.at)
+	signer := v4.NewSigner()
+	if s.presigned {
+		// No hoisting: a client that hoisted X-Amz-* headers sent them in
+		// the query already; the ones still in SignedHeaders stay headers.
+		uri, _, err := signer.PresignHTTP(ctx, creds, clone, s.payloadHash, s.auth.Service, s.auth.Region, s.at,
+			func(o *v4.SignerOptions) { o.DisableHeaderHoisting = true })
+		return signatureAfter(uri, "&"+QuerySignature+"=", err)
+	}
+	err := signer.SignHTTP(ctx, creds, clone, s.payloadHash, s.auth.Service, s.auth.Region, s.at)
+	return signatureAfter(clone.Header.Get("Authorization"), "Signature=", err)
+}
+
+// signatureAfter returns what follows the last marker in signed, the
+// signer's output.
+func signatureAfter(signed, marker string, err error) (string, error) {
 	if err != nil {
 		return "", fmt.Errorf("sigv4: signing: %w", err)
 	}
-	_, sig, ok := strings.Cut(clone.Header.Get("Authorization"), "Signature=")
-	if !ok {
+	i := strings.LastIndex(signed, marker)
+	if i < 0 {
 		return "", fmt.Errorf("sigv4: signer produced no signature")
 	}
-	return sig, nil
+	return signed[i+len(marker):], nil
 }

@@ -38,11 +38,13 @@ type Result struct {
 	AccessKeyID, Region, Service, SessionToken string
 	SignedAt                                   time.Time
 	Principal                                  any
+	Presigned                                  bool // signed in the query string
 }
 
 // Verify checks r's Authorization header against body (the already
 // size-bounded request body). The region and service come from the
-// credential scope; the caller checks that the service is its own.
+// credential scope; the caller checks that the service is its own. A
+// presigned request is refused: see VerifyPresigned.
 func (v *Verifier) Verify(r *http.Request, body []byte) (Result, error) {
 	h := foldHeaders(r.Header)
 	a, err := authorizationOf(r, h)
@@ -61,17 +63,53 @@ func (v *Verifier) Verify(r *http.Request, body []byte) (Result, error) {
 	if err != nil {
 		return Result{}, err
 	}
-	key, err := v.lookup(r.Context(), a.AccessKeyID, token)
+	return v.verify(r, h, signed{auth: a, token: token, payloadHash: payloadHash, at: signedAt})
+}
+
+// VerifyPresigned checks a request signed in its query string (a presigned
+// URL, see Presigned) against body. It is for the few operations AWS tools
+// call that way (STS GetCallerIdentity, whose presigned URL is how
+// aws-iam-authenticator's EKS tokens prove an identity); the caller decides
+// which those are.
+// Beyond Verify's checks, the request must be used between X-Amz-Date (less
+// the allowed skew) and X-Amz-Date plus X-Amz-Expires (DefaultExpires when
+// absent, as the STS presigners leave it).
+func (v *Verifier) VerifyPresigned(r *http.Request, body []byte) (Result, error) {
+	h := foldHeaders(r.Header)
+	if len(h["authorization"]) > 0 {
+		return Result{}, incomplete("The request is signed both in an Authorization header and in its query string; use one.")
+	}
+	p, err := ParsePresigned(r.URL.RawQuery)
 	if err != nil {
 		return Result{}, err
 	}
-	req := signed{auth: a, secret: key.Secret, token: token, payloadHash: payloadHash, at: signedAt}
-	if err := req.check(r, h); err != nil {
+	if err := v.presignedWindow(p); err != nil {
+		return Result{}, err
+	}
+	payloadHash, err := payloadHashOf(h, body)
+	if err != nil {
+		return Result{}, err
+	}
+	return v.verify(r, h, signed{auth: p.Authorization, token: p.SessionToken, payloadHash: payloadHash, at: p.SignedAt, presigned: true})
+}
+
+// verify finishes either kind of request: the headers that must be signed,
+// the key lookup and the signature itself.
+func (v *Verifier) verify(r *http.Request, h headers, s signed) (Result, error) {
+	if err := mustBeSigned(h, s.auth, "x-amz-target"); err != nil {
+		return Result{}, err
+	}
+	key, err := v.lookup(r.Context(), s.auth.AccessKeyID, s.token)
+	if err != nil {
+		return Result{}, err
+	}
+	s.secret = key.Secret
+	if err := s.check(r, h); err != nil {
 		return Result{}, err
 	}
 	return Result{
-		AccessKeyID: a.AccessKeyID, Region: a.Region, Service: a.Service,
-		SessionToken: token, SignedAt: signedAt, Principal: key.Principal,
+		AccessKeyID: s.auth.AccessKeyID, Region: s.auth.Region, Service: s.auth.Service,
+		SessionToken: s.token, SignedAt: s.at, Principal: key.Principal, Presigned: s.presigned,
 	}, nil
 }
 

@@ -79,11 +79,12 @@ func New(s Store, cfg Config, clk clock.Clock, random io.Reader) *Service {
 	return &Service{store: s, cfg: cfg, clock: clk, random: random}
 }
 
-// Register mounts the three endpoints on mux.
+// Register mounts the three endpoints on mux. Each answers with a secret
+// (client secret, device code, tokens), so no response may be cached.
 func (s *Service) Register(mux *http.ServeMux) {
-	mux.Handle("POST /client/register", handle(s.registerClient))
-	mux.Handle("POST /device_authorization", handle(s.startDeviceAuthorization))
-	mux.Handle("POST /token", handle(s.createToken))
+	mux.Handle("POST /client/register", protocol.NoStore(handle(s.registerClient)))
+	mux.Handle("POST /device_authorization", protocol.NoStore(handle(s.startDeviceAuthorization)))
+	mux.Handle("POST /token", protocol.NoStore(handle(s.createToken)))
 	for _, path := range []string{"/client/register", "/device_authorization", "/token"} {
 		mux.Handle(path, wrongMethod())
 	}

@@ -1,6 +1,6 @@
 // Package sts serves AWS STS (awsQuery) on the gateway. For now it answers
-// GetCallerIdentity for root keys and role sessions; the AssumeRole family
-// arrives with IAM.
+// GetCallerIdentity for root keys and role sessions, signed in a header or
+// presigned in the URL; the AssumeRole family arrives with IAM.
 package sts
 
 import (
@@ -23,6 +23,9 @@ func QueryService() *gateway.QueryService {
 		Actions: map[string]gateway.QueryAction{
 			"GetCallerIdentity": getCallerIdentity,
 		},
+		// aws-iam-authenticator (EKS tokens) and the like hand a presigned
+		// GetCallerIdentity to a server to prove who they are.
+		Presignable: map[string]bool{"GetCallerIdentity": true},
 	}
 }
 
