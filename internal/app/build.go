@@ -35,13 +35,17 @@ func (m *Main) build(ctx context.Context, master []byte, opt Options) error {
 		return err
 	}
 	lifetime := time.Duration(m.Config.Portal.SessionLifetime)
+	lim := m.Config.Limits
 	policy := signin.Policy{MaxFailures: m.Config.SignIn.MaxFailures, LockoutDuration: time.Duration(m.Config.SignIn.LockoutDuration),
-		SessionLifetime: lifetime, AttemptsPerIP: signin.DefaultPolicy.AttemptsPerIP}
+		SessionLifetime: lifetime, AttemptsPerAddress: lim.SignInsPerAddress, AttemptsPerUser: lim.SignInsPerUser}
 	signIn, err := signin.New(m.Store, NewHasher(opt.PasswordParams, m.random), m.clock, m.random, policy)
 	if err != nil {
 		return err
 	}
-	oidc := ssooidc.New(m.Store, ssooidc.Config{VerificationURI: m.AWSURL + "/device", SessionLifetime: lifetime}, m.clock, m.random)
+	oidc := ssooidc.New(m.Store, ssooidc.Config{VerificationURI: m.AWSURL + "/device", SessionLifetime: lifetime,
+		Limits: ssooidc.Limits{RegistrationsPerAddress: lim.RegistrationsPerAddress, DeviceStartsPerAddress: lim.DeviceStartsPerAddress,
+			DeviceStartsPerClient: lim.DeviceStartsPerClient, PendingPerClient: lim.PendingPerClient,
+			CodeLookupsPerAddress: lim.CodeLookupsPerAddress, CodeLookupsPerUser: lim.CodeLookupsPerUser}}, m.clock, m.random)
 	portalAPI := portal.New(m.Store, auth, m.clock)
 
 	gw := gateway.New(&sigv4.Verifier{Lookup: auth.Lookup, Clock: m.clock}, m.Store)

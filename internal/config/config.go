@@ -28,6 +28,7 @@ type Config struct {
 	Metrics       Metrics
 	Portal        Portal
 	SignIn        SignIn
+	Limits        Limits
 	Log           Log
 }
 
@@ -83,6 +84,20 @@ type SignIn struct {
 	LockoutDuration Duration
 }
 
+// Limits are the per-minute rate limits that bound guessing. Each is keyed
+// on the client address, and where a person is known on the person too, so
+// that an office behind one NAT address does not lock itself out.
+type Limits struct {
+	SignInsPerAddress       int // sign-in attempts from one address
+	SignInsPerUser          int // sign-in attempts for one user name from one address
+	RegistrationsPerAddress int // SSO-OIDC RegisterClient calls from one address
+	DeviceStartsPerAddress  int // StartDeviceAuthorization calls from one address
+	DeviceStartsPerClient   int // StartDeviceAuthorization calls by one registered client
+	PendingPerClient        int // device authorizations one client may have waiting (not a rate)
+	CodeLookupsPerAddress   int // user codes typed on the verification page from one address
+	CodeLookupsPerUser      int // user codes typed by one signed-in person
+}
+
 // Log configures structured logging.
 type Log struct {
 	Level  string
@@ -112,7 +127,10 @@ func Default() Config {
 		AWS:     AWS{Addr: "127.0.0.1:8081", Region: "us-east-1", ManagementEmail: "management@keyward.example"},
 		Portal:  Portal{SessionLifetime: Duration(8 * time.Hour)},
 		SignIn:  SignIn{MaxFailures: 5, LockoutDuration: Duration(15 * time.Minute)},
-		Log:     Log{Level: "info", Format: "text"},
+		Limits: Limits{SignInsPerAddress: 300, SignInsPerUser: 10, RegistrationsPerAddress: 300,
+			DeviceStartsPerAddress: 300, DeviceStartsPerClient: 30, PendingPerClient: 100,
+			CodeLookupsPerAddress: 300, CodeLookupsPerUser: 10},
+		Log: Log{Level: "info", Format: "text"},
 	}
 }
 
@@ -176,6 +194,11 @@ func (c Config) Validate() error {
 	if l := time.Duration(c.SignIn.LockoutDuration); l < time.Minute || l > 24*time.Hour {
 		add("signin-lockout-duration %s must be between 1m and 24h", l)
 	}
+	for _, l := range c.Limits.all() {
+		if *l.v < 1 || *l.v > 100000 {
+			add("limits-%s %d must be between 1 and 100000", l.name, *l.v)
+		}
+	}
 	if c.Log.Level != "debug" && c.Log.Level != "info" && c.Log.Level != "warn" && c.Log.Level != "error" {
 		add("log-level %q must be debug, info, warn or error", c.Log.Level)
 	}
@@ -183,4 +206,23 @@ func (c Config) Validate() error {
 		add("log-format %q must be text or json", c.Log.Format)
 	}
 	return errors.Join(problems...)
+}
+
+// limit is one of Limits with its setting name (limits.<name> in YAML).
+type limit struct {
+	name, usage string
+	v           *int
+}
+
+func (l *Limits) all() []limit {
+	return []limit{
+		{"signins-per-address", "sign-in attempts a minute from one client address", &l.SignInsPerAddress},
+		{"signins-per-user", "sign-in attempts a minute for one user name from one address", &l.SignInsPerUser},
+		{"registrations-per-address", "SSO-OIDC client registrations a minute from one address", &l.RegistrationsPerAddress},
+		{"device-starts-per-address", "device authorizations started a minute from one address", &l.DeviceStartsPerAddress},
+		{"device-starts-per-client", "device authorizations started a minute by one registered client", &l.DeviceStartsPerClient},
+		{"pending-devices-per-client", "device authorizations one client may have waiting for approval", &l.PendingPerClient},
+		{"code-lookups-per-address", "user codes typed a minute on the verification page from one address", &l.CodeLookupsPerAddress},
+		{"code-lookups-per-user", "user codes typed a minute by one signed-in person", &l.CodeLookupsPerUser},
+	}
 }

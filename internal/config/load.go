@@ -68,7 +68,7 @@ func integer(p func(*Config) *int) value {
 		func(c Config) string { return strconv.Itoa(*p(&c)) }}
 }
 
-var settings = []setting{
+var settings = append([]setting{
 	{name: "data-dir", key: "data-dir", usage: "directory for the database, keys and bootstrap credentials",
 		value: str(func(c *Config) *string { return &c.DataDir })},
 	{name: "store-url", key: "store.url", usage: "postgres:// URL of a PostgreSQL database shared by replicas (default: SQLite in the data directory)",
@@ -97,6 +97,16 @@ var settings = []setting{
 		value: str(func(c *Config) *string { return &c.Log.Level })},
 	{name: "log-format", key: "log.format", usage: "text or json",
 		value: str(func(c *Config) *string { return &c.Log.Format })},
+}, limitSettings()...)
+
+// limitSettings are the settings of Limits, one per limit.
+func limitSettings() []setting {
+	var out []setting
+	for i, l := range (&Limits{}).all() {
+		out = append(out, setting{name: "limits-" + l.name, key: "limits." + l.name, usage: l.usage,
+			value: integer(func(c *Config) *int { return c.Limits.all()[i].v })})
+	}
+	return out
 }
 
 // EnvName is the environment variable of a setting.

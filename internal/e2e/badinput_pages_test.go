@@ -103,19 +103,18 @@ func TestSignInRefusesBadInput(t *testing.T) {
 		})
 	}
 	t.Run("five failures lock the account, and the right password is then refused too", func(t *testing.T) {
+		clk.Advance(time.Minute) // a new minute for the per-name attempt limit the cases above used up
 		b.form("/start/signin", signInForm(aliceName, alicePassword, "/start"), nil) // a success resets the count
-		for i := 1; i <= 4; i++ {
+		for i := 1; i <= 5; i++ {
 			w, _ := b.form("/start/signin", signInForm(aliceName, "wrong-password", "/start"), nil)
 			wantPage(t, w.Status, string(w.Body), http.StatusUnauthorized, "Incorrect username or password.")
 		}
-		w, _ := b.form("/start/signin", signInForm(aliceName, "wrong-password", "/start"), nil)
-		wantPage(t, w.Status, string(w.Body), http.StatusTooManyRequests, "Your account is locked after too many failed sign-in attempts. Try again in 15 minutes")
 		w, session := b.form("/start/signin", signInForm(aliceName, alicePassword, "/start"), nil)
-		wantPage(t, w.Status, string(w.Body), http.StatusTooManyRequests, "Your account is locked")
+		wantPage(t, w.Status, string(w.Body), http.StatusUnauthorized, "Incorrect username or password.")
 		if session {
 			t.Error("a locked account got a session")
 		}
-		clk.Advance(15*time.Minute + time.Second)
+		clk.Advance(4*15*time.Minute + time.Second) // past the lock and this address's failure window
 		if w, session := b.form("/start/signin", signInForm(aliceName, alicePassword, "/start"), nil); w.Status != http.StatusSeeOther || !session {
 			t.Errorf("after the lockout: %d (session %v), want 303 with a session", w.Status, session)
 		}

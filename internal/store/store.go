@@ -222,6 +222,9 @@ type OIDC interface {
 	CreateDeviceAuthorization(ctx context.Context, d ic.DeviceAuthorization) error
 	DeviceAuthorization(ctx context.Context, codeHash string) (ic.DeviceAuthorization, error)
 	DeviceAuthorizationByUserCode(ctx context.Context, userCode string) (ic.DeviceAuthorization, error)
+	// PendingDevices counts the client's authorizations that are pending
+	// and not expired.
+	PendingDevices(ctx context.Context, clientID string) (int, error)
 	// UpdateDeviceAuthorization is compare-and-swap.
 	// Action: "ssooidc.device.<lowercased new status>" when the status changes;
 	// a poll that only moves LastPolledAt writes no event.
@@ -248,6 +251,9 @@ type RateLimits interface {
 	// Allow counts one attempt against key in the window containing now and
 	// reports whether the count is still within limit.
 	Allow(ctx context.Context, key string, window time.Duration, limit int) (bool, error)
+	// Count returns how many attempts key has in the window containing now,
+	// counting none.
+	Count(ctx context.Context, key string, window time.Duration) (int, error)
 }
 
 // Events is the system log.

@@ -1,14 +1,24 @@
 // Package signin authenticates Identity Center directory users with their
-// password and keeps their access-portal sessions. It enforces lockout after
-// repeated failures and bounds guessing per client address; it records every
-// sign-in, failure and lockout in the system log. Cookies and pages belong to
-// the web package; signin only deals in opaque session values.
+// password and keeps their access-portal sessions. It locks an account after
+// repeated failures and bounds guessing per client address and per user name
+// from an address; it records every sign-in, failure and lockout in the system
+// log. Cookies and pages belong to the web package; signin only deals in
+// opaque session values.
+//
+// The lockout is neither an oracle nor a weapon. An unknown user name, a
+// locked account, a disabled one and a wrong password get the same answer
+// after the same work. An address that has failed MaxFailures times for one
+// user name is refused for that name until its failure window ends, and its
+// refused attempts do not count against the account: an attacker cannot keep
+// re-locking the account, and its owner, from another address, signs in
+// once the lock has run out.
 package signin
 
 import (
 	"context"
 	"fmt"
 	"io"
+	"strings"
 	"time"
 
 	"github.com/keyward/keyward/internal/audit"
@@ -32,14 +42,24 @@ type Store interface {
 
 // Policy is the sign-in policy.
 type Policy struct {
-	MaxFailures     int           // failures before lockout
-	LockoutDuration time.Duration // how long a lockout lasts
+	MaxFailures     int           // failed passwords in a row before the account locks
+	LockoutDuration time.Duration // how long a lock lasts
 	SessionLifetime time.Duration // portal session lifetime
-	AttemptsPerIP   int           // sign-in attempts per client address per minute
+	// AttemptsPerAddress bounds sign-in attempts from one client address a
+	// minute, high enough for an office behind one NAT address;
+	// AttemptsPerUser bounds attempts for one user name from one address.
+	AttemptsPerAddress int
+	AttemptsPerUser    int
 }
 
 // DefaultPolicy locks an account for 15 minutes after 5 failures.
-var DefaultPolicy = Policy{MaxFailures: 5, LockoutDuration: 15 * time.Minute, SessionLifetime: 8 * time.Hour, AttemptsPerIP: 30}
+var DefaultPolicy = Policy{MaxFailures: 5, LockoutDuration: 15 * time.Minute, SessionLifetime: 8 * time.Hour,
+	AttemptsPerAddress: 300, AttemptsPerUser: 10}
+
+// failureWindow is how long an address that failed MaxFailures times for a
+// user name stays refused for it: longer than the lock, so the owner gets in
+// between an attacker's rounds.
+func (p Policy) failureWindow() time.Duration { return 4 * p.LockoutDuration }
 
 // Service signs users in.
 type Service struct {
@@ -88,53 +108,99 @@ func (s *Service) SetPassword(ctx context.Context, userName, pw string) error {
 	return err
 }
 
-// errBadCredentials is deliberately the same for an unknown user, a disabled
-// one, one without a password and a wrong password.
+// errBadCredentials is deliberately the same for an unknown user, a locked
+// or disabled one, one without a password and a wrong password.
 func errBadCredentials() error {
-	return errs.E(errs.Unauthenticated, "Incorrect username or password.")
+	return errs.E(errs.Unauthenticated, "Incorrect username or password. After repeated failures sign-in pauses "+
+		"for a while; an administrator can reset your password.")
 }
 
 // Authenticate checks userName and password, from clientIP.
 func (s *Service) Authenticate(ctx context.Context, userName, pw, clientIP string) (ic.User, error) {
-	if ok, err := s.store.Allow(ctx, "signin-ip:"+clientIP, time.Minute, s.policy.AttemptsPerIP); err != nil || !ok {
-		if err == nil {
-			err = errs.E(errs.Throttled, "Too many sign-in attempts from your network. Wait a minute and try again.")
+	name := strings.ToLower(userName)
+	if err := s.throttle(ctx, clientIP, name); err != nil {
+		return ic.User{}, err
+	}
+	failures := "signin-fail:" + clientIP + "|" + name
+	n, err := s.store.Count(ctx, failures, s.policy.failureWindow())
+	if err != nil {
+		return ic.User{}, err
+	}
+	if n >= s.policy.MaxFailures {
+		return ic.User{}, s.refuse(ctx, "", userName, pw, "", "too many failures from this address")
+	}
+	u, st, why, err := s.account(ctx, userName)
+	if err != nil {
+		return ic.User{}, err
+	}
+	if why == "" {
+		ctx = audit.WithActor(ctx, audit.Actor{Type: "user", ID: u.ID, Name: u.Profile.UserName})
+		ok, err := s.hasher.Verify(ctx, st.Hash, pw)
+		if err != nil {
+			return ic.User{}, err
 		}
-		return ic.User{}, err
+		if err := s.record(ctx, u.ID, ok); ok || err != nil {
+			return u, err
+		}
 	}
-	u, err := s.store.UserByName(ctx, userName)
-	if errs.Is(err, errs.NotFound) {
-		_, _ = s.hasher.Verify(ctx, s.dummy, pw)
-		s.deny(ctx, "", userName, "unknown user")
-		return ic.User{}, errBadCredentials()
-	}
-	if err != nil {
-		return ic.User{}, err
-	}
-	ctx = audit.WithActor(ctx, audit.Actor{Type: "user", ID: u.ID, Name: u.Profile.UserName})
-	st, err := s.store.PasswordState(ctx, u.ID)
-	if err != nil {
-		return ic.User{}, err
-	}
-	if now := s.clock.Now(); now.Before(st.LockedUntil) {
-		s.deny(ctx, u.ID, userName, "locked")
-		return ic.User{}, locked(st.LockedUntil.Sub(now))
-	}
-	if st.Hash == "" || u.Status != ic.UserEnabled {
-		_, _ = s.hasher.Verify(ctx, s.dummy, pw)
-		s.deny(ctx, u.ID, userName, "no password or disabled")
-		return ic.User{}, errBadCredentials()
-	}
-	ok, err := s.hasher.Verify(ctx, st.Hash, pw)
-	if err != nil {
-		return ic.User{}, err
-	}
-	return u, s.record(ctx, u.ID, ok)
+	return ic.User{}, s.refuse(ctx, u.ID, userName, pw, failures, why)
 }
 
-// record updates the failure counter after a password check.
+// throttle counts one attempt against the address and against the user
+// name from that address.
+func (s *Service) throttle(ctx context.Context, clientIP, name string) error {
+	ok, err := s.store.Allow(ctx, "signin-ip:"+clientIP, time.Minute, s.policy.AttemptsPerAddress)
+	if err == nil && ok {
+		ok, err = s.store.Allow(ctx, "signin-user:"+clientIP+"|"+name, time.Minute, s.policy.AttemptsPerUser)
+	}
+	if err == nil && !ok {
+		err = errs.E(errs.Throttled, "Too many sign-in attempts from your network. Wait a minute and try again.")
+	}
+	return err
+}
+
+// account finds the user and their password state, and says why they
+// cannot sign in at all (unknown, locked, no password, disabled), or "".
+func (s *Service) account(ctx context.Context, userName string) (ic.User, ic.PasswordState, string, error) {
+	u, err := s.store.UserByName(ctx, userName)
+	if errs.Is(err, errs.NotFound) {
+		return u, ic.PasswordState{}, "unknown user", nil
+	}
+	if err != nil {
+		return u, ic.PasswordState{}, "", err
+	}
+	st, err := s.store.PasswordState(ctx, u.ID)
+	switch {
+	case err != nil:
+		return u, st, "", err
+	case s.clock.Now().Before(st.LockedUntil):
+		return u, st, "locked", nil
+	case st.Hash == "" || u.Status != ic.UserEnabled:
+		return u, st, "no password or disabled", nil
+	}
+	return u, st, "", nil
+}
+
+// refuse answers a failed sign-in. Unless the password was checked (why is
+// empty; the store logged that failure with the account's count) it spends
+// the time of a check on a dummy hash, so every refusal costs the same, and
+// logs why. It counts the failure against the address when failures is set.
+func (s *Service) refuse(ctx context.Context, userID, userName, pw, failures, why string) error {
+	if why != "" {
+		_, _ = s.hasher.Verify(ctx, s.dummy, pw)
+		s.deny(ctx, userID, userName, why)
+	}
+	if failures != "" {
+		if _, err := s.store.Allow(ctx, failures, s.policy.failureWindow(), s.policy.MaxFailures); err != nil {
+			return err
+		}
+	}
+	return errBadCredentials()
+}
+
+// record updates the account's failure count after a password check,
+// locking the account at MaxFailures.
 func (s *Service) record(ctx context.Context, userID string, ok bool) error {
-	var lockedFor time.Duration
 	_, err := s.store.UpdatePasswordState(ctx, userID, func(st ic.PasswordState) (ic.PasswordState, error) {
 		if ok {
 			st.FailedAttempts, st.LockedUntil = 0, time.Time{}
@@ -143,34 +209,10 @@ func (s *Service) record(ctx context.Context, userID string, ok bool) error {
 		st.FailedAttempts++
 		if st.FailedAttempts >= s.policy.MaxFailures {
 			st.FailedAttempts, st.LockedUntil = 0, s.clock.Now().Add(s.policy.LockoutDuration)
-			lockedFor = s.policy.LockoutDuration
 		}
 		return st, nil
 	})
-	switch {
-	case err != nil:
-		return err
-	case lockedFor > 0:
-		return locked(lockedFor)
-	case !ok:
-		return errBadCredentials()
-	}
-	return nil
-}
-
-func locked(d time.Duration) error {
-	mins := int(d.Round(time.Minute) / time.Minute)
-	if mins < 1 {
-		mins = 1
-	}
-	return errs.E(errs.Throttled, "Your account is locked after too many failed sign-in attempts. Try again in %d minute%s, or ask an administrator to reset your password.", mins, plural(mins))
-}
-
-func plural(n int) string {
-	if n == 1 {
-		return ""
-	}
-	return "s"
+	return err
 }
 
 func (s *Service) deny(ctx context.Context, userID, userName, why string) {

@@ -8,14 +8,6 @@ import (
 	ic "github.com/keyward/keyward/internal/identitycenter"
 )
 
-// Limits, per minute, on looking up user codes from the verification page.
-// Every lookup counts against the person's address and their user id, so
-// guessing codes is slow from any one place or account.
-const (
-	lookupsPerIP   = 20
-	lookupsPerUser = 10
-)
-
 // DeviceRequest is what the verification page shows about a pending code:
 // which client asks, and for what.
 type DeviceRequest struct {
@@ -44,11 +36,12 @@ func (s *Service) Pending(ctx context.Context, typed, userID, clientIP string) (
 }
 
 // throttleLookup counts one user-code lookup against the person's address
-// and their user id.
+// and their user id, so guessing codes is slow from any one place or
+// account.
 func (s *Service) throttleLookup(ctx context.Context, userID, clientIP string) error {
-	err := s.throttle(ctx, "device-lookup-ip:"+clientIP, lookupsPerIP)
+	err := s.throttle(ctx, "device-lookup-ip:"+clientIP, s.cfg.Limits.CodeLookupsPerAddress)
 	if err == nil {
-		err = s.throttle(ctx, "device-lookup-user:"+userID, lookupsPerUser)
+		err = s.throttle(ctx, "device-lookup-user:"+userID, s.cfg.Limits.CodeLookupsPerUser)
 	}
 	if errs.Is(err, errs.Throttled) {
 		return tooManyLookups()

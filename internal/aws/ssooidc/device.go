@@ -45,6 +45,9 @@ func (s *Service) startDeviceAuthorization(ctx context.Context, in *startInput) 
 	if err != nil {
 		return nil, err
 	}
+	if err := s.limitStarts(ctx, c.ID); err != nil {
+		return nil, err
+	}
 	code := s.secret(prefixDeviceCode)
 	now := s.clock.Now()
 	d := ic.DeviceAuthorization{CodeHash: keys.HashSecret(code), ClientID: c.ID, Scopes: c.Scopes, StartURL: in.StartURL,
@@ -105,4 +108,23 @@ func NormalizeUserCode(typed string) (string, bool) {
 	}
 	code := b.String()
 	return code, len(code) == userCodeLen
+}
+
+// limitStarts bounds device authorizations per address and per client a
+// minute, and how many one client may have waiting at once.
+func (s *Service) limitStarts(ctx context.Context, clientID string) error {
+	l := s.cfg.Limits
+	err := s.throttle(ctx, "device-start-ip:"+clientIP(ctx), l.DeviceStartsPerAddress)
+	if err == nil {
+		err = s.throttle(ctx, "device-start-client:"+clientID, l.DeviceStartsPerClient)
+	}
+	if err != nil {
+		return err
+	}
+	n, err := s.store.PendingDevices(ctx, clientID)
+	if err == nil && n >= l.PendingPerClient {
+		err = oidcError(errs.Throttled, "SlowDownException",
+			"This client has too many device authorizations waiting for approval; use or let one expire first")
+	}
+	return err
 }

@@ -29,9 +29,6 @@ type registerClientOutput struct {
 
 var scopeRe = regexp.MustCompile(`^[a-zA-Z0-9:._/-]{1,128}$`)
 
-// registrationsPerMinute bounds RegisterClient per client address.
-const registrationsPerMinute = 60
-
 func (s *Service) registerClient(ctx context.Context, in *registerClientInput) (*registerClientOutput, error) {
 	if err := protocol.Required("clientName", in.ClientName, "clientType", in.ClientType); err != nil {
 		return nil, err
@@ -45,7 +42,7 @@ func (s *Service) registerClient(ctx context.Context, in *registerClientInput) (
 	if err := checkScopes(in.Scopes); err != nil {
 		return nil, err
 	}
-	if err := s.throttle(ctx, "oidc-register:"+clientIP(ctx), registrationsPerMinute); err != nil {
+	if err := s.throttle(ctx, "oidc-register:"+clientIP(ctx), s.cfg.Limits.RegistrationsPerAddress); err != nil {
 		return nil, err
 	}
 	now := s.clock.Now()

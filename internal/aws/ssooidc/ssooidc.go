@@ -37,7 +37,25 @@ type Config struct {
 	Interval time.Duration
 	// DeviceCodeLifetime is how long a device code may be approved.
 	DeviceCodeLifetime time.Duration
+	// Limits bound guessing and flooding; zero fields take DefaultLimits'.
+	Limits Limits
 }
+
+// Limits are per minute, except PendingPerClient. Each is keyed on the
+// client address and, where one is known, on the client or the person, so
+// an office behind one NAT address does not lock itself out.
+type Limits struct {
+	RegistrationsPerAddress int // RegisterClient
+	DeviceStartsPerAddress  int // StartDeviceAuthorization
+	DeviceStartsPerClient   int
+	PendingPerClient        int // authorizations waiting for approval at once
+	CodeLookupsPerAddress   int // user codes typed on the verification page
+	CodeLookupsPerUser      int
+}
+
+// DefaultLimits are the limits of a default configuration.
+var DefaultLimits = Limits{RegistrationsPerAddress: 300, DeviceStartsPerAddress: 300, DeviceStartsPerClient: 30,
+	PendingPerClient: 100, CodeLookupsPerAddress: 300, CodeLookupsPerUser: 10}
 
 // Lifetimes of what the service hands out.
 const (
@@ -75,6 +93,9 @@ func New(s Store, cfg Config, clk clock.Clock, random io.Reader) *Service {
 	}
 	if cfg.DeviceCodeLifetime <= 0 {
 		cfg.DeviceCodeLifetime = 10 * time.Minute
+	}
+	if cfg.Limits == (Limits{}) {
+		cfg.Limits = DefaultLimits
 	}
 	return &Service{store: s, cfg: cfg, clock: clk, random: random}
 }

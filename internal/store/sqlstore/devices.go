@@ -20,6 +20,8 @@ VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`
 	selectDeviceSQL        = `SELECT ` + deviceCols + ` FROM device_authorizations WHERE code_hash = $1`
 	deviceByUserCodeSQL    = `SELECT ` + deviceCols + ` FROM device_authorizations WHERE user_code = $1`
 	freeExpiredUserCodeSQL = `DELETE FROM device_authorizations WHERE user_code = $1 AND expires_at <= $2`
+	pendingDevicesSQL      = `SELECT COUNT(*) FROM device_authorizations
+WHERE client_id = $1 AND status = $2 AND expires_at > $3`
 )
 
 // deviceRetention is how long an expired authorization is kept, so a late
@@ -102,4 +104,11 @@ func (db *DB) UpdateDeviceAuthorization(ctx context.Context, codeHash string, fn
 		return ic.DeviceAuthorization{}, err
 	}
 	return next, nil
+}
+
+// PendingDevices counts the client's pending, unexpired authorizations.
+func (db *DB) PendingDevices(ctx context.Context, clientID string) (int, error) {
+	var n int
+	err := db.r.QueryRowContext(ctx, pendingDevicesSQL, clientID, ic.DevicePending, ts(db.clk.Now())).Scan(&n)
+	return n, mapErr(err, "count pending devices")
 }

@@ -2,26 +2,30 @@ package sqlstore
 
 import (
 	"context"
+	"database/sql"
+	"errors"
 	"time"
 
 	"github.com/keyward/keyward/internal/errs"
 )
 
-const countAttemptSQL = `INSERT INTO rate_limits (key, window_start, expires_at, count) VALUES ($1, $2, $3, 1)
+const (
+	countAttemptSQL = `INSERT INTO rate_limits (key, window_start, expires_at, count) VALUES ($1, $2, $3, 1)
 ON CONFLICT (key, window_start) DO UPDATE SET count = rate_limits.count + 1
 RETURNING count`
+	selectCountSQL = `SELECT count FROM rate_limits WHERE key = $1 AND window_start = $2`
+)
 
 // Allow counts one attempt against key in the fixed window (aligned to
 // multiples of window since the zero time) that contains the clock's now,
 // and reports whether the count is within limit. Ended windows go in Purge.
 func (db *DB) Allow(ctx context.Context, key string, window time.Duration, limit int) (bool, error) {
-	if window <= 0 {
-		return false, errs.E(errs.Invalid, "rate-limit window must be positive")
+	start, err := db.windowStart(window)
+	if err != nil {
+		return false, err
 	}
-	now := db.clk.Now()
-	start := now.Truncate(window)
 	var count int
-	err := db.write(ctx, func(tx *txn) error {
+	err = db.write(ctx, func(tx *txn) error {
 		err := tx.QueryRowContext(ctx, countAttemptSQL, key, ts(start), ts(start.Add(window))).Scan(&count)
 		return mapErr(err, "count attempt")
 	})
@@ -29,4 +33,27 @@ func (db *DB) Allow(ctx context.Context, key string, window time.Duration, limit
 		return false, err
 	}
 	return count <= limit, nil
+}
+
+// Count returns key's attempts in the window containing the clock's now.
+func (db *DB) Count(ctx context.Context, key string, window time.Duration) (int, error) {
+	start, err := db.windowStart(window)
+	if err != nil {
+		return 0, err
+	}
+	var count int
+	err = db.r.QueryRowContext(ctx, selectCountSQL, key, ts(start)).Scan(&count)
+	if errors.Is(err, sql.ErrNoRows) {
+		return 0, nil
+	}
+	return count, mapErr(err, "count")
+}
+
+// windowStart is the start of the fixed window (aligned to multiples of
+// window since the zero time) that contains the clock's now.
+func (db *DB) windowStart(window time.Duration) (time.Time, error) {
+	if window <= 0 {
+		return time.Time{}, errs.E(errs.Invalid, "rate-limit window must be positive")
+	}
+	return db.clk.Now().Truncate(window), nil
 }

@@ -35,6 +35,20 @@ var rateLimitTests = []test{
 		h.clk.Advance(time.Hour)
 		equal(t, "much later", []bool{true}, h.allow(t, "k", time.Minute, 2, 1))
 	}},
+	{"count reads a key's attempts in the current window without adding one", func(t *testing.T, h *harness) {
+		count := func() int {
+			t.Helper()
+			n, err := h.s.Count(h.ctx, "c", time.Hour)
+			ok(t, err)
+			return n
+		}
+		equal(t, "before any attempt", 0, count())
+		h.allow(t, "c", time.Hour, 5, 3)
+		equal(t, "after three", 3, count())
+		equal(t, "read again", 3, count())
+		h.clk.Advance(time.Hour)
+		equal(t, "in the next window", 0, count())
+	}},
 	{"keys are counted separately", func(t *testing.T, h *harness) {
 		equal(t, "a", []bool{true, false}, h.allow(t, "a", time.Hour, 1, 2))
 		equal(t, "b", []bool{true, false}, h.allow(t, "b", time.Hour, 1, 2))

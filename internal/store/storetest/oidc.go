@@ -27,6 +27,31 @@ func (h *harness) newDevice(userCode string) ic.DeviceAuthorization {
 func (h *harness) userCode() string { return fmt.Sprintf("CODE%04d", h.next()) }
 
 var deviceTests = []test{
+	{"pending devices count a client's waiting, unexpired authorizations only", func(t *testing.T, h *harness) {
+		pending := func(client string) int {
+			t.Helper()
+			n, err := h.s.PendingDevices(h.ctx, client)
+			ok(t, err)
+			return n
+		}
+		for range 3 {
+			ok(t, h.s.CreateDeviceAuthorization(h.ctx, h.newDevice(h.userCode())))
+		}
+		other := h.newDevice(h.userCode())
+		other.ClientID = "client-2"
+		ok(t, h.s.CreateDeviceAuthorization(h.ctx, other))
+		approved := h.newDevice(h.userCode())
+		ok(t, h.s.CreateDeviceAuthorization(h.ctx, approved))
+		_, err := h.s.UpdateDeviceAuthorization(h.ctx, approved.CodeHash, func(d ic.DeviceAuthorization) (ic.DeviceAuthorization, error) {
+			d.Status, d.UserID = ic.DeviceApproved, "u-1"
+			return d, nil
+		})
+		ok(t, err)
+		equal(t, "client-1 pending", 3, pending("client-1"))
+		equal(t, "client-2 pending", 1, pending("client-2"))
+		h.clk.Advance(11 * time.Minute)
+		equal(t, "after expiry", 0, pending("client-1"))
+	}},
 	{"a client is registered and read back", func(t *testing.T, h *harness) {
 		c := h.newClient()
 		ok(t, h.s.CreateClient(h.ctx, c))
