@@ -103,7 +103,8 @@ func TestSignInRefusesBadInput(t *testing.T) {
 		})
 	}
 	t.Run("five failures lock the account, and the right password is then refused too", func(t *testing.T) {
-		clk.Advance(time.Minute)                                                     // a new minute for the per-name attempt limit the cases above used up
+		// A new minute for the per-name attempt limit the cases above used up.
+		clk.Advance(time.Minute)
 		b.form("/start/signin", signInForm(aliceName, alicePassword, "/start"), nil) // a success resets the count
 		for i := 1; i <= 5; i++ {
 			w, _ := b.form("/start/signin", signInForm(aliceName, "wrong-password", "/start"), nil)
