@@ -51,6 +51,7 @@ type DeviceAuthorization struct {
 	StartURL     string
 	Status       string
 	UserID       string // set on approval
+	SessionHash  string // the portal session that approved it: its sign-in
 	Interval     time.Duration
 	LastPolledAt time.Time
 	CreatedAt    time.Time
@@ -59,11 +60,14 @@ type DeviceAuthorization struct {
 
 // Token is an SSO-OIDC access token with its refresh token. Both are stored as
 // hashes. Rotation replaces the row; FamilyID ties a refresh chain together so
-// a replayed refresh token can revoke the whole chain.
+// a replayed refresh token, or a logout, ends the whole chain. SessionHash
+// names the portal session whose approval began the chain: signing out of
+// it ends the chain too.
 type Token struct {
 	AccessHash       string
 	RefreshHash      string
 	FamilyID         string
+	SessionHash      string
 	UserID           string
 	ClientID         string
 	Scopes           []string

@@ -197,7 +197,9 @@ type Passwords interface {
 	// PasswordState returns the state, or a zero state (no hash) for a user
 	// who has none; a missing user is errs.NotFound.
 	PasswordState(ctx context.Context, userID string) (ic.PasswordState, error)
-	// UpdatePasswordState is compare-and-swap. Action: "user.password.update"
+	// UpdatePasswordState is compare-and-swap. A changed hash also ends the
+	// user's portal sessions and tokens, in the same transaction: a new
+	// password ends every sign-in. Action: "user.password.update"
 	// when the hash changes, "user.signin" otherwise (outcome SUCCESS when
 	// FailedAttempts became 0, FAILURE when it grew).
 	UpdatePasswordState(ctx context.Context, userID string, fn func(ic.PasswordState) (ic.PasswordState, error)) (ic.PasswordState, error)
@@ -208,6 +210,8 @@ type PortalSessions interface {
 	// Action: "portal.session.create".
 	CreatePortalSession(ctx context.Context, s ic.PortalSession) error
 	PortalSession(ctx context.Context, idHash string) (ic.PortalSession, error)
+	// DeletePortalSession ends the session and every token whose
+	// SessionHash is idHash (device sign-ins approved in it).
 	// Action: "portal.session.delete". Deleting a missing session is not an error.
 	DeletePortalSession(ctx context.Context, idHash string) error
 }
@@ -241,8 +245,10 @@ type OIDC interface {
 	// refreshHash was already spent (a replay), revokes every token of its
 	// family. Action: "ssooidc.token.refresh".
 	RotateToken(ctx context.Context, refreshHash string, fn func(old ic.Token) (ic.Token, error)) (ic.Token, error)
-	// RevokeToken deletes the token holding accessHash; a missing one is
-	// errs.NotFound. Action: "ssooidc.token.revoke".
+	// RevokeToken ends the sign-in of the token holding accessHash: it
+	// deletes every token of its family, including access tokens issued
+	// before a refresh. A missing one is errs.NotFound.
+	// Action: "ssooidc.token.revoke".
 	RevokeToken(ctx context.Context, accessHash string) error
 }
 

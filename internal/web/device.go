@@ -52,7 +52,7 @@ func (p *Pages) decide(w http.ResponseWriter, r *http.Request) {
 		p.render(w, r, http.StatusBadRequest, "error.html", page{Title: "Bad request", User: u, Error: "Choose Allow or Deny."})
 		return
 	}
-	if err := p.Devices.Decide(auditCtx(r, *u), code, u.ID, action == "allow"); err != nil {
+	if err := p.Devices.Decide(auditCtx(r, *u), code, u.ID, p.sessionHash(r), action == "allow"); err != nil {
 		p.render(w, r, statusFor(err), "device.html", page{Title: "Authorize request", User: u, Error: message(err), Data: deviceData{Typed: code}})
 		return
 	}

@@ -40,6 +40,19 @@ func (p *Pages) user(r *http.Request) *ic.User {
 	return &u
 }
 
+// sessionHash is the stored name of r's portal session, or "".
+func (p *Pages) sessionHash(r *http.Request) string {
+	c, err := r.Cookie(sessionCookie)
+	if err != nil {
+		return ""
+	}
+	ps, _, err := p.SignIn.Session(r.Context(), c.Value)
+	if err != nil {
+		return ""
+	}
+	return ps.IDHash
+}
+
 type signInData struct {
 	Next     string
 	UserName string

@@ -37,7 +37,7 @@ type SignIn interface {
 // Devices is the approval side of the device flow.
 type Devices interface {
 	Pending(ctx context.Context, userCode, userID, clientIP string) (ssooidc.DeviceRequest, error)
-	Decide(ctx context.Context, userCode, userID string, allow bool) error
+	Decide(ctx context.Context, userCode, userID, sessionHash string, allow bool) error
 }
 
 // Credentials mints role credentials for a signed-in user.

@@ -74,10 +74,12 @@ func (s *Service) live(d ic.DeviceAuthorization) bool {
 }
 
 // Decide approves (allow) or denies the pending request behind a user code
-// for userID. A code is decided once: a later Decide fails. A decision is a
-// lookup too, throttled like Pending (the client address comes from ctx's
-// audit client), so the form cannot be used to guess codes.
-func (s *Service) Decide(ctx context.Context, typed, userID string, allow bool) error {
+// for userID, signed in to the portal session sessionHash: the tokens it
+// leads to end when that session does. A code is decided once: a later
+// Decide fails. A decision is a lookup too, throttled like Pending (the
+// client address comes from ctx's audit client), so the form cannot be
+// used to guess codes.
+func (s *Service) Decide(ctx context.Context, typed, userID, sessionHash string, allow bool) error {
 	if err := s.throttleLookup(ctx, userID, clientIP(ctx)); err != nil {
 		return err
 	}
@@ -96,7 +98,7 @@ func (s *Service) Decide(ctx context.Context, typed, userID string, allow bool) 
 		if !s.live(cur) {
 			return cur, invalidCode()
 		}
-		cur.Status, cur.UserID = ic.DeviceDenied, userID
+		cur.Status, cur.UserID, cur.SessionHash = ic.DeviceDenied, userID, sessionHash
 		if allow {
 			cur.Status = ic.DeviceApproved
 		}

@@ -106,7 +106,7 @@ func TestEverySecretHandedOutStartsWithALetter(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		_, tok := f.svc.newToken(ic.Client{ID: reg.ClientID}, "user", nil, "family", f.clk.Now().Add(time.Hour))
+		_, tok := f.svc.newToken(ic.Client{ID: reg.ClientID}, signIn{userID: "user", family: "family", ends: f.clk.Now().Add(time.Hour)})
 		for _, v := range []string{reg.ClientID, reg.ClientSecret, dev.DeviceCode, tok.AccessToken, tok.RefreshToken} {
 			if c := v[0]; (c < 'a' || c > 'z') && (c < 'A' || c > 'Z') {
 				t.Fatalf("%q starts with %q, not a letter: the AWS CLI could read it as an option", v, c)

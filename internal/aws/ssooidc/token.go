@@ -79,7 +79,8 @@ func (s *Service) redeemDeviceCode(ctx context.Context, c ic.Client, code string
 		return nil, oidcError(errs.Invalid, "AuthorizationPendingException", "Authorization is still pending")
 	}
 	now := s.clock.Now()
-	return s.issue(ctx, c, approved.UserID, approved.Scopes, ic.NewUUID(s.random), now.Add(s.cfg.SessionLifetime))
+	return s.issue(ctx, c, signIn{userID: approved.UserID, scopes: approved.Scopes, family: ic.NewUUID(s.random),
+		sessionHash: approved.SessionHash, ends: now.Add(s.cfg.SessionLifetime)})
 }
 
 // pollable checks a device authorization may be polled now by clientID.
@@ -117,7 +118,8 @@ func (s *Service) refresh(ctx context.Context, c ic.Client, refreshToken string)
 		if err := s.refreshable(ctx, old, c.ID); err != nil {
 			return old, err
 		}
-		next, o := s.newToken(c, old.UserID, old.Scopes, old.FamilyID, old.RefreshExpiresAt)
+		next, o := s.newToken(c, signIn{userID: old.UserID, scopes: old.Scopes, family: old.FamilyID,
+			sessionHash: old.SessionHash, ends: old.RefreshExpiresAt})
 		out = o
 		return next, nil
 	})
@@ -143,9 +145,19 @@ func (s *Service) refreshable(ctx context.Context, old ic.Token, clientID string
 	return err
 }
 
-// issue stores a fresh token of family and returns it to the client.
-func (s *Service) issue(ctx context.Context, c ic.Client, userID string, scopes []string, family string, sessionEnd time.Time) (*createTokenOutput, error) {
-	t, out := s.newToken(c, userID, scopes, family, sessionEnd)
+// signIn is what every token of one sign-in shares: whose it is, what it
+// may do, its family, the portal session that approved it, and its end.
+type signIn struct {
+	userID      string
+	scopes      []string
+	family      string
+	sessionHash string
+	ends        time.Time
+}
+
+// issue stores the first token of a sign-in and returns it to the client.
+func (s *Service) issue(ctx context.Context, c ic.Client, in signIn) (*createTokenOutput, error) {
+	t, out := s.newToken(c, in)
 	if err := s.store.CreateToken(ctx, t); err != nil {
 		return nil, err
 	}
@@ -153,16 +165,17 @@ func (s *Service) issue(ctx context.Context, c ic.Client, userID string, scopes 
 }
 
 // newToken mints an access and refresh token pair. Access tokens last until
-// the session ends, at most maxAccessLifetime; refresh works until the end.
-func (s *Service) newToken(c ic.Client, userID string, scopes []string, family string, sessionEnd time.Time) (ic.Token, *createTokenOutput) {
+// the sign-in ends, at most maxAccessLifetime; refresh works until the end.
+func (s *Service) newToken(c ic.Client, in signIn) (ic.Token, *createTokenOutput) {
 	now := s.clock.Now()
 	access, refresh := s.secret(prefixAccessToken), s.secret(prefixRefreshToken)
 	expires := now.Add(maxAccessLifetime)
-	if sessionEnd.Before(expires) {
-		expires = sessionEnd
+	if in.ends.Before(expires) {
+		expires = in.ends
 	}
-	t := ic.Token{AccessHash: keys.HashSecret(access), RefreshHash: keys.HashSecret(refresh), FamilyID: family,
-		UserID: userID, ClientID: c.ID, Scopes: scopes, CreatedAt: now, ExpiresAt: expires, RefreshExpiresAt: sessionEnd}
+	t := ic.Token{AccessHash: keys.HashSecret(access), RefreshHash: keys.HashSecret(refresh), FamilyID: in.family,
+		SessionHash: in.sessionHash, UserID: in.userID, ClientID: c.ID, Scopes: in.scopes, CreatedAt: now,
+		ExpiresAt: expires, RefreshExpiresAt: in.ends}
 	return t, &createTokenOutput{AccessToken: access, TokenType: "Bearer",
 		ExpiresIn: int(expires.Sub(now).Seconds()), RefreshToken: refresh}
 }

@@ -11,12 +11,12 @@ import (
 )
 
 const (
-	deviceCols      = `code_hash, user_code, client_id, scopes, start_url, status, user_id, interval_ns, last_polled_at, created_at, expires_at`
+	deviceCols      = `code_hash, user_code, client_id, scopes, start_url, status, user_id, interval_ns, last_polled_at, created_at, expires_at, session_hash`
 	insertDeviceSQL = `INSERT INTO device_authorizations (` + deviceCols + `)
-VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`
 	updateDeviceSQL = `UPDATE device_authorizations SET user_code = $2, client_id = $3, scopes = $4,
 	start_url = $5, status = $6, user_id = $7, interval_ns = $8, last_polled_at = $9, created_at = $10,
-	expires_at = $11 WHERE code_hash = $1`
+	expires_at = $11, session_hash = $12 WHERE code_hash = $1`
 	selectDeviceSQL        = `SELECT ` + deviceCols + ` FROM device_authorizations WHERE code_hash = $1`
 	deviceByUserCodeSQL    = `SELECT ` + deviceCols + ` FROM device_authorizations WHERE user_code = $1`
 	freeExpiredUserCodeSQL = `DELETE FROM device_authorizations WHERE user_code = $1 AND expires_at <= $2`
@@ -49,7 +49,7 @@ func (db *DB) CreateDeviceAuthorization(ctx context.Context, d ic.DeviceAuthoriz
 func writeDevice(ctx context.Context, tx *txn, query string, d ic.DeviceAuthorization) error {
 	_, err := exec(ctx, tx, "write device authorization", query, d.CodeHash, d.UserCode,
 		d.ClientID, jsonCol{d.Scopes}, d.StartURL, d.Status, d.UserID, int64(d.Interval),
-		ts(d.LastPolledAt), ts(d.CreatedAt), ts(d.ExpiresAt))
+		ts(d.LastPolledAt), ts(d.CreatedAt), ts(d.ExpiresAt), d.SessionHash)
 	return err
 }
 
@@ -74,7 +74,7 @@ func scanDevice(s scanner) (ic.DeviceAuthorization, error) {
 	var interval int64
 	err := s.Scan(&d.CodeHash, &d.UserCode, &d.ClientID, jsonCol{&d.Scopes}, &d.StartURL,
 		&d.Status, &d.UserID, &interval, timeCol{&d.LastPolledAt}, timeCol{&d.CreatedAt},
-		timeCol{&d.ExpiresAt})
+		timeCol{&d.ExpiresAt}, &d.SessionHash)
 	d.Interval = time.Duration(interval)
 	return d, err
 }

@@ -53,6 +53,11 @@ func (db *DB) UpdatePasswordState(ctx context.Context, userID string, fn func(ic
 			next.FailedAttempts, ts(next.LockedUntil), ts(next.UpdatedAt)); err != nil {
 			return err
 		}
+		if old.Hash != next.Hash { // a new password ends every sign-in
+			if err := endSignIns(ctx, tx, userID); err != nil {
+				return err
+			}
+		}
 		return db.insertEvent(ctx, tx, passwordEvent(ctx, old, next))
 	})
 	if err != nil {

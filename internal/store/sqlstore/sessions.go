@@ -14,7 +14,9 @@ const (
 	insertSessionSQL = `INSERT INTO portal_sessions (id_hash, user_id, created_at, expires_at)
 VALUES ($1, $2, $3, $4)`
 	selectSessionSQL = `SELECT id_hash, user_id, created_at, expires_at FROM portal_sessions WHERE id_hash = $1`
-	deleteSessionSQL = `DELETE FROM portal_sessions WHERE id_hash = $1 RETURNING user_id`
+	deleteSessionSQL       = `DELETE FROM portal_sessions WHERE id_hash = $1 RETURNING user_id`
+	deleteSessionTokensSQL = `DELETE FROM tokens WHERE session_hash = $1`
+	deleteUserSessionsSQL  = `DELETE FROM portal_sessions WHERE user_id = $1`
 )
 
 // CreatePortalSession stores a session of an existing user.
@@ -38,8 +40,8 @@ func (db *DB) PortalSession(ctx context.Context, idHash string) (ic.PortalSessio
 	return s, notFound(err, "portal session", errs.E(errs.NotFound, "The session does not exist."))
 }
 
-// DeletePortalSession removes a session; a missing one is not an error and
-// writes no event.
+// DeletePortalSession ends a portal session and the tokens of device
+// sign-ins approved in it; a missing session is not an error.
 func (db *DB) DeletePortalSession(ctx context.Context, idHash string) error {
 	return db.write(ctx, func(tx *txn) error {
 		var userID string
@@ -50,6 +52,17 @@ func (db *DB) DeletePortalSession(ctx context.Context, idHash string) error {
 		if err != nil {
 			return mapErr(err, "delete portal session")
 		}
+		if _, err := exec(ctx, tx, "end the session's tokens", deleteSessionTokensSQL, idHash); err != nil {
+			return err
+		}
 		return db.insertEvent(ctx, tx, audit.New(ctx, "portal.session.delete", "USER", userID))
 	})
+}
+
+// endSignIns ends every sign-in of a user: portal sessions and tokens.
+func endSignIns(ctx context.Context, tx *txn, userID string) error {
+	if _, err := exec(ctx, tx, "delete user sessions", deleteUserSessionsSQL, userID); err != nil {
+		return err
+	}
+	return deleteUserTokens(ctx, tx, userID)
 }

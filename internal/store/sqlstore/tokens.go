@@ -13,11 +13,11 @@ import (
 // A token without a refresh token stores NULL in refresh_hash, so the
 // UNIQUE index only binds real refresh hashes.
 const (
-	tokenCols      = `access_hash, COALESCE(refresh_hash, ''), family_id, user_id, client_id, scopes, created_at, expires_at, refresh_expires_at`
+	tokenCols      = `access_hash, COALESCE(refresh_hash, ''), family_id, user_id, client_id, scopes, created_at, expires_at, refresh_expires_at, session_hash`
 	insertTokenSQL = `INSERT INTO tokens (access_hash, refresh_hash, family_id, user_id, client_id, scopes,
-	created_at, expires_at, refresh_expires_at) VALUES ($1, NULLIF($2, ''), $3, $4, $5, $6, $7, $8, $9)`
+	created_at, expires_at, refresh_expires_at, session_hash) VALUES ($1, NULLIF($2, ''), $3, $4, $5, $6, $7, $8, $9, $10)`
 	selectTokenSQL    = `SELECT ` + tokenCols + ` FROM tokens WHERE access_hash = $1`
-	deleteTokenSQL    = `DELETE FROM tokens WHERE access_hash = $1 RETURNING family_id`
+	tokenFamilySQL    = `SELECT family_id FROM tokens WHERE access_hash = $1`
 	tokenByRefreshSQL = `SELECT ` + tokenCols + ` FROM tokens WHERE refresh_hash = $1`
 	insertRotatedSQL  = `INSERT INTO rotated_refresh_tokens (refresh_hash, family_id, user_id, expires_at)
 VALUES ($1, $2, $3, $4) ON CONFLICT (refresh_hash) DO NOTHING`
@@ -41,7 +41,7 @@ func (db *DB) CreateToken(ctx context.Context, t ic.Token) error {
 
 func insertToken(ctx context.Context, tx *txn, t ic.Token) error {
 	_, err := exec(ctx, tx, "insert token", insertTokenSQL, t.AccessHash, t.RefreshHash, t.FamilyID,
-		t.UserID, t.ClientID, jsonCol{t.Scopes}, ts(t.CreatedAt), ts(t.ExpiresAt), ts(t.RefreshExpiresAt))
+		t.UserID, t.ClientID, jsonCol{t.Scopes}, ts(t.CreatedAt), ts(t.ExpiresAt), ts(t.RefreshExpiresAt), t.SessionHash)
 	return err
 }
 
@@ -54,7 +54,7 @@ func (db *DB) TokenByAccess(ctx context.Context, accessHash string) (ic.Token, e
 func scanToken(s scanner) (ic.Token, error) {
 	var t ic.Token
 	err := s.Scan(&t.AccessHash, &t.RefreshHash, &t.FamilyID, &t.UserID, &t.ClientID,
-		jsonCol{&t.Scopes}, timeCol{&t.CreatedAt}, timeCol{&t.ExpiresAt}, timeCol{&t.RefreshExpiresAt})
+		jsonCol{&t.Scopes}, timeCol{&t.CreatedAt}, timeCol{&t.ExpiresAt}, timeCol{&t.RefreshExpiresAt}, &t.SessionHash)
 	return t, err
 }
 
@@ -134,13 +134,17 @@ func (db *DB) revokeReplayed(ctx context.Context, tx *txn, refreshHash string) (
 	return true, db.insertEvent(ctx, tx, e)
 }
 
-// RevokeToken deletes the token holding accessHash.
+// RevokeToken ends the sign-in of the token holding accessHash: every
+// access and refresh token of its family.
 func (db *DB) RevokeToken(ctx context.Context, accessHash string) error {
 	return db.write(ctx, func(tx *txn) error {
 		var family string
-		err := tx.QueryRowContext(ctx, deleteTokenSQL, accessHash).Scan(&family)
+		err := tx.QueryRowContext(ctx, tokenFamilySQL, accessHash).Scan(&family)
 		if err != nil {
 			return notFound(err, "revoke token", errTokenNotFound())
+		}
+		if _, err := exec(ctx, tx, "revoke family", revokeFamilySQL, family); err != nil {
+			return err
 		}
 		return db.insertEvent(ctx, tx, audit.New(ctx, "ssooidc.token.revoke", "TOKEN_FAMILY", family))
 	})

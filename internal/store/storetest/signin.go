@@ -82,6 +82,52 @@ var sessionTests = []test{
 		_, err = h.s.PortalSession(h.ctx, s.IDHash)
 		notFound(t, err, "")
 	}},
+	{"deleting a portal session ends the tokens of device sign-ins approved in it", func(t *testing.T, h *harness) {
+		u := h.createUser(t)
+		s, other := h.newSession(u.ID), h.newSession(u.ID)
+		ok(t, h.s.CreatePortalSession(h.ctx, s))
+		ok(t, h.s.CreatePortalSession(h.ctx, other))
+		mine, alsoMine, theirs, none := h.newToken(u.ID), h.newToken(u.ID), h.newToken(u.ID), h.newToken(u.ID)
+		mine.SessionHash, alsoMine.SessionHash, theirs.SessionHash = s.IDHash, s.IDHash, other.IDHash
+		for _, tok := range []ic.Token{mine, alsoMine, theirs, none} {
+			ok(t, h.s.CreateToken(h.ctx, tok))
+		}
+		ok(t, h.s.DeletePortalSession(h.ctx, s.IDHash))
+		h.tokenGone(t, mine)
+		h.tokenGone(t, alsoMine)
+		for _, tok := range []ic.Token{theirs, none} {
+			_, err := h.s.TokenByAccess(h.ctx, tok.AccessHash)
+			ok(t, err)
+		}
+	}},
+	{"a new password ends the user's sessions and tokens; a failed sign-in does not", func(t *testing.T, h *harness) {
+		u, other := h.createUser(t), h.createUser(t)
+		s, theirs := h.newSession(u.ID), h.newSession(other.ID)
+		tok, theirTok := h.newToken(u.ID), h.newToken(other.ID)
+		ok(t, h.s.CreatePortalSession(h.ctx, s))
+		ok(t, h.s.CreatePortalSession(h.ctx, theirs))
+		ok(t, h.s.CreateToken(h.ctx, tok))
+		ok(t, h.s.CreateToken(h.ctx, theirTok))
+		setState := func(f func(*ic.PasswordState)) {
+			t.Helper()
+			_, err := h.s.UpdatePasswordState(h.ctx, u.ID, func(p ic.PasswordState) (ic.PasswordState, error) {
+				f(&p)
+				return p, nil
+			})
+			ok(t, err)
+		}
+		setState(func(p *ic.PasswordState) { p.FailedAttempts++ })
+		_, err := h.s.PortalSession(h.ctx, s.IDHash)
+		ok(t, err)
+		setState(func(p *ic.PasswordState) { p.Hash = "$argon2id$v=19$m=65536,t=3,p=1$bmV3$bmV3" })
+		_, err = h.s.PortalSession(h.ctx, s.IDHash)
+		notFound(t, err, "")
+		h.tokenGone(t, tok)
+		_, err = h.s.PortalSession(h.ctx, theirs.IDHash)
+		ok(t, err)
+		_, err = h.s.TokenByAccess(h.ctx, theirTok.AccessHash)
+		ok(t, err)
+	}},
 	{"deleting a missing portal session is not an error", func(t *testing.T, h *harness) {
 		ok(t, h.s.DeletePortalSession(h.ctx, "no-such-session"))
 	}},

@@ -74,6 +74,19 @@ var tokenTests = []test{
 		h.tokenGone(t, tok)
 		notFound(t, h.s.RevokeToken(h.ctx, tok.AccessHash), "")
 	}},
+	{"revoking a token ends its whole sign-in, including access tokens from before a refresh", func(t *testing.T, h *harness) {
+		u := h.createUser(t)
+		first, other := h.newToken(u.ID), h.newToken(u.ID)
+		ok(t, h.s.CreateToken(h.ctx, first))
+		ok(t, h.s.CreateToken(h.ctx, other))
+		second := h.rotate(t, first)
+		ok(t, h.s.RevokeToken(h.ctx, second.AccessHash))
+		h.tokenGone(t, first)
+		h.tokenGone(t, second)
+		h.replay(t, second.RefreshHash)
+		_, err := h.s.TokenByAccess(h.ctx, other.AccessHash)
+		ok(t, err) // another sign-in of the same user lives on
+	}},
 	{"rotating a refresh token adds a token to its family and spends the old refresh token only", func(t *testing.T, h *harness) {
 		first := h.newToken(h.createUser(t).ID)
 		ok(t, h.s.CreateToken(h.ctx, first))
