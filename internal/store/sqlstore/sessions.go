@@ -13,7 +13,7 @@ import (
 const (
 	insertSessionSQL = `INSERT INTO portal_sessions (id_hash, user_id, created_at, expires_at)
 VALUES ($1, $2, $3, $4)`
-	selectSessionSQL = `SELECT id_hash, user_id, created_at, expires_at FROM portal_sessions WHERE id_hash = $1`
+	selectSessionSQL       = `SELECT id_hash, user_id, created_at, expires_at FROM portal_sessions WHERE id_hash = $1`
 	deleteSessionSQL       = `DELETE FROM portal_sessions WHERE id_hash = $1 RETURNING user_id`
 	deleteSessionTokensSQL = `DELETE FROM tokens WHERE session_hash = $1`
 	deleteUserSessionsSQL  = `DELETE FROM portal_sessions WHERE user_id = $1`
