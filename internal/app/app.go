@@ -24,7 +24,7 @@ import (
 // Main is a running keyward.
 type Main struct {
 	Config config.Config
-	Store  store.Store
+	Store  store.AWS
 	HTTP   *http.Server // the AWS endpoint
 	// Metrics serves /metrics on its own listener when --metrics-addr is
 	// set; otherwise it is nil and the AWS endpoint serves /metrics.

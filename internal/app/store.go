@@ -25,7 +25,7 @@ const DatabaseFile = "keyward.db"
 // OpenStore opens the store cfg names: PostgreSQL at its store URL, or
 // else SQLite in its data directory. serve and every admin command open the
 // store through here.
-func OpenStore(ctx context.Context, cfg config.Config, clk clock.Clock) (store.Store, error) {
+func OpenStore(ctx context.Context, cfg config.Config, clk clock.Clock) (store.AWS, error) {
 	if cfg.Store.IsPostgres() {
 		return postgres.Open(ctx, cfg.Store.URL, clk)
 	}
@@ -35,7 +35,7 @@ func OpenStore(ctx context.Context, cfg config.Config, clk clock.Clock) (store.S
 // OpenExistingStore opens the store of an existing keyward and refuses,
 // having created nothing, when cfg points at none: an admin command with a
 // mistyped --data-dir must not leave a new database behind.
-func OpenExistingStore(ctx context.Context, cfg config.Config, clk clock.Clock) (store.Store, error) {
+func OpenExistingStore(ctx context.Context, cfg config.Config, clk clock.Clock) (store.AWS, error) {
 	if !cfg.Store.IsPostgres() {
 		path := filepath.Join(cfg.DataDir, DatabaseFile)
 		if _, err := os.Stat(path); errors.Is(err, fs.ErrNotExist) {
@@ -59,7 +59,7 @@ func OpenExistingStore(ctx context.Context, cfg config.Config, clk clock.Clock) 
 // masterKey reads the master key, creating it only while the store holds
 // nothing sealed with one: keyward never serves a bootstrapped database
 // with a freshly made key, under which every sealed secret would fail.
-func masterKey(ctx context.Context, cfg config.Config, s store.Store, random io.Reader) ([]byte, error) {
+func masterKey(ctx context.Context, cfg config.Config, s store.AWS, random io.Reader) ([]byte, error) {
 	path := cfg.MasterKeyPath()
 	_, err := s.Organization(ctx)
 	switch {

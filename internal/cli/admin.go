@@ -33,7 +33,7 @@ the YAML file named by --config or KEYWARD_CONFIG.`,
 
 // openStore opens the store the command line, environment and config file
 // name, refusing (and creating nothing) where there is none.
-func openStore(cmd *cobra.Command, stdio IO) (store.Store, error) {
+func openStore(cmd *cobra.Command, stdio IO) (store.AWS, error) {
 	cfg, err := config.Load(cmd.Flags(), stdio.Getenv)
 	if err != nil {
 		return nil, err

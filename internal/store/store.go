@@ -1,7 +1,11 @@
 // Package store is keyward's storage contract: one small interface per
-// aggregate, and Store, which every backend (store/sqlite, later
-// store/postgres) implements and store/storetest proves. Consumers should
-// declare the narrower interface they need rather than take Store.
+// aggregate, grouped into one contract per side of keyward: AWS (the
+// Identity Center, Organizations and STS side) on top of Common (the system
+// log, rate limits, housekeeping and the connection), which the identity
+// provider's contract will share. Every backend (store/sqlite,
+// store/postgres) implements them and store/storetest proves it. Consumers
+// should declare the narrower interface they need rather than take a whole
+// contract.
 //
 // Rules every backend follows:
 //   - Errors are *errs.Error: errs.NotFound for a missing row, errs.Conflict
@@ -281,8 +285,20 @@ type Housekeeping interface {
 	Purge(ctx context.Context) (int64, error)
 }
 
-// Store is everything a backend provides.
-type Store interface {
+// Common is what every side of keyward needs from its store.
+type Common interface {
+	RateLimits
+	Events
+	Housekeeping
+	// Ping checks the backend is reachable (for /readyz).
+	Ping(ctx context.Context) error
+	Close() error
+}
+
+// AWS is the AWS side's contract: the organization, Identity Center's
+// directory, permission sets and assignments, and sign-in to the portal.
+type AWS interface {
+	Common
 	Org
 	Accounts
 	AccessKeys
@@ -295,10 +311,4 @@ type Store interface {
 	Passwords
 	PortalSessions
 	OIDC
-	RateLimits
-	Events
-	Housekeeping
-	// Ping checks the backend is reachable (for /readyz).
-	Ping(ctx context.Context) error
-	Close() error
 }

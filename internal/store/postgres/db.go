@@ -1,5 +1,5 @@
 // Package postgres is keyward's storage backend for more than one replica:
-// store.Store on a PostgreSQL database, through pgx v5's database/sql
+// store.AWS on a PostgreSQL database, through pgx v5's database/sql
 // driver, with the schema kept as goose migrations in migrations/.
 //
 // Every write transaction runs SERIALIZABLE and is retried when PostgreSQL
@@ -38,12 +38,12 @@ var migrations embed.FS
 // it well under the server's max_connections divided by the replica count.
 const maxConns = 16
 
-// DB is a PostgreSQL-backed store.Store.
+// DB is a PostgreSQL-backed store.AWS.
 type DB struct {
 	*sqlstore.DB
 }
 
-var _ store.Store = (*DB)(nil)
+var _ store.AWS = (*DB)(nil)
 
 // Open connects to the database at url (a postgres:// URL or a key=value
 // connection string), applies pending migrations in its current schema and

@@ -21,7 +21,7 @@ func open(t *testing.T, url string, clk clock.Clock) *postgres.DB {
 }
 
 func TestConformance(t *testing.T) {
-	storetest.Run(t, func(t *testing.T, clk clock.Clock) store.Store {
+	storetest.Run(t, func(t *testing.T, clk clock.Clock) store.AWS {
 		return open(t, pgtest.URL(t), clk)
 	})
 }

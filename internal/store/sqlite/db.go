@@ -1,4 +1,4 @@
-// Package sqlite is keyward's embedded storage backend: store.Store on one
+// Package sqlite is keyward's embedded storage backend: store.AWS on one
 // SQLite file, through modernc.org/sqlite (pure Go) and database/sql, with
 // the schema kept as goose migrations in migrations/.
 //
@@ -41,12 +41,12 @@ const pragmas = "_pragma=synchronous(NORMAL)&_pragma=journal_mode(WAL)&_pragma=b
 // readers is the size of the read pool.
 const readers = 4
 
-// DB is a SQLite-backed store.Store.
+// DB is a SQLite-backed store.AWS.
 type DB struct {
 	*sqlstore.DB
 }
 
-var _ store.Store = (*DB)(nil)
+var _ store.AWS = (*DB)(nil)
 
 // Open opens (creating if needed, with mode 0600) the database at path,
 // applies pending migrations and returns the store. Event times come from clk.

@@ -26,7 +26,7 @@ func open(t *testing.T, path string, clk clock.Clock) *sqlite.DB {
 }
 
 func TestConformance(t *testing.T) {
-	storetest.Run(t, func(t *testing.T, clk clock.Clock) store.Store {
+	storetest.Run(t, func(t *testing.T, clk clock.Clock) store.AWS {
 		return open(t, filepath.Join(t.TempDir(), "keyward.db"), clk)
 	})
 }

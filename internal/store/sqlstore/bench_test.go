@@ -29,7 +29,7 @@ var start = time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)
 // world is a backend seeded once per process with the scale world.
 type world struct {
 	once  sync.Once
-	open  func(context.Context) (store.Store, error)
+	open  func(context.Context) (store.AWS, error)
 	scale storetest.Scale
 	err   error
 	clean func()
@@ -53,13 +53,13 @@ func TestMain(m *testing.M) {
 
 // seed builds the world once: setup makes the empty database and returns
 // how to open it and how to remove it.
-func (w *world) seed(b *testing.B, setup func() (func(context.Context) (store.Store, error), func(), error)) {
+func (w *world) seed(b *testing.B, setup func() (func(context.Context) (store.AWS, error), func(), error)) {
 	b.Helper()
 	w.once.Do(func() {
 		if w.open, w.clean, w.err = setup(); w.err != nil {
 			return
 		}
-		var s store.Store
+		var s store.AWS
 		if s, w.err = w.open(context.Background()); w.err != nil {
 			return
 		}
@@ -72,7 +72,7 @@ func (w *world) seed(b *testing.B, setup func() (func(context.Context) (store.St
 }
 
 // handle opens a store on the seeded world for one benchmark.
-func (w *world) handle(b *testing.B) store.Store {
+func (w *world) handle(b *testing.B) store.AWS {
 	s, err := w.open(b.Context())
 	if err != nil {
 		b.Fatal(err)
@@ -81,21 +81,21 @@ func (w *world) handle(b *testing.B) store.Store {
 	return s
 }
 
-func sqliteStore(b *testing.B) store.Store {
-	sqliteWorld.seed(b, func() (func(context.Context) (store.Store, error), func(), error) {
+func sqliteStore(b *testing.B) store.AWS {
+	sqliteWorld.seed(b, func() (func(context.Context) (store.AWS, error), func(), error) {
 		dir, err := os.MkdirTemp("", "keyward-bench-")
 		path := filepath.Join(dir, "bench.db")
-		open := func(ctx context.Context) (store.Store, error) { return sqlite.Open(ctx, path, clock.NewFake(start)) }
+		open := func(ctx context.Context) (store.AWS, error) { return sqlite.Open(ctx, path, clock.NewFake(start)) }
 		return open, func() { os.RemoveAll(dir) }, err
 	})
 	return sqliteWorld.handle(b)
 }
 
-func postgresStore(b *testing.B) store.Store {
+func postgresStore(b *testing.B) store.AWS {
 	server := pgtest.Server(b)
-	pgWorld.seed(b, func() (func(context.Context) (store.Store, error), func(), error) {
+	pgWorld.seed(b, func() (func(context.Context) (store.AWS, error), func(), error) {
 		url, drop, err := pgtest.Schema(server)
-		open := func(ctx context.Context) (store.Store, error) { return postgres.Open(ctx, url, clock.NewFake(start)) }
+		open := func(ctx context.Context) (store.AWS, error) { return postgres.Open(ctx, url, clock.NewFake(start)) }
 		return open, func() { drop() }, err
 	})
 	return pgWorld.handle(b)
@@ -103,10 +103,10 @@ func postgresStore(b *testing.B) store.Store {
 
 // op is one benchmarked call; it returns how many units (pages, calls) it
 // did, which the per-unit metrics divide by.
-type op func(ctx context.Context, s store.Store, w storetest.Scale) (int, error)
+type op func(ctx context.Context, s store.AWS, w storetest.Scale) (int, error)
 
 // perUnit times n runs of f and returns the mean nanoseconds per unit.
-func perUnit(b *testing.B, s store.Store, f op, n int) float64 {
+func perUnit(b *testing.B, s store.AWS, f op, n int) float64 {
 	units := 0
 	t0 := time.Now()
 	for range n {
@@ -120,7 +120,7 @@ func perUnit(b *testing.B, s store.Store, f op, n int) float64 {
 }
 
 // pkRead is the reference call: one primary-key read.
-func pkRead(ctx context.Context, s store.Store, w storetest.Scale) (int, error) {
+func pkRead(ctx context.Context, s store.AWS, w storetest.Scale) (int, error) {
 	_, err := s.Account(ctx, w.AccountID)
 	return 1, err
 }
@@ -137,7 +137,7 @@ func compare(b *testing.B, unit string, f op) {
 // measure runs f on s in the benchmark loop and reports the cost per unit,
 // as a multiple of a primary-key read on s and, when sqliteRef is set, of
 // the same call on SQLite.
-func measure(b *testing.B, s store.Store, unit string, f op, sqliteRef float64) {
+func measure(b *testing.B, s store.AWS, unit string, f op, sqliteRef float64) {
 	pk := perUnit(b, s, pkRead, 200)
 	units := 0
 	for b.Loop() {
@@ -158,7 +158,7 @@ func measure(b *testing.B, s store.Store, unit string, f op, sqliteRef float64) 
 // BenchmarkUserAccounts walks every page (Limit 100) of the user's
 // accounts, as the portal's ListAccounts does.
 func BenchmarkUserAccounts(b *testing.B) {
-	compare(b, "page", func(ctx context.Context, s store.Store, w storetest.Scale) (int, error) {
+	compare(b, "page", func(ctx context.Context, s store.AWS, w storetest.Scale) (int, error) {
 		pages, p := 0, store.Page{Limit: 100}
 		for {
 			_, next, err := s.UserAccounts(ctx, w.UserID, p)
@@ -176,7 +176,7 @@ func BenchmarkUserAccounts(b *testing.B) {
 
 // BenchmarkUserRoles lists the user's roles on one account.
 func BenchmarkUserRoles(b *testing.B) {
-	compare(b, "call", func(ctx context.Context, s store.Store, w storetest.Scale) (int, error) {
+	compare(b, "call", func(ctx context.Context, s store.AWS, w storetest.Scale) (int, error) {
 		_, _, err := s.UserRoles(ctx, w.UserID, w.AccountID, store.Page{Limit: 100})
 		return 1, err
 	})
@@ -184,7 +184,7 @@ func BenchmarkUserRoles(b *testing.B) {
 
 // BenchmarkUserRole checks one entitlement, as GetRoleCredentials does.
 func BenchmarkUserRole(b *testing.B) {
-	compare(b, "call", func(ctx context.Context, s store.Store, w storetest.Scale) (int, error) {
+	compare(b, "call", func(ctx context.Context, s store.AWS, w storetest.Scale) (int, error) {
 		_, err := s.UserRole(ctx, w.UserID, w.AccountID, w.SetName)
 		return 1, err
 	})
@@ -216,7 +216,7 @@ func BenchmarkRefreshAfterALongHistory(b *testing.B) {
 }
 
 // refreshChain opens an empty SQLite store with one user and one token.
-func refreshChain(b *testing.B) (store.Store, ic.Token) {
+func refreshChain(b *testing.B) (store.AWS, ic.Token) {
 	s, err := sqlite.Open(b.Context(), filepath.Join(b.TempDir(), "refresh.db"), clock.NewFake(start))
 	if err != nil {
 		b.Fatal(err)
@@ -238,7 +238,7 @@ func newRefreshable(userID string) ic.Token {
 }
 
 // timeRefreshes rotates *tok n times and returns how long that took.
-func timeRefreshes(b *testing.B, s store.Store, tok *ic.Token, n int) time.Duration {
+func timeRefreshes(b *testing.B, s store.AWS, tok *ic.Token, n int) time.Duration {
 	t0 := time.Now()
 	for range n {
 		next, err := s.RotateToken(b.Context(), tok.RefreshHash, func(old ic.Token) (ic.Token, error) {

@@ -1,5 +1,5 @@
 // Package sqlstore is the SQL shared by keyward's SQL storage backends
-// (store/sqlite and store/postgres): store.Store on database/sql, one file
+// (store/sqlite and store/postgres): store.AWS on database/sql, one file
 // per aggregate, written once in the SQL both dialects accept ($N
 // placeholders, ON CONFLICT, RETURNING, row values, CAST for LIMIT).
 //
@@ -37,7 +37,7 @@ type Dialect struct {
 	TxOptions *sql.TxOptions
 }
 
-// DB is store.Store on a SQL database.
+// DB is store.AWS on a SQL database.
 type DB struct {
 	w   *sql.DB // the pool write transactions run on
 	r   *reader // the pool reads run on, with a statement cache
@@ -45,7 +45,7 @@ type DB struct {
 	clk clock.Clock
 }
 
-var _ store.Store = (*DB)(nil)
+var _ store.AWS = (*DB)(nil)
 
 // New returns the store on w (for write transactions) and r (for reads;
 // it may be w). Event times come from clk. Close closes both pools.

@@ -21,7 +21,7 @@ import (
 
 // harness is one case's store, clock and fixture builders.
 type harness struct {
-	s   store.Store
+	s   store.AWS
 	clk *clock.Fake
 	ctx context.Context
 	seq atomic.Int64 // makes fixture names unique

@@ -31,7 +31,7 @@ type Scale struct {
 
 // SeedScale fills s with the scale world. instanceID goes into the
 // permission sets' ARNs.
-func SeedScale(ctx context.Context, s store.Store, instanceID string) (Scale, error) {
+func SeedScale(ctx context.Context, s store.AWS, instanceID string) (Scale, error) {
 	sd := &seeder{ctx: ctx, db: s, instance: instanceID}
 	accounts := sd.accounts()
 	sets := sd.permissionSets()
@@ -58,7 +58,7 @@ func SeedScale(ctx context.Context, s store.Store, instanceID string) (Scale, er
 // seeder creates fixtures, keeping the first error.
 type seeder struct {
 	ctx      context.Context
-	db       store.Store
+	db       store.AWS
 	instance string
 	n        int
 	err      error

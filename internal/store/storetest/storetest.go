@@ -2,10 +2,10 @@
 // package store. Every backend runs it unchanged:
 //
 //	func TestConformance(t *testing.T) {
-//		storetest.Run(t, func(t *testing.T, clk clock.Clock) store.Store { ... })
+//		storetest.Run(t, func(t *testing.T, clk clock.Clock) store.AWS { ... })
 //	}
 //
-// The suite speaks only to store.Store. It owns no backend code and must not
+// The suite speaks only to store.AWS. It owns no backend code and must not
 // import one; each subtest gets a fresh, empty store from open.
 package storetest
 
@@ -37,7 +37,7 @@ var start = time.Date(2026, 3, 1, 12, 0, 0, 123456789, time.UTC)
 // return a fresh, empty store whose time comes from clk (a *clock.Fake the
 // case controls) and register its own cleanup with t.Cleanup. Cases run in
 // parallel, each on its own store.
-func Run(t *testing.T, open func(t *testing.T, clk clock.Clock) store.Store) {
+func Run(t *testing.T, open func(t *testing.T, clk clock.Clock) store.AWS) {
 	suites := []suite{
 		{"organization", orgTests},
 		{"accounts", accountTests},
