@@ -45,6 +45,9 @@ func (db *DB) CreateAssignment(ctx context.Context, a ic.Assignment, role ic.Rol
 			a.PermissionSetID, a.PrincipalType, a.PrincipalID, ts(a.CreatedAt)); err != nil {
 			return err
 		}
+		if err := grantAssignment(ctx, tx, a.PrincipalType, a.PrincipalID, a.AccountID); err != nil {
+			return err
+		}
 		role.AccountID, role.PermissionSetID = a.AccountID, a.PermissionSetID
 		if err := insertRole(ctx, tx, role, ps.Version); err != nil {
 			return err
@@ -79,6 +82,9 @@ func (db *DB) DeleteAssignment(ctx context.Context, a ic.Assignment, req ic.Requ
 		if n == 0 {
 			return errs.E(errs.NotFound, "ACCOUNT_ASSIGNMENT not found.").WithResource("ACCOUNT_ASSIGNMENT", assignmentTarget(a))
 		}
+		if err := pruneAssignment(ctx, tx, a.PrincipalType, a.PrincipalID, a.AccountID); err != nil {
+			return err
+		}
 		if err := deleteOrphanRole(ctx, tx, a.AccountID, a.PermissionSetID); err != nil {
 			return err
 		}
@@ -86,8 +92,8 @@ func (db *DB) DeleteAssignment(ctx context.Context, a ic.Assignment, req ic.Requ
 	})
 }
 
-// deletePrincipalAssignments removes a user's or group's assignments and the
-// roles they leave unused.
+// deletePrincipalAssignments removes a user's or group's assignments, the
+// accounts its users no longer reach and the roles left unused.
 func deletePrincipalAssignments(ctx context.Context, tx *txn, principalType, id string) error {
 	type pair struct{ account, ps string }
 	scan := func(s scanner) (pair, error) {
@@ -99,6 +105,9 @@ func deletePrincipalAssignments(ctx context.Context, tx *txn, principalType, id 
 		return err
 	}
 	for _, p := range pairs {
+		if err := pruneAssignment(ctx, tx, principalType, id, p.account); err != nil {
+			return err
+		}
 		if err := deleteOrphanRole(ctx, tx, p.account, p.ps); err != nil {
 			return err
 		}

@@ -12,24 +12,12 @@ import (
 // user ($1) reaches an assignment directly (principal USER) or through a
 // group it is a member of (principal GROUP).
 const (
-	// userAccountsSQL: the distinct accounts after $2, in id order. Both
-	// branches read assignments_principal by (type, id, account_id > $2);
-	// CROSS JOIN makes the user's memberships the outer loop (SQLite keeps
-	// the written order; PostgreSQL reads it as a plain join), so the cost
-	// is the user's own assignments whatever the table sizes. The page is
-	// cut before accounts is joined.
-	userAccountsSQL = `WITH ids AS (
-	SELECT a.account_id FROM assignments a
-	WHERE a.principal_type = 'USER' AND a.principal_id = $1 AND a.account_id > $2
-	UNION
-	SELECT a.account_id FROM memberships m CROSS JOIN assignments a
-	WHERE m.user_id = $1 AND a.principal_type = 'GROUP' AND a.principal_id = m.group_id
-		AND a.account_id > $2
-	ORDER BY 1 LIMIT CAST($3 AS INTEGER)
-)
-SELECT ac.id, ac.name, ac.email, ac.status, ac.joined_method, ac.joined_at
-FROM ids JOIN accounts ac ON ac.id = ids.account_id
-ORDER BY ac.id`
+	// userAccountsSQL: the user's accounts after $2, in id order: one
+	// range of user_accounts (access.go keeps it), so a page costs the page.
+	userAccountsSQL = `SELECT ac.id, ac.name, ac.email, ac.status, ac.joined_method, ac.joined_at
+FROM user_accounts ua JOIN accounts ac ON ac.id = ua.account_id
+WHERE ua.user_id = $1 AND ua.account_id > $2
+ORDER BY ua.account_id LIMIT CAST($3 AS INTEGER)`
 
 	// entitlementFrom: the roles on account $2 that user $1 is assigned.
 	// For each role, the assignments of its (account, permission set) are

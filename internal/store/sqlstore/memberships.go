@@ -15,7 +15,7 @@ const (
 	membershipCols      = `id, group_id, user_id, created_at, created_by`
 	insertMembershipSQL = `INSERT INTO memberships (id, group_id, user_id, created_at, created_by)
 VALUES ($1, $2, $3, $4, $5)`
-	deleteMembershipSQL = `DELETE FROM memberships WHERE id = $1`
+	deleteMembershipSQL = `DELETE FROM memberships WHERE id = $1 RETURNING user_id, group_id`
 	selectMembershipSQL = `SELECT ` + membershipCols + ` FROM memberships WHERE id = $1`
 	membershipOfSQL     = `SELECT ` + membershipCols + ` FROM memberships WHERE group_id = $1 AND user_id = $2`
 	groupMembersSQL     = `SELECT ` + membershipCols + ` FROM memberships WHERE group_id = $3 AND id > $1
@@ -40,8 +40,11 @@ func (db *DB) CreateMembership(ctx context.Context, m ic.Membership) error {
 		if err := mustExist(ctx, tx, groupExistsSQL, m.GroupID, errGroupNotFound(m.GroupID)); err != nil {
 			return err
 		}
-		_, err := exec(ctx, tx, "insert membership", insertMembershipSQL,
-			m.ID, m.GroupID, m.UserID, ts(m.CreatedAt), m.CreatedBy)
+		if _, err := exec(ctx, tx, "insert membership", insertMembershipSQL,
+			m.ID, m.GroupID, m.UserID, ts(m.CreatedAt), m.CreatedBy); err != nil {
+			return err
+		}
+		_, err := exec(ctx, tx, "grant the group's accounts", grantMemberSQL, m.UserID, m.GroupID)
 		return err
 	})
 }
@@ -139,10 +142,12 @@ func memberGroups(ctx context.Context, q querier, userID string, groupIDs []stri
 func (db *DB) DeleteMembership(ctx context.Context, id string) error {
 	e := audit.New(ctx, "identitystore.membership.delete", "GROUP_MEMBERSHIP", id)
 	return db.mutate(ctx, e, func(tx *txn) error {
-		n, err := affected(ctx, tx, "delete membership", deleteMembershipSQL, id)
-		if err == nil && n == 0 {
-			err = errMembershipNotFound(id)
+		var userID, groupID string
+		err := tx.QueryRowContext(ctx, deleteMembershipSQL, id).Scan(&userID, &groupID)
+		if err != nil {
+			return notFound(err, "delete membership", errMembershipNotFound(id))
 		}
+		_, err = exec(ctx, tx, "prune the group's accounts", pruneMemberSQL, userID, groupID)
 		return err
 	})
 }

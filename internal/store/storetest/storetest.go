@@ -50,6 +50,7 @@ func Run(t *testing.T, open func(t *testing.T, clk clock.Clock) store.AWS) {
 		{"roles", roleTests},
 		{"cascades", cascadeTests},
 		{"entitlements", entitlementTests},
+		{"access", accessTests},
 		{"passwords", passwordTests},
 		{"portal sessions", sessionTests},
 		{"oidc clients and devices", deviceTests},
