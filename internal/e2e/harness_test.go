@@ -115,9 +115,15 @@ func (w testWriter) Write(b []byte) (int, error) {
 // adminCredentials reads the bootstrap root key the server wrote.
 func (s *server) adminCredentials() aws.Credentials {
 	s.t.Helper()
-	f, err := os.Open(filepath.Join(s.dataDir, app.BootstrapCredentialsFile))
+	return readAdminCredentials(s.t, s.dataDir)
+}
+
+// readAdminCredentials reads the bootstrap root key in dataDir.
+func readAdminCredentials(tb testing.TB, dataDir string) aws.Credentials {
+	tb.Helper()
+	f, err := os.Open(filepath.Join(dataDir, app.BootstrapCredentialsFile))
 	if err != nil {
-		s.t.Fatal(err)
+		tb.Fatal(err)
 	}
 	defer f.Close()
 	vals := map[string]string{}
