@@ -3,6 +3,14 @@
 // Deny) and the access portal (accounts, roles, short-lived credentials).
 // Pages are server-rendered from embedded templates with no external
 // assets, behind cross-origin protection, with HttpOnly SameSite cookies.
+//
+// A page is a function that returns an error. One middleware (signedIn)
+// resolves the person's session, and one renderer (errorPage) turns every
+// error into an HTML page: a person's mistake or a refusal shows its
+// message with its 4xx status; anything else is our failure, logged and
+// shown as a 500 page with the request id. The package owns the pages'
+// HTML, cookie and routes; it reaches storage only through the services and
+// the small interfaces below.
 package web
 
 import (
@@ -10,6 +18,7 @@ import (
 	"embed"
 	"html/template"
 	"io/fs"
+	"log/slog"
 	"net/http"
 	"strings"
 	"time"
@@ -45,10 +54,9 @@ type Credentials interface {
 	RoleCredentials(ctx context.Context, u ic.User, accountID, roleName string) (awsauth.Credentials, error)
 }
 
-// Directory answers what a user may use.
+// Directory answers which accounts and roles a user may use.
 type Directory interface {
 	store.Entitlements
-	Account(ctx context.Context, id string) (ic.Account, error)
 }
 
 // Pages serves the browser pages.
@@ -65,26 +73,26 @@ type Pages struct {
 	// public URL is https).
 	SecureCookies   bool
 	SessionLifetime time.Duration
+	// Log receives the failures behind 500 pages; nil means slog.Default().
+	Log *slog.Logger
 
 	tmpl *template.Template
 }
 
-const sessionCookie = "keyward_session"
-
 // Handler returns the pages behind cross-origin protection.
 func (p *Pages) Handler() http.Handler {
 	p.tmpl = template.Must(template.New("").Funcs(funcs).ParseFS(templateFS, "templates/*.html"))
-	static, _ := fs.Sub(staticFS, "static")
 	mux := http.NewServeMux()
+	static, _ := fs.Sub(staticFS, "static")
 	mux.Handle("GET /static/", http.StripPrefix("/static/", filesOnly(http.FileServerFS(static))))
-	mux.HandleFunc("GET /start", p.home)
-	mux.HandleFunc("GET /start/{$}", p.home)
-	mux.HandleFunc("POST /start/signin", p.signIn)
-	mux.HandleFunc("POST /start/signout", p.signOut)
-	mux.HandleFunc("GET /start/account/{id}", p.account)
-	mux.HandleFunc("GET /start/credentials", p.credentials)
-	mux.HandleFunc("GET /device", p.device)
-	mux.HandleFunc("POST /device", p.decide)
+	mux.Handle("GET /start", p.signedIn(p.home))
+	mux.Handle("GET /start/{$}", p.signedIn(p.home))
+	mux.Handle("POST /start/signin", p.public(p.signIn))
+	mux.Handle("POST /start/signout", p.public(p.signOut))
+	mux.Handle("GET /start/account/{id}", p.signedIn(p.account))
+	mux.Handle("GET /start/credentials", p.signedIn(p.credentials))
+	mux.Handle("GET /device", p.signedIn(p.device))
+	mux.Handle("POST /device", p.signedIn(p.decide))
 	return secureHeaders(http.NewCrossOriginProtection().Handler(mux), p.SecureCookies)
 }
 
