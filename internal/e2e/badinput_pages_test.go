@@ -159,3 +159,31 @@ func TestTheDevicePageRefusesBadDecisions(t *testing.T) {
 		wantPage(t, status, body, http.StatusUnauthorized, "Your session has ended.")
 	})
 }
+
+func TestUnknownPagesAndWrongMethodsAreStyledPages(t *testing.T) {
+	s := start(t)
+	for _, tt := range []struct {
+		method, path string
+		status       int
+		allow        string
+		message      string
+	}{
+		{http.MethodGet, "/start/nowhere", http.StatusNotFound, "", "There is no page at this address."},
+		{http.MethodGet, "/static/nothing.css", http.StatusNotFound, "", "There is no page at this address."},
+		{http.MethodDelete, "/start", http.StatusMethodNotAllowed, "GET, HEAD", "This address accepts only GET or HEAD requests."},
+		{http.MethodGet, "/start/signout", http.StatusMethodNotAllowed, "POST", "This address accepts only POST requests."},
+		{http.MethodPut, "/device", http.StatusMethodNotAllowed, "GET, HEAD, POST", "This address accepts only GET, HEAD or POST requests."},
+	} {
+		t.Run(tt.method+" "+tt.path, func(t *testing.T) {
+			req, _ := http.NewRequest(tt.method, s.url+tt.path, nil)
+			w := roundTrip(t, req)
+			wantPage(t, w.Status, string(w.Body), tt.status, tt.message)
+			if got := w.Header.Get("Allow"); got != tt.allow {
+				t.Errorf("Allow = %q, want %q", got, tt.allow)
+			}
+			if ct := w.Header.Get("Content-Type"); ct != "text/html; charset=utf-8" || w.Header.Get("x-amzn-RequestId") == "" {
+				t.Errorf("Content-Type %q, request id %q: want an HTML page with a request id", ct, w.Header.Get("x-amzn-RequestId"))
+			}
+		})
+	}
+}

@@ -20,7 +20,6 @@ import (
 	"io/fs"
 	"log/slog"
 	"net/http"
-	"strings"
 	"time"
 
 	"github.com/keyward/keyward/internal/aws/awsauth"
@@ -83,8 +82,7 @@ type Pages struct {
 func (p *Pages) Handler() http.Handler {
 	p.tmpl = template.Must(template.New("").Funcs(funcs).ParseFS(templateFS, "templates/*.html"))
 	mux := http.NewServeMux()
-	static, _ := fs.Sub(staticFS, "static")
-	mux.Handle("GET /static/", http.StripPrefix("/static/", filesOnly(http.FileServerFS(static))))
+	mux.Handle("GET /static/", http.StripPrefix("/static/", p.staticFiles()))
 	mux.Handle("GET /start", p.signedIn(p.home))
 	mux.Handle("GET /start/{$}", p.signedIn(p.home))
 	mux.Handle("POST /start/signin", p.public(p.signIn))
@@ -93,17 +91,20 @@ func (p *Pages) Handler() http.Handler {
 	mux.Handle("GET /start/credentials", p.signedIn(p.credentials))
 	mux.Handle("GET /device", p.signedIn(p.device))
 	mux.Handle("POST /device", p.signedIn(p.decide))
-	return secureHeaders(http.NewCrossOriginProtection().Handler(mux), p.SecureCookies)
+	return secureHeaders(http.NewCrossOriginProtection().Handler(p.styledFallbacks(mux)), p.SecureCookies)
 }
 
-// filesOnly refuses directory paths, so the file server lists nothing.
-func filesOnly(next http.Handler) http.Handler {
+// staticFiles serves the embedded static files. A directory or a missing
+// file is the 404 page, so nothing is listed.
+func (p *Pages) staticFiles() http.Handler {
+	files, _ := fs.Sub(staticFS, "static")
+	server := http.FileServerFS(files)
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.URL.Path == "" || strings.HasSuffix(r.URL.Path, "/") {
-			http.NotFound(w, r)
+		if info, err := fs.Stat(files, r.URL.Path); err != nil || info.IsDir() {
+			p.errorPage(w, r, nil, errNoPage)
 			return
 		}
-		next.ServeHTTP(w, r)
+		server.ServeHTTP(w, r)
 	})
 }
 
