@@ -122,6 +122,11 @@ func (f *fixture) serve(method, path, form string, cookie *http.Cookie) response
 	if cookie != nil {
 		r.AddCookie(cookie)
 	}
+	return f.do(r)
+}
+
+// do sends r.
+func (f *fixture) do(r *http.Request) response {
 	w := httptest.NewRecorder()
 	f.handler.ServeHTTP(w, r)
 	return response{status: w.Code, header: w.Header(), body: w.Body.String()}

@@ -2,6 +2,7 @@ package web
 
 import (
 	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
 )
@@ -38,5 +39,22 @@ func TestUnknownPathsAndWrongMethodsGetStyledPages(t *testing.T) {
 				t.Error("the page is served without the pages' CSP")
 			}
 		})
+	}
+}
+
+func TestAFormSentFromAnotherSiteIsRefusedWithAPage(t *testing.T) {
+	f := newFixture(t, nil)
+	for _, path := range []string{"/start/signin", "/start/signout", "/device"} {
+		r := httptest.NewRequest(http.MethodPost, path, strings.NewReader("username=alice&password=x&user_code=BCDF-GHJK&action=allow"))
+		r.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		r.Header.Set("Sec-Fetch-Site", "cross-site")
+		r.AddCookie(f.session())
+		got := f.do(r)
+		if got.status != http.StatusForbidden || !strings.HasPrefix(got.shownError(), "This request came from another website") {
+			t.Errorf("a cross-site POST %s = %d %q, want 403 saying it came from another website\n%s", path, got.status, got.shownError(), got.body)
+		}
+		if c := got.header.Get("Set-Cookie"); c != "" {
+			t.Errorf("a cross-site POST %s set a cookie: %s", path, c)
+		}
 	}
 }

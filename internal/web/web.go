@@ -24,6 +24,7 @@ import (
 
 	"github.com/keyward/keyward/internal/aws/awsauth"
 	"github.com/keyward/keyward/internal/aws/ssooidc"
+	"github.com/keyward/keyward/internal/errs"
 	ic "github.com/keyward/keyward/internal/identitycenter"
 	"github.com/keyward/keyward/internal/store"
 )
@@ -91,7 +92,19 @@ func (p *Pages) Handler() http.Handler {
 	mux.Handle("GET /start/credentials", p.signedIn(p.credentials))
 	mux.Handle("GET /device", p.signedIn(p.device))
 	mux.Handle("POST /device", p.signedIn(p.decide))
-	return secureHeaders(http.NewCrossOriginProtection().Handler(p.styledFallbacks(mux)), p.SecureCookies)
+	return secureHeaders(p.sameOriginOnly(p.styledFallbacks(mux)), p.SecureCookies)
+}
+
+// errCrossOrigin refuses a request another website made the browser send.
+var errCrossOrigin = errs.E(errs.Denied, "This request came from another website, so it was refused to protect your account. "+
+	"If you meant to do this, open the page on this site and try again.")
+
+// sameOriginOnly refuses, with the error page, a form another website made
+// the browser post here (http.CrossOriginProtection decides which).
+func (p *Pages) sameOriginOnly(next http.Handler) http.Handler {
+	cop := http.NewCrossOriginProtection()
+	cop.SetDenyHandler(p.public(func(http.ResponseWriter, *http.Request) error { return errCrossOrigin }))
+	return cop.Handler(next)
 }
 
 // staticFiles serves the embedded static files. A directory or a missing
