@@ -113,7 +113,7 @@ func TestAClientErrorShowsItsStatusAndMessage(t *testing.T) {
 		status     int
 		message    string
 	}{
-		{"a forged page of accounts is a bad request", "/start?page=forged", http.StatusBadRequest, "invalid NextToken"},
+		{"a forged page of accounts is a bad request", "/start?page=forged", http.StatusBadRequest, "This link to more accounts is not valid."},
 		{"a role the person does not have is denied", "/start/credentials?account_id=111122223333&role_name=Admin",
 			http.StatusForbidden, "No access to role Admin in account 111122223333"},
 		{"credentials without a role are a bad request", "/start/credentials?account_id=111122223333",

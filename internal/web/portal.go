@@ -12,6 +12,10 @@ import (
 
 const accountsPerPage = 50
 
+// errBadPageLink answers a "More accounts" link whose page token was not
+// made by the store (edited, or cut short when copied).
+var errBadPageLink = errs.E(errs.Invalid, "This link to more accounts is not valid. Start again from the first page of the portal.")
+
 type homeData struct {
 	Accounts []ic.Account
 	Next     string
@@ -20,6 +24,9 @@ type homeData struct {
 // home lists the accounts the signed-in user can use.
 func (p *Pages) home(w http.ResponseWriter, r *http.Request, s session) error {
 	accts, next, err := p.Directory.UserAccounts(r.Context(), s.User.ID, store.Page{Limit: accountsPerPage, Token: r.URL.Query().Get("page")})
+	if errs.Is(err, errs.Invalid) { // the store's only invalid input here is the page token
+		return errBadPageLink
+	}
 	if err != nil {
 		return err
 	}
