@@ -42,7 +42,6 @@ type fixture struct {
 	logs    *bytes.Buffer
 	signIn  *signin.Service
 	user    ic.User
-	account ic.Account
 }
 
 // newFixture builds the fixture. wrap, when not nil, puts a test type around
@@ -54,7 +53,7 @@ func newFixture(t *testing.T, wrap func(*sqlite.DB) pageStore) *fixture {
 	must(t, err)
 	t.Cleanup(func() { db.Close() })
 	f := &fixture{t: t, db: db, logs: &bytes.Buffer{}}
-	f.seed(clk)
+	f.seed(clk.Now())
 	var s pageStore = db
 	if wrap != nil {
 		s = wrap(db)
@@ -71,25 +70,34 @@ func newFixture(t *testing.T, wrap func(*sqlite.DB) pageStore) *fixture {
 	return f
 }
 
-// seed stores alice, an account and her DevOps role on it.
-func (f *fixture) seed(clk clock.Clock) {
-	ctx, now := context.Background(), clk.Now()
+// devAccount is the account on which alice holds DevOps.
+const devAccount = "111122223333"
+
+// seed stores alice and the Dev account, and gives her DevOps on it.
+func (f *fixture) seed(now time.Time) {
+	ctx := context.Background()
 	f.user = ic.User{ID: ic.NewPrincipalID(clock.Random, "d-0123456789"), Status: ic.UserEnabled, CreatedAt: now, UpdatedAt: now,
 		Profile: ic.Profile{UserName: "alice", DisplayName: "Alice", Name: ic.Name{GivenName: "Alice", FamilyName: "Doe"}}}
 	must(f.t, f.db.CreateUser(ctx, f.user))
-	f.account = ic.Account{ID: "111122223333", Name: "Dev", Email: "dev@example.com", Status: ic.AccountActive,
-		JoinedMethod: ic.JoinedCreated, JoinedAt: now}
-	must(f.t, f.db.CreateAccount(ctx, f.account, ic.CreateAccountStatus{ID: "car-0123456789abcdef", AccountName: "Dev",
-		State: ic.StateSucceeded, AccountID: f.account.ID, RequestedAt: now, CompletedAt: now}))
-	ps := ic.PermissionSet{ID: ic.NewPermissionSetID(clock.Random), InstanceID: "ssoins-0123456789abcdef", Name: "DevOps",
+	dev := ic.Account{ID: devAccount, Name: "Dev", Email: "dev@example.com", Status: ic.AccountActive, JoinedMethod: ic.JoinedCreated, JoinedAt: now}
+	must(f.t, f.db.CreateAccount(ctx, dev, ic.CreateAccountStatus{ID: "car-0123456789abcdef", AccountName: dev.Name,
+		State: ic.StateSucceeded, AccountID: dev.ID, RequestedAt: now, CompletedAt: now}))
+	f.grant(now, "DevOps")
+}
+
+// grant stores a permission set named name and assigns it to alice on
+// devAccount, with its role.
+func (f *fixture) grant(now time.Time, name string) {
+	ctx := context.Background()
+	ps := ic.PermissionSet{ID: ic.NewPermissionSetID(clock.Random), InstanceID: "ssoins-0123456789abcdef", Name: name,
 		SessionDuration: "PT1H", Version: 1, CreatedAt: now}
 	must(f.t, f.db.CreatePermissionSet(ctx, ps))
-	a := ic.Assignment{AccountID: f.account.ID, PermissionSetID: ps.ID, PrincipalType: ic.PrincipalUser, PrincipalID: f.user.ID, CreatedAt: now}
-	role := ic.Role{AccountID: f.account.ID, PermissionSetID: ps.ID, Name: ic.ReservedRoleName(ps.Name, ic.NewRoleSuffix(clock.Random)),
+	a := ic.Assignment{AccountID: devAccount, PermissionSetID: ps.ID, PrincipalType: ic.PrincipalUser, PrincipalID: f.user.ID, CreatedAt: now}
+	role := ic.Role{AccountID: devAccount, PermissionSetID: ps.ID, Name: ic.ReservedRoleName(name, ic.NewRoleSuffix(clock.Random)),
 		ID: ic.NewRoleID(clock.Random), Path: ic.RolePath, Version: 1, CreatedAt: now}
 	must(f.t, f.db.CreateAssignment(ctx, a, role, ic.Request{ID: ic.NewUUID(clock.Random), Kind: ic.RequestAssignmentCreate,
-		Status: ic.StateSucceeded, AccountID: a.AccountID, PermissionSetID: ps.ID, PrincipalType: a.PrincipalType,
-		PrincipalID: a.PrincipalID, CreatedAt: now}))
+		Status: ic.StateSucceeded, AccountID: devAccount, PermissionSetID: ps.ID, PrincipalType: a.PrincipalType,
+		PrincipalID: f.user.ID, CreatedAt: now}))
 }
 
 // session signs alice in and returns her session cookie.
