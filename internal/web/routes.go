@@ -32,14 +32,17 @@ type probeWriter struct {
 	status int
 }
 
+// Header returns the headers written so far.
 func (w *probeWriter) Header() http.Header { return w.header }
 
+// WriteHeader keeps the first status written.
 func (w *probeWriter) WriteHeader(status int) {
 	if w.status == 0 {
 		w.status = status
 	}
 }
 
+// Write drops b, as a body after an implied 200.
 func (w *probeWriter) Write(b []byte) (int, error) {
 	w.WriteHeader(http.StatusOK)
 	return len(b), nil
