@@ -55,7 +55,7 @@ func (m *Main) build(ctx context.Context, master []byte, opt Options) error {
 	gw.AddJSON(ssoadmin.New(m.Store, m.clock, m.random).JSONService(admin))
 	gw.SetQuery(sts.QueryService())
 
-	pages := &web.Pages{SignIn: signIn, Devices: oidc, Credentials: portalAPI, Directory: m.Store,
+	pages := &web.Pages{Log: m.Log, SignIn: signIn, Devices: oidc, Credentials: portalAPI, Directory: m.Store,
 		StartURL: m.StartURL, Region: m.Config.AWS.Region, SecureCookies: isHTTPS(m.AWSURL), SessionLifetime: lifetime}
 
 	mux := http.NewServeMux()

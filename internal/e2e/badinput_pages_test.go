@@ -89,8 +89,9 @@ func TestSignInRefusesBadInput(t *testing.T) {
 	})
 	t.Run("a cross-site sign-in is refused with 403 and signs no one in", func(t *testing.T) {
 		w, session := b.form("/start/signin", signInForm(aliceName, alicePassword, "/start"), map[string]string{"Sec-Fetch-Site": "cross-site"})
-		if w.Status != http.StatusForbidden || len(strings.TrimSpace(string(w.Body))) == 0 || session {
-			t.Errorf("cross-site sign-in = %d %q (session %v), want 403 with a message and no session", w.Status, w.Body, session)
+		wantPage(t, w.Status, string(w.Body), http.StatusForbidden, "This request came from another website")
+		if session {
+			t.Error("a session cookie was set")
 		}
 	})
 	for _, user := range []string{aliceName, "nobody"} {
@@ -141,9 +142,7 @@ func TestTheDevicePageRefusesBadDecisions(t *testing.T) {
 	t.Run("a cross-site approval is refused with 403 and the code stays pending", func(t *testing.T) {
 		d := s.startDevice(t, cli)
 		w, _ := b.form("/device", url.Values{"user_code": {d.UserCode}, "action": {"allow"}}, map[string]string{"Sec-Fetch-Site": "cross-site"})
-		if w.Status != http.StatusForbidden || len(strings.TrimSpace(string(w.Body))) == 0 {
-			t.Errorf("cross-site approval = %d %q, want 403 with a message", w.Status, w.Body)
-		}
+		wantPage(t, w.Status, string(w.Body), http.StatusForbidden, "This request came from another website")
 		oauthError(t, s.pollToken(t, cli, d.Code), 400, "AuthorizationPendingException", "authorization_pending", "pending")
 	})
 	t.Run("a code is single-use: approving it twice fails the second time", func(t *testing.T) {
@@ -158,4 +157,32 @@ func TestTheDevicePageRefusesBadDecisions(t *testing.T) {
 		status, body := s.browser().post("/device", url.Values{"user_code": {d.UserCode}, "action": {"allow"}})
 		wantPage(t, status, body, http.StatusUnauthorized, "Your session has ended.")
 	})
+}
+
+func TestUnknownPagesAndWrongMethodsAreStyledPages(t *testing.T) {
+	s := start(t)
+	for _, tt := range []struct {
+		method, path string
+		status       int
+		allow        string
+		message      string
+	}{
+		{http.MethodGet, "/start/nowhere", http.StatusNotFound, "", "There is no page at this address."},
+		{http.MethodGet, "/static/nothing.css", http.StatusNotFound, "", "There is no page at this address."},
+		{http.MethodDelete, "/start", http.StatusMethodNotAllowed, "GET, HEAD", "This address accepts only GET or HEAD requests."},
+		{http.MethodGet, "/start/signout", http.StatusMethodNotAllowed, "POST", "This address accepts only POST requests."},
+		{http.MethodPut, "/device", http.StatusMethodNotAllowed, "GET, HEAD, POST", "This address accepts only GET, HEAD or POST requests."},
+	} {
+		t.Run(tt.method+" "+tt.path, func(t *testing.T) {
+			req, _ := http.NewRequest(tt.method, s.url+tt.path, nil)
+			w := roundTrip(t, req)
+			wantPage(t, w.Status, string(w.Body), tt.status, tt.message)
+			if got := w.Header.Get("Allow"); got != tt.allow {
+				t.Errorf("Allow = %q, want %q", got, tt.allow)
+			}
+			if ct := w.Header.Get("Content-Type"); ct != "text/html; charset=utf-8" || w.Header.Get("x-amzn-RequestId") == "" {
+				t.Errorf("Content-Type %q, request id %q: want an HTML page with a request id", ct, w.Header.Get("x-amzn-RequestId"))
+			}
+		})
+	}
 }

@@ -143,7 +143,7 @@ func TestChromiumApprovesADeviceLoginAndShowsRoleCredentials(t *testing.T) {
 		chromedp.SendKeys(chromedp.CSS("#password"), "not-"+alicePassword),
 		chromedp.Click(chromedp.CSS("#signin-submit")),
 		chromedp.WaitVisible(chromedp.CSS("#error")))
-	if got := c.text("#error"); got != "Incorrect username or password." {
+	if got := c.text("#error"); !strings.HasPrefix(got, "Incorrect username or password.") {
 		t.Errorf("after a wrong password the page says %q", got)
 	}
 	if got := chromeRead(c, "#username", chromedp.Value(chromedp.CSS("#username"))); got != aliceName {
@@ -191,4 +191,13 @@ func TestChromiumApprovesADeviceLoginAndShowsRoleCredentials(t *testing.T) {
 	if got := c.text("#configure-sso"); !strings.Contains(got, s.main.StartURL) || !strings.Contains(got, st.AccountID) {
 		t.Errorf("the aws configure sso answers are\n%s\nwant the start URL and account %s", got, st.AccountID)
 	}
+
+	// A mistyped address is a page that says so, with the way back.
+	c.do("open a page that does not exist", chromedp.Navigate(s.url+"/start/acount/"+st.AccountID),
+		chromedp.WaitVisible(chromedp.CSS("#error")))
+	if got := c.text("#error"); got != "There is no page at this address." {
+		t.Errorf("a mistyped address says %q", got)
+	}
+	c.do("go back to the portal", chromedp.Click(chromedp.Search(`//a[normalize-space()="Back to the access portal"]`)),
+		chromedp.WaitVisible(chromedp.CSS("#accounts")))
 }

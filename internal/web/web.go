@@ -3,6 +3,14 @@
 // Deny) and the access portal (accounts, roles, short-lived credentials).
 // Pages are server-rendered from embedded templates with no external
 // assets, behind cross-origin protection, with HttpOnly SameSite cookies.
+//
+// A page is a function that returns an error. One middleware (signedIn)
+// resolves the person's session, and one renderer (errorPage) turns every
+// error into an HTML page: a person's mistake or a refusal shows its
+// message with its 4xx status; anything else is our failure, logged and
+// shown as a 500 page with the request id. The package owns the pages'
+// HTML, cookie and routes; it reaches storage only through the services and
+// the small interfaces below.
 package web
 
 import (
@@ -10,12 +18,13 @@ import (
 	"embed"
 	"html/template"
 	"io/fs"
+	"log/slog"
 	"net/http"
-	"strings"
 	"time"
 
 	"github.com/keyward/keyward/internal/aws/awsauth"
 	"github.com/keyward/keyward/internal/aws/ssooidc"
+	"github.com/keyward/keyward/internal/errs"
 	ic "github.com/keyward/keyward/internal/identitycenter"
 	"github.com/keyward/keyward/internal/store"
 )
@@ -45,10 +54,9 @@ type Credentials interface {
 	RoleCredentials(ctx context.Context, u ic.User, accountID, roleName string) (awsauth.Credentials, error)
 }
 
-// Directory answers what a user may use.
+// Directory answers which accounts and roles a user may use.
 type Directory interface {
 	store.Entitlements
-	Account(ctx context.Context, id string) (ic.Account, error)
 }
 
 // Pages serves the browser pages.
@@ -65,37 +73,51 @@ type Pages struct {
 	// public URL is https).
 	SecureCookies   bool
 	SessionLifetime time.Duration
+	// Log receives the failures behind 500 pages; nil means slog.Default().
+	Log *slog.Logger
 
 	tmpl *template.Template
 }
 
-const sessionCookie = "keyward_session"
-
 // Handler returns the pages behind cross-origin protection.
 func (p *Pages) Handler() http.Handler {
 	p.tmpl = template.Must(template.New("").Funcs(funcs).ParseFS(templateFS, "templates/*.html"))
-	static, _ := fs.Sub(staticFS, "static")
 	mux := http.NewServeMux()
-	mux.Handle("GET /static/", http.StripPrefix("/static/", filesOnly(http.FileServerFS(static))))
-	mux.HandleFunc("GET /start", p.home)
-	mux.HandleFunc("GET /start/{$}", p.home)
-	mux.HandleFunc("POST /start/signin", p.signIn)
-	mux.HandleFunc("POST /start/signout", p.signOut)
-	mux.HandleFunc("GET /start/account/{id}", p.account)
-	mux.HandleFunc("GET /start/credentials", p.credentials)
-	mux.HandleFunc("GET /device", p.device)
-	mux.HandleFunc("POST /device", p.decide)
-	return secureHeaders(http.NewCrossOriginProtection().Handler(mux), p.SecureCookies)
+	mux.Handle("GET /static/", http.StripPrefix("/static/", p.staticFiles()))
+	mux.Handle("GET /start", p.signedIn(p.home))
+	mux.Handle("GET /start/{$}", p.signedIn(p.home))
+	mux.Handle("POST /start/signin", p.public(p.signIn))
+	mux.Handle("POST /start/signout", p.public(p.signOut))
+	mux.Handle("GET /start/account/{id}", p.signedIn(p.account))
+	mux.Handle("GET /start/credentials", p.signedIn(p.credentials))
+	mux.Handle("GET /device", p.signedIn(p.device))
+	mux.Handle("POST /device", p.signedIn(p.decide))
+	return secureHeaders(p.sameOriginOnly(p.styledFallbacks(mux)), p.SecureCookies)
 }
 
-// filesOnly refuses directory paths, so the file server lists nothing.
-func filesOnly(next http.Handler) http.Handler {
+// errCrossOrigin refuses a request another website made the browser send.
+var errCrossOrigin = errs.E(errs.Denied, "This request came from another website, so it was refused to protect your account. "+
+	"If you meant to do this, open the page on this site and try again.")
+
+// sameOriginOnly refuses, with the error page, a form another website made
+// the browser post here (http.CrossOriginProtection decides which).
+func (p *Pages) sameOriginOnly(next http.Handler) http.Handler {
+	cop := http.NewCrossOriginProtection()
+	cop.SetDenyHandler(p.public(func(http.ResponseWriter, *http.Request) error { return errCrossOrigin }))
+	return cop.Handler(next)
+}
+
+// staticFiles serves the embedded static files. A directory or a missing
+// file is the 404 page, so nothing is listed.
+func (p *Pages) staticFiles() http.Handler {
+	files, _ := fs.Sub(staticFS, "static")
+	server := http.FileServerFS(files)
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.URL.Path == "" || strings.HasSuffix(r.URL.Path, "/") {
-			http.NotFound(w, r)
+		if info, err := fs.Stat(files, r.URL.Path); err != nil || info.IsDir() {
+			p.errorPage(w, r, nil, errNoPage)
 			return
 		}
-		next.ServeHTTP(w, r)
+		server.ServeHTTP(w, r)
 	})
 }
 

@@ -1,0 +1,55 @@
+package web
+
+import (
+	"net/http"
+	"strings"
+
+	"github.com/keyward/keyward/internal/errs"
+	"github.com/keyward/keyward/internal/httpx"
+)
+
+// errUnreadableForm is the answer to a form body that is too large or
+// malformed.
+var errUnreadableForm = errs.E(errs.Invalid, "The form could not be read.")
+
+// signIn checks the sign-in form, starts a session and goes on to the
+// form's next page. A refused sign-in shows the form again with the reason
+// and the user name kept.
+func (p *Pages) signIn(w http.ResponseWriter, r *http.Request) error {
+	r.Body = http.MaxBytesReader(w, r.Body, 16<<10)
+	if err := r.ParseForm(); err != nil {
+		return errUnreadableForm
+	}
+	name, pw, next := strings.TrimSpace(r.PostForm.Get("username")), r.PostForm.Get("password"), safeNext(r.PostForm.Get("next"))
+	ctx := httpx.AuditContext(r)
+	u, err := p.SignIn.Authenticate(ctx, name, pw, httpx.ClientIP(r))
+	if isRefusal(err) {
+		p.askSignIn(w, r, statusFor(err), message(err), signInData{Next: next, UserName: name})
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	value, _, err := p.SignIn.StartSession(ctx, u.ID)
+	if err != nil {
+		return err
+	}
+	http.SetCookie(w, &http.Cookie{Name: sessionCookie, Value: value, Path: "/", HttpOnly: true,
+		Secure: p.SecureCookies, SameSite: http.SameSiteLaxMode, MaxAge: int(p.SessionLifetime.Seconds())})
+	http.Redirect(w, r, next, http.StatusSeeOther)
+	return nil
+}
+
+// signOut ends the session and forgets its cookie. When the session cannot
+// be ended the cookie is kept, so that signing out can be tried again.
+func (p *Pages) signOut(w http.ResponseWriter, r *http.Request) error {
+	if c, err := r.Cookie(sessionCookie); err == nil {
+		if err := p.SignIn.EndSession(httpx.AuditContext(r), c.Value); err != nil {
+			return err
+		}
+	}
+	http.SetCookie(w, &http.Cookie{Name: sessionCookie, Value: "", Path: "/", HttpOnly: true,
+		Secure: p.SecureCookies, SameSite: http.SameSiteLaxMode, MaxAge: -1})
+	http.Redirect(w, r, "/start", http.StatusSeeOther)
+	return nil
+}
