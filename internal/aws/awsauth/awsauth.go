@@ -66,6 +66,7 @@ type Authority struct {
 	secrets  *keys.Sealer
 	clock    clock.Clock
 	random   io.Reader
+	held     keyCache
 }
 
 // New derives the authority's sealers from the master key.
@@ -117,6 +118,10 @@ func (a *Authority) Lookup(ctx context.Context, accessKeyID, sessionToken string
 	if sessionToken != "" || !strings.HasPrefix(accessKeyID, "AKIA") {
 		return sigv4.Key{}, invalidToken()
 	}
+	now := a.clock.Now()
+	if k, ok := a.held.get(accessKeyID, now); ok {
+		return k, nil
+	}
 	k, err := a.keys.AccessKey(ctx, accessKeyID)
 	if errs.Is(err, errs.NotFound) {
 		return sigv4.Key{}, invalidToken()
@@ -129,7 +134,9 @@ func (a *Authority) Lookup(ctx context.Context, accessKeyID, sessionToken string
 		return sigv4.Key{}, err // a key that does not open is our fault, not the client's
 	}
 	p := Principal{Type: Root, AccountID: k.AccountID, ARN: "arn:aws:iam::" + k.AccountID + ":root", UserID: k.AccountID, AccessKeyID: k.ID}
-	return sigv4.Key{Secret: string(secret), Principal: p}, nil
+	key := sigv4.Key{Secret: string(secret), Principal: p}
+	a.held.put(accessKeyID, key, now)
+	return key, nil
 }
 
 func (a *Authority) openSession(accessKeyID, token string) (sigv4.Key, error) {

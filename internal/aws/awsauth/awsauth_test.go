@@ -149,3 +149,38 @@ func FuzzSessionLookup(f *testing.F) {
 		}
 	})
 }
+
+// countingKeys counts the store reads behind root-key lookups.
+type countingKeys struct {
+	RootKeys
+	reads int
+}
+
+func (c *countingKeys) AccessKey(ctx context.Context, id string) (ic.AccessKey, error) {
+	c.reads++
+	return c.RootKeys.AccessKey(ctx, id)
+}
+
+func TestARootKeyIsReadOnceAndHeldForAShortTime(t *testing.T) {
+	a, clk, id, secret := newAuthority(t)
+	counted := &countingKeys{RootKeys: a.keys}
+	a.keys = counted
+	for range 5 {
+		if k, err := a.Lookup(context.Background(), id, ""); err != nil || k.Secret != secret {
+			t.Fatalf("lookup: %v", err)
+		}
+	}
+	if counted.reads != 1 {
+		t.Errorf("5 lookups read the store %d times, want 1", counted.reads)
+	}
+	clk.Advance(keyTTL)
+	if _, err := a.Lookup(context.Background(), id, ""); err != nil || counted.reads != 2 {
+		t.Errorf("after %v: err %v, %d reads, want the key read again", keyTTL, err, counted.reads)
+	}
+	for range 3 {
+		a.Lookup(context.Background(), "AKIAAAAAAAAAAAAAAAAA", "")
+	}
+	if counted.reads != 5 {
+		t.Errorf("unknown keys: %d reads in all, want every miss to ask the store", counted.reads)
+	}
+}
