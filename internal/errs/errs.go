@@ -31,10 +31,14 @@ type Error struct {
 	Code    string
 	Message string
 	// Reason and Resource carry the optional AWS fields Reason, ResourceType
-	// and ResourceId.
+	// and ResourceId. A store fills ResourceType and ResourceID with its own
+	// neutral names (store.Resource*), which protocol packages word.
 	Reason       string
 	ResourceType string
 	ResourceID   string
+	// Field names what a conflict is about (store.Field*), for the protocol
+	// package to word; it never reaches a client as is.
+	Field string
 	// Err is an underlying cause, kept for logs and never shown to clients.
 	Err error
 }
@@ -71,6 +75,13 @@ func (e *Error) WithReason(reason string) *Error {
 func (e *Error) WithResource(typ, id string) *Error {
 	c := *e
 	c.ResourceType, c.ResourceID = typ, id
+	return &c
+}
+
+// WithField returns a copy of e naming the field a conflict is about.
+func (e *Error) WithField(field string) *Error {
+	c := *e
+	c.Field = field
 	return &c
 }
 

@@ -8,9 +8,13 @@
 // contract.
 //
 // Rules every backend follows:
-//   - Errors are *errs.Error: errs.NotFound for a missing row, errs.Conflict
-//     for a uniqueness violation, errs.Invalid for a bad page token. Anything
-//     else is a backend failure.
+//   - Errors are *errs.Error: errs.NotFound for a missing row, naming what
+//     is missing in ResourceType (one of the Resource* names below) and
+//     ResourceID; errs.Conflict for a uniqueness violation, naming the
+//     resource and the Field* that is taken; errs.Invalid for a bad page
+//     token. Messages are plain English for logs: each protocol package
+//     words its own wire message from the names. Anything else is a
+//     backend failure.
 //   - Every mutating method writes its audit.Event (actor and client taken
 //     from the context with audit.ActorFrom/ClientFrom) in the same
 //     transaction as the change. Action names are listed on each method.
@@ -26,6 +30,40 @@ import (
 
 	"github.com/keyward/keyward/internal/audit"
 	ic "github.com/keyward/keyward/internal/identitycenter"
+)
+
+// What store errors are about: ResourceType of errs.NotFound and
+// errs.Conflict.
+const (
+	ResourceOrganization  = "organization"
+	ResourceInstance      = "instance"
+	ResourceAccount       = "account"
+	ResourceAccountStatus = "account request"
+	ResourceAccessKey     = "access key"
+	ResourceUser          = "user"
+	ResourceGroup         = "group"
+	ResourceMembership    = "membership"
+	ResourcePermissionSet = "permission set"
+	ResourceAssignment    = "assignment"
+	ResourceEntitlement   = "entitlement"
+	ResourceRequest       = "request"
+	ResourceClient        = "client"
+	ResourceDevice        = "device authorization"
+	ResourceToken         = "token"
+	ResourceSession       = "session"
+	ResourceEvent         = "event"
+)
+
+// Which value of a resource is taken: Field of errs.Conflict.
+const (
+	FieldID         = "id"
+	FieldName       = "name" // a user's name, a group's display name, a permission set's name
+	FieldEmail      = "email"
+	FieldExternalID = "external id"
+	FieldMember     = "member"    // the user is already in the group
+	FieldUserCode   = "user code" // a live device authorization holds it
+	FieldSecret     = "secret"    // a token or session hash is already stored
+	FieldInUse      = "in use"    // assignments still use it
 )
 
 // Page asks for one page of a list. Token is the opaque NextToken of the

@@ -61,7 +61,7 @@ func (db *DB) CreateAccountStatus(ctx context.Context, id string) (ic.CreateAcco
 	err := db.r.QueryRowContext(ctx, selectStatusSQL, id).Scan(&st.ID, &st.AccountName,
 		&st.State, &st.AccountID, &st.FailureReason, timeCol{&st.RequestedAt}, timeCol{&st.CompletedAt})
 	return st, notFound(err, "account status",
-		errs.E(errs.NotFound, "CreateAccount request %q not found.", id).WithResource("CREATE_ACCOUNT_STATUS", id))
+		missing(store.ResourceAccountStatus, id))
 }
 
 // Account returns an account.
@@ -75,7 +75,7 @@ func account(ctx context.Context, q querier, id string) (ic.Account, error) {
 }
 
 func errAccountNotFound(id string) *errs.Error {
-	return errs.E(errs.NotFound, "ACCOUNT %s not found.", id).WithResource("ACCOUNT", id)
+	return missing(store.ResourceAccount, id)
 }
 
 func scanAccount(s scanner) (ic.Account, error) {

@@ -80,7 +80,7 @@ func (db *DB) DeleteAssignment(ctx context.Context, a ic.Assignment, req ic.Requ
 			return err
 		}
 		if n == 0 {
-			return errs.E(errs.NotFound, "ACCOUNT_ASSIGNMENT not found.").WithResource("ACCOUNT_ASSIGNMENT", assignmentTarget(a))
+			return missing(store.ResourceAssignment, assignmentTarget(a))
 		}
 		if err := pruneAssignment(ctx, tx, a.PrincipalType, a.PrincipalID, a.AccountID); err != nil {
 			return err

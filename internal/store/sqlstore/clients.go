@@ -4,8 +4,8 @@ import (
 	"context"
 
 	"github.com/keyward/keyward/internal/audit"
-	"github.com/keyward/keyward/internal/errs"
 	ic "github.com/keyward/keyward/internal/identitycenter"
+	"github.com/keyward/keyward/internal/store"
 )
 
 const (
@@ -30,5 +30,5 @@ func (db *DB) Client(ctx context.Context, id string) (ic.Client, error) {
 	var c ic.Client
 	err := db.r.QueryRowContext(ctx, selectClientSQL, id).Scan(&c.ID, &c.SecretHash, &c.Name,
 		&c.Type, jsonCol{&c.Scopes}, timeCol{&c.IssuedAt}, timeCol{&c.ExpiresAt})
-	return c, notFound(err, "client", errs.E(errs.NotFound, "The client is not registered.").WithResource("OIDC_CLIENT", id))
+	return c, notFound(err, "client", missing(store.ResourceClient, id))
 }

@@ -28,7 +28,7 @@ type Dialect struct {
 	Name string
 	// UniqueViolation reports whether err is a uniqueness violation and
 	// names the constraint as "table.column[, table.column]", the keys of
-	// conflictMessages.
+	// taken.
 	UniqueViolation func(err error) (constraint string, ok bool)
 	// Retryable reports whether a write transaction lost a race with
 	// another writer and may simply run again.

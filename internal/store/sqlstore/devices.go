@@ -8,6 +8,7 @@ import (
 	"github.com/keyward/keyward/internal/audit"
 	"github.com/keyward/keyward/internal/errs"
 	ic "github.com/keyward/keyward/internal/identitycenter"
+	"github.com/keyward/keyward/internal/store"
 )
 
 const (
@@ -29,7 +30,7 @@ WHERE client_id = $1 AND status = $2 AND expires_at > $3`
 const deviceRetention = 24 * time.Hour
 
 func errDeviceNotFound() *errs.Error {
-	return errs.E(errs.NotFound, "The device authorization does not exist.")
+	return missing(store.ResourceDevice, "")
 }
 
 // CreateDeviceAuthorization stores d; a user code held by a live

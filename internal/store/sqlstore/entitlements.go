@@ -3,7 +3,6 @@ package sqlstore
 import (
 	"context"
 
-	"github.com/keyward/keyward/internal/errs"
 	ic "github.com/keyward/keyward/internal/identitycenter"
 	"github.com/keyward/keyward/internal/store"
 )
@@ -77,5 +76,5 @@ func (db *DB) UserRoles(ctx context.Context, userID, accountID string, p store.P
 func (db *DB) UserRole(ctx context.Context, userID, accountID, permissionSetName string) (ic.Entitlement, error) {
 	e, err := scanEntitlement(db.r.QueryRowContext(ctx, userRoleSQL, userID, accountID, permissionSetName))
 	return e, notFound(err, "user role",
-		errs.E(errs.NotFound, "No access to permission set %q on account %s.", permissionSetName, accountID))
+		missing(store.ResourceEntitlement, accountID+"/"+permissionSetName))
 }

@@ -26,7 +26,7 @@ ORDER BY g.id LIMIT CAST($2 AS INTEGER)`
 )
 
 func errGroupNotFound(id string) *errs.Error {
-	return errs.E(errs.NotFound, "GROUP not found.").WithResource("GROUP", id)
+	return missing(store.ResourceGroup, id)
 }
 
 // CreateGroup stores a new group; a taken display name is errs.Conflict.

@@ -27,7 +27,7 @@ ORDER BY id LIMIT CAST($2 AS INTEGER)`
 )
 
 func errMembershipNotFound(id string) *errs.Error {
-	return errs.E(errs.NotFound, "GROUP_MEMBERSHIP not found.").WithResource("GROUP_MEMBERSHIP", id)
+	return missing(store.ResourceMembership, id)
 }
 
 // CreateMembership puts a user in a group.

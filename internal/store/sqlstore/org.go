@@ -100,7 +100,7 @@ func organization(ctx context.Context, q querier) (ic.Organization, string, erro
 	var keyID string
 	err := q.QueryRowContext(ctx, selectOrgSQL).Scan(&o.ID, &o.ManagementAccountID,
 		&o.ManagementEmail, timeCol{&o.CreatedAt}, &keyID)
-	return o, keyID, notFound(err, "organization", errs.E(errs.NotFound, "The organization is not set up yet."))
+	return o, keyID, notFound(err, "organization", missing(store.ResourceOrganization, ""))
 }
 
 // Instance returns the Identity Center instance, or errs.NotFound before bootstrap.
@@ -110,7 +110,7 @@ func instance(ctx context.Context, q querier) (ic.Instance, error) {
 	var i ic.Instance
 	err := q.QueryRowContext(ctx, selectInstanceSQL).Scan(&i.ID, &i.IdentityStoreID,
 		&i.OwnerAccountID, &i.Name, timeCol{&i.CreatedAt})
-	return i, notFound(err, "instance", errs.E(errs.NotFound, "The Identity Center instance is not set up yet."))
+	return i, notFound(err, "instance", missing(store.ResourceInstance, ""))
 }
 
 // AccessKey returns a root access key.
@@ -122,7 +122,7 @@ func accessKey(ctx context.Context, q querier, id string) (ic.AccessKey, error) 
 	var k ic.AccessKey
 	err := q.QueryRowContext(ctx, selectAccessKeySQL, id).Scan(&k.ID, &k.AccountID,
 		&k.SealedSecret, timeCol{&k.CreatedAt})
-	return k, notFound(err, "access key", errs.E(errs.NotFound, "The access key does not exist.").WithResource("ACCESS_KEY", id))
+	return k, notFound(err, "access key", missing(store.ResourceAccessKey, id))
 }
 
 // notFound maps sql.ErrNoRows to nf and any other error through mapErr.

@@ -26,7 +26,7 @@ VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`
 )
 
 func errPSNotFound(id string) *errs.Error {
-	return errs.E(errs.NotFound, "PERMISSION_SET not found.").WithResource("PERMISSION_SET", id)
+	return missing(store.ResourcePermissionSet, id)
 }
 
 // CreatePermissionSet stores a new permission set; a taken name is errs.Conflict.
@@ -101,8 +101,8 @@ func (db *DB) DeletePermissionSet(ctx context.Context, id string) error {
 			return err
 		}
 		if inUse {
-			return errs.E(errs.Conflict, "The permission set is assigned to accounts; delete its account assignments first.").
-				WithResource("PERMISSION_SET", id)
+			return errs.E(errs.Conflict, "permission set %s is assigned to accounts", id).
+				WithResource(store.ResourcePermissionSet, id).WithField(store.FieldInUse)
 		}
 		if _, err := exec(ctx, tx, "delete roles", deletePSRoleSQL, id); err != nil {
 			return err

@@ -6,7 +6,6 @@ import (
 	"strings"
 
 	"github.com/keyward/keyward/internal/audit"
-	"github.com/keyward/keyward/internal/errs"
 	ic "github.com/keyward/keyward/internal/identitycenter"
 	"github.com/keyward/keyward/internal/store"
 )
@@ -135,5 +134,5 @@ func (db *DB) Request(ctx context.Context, id string) (ic.Request, error) {
 	err := db.r.QueryRowContext(ctx, selectRequestSQL, id).Scan(&r.ID, &r.Kind, &r.Status,
 		&r.FailureReason, &r.AccountID, &r.PermissionSetID, &r.PrincipalType, &r.PrincipalID,
 		timeCol{&r.CreatedAt})
-	return r, notFound(err, "request", errs.E(errs.NotFound, "The request does not exist.").WithResource("REQUEST", id))
+	return r, notFound(err, "request", missing(store.ResourceRequest, id))
 }

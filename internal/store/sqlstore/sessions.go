@@ -6,8 +6,8 @@ import (
 	"errors"
 
 	"github.com/keyward/keyward/internal/audit"
-	"github.com/keyward/keyward/internal/errs"
 	ic "github.com/keyward/keyward/internal/identitycenter"
+	"github.com/keyward/keyward/internal/store"
 )
 
 const (
@@ -37,7 +37,7 @@ func (db *DB) PortalSession(ctx context.Context, idHash string) (ic.PortalSessio
 	var s ic.PortalSession
 	err := db.r.QueryRowContext(ctx, selectSessionSQL, idHash).Scan(&s.IDHash, &s.UserID,
 		timeCol{&s.CreatedAt}, timeCol{&s.ExpiresAt})
-	return s, notFound(err, "portal session", errs.E(errs.NotFound, "The session does not exist."))
+	return s, notFound(err, "portal session", missing(store.ResourceSession, ""))
 }
 
 // DeletePortalSession ends a portal session and the tokens of device

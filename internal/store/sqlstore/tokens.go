@@ -8,6 +8,7 @@ import (
 	"github.com/keyward/keyward/internal/audit"
 	"github.com/keyward/keyward/internal/errs"
 	ic "github.com/keyward/keyward/internal/identitycenter"
+	"github.com/keyward/keyward/internal/store"
 )
 
 // A token without a refresh token stores NULL in refresh_hash, so the
@@ -29,7 +30,7 @@ VALUES ($1, $2, $3, $4) ON CONFLICT (refresh_hash) DO NOTHING`
 )
 
 func errTokenNotFound() *errs.Error {
-	return errs.E(errs.NotFound, "The token does not exist or has been revoked.")
+	return missing(store.ResourceToken, "")
 }
 
 // CreateToken stores a new token.

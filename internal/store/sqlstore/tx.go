@@ -9,6 +9,7 @@ import (
 
 	"github.com/keyward/keyward/internal/audit"
 	"github.com/keyward/keyward/internal/errs"
+	"github.com/keyward/keyward/internal/store"
 )
 
 // querier is what both the read pool and a write transaction offer; read
@@ -79,29 +80,30 @@ func backoff(ctx context.Context, attempt int) error {
 	}
 }
 
-// conflictMessages names, per constraint, the message a client sees.
-var conflictMessages = map[string]string{
-	"accounts.id":                "An account with this id already exists.",
-	"accounts.email_norm":        "An account with this email address already exists.",
-	"create_account_statuses.id": "A CreateAccount request with this id already exists.",
-	"users.id":                   "A user with this id already exists.",
-	"users.user_name_norm":       "Duplicate UserName",
-	"user_external_ids.issuer, user_external_ids.external_id": "Duplicate ExternalId",
-	"groups.id":                "A group with this id already exists.",
-	"groups.display_name_norm": "Duplicate GroupDisplayName",
-	"group_external_ids.issuer, group_external_ids.external_id": "Duplicate ExternalId",
-	"memberships.id": "A membership with this id already exists.",
-	"memberships.group_id, memberships.user_id":         "The user is already a member of the group.",
-	"permission_sets.id":                                "A permission set with this id already exists.",
-	"permission_sets.instance_id, permission_sets.name": "A permission set with this name already exists.",
-	"requests.id":                     "A request with this id already exists.",
-	"portal_sessions.id_hash":         "A portal session with this id already exists.",
-	"oidc_clients.id":                 "A client with this id already exists.",
-	"device_authorizations.code_hash": "A device authorization with this device code already exists.",
-	"device_authorizations.user_code": "The user code is already in use.",
-	"tokens.access_hash":              "The access token already exists.",
-	"tokens.refresh_hash":             "The refresh token already exists.",
-	"events.id":                       "An event with this id already exists.",
+// taken names, per uniqueness constraint ("table.column, ..." as the
+// dialects report them), which resource and which of its values is taken.
+var taken = map[string][2]string{
+	"accounts.id":                {store.ResourceAccount, store.FieldID},
+	"accounts.email_norm":        {store.ResourceAccount, store.FieldEmail},
+	"create_account_statuses.id": {store.ResourceAccountStatus, store.FieldID},
+	"users.id":                   {store.ResourceUser, store.FieldID},
+	"users.user_name_norm":       {store.ResourceUser, store.FieldName},
+	"user_external_ids.issuer, user_external_ids.external_id": {store.ResourceUser, store.FieldExternalID},
+	"groups.id":                {store.ResourceGroup, store.FieldID},
+	"groups.display_name_norm": {store.ResourceGroup, store.FieldName},
+	"group_external_ids.issuer, group_external_ids.external_id": {store.ResourceGroup, store.FieldExternalID},
+	"memberships.id": {store.ResourceMembership, store.FieldID},
+	"memberships.group_id, memberships.user_id":         {store.ResourceMembership, store.FieldMember},
+	"permission_sets.id":                                {store.ResourcePermissionSet, store.FieldID},
+	"permission_sets.instance_id, permission_sets.name": {store.ResourcePermissionSet, store.FieldName},
+	"requests.id":                     {store.ResourceRequest, store.FieldID},
+	"portal_sessions.id_hash":         {store.ResourceSession, store.FieldSecret},
+	"oidc_clients.id":                 {store.ResourceClient, store.FieldID},
+	"device_authorizations.code_hash": {store.ResourceDevice, store.FieldSecret},
+	"device_authorizations.user_code": {store.ResourceDevice, store.FieldUserCode},
+	"tokens.access_hash":              {store.ResourceToken, store.FieldSecret},
+	"tokens.refresh_hash":             {store.ResourceToken, store.FieldSecret},
+	"events.id":                       {store.ResourceEvent, store.FieldID},
 }
 
 // mapErr passes an *errs.Error through and wraps anything else as a
@@ -119,11 +121,12 @@ func mapErr(err error, op string) error {
 // conflict is the errs.Conflict for a violated uniqueness constraint,
 // named as the dialect names it ("table.column, ...").
 func conflict(constraint string) error {
-	msg, known := conflictMessages[constraint]
+	what, known := taken[constraint]
 	if !known {
-		msg = "The resource already exists."
+		return errs.E(errs.Conflict, "uniqueness constraint %s violated", constraint)
 	}
-	return errs.E(errs.Conflict, "%s", msg).WithReason("UNIQUENESS_CONSTRAINT_VIOLATION")
+	return errs.E(errs.Conflict, "a %s with this %s already exists", what[0], what[1]).
+		WithResource(what[0], "").WithField(what[1])
 }
 
 // exec runs one statement, turning a uniqueness violation into errs.Conflict.
@@ -176,4 +179,13 @@ func update[T any](ctx context.Context, db *DB, e audit.Event, read func(*txn) (
 		return zero, err
 	}
 	return next, nil
+}
+
+// missing is the errs.NotFound for a resource (a store.Resource* name) and id.
+func missing(resource, id string) *errs.Error {
+	msg := resource + " not found"
+	if id != "" {
+		msg = resource + " " + id + " not found"
+	}
+	return errs.E(errs.NotFound, "%s", msg).WithResource(resource, id)
 }

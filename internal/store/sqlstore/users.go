@@ -29,7 +29,7 @@ ORDER BY u.id LIMIT CAST($2 AS INTEGER)`
 )
 
 func errUserNotFound(id string) *errs.Error {
-	return errs.E(errs.NotFound, "USER not found.").WithResource("USER", id)
+	return missing(store.ResourceUser, id)
 }
 
 // CreateUser stores a new user; a taken user name is errs.Conflict.

@@ -55,10 +55,10 @@ var assignmentTests = []test{
 			a    ic.Assignment
 			want string
 		}{
-			{assignment(acct.ID, ghostPS, ic.PrincipalUser, u.ID, h.clk.Now()), "PERMISSION_SET"},
-			{assignment(h.newAccount().ID, ps, ic.PrincipalUser, u.ID, h.clk.Now()), "ACCOUNT"},
-			{assignment(acct.ID, ps, ic.PrincipalUser, g.ID, h.clk.Now()), "USER"},
-			{assignment(acct.ID, ps, ic.PrincipalGroup, u.ID, h.clk.Now()), "GROUP"},
+			{assignment(acct.ID, ghostPS, ic.PrincipalUser, u.ID, h.clk.Now()), store.ResourcePermissionSet},
+			{assignment(h.newAccount().ID, ps, ic.PrincipalUser, u.ID, h.clk.Now()), store.ResourceAccount},
+			{assignment(acct.ID, ps, ic.PrincipalUser, g.ID, h.clk.Now()), store.ResourceUser},
+			{assignment(acct.ID, ps, ic.PrincipalGroup, u.ID, h.clk.Now()), store.ResourceGroup},
 		}
 		h.unchangedLog(t, func() {
 			for _, c := range cases {

@@ -25,18 +25,18 @@ var groupTests = []test{
 	}},
 	{"a missing group is not found by id, name or external id", func(t *testing.T, h *harness) {
 		_, err := h.s.Group(h.ctx, h.newGroup("ghost").ID)
-		notFound(t, err, "GROUP")
+		notFound(t, err, store.ResourceGroup)
 		_, err = h.s.GroupByName(h.ctx, "ghost")
-		notFound(t, err, "GROUP")
+		notFound(t, err, store.ResourceGroup)
 		_, err = h.s.GroupByExternalID(h.ctx, ic.ExternalID{Issuer: "i", ID: "ghost"})
-		notFound(t, err, "GROUP")
+		notFound(t, err, store.ResourceGroup)
 	}},
 	{"a duplicate group display name is a conflict, case-insensitively", func(t *testing.T, h *harness) {
 		g := h.createGroup(t)
 		dup := h.newGroup(flipCase(g.DisplayName))
 		h.unchangedLog(t, func() { conflict(t, h.s.CreateGroup(h.ctx, dup)) })
 		_, err := h.s.Group(h.ctx, dup.ID)
-		notFound(t, err, "GROUP")
+		notFound(t, err, store.ResourceGroup)
 	}},
 	{"groups are listed in id order across pages and filtered by display name", func(t *testing.T, h *harness) {
 		var want []ic.Group
@@ -66,9 +66,9 @@ var groupTests = []test{
 		ok(t, err)
 		equal(t, "stored", got, stored)
 		_, err = h.s.GroupByName(h.ctx, g.DisplayName)
-		notFound(t, err, "GROUP")
+		notFound(t, err, store.ResourceGroup)
 		_, err = h.s.GroupByExternalID(h.ctx, g.ExternalIDs[0])
-		notFound(t, err, "GROUP")
+		notFound(t, err, store.ResourceGroup)
 		equal(t, "event", "identitystore.group.update", h.lastEvent(t).Action)
 	}},
 	{"renaming a group onto a taken name is a conflict and changes nothing", func(t *testing.T, h *harness) {
@@ -98,8 +98,8 @@ var groupTests = []test{
 	{"updating or deleting a missing group is not found", func(t *testing.T, h *harness) {
 		id := h.newGroup("ghost").ID
 		_, err := h.s.UpdateGroup(h.ctx, id, func(g ic.Group) (ic.Group, error) { return g, nil })
-		notFound(t, err, "GROUP")
-		notFound(t, h.s.DeleteGroup(h.ctx, id), "GROUP")
+		notFound(t, err, store.ResourceGroup)
+		notFound(t, h.s.DeleteGroup(h.ctx, id), store.ResourceGroup)
 	}},
 }
 
@@ -118,16 +118,16 @@ var membershipTests = []test{
 	{"a missing membership is not found", func(t *testing.T, h *harness) {
 		g, u := h.createGroup(t), h.createUser(t)
 		_, err := h.s.Membership(h.ctx, h.newMembership(g, u).ID)
-		notFound(t, err, "GROUP_MEMBERSHIP")
+		notFound(t, err, store.ResourceMembership)
 		_, err = h.s.MembershipOf(h.ctx, g.ID, u.ID)
-		notFound(t, err, "GROUP_MEMBERSHIP")
-		notFound(t, h.s.DeleteMembership(h.ctx, h.newMembership(g, u).ID), "GROUP_MEMBERSHIP")
+		notFound(t, err, store.ResourceMembership)
+		notFound(t, h.s.DeleteMembership(h.ctx, h.newMembership(g, u).ID), store.ResourceMembership)
 	}},
 	{"a membership of a missing user or group is not found and names which", func(t *testing.T, h *harness) {
 		g, u := h.createGroup(t), h.createUser(t)
 		h.unchangedLog(t, func() {
-			notFound(t, h.s.CreateMembership(h.ctx, h.newMembership(g, h.newUser("ghost"))), "USER")
-			notFound(t, h.s.CreateMembership(h.ctx, h.newMembership(h.newGroup("ghost"), u)), "GROUP")
+			notFound(t, h.s.CreateMembership(h.ctx, h.newMembership(g, h.newUser("ghost"))), store.ResourceUser)
+			notFound(t, h.s.CreateMembership(h.ctx, h.newMembership(h.newGroup("ghost"), u)), store.ResourceGroup)
 		})
 	}},
 	{"a user is put in a group only once", func(t *testing.T, h *harness) {
@@ -173,7 +173,7 @@ var membershipTests = []test{
 		m := h.addMember(t, g, u)
 		ok(t, h.s.DeleteMembership(h.ctx, m.ID))
 		_, err := h.s.MembershipOf(h.ctx, g.ID, u.ID)
-		notFound(t, err, "GROUP_MEMBERSHIP")
+		notFound(t, err, store.ResourceMembership)
 		equal(t, "event", "identitystore.membership.delete", h.lastEvent(t).Action)
 		h.addMember(t, g, u) // and the pair is free again
 	}},

@@ -86,6 +86,15 @@ func notFound(t *testing.T, err error, resourceType string) {
 // conflict fails t unless err is errs.Conflict.
 func conflict(t *testing.T, err error) { t.Helper(); isKind(t, err, errs.Conflict) }
 
+// taken fails t unless err is errs.Conflict naming resource and field.
+func taken(t *testing.T, err error, resource, field string) {
+	t.Helper()
+	e := isKind(t, err, errs.Conflict)
+	if e.ResourceType != resource || e.Field != field {
+		t.Errorf("conflict names %s %s, want %s %s", e.ResourceType, e.Field, resource, field)
+	}
+}
+
 // errFn is the error a compare-and-swap fn returns to abort.
 var errFn = errors.New("storetest: fn refused")
 

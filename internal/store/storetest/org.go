@@ -79,7 +79,7 @@ var accountTests = []test{
 		st := h.accountStatus(dup)
 		h.unchangedLog(t, func() { conflict(t, h.s.CreateAccount(h.ctx, dup, st)) })
 		_, err := h.s.Account(h.ctx, dup.ID)
-		notFound(t, err, "ACCOUNT")
+		notFound(t, err, store.ResourceAccount)
 		_, err = h.s.CreateAccountStatus(h.ctx, st.ID)
 		notFound(t, err, "")
 	}},
@@ -102,7 +102,7 @@ var accountTests = []test{
 	}},
 	{"a missing account or request status is not found", func(t *testing.T, h *harness) {
 		_, err := h.s.Account(h.ctx, "111111111111")
-		notFound(t, err, "ACCOUNT")
+		notFound(t, err, store.ResourceAccount)
 		_, err = h.s.CreateAccountStatus(h.ctx, "car-00000000000000000000000000000000")
 		notFound(t, err, "")
 	}},

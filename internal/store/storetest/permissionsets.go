@@ -18,10 +18,10 @@ var permissionSetTests = []test{
 	{"a missing permission set is not found", func(t *testing.T, h *harness) {
 		id := h.newPermissionSet("ghost").ID
 		_, err := h.s.PermissionSet(h.ctx, id)
-		notFound(t, err, "PERMISSION_SET")
+		notFound(t, err, store.ResourcePermissionSet)
 		_, err = h.s.UpdatePermissionSet(h.ctx, id, func(p ic.PermissionSet) (ic.PermissionSet, error) { return p, nil })
-		notFound(t, err, "PERMISSION_SET")
-		notFound(t, h.s.DeletePermissionSet(h.ctx, id), "PERMISSION_SET")
+		notFound(t, err, store.ResourcePermissionSet)
+		notFound(t, h.s.DeletePermissionSet(h.ctx, id), store.ResourcePermissionSet)
 	}},
 	{"a duplicate permission set name is a conflict within an instance only", func(t *testing.T, h *harness) {
 		ps := h.createPermissionSet(t)
@@ -88,7 +88,7 @@ var permissionSetTests = []test{
 		h.unassign(t, a)
 		ok(t, h.s.DeletePermissionSet(h.ctx, ps.ID))
 		_, err = h.s.PermissionSet(h.ctx, ps.ID)
-		notFound(t, err, "PERMISSION_SET")
+		notFound(t, err, store.ResourcePermissionSet)
 		equal(t, "event", "ssoadmin.permissionset.delete", h.lastEvent(t).Action)
 	}},
 	{"deleting a permission set removes its provisioned roles", func(t *testing.T, h *harness) {

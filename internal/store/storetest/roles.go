@@ -77,8 +77,8 @@ var roleTests = []test{
 		ps, acct := h.createPermissionSet(t), h.createAccount(t)
 		ghost := h.newPermissionSet("ghost")
 		req := h.request(ic.RequestProvision, ic.Assignment{})
-		notFound(t, h.s.Provision(h.ctx, ghost.ID, acct.ID, h.role(ghost, ""), req), "PERMISSION_SET")
-		notFound(t, h.s.Provision(h.ctx, ps.ID, h.newAccount().ID, h.role(ps, ""), req), "ACCOUNT")
+		notFound(t, h.s.Provision(h.ctx, ghost.ID, acct.ID, h.role(ghost, ""), req), store.ResourcePermissionSet)
+		notFound(t, h.s.Provision(h.ctx, ps.ID, h.newAccount().ID, h.role(ps, ""), req), store.ResourceAccount)
 		_, err := h.s.Request(h.ctx, req.ID)
 		notFound(t, err, "")
 	}},

@@ -6,6 +6,7 @@ import (
 
 	"github.com/keyward/keyward/internal/audit"
 	ic "github.com/keyward/keyward/internal/identitycenter"
+	"github.com/keyward/keyward/internal/store"
 )
 
 const hash = "$argon2id$v=19$m=65536,t=3,p=1$c2FsdA$aGFzaA"
@@ -37,9 +38,9 @@ var passwordTests = []test{
 	{"a missing user's password state is not found", func(t *testing.T, h *harness) {
 		id := h.newUser("ghost").ID
 		_, err := h.s.PasswordState(h.ctx, id)
-		notFound(t, err, "USER")
+		notFound(t, err, store.ResourceUser)
 		_, err = h.s.UpdatePasswordState(h.ctx, id, func(p ic.PasswordState) (ic.PasswordState, error) { return p, nil })
-		notFound(t, err, "USER")
+		notFound(t, err, store.ResourceUser)
 	}},
 	{"a new hash is logged as a password update, sign-ins by their outcome", func(t *testing.T, h *harness) {
 		u := h.createUser(t)
@@ -133,7 +134,7 @@ var sessionTests = []test{
 	}},
 	{"a portal session of a missing user is not found", func(t *testing.T, h *harness) {
 		h.unchangedLog(t, func() {
-			notFound(t, h.s.CreatePortalSession(h.ctx, h.newSession(h.newUser("ghost").ID)), "USER")
+			notFound(t, h.s.CreatePortalSession(h.ctx, h.newSession(h.newUser("ghost").ID)), store.ResourceUser)
 		})
 	}},
 	{"a duplicate portal session is a conflict", func(t *testing.T, h *harness) {

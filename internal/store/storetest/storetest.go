@@ -41,6 +41,7 @@ func Run(t *testing.T, open func(t *testing.T, clk clock.Clock) store.AWS) {
 	suites := []suite{
 		{"organization", orgTests},
 		{"accounts", accountTests},
+		{"conflicts", conflictTests},
 		{"pagination", paginationTests},
 		{"users", userTests},
 		{"groups", groupTests},

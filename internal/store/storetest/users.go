@@ -32,20 +32,20 @@ var userTests = []test{
 	{"a missing user is not found by id, name, email or external id", func(t *testing.T, h *harness) {
 		h.createUser(t)
 		_, err := h.s.User(h.ctx, h.newUser("ghost").ID)
-		notFound(t, err, "USER")
+		notFound(t, err, store.ResourceUser)
 		_, err = h.s.UserByName(h.ctx, "nobody")
-		notFound(t, err, "USER")
+		notFound(t, err, store.ResourceUser)
 		_, err = h.s.UserByEmail(h.ctx, "nobody@example.com")
-		notFound(t, err, "USER")
+		notFound(t, err, store.ResourceUser)
 		_, err = h.s.UserByExternalID(h.ctx, ic.ExternalID{Issuer: "https://idp.example.com", ID: "nobody"})
-		notFound(t, err, "USER")
+		notFound(t, err, store.ResourceUser)
 	}},
 	{"a duplicate user name is a conflict, case-insensitively", func(t *testing.T, h *harness) {
 		u := h.createUser(t)
 		dup := h.newUser(flipCase(u.Profile.UserName))
 		h.unchangedLog(t, func() { conflict(t, h.s.CreateUser(h.ctx, dup)) })
 		_, err := h.s.User(h.ctx, dup.ID)
-		notFound(t, err, "USER")
+		notFound(t, err, store.ResourceUser)
 	}},
 	{"a duplicate external id is a conflict", func(t *testing.T, h *harness) {
 		u := h.createUser(t)
@@ -53,7 +53,7 @@ var userTests = []test{
 		dup.ExternalIDs = u.ExternalIDs
 		conflict(t, h.s.CreateUser(h.ctx, dup))
 		_, err := h.s.UserByName(h.ctx, dup.Profile.UserName)
-		notFound(t, err, "USER")
+		notFound(t, err, store.ResourceUser)
 	}},
 	{"users are listed in id order across pages and filtered by name", func(t *testing.T, h *harness) {
 		var want []ic.User
@@ -98,7 +98,7 @@ var userTests = []test{
 			second(h.s.UserByEmail(h.ctx, u.Profile.Emails[0].Value)),
 			second(h.s.UserByExternalID(h.ctx, u.ExternalIDs[0])),
 		} {
-			notFound(t, err, "USER")
+			notFound(t, err, store.ResourceUser)
 		}
 		equal(t, "event", "identitystore.user.update", h.lastEvent(t).Action)
 	}},
@@ -133,10 +133,10 @@ var userTests = []test{
 			t.Error("fn called for a missing user")
 			return old, nil
 		})
-		notFound(t, err, "USER")
+		notFound(t, err, store.ResourceUser)
 	}},
 	{"deleting a missing user is not found", func(t *testing.T, h *harness) {
-		notFound(t, h.s.DeleteUser(h.ctx, h.newUser("ghost").ID), "USER")
+		notFound(t, h.s.DeleteUser(h.ctx, h.newUser("ghost").ID), store.ResourceUser)
 	}},
 }
 
