@@ -3,10 +3,12 @@ package portal
 import (
 	"context"
 	"net/http"
+	"time"
 
 	"github.com/keyward/keyward/internal/audit"
 	"github.com/keyward/keyward/internal/aws/awsauth"
 	"github.com/keyward/keyward/internal/errs"
+	"github.com/keyward/keyward/internal/iam"
 	ic "github.com/keyward/keyward/internal/identitycenter"
 	"github.com/keyward/keyward/internal/keys"
 )
@@ -50,9 +52,21 @@ func (s *Service) RoleCredentials(ctx context.Context, u ic.User, accountID, rol
 	if err != nil {
 		return awsauth.Credentials{}, err
 	}
-	c := s.issuer.IssueSession(e.Role, sessionName(u.Profile.UserName), e.PermissionSet.Duration())
+	c, err := s.issuer.IssueSession(roleSession(e, sessionName(u.Profile.UserName), s.clock.Now()))
+	if err != nil {
+		return awsauth.Credentials{}, err
+	}
 	s.log(ctx, "sso.credentials.issue", e.Role.ARN(), audit.Success)
 	return c, nil
+}
+
+// roleSession describes the session for an entitlement's role, named
+// sessionName and lasting the permission set's session duration from now.
+// The role's permissions are its own (the permission set's policies), so
+// the session carries no session policies or tags.
+func roleSession(e ic.Entitlement, sessionName string, now time.Time) iam.Session {
+	return iam.Session{Kind: iam.KindAssumedRole, AccountID: e.Role.AccountID, RoleID: e.Role.ID, RoleName: e.Role.Name,
+		RolePath: e.Role.Path, SessionName: sessionName, Expires: now.Add(e.PermissionSet.Duration())}
 }
 
 // sessionName fits a user name into STS's role session name rules.

@@ -9,7 +9,6 @@ import (
 	"context"
 	"net/http"
 	"strconv"
-	"time"
 
 	"github.com/keyward/keyward/internal/audit"
 	"github.com/keyward/keyward/internal/aws/awsauth"
@@ -17,6 +16,7 @@ import (
 	"github.com/keyward/keyward/internal/clock"
 	"github.com/keyward/keyward/internal/errs"
 	"github.com/keyward/keyward/internal/httpx"
+	"github.com/keyward/keyward/internal/iam"
 	ic "github.com/keyward/keyward/internal/identitycenter"
 	"github.com/keyward/keyward/internal/keys"
 	"github.com/keyward/keyward/internal/store"
@@ -31,9 +31,9 @@ type Store interface {
 	AppendEvent(ctx context.Context, e audit.Event) error
 }
 
-// Issuer mints role-session credentials.
+// Issuer mints session credentials for a session description.
 type Issuer interface {
-	IssueSession(role ic.Role, sessionName string, d time.Duration) awsauth.Credentials
+	IssueSession(s iam.Session) (awsauth.Credentials, error)
 }
 
 // Service implements the portal API.
