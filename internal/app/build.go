@@ -53,7 +53,7 @@ func (m *Main) build(ctx context.Context, master []byte, opt Options) error {
 	gw.AddJSON(organizations.New(m.Store, m.clock, m.random).JSONService(admin))
 	gw.AddJSON(identitystore.New(m.Store, m.clock, m.random).JSONService(admin))
 	gw.AddJSON(ssoadmin.New(m.Store, m.clock, m.random).JSONService(admin))
-	gw.SetQuery(sts.QueryService())
+	gw.AddQuery(sts.QueryService())
 
 	pages := &web.Pages{Log: m.Log, SignIn: signIn, Devices: oidc, Credentials: portalAPI, Directory: m.Store,
 		StartURL: m.StartURL, Region: m.Config.AWS.Region, SecureCookies: isHTTPS(m.AWSURL), SessionLifetime: lifetime}

@@ -4,13 +4,14 @@ import (
 	"regexp"
 
 	"github.com/keyward/keyward/internal/errs"
+	"github.com/keyward/keyward/internal/iam"
 )
 
 // Partition is the one AWS partition keyward serves: every ARN it issues
 // starts "arn:aws:". An ARN that is well formed but names another partition
 // (aws-cn, aws-us-gov, ...) is refused by name, so a client pointed at the
 // wrong partition learns why rather than seeing "not found".
-const Partition = "aws"
+const Partition = iam.Partition
 
 // ARN shapes from the SSO Admin service model (botocore
 // data/sso-admin/2020-07-20/service-2.json at commit 0e6e2404, 2026-08-07).

@@ -4,6 +4,7 @@ import (
 	"time"
 
 	"github.com/keyward/keyward/internal/errs"
+	"github.com/keyward/keyward/internal/iam"
 )
 
 // Principal types and the one target type.
@@ -77,9 +78,7 @@ func ReservedRoleName(permissionSetName, suffix string) string {
 }
 
 // ARN returns the role's IAM ARN.
-func (r Role) ARN() string {
-	return "arn:aws:iam::" + r.AccountID + ":role" + r.Path + r.Name
-}
+func (r Role) ARN() string { return iam.RoleARN(r.AccountID, r.Path, r.Name) }
 
 // Entitlement is one role a user may take: a permission set on an account,
 // reached directly or through a group.

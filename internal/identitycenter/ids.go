@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/keyward/keyward/internal/clock"
+	"github.com/keyward/keyward/internal/iam"
 )
 
 // Identifier shapes, as the AWS service models define them (botocore at
@@ -81,22 +82,17 @@ func NewUUID(r io.Reader) string {
 // NewRoleSuffix returns the 16 lowercase hex digits of an AWSReservedSSO role name.
 func NewRoleSuffix(r io.Reader) string { return clock.Hex(r, 8) }
 
-// iamIDAlphabet is the alphabet of IAM unique ids and access key ids.
-const iamIDAlphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567"
+// NewRoleID returns an IAM role id.
+//
+// Deprecated: IAM's identifiers are IAM's; use iam.NewRoleID. This remains
+// for callers outside the AWS side (the store's conformance suite).
+func NewRoleID(r io.Reader) string { return iam.NewRoleID(r) }
 
-// NewRoleID returns an IAM role id: "AROA" and 17 characters.
-func NewRoleID(r io.Reader) string { return "AROA" + randomFrom(r, iamIDAlphabet, 17) }
-
-// NewAccessKeyID returns a long-term access key id: "AKIA" and 16 characters.
-func NewAccessKeyID(r io.Reader) string { return "AKIA" + randomFrom(r, iamIDAlphabet, 16) }
-
-// NewTemporaryAccessKeyID returns a session access key id: "ASIA" and 16 characters.
-func NewTemporaryAccessKeyID(r io.Reader) string { return "ASIA" + randomFrom(r, iamIDAlphabet, 16) }
-
-// NewSecretAccessKey returns a 40-character secret access key.
-func NewSecretAccessKey(r io.Reader) string {
-	return randomFrom(r, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/", 40)
-}
+// NewAccessKeyID returns a long-term access key id.
+//
+// Deprecated: use iam.NewAccessKeyID. This remains for callers outside the
+// AWS side (the store's conformance suite).
+func NewAccessKeyID(r io.Reader) string { return iam.NewAccessKeyID(r) }
 
 // randomFrom returns n characters drawn uniformly from alphabet.
 func randomFrom(r io.Reader, alphabet string, n int) string {

@@ -12,12 +12,30 @@ import (
 
 	"github.com/keyward/keyward/internal/clock"
 	"github.com/keyward/keyward/internal/errs"
+	"github.com/keyward/keyward/internal/iam"
 	ic "github.com/keyward/keyward/internal/identitycenter"
 	"github.com/keyward/keyward/internal/store"
 	"github.com/keyward/keyward/internal/store/sqlite"
 )
 
-var role = ic.Role{AccountID: "111122223333", Name: "AWSReservedSSO_DevOps_0123456789abcdef", ID: "AROAABCDEFGHIJKLMNOPQ", Path: ic.RolePath}
+// session is a role session of an Identity Center role, starting at the
+// fake clock's time (see newAuthority) and lasting d.
+func session(name string, d time.Duration) iam.Session {
+	return iam.Session{Kind: iam.KindAssumedRole, AccountID: "111122223333", RoleID: "AROAABCDEFGHIJKLMNOPQ",
+		RoleName: "AWSReservedSSO_DevOps_0123456789abcdef", RolePath: ic.RolePath, SessionName: name, Expires: start.Add(d)}
+}
+
+var start = time.Date(2026, 11, 22, 9, 0, 0, 0, time.UTC)
+
+// issue issues s or fails the test.
+func issue(t testing.TB, a *Authority, s iam.Session) Credentials {
+	t.Helper()
+	c, err := a.IssueSession(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
+}
 
 // newAuthority returns an authority on a real store holding one root key,
 // and that key's id and secret.
@@ -28,7 +46,7 @@ func newAuthority(t testing.TB) (*Authority, *clock.Fake, string, string) {
 // newAuthorityWith draws ids, secrets and nonces from random.
 func newAuthorityWith(t testing.TB, random io.Reader) (*Authority, *clock.Fake, string, string) {
 	t.Helper()
-	clk := clock.NewFake(time.Date(2026, 11, 22, 9, 0, 0, 0, time.UTC))
+	clk := clock.NewFake(start)
 	db, err := sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "k.db"), clk)
 	if err != nil {
 		t.Fatal(err)
@@ -73,7 +91,7 @@ func TestARootKeyResolvesToTheAccountRoot(t *testing.T) {
 
 func TestASessionResolvesToItsAssumedRoleWithNoStoreRead(t *testing.T) {
 	a, _, _, _ := newAuthority(t)
-	c := a.IssueSession(role, "alice", 4*time.Hour)
+	c := issue(t, a, session("alice", 4*time.Hour))
 	a.keys = nil // a session needs no database: any replica verifies it
 	k, err := a.Lookup(context.Background(), c.AccessKeyID, c.SessionToken)
 	if err != nil {
@@ -81,7 +99,7 @@ func TestASessionResolvesToItsAssumedRoleWithNoStoreRead(t *testing.T) {
 	}
 	p := k.Principal.(Principal)
 	want := "arn:aws:sts::111122223333:assumed-role/AWSReservedSSO_DevOps_0123456789abcdef/alice"
-	if k.Secret != c.SecretAccessKey || p.ARN != want || p.UserID != role.ID+":alice" || p.Type != AssumedRole {
+	if k.Secret != c.SecretAccessKey || p.ARN != want || p.UserID != "AROAABCDEFGHIJKLMNOPQ:alice" || p.Type != AssumedRole {
 		t.Errorf("got %+v, want ARN %s", p, want)
 	}
 	if c.AccessKeyID[:4] != "ASIA" || len(c.AccessKeyID) != 20 {
@@ -91,8 +109,8 @@ func TestASessionResolvesToItsAssumedRoleWithNoStoreRead(t *testing.T) {
 
 func TestSessionCredentialsAreRefusedWhenMisused(t *testing.T) {
 	a, clk, rootID, _ := newAuthority(t)
-	c := a.IssueSession(role, "alice", time.Hour)
-	other := a.IssueSession(role, "bob", time.Hour)
+	c := issue(t, a, session("alice", time.Hour))
+	other := issue(t, a, session("bob", time.Hour))
 	raw, _ := base64.StdEncoding.DecodeString(c.SessionToken)
 	raw[len(raw)-1] ^= 1
 	tampered := base64.StdEncoding.EncodeToString(raw)
@@ -123,7 +141,7 @@ func TestSessionCredentialsAreRefusedWhenMisused(t *testing.T) {
 
 func TestAnotherMasterKeyCannotOpenASession(t *testing.T) {
 	a, clk, _, _ := newAuthority(t)
-	c := a.IssueSession(role, "alice", time.Hour)
+	c := issue(t, a, session("alice", time.Hour))
 	b, err := New(bytes.Repeat([]byte{7}, 32), nil, clk, clock.Random)
 	if err != nil {
 		t.Fatal(err)
@@ -136,7 +154,7 @@ func FuzzSessionLookup(f *testing.F) {
 	// A seeded source makes every fuzz worker issue the same session, so
 	// "accepted" can only mean that one.
 	a, _, _, _ := newAuthorityWith(f, rand.NewChaCha8([32]byte{1}))
-	c := a.IssueSession(role, "alice", time.Hour)
+	c := issue(f, a, session("alice", time.Hour))
 	f.Add(c.AccessKeyID, c.SessionToken)
 	f.Add("ASIAAAAAAAAAAAAAAAAA", "AAAA")
 	f.Fuzz(func(t *testing.T, id, token string) {

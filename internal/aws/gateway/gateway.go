@@ -1,16 +1,19 @@
 // Package gateway fronts every SigV4-signed AWS API keyward serves on
 // "POST /": awsJson1_1 services chosen by X-Amz-Target, and awsQuery
-// services (STS) chosen by the form's Action. The awsQuery actions a service
-// lists as presignable are also served as presigned URLs (GET or POST with
-// the parameters and signature in the query string). For each request it bounds the
-// body, verifies the signature, checks the credential scope's service,
+// services (STS, IAM) chosen by the signing name in the credential scope,
+// then by the form's Action. The awsQuery actions a service lists as
+// presignable are also served as presigned URLs (GET or POST with the
+// parameters and signature in the query string). For each request it bounds
+// the body, verifies the signature, checks the credential scope's service,
 // authorizes the caller, decodes the input and renders any error in the
-// service's own wire shape. Services only supply operations.
+// service's own wire shape (its codes, and for awsQuery its XML namespace).
+// Services only supply operations; the gateway owns no service's semantics.
 package gateway
 
 import (
 	"context"
 	"net/http"
+	"sort"
 	"strings"
 
 	"github.com/keyward/keyward/internal/audit"
@@ -51,11 +54,25 @@ type JSONService struct {
 // QueryAction runs one awsQuery action on the decoded form parameters.
 type QueryAction func(ctx context.Context, params map[string]string) (any, error)
 
-// QueryService is an awsQuery service.
+// QueryOp adapts a typed awsQuery action: the form parameters are decoded
+// into a fresh *I by protocol.DecodeQuery (lists, maps and nested members
+// included); Action and Version are the gateway's and never reach I.
+func QueryOp[I, O any](fn func(context.Context, *I) (*O, error)) QueryAction {
+	return func(ctx context.Context, params map[string]string) (any, error) {
+		in := new(I)
+		if err := protocol.DecodeQuery(params, in); err != nil {
+			return nil, err
+		}
+		return fn(ctx, in)
+	}
+}
+
+// QueryService is an awsQuery service. Services sharing the protocol differ
+// in signing name, version, XML namespace and error codes (STS and IAM do).
 type QueryService struct {
-	SigningName string
+	SigningName string // the credential scope's service, e.g. "sts"
 	Version     string
-	Namespace   string
+	Namespace   string // e.g. "https://sts.amazonaws.com/doc/2011-06-15/"
 	Codes       protocol.Codes
 	Authorize   Authorizer
 	Actions     map[string]QueryAction
@@ -75,22 +92,34 @@ type Gateway struct {
 	verifier *sigv4.Verifier
 	events   Events
 	json     map[string]*JSONService
-	query    *QueryService
+	query    map[string]*QueryService // by signing name
+	// fallback answers awsQuery requests whose scope names no registered
+	// service: unsigned ones, malformed ones and those scoped elsewhere.
+	fallback *QueryService
 }
 
 // New returns a gateway verifying with v and logging denials to events.
 func New(v *sigv4.Verifier, events Events) *Gateway {
-	return &Gateway{verifier: v, events: events, json: map[string]*JSONService{}}
+	return &Gateway{verifier: v, events: events, json: map[string]*JSONService{}, query: map[string]*QueryService{}}
 }
 
 // AddJSON registers an awsJson service.
 func (g *Gateway) AddJSON(s *JSONService) { g.json[s.TargetPrefix] = s }
 
-// SetQuery registers the awsQuery service.
-func (g *Gateway) SetQuery(s *QueryService) { g.query = s }
+// AddQuery registers an awsQuery service under its signing name; a request
+// reaches it when its credential scope names that service. The first one
+// added also answers (and refuses, in its own shape) every awsQuery request
+// whose scope names no registered service, so register STS first: unsigned
+// requests then fail as they would on STS.
+func (g *Gateway) AddQuery(s *QueryService) {
+	g.query[s.SigningName] = s
+	if g.fallback == nil {
+		g.fallback = s
+	}
+}
 
 // ServeHTTP handles POST / for every registered service, and a presigned
-// GET for the awsQuery service; it refuses any other method in the error
+// GET for the awsQuery services; it refuses any other method in the error
 // shape of the protocol the request speaks.
 func (g *Gateway) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	target := r.Header.Get("X-Amz-Target")
@@ -109,11 +138,12 @@ func (g *Gateway) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 func (g *Gateway) refuseMethod(w http.ResponseWriter, r *http.Request, target string) {
 	w.Header().Set("Allow", http.MethodPost)
 	fail := errs.E(errs.Invalid, "%s requests are not supported; send API requests as POST /", r.Method)
-	if target != "" || g.query == nil {
+	if target != "" || g.fallback == nil {
 		protocol.WriteJSONError(w, r, protocol.JSONCodes, protocol.ContentTypeAWSJSON, fail.WithCode("UnknownOperationException"))
 		return
 	}
-	protocol.WriteQueryError(w, r, g.query.Codes, g.query.Namespace, fail.WithCode("InvalidAction"))
+	q := g.queryService(r)
+	protocol.WriteQueryError(w, r, q.Codes, q.Namespace, fail.WithCode("InvalidAction"))
 }
 
 // IsAPIRequest reports whether a request to / is an API call rather than a
@@ -157,12 +187,12 @@ func (g *Gateway) runJSON(r *http.Request, svc *JSONService, opName string) (any
 }
 
 func (g *Gateway) serveQuery(w http.ResponseWriter, r *http.Request) {
-	if g.query == nil {
+	if g.fallback == nil {
 		fail := errs.E(errs.Invalid, "requests to / need an X-Amz-Target header").WithCode("UnknownOperationException")
 		protocol.WriteJSONError(w, r, protocol.JSONCodes, protocol.ContentTypeAWSJSON, fail)
 		return
 	}
-	q := g.query
+	q := g.queryService(r)
 	action, out, err := g.runQuery(r, q)
 	if err != nil {
 		protocol.WriteQueryError(w, r, q.Codes, q.Namespace, queryError(err))
@@ -195,6 +225,54 @@ func (g *Gateway) runQuery(r *http.Request, q *QueryService) (string, any, error
 	}
 	out, err := run(ctx, params)
 	return action, out, err
+}
+
+// queryService picks the awsQuery service named by r's credential scope,
+// or the fallback when the scope names none of them (or cannot be read: the
+// verifier then refuses the request in the fallback's shape).
+func (g *Gateway) queryService(r *http.Request) *QueryService {
+	if q, ok := g.query[scopeService(r)]; ok {
+		return q
+	}
+	return g.fallback
+}
+
+// wrongScope refuses a request whose scope does not name service. The
+// fallback awsQuery service also gets requests scoped to unknown services,
+// so its refusal names every awsQuery service the gateway serves.
+func (g *Gateway) wrongScope(service string) error {
+	names := []string{service}
+	if g.fallback != nil && g.fallback.SigningName == service {
+		names = make([]string, 0, len(g.query))
+		for name := range g.query {
+			names = append(names, name)
+		}
+		sort.Strings(names)
+	}
+	return errs.E(errs.Unauthenticated, "Credential should be scoped to correct service: '%s'.",
+		strings.Join(names, "' or '")).WithCode("InvalidSignatureException")
+}
+
+// scopeService returns the service named in r's credential scope, from the
+// Authorization header or, for a presigned request, the query string; ""
+// when there is none or it does not parse. It only routes: the verifier
+// checks the signature over this same scope.
+func scopeService(r *http.Request) string {
+	if h := r.Header.Get("Authorization"); h != "" {
+		a, err := sigv4.ParseAuthorization(h)
+		if err != nil {
+			return ""
+		}
+		return a.Service
+	}
+	if !sigv4.IsPresigned(r) {
+		return ""
+	}
+	p, err := sigv4.ParsePresigned(r.URL.RawQuery)
+	if err != nil {
+		return ""
+	}
+	return p.Service
 }
 
 // queryParams returns an awsQuery request's parameters and its body: the
@@ -247,7 +325,7 @@ func (g *Gateway) authenticate(r *http.Request, body []byte, service string, aut
 		return nil, err
 	}
 	if res.Service != service {
-		return nil, errs.E(errs.Unauthenticated, "Credential should be scoped to correct service: '%s'.", service).WithCode("InvalidSignatureException")
+		return nil, g.wrongScope(service)
 	}
 	p, _ := res.Principal.(awsauth.Principal)
 	ctx := awsauth.WithPrincipal(httpx.AuditContext(r), p)

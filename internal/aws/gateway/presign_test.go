@@ -30,7 +30,7 @@ func newQueryGateway() *Gateway {
 	}}
 	g := New(v, nil)
 	answer := func(context.Context, map[string]string) (any, error) { return struct{ OK bool }{true}, nil }
-	g.SetQuery(&QueryService{
+	g.AddQuery(&QueryService{
 		SigningName: "sts", Version: "2011-06-15", Namespace: protocol.QueryNamespace, Codes: protocol.QueryCodes,
 		Actions:     map[string]QueryAction{"GetCallerIdentity": answer, "GetSessionToken": answer},
 		Presignable: map[string]bool{"GetCallerIdentity": true},
@@ -41,10 +41,16 @@ func newQueryGateway() *Gateway {
 // presigned is a GET / presigned with aws-sdk-go-v2's signer for action.
 func presigned(t *testing.T, action string) *http.Request {
 	t.Helper()
-	req := httptest.NewRequest(http.MethodGet, "http://sts.keyward.test/?Action="+action+"&Version=2011-06-15&X-Amz-Expires=60", nil)
+	return presignedFor(t, "sts", "Action="+action+"&Version=2011-06-15&X-Amz-Expires=60")
+}
+
+// presignedFor is a GET / of query presigned for service.
+func presignedFor(t *testing.T, service, query string) *http.Request {
+	t.Helper()
+	req := httptest.NewRequest(http.MethodGet, "http://aws.keyward.test/?"+query, nil)
 	sum := sha256.Sum256(nil)
 	creds := aws.Credentials{AccessKeyID: testKey, SecretAccessKey: testSecret}
-	uri, _, err := v4.NewSigner().PresignHTTP(context.Background(), creds, req, hex.EncodeToString(sum[:]), "sts", "us-east-1", time.Now())
+	uri, _, err := v4.NewSigner().PresignHTTP(context.Background(), creds, req, hex.EncodeToString(sum[:]), service, "us-east-1", time.Now())
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -2,11 +2,12 @@ package portal
 
 import (
 	"context"
-	"net/http"
+	"time"
 
 	"github.com/keyward/keyward/internal/audit"
 	"github.com/keyward/keyward/internal/aws/awsauth"
 	"github.com/keyward/keyward/internal/errs"
+	"github.com/keyward/keyward/internal/iam"
 	ic "github.com/keyward/keyward/internal/identitycenter"
 	"github.com/keyward/keyward/internal/keys"
 )
@@ -22,13 +23,18 @@ type getRoleCredentialsOutput struct {
 	RoleCredentials roleCredentials `json:"roleCredentials"`
 }
 
-func (s *Service) getRoleCredentials(ctx context.Context, u ic.User, _ ic.Token, r *http.Request) (any, error) {
-	q := r.URL.Query()
-	c, err := s.RoleCredentials(ctx, u, q.Get("account_id"), q.Get("role_name"))
+type getRoleCredentialsInput struct {
+	session
+	AccountID string `http:"query=account_id"`
+	RoleName  string `http:"query=role_name"`
+}
+
+func (s *Service) getRoleCredentials(ctx context.Context, u ic.User, in *getRoleCredentialsInput) (*getRoleCredentialsOutput, error) {
+	c, err := s.RoleCredentials(ctx, u, in.AccountID, in.RoleName)
 	if err != nil {
 		return nil, err
 	}
-	return getRoleCredentialsOutput{RoleCredentials: roleCredentials{AccessKeyID: c.AccessKeyID,
+	return &getRoleCredentialsOutput{RoleCredentials: roleCredentials{AccessKeyID: c.AccessKeyID,
 		SecretAccessKey: c.SecretAccessKey, SessionToken: c.SessionToken, Expiration: c.Expiration.UnixMilli()}}, nil
 }
 
@@ -50,9 +56,21 @@ func (s *Service) RoleCredentials(ctx context.Context, u ic.User, accountID, rol
 	if err != nil {
 		return awsauth.Credentials{}, err
 	}
-	c := s.issuer.IssueSession(e.Role, sessionName(u.Profile.UserName), e.PermissionSet.Duration())
+	c, err := s.issuer.IssueSession(roleSession(e, sessionName(u.Profile.UserName), s.clock.Now()))
+	if err != nil {
+		return awsauth.Credentials{}, err
+	}
 	s.log(ctx, "sso.credentials.issue", e.Role.ARN(), audit.Success)
 	return c, nil
+}
+
+// roleSession describes the session for an entitlement's role, named
+// sessionName and lasting the permission set's session duration from now.
+// The role's permissions are its own (the permission set's policies), so
+// the session carries no session policies or tags.
+func roleSession(e ic.Entitlement, sessionName string, now time.Time) iam.Session {
+	return iam.Session{Kind: iam.KindAssumedRole, AccountID: e.Role.AccountID, RoleID: e.Role.ID, RoleName: e.Role.Name,
+		RolePath: e.Role.Path, SessionName: sessionName, Expires: now.Add(e.PermissionSet.Duration())}
 }
 
 // sessionName fits a user name into STS's role session name rules.
@@ -91,8 +109,13 @@ type listAccountsOutput struct {
 	AccountList []accountInfo `json:"accountList"`
 }
 
-func (s *Service) listAccounts(ctx context.Context, u ic.User, _ ic.Token, r *http.Request) (any, error) {
-	p, err := page(r, 20)
+type listAccountsInput struct {
+	session
+	pageInput
+}
+
+func (s *Service) listAccounts(ctx context.Context, u ic.User, in *listAccountsInput) (*listAccountsOutput, error) {
+	p, err := page(in.pageInput, 20)
 	if err != nil {
 		return nil, err
 	}
@@ -100,7 +123,7 @@ func (s *Service) listAccounts(ctx context.Context, u ic.User, _ ic.Token, r *ht
 	if err != nil {
 		return nil, err
 	}
-	out := listAccountsOutput{NextToken: next, AccountList: []accountInfo{}}
+	out := &listAccountsOutput{NextToken: next, AccountList: []accountInfo{}}
 	for _, a := range accts {
 		out.AccountList = append(out.AccountList, accountInfo{AccountID: a.ID, AccountName: a.Name, EmailAddress: a.Email})
 	}
@@ -117,12 +140,18 @@ type listRolesOutput struct {
 	RoleList  []roleInfo `json:"roleList"`
 }
 
-func (s *Service) listAccountRoles(ctx context.Context, u ic.User, _ ic.Token, r *http.Request) (any, error) {
-	accountID := r.URL.Query().Get("account_id")
+type listAccountRolesInput struct {
+	session
+	pageInput
+	AccountID string `http:"query=account_id"`
+}
+
+func (s *Service) listAccountRoles(ctx context.Context, u ic.User, in *listAccountRolesInput) (*listRolesOutput, error) {
+	accountID := in.AccountID
 	if !ic.ValidAccountID(accountID) {
 		return nil, errs.E(errs.Invalid, "account_id must be a 12-digit account id")
 	}
-	p, err := page(r, 20)
+	p, err := page(in.pageInput, 20)
 	if err != nil {
 		return nil, err
 	}
@@ -130,15 +159,20 @@ func (s *Service) listAccountRoles(ctx context.Context, u ic.User, _ ic.Token, r
 	if err != nil {
 		return nil, err
 	}
-	out := listRolesOutput{NextToken: next, RoleList: []roleInfo{}}
+	out := &listRolesOutput{NextToken: next, RoleList: []roleInfo{}}
 	for _, e := range ents {
 		out.RoleList = append(out.RoleList, roleInfo{RoleName: e.PermissionSet.Name, AccountID: accountID})
 	}
 	return out, nil
 }
 
-func (s *Service) logout(ctx context.Context, _ ic.User, _ ic.Token, r *http.Request) (any, error) {
-	err := s.store.RevokeToken(ctx, keys.HashSecret(r.Header.Get("X-Amz-Sso_bearer_token")))
+type logoutInput struct {
+	session
+}
+
+// logout answers 200 with no body.
+func (s *Service) logout(ctx context.Context, _ ic.User, in *logoutInput) (*struct{}, error) {
+	err := s.store.RevokeToken(ctx, keys.HashSecret(in.BearerToken))
 	if errs.Is(err, errs.NotFound) {
 		return nil, unauthorized()
 	}

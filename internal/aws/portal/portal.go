@@ -9,14 +9,13 @@ import (
 	"context"
 	"net/http"
 	"strconv"
-	"time"
 
 	"github.com/keyward/keyward/internal/audit"
 	"github.com/keyward/keyward/internal/aws/awsauth"
 	"github.com/keyward/keyward/internal/aws/protocol"
 	"github.com/keyward/keyward/internal/clock"
 	"github.com/keyward/keyward/internal/errs"
-	"github.com/keyward/keyward/internal/httpx"
+	"github.com/keyward/keyward/internal/iam"
 	ic "github.com/keyward/keyward/internal/identitycenter"
 	"github.com/keyward/keyward/internal/keys"
 	"github.com/keyward/keyward/internal/store"
@@ -31,9 +30,9 @@ type Store interface {
 	AppendEvent(ctx context.Context, e audit.Event) error
 }
 
-// Issuer mints role-session credentials.
+// Issuer mints session credentials for a session description.
 type Issuer interface {
-	IssueSession(role ic.Role, sessionName string, d time.Duration) awsauth.Credentials
+	IssueSession(s iam.Session) (awsauth.Credentials, error)
 }
 
 // Service implements the portal API.
@@ -50,24 +49,16 @@ func New(s Store, issuer Issuer, clk clock.Clock) *Service {
 
 // Register mounts the portal endpoints on mux.
 func (s *Service) Register(mux *http.ServeMux) {
-	mux.Handle("GET /federation/credentials", protocol.NoStore(s.handle(s.getRoleCredentials)))
-	mux.Handle("GET /assignment/accounts", s.handle(s.listAccounts))
-	mux.Handle("GET /assignment/roles", s.handle(s.listAccountRoles))
-	mux.Handle("POST /logout", s.handle(s.logout))
-	for path, method := range map[string]string{"/federation/credentials": http.MethodGet,
-		"/assignment/accounts": http.MethodGet, "/assignment/roles": http.MethodGet, "/logout": http.MethodPost} {
-		mux.Handle(path, wrongMethod(method))
-	}
+	rest.Mount(mux, http.MethodGet, "/federation/credentials", protocol.NoStore(signedIn(s, s.getRoleCredentials)))
+	rest.Mount(mux, http.MethodGet, "/assignment/accounts", signedIn(s, s.listAccounts))
+	rest.Mount(mux, http.MethodGet, "/assignment/roles", signedIn(s, s.listAccountRoles))
+	rest.Mount(mux, http.MethodPost, "/logout", signedIn(s, s.logout))
 }
 
-// wrongMethod answers a portal path called with another method than allow.
-func wrongMethod(allow string) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		w.Header().Set("Allow", allow)
-		err := errs.E(errs.Invalid, "%s %s is not supported; use %s", r.Method, r.URL.Path, allow)
-		protocol.WriteJSONError(w, r, codes, protocol.ContentTypeRESTJSON, err)
-	})
-}
+// rest binds the operations to restJson1 with the portal's errors.
+var rest = &protocol.REST{Render: func(w http.ResponseWriter, r *http.Request, err error) {
+	protocol.WriteJSONError(w, r, codes, protocol.ContentTypeRESTJSON, err)
+}}
 
 // codes are the portal's error shapes and statuses.
 var codes = protocol.Codes{
@@ -89,62 +80,63 @@ var codes = protocol.Codes{
 	Fallback: "InternalServerException",
 }
 
-// op is a portal operation for a signed-in user.
-type op func(ctx context.Context, u ic.User, token ic.Token, r *http.Request) (any, error)
-
-func (s *Service) handle(fn op) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		out, err := s.run(r, fn)
-		if err != nil {
-			protocol.WriteJSONError(w, r, codes, protocol.ContentTypeRESTJSON, err)
-			return
-		}
-		if out == nil {
-			w.WriteHeader(http.StatusOK)
-			return
-		}
-		protocol.WriteJSON(w, http.StatusOK, protocol.ContentTypeRESTJSON, out)
-	})
+// session is the bearer token every portal call carries; each input
+// embeds it.
+type session struct {
+	BearerToken string `http:"header=X-Amz-Sso_bearer_token"`
 }
 
-func (s *Service) run(r *http.Request, fn op) (any, error) {
-	ctx := httpx.AuditContext(r)
-	tok, u, err := s.bearer(ctx, r.Header.Get("X-Amz-Sso_bearer_token"))
-	if err != nil {
-		return nil, err
-	}
-	ctx = audit.WithActor(ctx, audit.Actor{Type: "user", ID: u.ID, Name: u.Profile.UserName})
-	return fn(ctx, u, tok, r)
+func (s session) bearer() string { return s.BearerToken }
+
+// bearerInput is an input that carries the bearer token.
+type bearerInput interface{ bearer() string }
+
+// signedIn adapts a portal operation for a signed-in user: the bearer token
+// must resolve to a live token of an enabled user, who becomes the actor.
+func signedIn[I bearerInput, O any](s *Service, fn func(context.Context, ic.User, *I) (*O, error)) http.Handler {
+	return protocol.Handle(rest, func(ctx context.Context, in *I) (*O, error) {
+		u, err := s.user(ctx, (*in).bearer())
+		if err != nil {
+			return nil, err
+		}
+		ctx = audit.WithActor(ctx, audit.Actor{Type: "user", ID: u.ID, Name: u.Profile.UserName})
+		return fn(ctx, u, in)
+	})
 }
 
 func unauthorized() error {
 	return errs.E(errs.Unauthenticated, "Session token not found or invalid")
 }
 
-// bearer resolves the access token to a live token of an enabled user.
-func (s *Service) bearer(ctx context.Context, value string) (ic.Token, ic.User, error) {
-	if value == "" || len(value) > 1024 {
-		return ic.Token{}, ic.User{}, unauthorized()
+// user resolves a bearer token to the enabled user of a live token.
+func (s *Service) user(ctx context.Context, bearer string) (ic.User, error) {
+	if bearer == "" || len(bearer) > 1024 {
+		return ic.User{}, unauthorized()
 	}
-	tok, err := s.store.TokenByAccess(ctx, keys.HashSecret(value))
+	tok, err := s.store.TokenByAccess(ctx, keys.HashSecret(bearer))
 	if errs.Is(err, errs.NotFound) || (err == nil && !s.clock.Now().Before(tok.ExpiresAt)) {
-		return ic.Token{}, ic.User{}, unauthorized()
+		return ic.User{}, unauthorized()
 	}
 	if err != nil {
-		return ic.Token{}, ic.User{}, err
+		return ic.User{}, err
 	}
 	u, err := s.store.User(ctx, tok.UserID)
 	if errs.Is(err, errs.NotFound) || (err == nil && u.Status != ic.UserEnabled) {
-		return ic.Token{}, ic.User{}, unauthorized()
+		return ic.User{}, unauthorized()
 	}
-	return tok, u, err
+	return u, err
+}
+
+// pageInput is a list call's paging parameters.
+type pageInput struct {
+	NextToken string `http:"query=next_token"`
+	MaxResult string `http:"query=max_result"`
 }
 
 // page reads next_token and max_result (1-100, default def).
-func page(r *http.Request, def int) (store.Page, error) {
-	q := r.URL.Query()
-	p := store.Page{Limit: def, Token: q.Get("next_token")}
-	if v := q.Get("max_result"); v != "" {
+func page(in pageInput, def int) (store.Page, error) {
+	p := store.Page{Limit: def, Token: in.NextToken}
+	if v := in.MaxResult; v != "" {
 		n, err := strconv.Atoi(v)
 		if err != nil || n < 1 || n > 100 {
 			return p, errs.E(errs.Invalid, "max_result must be a number from 1 to 100")

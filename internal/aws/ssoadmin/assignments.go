@@ -5,6 +5,7 @@ import (
 
 	"github.com/keyward/keyward/internal/aws/protocol"
 	"github.com/keyward/keyward/internal/errs"
+	"github.com/keyward/keyward/internal/iam"
 	ic "github.com/keyward/keyward/internal/identitycenter"
 	"github.com/keyward/keyward/internal/store"
 )
@@ -74,7 +75,7 @@ func (s *Service) newRole(ctx context.Context, psID, accountID string) (ic.Role,
 		return ic.Role{}, err
 	}
 	return ic.Role{AccountID: accountID, PermissionSetID: psID, Name: ic.ReservedRoleName(ps.Name, ic.NewRoleSuffix(s.random)),
-		ID: ic.NewRoleID(s.random), Path: ic.RolePath, Version: ps.Version, CreatedAt: s.clock.Now()}, nil
+		ID: iam.NewRoleID(s.random), Path: ic.RolePath, Version: ps.Version, CreatedAt: s.clock.Now()}, nil
 }
 
 func (s *Service) createAssignment(ctx context.Context, in *assignmentInput) (*creationOutput, error) {

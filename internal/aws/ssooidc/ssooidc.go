@@ -15,7 +15,6 @@ import (
 	"github.com/keyward/keyward/internal/aws/protocol"
 	"github.com/keyward/keyward/internal/clock"
 	"github.com/keyward/keyward/internal/errs"
-	"github.com/keyward/keyward/internal/httpx"
 	ic "github.com/keyward/keyward/internal/identitycenter"
 	"github.com/keyward/keyward/internal/store"
 )
@@ -103,45 +102,13 @@ func New(s Store, cfg Config, clk clock.Clock, random io.Reader) *Service {
 // Register mounts the three endpoints on mux. Each answers with a secret
 // (client secret, device code, tokens), so no response may be cached.
 func (s *Service) Register(mux *http.ServeMux) {
-	mux.Handle("POST /client/register", protocol.NoStore(handle(s.registerClient)))
-	mux.Handle("POST /device_authorization", protocol.NoStore(handle(s.startDeviceAuthorization)))
-	mux.Handle("POST /token", protocol.NoStore(handle(s.createToken)))
-	for _, path := range []string{"/client/register", "/device_authorization", "/token"} {
-		mux.Handle(path, wrongMethod())
-	}
+	rest.Mount(mux, http.MethodPost, "/client/register", protocol.NoStore(protocol.Handle(rest, s.registerClient)))
+	rest.Mount(mux, http.MethodPost, "/device_authorization", protocol.NoStore(protocol.Handle(rest, s.startDeviceAuthorization)))
+	rest.Mount(mux, http.MethodPost, "/token", protocol.NoStore(protocol.Handle(rest, s.createToken)))
 }
 
-// wrongMethod answers an SSO-OIDC path called with another method than POST.
-func wrongMethod() http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		w.Header().Set("Allow", http.MethodPost)
-		writeError(w, r, oidcError(errs.Invalid, "InvalidRequestException", r.Method+" "+r.URL.Path+" is not supported; use POST"))
-	})
-}
-
-// handle adapts a typed operation to restJson1 with OIDC errors.
-func handle[I, O any](fn func(context.Context, *I) (*O, error)) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		out, err := decodeAndRun(r, fn)
-		if err != nil {
-			writeError(w, r, err)
-			return
-		}
-		protocol.WriteJSON(w, http.StatusOK, protocol.ContentTypeRESTJSON, out)
-	})
-}
-
-func decodeAndRun[I, O any](r *http.Request, fn func(context.Context, *I) (*O, error)) (*O, error) {
-	body, err := protocol.ReadBody(r, 64<<10)
-	if err != nil {
-		return nil, invalidRequest(err)
-	}
-	in := new(I)
-	if err := protocol.DecodeJSON(body, in); err != nil {
-		return nil, invalidRequest(err)
-	}
-	return fn(httpx.AuditContext(r), in)
-}
+// rest binds the operations to restJson1 with OIDC errors.
+var rest = &protocol.REST{Render: writeError, MaxBody: 64 << 10, Decoding: invalidRequest}
 
 // invalidRequest restates a decoding error as InvalidRequestException, the
 // only client-error shape SSO-OIDC models.

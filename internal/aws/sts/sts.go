@@ -21,7 +21,7 @@ func QueryService() *gateway.QueryService {
 		Namespace:   protocol.QueryNamespace,
 		Codes:       protocol.QueryCodes,
 		Actions: map[string]gateway.QueryAction{
-			"GetCallerIdentity": getCallerIdentity,
+			"GetCallerIdentity": gateway.QueryOp(getCallerIdentity),
 		},
 		// aws-iam-authenticator (EKS tokens) and the like hand a presigned
 		// GetCallerIdentity to a server to prove who they are.
@@ -35,10 +35,13 @@ type callerIdentity struct {
 	Account string
 }
 
-func getCallerIdentity(ctx context.Context, _ map[string]string) (any, error) {
+// getCallerIdentityInput is empty: GetCallerIdentity takes no parameters.
+type getCallerIdentityInput struct{}
+
+func getCallerIdentity(ctx context.Context, _ *getCallerIdentityInput) (*callerIdentity, error) {
 	p, ok := awsauth.PrincipalFrom(ctx)
 	if !ok {
 		return nil, errs.E(errs.Unauthenticated, "Request is missing Authentication Token").WithCode("MissingAuthenticationToken")
 	}
-	return callerIdentity{Arn: p.ARN, UserID: p.UserID, Account: p.AccountID}, nil
+	return &callerIdentity{Arn: p.ARN, UserID: p.UserID, Account: p.AccountID}, nil
 }
