@@ -9,7 +9,6 @@ import (
 	"strings"
 
 	"github.com/keyward/keyward/internal/clock"
-	"github.com/keyward/keyward/internal/iam"
 )
 
 // Identifier shapes, as the AWS service models define them (botocore at
@@ -81,18 +80,6 @@ func NewUUID(r io.Reader) string {
 
 // NewRoleSuffix returns the 16 lowercase hex digits of an AWSReservedSSO role name.
 func NewRoleSuffix(r io.Reader) string { return clock.Hex(r, 8) }
-
-// NewRoleID returns an IAM role id.
-//
-// Deprecated: IAM's identifiers are IAM's; use iam.NewRoleID. This remains
-// for callers outside the AWS side (the store's conformance suite).
-func NewRoleID(r io.Reader) string { return iam.NewRoleID(r) }
-
-// NewAccessKeyID returns a long-term access key id.
-//
-// Deprecated: use iam.NewAccessKeyID. This remains for callers outside the
-// AWS side (the store's conformance suite).
-func NewAccessKeyID(r io.Reader) string { return iam.NewAccessKeyID(r) }
 
 // randomFrom returns n characters drawn uniformly from alphabet.
 func randomFrom(r io.Reader, alphabet string, n int) string {

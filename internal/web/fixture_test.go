@@ -20,6 +20,7 @@ import (
 	"github.com/keyward/keyward/internal/aws/protocol"
 	"github.com/keyward/keyward/internal/aws/ssooidc"
 	"github.com/keyward/keyward/internal/clock"
+	"github.com/keyward/keyward/internal/iam"
 	ic "github.com/keyward/keyward/internal/identitycenter"
 	"github.com/keyward/keyward/internal/store/sqlite"
 )
@@ -94,7 +95,7 @@ func (f *fixture) grant(now time.Time, name string) {
 	must(f.t, f.db.CreatePermissionSet(ctx, ps))
 	a := ic.Assignment{AccountID: devAccount, PermissionSetID: ps.ID, PrincipalType: ic.PrincipalUser, PrincipalID: f.user.ID, CreatedAt: now}
 	role := ic.Role{AccountID: devAccount, PermissionSetID: ps.ID, Name: ic.ReservedRoleName(name, ic.NewRoleSuffix(clock.Random)),
-		ID: ic.NewRoleID(clock.Random), Path: ic.RolePath, Version: 1, CreatedAt: now}
+		ID: iam.NewRoleID(clock.Random), Path: ic.RolePath, Version: 1, CreatedAt: now}
 	must(f.t, f.db.CreateAssignment(ctx, a, role, ic.Request{ID: ic.NewUUID(clock.Random), Kind: ic.RequestAssignmentCreate,
 		Status: ic.StateSucceeded, AccountID: devAccount, PermissionSetID: ps.ID, PrincipalType: a.PrincipalType,
 		PrincipalID: f.user.ID, CreatedAt: now}))

@@ -7,6 +7,7 @@ import (
 
 	"github.com/keyward/keyward/internal/audit"
 	"github.com/keyward/keyward/internal/clock"
+	"github.com/keyward/keyward/internal/iam"
 	ic "github.com/keyward/keyward/internal/identitycenter"
 	"github.com/keyward/keyward/internal/store"
 )
@@ -114,7 +115,7 @@ func (h *harness) role(ps ic.PermissionSet, account string) ic.Role {
 	return ic.Role{
 		AccountID: account, PermissionSetID: ps.ID,
 		Name: ic.ReservedRoleName(ps.Name, ic.NewRoleSuffix(clock.Random)),
-		ID:   ic.NewRoleID(clock.Random), Path: ic.RolePath, Version: ps.Version,
+		ID:   iam.NewRoleID(clock.Random), Path: ic.RolePath, Version: ps.Version,
 		CreatedAt: h.clk.Now(),
 	}
 }
@@ -155,7 +156,7 @@ func (h *harness) newBootstrap() store.Bootstrap {
 		ManagementAccount: acct,
 		Instance: ic.Instance{ID: instanceID, IdentityStoreID: identityStoreID,
 			OwnerAccountID: acct.ID, Name: "keyward", CreatedAt: now},
-		RootKey: ic.AccessKey{ID: ic.NewAccessKeyID(clock.Random), AccountID: acct.ID,
+		RootKey: ic.AccessKey{ID: iam.NewAccessKeyID(clock.Random), AccountID: acct.ID,
 			SealedSecret: clock.Bytes(clock.Random, 48), CreatedAt: now},
 	}
 }
