@@ -18,9 +18,9 @@ const MaxDrain = 64 << 20
 //     Transfer-Encoding over a Content-Length sent beside it, which a proxy
 //     in front may have read the other way (request smuggling); every AWS
 //     SDK, the AWS CLI and browsers send Content-Length.
-//   - After the handler answers, the answer is flushed and what the handler
-//     left unread of the body (up to MaxDrain) is read and discarded before
-//     the connection is closed or reused.
+//   - If the handler answered without reading the whole body, the answer is
+//     flushed and the rest of the body (up to MaxDrain) is read and
+//     discarded before the connection is closed or reused.
 func Framing(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if len(r.TransferEncoding) > 0 {
@@ -32,6 +32,10 @@ func Framing(next http.Handler) http.Handler {
 		next.ServeHTTP(w, r)
 		if body == nil || body == http.NoBody {
 			return
+		}
+		var one [1]byte
+		if n, _ := body.Read(one[:]); n == 0 {
+			return // the handler read it all: the answer keeps its Content-Length
 		}
 		_ = http.NewResponseController(w).Flush() // the client may read the answer while it still sends
 		_, _ = io.CopyN(io.Discard, body, MaxDrain)

@@ -88,3 +88,15 @@ func (c *countingReader) Read(p []byte) (int, error) {
 	c.n += n
 	return n, err
 }
+
+func TestFramingLeavesAnAnswerToAFullyReadRequestUnflushed(t *testing.T) {
+	h := Framing(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		io.ReadAll(r.Body)
+		w.Write([]byte("ok"))
+	}))
+	w := httptest.NewRecorder()
+	h.ServeHTTP(w, httptest.NewRequest(http.MethodPost, "/", strings.NewReader("{}")))
+	if w.Flushed {
+		t.Error("the answer was flushed: the server would send it chunked instead of with a Content-Length")
+	}
+}

@@ -49,6 +49,9 @@ type JSONService struct {
 	Codes        protocol.Codes
 	Authorize    Authorizer
 	Operations   map[string]Operation
+	// Word, if set, words the store's neutral errors for this service's
+	// wire (protocol.WordStoreError, or the service's own).
+	Word func(error) error
 }
 
 // QueryAction runs one awsQuery action on the decoded form parameters.
@@ -164,6 +167,9 @@ func (g *Gateway) serveJSON(w http.ResponseWriter, r *http.Request, target strin
 	}
 	out, err := g.runJSON(r, svc, opName)
 	if err != nil {
+		if svc.Word != nil {
+			err = svc.Word(err)
+		}
 		protocol.WriteJSONError(w, r, svc.Codes, protocol.ContentTypeAWSJSON, err)
 		return
 	}

@@ -29,7 +29,7 @@ func (s *Service) createGroup(ctx context.Context, in *createGroupInput) (*idOut
 		CreatedAt: now, UpdatedAt: now, CreatedBy: by, UpdatedBy: by,
 	}
 	if err := s.store.CreateGroup(ctx, g); err != nil {
-		return nil, duplicate(err, "Duplicate GroupDisplayName")
+		return nil, err
 	}
 	return &idOutput{IdentityStoreID: in.IdentityStoreID, GroupID: g.ID}, nil
 }
@@ -133,7 +133,7 @@ func (s *Service) updateGroup(ctx context.Context, in *updateGroupInput) (*struc
 		g.UpdatedAt, g.UpdatedBy = s.clock.Now(), audit.ActorFrom(ctx).Name
 		return g, ic.ValidateGroup(g.DisplayName, g.Description)
 	})
-	return &struct{}{}, duplicate(err, "Duplicate GroupDisplayName")
+	return &struct{}{}, err
 }
 
 func (s *Service) deleteGroup(ctx context.Context, in *groupRef) (*struct{}, error) {

@@ -42,6 +42,7 @@ func (s *Service) JSONService(authorize gateway.Authorizer) *gateway.JSONService
 		SigningName:  "identitystore",
 		Codes:        protocol.JSONCodes,
 		Authorize:    authorize,
+		Word:         word,
 		Operations: map[string]gateway.Operation{
 			"CreateUser":                    gateway.Op(s.createUser),
 			"DescribeUser":                  gateway.Op(s.describeUser),
@@ -117,4 +118,25 @@ func onlyFilter(fs []filter, path string) (string, error) {
 		return "", errs.E(errs.Invalid, "only one filter on %s is supported", path)
 	}
 	return fs[0].AttributeValue, nil
+}
+
+// duplicates are the Identity Store's messages for a value the store
+// reports taken, by resource and field.
+var duplicates = map[[2]string]string{
+	{store.ResourceUser, store.FieldName}:         "Duplicate UserName",
+	{store.ResourceUser, store.FieldExternalID}:   "Duplicate ExternalId",
+	{store.ResourceGroup, store.FieldName}:        "Duplicate GroupDisplayName",
+	{store.ResourceGroup, store.FieldExternalID}:  "Duplicate ExternalId",
+	{store.ResourceMembership, store.FieldMember}: "Member is already in the group",
+}
+
+// word gives the store's errors the Identity Store's wording: a taken value
+// is a ConflictException with Reason UNIQUENESS_CONSTRAINT_VIOLATION.
+func word(err error) error {
+	if e, ok := errs.As(err); ok && e.Kind == errs.Conflict {
+		if msg, known := duplicates[[2]string{e.ResourceType, e.Field}]; known {
+			return errs.E(errs.Conflict, "%s", msg).WithReason("UNIQUENESS_CONSTRAINT_VIOLATION")
+		}
+	}
+	return protocol.WordStoreError(err)
 }

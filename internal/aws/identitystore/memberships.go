@@ -46,7 +46,7 @@ func (s *Service) createMembership(ctx context.Context, in *membershipInput) (*i
 		CreatedAt: s.clock.Now(), CreatedBy: audit.ActorFrom(ctx).Name,
 	}
 	if err := s.store.CreateMembership(ctx, m); err != nil {
-		return nil, duplicate(err, "Member is already in the group")
+		return nil, err
 	}
 	return &idOutput{IdentityStoreID: in.IdentityStoreID, MembershipID: m.ID}, nil
 }

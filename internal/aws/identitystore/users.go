@@ -36,17 +36,9 @@ func (s *Service) createUser(ctx context.Context, in *createUserInput) (*idOutpu
 		CreatedAt: now, UpdatedAt: now, CreatedBy: by, UpdatedBy: by,
 	}
 	if err := s.store.CreateUser(ctx, u); err != nil {
-		return nil, duplicate(err, "Duplicate UserName")
+		return nil, err
 	}
 	return &idOutput{IdentityStoreID: in.IdentityStoreID, UserID: u.ID}, nil
-}
-
-// duplicate gives a uniqueness conflict the identity store's message and reason.
-func duplicate(err error, msg string) error {
-	if e, ok := errs.As(err); ok && e.Kind == errs.Conflict {
-		return errs.E(errs.Conflict, "%s", msg).WithReason("UNIQUENESS_CONSTRAINT_VIOLATION")
-	}
-	return err
 }
 
 // userOut is the identity store's user shape.
@@ -161,7 +153,7 @@ func (s *Service) updateUser(ctx context.Context, in *updateUserInput) (*struct{
 		u.UpdatedAt, u.UpdatedBy = s.clock.Now(), audit.ActorFrom(ctx).Name
 		return u, ic.ValidateProfile(u.Profile)
 	})
-	return &struct{}{}, duplicate(err, "Duplicate UserName")
+	return &struct{}{}, err
 }
 
 func (s *Service) deleteUser(ctx context.Context, in *userRef) (*struct{}, error) {

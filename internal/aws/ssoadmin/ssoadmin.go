@@ -64,7 +64,7 @@ func (s *Service) JSONService(authorize gateway.Authorizer) *gateway.JSONService
 	}
 	return &gateway.JSONService{
 		TargetPrefix: "SWBExternalService", SigningName: "sso",
-		Codes: protocol.JSONCodes, Authorize: authorize, Operations: ops,
+		Codes: protocol.JSONCodes, Authorize: authorize, Operations: ops, Word: protocol.WordStoreError,
 	}
 }
 

@@ -125,7 +125,7 @@ func conflict(constraint string) error {
 	if !known {
 		return errs.E(errs.Conflict, "uniqueness constraint %s violated", constraint)
 	}
-	return errs.E(errs.Conflict, "a %s with this %s already exists", what[0], what[1]).
+	return errs.E(errs.Conflict, "%s %s already taken", what[0], what[1]).
 		WithResource(what[0], "").WithField(what[1])
 }
 
