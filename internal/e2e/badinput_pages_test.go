@@ -116,7 +116,7 @@ func TestSignInRefusesBadInput(t *testing.T) {
 		if session {
 			t.Error("a locked account got a session")
 		}
-		clk.Advance(4*15*time.Minute + time.Second) // past the lock and this address's failure window
+		clk.Advance(8*15*time.Minute + time.Second) // past the lock and this address's failure windows
 		if w, session := b.form("/start/signin", signInForm(aliceName, alicePassword, "/start"), nil); w.Status != http.StatusSeeOther || !session {
 			t.Errorf("after the lockout: %d (session %v), want 303 with a session", w.Status, session)
 		}

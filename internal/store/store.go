@@ -299,8 +299,9 @@ type RateLimits interface {
 	// Allow counts one attempt against key in the window containing now and
 	// reports whether the count is still within limit.
 	Allow(ctx context.Context, key string, window time.Duration, limit int) (bool, error)
-	// Count returns how many attempts key has in the window containing now,
-	// counting none.
+	// Count returns how many attempts key has in the window containing now
+	// and the window before it (so a count never drops to nothing at a
+	// window's edge), counting none.
 	Count(ctx context.Context, key string, window time.Duration) (int, error)
 }
 

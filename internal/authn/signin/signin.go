@@ -56,9 +56,10 @@ type Policy struct {
 var DefaultPolicy = Policy{MaxFailures: 5, LockoutDuration: 15 * time.Minute, SessionLifetime: 8 * time.Hour,
 	AttemptsPerAddress: 300, AttemptsPerUser: 10}
 
-// failureWindow is how long an address that failed MaxFailures times for a
-// user name stays refused for it: longer than the lock, so the owner gets in
-// between an attacker's rounds.
+// failureWindow is the rate-limit window of an address's failures for a
+// user name. Its count covers this window and the last, so an address that
+// failed MaxFailures times stays refused for one to two windows: longer
+// than the lock, so the owner gets in between an attacker's rounds.
 func (p Policy) failureWindow() time.Duration { return 4 * p.LockoutDuration }
 
 // Service signs users in.

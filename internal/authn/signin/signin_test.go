@@ -106,9 +106,9 @@ func TestAnAddressThatKeepsFailingCannotReLockTheAccount(t *testing.T) {
 	if err := f.try("alice", alicePassword, attacker); err == nil {
 		t.Error("the throttled address signed in")
 	}
-	f.clk.Advance(4 * signin.DefaultPolicy.LockoutDuration)
+	f.clk.Advance(8 * signin.DefaultPolicy.LockoutDuration) // two failure windows
 	if err := f.try("alice", alicePassword, attacker); err != nil {
-		t.Errorf("the address after its failure window: %v", err)
+		t.Errorf("the address after its failure windows: %v", err)
 	}
 }
 

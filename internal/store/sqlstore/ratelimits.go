@@ -2,8 +2,6 @@ package sqlstore
 
 import (
 	"context"
-	"database/sql"
-	"errors"
 	"time"
 
 	"github.com/keyward/keyward/internal/errs"
@@ -13,12 +11,14 @@ const (
 	countAttemptSQL = `INSERT INTO rate_limits (key, window_start, expires_at, count) VALUES ($1, $2, $3, 1)
 ON CONFLICT (key, window_start) DO UPDATE SET count = rate_limits.count + 1
 RETURNING count`
-	selectCountSQL = `SELECT count FROM rate_limits WHERE key = $1 AND window_start = $2`
+	selectCountSQL = `SELECT CAST(COALESCE(SUM(count), 0) AS BIGINT) FROM rate_limits
+WHERE key = $1 AND window_start IN ($2, $3)`
 )
 
 // Allow counts one attempt against key in the fixed window (aligned to
 // multiples of window since the zero time) that contains the clock's now,
-// and reports whether the count is within limit. Ended windows go in Purge.
+// and reports whether the count is within limit. A window's row is kept one
+// window past its end, for Count; Purge removes it after that.
 func (db *DB) Allow(ctx context.Context, key string, window time.Duration, limit int) (bool, error) {
 	start, err := db.windowStart(window)
 	if err != nil {
@@ -26,7 +26,7 @@ func (db *DB) Allow(ctx context.Context, key string, window time.Duration, limit
 	}
 	var count int
 	err = db.write(ctx, func(tx *txn) error {
-		err := tx.QueryRowContext(ctx, countAttemptSQL, key, ts(start), ts(start.Add(window))).Scan(&count)
+		err := tx.QueryRowContext(ctx, countAttemptSQL, key, ts(start), ts(start.Add(2*window))).Scan(&count)
 		return mapErr(err, "count attempt")
 	})
 	if err != nil {
@@ -35,17 +35,15 @@ func (db *DB) Allow(ctx context.Context, key string, window time.Duration, limit
 	return count <= limit, nil
 }
 
-// Count returns key's attempts in the window containing the clock's now.
+// Count returns key's attempts in the window containing the clock's now
+// and the one before it.
 func (db *DB) Count(ctx context.Context, key string, window time.Duration) (int, error) {
 	start, err := db.windowStart(window)
 	if err != nil {
 		return 0, err
 	}
 	var count int
-	err = db.r.QueryRowContext(ctx, selectCountSQL, key, ts(start)).Scan(&count)
-	if errors.Is(err, sql.ErrNoRows) {
-		return 0, nil
-	}
+	err = db.r.QueryRowContext(ctx, selectCountSQL, key, ts(start.Add(-window)), ts(start)).Scan(&count)
 	return count, mapErr(err, "count")
 }
 

@@ -35,7 +35,7 @@ var rateLimitTests = []test{
 		h.clk.Advance(time.Hour)
 		equal(t, "much later", []bool{true}, h.allow(t, "k", time.Minute, 2, 1))
 	}},
-	{"count reads a key's attempts in the current window without adding one", func(t *testing.T, h *harness) {
+	{"count reads a key's attempts in this window and the one before without adding one", func(t *testing.T, h *harness) {
 		count := func() int {
 			t.Helper()
 			n, err := h.s.Count(h.ctx, "c", time.Hour)
@@ -47,7 +47,13 @@ var rateLimitTests = []test{
 		equal(t, "after three", 3, count())
 		equal(t, "read again", 3, count())
 		h.clk.Advance(time.Hour)
-		equal(t, "in the next window", 0, count())
+		equal(t, "in the next window", 3, count())
+		h.allow(t, "c", time.Hour, 5, 1)
+		equal(t, "with one more", 4, count())
+		h.clk.Advance(time.Hour)
+		equal(t, "two windows on", 1, count())
+		h.clk.Advance(time.Hour)
+		equal(t, "three windows on", 0, count())
 	}},
 	{"keys are counted separately", func(t *testing.T, h *harness) {
 		equal(t, "a", []bool{true, false}, h.allow(t, "a", time.Hour, 1, 2))
