@@ -57,7 +57,7 @@ func Open(ctx context.Context, path string, clk clock.Clock) (*DB, error) {
 	if err := createPrivate(path); err != nil {
 		return nil, err
 	}
-	w, err := sql.Open("sqlite", dsn(path, ""))
+	w, err := sql.Open(driverName, dsn(path, ""))
 	if err != nil {
 		return nil, fmt.Errorf("sqlite: open %s: %w", path, err)
 	}
@@ -66,7 +66,7 @@ func Open(ctx context.Context, path string, clk clock.Clock) (*DB, error) {
 		w.Close()
 		return nil, err
 	}
-	r, err := sql.Open("sqlite", dsn(path, "&_pragma=query_only(1)"))
+	r, err := sql.Open(driverName, dsn(path, "&_pragma=query_only(1)"))
 	if err != nil {
 		w.Close()
 		return nil, fmt.Errorf("sqlite: open %s: %w", path, err)

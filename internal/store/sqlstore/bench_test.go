@@ -3,12 +3,15 @@ package sqlstore_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
+	"github.com/keyward/keyward/internal/audit"
 	"github.com/keyward/keyward/internal/clock"
 	ic "github.com/keyward/keyward/internal/identitycenter"
 	"github.com/keyward/keyward/internal/store"
@@ -250,4 +253,24 @@ func timeRefreshes(b *testing.B, s store.AWS, tok *ic.Token, n int) time.Duratio
 		*tok = next
 	}
 	return time.Since(t0)
+}
+
+// BenchmarkCreateUser writes users (with an email and an event each) into
+// the scale world, as the Identity Store's CreateUser does.
+func BenchmarkCreateUser(b *testing.B) {
+	var n atomic.Int64
+	compare(b, "call", func(ctx context.Context, s store.AWS, _ storetest.Scale) (int, error) {
+		i := n.Add(1)
+		id := fmt.Sprintf("0123456789-%08x-0000-4000-8000-%012x", time.Now().UnixNano()&0xffffffff, i)
+		return 1, s.CreateUser(ctx, ic.User{ID: id, Status: ic.UserEnabled, CreatedAt: start,
+			Profile: ic.Profile{UserName: "bench-" + id, Emails: []ic.Email{{Value: id + "@example.com"}}}})
+	})
+}
+
+// BenchmarkAppendEvent writes one system-log event, as every credential
+// issue and denial does.
+func BenchmarkAppendEvent(b *testing.B) {
+	compare(b, "call", func(ctx context.Context, s store.AWS, _ storetest.Scale) (int, error) {
+		return 1, s.AppendEvent(ctx, audit.Event{Action: "sso.credentials.get", Outcome: audit.Success})
+	})
 }
