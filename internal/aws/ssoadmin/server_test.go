@@ -160,9 +160,13 @@ func refused(t *testing.T, err error, want refusal) {
 }
 
 // Refusals every SSO Admin client error is sent as.
-func validation(msg string) refusal { return refusal{http.StatusBadRequest, "ValidationException", msg} }
-func notFound(msg string) refusal   { return refusal{http.StatusBadRequest, "ResourceNotFoundException", msg} }
-func conflict(msg string) refusal   { return refusal{http.StatusBadRequest, "ConflictException", msg} }
+func validation(msg string) refusal {
+	return refusal{http.StatusBadRequest, "ValidationException", msg}
+}
+func notFound(msg string) refusal {
+	return refusal{http.StatusBadRequest, "ResourceNotFoundException", msg}
+}
+func conflict(msg string) refusal { return refusal{http.StatusBadRequest, "ConflictException", msg} }
 
 func must(t *testing.T, err error) {
 	t.Helper()
