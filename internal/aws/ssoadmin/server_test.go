@@ -159,14 +159,16 @@ func refused(t *testing.T, err error, want refusal) {
 	}
 }
 
-// Refusals every SSO Admin client error is sent as.
-func validation(msg string) refusal {
-	return refusal{http.StatusBadRequest, "ValidationException", msg}
+// SSO Admin sends every client error with status 400.
+var (
+	validation = clientError("ValidationException")
+	notFound   = clientError("ResourceNotFoundException")
+	conflict   = clientError("ConflictException")
+)
+
+func clientError(code string) func(msg string) refusal {
+	return func(msg string) refusal { return refusal{http.StatusBadRequest, code, msg} }
 }
-func notFound(msg string) refusal {
-	return refusal{http.StatusBadRequest, "ResourceNotFoundException", msg}
-}
-func conflict(msg string) refusal { return refusal{http.StatusBadRequest, "ConflictException", msg} }
 
 func must(t *testing.T, err error) {
 	t.Helper()
