@@ -144,7 +144,8 @@ func refused(t *testing.T, err error, want refusal) {
 	t.Helper()
 	var apiErr smithy.APIError
 	if !errors.As(err, &apiErr) {
-		t.Fatalf("err = %v, want %s (%d) saying %q", err, want.code, want.status, want.msg)
+		t.Errorf("err = %v, want %s (%d) saying %q", err, want.code, want.status, want.msg)
+		return
 	}
 	var status interface{ HTTPStatusCode() int }
 	if !errors.As(err, &status) || status.HTTPStatusCode() != want.status {
