@@ -149,3 +149,32 @@ func TestDescribePermissionSetFindsOnlyThisInstancesPermissionSets(t *testing.T)
 		})
 	}
 }
+
+func TestUpdatePermissionSetRefusesBadSessionDurationsAndChangesNothing(t *testing.T) {
+	s := newServer(t)
+	created, err := s.admin.CreatePermissionSet(s.ctx, &sdk.CreatePermissionSetInput{InstanceArn: s.inst,
+		Name: aws.String("Operator"), SessionDuration: aws.String("PT8H")})
+	must(t, err)
+	ps := created.PermissionSet.PermissionSetArn
+	for _, tc := range []struct {
+		name, duration string
+		want           refusal
+	}{
+		{name: "an empty session duration is a ValidationException", duration: "",
+			want: validation("SessionDuration")},
+		{name: "a session of 13 hours is a ValidationException", duration: "PT13H",
+			want: validation("must be between 1 and 12 hours")},
+		{name: "a session of 30 minutes is a ValidationException", duration: "PT30M",
+			want: validation("must be between 1 and 12 hours")},
+		{name: "a session in days is a ValidationException", duration: "P1D",
+			want: validation("must be an ISO-8601 duration")},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			before := s.state(t)
+			_, err := s.admin.UpdatePermissionSet(s.ctx, &sdk.UpdatePermissionSetInput{InstanceArn: s.inst,
+				PermissionSetArn: ps, SessionDuration: aws.String(tc.duration)})
+			refused(t, err, tc.want)
+			s.unchanged(t, before)
+		})
+	}
+}

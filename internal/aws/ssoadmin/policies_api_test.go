@@ -223,6 +223,8 @@ func TestPutInlinePolicyRefusesMalformedPoliciesAndKeepsTheOldOne(t *testing.T) 
 		{name: "a statement naming a principal is a ValidationException",
 			policy: `{"Version":"2012-10-17","Statement":{"Effect":"Allow","Principal":"*","Action":"*","Resource":"*"}}`,
 			want:   validation("should not specify a principal")},
+		{name: "a character above U+00FF, which the service model's pattern excludes, is a ValidationException",
+			policy: strings.Replace(denyIAM, `"Resource":"*"`, `"Resource":"arn:aws:s3:::日本/*"`, 1), want: validation("InlinePolicy")},
 		{name: "an empty policy is a ValidationException", policy: "", want: validation("InlinePolicy must be 1 to 32768 characters")},
 		{name: "a policy over 32768 characters is a ValidationException", policy: big, want: validation("InlinePolicy must be 1 to 32768 characters")},
 	} {
