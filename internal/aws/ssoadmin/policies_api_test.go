@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"strings"
 	"testing"
+	"unicode/utf8"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	sdk "github.com/aws/aws-sdk-go-v2/service/ssoadmin"
@@ -238,4 +239,24 @@ func TestPutInlinePolicyRefusesMalformedPoliciesAndKeepsTheOldOne(t *testing.T) 
 			}
 		})
 	}
+}
+
+// TestTheInlinePolicyLimitCountsCharactersNotBytes: the service model bounds
+// PermissionSetPolicyDocument at 32768 characters, and é is one character
+// (two bytes in UTF-8) that its pattern allows.
+func TestTheInlinePolicyLimitCountsCharactersNotBytes(t *testing.T) {
+	s := newServer(t)
+	ps := s.createPS(t, "Accented")
+	head, tail := `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:GetObject","Resource":"arn:aws:s3:::`, `/*"}]}`
+	fill := func(n int) string { return head + strings.Repeat("é", n-len(head)-len(tail)) + tail }
+	t.Run("32768 characters are accepted", func(t *testing.T) {
+		policy := fill(32768)
+		must(t, s.putInline(ps, policy))
+		if got := s.inline(t, ps); got != policy {
+			t.Errorf("GetInlinePolicyForPermissionSet gave %d characters back, want the %d put", utf8.RuneCountInString(got), utf8.RuneCountInString(policy))
+		}
+	})
+	t.Run("32769 characters are a ValidationException", func(t *testing.T) {
+		refused(t, s.putInline(ps, fill(32769)), validation("InlinePolicy must be 1 to 32768 characters"))
+	})
 }
