@@ -32,10 +32,10 @@ type call struct {
 	do     func(c *sdk.Client) error
 }
 
-// adminCalls are operations of every kind a session might try, each of
-// which would change something or reveal something if allowed.
+// adminCalls are operations of every kind a session might try on ps (which
+// is assigned to the group), each of which would change or reveal something
+// if allowed.
 func (s *server) adminCalls(ps *string) []call {
-	g := s.groupGrant(ps)
 	return []call{
 		{"sso:ListInstances", func(c *sdk.Client) error {
 			_, err := c.ListInstances(s.ctx, &sdk.ListInstancesInput{})
@@ -60,13 +60,11 @@ func (s *server) adminCalls(ps *string) []call {
 			return err
 		}},
 		{"sso:CreateAccountAssignment", func(c *sdk.Client) error {
-			_, err := c.CreateAccountAssignment(s.ctx, &sdk.CreateAccountAssignmentInput{InstanceArn: s.inst, TargetId: &g.account,
-				TargetType: types.TargetTypeAwsAccount, PermissionSetArn: ps, PrincipalType: types.PrincipalTypeUser, PrincipalId: &s.user})
+			_, err := s.assignAs(c, s.userGrant(ps))
 			return err
 		}},
 		{"sso:DeleteAccountAssignment", func(c *sdk.Client) error {
-			_, err := c.DeleteAccountAssignment(s.ctx, &sdk.DeleteAccountAssignmentInput{InstanceArn: s.inst, TargetId: &g.account,
-				TargetType: types.TargetTypeAwsAccount, PermissionSetArn: ps, PrincipalType: g.principalType, PrincipalId: &g.principalID})
+			_, err := s.unassignAs(c, s.groupGrant(ps))
 			return err
 		}},
 		{"sso:ProvisionPermissionSet", func(c *sdk.Client) error {

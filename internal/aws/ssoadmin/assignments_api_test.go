@@ -30,7 +30,11 @@ func (s *server) userGrant(ps *string) grant {
 }
 
 func (s *server) assign(g grant) (*types.AccountAssignmentOperationStatus, error) {
-	out, err := s.admin.CreateAccountAssignment(s.ctx, &sdk.CreateAccountAssignmentInput{InstanceArn: s.inst,
+	return s.assignAs(s.admin, g)
+}
+
+func (s *server) assignAs(c *sdk.Client, g grant) (*types.AccountAssignmentOperationStatus, error) {
+	out, err := c.CreateAccountAssignment(s.ctx, &sdk.CreateAccountAssignmentInput{InstanceArn: s.inst,
 		TargetId: &g.account, TargetType: types.TargetTypeAwsAccount, PermissionSetArn: g.ps,
 		PrincipalType: g.principalType, PrincipalId: &g.principalID})
 	if err != nil {
@@ -40,7 +44,11 @@ func (s *server) assign(g grant) (*types.AccountAssignmentOperationStatus, error
 }
 
 func (s *server) unassign(g grant) (*types.AccountAssignmentOperationStatus, error) {
-	out, err := s.admin.DeleteAccountAssignment(s.ctx, &sdk.DeleteAccountAssignmentInput{InstanceArn: s.inst,
+	return s.unassignAs(s.admin, g)
+}
+
+func (s *server) unassignAs(c *sdk.Client, g grant) (*types.AccountAssignmentOperationStatus, error) {
+	out, err := c.DeleteAccountAssignment(s.ctx, &sdk.DeleteAccountAssignmentInput{InstanceArn: s.inst,
 		TargetId: &g.account, TargetType: types.TargetTypeAwsAccount, PermissionSetArn: g.ps,
 		PrincipalType: g.principalType, PrincipalId: &g.principalID})
 	if err != nil {

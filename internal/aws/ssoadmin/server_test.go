@@ -27,10 +27,12 @@ import (
 )
 
 // server is the SSO Admin API on a fresh SQLite store in t.TempDir(),
-// mounted as internal/app/build.go mounts it (the gateway verifying SigV4
-// with an awsauth.Authority, management-root-only authorization, POST /),
-// and served over real HTTP by httptest. The store holds what a first start
-// bootstraps, plus one member account, one user and one group.
+// mounted as internal/app/build.go mounts it: the gateway verifying SigV4
+// with an awsauth.Authority's Lookup, ManagementRootOnly for the management
+// account, on POST / behind protocol.WithRequestID (build.go's framing,
+// real-IP and metrics middleware are left out). httptest serves it over real
+// HTTP. The store holds what a first start bootstraps, plus one member
+// account, one user and one group.
 type server struct {
 	ctx     context.Context
 	db      *sqlite.DB
