@@ -96,7 +96,7 @@ func putting(policy string) change {
 
 func deletingInline(t *testing.T, s *server, ps *string) { s.deleteInline(t, ps) }
 
-func TestChangesToTheRoleLeaveItNotProvisionedUntilProvisionPermissionSet(t *testing.T) {
+func TestWhichChangesLeaveTheRoleNotProvisionedUntilProvisionPermissionSet(t *testing.T) {
 	s := newServer(t)
 	for i, tc := range []struct {
 		name     string
