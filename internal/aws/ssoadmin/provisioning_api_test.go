@@ -209,3 +209,31 @@ func TestListPermissionSetsProvisionedToAccountRefusesBadFilters(t *testing.T) {
 		})
 	}
 }
+
+func TestListPermissionSetsProvisionedToAccountPagesThroughTheFilter(t *testing.T) {
+	s := newServer(t)
+	var stale []string
+	for i := range 5 {
+		ps := s.createPS(t, fmt.Sprintf("Set%d", i))
+		s.provision(t, ps, s.account)
+		if i%2 == 0 {
+			must(t, s.attach(ps, readOnlyARN))
+			stale = append(stale, *ps)
+		}
+	}
+	slices.Sort(stale) // one account: pages run in permission set id order
+	var got []string
+	pages := sdk.NewListPermissionSetsProvisionedToAccountPaginator(s.admin, &sdk.ListPermissionSetsProvisionedToAccountInput{
+		InstanceArn: s.inst, AccountId: &s.account, ProvisioningStatus: outdated, MaxResults: aws.Int32(1)})
+	for n := 0; pages.HasMorePages() && n < 10; n++ {
+		page, err := pages.NextPage(s.ctx)
+		must(t, err)
+		if len(page.PermissionSets) > 1 {
+			t.Errorf("page %d holds %d permission sets with MaxResults 1", n, len(page.PermissionSets))
+		}
+		got = append(got, page.PermissionSets...)
+	}
+	if diff := cmp.Diff(stale, got); diff != "" {
+		t.Errorf("paging LATEST_PERMISSION_SET_NOT_PROVISIONED (-want +got):\n%s", diff)
+	}
+}
