@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/base64"
 	"slices"
+	"unicode/utf8"
 
 	"github.com/keyward/keyward/internal/aws/protocol"
 	"github.com/keyward/keyward/internal/errs"
@@ -136,7 +137,7 @@ type putInlinePolicyInput struct {
 }
 
 func (s *Service) putInlinePolicy(ctx context.Context, in *putInlinePolicyInput) (*struct{}, error) {
-	if in.InlinePolicy == "" || len(in.InlinePolicy) > maxInlinePolicy {
+	if in.InlinePolicy == "" || utf8.RuneCountInString(in.InlinePolicy) > maxInlinePolicy {
 		return nil, errs.E(errs.Invalid, "InlinePolicy must be 1 to %d characters", maxInlinePolicy)
 	}
 	if _, err := iam.ParseIdentityPolicy([]byte(in.InlinePolicy)); err != nil {
