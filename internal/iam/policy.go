@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"io"
 	"regexp"
 	"strings"
 )
@@ -200,7 +201,8 @@ func strictDecode(b []byte, v any) error {
 		}
 		return malformed("%v", err)
 	}
-	if dec.More() {
+	// dec.More is false before a stray "}" or "]": only EOF ends a document.
+	if _, err := dec.Token(); err != io.EOF {
 		return malformed("data after the policy document")
 	}
 	return nil

@@ -13,17 +13,21 @@ import (
 
 	"github.com/keyward/keyward/internal/audit"
 	"github.com/keyward/keyward/internal/clock"
+	"github.com/keyward/keyward/internal/iam"
 	ic "github.com/keyward/keyward/internal/identitycenter"
 )
 
 // sessionClient signs with a fresh role session in account, as STS would
 // issue one, and returns it with the session's ARN.
 func (s *server) sessionClient(account string) (*sdk.Client, string) {
-	role := ic.Role{AccountID: account, PermissionSetID: "ps-0123456789abcdef", Name: "AWSReservedSSO_Admin_0123456789abcdef",
-		ID: ic.NewRoleID(clock.Random), Path: ic.RolePath}
-	c := s.auth.IssueSession(role, "alice", time.Hour)
+	const roleName = "AWSReservedSSO_Admin_0123456789abcdef"
+	c, err := s.auth.IssueSession(iam.Session{Kind: iam.KindAssumedRole, AccountID: account, RoleID: iam.NewRoleID(clock.Random),
+		RoleName: roleName, RolePath: ic.RolePath, SessionName: "alice", Expires: time.Now().Add(time.Hour)})
+	if err != nil {
+		panic(err) // a fixed, valid session
+	}
 	client := s.client(aws.Credentials{AccessKeyID: c.AccessKeyID, SecretAccessKey: c.SecretAccessKey, SessionToken: c.SessionToken})
-	return client, "arn:aws:sts::" + account + ":assumed-role/" + role.Name + "/alice"
+	return client, "arn:aws:sts::" + account + ":assumed-role/" + roleName + "/alice"
 }
 
 // call is one SSO Admin operation, named as IAM names its action.

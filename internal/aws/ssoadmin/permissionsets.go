@@ -116,6 +116,11 @@ type updatePermissionSetInput struct {
 }
 
 func (s *Service) updatePermissionSet(ctx context.Context, in *updatePermissionSetInput) (*struct{}, error) {
+	if in.SessionDuration != nil { // present but empty is not "leave it": AWS needs 1 character at least
+		if _, err := ic.ParseSessionDuration(*in.SessionDuration); err != nil {
+			return nil, err
+		}
+	}
 	return &struct{}{}, s.update(ctx, in.InstanceArn, in.PermissionSetArn, func(ps *ic.PermissionSet) error {
 		if in.Description != nil {
 			ps.Description = *in.Description

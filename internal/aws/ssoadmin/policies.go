@@ -3,6 +3,7 @@ package ssoadmin
 import (
 	"context"
 	"encoding/base64"
+	"regexp"
 	"slices"
 	"unicode/utf8"
 
@@ -136,9 +137,15 @@ type putInlinePolicyInput struct {
 	InlinePolicy string
 }
 
+// inlinePolicyPattern is the service model's PermissionSetPolicyDocument.
+var inlinePolicyPattern = regexp.MustCompile(`^[\t\n\r\x{20}-\x{FF}]+$`)
+
 func (s *Service) putInlinePolicy(ctx context.Context, in *putInlinePolicyInput) (*struct{}, error) {
 	if in.InlinePolicy == "" || utf8.RuneCountInString(in.InlinePolicy) > maxInlinePolicy {
 		return nil, errs.E(errs.Invalid, "InlinePolicy must be 1 to %d characters", maxInlinePolicy)
+	}
+	if !inlinePolicyPattern.MatchString(in.InlinePolicy) {
+		return nil, errs.E(errs.Invalid, "InlinePolicy may hold only tabs, line breaks and characters U+0020 to U+00FF")
 	}
 	if _, err := iam.ParseIdentityPolicy([]byte(in.InlinePolicy)); err != nil {
 		return nil, errs.E(errs.Invalid, "%s", err.Error())
