@@ -58,7 +58,7 @@ func insertStatus(ctx context.Context, q querier, st ic.CreateAccountStatus) err
 // CreateAccountStatus returns a CreateAccount request's status.
 func (db *DB) CreateAccountStatus(ctx context.Context, id string) (ic.CreateAccountStatus, error) {
 	var st ic.CreateAccountStatus
-	err := db.r.QueryRowContext(ctx, selectStatusSQL, id).Scan(&st.ID, &st.AccountName,
+	err := queryRow(ctx, db.r, selectStatusSQL, id).Scan(&st.ID, &st.AccountName,
 		&st.State, &st.AccountID, &st.FailureReason, timeCol{&st.RequestedAt}, timeCol{&st.CompletedAt})
 	return st, notFound(err, "account status",
 		missing(store.ResourceAccountStatus, id))
@@ -70,7 +70,7 @@ func (db *DB) Account(ctx context.Context, id string) (ic.Account, error) {
 }
 
 func account(ctx context.Context, q querier, id string) (ic.Account, error) {
-	a, err := scanAccount(q.QueryRowContext(ctx, selectAccountSQL, id))
+	a, err := scanAccount(queryRow(ctx, q, selectAccountSQL, id))
 	return a, notFound(err, "account", errAccountNotFound(id))
 }
 
@@ -99,7 +99,7 @@ func (db *DB) ListAccounts(ctx context.Context, p store.Page) ([]ic.Account, str
 // exists reports whether query (a SELECT 1 ... with args) finds a row.
 func exists(ctx context.Context, q querier, query string, args ...any) (bool, error) {
 	var one int
-	err := q.QueryRowContext(ctx, query, args...).Scan(&one)
+	err := queryRow(ctx, q, query, args...).Scan(&one)
 	if errors.Is(err, sql.ErrNoRows) {
 		return false, nil
 	}

@@ -28,7 +28,7 @@ func (db *DB) CreateClient(ctx context.Context, c ic.Client) error {
 // Client returns a registered client.
 func (db *DB) Client(ctx context.Context, id string) (ic.Client, error) {
 	var c ic.Client
-	err := db.r.QueryRowContext(ctx, selectClientSQL, id).Scan(&c.ID, &c.SecretHash, &c.Name,
+	err := queryRow(ctx, db.r, selectClientSQL, id).Scan(&c.ID, &c.SecretHash, &c.Name,
 		&c.Type, jsonCol{&c.Scopes}, timeCol{&c.IssuedAt}, timeCol{&c.ExpiresAt})
 	return c, notFound(err, "client", missing(store.ResourceClient, id))
 }

@@ -122,7 +122,7 @@ type pageQuery[T any] struct {
 // statement to be re-prepared whenever that parameter is bound again, which
 // made every cached list statement pay a full prepare (4x the query).
 func (pq pageQuery[T]) run(ctx context.Context, q querier, query string, args ...any) ([]T, string, error) {
-	rows, err := q.QueryContext(ctx, query, args...)
+	rows, err := queryRows(ctx, q, query, args...)
 	if err != nil {
 		return nil, "", mapErr(err, pq.list)
 	}
@@ -147,7 +147,7 @@ func (pq pageQuery[T]) run(ctx context.Context, q querier, query string, args ..
 
 // collect reads every row of query with scan.
 func collect[T any](ctx context.Context, q querier, op string, scan func(scanner) (T, error), query string, args ...any) ([]T, error) {
-	rows, err := q.QueryContext(ctx, query, args...)
+	rows, err := queryRows(ctx, q, query, args...)
 	if err != nil {
 		return nil, mapErr(err, op)
 	}

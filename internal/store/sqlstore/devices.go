@@ -60,13 +60,13 @@ func (db *DB) DeviceAuthorization(ctx context.Context, codeHash string) (ic.Devi
 }
 
 func device(ctx context.Context, q querier, codeHash string) (ic.DeviceAuthorization, error) {
-	d, err := scanDevice(q.QueryRowContext(ctx, selectDeviceSQL, codeHash))
+	d, err := scanDevice(queryRow(ctx, q, selectDeviceSQL, codeHash))
 	return d, notFound(err, "device authorization", errDeviceNotFound())
 }
 
 // DeviceAuthorizationByUserCode returns the authorization holding userCode.
 func (db *DB) DeviceAuthorizationByUserCode(ctx context.Context, userCode string) (ic.DeviceAuthorization, error) {
-	d, err := scanDevice(db.r.QueryRowContext(ctx, deviceByUserCodeSQL, userCode))
+	d, err := scanDevice(queryRow(ctx, db.r, deviceByUserCodeSQL, userCode))
 	return d, notFound(err, "device authorization", errDeviceNotFound())
 }
 
@@ -110,6 +110,6 @@ func (db *DB) UpdateDeviceAuthorization(ctx context.Context, codeHash string, fn
 // PendingDevices counts the client's pending, unexpired authorizations.
 func (db *DB) PendingDevices(ctx context.Context, clientID string) (int, error) {
 	var n int
-	err := db.r.QueryRowContext(ctx, pendingDevicesSQL, clientID, ic.DevicePending, ts(db.clk.Now())).Scan(&n)
+	err := queryRow(ctx, db.r, pendingDevicesSQL, clientID, ic.DevicePending, ts(db.clk.Now())).Scan(&n)
 	return n, mapErr(err, "count pending devices")
 }

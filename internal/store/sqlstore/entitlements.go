@@ -74,7 +74,7 @@ func (db *DB) UserRoles(ctx context.Context, userID, accountID string, p store.P
 
 // UserRole returns the user's entitlement to the named permission set on the account.
 func (db *DB) UserRole(ctx context.Context, userID, accountID, permissionSetName string) (ic.Entitlement, error) {
-	e, err := scanEntitlement(db.r.QueryRowContext(ctx, userRoleSQL, userID, accountID, permissionSetName))
+	e, err := scanEntitlement(queryRow(ctx, db.r, userRoleSQL, userID, accountID, permissionSetName))
 	return e, notFound(err, "user role",
 		missing(store.ResourceEntitlement, accountID+"/"+permissionSetName))
 }

@@ -51,19 +51,19 @@ func (db *DB) Group(ctx context.Context, id string) (ic.Group, error) {
 }
 
 func group(ctx context.Context, q querier, id string) (ic.Group, error) {
-	g, err := scanGroup(q.QueryRowContext(ctx, selectGroupSQL, id))
+	g, err := scanGroup(queryRow(ctx, q, selectGroupSQL, id))
 	return g, notFound(err, "group", errGroupNotFound(id))
 }
 
 // GroupByName finds a group by display name, case-insensitively.
 func (db *DB) GroupByName(ctx context.Context, displayName string) (ic.Group, error) {
-	g, err := scanGroup(db.r.QueryRowContext(ctx, groupByNameSQL, ic.NormalizeName(displayName)))
+	g, err := scanGroup(queryRow(ctx, db.r, groupByNameSQL, ic.NormalizeName(displayName)))
 	return g, notFound(err, "group by name", errGroupNotFound(""))
 }
 
 // GroupByExternalID finds the group linked to an external identity.
 func (db *DB) GroupByExternalID(ctx context.Context, x ic.ExternalID) (ic.Group, error) {
-	g, err := scanGroup(db.r.QueryRowContext(ctx, groupByExternalSQL, x.Issuer, x.ID))
+	g, err := scanGroup(queryRow(ctx, db.r, groupByExternalSQL, x.Issuer, x.ID))
 	return g, notFound(err, "group by external id", errGroupNotFound(""))
 }
 

@@ -60,13 +60,13 @@ func mustExist(ctx context.Context, q querier, query, id string, nf *errs.Error)
 
 // Membership returns a membership by id.
 func (db *DB) Membership(ctx context.Context, id string) (ic.Membership, error) {
-	m, err := scanMembership(db.r.QueryRowContext(ctx, selectMembershipSQL, id))
+	m, err := scanMembership(queryRow(ctx, db.r, selectMembershipSQL, id))
 	return m, notFound(err, "membership", errMembershipNotFound(id))
 }
 
 // MembershipOf returns the membership of a user in a group.
 func (db *DB) MembershipOf(ctx context.Context, groupID, userID string) (ic.Membership, error) {
-	m, err := scanMembership(db.r.QueryRowContext(ctx, membershipOfSQL, groupID, userID))
+	m, err := scanMembership(queryRow(ctx, db.r, membershipOfSQL, groupID, userID))
 	return m, notFound(err, "membership", errMembershipNotFound(""))
 }
 
@@ -143,7 +143,7 @@ func (db *DB) DeleteMembership(ctx context.Context, id string) error {
 	e := audit.New(ctx, "identitystore.membership.delete", "GROUP_MEMBERSHIP", id)
 	return db.mutate(ctx, e, func(tx *txn) error {
 		var userID, groupID string
-		err := tx.QueryRowContext(ctx, deleteMembershipSQL, id).Scan(&userID, &groupID)
+		err := queryRow(ctx, tx, deleteMembershipSQL, id).Scan(&userID, &groupID)
 		if err != nil {
 			return notFound(err, "delete membership", errMembershipNotFound(id))
 		}

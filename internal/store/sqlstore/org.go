@@ -98,7 +98,7 @@ func (db *DB) Organization(ctx context.Context) (ic.Organization, error) {
 func organization(ctx context.Context, q querier) (ic.Organization, string, error) {
 	var o ic.Organization
 	var keyID string
-	err := q.QueryRowContext(ctx, selectOrgSQL).Scan(&o.ID, &o.ManagementAccountID,
+	err := queryRow(ctx, q, selectOrgSQL).Scan(&o.ID, &o.ManagementAccountID,
 		&o.ManagementEmail, timeCol{&o.CreatedAt}, &keyID)
 	return o, keyID, notFound(err, "organization", missing(store.ResourceOrganization, ""))
 }
@@ -108,7 +108,7 @@ func (db *DB) Instance(ctx context.Context) (ic.Instance, error) { return instan
 
 func instance(ctx context.Context, q querier) (ic.Instance, error) {
 	var i ic.Instance
-	err := q.QueryRowContext(ctx, selectInstanceSQL).Scan(&i.ID, &i.IdentityStoreID,
+	err := queryRow(ctx, q, selectInstanceSQL).Scan(&i.ID, &i.IdentityStoreID,
 		&i.OwnerAccountID, &i.Name, timeCol{&i.CreatedAt})
 	return i, notFound(err, "instance", missing(store.ResourceInstance, ""))
 }
@@ -120,7 +120,7 @@ func (db *DB) AccessKey(ctx context.Context, id string) (ic.AccessKey, error) {
 
 func accessKey(ctx context.Context, q querier, id string) (ic.AccessKey, error) {
 	var k ic.AccessKey
-	err := q.QueryRowContext(ctx, selectAccessKeySQL, id).Scan(&k.ID, &k.AccountID,
+	err := queryRow(ctx, q, selectAccessKeySQL, id).Scan(&k.ID, &k.AccountID,
 		&k.SealedSecret, timeCol{&k.CreatedAt})
 	return k, notFound(err, "access key", missing(store.ResourceAccessKey, id))
 }

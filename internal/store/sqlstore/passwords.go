@@ -29,7 +29,7 @@ func passwordState(ctx context.Context, q querier, userID string) (ic.PasswordSt
 		return ic.PasswordState{}, err
 	}
 	ps := ic.PasswordState{UserID: userID}
-	err := q.QueryRowContext(ctx, selectPasswordSQL, userID).Scan(&ps.Hash, &ps.FailedAttempts,
+	err := queryRow(ctx, q, selectPasswordSQL, userID).Scan(&ps.Hash, &ps.FailedAttempts,
 		timeCol{&ps.LockedUntil}, timeCol{&ps.UpdatedAt})
 	if errors.Is(err, sql.ErrNoRows) {
 		return ps, nil

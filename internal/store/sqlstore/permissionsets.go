@@ -48,7 +48,7 @@ func (db *DB) PermissionSet(ctx context.Context, id string) (ic.PermissionSet, e
 }
 
 func permissionSet(ctx context.Context, q querier, id string) (ic.PermissionSet, error) {
-	ps, err := scanPS(q.QueryRowContext(ctx, selectPSSQL, id))
+	ps, err := scanPS(queryRow(ctx, q, selectPSSQL, id))
 	return ps, notFound(err, "permission set", errPSNotFound(id))
 }
 

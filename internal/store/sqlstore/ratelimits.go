@@ -26,7 +26,7 @@ func (db *DB) Allow(ctx context.Context, key string, window time.Duration, limit
 	}
 	var count int
 	err = db.write(ctx, func(tx *txn) error {
-		err := tx.QueryRowContext(ctx, countAttemptSQL, key, ts(start), ts(start.Add(2*window))).Scan(&count)
+		err := queryRow(ctx, tx, countAttemptSQL, key, ts(start), ts(start.Add(2*window))).Scan(&count)
 		return mapErr(err, "count attempt")
 	})
 	if err != nil {
@@ -43,7 +43,7 @@ func (db *DB) Count(ctx context.Context, key string, window time.Duration) (int,
 		return 0, err
 	}
 	var count int
-	err = db.r.QueryRowContext(ctx, selectCountSQL, key, ts(start.Add(-window)), ts(start)).Scan(&count)
+	err = queryRow(ctx, db.r, selectCountSQL, key, ts(start.Add(-window)), ts(start)).Scan(&count)
 	return count, mapErr(err, "count")
 }
 

@@ -131,7 +131,7 @@ ORDER BY r.account_id, r.permission_set_id LIMIT CAST(` + arg(limit) + ` AS INTE
 // Request returns an assignment or provisioning request's status.
 func (db *DB) Request(ctx context.Context, id string) (ic.Request, error) {
 	var r ic.Request
-	err := db.r.QueryRowContext(ctx, selectRequestSQL, id).Scan(&r.ID, &r.Kind, &r.Status,
+	err := queryRow(ctx, db.r, selectRequestSQL, id).Scan(&r.ID, &r.Kind, &r.Status,
 		&r.FailureReason, &r.AccountID, &r.PermissionSetID, &r.PrincipalType, &r.PrincipalID,
 		timeCol{&r.CreatedAt})
 	return r, notFound(err, "request", missing(store.ResourceRequest, id))

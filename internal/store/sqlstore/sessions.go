@@ -35,7 +35,7 @@ func (db *DB) CreatePortalSession(ctx context.Context, s ic.PortalSession) error
 // PortalSession returns a session by the hash of its cookie value.
 func (db *DB) PortalSession(ctx context.Context, idHash string) (ic.PortalSession, error) {
 	var s ic.PortalSession
-	err := db.r.QueryRowContext(ctx, selectSessionSQL, idHash).Scan(&s.IDHash, &s.UserID,
+	err := queryRow(ctx, db.r, selectSessionSQL, idHash).Scan(&s.IDHash, &s.UserID,
 		timeCol{&s.CreatedAt}, timeCol{&s.ExpiresAt})
 	return s, notFound(err, "portal session", missing(store.ResourceSession, ""))
 }
@@ -45,7 +45,7 @@ func (db *DB) PortalSession(ctx context.Context, idHash string) (ic.PortalSessio
 func (db *DB) DeletePortalSession(ctx context.Context, idHash string) error {
 	return db.write(ctx, func(tx *txn) error {
 		var userID string
-		err := tx.QueryRowContext(ctx, deleteSessionSQL, idHash).Scan(&userID)
+		err := queryRow(ctx, tx, deleteSessionSQL, idHash).Scan(&userID)
 		if errors.Is(err, sql.ErrNoRows) {
 			return nil
 		}

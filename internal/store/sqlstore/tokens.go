@@ -48,7 +48,7 @@ func insertToken(ctx context.Context, tx *txn, t ic.Token) error {
 
 // TokenByAccess returns the token holding accessHash.
 func (db *DB) TokenByAccess(ctx context.Context, accessHash string) (ic.Token, error) {
-	t, err := scanToken(db.r.QueryRowContext(ctx, selectTokenSQL, accessHash))
+	t, err := scanToken(queryRow(ctx, db.r, selectTokenSQL, accessHash))
 	return t, notFound(err, "token", errTokenNotFound())
 }
 
@@ -87,7 +87,7 @@ func (db *DB) rotate(ctx context.Context, tx *txn, refreshHash string, fn func(i
 	if refreshHash == "" {
 		return next, false, errTokenNotFound()
 	}
-	old, err := scanToken(tx.QueryRowContext(ctx, tokenByRefreshSQL, refreshHash))
+	old, err := scanToken(queryRow(ctx, tx, tokenByRefreshSQL, refreshHash))
 	if errors.Is(err, sql.ErrNoRows) {
 		replayed, err = db.revokeReplayed(ctx, tx, refreshHash)
 		return next, replayed, err
@@ -123,7 +123,7 @@ func (db *DB) replaceToken(ctx context.Context, tx *txn, old, next ic.Token) err
 // It returns errs.NotFound (nothing to commit) when the hash is unknown.
 func (db *DB) revokeReplayed(ctx context.Context, tx *txn, refreshHash string) (bool, error) {
 	var family string
-	err := tx.QueryRowContext(ctx, rotatedFamilySQL, refreshHash).Scan(&family)
+	err := queryRow(ctx, tx, rotatedFamilySQL, refreshHash).Scan(&family)
 	if err != nil {
 		return false, notFound(err, "rotated token", errTokenNotFound())
 	}
@@ -140,7 +140,7 @@ func (db *DB) revokeReplayed(ctx context.Context, tx *txn, refreshHash string) (
 func (db *DB) RevokeToken(ctx context.Context, accessHash string) error {
 	return db.write(ctx, func(tx *txn) error {
 		var family string
-		err := tx.QueryRowContext(ctx, tokenFamilySQL, accessHash).Scan(&family)
+		err := queryRow(ctx, tx, tokenFamilySQL, accessHash).Scan(&family)
 		if err != nil {
 			return notFound(err, "revoke token", errTokenNotFound())
 		}

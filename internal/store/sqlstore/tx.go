@@ -5,7 +5,9 @@ import (
 	"database/sql"
 	"fmt"
 	"math/rand/v2"
+	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/keyward/keyward/internal/audit"
 	"github.com/keyward/keyward/internal/errs"
@@ -131,6 +133,9 @@ func conflict(constraint string) error {
 
 // exec runs one statement, turning a uniqueness violation into errs.Conflict.
 func exec(ctx context.Context, q querier, op, query string, args ...any) (sql.Result, error) {
+	if err := checkText(args); err != nil {
+		return nil, err
+	}
 	res, err := q.ExecContext(ctx, query, args...)
 	if c, ok := q.dialect().UniqueViolation(err); ok {
 		return nil, conflict(c)
@@ -188,4 +193,38 @@ func missing(resource, id string) *errs.Error {
 		msg = resource + " " + id + " not found"
 	}
 	return errs.E(errs.NotFound, "%s", msg).WithResource(resource, id)
+}
+
+// checkText refuses a string argument holding a NUL character or invalid
+// UTF-8. PostgreSQL rejects such text in any statement, SQLite would store
+// it; refusing it here gives a clear errs.Invalid on both, where it would
+// otherwise be a backend failure on one.
+func checkText(args []any) error {
+	for _, a := range args {
+		if s, ok := a.(string); ok && (strings.IndexByte(s, 0) >= 0 || !utf8.ValidString(s)) {
+			return errs.E(errs.Invalid, "text must be valid UTF-8 without NUL characters")
+		}
+	}
+	return nil
+}
+
+// failedRow is a row whose Scan reports err.
+type failedRow struct{ err error }
+
+func (r failedRow) Scan(...any) error { return r.err }
+
+// queryRow runs a query for one row, refusing unstorable text first.
+func queryRow(ctx context.Context, q querier, query string, args ...any) scanner {
+	if err := checkText(args); err != nil {
+		return failedRow{err}
+	}
+	return q.QueryRowContext(ctx, query, args...)
+}
+
+// queryRows runs a query, refusing unstorable text first.
+func queryRows(ctx context.Context, q querier, query string, args ...any) (*sql.Rows, error) {
+	if err := checkText(args); err != nil {
+		return nil, err
+	}
+	return q.QueryContext(ctx, query, args...)
 }

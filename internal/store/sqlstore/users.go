@@ -58,25 +58,25 @@ func (db *DB) User(ctx context.Context, id string) (ic.User, error) {
 }
 
 func user(ctx context.Context, q querier, id string) (ic.User, error) {
-	u, err := scanUser(q.QueryRowContext(ctx, selectUserSQL, id))
+	u, err := scanUser(queryRow(ctx, q, selectUserSQL, id))
 	return u, notFound(err, "user", errUserNotFound(id))
 }
 
 // UserByName finds a user by name, case-insensitively.
 func (db *DB) UserByName(ctx context.Context, userName string) (ic.User, error) {
-	u, err := scanUser(db.r.QueryRowContext(ctx, userByNameSQL, ic.NormalizeName(userName)))
+	u, err := scanUser(queryRow(ctx, db.r, userByNameSQL, ic.NormalizeName(userName)))
 	return u, notFound(err, "user by name", errUserNotFound(""))
 }
 
 // UserByEmail finds the (lowest-id) user with the email, case-insensitively.
 func (db *DB) UserByEmail(ctx context.Context, email string) (ic.User, error) {
-	u, err := scanUser(db.r.QueryRowContext(ctx, userByEmailSQL, normalizeEmail(email)))
+	u, err := scanUser(queryRow(ctx, db.r, userByEmailSQL, normalizeEmail(email)))
 	return u, notFound(err, "user by email", errUserNotFound(""))
 }
 
 // UserByExternalID finds the user linked to an external identity.
 func (db *DB) UserByExternalID(ctx context.Context, x ic.ExternalID) (ic.User, error) {
-	u, err := scanUser(db.r.QueryRowContext(ctx, userByExternalSQL, x.Issuer, x.ID))
+	u, err := scanUser(queryRow(ctx, db.r, userByExternalSQL, x.Issuer, x.ID))
 	return u, notFound(err, "user by external id", errUserNotFound(""))
 }
 

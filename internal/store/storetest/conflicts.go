@@ -3,7 +3,9 @@ package storetest
 import (
 	"strings"
 	"testing"
+	"time"
 
+	"github.com/keyward/keyward/internal/errs"
 	ic "github.com/keyward/keyward/internal/identitycenter"
 	"github.com/keyward/keyward/internal/store"
 )
@@ -38,4 +40,33 @@ var conflictTests = []test{
 		sameEmail.Email = strings.ToUpper(acct.Email)
 		taken(t, h.s.CreateAccount(h.ctx, sameEmail, h.accountStatus(sameEmail)), store.ResourceAccount, store.FieldEmail)
 	}},
+}
+
+var textTests = []test{
+	{"text with a NUL character or invalid UTF-8 is invalid, stored nowhere and matched by nothing", func(t *testing.T, h *harness) {
+		for _, bad := range []string{"nul\x00inside", "bad\xffutf8"} {
+			h.unchangedLog(t, func() {
+				u := h.newUser("")
+				u.Profile.UserName = bad
+				isKind(t, h.s.CreateUser(h.ctx, u), errs.Invalid)
+				_, err := h.s.UserByName(h.ctx, bad)
+				matchesNothing(t, err)
+				users, _, err := h.s.ListUsers(h.ctx, store.UserFilter{UserName: bad}, store.Page{Limit: 10})
+				if len(users) != 0 || (err != nil && !errs.Is(err, errs.Invalid)) {
+					t.Errorf("listing users named %q: %d users, error %v", bad, len(users), err)
+				}
+				_, err = h.s.Allow(h.ctx, "signin-user:"+bad, time.Minute, 5)
+				isKind(t, err, errs.Invalid)
+			})
+		}
+	}},
+}
+
+// matchesNothing fails t unless a lookup found nothing: not found, or
+// refused as invalid, never a backend failure.
+func matchesNothing(t *testing.T, err error) {
+	t.Helper()
+	if k := errs.KindOf(err); k != errs.NotFound && k != errs.Invalid {
+		t.Errorf("lookup: %v (kind %s), want not found or invalid", err, k)
+	}
 }

@@ -42,6 +42,7 @@ func Run(t *testing.T, open func(t *testing.T, clk clock.Clock) store.AWS) {
 		{"organization", orgTests},
 		{"accounts", accountTests},
 		{"conflicts", conflictTests},
+		{"text", textTests},
 		{"pagination", paginationTests},
 		{"users", userTests},
 		{"groups", groupTests},
