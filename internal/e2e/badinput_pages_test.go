@@ -103,6 +103,13 @@ func TestSignInRefusesBadInput(t *testing.T) {
 			}
 		})
 	}
+	t.Run("a user name with a NUL character is a 400 on either store, never a 500", func(t *testing.T) {
+		w, session := b.form("/start/signin", signInForm("ali\x00ce", alicePassword, "/start"), nil)
+		wantPage(t, w.Status, string(w.Body), http.StatusBadRequest, "without NUL characters")
+		if session {
+			t.Error("a session cookie was set")
+		}
+	})
 	t.Run("five failures lock the account, and the right password is then refused too", func(t *testing.T) {
 		// A new minute for the per-name attempt limit the cases above used up.
 		clk.Advance(time.Minute)
