@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math"
 	"os"
 	"path/filepath"
 	"sync"
@@ -194,8 +195,9 @@ func BenchmarkUserRole(b *testing.B) {
 }
 
 // refreshHistory is the cost of the last 1,000 of 20,000 chained refreshes
-// against the first 1,000, measured once per process on a fresh SQLite
-// store: a refresh must cost the same whatever came before it.
+// against the first 1,000 (each the fastest of ten batches of 100),
+// measured once per process on a fresh SQLite store: a refresh must cost
+// the same whatever came before it.
 var refreshHistory struct {
 	once  sync.Once
 	ratio float64
@@ -207,15 +209,26 @@ var refreshHistory struct {
 func BenchmarkRefreshAfterALongHistory(b *testing.B) {
 	refreshHistory.once.Do(func() {
 		s, tok := refreshChain(b)
-		first := timeRefreshes(b, s, &tok, 1000)
+		first := fastestHundred(b, s, &tok)
 		timeRefreshes(b, s, &tok, 18000)
-		refreshHistory.ratio = float64(timeRefreshes(b, s, &tok, 1000)) / float64(first)
+		refreshHistory.ratio = float64(fastestHundred(b, s, &tok)) / float64(first)
 	})
 	s, tok := refreshChain(b)
 	for b.Loop() {
 		timeRefreshes(b, s, &tok, 1)
 	}
 	b.ReportMetric(refreshHistory.ratio, "x-first")
+}
+
+// fastestHundred runs 1,000 refreshes in batches of 100 and returns the
+// fastest batch's time: other work on the machine slows some batches, and
+// the fastest is the refresh's own cost.
+func fastestHundred(b *testing.B, s store.AWS, tok *ic.Token) time.Duration {
+	best := time.Duration(math.MaxInt64)
+	for range 10 {
+		best = min(best, timeRefreshes(b, s, tok, 100))
+	}
+	return best
 }
 
 // refreshChain opens an empty SQLite store with one user and one token.
