@@ -25,15 +25,20 @@ var awsResources = map[string]string{
 // missing or taken in its own neutral terms) as the AWS JSON services do:
 // a missing resource is "USER not found." with ResourceType USER (an
 // account names its id), a permission set still in use says what to do.
-// Any other error passes unchanged; services word their conflicts
-// themselves, as each phrases them differently.
+// Services that phrase a conflict their own way word it before this; any
+// other conflict says the resource exists. A store name with no AWS
+// counterpart is dropped rather than shown. Other errors pass unchanged.
 func WordStoreError(err error) error {
 	e, ok := errs.As(err)
-	if !ok {
+	if !ok || e.ResourceType == "" {
 		return err
 	}
 	typ, known := awsResources[e.ResourceType]
 	switch {
+	case !known && isStoreResource(e.ResourceType):
+		c := *e
+		c.ResourceType, c.ResourceID, c.Field = "", "", ""
+		return &c
 	case !known:
 		return err
 	case e.Kind == errs.NotFound && typ == "ACCOUNT" && e.ResourceID != "":
@@ -43,6 +48,19 @@ func WordStoreError(err error) error {
 	case e.Kind == errs.Conflict && e.Field == store.FieldInUse:
 		return errs.E(errs.Conflict, "The permission set is assigned to accounts; delete its account assignments first.").
 			WithResource(typ, e.ResourceID)
+	case e.Kind == errs.Conflict:
+		return errs.E(errs.Conflict, "%s already exists.", typ).WithResource(typ, e.ResourceID)
 	}
 	return err
+}
+
+// isStoreResource reports a store.Resource* name (lowercase words), as
+// opposed to a ResourceType a service set in AWS's own terms.
+func isStoreResource(name string) bool {
+	for _, r := range name {
+		if (r < 'a' || r > 'z') && r != ' ' {
+			return false
+		}
+	}
+	return true
 }
