@@ -299,6 +299,10 @@ type RateLimits interface {
 	// Allow counts one attempt against key in the window containing now and
 	// reports whether the count is still within limit.
 	Allow(ctx context.Context, key string, window time.Duration, limit int) (bool, error)
+	// Hit counts one attempt like Allow and returns the window's count
+	// (this attempt included) and when the window ends, for APIs that
+	// report their quota (Okta's X-Rate-Limit-* headers).
+	Hit(ctx context.Context, key string, window time.Duration) (int, time.Time, error)
 	// Count returns how many attempts key has in the window containing now
 	// and the window before it (so a count never drops to nothing at a
 	// window's edge), counting none.

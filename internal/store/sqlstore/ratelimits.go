@@ -20,19 +20,23 @@ WHERE key = $1 AND window_start IN ($2, $3)`
 // and reports whether the count is within limit. A window's row is kept one
 // window past its end, for Count; Purge removes it after that.
 func (db *DB) Allow(ctx context.Context, key string, window time.Duration, limit int) (bool, error) {
+	count, _, err := db.Hit(ctx, key, window)
+	return count <= limit, err
+}
+
+// Hit counts one attempt like Allow and returns the window's count with
+// this one and when the window ends.
+func (db *DB) Hit(ctx context.Context, key string, window time.Duration) (int, time.Time, error) {
 	start, err := db.windowStart(window)
 	if err != nil {
-		return false, err
+		return 0, time.Time{}, err
 	}
 	var count int
 	err = db.write(ctx, func(tx *txn) error {
 		err := queryRow(ctx, tx, countAttemptSQL, key, ts(start), ts(start.Add(2*window))).Scan(&count)
 		return mapErr(err, "count attempt")
 	})
-	if err != nil {
-		return false, err
-	}
-	return count <= limit, nil
+	return count, start.Add(window), err
 }
 
 // Count returns key's attempts in the window containing the clock's now

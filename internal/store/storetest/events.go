@@ -55,6 +55,21 @@ var rateLimitTests = []test{
 		h.clk.Advance(time.Hour)
 		equal(t, "three windows on", 0, count())
 	}},
+	{"hit returns the window's count with this attempt and when the window ends", func(t *testing.T, h *harness) {
+		h.clk.Advance(time.Minute - h.clk.Now().Sub(h.clk.Now().Truncate(time.Minute))) // to a window start
+		h.clk.Advance(10 * time.Second)
+		end := h.clk.Now().Truncate(time.Minute).Add(time.Minute)
+		for want := 1; want <= 3; want++ {
+			n, reset, err := h.s.Hit(h.ctx, "h", time.Minute)
+			ok(t, err)
+			equal(t, "count", want, n)
+			equal(t, "reset", end, reset)
+		}
+		h.clk.Advance(time.Minute)
+		n, _, err := h.s.Hit(h.ctx, "h", time.Minute)
+		ok(t, err)
+		equal(t, "count in the next window", 1, n)
+	}},
 	{"keys are counted separately", func(t *testing.T, h *harness) {
 		equal(t, "a", []bool{true, false}, h.allow(t, "a", time.Hour, 1, 2))
 		equal(t, "b", []bool{true, false}, h.allow(t, "b", time.Hour, 1, 2))
