@@ -40,23 +40,23 @@ const (
 	KindTime
 )
 
-// Op is a comparison operator, in lower case.
-type Op string
+// Comparison is a comparison operator, in lower case.
+type Comparison string
 
 // The operators.
 const (
-	OpEq Op = "eq" // equal
-	OpNe Op = "ne" // not equal
-	OpGt Op = "gt" // greater than
-	OpGe Op = "ge" // greater than or equal
-	OpLt Op = "lt" // less than
-	OpLe Op = "le" // less than or equal
-	OpSw Op = "sw" // starts with
-	OpCo Op = "co" // contains
-	OpPr Op = "pr" // present: has a non-empty value; takes no value
+	CmpEq Comparison = "eq" // equal
+	CmpNe Comparison = "ne" // not equal
+	CmpGt Comparison = "gt" // greater than
+	CmpGe Comparison = "ge" // greater than or equal
+	CmpLt Comparison = "lt" // less than
+	CmpLe Comparison = "le" // less than or equal
+	CmpSw Comparison = "sw" // starts with
+	CmpCo Comparison = "co" // contains
+	CmpPr Comparison = "pr" // present: has a non-empty value; takes no value
 )
 
-var allOps = []Op{OpEq, OpNe, OpGt, OpGe, OpLt, OpLe, OpSw, OpCo, OpPr}
+var allOps = []Comparison{CmpEq, CmpNe, CmpGt, CmpGe, CmpLt, CmpLe, CmpSw, CmpCo, CmpPr}
 
 // Grammar says which attributes and operators an expression may use.
 type Grammar struct {
@@ -64,7 +64,7 @@ type Grammar struct {
 	// not be used. A nil Attr refuses every path.
 	Attr func(path string) (Kind, bool)
 	// Ops lists the operators allowed per kind; an operator missing is refused.
-	Ops map[Kind][]Op
+	Ops map[Kind][]Comparison
 	// Contains, when set, limits co to the paths it accepts (co must also be
 	// listed in Ops for the kind).
 	Contains func(path string) bool
@@ -162,7 +162,7 @@ func (n andNode) format(b *strings.Builder, _ bool) {
 // comparison is one attrPath op value.
 type comparison struct {
 	path   string
-	op     Op
+	op     Comparison
 	kind   Kind
 	text   string    // the literal as written (unescaped)
 	bare   bool      // the literal was a bare true, false or integer
@@ -176,7 +176,7 @@ func (c *comparison) format(b *strings.Builder, _ bool) {
 	b.WriteString(c.path)
 	b.WriteByte(' ')
 	b.WriteString(string(c.op))
-	if c.op == OpPr {
+	if c.op == CmpPr {
 		return
 	}
 	b.WriteByte(' ')
@@ -186,9 +186,9 @@ func (c *comparison) format(b *strings.Builder, _ bool) {
 func (c *comparison) match(r Record) bool {
 	values := valuesOf(r, c.path)
 	switch c.op {
-	case OpPr:
+	case CmpPr:
 		return slices.ContainsFunc(values, func(v string) bool { return v != "" })
-	case OpNe:
+	case CmpNe:
 		// ne is "no value equals", but a value that cannot be compared (a
 		// time that does not parse) does not match.
 		return !slices.ContainsFunc(values, func(v string) bool {
@@ -201,9 +201,9 @@ func (c *comparison) match(r Record) bool {
 
 func (c *comparison) matchOne(v string) bool {
 	switch c.op {
-	case OpSw:
+	case CmpSw:
 		return c.kind == KindString && strings.HasPrefix(fold(v), c.folded)
-	case OpCo:
+	case CmpCo:
 		return c.kind == KindString && strings.Contains(fold(v), c.folded)
 	}
 	cmp, ok := c.compare(v)
@@ -211,15 +211,15 @@ func (c *comparison) matchOne(v string) bool {
 		return false
 	}
 	switch c.op {
-	case OpEq:
+	case CmpEq:
 		return cmp == 0
-	case OpGt:
+	case CmpGt:
 		return cmp > 0
-	case OpGe:
+	case CmpGe:
 		return cmp >= 0
-	case OpLt:
+	case CmpLt:
 		return cmp < 0
-	case OpLe:
+	case CmpLe:
 		return cmp <= 0
 	}
 	return false

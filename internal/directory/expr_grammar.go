@@ -9,8 +9,8 @@ import (
 // call returns a fresh Grammar, so a caller may adjust its copy.
 
 var (
-	rangeOps  = []Op{OpEq, OpGt, OpGe, OpLt, OpLe}
-	searchOps = []Op{OpEq, OpSw, OpCo, OpGt, OpGe, OpLt, OpLe, OpPr}
+	rangeOps  = []Comparison{CmpEq, CmpGt, CmpGe, CmpLt, CmpLe}
+	searchOps = []Comparison{CmpEq, CmpSw, CmpCo, CmpGt, CmpGe, CmpLt, CmpLe, CmpPr}
 )
 
 // UserFilter is the grammar of GET /api/v1/users?filter=: status, id,
@@ -23,7 +23,7 @@ func UserFilter() Grammar {
 			"profile.login": KindString, "profile.email": KindString,
 			"profile.firstName": KindString, "profile.lastName": KindString,
 		}),
-		Ops: map[Kind][]Op{KindString: {OpEq}, KindTime: ops(rangeOps)},
+		Ops: map[Kind][]Comparison{KindString: {CmpEq}, KindTime: ops(rangeOps)},
 	}
 }
 
@@ -39,7 +39,7 @@ func UserSearch() Grammar {
 	})
 	return Grammar{
 		Attr:     withProfile(attrs),
-		Ops:      map[Kind][]Op{KindString: ops(searchOps), KindTime: ops(rangeOps, OpPr)},
+		Ops:      map[Kind][]Comparison{KindString: ops(searchOps), KindTime: ops(rangeOps, CmpPr)},
 		Contains: oneOf("profile.firstName", "profile.lastName", "profile.email", "profile.login"),
 	}
 }
@@ -52,7 +52,7 @@ func GroupFilter() Grammar {
 			"id": KindString, "type": KindString,
 			"lastUpdated": KindTime, "lastMembershipUpdated": KindTime,
 		}),
-		Ops: map[Kind][]Op{KindString: {OpEq}, KindTime: ops(rangeOps)},
+		Ops: map[Kind][]Comparison{KindString: {CmpEq}, KindTime: ops(rangeOps)},
 	}
 }
 
@@ -67,7 +67,7 @@ func GroupSearch() Grammar {
 	})
 	return Grammar{
 		Attr:     withProfile(attrs),
-		Ops:      map[Kind][]Op{KindString: {OpEq, OpSw, OpCo, OpPr}, KindTime: ops(rangeOps, OpPr)},
+		Ops:      map[Kind][]Comparison{KindString: {CmpEq, CmpSw, CmpCo, CmpPr}, KindTime: ops(rangeOps, CmpPr)},
 		Contains: oneOf("profile.name", "profile.description"),
 	}
 }
@@ -83,7 +83,7 @@ func LogFilter() Grammar {
 			}
 			return KindString, true
 		},
-		Ops: map[Kind][]Op{KindString: ops(allOps), KindTime: ops(rangeOps, OpNe, OpPr)},
+		Ops: map[Kind][]Comparison{KindString: ops(allOps), KindTime: ops(rangeOps, CmpNe, CmpPr)},
 	}
 }
 
@@ -110,4 +110,4 @@ func oneOf(paths ...string) func(string) bool {
 }
 
 // ops returns a new list of the operators in list and more.
-func ops(list []Op, more ...Op) []Op { return slices.Concat(list, more) }
+func ops(list []Comparison, more ...Comparison) []Comparison { return slices.Concat(list, more) }

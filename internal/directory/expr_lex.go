@@ -41,21 +41,21 @@ func (t token) describe() string {
 
 // invalid builds the Invalid error Parse returns; pos is a byte offset, shown
 // counting from 1.
-func invalid(pos int, format string, args ...any) error {
+func exprError(pos int, format string, args ...any) error {
 	return errs.E(errs.Invalid, "%s at position %d", fmt.Sprintf(format, args...), pos+1)
 }
 
 // invalidHint is invalid with advice, if any, after the position.
-func invalidHint(pos int, hint string, format string, args ...any) error {
+func exprErrorHint(pos int, hint string, format string, args ...any) error {
 	if hint == "" {
-		return invalid(pos, format, args...)
+		return exprError(pos, format, args...)
 	}
 	return errs.E(errs.Invalid, "%s at position %d; %s", fmt.Sprintf(format, args...), pos+1, hint)
 }
 
 // checkText refuses text that is too long, is not UTF-8 or holds control
 // characters other than tab, CR and LF.
-func checkText(s string) error {
+func checkExprText(s string) error {
 	if len(s) > MaxExprBytes {
 		return errs.E(errs.Invalid, "expression is %d bytes long; at most %d are allowed", len(s), MaxExprBytes)
 	}
@@ -66,10 +66,10 @@ func checkText(s string) error {
 		switch {
 		case r == utf8.RuneError:
 			if _, n := utf8.DecodeRuneInString(s[i:]); n == 1 {
-				return invalid(i, "invalid UTF-8")
+				return exprError(i, "invalid UTF-8")
 			}
 		case r < 0x20 && r != '\t' && r != '\r' && r != '\n', r == 0x7f:
-			return invalid(i, "control character %U", r)
+			return exprError(i, "control character %U", r)
 		}
 	}
 	return nil
@@ -104,10 +104,10 @@ func lex(s string) ([]token, error) {
 			toks = append(toks, token{kind: tokWord, pos: i, text: s[i:j]})
 			i = j
 		case c == '[' || c == ']':
-			return nil, invalid(i, "value filters ([ ]) are not supported")
+			return nil, exprError(i, "value filters ([ ]) are not supported")
 		default:
 			r, _ := utf8.DecodeRuneInString(s[i:])
-			return nil, invalid(i, "unexpected character %q", r)
+			return nil, exprError(i, "unexpected character %q", r)
 		}
 	}
 	return append(toks, token{kind: tokEOF, pos: len(s)}), nil
@@ -128,14 +128,14 @@ func lexString(s string, start int) (token, int, error) {
 			i++
 			if s[i] != '"' && s[i] != '\\' {
 				r, _ := utf8.DecodeRuneInString(s[i:])
-				return token{}, 0, invalidHint(i-1, `only \" and \\ are allowed`, `unsupported escape "\%c"`, r)
+				return token{}, 0, exprErrorHint(i-1, `only \" and \\ are allowed`, `unsupported escape "\%c"`, r)
 			}
 			b.WriteByte(s[i])
 		default:
 			b.WriteByte(s[i])
 		}
 	}
-	return token{}, 0, invalid(start, "unterminated string")
+	return token{}, 0, exprError(start, "unterminated string")
 }
 
 func isWordByte(c byte) bool {

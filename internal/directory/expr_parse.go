@@ -13,7 +13,7 @@ import (
 // whose message says what is wrong and, where it can, at which byte position
 // (counting from 1).
 func Parse(s string, g Grammar) (Expr, error) {
-	if err := checkText(s); err != nil {
+	if err := checkExprText(s); err != nil {
 		return Expr{}, err
 	}
 	toks, err := lex(s)
@@ -29,9 +29,9 @@ func Parse(s string, g Grammar) (Expr, error) {
 	case tokEOF:
 		return Expr{root: root}, nil
 	case tokRParen:
-		return Expr{}, invalid(t.pos, ") without a matching (")
+		return Expr{}, exprError(t.pos, ") without a matching (")
 	default:
-		return Expr{}, invalidHint(t.pos, "expected and, or, or the end", "unexpected %s", t.describe())
+		return Expr{}, exprErrorHint(t.pos, "expected and, or, or the end", "unexpected %s", t.describe())
 	}
 }
 
@@ -106,11 +106,11 @@ func (p *parser) parseFactor() (node, error) {
 	case t.kind == tokLParen:
 		return p.parseGroup(t)
 	case t.kind != tokWord:
-		return nil, invalid(t.pos, "expected an attribute or ( but found %s", t.describe())
+		return nil, exprError(t.pos, "expected an attribute or ( but found %s", t.describe())
 	case strings.EqualFold(t.text, "not"):
-		return nil, invalid(t.pos, "not is not supported")
+		return nil, exprError(t.pos, "not is not supported")
 	case strings.EqualFold(t.text, "and"), strings.EqualFold(t.text, "or"):
-		return nil, invalid(t.pos, "expected an attribute or ( but found %s", t.describe())
+		return nil, exprError(t.pos, "expected an attribute or ( but found %s", t.describe())
 	}
 	return p.parseComparison(t)
 }
@@ -118,7 +118,7 @@ func (p *parser) parseFactor() (node, error) {
 // parseGroup parses what follows the opening parenthesis open.
 func (p *parser) parseGroup(open token) (node, error) {
 	if p.depth++; p.depth > MaxExprDepth {
-		return nil, invalid(open.pos, "parentheses nested deeper than %d", MaxExprDepth)
+		return nil, exprError(open.pos, "parentheses nested deeper than %d", MaxExprDepth)
 	}
 	n, err := p.parseOr()
 	if err != nil {
@@ -129,16 +129,16 @@ func (p *parser) parseGroup(open token) (node, error) {
 		p.depth--
 		return n, nil
 	case tokEOF:
-		return nil, invalid(open.pos, "( is never closed")
+		return nil, exprError(open.pos, "( is never closed")
 	default:
-		return nil, invalidHint(t.pos, "expected and, or, or )", "unexpected %s", t.describe())
+		return nil, exprErrorHint(t.pos, "expected and, or, or )", "unexpected %s", t.describe())
 	}
 }
 
 // parseComparison parses attrPath op [value], attr being the path's token.
 func (p *parser) parseComparison(attr token) (node, error) {
 	if !validPath(attr.text) {
-		return nil, invalid(attr.pos, "invalid attribute path %.64q", attr.text)
+		return nil, exprError(attr.pos, "invalid attribute path %.64q", attr.text)
 	}
 	if p.comparisons++; p.comparisons > MaxExprComparisons {
 		return nil, errs.E(errs.Invalid, "more than %d comparisons in one expression", MaxExprComparisons)
@@ -148,26 +148,26 @@ func (p *parser) parseComparison(attr token) (node, error) {
 		kind, ok = p.g.Attr(attr.text)
 	}
 	if !ok {
-		return nil, invalid(attr.pos, "unknown attribute %.64q", attr.text)
+		return nil, exprError(attr.pos, "unknown attribute %.64q", attr.text)
 	}
 	opTok := p.next()
 	if opTok.kind != tokWord {
-		return nil, invalid(opTok.pos, "expected an operator after %.64q but found %s", attr.text, opTok.describe())
+		return nil, exprError(opTok.pos, "expected an operator after %.64q but found %s", attr.text, opTok.describe())
 	}
-	op := Op(strings.ToLower(opTok.text))
+	op := Comparison(strings.ToLower(opTok.text))
 	if !slices.Contains(allOps, op) {
-		return nil, invalid(opTok.pos, "unknown operator %.64q", opTok.text)
+		return nil, exprError(opTok.pos, "unknown operator %.64q", opTok.text)
 	}
 	c := &comparison{path: attr.text, op: op, kind: kind}
 	val := token{kind: tokEOF}
-	if op != OpPr {
+	if op != CmpPr {
 		val = p.next()
 		if err := c.setLiteral(val); err != nil {
 			return nil, err
 		}
 	}
 	if msg, hint := p.g.refusal(c); msg != "" {
-		return nil, invalidHint(opTok.pos, hint, "%s", msg)
+		return nil, exprErrorHint(opTok.pos, hint, "%s", msg)
 	}
 	if err := c.setTime(val); err != nil {
 		return nil, err
@@ -177,13 +177,13 @@ func (p *parser) parseComparison(attr token) (node, error) {
 
 // setTime parses the literal of a comparison on a time, from token t.
 func (c *comparison) setTime(t token) error {
-	if c.kind != KindTime || c.op == OpPr {
+	if c.kind != KindTime || c.op == CmpPr {
 		return nil
 	}
 	when, err := parseTime(c.text)
 	if err != nil {
 		hint := fmt.Sprintf(`%.64s needs an RFC 3339 time such as "2013-06-01T00:00:00.000Z"`, c.path)
-		return invalidHint(t.pos, hint, "%.64q is not a time", c.text)
+		return exprErrorHint(t.pos, hint, "%.64q is not a time", c.text)
 	}
 	c.when = when
 	return nil
@@ -201,11 +201,11 @@ func (c *comparison) setLiteral(t token) error {
 		n, err := strconv.ParseInt(t.text, 10, 64)
 		c.num, c.isNum = n, err == nil
 	case t.kind == tokWord && strings.EqualFold(t.text, "null"):
-		return invalidHint(t.pos, fmt.Sprintf("use %.80q to test whether an attribute is present", c.path+" pr"), "null is not supported")
+		return exprErrorHint(t.pos, fmt.Sprintf("use %.80q to test whether an attribute is present", c.path+" pr"), "null is not supported")
 	case t.kind == tokEOF:
-		return invalid(t.pos, "missing value after %s", c.op)
+		return exprError(t.pos, "missing value after %s", c.op)
 	default:
-		return invalid(t.pos, "expected a quoted value after %s but found %s", c.op, t.describe())
+		return exprError(t.pos, "expected a quoted value after %s but found %s", c.op, t.describe())
 	}
 	c.folded = fold(c.text)
 	return nil
@@ -223,11 +223,11 @@ func (c *comparison) literal() string {
 // it does.
 func (g Grammar) refusal(c *comparison) (msg, hint string) {
 	switch {
-	case c.kind == KindTime && (c.op == OpSw || c.op == OpCo):
+	case c.kind == KindTime && (c.op == CmpSw || c.op == CmpCo):
 		return fmt.Sprintf("attribute %.64q is a time and cannot be used with %s", c.path, c.op), ""
 	case !g.anyKindAllows(c.op):
 		msg = fmt.Sprintf("operator %s is not supported in this expression", c.op)
-		if c.op == OpNe && g.allows(c.kind, OpLt) && g.allows(c.kind, OpGt) {
+		if c.op == CmpNe && g.allows(c.kind, CmpLt) && g.allows(c.kind, CmpGt) {
 			lit := c.literal()
 			if len(lit) > 64 {
 				lit = `"X"`
@@ -235,15 +235,15 @@ func (g Grammar) refusal(c *comparison) (msg, hint string) {
 			hint = fmt.Sprintf("use (%.64s lt %s or %.64s gt %s)", c.path, lit, c.path, lit)
 		}
 		return msg, hint
-	case !g.allows(c.kind, c.op), c.op == OpCo && g.Contains != nil && !g.Contains(c.path):
+	case !g.allows(c.kind, c.op), c.op == CmpCo && g.Contains != nil && !g.Contains(c.path):
 		return fmt.Sprintf("attribute %.64q cannot be used with %s", c.path, c.op), ""
 	}
 	return "", ""
 }
 
-func (g Grammar) allows(k Kind, op Op) bool { return slices.Contains(g.Ops[k], op) }
+func (g Grammar) allows(k Kind, op Comparison) bool { return slices.Contains(g.Ops[k], op) }
 
-func (g Grammar) anyKindAllows(op Op) bool {
+func (g Grammar) anyKindAllows(op Comparison) bool {
 	for _, ops := range g.Ops {
 		if slices.Contains(ops, op) {
 			return true

@@ -185,7 +185,7 @@ func TestTheZeroExprMatchesEveryRecord(t *testing.T) {
 }
 
 func TestAGrammarWithoutAttrRefusesEveryAttribute(t *testing.T) {
-	_, err := Parse(`id eq "1"`, Grammar{Ops: map[Kind][]Op{KindString: {OpEq}}})
+	_, err := Parse(`id eq "1"`, Grammar{Ops: map[Kind][]Comparison{KindString: {CmpEq}}})
 	if !errs.Is(err, errs.Invalid) || !strings.Contains(err.Error(), `unknown attribute "id"`) {
 		t.Errorf("Parse with no Attr: %v, want an Invalid unknown attribute error", err)
 	}
@@ -193,7 +193,7 @@ func TestAGrammarWithoutAttrRefusesEveryAttribute(t *testing.T) {
 
 func TestChangingOneGrammarLeavesTheOthersAlone(t *testing.T) {
 	g := UserSearch()
-	g.Ops[KindString][0] = OpNe
+	g.Ops[KindString][0] = CmpNe
 	if _, err := Parse(`status eq "ACTIVE"`, UserSearch()); err != nil {
 		t.Errorf("a fresh UserSearch refuses eq after another copy changed: %v", err)
 	}
