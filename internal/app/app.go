@@ -26,6 +26,12 @@ type Main struct {
 	Config config.Config
 	Store  store.AWS
 	HTTP   *http.Server // the AWS endpoint
+	// IdP is the identity provider's view of the store and IdPHTTP its org
+	// URL's server; both are nil when the identity provider is off.
+	IdP     store.IdP
+	IdPHTTP *http.Server
+	// OrgURL is the identity provider's public org URL.
+	OrgURL string
 	// Metrics serves /metrics on its own listener when --metrics-addr is
 	// set; otherwise it is nil and the AWS endpoint serves /metrics.
 	Metrics *http.Server
@@ -36,6 +42,7 @@ type Main struct {
 	Log      *slog.Logger
 
 	listener        net.Listener
+	idpListener     net.Listener
 	metricsListener net.Listener
 	lock            *os.File // held on a SQLite data directory while serving
 	clock           clock.Clock
@@ -111,9 +118,20 @@ func (m *Main) listen() error {
 		return fmt.Errorf("listen on %s: %w", m.Config.AWS.Addr, err)
 	}
 	m.listener = l
+	if a := m.Config.IdP.Addr; a != "" {
+		if m.idpListener, err = net.Listen("tcp", a); err != nil {
+			l.Close()
+			return fmt.Errorf("listen on %s (identity provider): %w", a, err)
+		}
+		m.OrgURL = m.Config.IdP.URL
+		if m.OrgURL == "" {
+			m.OrgURL = "http://" + m.idpListener.Addr().String()
+		}
+		m.OrgURL = trimSlash(m.OrgURL)
+	}
 	if a := m.Config.Metrics.Addr; a != "" {
 		if m.metricsListener, err = net.Listen("tcp", a); err != nil {
-			l.Close()
+			m.closeListeners()
 			return fmt.Errorf("listen on %s (metrics): %w", a, err)
 		}
 	}
@@ -131,6 +149,22 @@ func trimSlash(s string) string {
 		s = s[:len(s)-1]
 	}
 	return s
+}
+
+func (m *Main) closeListeners() {
+	for _, l := range []net.Listener{m.listener, m.idpListener, m.metricsListener} {
+		if l != nil {
+			l.Close()
+		}
+	}
+}
+
+// IdPAddr is the address the identity provider listens on, or "".
+func (m *Main) IdPAddr() string {
+	if m.idpListener == nil {
+		return ""
+	}
+	return m.idpListener.Addr().String()
 }
 
 // Addr is the address the AWS endpoint listens on.
@@ -152,6 +186,9 @@ type served struct {
 
 func (m *Main) served() []served {
 	out := []served{{m.HTTP, m.listener}}
+	if m.IdPHTTP != nil {
+		out = append(out, served{m.IdPHTTP, m.idpListener})
+	}
 	if m.Metrics != nil {
 		out = append(out, served{m.Metrics, m.metricsListener})
 	}
@@ -170,7 +207,7 @@ func (m *Main) Run(ctx context.Context) error {
 	for _, s := range all {
 		go func() { errc <- s.srv.Serve(s.l) }()
 	}
-	m.Log.Info("keyward is serving", "aws_endpoint", m.AWSURL, "start_url", m.StartURL,
+	m.Log.Info("keyward is serving", "aws_endpoint", m.AWSURL, "start_url", m.StartURL, "org_url", m.OrgURL,
 		"metrics", m.MetricsAddr(), "store", m.storeName(), "data_dir", m.Config.DataDir)
 	select {
 	case err := <-errc: // stopped from outside (Shutdown) or failed
@@ -207,11 +244,7 @@ func (m *Main) storeName() string {
 
 // Close releases the listener, the store and the data directory's lock.
 func (m *Main) Close() error {
-	for _, l := range []net.Listener{m.listener, m.metricsListener} {
-		if l != nil {
-			l.Close()
-		}
-	}
+	m.closeListeners()
 	var err error
 	if m.Store != nil {
 		err = m.Store.Close()

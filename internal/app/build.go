@@ -12,12 +12,10 @@ import (
 	"github.com/keyward/keyward/internal/aws/identitystore"
 	"github.com/keyward/keyward/internal/aws/organizations"
 	"github.com/keyward/keyward/internal/aws/portal"
-	"github.com/keyward/keyward/internal/aws/protocol"
 	"github.com/keyward/keyward/internal/aws/sigv4"
 	"github.com/keyward/keyward/internal/aws/ssoadmin"
 	"github.com/keyward/keyward/internal/aws/ssooidc"
 	"github.com/keyward/keyward/internal/aws/sts"
-	"github.com/keyward/keyward/internal/httpx"
 	"github.com/keyward/keyward/internal/web"
 )
 
@@ -68,13 +66,9 @@ func (m *Main) build(ctx context.Context, master []byte, opt Options) error {
 	}
 	mux.Handle("/{$}", root(gw))
 	m.health(mux)
-	m.HTTP = &http.Server{
-		Handler:           httpx.Framing(httpx.RealIP(trustedProxies(m.Config.AWS.TrustedProxies), protocol.WithRequestID(m.observe(mux)))), // observe must see the request the mux routes
-		ReadHeaderTimeout: 10 * time.Second,
-		ReadTimeout:       30 * time.Second,
-		WriteTimeout:      60 * time.Second,
-		IdleTimeout:       2 * time.Minute,
-		MaxHeaderBytes:    64 << 10,
+	m.HTTP = m.server(mux)
+	if m.Config.IdP.Enabled() {
+		return m.buildIdP(ctx, opt)
 	}
 	return nil
 }

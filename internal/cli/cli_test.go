@@ -40,7 +40,7 @@ func TestServeReportsEveryConfigurationProblemAndDoesNotStart(t *testing.T) {
 func served(t *testing.T) string {
 	t.Helper()
 	cfg := config.Default()
-	cfg.DataDir, cfg.AWS.Addr = t.TempDir(), "127.0.0.1:0"
+	cfg.DataDir, cfg.AWS.Addr, cfg.IdP.Addr = t.TempDir(), "127.0.0.1:0", "127.0.0.1:0"
 	m, err := app.New(t.Context(), cfg, app.Options{Log: io.Discard})
 	if err != nil {
 		t.Fatal(err)

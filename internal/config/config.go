@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"net"
+	"net/mail"
 	"net/netip"
 	"net/url"
 	"os"
@@ -24,6 +25,7 @@ type Config struct {
 	// empty means DATA_DIR/master.key. Replicas must all read the same key.
 	MasterKeyFile string
 	Store         Store
+	IdP           IdP
 	AWS           AWS
 	Metrics       Metrics
 	Portal        Portal
@@ -72,6 +74,20 @@ type AWS struct {
 	// the client (comma-separated on the command line).
 	TrustedProxies []string
 }
+
+// IdP configures the identity provider's org URL.
+type IdP struct {
+	// Addr is the listen address; empty turns the identity provider off.
+	Addr string
+	// URL is the public org URL; empty means http://<listen address>.
+	URL string
+	// AdminLogin is the login of the super administrator the first start
+	// creates.
+	AdminLogin string
+}
+
+// Enabled reports whether the identity provider serves.
+func (i IdP) Enabled() bool { return i.Addr != "" }
 
 // Portal configures access-portal sessions.
 type Portal struct {
@@ -124,6 +140,7 @@ func (d Duration) MarshalText() ([]byte, error) { return []byte(time.Duration(d)
 func Default() Config {
 	return Config{
 		DataDir: defaultDataDir(),
+		IdP:     IdP{Addr: "127.0.0.1:8080", AdminLogin: "admin@keyward.example"},
 		AWS:     AWS{Addr: "127.0.0.1:8081", Region: "us-east-1", ManagementEmail: "management@keyward.example"},
 		Portal:  Portal{SessionLifetime: Duration(8 * time.Hour)},
 		SignIn:  SignIn{MaxFailures: 5, LockoutDuration: Duration(15 * time.Minute)},
@@ -166,6 +183,19 @@ func (c Config) Validate() error {
 	}
 	if _, _, err := net.SplitHostPort(c.AWS.Addr); err != nil {
 		add("aws-addr %q must be host:port", c.AWS.Addr)
+	}
+	if c.IdP.Addr != "" {
+		if _, _, err := net.SplitHostPort(c.IdP.Addr); err != nil {
+			add("idp-addr %q must be host:port, or empty to turn the identity provider off", c.IdP.Addr)
+		}
+	}
+	if c.IdP.URL != "" {
+		if u, err := url.Parse(c.IdP.URL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.Path != "" && u.Path != "/" {
+			add("idp-url %q must be an http(s) URL with no path", c.IdP.URL)
+		}
+	}
+	if !validEmail(c.IdP.AdminLogin) {
+		add("idp-admin-login %q must be an email address", c.IdP.AdminLogin)
 	}
 	if c.Metrics.Addr != "" {
 		if _, _, err := net.SplitHostPort(c.Metrics.Addr); err != nil {
@@ -225,4 +255,9 @@ func (l *Limits) all() []limit {
 		{"code-lookups-per-address", "user codes typed a minute on the verification page from one address", &l.CodeLookupsPerAddress},
 		{"code-lookups-per-user", "user codes typed a minute by one signed-in person", &l.CodeLookupsPerUser},
 	}
+}
+
+func validEmail(s string) bool {
+	a, err := mail.ParseAddress(s)
+	return err == nil && a.Address == s && a.Name == ""
 }

@@ -59,7 +59,7 @@ func launch(tb testing.TB, dir string, clk clock.Clock, tweaks ...func(*config.C
 	cfg := config.Default()
 	cfg.DataDir = dir
 	cfg.Store.URL = storeURL(tb, dir)
-	cfg.AWS.Addr = "127.0.0.1:0"
+	cfg.AWS.Addr, cfg.IdP.Addr = "127.0.0.1:0", "127.0.0.1:0"
 	cfg.Log.Level = "warn"
 	for _, tweak := range tweaks {
 		tweak(&cfg)

@@ -94,7 +94,7 @@ func TestTheBootstrapKeyIsTheManagementAccountsRoot(t *testing.T) {
 func newMain(t *testing.T, dir string, tweaks ...func(*config.Config)) error {
 	t.Helper()
 	cfg := config.Default()
-	cfg.DataDir, cfg.AWS.Addr, cfg.Store.URL = dir, "127.0.0.1:0", storeURL(t, dir)
+	cfg.DataDir, cfg.AWS.Addr, cfg.IdP.Addr, cfg.Store.URL = dir, "127.0.0.1:0", "127.0.0.1:0", storeURL(t, dir)
 	for _, tweak := range tweaks {
 		tweak(&cfg)
 	}

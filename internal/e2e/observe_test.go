@@ -65,7 +65,7 @@ func (l *lockedBuffer) String() string {
 func TestNoSecretReachesTheLogsEvenAtDebugLevel(t *testing.T) {
 	dir := t.TempDir()
 	cfg := config.Default()
-	cfg.DataDir, cfg.AWS.Addr, cfg.Log.Level = dir, "127.0.0.1:0", "debug"
+	cfg.DataDir, cfg.AWS.Addr, cfg.IdP.Addr, cfg.Log.Level = dir, "127.0.0.1:0", "127.0.0.1:0", "debug"
 	logs := &lockedBuffer{}
 	ctx, cancel := context.WithCancel(context.Background())
 	m, err := app.New(ctx, cfg, app.Options{PasswordParams: &cheap, Log: logs})

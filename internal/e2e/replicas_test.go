@@ -55,7 +55,7 @@ func startReplicas(t *testing.T, n int) []*server {
 // failing the test.
 func launchQuiet(t *testing.T, dir string, tweak func(*config.Config)) any {
 	cfg := config.Default()
-	cfg.DataDir, cfg.AWS.Addr, cfg.Log.Level = dir, "127.0.0.1:0", "warn"
+	cfg.DataDir, cfg.AWS.Addr, cfg.IdP.Addr, cfg.Log.Level = dir, "127.0.0.1:0", "127.0.0.1:0", "warn"
 	tweak(&cfg)
 	ctx, cancel := context.WithCancel(context.Background())
 	m, err := app.New(ctx, cfg, app.Options{PasswordParams: &cheap, Log: testWriter{t}})

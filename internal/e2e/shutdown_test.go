@@ -18,7 +18,7 @@ import (
 // answer, and Run returns cleanly once it has.
 func TestShutdownFinishesRequestsInFlight(t *testing.T) {
 	cfg := config.Default()
-	cfg.DataDir, cfg.AWS.Addr, cfg.Log.Level = t.TempDir(), "127.0.0.1:0", "warn"
+	cfg.DataDir, cfg.AWS.Addr, cfg.IdP.Addr, cfg.Log.Level = t.TempDir(), "127.0.0.1:0", "127.0.0.1:0", "warn"
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	m, err := app.New(ctx, cfg, app.Options{PasswordParams: &cheap, Log: testWriter{t}})

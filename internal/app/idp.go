@@ -1,0 +1,100 @@
+package app
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+	"net/http"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/keyward/keyward/internal/aws/protocol"
+	"github.com/keyward/keyward/internal/clock"
+	"github.com/keyward/keyward/internal/directory"
+	"github.com/keyward/keyward/internal/httpx"
+	"github.com/keyward/keyward/internal/idp/oktaapi"
+	"github.com/keyward/keyward/internal/keys"
+	"github.com/keyward/keyward/internal/store"
+)
+
+// IdPProfile is the section of the bootstrap credentials file holding the
+// identity provider's org URL and the super administrator's API token.
+const IdPProfile = "keyward-idp"
+
+// idpBackend is a store that also serves the identity provider.
+type idpBackend interface {
+	IdP() store.IdP
+}
+
+// buildIdP builds the identity provider's org URL: the management API
+// for now; sign-in pages join it.
+func (m *Main) buildIdP(ctx context.Context, opt Options) error {
+	b, ok := m.Store.(idpBackend)
+	if !ok {
+		return errors.New("this store cannot serve the identity provider")
+	}
+	m.IdP = b.IdP()
+	if err := m.bootstrapIdP(ctx); err != nil {
+		return err
+	}
+	api := oktaapi.New(oktaapi.Config{Store: m.IdP, Clock: m.clock, Random: m.random, Log: m.Log,
+		Hasher: NewHasher(opt.PasswordParams, m.random), OrgURL: m.OrgURL})
+	mux := http.NewServeMux()
+	mux.Handle("/api/v1/", api)
+	m.health(mux)
+	m.IdPHTTP = m.server(mux)
+	return nil
+}
+
+// server wraps a mux as every listener is: framing checks, the client's
+// real address, a request id and metrics.
+func (m *Main) server(mux *http.ServeMux) *http.Server {
+	return &http.Server{
+		Handler:           httpx.Framing(httpx.RealIP(trustedProxies(m.Config.AWS.TrustedProxies), protocol.WithRequestID(m.observe(mux)))), // observe must see the request the mux routes
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       30 * time.Second,
+		WriteTimeout:      60 * time.Second,
+		IdleTimeout:       2 * time.Minute,
+		MaxHeaderBytes:    64 << 10,
+	}
+}
+
+// bootstrapIdP creates the super administrator and an API token for them
+// on the identity provider's first start, and adds the token to the
+// bootstrap credentials file (0600) before the store commits, as the AWS
+// side's bootstrap does; on a later start nothing is written.
+func (m *Main) bootstrapIdP(ctx context.Context) error {
+	now := m.clock.Now()
+	secret := "00" + clock.Token(m.random, 30)
+	admin := directory.User{ID: directory.NewUserID(m.random), Status: directory.Active, Created: now,
+		Activated: now, StatusChanged: now, Profile: directory.Profile{
+			"login": m.Config.IdP.AdminLogin, "email": m.Config.IdP.AdminLogin,
+			"firstName": "keyward", "lastName": "Administrator"}}
+	b := store.IdPBootstrap{Admin: admin,
+		Role:  directory.Role{UserID: admin.ID, Type: directory.SuperAdmin, Created: now, LastUpdated: now},
+		Token: directory.APIToken{Name: "bootstrap", UserID: admin.ID, ClientName: "keyward", Created: now},
+		TokenHash: keys.HashSecret(secret)}
+	final := filepath.Join(m.Config.DataDir, BootstrapCredentialsFile)
+	tmp := final + ".idp"
+	old, err := os.ReadFile(final)
+	if err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return fmt.Errorf("read bootstrap credentials: %w", err)
+	}
+	content := fmt.Sprintf("%s\n[%s]\nokta_org_url = %s\nokta_api_token = %s\n", old, IdPProfile, m.OrgURL, secret)
+	if err := os.WriteFile(tmp, []byte(content), 0o600); err != nil {
+		return fmt.Errorf("write bootstrap credentials: %w", err)
+	}
+	created, err := m.IdP.BootstrapIdP(ctx, b)
+	if err != nil || !created {
+		os.Remove(tmp)
+		return err
+	}
+	if err := os.Rename(tmp, final); err != nil {
+		return fmt.Errorf("write bootstrap credentials: %w", err)
+	}
+	m.Log.Info("bootstrapped the identity provider; the super administrator's API token is in the credentials file",
+		"admin", m.Config.IdP.AdminLogin, "credentials_file", final, "profile", IdPProfile)
+	return nil
+}
