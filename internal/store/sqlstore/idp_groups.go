@@ -37,19 +37,23 @@ func writeIdPGroup(ctx context.Context, tx *txn, query string, g directory.Group
 	if g.Name == "" {
 		return required("a group's name")
 	}
+	if err := checkText([]any{g.Name}); err != nil {
+		return err
+	}
 	_, err := exec(ctx, tx, "write group", query, g.ID, string(g.Type), g.Name,
 		directory.NormalizeGroupName(g.Name), g.Description, ts(g.Created), ts(g.LastUpdated),
 		ts(g.LastMembershipUpdated))
 	return err
 }
 
-// CreateGroup stores a new group.
+// CreateGroup stores a new group; like Okta's, its LastMembershipUpdated
+// starts at its creation.
 func (s *IdP) CreateGroup(ctx context.Context, g directory.Group) (directory.Group, error) {
 	if g.ID == "" {
 		g.ID = directory.NewGroupID(clock.Random)
 	}
 	now := s.db.clk.Now()
-	g.Created, g.LastUpdated = now, now
+	g.Created, g.LastUpdated, g.LastMembershipUpdated = now, now, now
 	err := s.db.write(ctx, func(tx *txn) error {
 		if err := writeIdPGroup(ctx, tx, insertIdPGroupSQL, g); err != nil {
 			return err
@@ -77,6 +81,9 @@ func idpGroup(ctx context.Context, q querier, id string) (directory.Group, error
 
 // GroupByName finds a group by name, case-insensitively.
 func (s *IdP) GroupByName(ctx context.Context, name string) (directory.Group, error) {
+	if err := checkText([]any{name}); err != nil {
+		return directory.Group{}, err
+	}
 	g, err := scanIdPGroup(queryRow(ctx, s.db.r, idpGroupByNameSQL, directory.NormalizeGroupName(name)))
 	return g, notFound(err, "group by name", errIdPGroupNotFound(""))
 }

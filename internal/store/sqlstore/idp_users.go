@@ -71,6 +71,9 @@ func writeIdPUser(ctx context.Context, tx *txn, query string, u directory.User) 
 	if login == "" {
 		return required("a user's login")
 	}
+	if err := checkText([]any{login}); err != nil { // before folding turns bad bytes into U+FFFD
+		return err
+	}
 	if err := checkProfile(u.Profile); err != nil {
 		return err
 	}
@@ -134,6 +137,9 @@ func idpUser(ctx context.Context, q querier, id string) (directory.User, error) 
 
 // UserByLogin finds a user by login, case-insensitively.
 func (s *IdP) UserByLogin(ctx context.Context, login string) (directory.User, error) {
+	if err := checkText([]any{login}); err != nil { // before folding turns bad bytes into U+FFFD
+		return directory.User{}, err
+	}
 	u, err := scanIdPUser(queryRow(ctx, s.db.r, idpUserByLoginSQL, directory.NormalizeLogin(login)))
 	return u, notFound(err, "user by login", errIdPUserNotFound(""))
 }
