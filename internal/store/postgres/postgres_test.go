@@ -25,3 +25,9 @@ func TestConformance(t *testing.T) {
 		return open(t, pgtest.URL(t), clk)
 	})
 }
+
+func TestIdPConformance(t *testing.T) {
+	storetest.RunIdP(t, func(t *testing.T, clk clock.Clock) store.IdP {
+		return open(t, pgtest.URL(t), clk).IdP()
+	})
+}

@@ -31,6 +31,12 @@ func TestConformance(t *testing.T) {
 	})
 }
 
+func TestIdPConformance(t *testing.T) {
+	storetest.RunIdP(t, func(t *testing.T, clk clock.Clock) store.IdP {
+		return open(t, filepath.Join(t.TempDir(), "keyward.db"), clk).IdP()
+	})
+}
+
 var start = time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)
 
 func TestDataPersistsAcrossCloseAndReopen(t *testing.T) {

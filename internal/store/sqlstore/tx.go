@@ -106,6 +106,19 @@ var taken = map[string][2]string{
 	"tokens.access_hash":              {store.ResourceToken, store.FieldSecret},
 	"tokens.refresh_hash":             {store.ResourceToken, store.FieldSecret},
 	"events.id":                       {store.ResourceEvent, store.FieldID},
+	// The identity provider's directory (idp_*.go).
+	"idp_users.id":                      {store.ResourceUser, store.FieldID},
+	"idp_users.login_norm":              {store.ResourceUser, store.FieldLogin},
+	"idp_groups.id":                     {store.ResourceGroup, store.FieldID},
+	"idp_groups.name_norm":              {store.ResourceGroup, store.FieldName},
+	"idp_roles.id":                      {store.ResourceRole, store.FieldID},
+	"idp_roles.user_id, idp_roles.type": {store.ResourceRole, store.FieldRoleType},
+	"idp_api_tokens.id":                 {store.ResourceAPIToken, store.FieldID},
+	"idp_api_tokens.hash":               {store.ResourceAPIToken, store.FieldSecret},
+	"idp_user_tokens.hash":              {store.ResourceLink, store.FieldSecret},
+	"idp_factors.id":                    {store.ResourceFactor, store.FieldID},
+	"idp_factors.credential_id":         {store.ResourceFactor, store.FieldID},
+	"idp_sessions.id_hash":              {store.ResourceSession, store.FieldSecret},
 }
 
 // mapErr passes an *errs.Error through and wraps anything else as a

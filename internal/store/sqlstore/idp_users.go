@@ -1,0 +1,228 @@
+package sqlstore
+
+import (
+	"context"
+	"time"
+
+	"github.com/keyward/keyward/internal/audit"
+	"github.com/keyward/keyward/internal/clock"
+	"github.com/keyward/keyward/internal/directory"
+	"github.com/keyward/keyward/internal/errs"
+	"github.com/keyward/keyward/internal/store"
+)
+
+const (
+	idpUserCols      = `u.id, u.status, u.type, u.profile, u.password, u.created, u.activated, u.status_changed, u.last_login, u.last_updated`
+	insertIdPUserSQL = `INSERT INTO idp_users (id, login, login_norm, status, type, profile, password,
+	created, activated, status_changed, last_login, last_updated)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`
+	updateIdPUserSQL = `UPDATE idp_users SET login = $2, login_norm = $3, status = $4, type = $5, profile = $6,
+	password = $7, created = $8, activated = $9, status_changed = $10, last_login = $11, last_updated = $12
+WHERE id = $1`
+	selectIdPUserSQL   = `SELECT ` + idpUserCols + ` FROM idp_users u WHERE u.id = $1`
+	idpUserByLoginSQL  = `SELECT ` + idpUserCols + ` FROM idp_users u WHERE u.login_norm = $1`
+	listIdPUsersSQL    = `SELECT ` + idpUserCols + ` FROM idp_users u WHERE u.id > $1 ORDER BY u.id LIMIT CAST($2 AS INTEGER)`
+	idpUserExistsSQL   = `SELECT 1 FROM idp_users WHERE id = $1`
+	deleteIdPUserSQL   = `DELETE FROM idp_users WHERE id = $1`
+	touchUserGroupsSQL = `UPDATE idp_groups SET last_membership_updated = $2
+WHERE id IN (SELECT group_id FROM idp_memberships WHERE user_id = $1)`
+	userGroupsSQL = `SELECT ` + idpGroupCols + ` FROM idp_memberships m JOIN idp_groups g ON g.id = m.group_id
+WHERE m.user_id = $1 ORDER BY g.name_norm, g.id`
+	// What a deprovisioned user loses.
+	deleteUserIdPSessionsSQL = `DELETE FROM idp_sessions WHERE user_id = $1`
+	deleteUserAPITokensSQL   = `DELETE FROM idp_api_tokens WHERE user_id = $1`
+	deleteUserLinksSQL       = `DELETE FROM idp_user_tokens WHERE user_id = $1`
+)
+
+func errIdPUserNotFound(id string) *errs.Error { return missing(store.ResourceUser, id) }
+
+// passwordCol is how a password credential is stored: JSON with its time
+// in Unix nanoseconds, like every other time column.
+type passwordCol struct {
+	Hash    string   `json:"hash"`
+	Changed int64    `json:"changed"`
+	History []string `json:"history"`
+}
+
+func encodePassword(p directory.Password) passwordCol {
+	return passwordCol{Hash: p.Hash, Changed: ts(p.Changed), History: p.History}
+}
+
+func (c passwordCol) decode() directory.Password {
+	p := directory.Password{Hash: c.Hash, History: c.History}
+	if c.Changed != 0 {
+		p.Changed = time.Unix(0, c.Changed).UTC()
+	}
+	return p
+}
+
+func scanIdPUser(s scanner) (directory.User, error) {
+	var u directory.User
+	var pw passwordCol
+	err := s.Scan(&u.ID, &u.Status, &u.Type, jsonCol{&u.Profile}, jsonCol{&pw}, timeCol{&u.Created},
+		timeCol{&u.Activated}, timeCol{&u.StatusChanged}, timeCol{&u.LastLogin}, timeCol{&u.LastUpdated})
+	u.Password = pw.decode()
+	return u, err
+}
+
+// writeIdPUser inserts or updates (per query) u.
+func writeIdPUser(ctx context.Context, tx *txn, query string, u directory.User) error {
+	login := u.Login()
+	if login == "" {
+		return required("a user's login")
+	}
+	if err := checkText([]any{login}); err != nil { // before folding turns bad bytes into U+FFFD
+		return err
+	}
+	if err := checkProfile(u.Profile); err != nil {
+		return err
+	}
+	if err := checkText(append(anys(u.Password.History), u.Password.Hash)); err != nil {
+		return err
+	}
+	profile := u.Profile
+	if profile == nil {
+		profile = directory.Profile{}
+	}
+	_, err := exec(ctx, tx, "write user", query, u.ID, login, directory.NormalizeLogin(login),
+		string(u.Status), u.Type, jsonCol{profile}, jsonCol{encodePassword(u.Password)}, ts(u.Created),
+		ts(u.Activated), ts(u.StatusChanged), ts(u.LastLogin), ts(u.LastUpdated))
+	return err
+}
+
+// CreateUser stores a new user and puts it in groupIDs.
+func (s *IdP) CreateUser(ctx context.Context, u directory.User, groupIDs []string) (directory.User, error) {
+	if u.ID == "" {
+		u.ID = directory.NewUserID(clock.Random)
+	}
+	now := s.db.clk.Now()
+	u.Created, u.LastUpdated = now, now
+	err := s.db.write(ctx, func(tx *txn) error {
+		if err := s.insertUser(ctx, tx, u); err != nil {
+			return err
+		}
+		for _, g := range unique(groupIDs) {
+			if _, err := s.addMember(ctx, tx, g, u.ID); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return directory.User{}, err
+	}
+	return u, nil
+}
+
+// insertUser stores u with its change and event.
+func (s *IdP) insertUser(ctx context.Context, tx *txn, u directory.User) error {
+	if err := writeIdPUser(ctx, tx, insertIdPUserSQL, u); err != nil {
+		return err
+	}
+	if err := s.change(ctx, tx, directory.UserChanged, u.ID, ""); err != nil {
+		return err
+	}
+	return s.event(ctx, tx, audit.New(ctx, "user.lifecycle.create", targetUser, u.ID))
+}
+
+// User returns a user by id.
+func (s *IdP) User(ctx context.Context, id string) (directory.User, error) {
+	return idpUser(ctx, s.db.r, id)
+}
+
+func idpUser(ctx context.Context, q querier, id string) (directory.User, error) {
+	u, err := scanIdPUser(queryRow(ctx, q, selectIdPUserSQL, id))
+	return u, notFound(err, "user", errIdPUserNotFound(id))
+}
+
+// UserByLogin finds a user by login, case-insensitively.
+func (s *IdP) UserByLogin(ctx context.Context, login string) (directory.User, error) {
+	if err := checkText([]any{login}); err != nil { // before folding turns bad bytes into U+FFFD
+		return directory.User{}, err
+	}
+	u, err := scanIdPUser(queryRow(ctx, s.db.r, idpUserByLoginSQL, directory.NormalizeLogin(login)))
+	return u, notFound(err, "user by login", errIdPUserNotFound(""))
+}
+
+// ListUsers pages users in id order, keeping those q keeps.
+func (s *IdP) ListUsers(ctx context.Context, q store.UserQuery, p store.Page) ([]directory.User, string, error) {
+	return keepPage("idp-users", p, q.Keep, userID, func(after string, n int) ([]directory.User, error) {
+		return collect(ctx, s.db.r, "list users", scanIdPUser, listIdPUsersSQL, after, n)
+	})
+}
+
+func userID(u directory.User) string { return u.ID }
+
+// UpdateUser is compare-and-swap; the id and creation time cannot change.
+func (s *IdP) UpdateUser(ctx context.Context, id, eventType string, fn func(directory.User) (directory.User, error)) (directory.User, error) {
+	var next directory.User
+	err := s.db.write(ctx, func(tx *txn) error {
+		old, err := idpUser(ctx, tx, id)
+		if err != nil {
+			return err
+		}
+		next, err = s.replaceUser(ctx, tx, old, eventType, fn)
+		return err
+	})
+	if err != nil {
+		return directory.User{}, err
+	}
+	return next, nil
+}
+
+// replaceUser applies fn to old and writes the result with its change and
+// event; a user who becomes deprovisioned loses their sessions, API tokens
+// and one-time links.
+func (s *IdP) replaceUser(ctx context.Context, tx *txn, old directory.User, eventType string,
+	fn func(directory.User) (directory.User, error)) (directory.User, error) {
+	u, err := fn(old)
+	if err != nil {
+		return directory.User{}, err
+	}
+	u.ID, u.Created, u.LastUpdated = old.ID, old.Created, s.db.clk.Now()
+	if err := writeIdPUser(ctx, tx, updateIdPUserSQL, u); err != nil {
+		return directory.User{}, err
+	}
+	if u.Status == directory.Deprovisioned && old.Status != directory.Deprovisioned {
+		for _, q := range []string{deleteUserIdPSessionsSQL, deleteUserAPITokensSQL, deleteUserLinksSQL} {
+			if _, err := exec(ctx, tx, "end a deprovisioned user's access", q, u.ID); err != nil {
+				return directory.User{}, err
+			}
+		}
+	}
+	if err := s.change(ctx, tx, directory.UserChanged, u.ID, ""); err != nil {
+		return directory.User{}, err
+	}
+	return u, s.event(ctx, tx, audit.New(ctx, eventType, targetUser, u.ID))
+}
+
+// DeleteUser removes the user; memberships, roles, tokens, links, factors
+// and sessions go by ON DELETE CASCADE. The groups it leaves record a
+// membership change.
+func (s *IdP) DeleteUser(ctx context.Context, id string) error {
+	return s.db.write(ctx, func(tx *txn) error {
+		if _, err := exec(ctx, tx, "touch the user's groups", touchUserGroupsSQL, id, ts(s.db.clk.Now())); err != nil {
+			return err
+		}
+		n, err := affected(ctx, tx, "delete user", deleteIdPUserSQL, id)
+		if err != nil {
+			return err
+		}
+		if n == 0 {
+			return errIdPUserNotFound(id)
+		}
+		if err := s.change(ctx, tx, directory.UserDeleted, id, ""); err != nil {
+			return err
+		}
+		return s.event(ctx, tx, audit.New(ctx, "user.lifecycle.delete.completed", targetUser, id))
+	})
+}
+
+// UserGroups lists the user's groups by name.
+func (s *IdP) UserGroups(ctx context.Context, userID string) ([]directory.Group, error) {
+	gs, err := collect(ctx, s.db.r, "user groups", scanIdPGroup, userGroupsSQL, userID)
+	if err == nil && len(gs) == 0 {
+		err = mustExist(ctx, s.db.r, idpUserExistsSQL, userID, errIdPUserNotFound(userID))
+	}
+	return gs, err
+}

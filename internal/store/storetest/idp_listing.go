@@ -1,0 +1,140 @@
+package storetest
+
+import (
+	"testing"
+
+	"github.com/keyward/keyward/internal/directory"
+	"github.com/keyward/keyward/internal/errs"
+	"github.com/keyward/keyward/internal/store"
+)
+
+// inSales keeps the users whose department is Sales.
+func inSales(u directory.User) bool { return u.Profile.String("department") == "Sales" }
+
+var idpListTests = []idpTest{
+	{"250 users page in id order, each exactly once, with and without a Keep filter", func(t *testing.T, h *idpHarness) {
+		var all, sales []directory.User
+		for i := range 250 {
+			in := h.newUser()
+			if i%7 == 3 {
+				in.Profile["department"] = "Sales"
+			}
+			u, err := h.s.CreateUser(h.ctx, in, nil)
+			ok(t, err)
+			all = append(all, u)
+			if inSales(u) {
+				sales = append(sales, u)
+			}
+		}
+		sortBy(all, userKey)
+		sortBy(sales, userKey)
+		got, pages := walk(t, 20, func(p store.Page) ([]directory.User, string, error) {
+			return h.s.ListUsers(h.ctx, store.UserQuery{}, p)
+		})
+		equal(t, "users", all, got)
+		equal(t, "pages", 13, pages)
+		got, _ = walk(t, 20, func(p store.Page) ([]directory.User, string, error) {
+			return h.s.ListUsers(h.ctx, store.UserQuery{Keep: inSales}, p)
+		})
+		equal(t, "kept users", sales, got)
+		got, next, err := h.s.ListUsers(h.ctx, store.UserQuery{Keep: func(directory.User) bool { return false }}, store.Page{Limit: 20})
+		ok(t, err)
+		equal(t, "none kept", 0, len(got))
+		equal(t, "token when none is kept", "", next)
+	}},
+	{"a page that ends exactly at the last user has no token", func(t *testing.T, h *idpHarness) {
+		for range 4 {
+			h.createUser(t)
+		}
+		got, next, err := h.s.ListUsers(h.ctx, store.UserQuery{}, store.Page{Limit: 4})
+		ok(t, err)
+		equal(t, "users", 4, len(got))
+		equal(t, "token", "", next)
+		got, next, err = h.s.ListUsers(h.ctx, store.UserQuery{Keep: func(directory.User) bool { return true }}, store.Page{Limit: 4})
+		ok(t, err)
+		equal(t, "kept users", 4, len(got))
+		equal(t, "token with Keep", "", next)
+	}},
+	{"a group's members page in user-id order with and without a Keep filter", func(t *testing.T, h *idpHarness) {
+		g, other := h.createGroup(t), h.createGroup(t)
+		var members, sales []directory.User
+		for i := range 30 {
+			in := h.newUser()
+			if i%3 == 0 {
+				in.Profile["department"] = "Sales"
+			}
+			groups := []string{other.ID}
+			if i%2 == 0 {
+				groups = append(groups, g.ID)
+			}
+			u, err := h.s.CreateUser(h.ctx, in, groups)
+			ok(t, err)
+			if i%2 == 0 {
+				members = append(members, u)
+				if inSales(u) {
+					sales = append(sales, u)
+				}
+			}
+		}
+		sortBy(members, userKey)
+		sortBy(sales, userKey)
+		got, _ := walk(t, 4, func(p store.Page) ([]directory.User, string, error) {
+			return h.s.ListMembers(h.ctx, g.ID, store.UserQuery{}, p)
+		})
+		equal(t, "members", members, got)
+		got, _ = walk(t, 2, func(p store.Page) ([]directory.User, string, error) {
+			return h.s.ListMembers(h.ctx, g.ID, store.UserQuery{Keep: inSales}, p)
+		})
+		equal(t, "kept members", sales, got)
+		n, err := h.s.CountMembers(h.ctx, g.ID)
+		ok(t, err)
+		equal(t, "count", len(members), n)
+		_, _, err = h.s.ListMembers(h.ctx, "00gMissing", store.UserQuery{}, store.Page{Limit: 2})
+		notFound(t, err, store.ResourceGroup)
+	}},
+	{"groups page in id order with and without a Keep filter", func(t *testing.T, h *idpHarness) {
+		var all, kept []directory.Group
+		for i := range 12 {
+			g := h.createGroup(t)
+			all = append(all, g)
+			if i%2 == 1 {
+				kept = append(kept, g)
+			}
+		}
+		keep := func(g directory.Group) bool {
+			for _, k := range kept {
+				if k.ID == g.ID {
+					return true
+				}
+			}
+			return false
+		}
+		sortBy(all, groupKey)
+		sortBy(kept, groupKey)
+		got, _ := walk(t, 5, func(p store.Page) ([]directory.Group, string, error) {
+			return h.s.ListGroups(h.ctx, store.GroupQuery{}, p)
+		})
+		equal(t, "groups", all, got)
+		got, _ = walk(t, 5, func(p store.Page) ([]directory.Group, string, error) {
+			return h.s.ListGroups(h.ctx, store.GroupQuery{Keep: keep}, p)
+		})
+		equal(t, "kept groups", kept, got)
+	}},
+	{"a bad page token or limit is invalid", func(t *testing.T, h *idpHarness) {
+		h.createUser(t)
+		h.createUser(t)
+		g := h.createGroup(t)
+		h.createGroup(t)
+		_, groupToken, err := h.s.ListGroups(h.ctx, store.GroupQuery{}, store.Page{Limit: 1})
+		ok(t, err)
+		for _, p := range []store.Page{{Limit: 0}, {Limit: 1, Token: "not-a-token"}, {Limit: 1, Token: groupToken}} {
+			_, _, err := h.s.ListUsers(h.ctx, store.UserQuery{}, p)
+			isKind(t, err, errs.Invalid)
+			_, _, err = h.s.ListMembers(h.ctx, g.ID, store.UserQuery{}, p)
+			isKind(t, err, errs.Invalid)
+		}
+	}},
+}
+
+func userKey(u directory.User) string   { return u.ID }
+func groupKey(g directory.Group) string { return g.ID }
