@@ -73,8 +73,8 @@ func (m *Main) bootstrapIdP(ctx context.Context) error {
 			"login": m.Config.IdP.AdminLogin, "email": m.Config.IdP.AdminLogin,
 			"firstName": "keyward", "lastName": "Administrator"}}
 	b := store.IdPBootstrap{Admin: admin,
-		Role:  directory.Role{UserID: admin.ID, Type: directory.SuperAdmin, Created: now, LastUpdated: now},
-		Token: directory.APIToken{Name: "bootstrap", UserID: admin.ID, ClientName: "keyward", Created: now},
+		Role:      directory.Role{UserID: admin.ID, Type: directory.SuperAdmin, Created: now, LastUpdated: now},
+		Token:     directory.APIToken{Name: "bootstrap", UserID: admin.ID, ClientName: "keyward", Created: now},
 		TokenHash: keys.HashSecret(secret)}
 	final := filepath.Join(m.Config.DataDir, BootstrapCredentialsFile)
 	tmp := final + ".idp"
