@@ -25,7 +25,7 @@ func (db *DB) Allow(ctx context.Context, key string, window time.Duration, limit
 		return false, err
 	}
 	var count int
-	err = db.write(ctx, func(tx *txn) error {
+	err = db.writeNoEvent(ctx, func(tx *txn) error {
 		err := queryRow(ctx, tx, countAttemptSQL, key, ts(start), ts(start.Add(2*window))).Scan(&count)
 		return mapErr(err, "count attempt")
 	})
