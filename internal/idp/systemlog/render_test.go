@@ -34,8 +34,8 @@ func TestRenderIsOktasLogEvent(t *testing.T) {
 	}{
 		{"a sign-in by a user from a browser", audit.Event{
 			ID: "ev1", Time: at, Action: "user.session.start", Seq: 7, PrevHash: "p", Hash: "h",
-			Actor:  audit.Actor{Type: "user", ID: "00u1", Name: "ada@example.com"},
-			Client: audit.Client{IP: "192.0.2.7", UserAgent: "Mozilla/5.0 (Macintosh; Intel Mac OS X 14_0) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.0 Safari/605.1.15"},
+			Actor:      audit.Actor{Type: "user", ID: "00u1", Name: "ada@example.com"},
+			Client:     audit.Client{IP: "192.0.2.7", UserAgent: "Mozilla/5.0 (Macintosh; Intel Mac OS X 14_0) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.0 Safari/605.1.15"},
 			TargetType: "User", TargetID: "00u1", TargetName: "Ada Lovelace", Outcome: audit.Success,
 			Detail: map[string]string{"requestId": "req-1", "requestUri": "/login", "credentialType": "PASSWORD",
 				"authenticationProvider": "OKTA_AUTHENTICATION_PROVIDER", "externalSessionId": "idx1",
