@@ -30,15 +30,31 @@ type Client struct {
 
 // Event is one system-log entry.
 type Event struct {
-	ID         string
-	Time       time.Time
-	Action     string // dotted, e.g. "identitystore.user.create"
-	Actor      Actor
-	Client     Client
+	ID     string
+	Time   time.Time
+	Action string // dotted, e.g. "identitystore.user.create"; the identity provider uses Okta eventType names ("user.session.start")
+	Actor  Actor
+	Client Client
+	// TargetType, TargetID and TargetName say what the event is about;
+	// TargetName is the target's display form (login, display name).
 	TargetType string
 	TargetID   string
+	TargetName string
 	Outcome    string
 	Message    string
+	// Detail is free-form context: a request id ("requestId"), how the
+	// actor authenticated ("credentialType", "externalSessionId"), ...
+	// Empty is nil.
+	Detail map[string]string
+
+	// Seq, PrevHash and Hash are the event's place in the log, set by the
+	// store: Seq numbers events densely from 1 in the order they were
+	// written, PrevHash is the Hash of the event before (ZeroHash for the
+	// first) and Hash is ChainHash of the event. Events written before the
+	// chain existed have empty hashes.
+	Seq      int64
+	PrevHash string
+	Hash     string
 }
 
 type actorKey struct{}

@@ -3,6 +3,7 @@ package cli
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"slices"
@@ -41,6 +42,7 @@ func eventsCmd(stdio IO) *cobra.Command {
 	var since, until, format string
 	var f eventFilter
 	var limit int
+	var verify bool
 	cmd := &cobra.Command{
 		Use:   "events",
 		Short: "Print the system log",
@@ -48,9 +50,23 @@ func eventsCmd(stdio IO) *cobra.Command {
 first. --since and --until take an RFC 3339 time (2026-12-01T09:00:00Z) or a
 duration meaning that long ago (90m, 24h). --action takes an action name
 (identitystore.user.create) or a prefix ending in * (ssooidc.*). --format json
-prints one JSON object per line.`,
+prints one JSON object per line.
+
+--verify instead checks the log's hash chain, oldest event first: every event
+holds the hash of the one before it, so an event edited, deleted or reordered
+in the database breaks the chain there. It prints "verified N events; the chain
+is unbroken" and the newest event's hash (keep it elsewhere to detect a log
+cut short or rewritten whole), or where the chain breaks, and then exits 1.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
+			if verify {
+				db, err := openStore(cmd, stdio)
+				if err != nil {
+					return err
+				}
+				defer db.Close()
+				return verifyLog(cmd.Context(), db, stdio.Out)
+			}
 			now := time.Now()
 			var err error
 			if f.since, err = parseWhen(since, now); err != nil {
@@ -86,7 +102,48 @@ prints one JSON object per line.`,
 	fl.StringVar(&f.outcome, "outcome", "", "only this outcome: SUCCESS, FAILURE or DENY")
 	fl.StringVar(&format, "format", "text", "text or json (one object per line)")
 	fl.IntVar(&limit, "limit", 1000, "print at most this many of the newest matching events")
+	fl.BoolVar(&verify, "verify", false, "check the log's hash chain instead of printing events")
+	for _, other := range []string{"since", "until", "actor", "action", "outcome", "format", "limit"} {
+		cmd.MarkFlagsMutuallyExclusive("verify", other)
+	}
 	return cmd
+}
+
+// verifyBatch is how many events --verify reads at a time.
+const verifyBatch = 1000
+
+// errChainBroken is --verify's error once it has printed where the chain
+// breaks.
+var errChainBroken = errors.New("the system log failed verification")
+
+// verifyLog walks the whole log oldest first and reports whether its hash
+// chain is unbroken.
+func verifyLog(ctx context.Context, s store.Events, w io.Writer) error {
+	var v audit.Verifier
+	for after := int64(0); ; {
+		batch, err := s.EventsAfter(ctx, after, verifyBatch)
+		if err != nil {
+			return err
+		}
+		for _, e := range batch {
+			if brk := v.Add(e); brk != nil {
+				fmt.Fprintln(w, brk.Error())
+				return errChainBroken
+			}
+		}
+		if len(batch) < verifyBatch {
+			break
+		}
+		after = batch[len(batch)-1].Seq
+	}
+	fmt.Fprintf(w, "verified %d events; the chain is unbroken\n", v.Verified)
+	if v.Legacy > 0 {
+		fmt.Fprintf(w, "the %d events before them predate the chain and are not covered\n", v.Legacy)
+	}
+	if v.Verified > 0 {
+		fmt.Fprintf(w, "newest event: seq %d, hash %s\n", v.Last.Seq, v.Last.Hash)
+	}
+	return nil
 }
 
 // parseWhen reads an RFC 3339 time or a duration before now; "" is no bound.

@@ -309,13 +309,36 @@ type RateLimits interface {
 	Count(ctx context.Context, key string, window time.Duration) (int, error)
 }
 
-// Events is the system log.
+// EventQuery selects events for the system log API. Zero times are no
+// bound.
+type EventQuery struct {
+	Since time.Time // events published at or after Since
+	Until time.Time // events published before Until
+	// Ascending lists oldest first (Okta's default), otherwise newest
+	// first. Order is Seq order, which is the order events were written.
+	Ascending bool
+	// AfterSeq, when above 0, starts the list after the event with this
+	// Seq in the list's direction, instead of at Page.Token: a caller that
+	// stops partway through a page resumes from the last event it used.
+	AfterSeq int64
+	Page     Page
+}
+
+// Events is the system log: a hash chain of events (see audit.Verifier).
+// Every write assigns the event Seq (the newest Seq + 1, dense from 1),
+// PrevHash and Hash in the transaction that writes it, so the chain stays
+// whole under concurrent writers.
 type Events interface {
 	// AppendEvent writes an event that accompanies no state change (a denial,
-	// a failed sign-in). The store sets ID and Time.
+	// a failed sign-in). The store sets ID, Time, Seq, PrevHash and Hash.
 	AppendEvent(ctx context.Context, e audit.Event) error
 	// ListEvents pages events newest first.
 	ListEvents(ctx context.Context, p Page) ([]audit.Event, string, error)
+	// EventsAfter returns up to limit (at least 1) events with Seq above
+	// afterSeq, oldest first: the log in chain order, for verification.
+	EventsAfter(ctx context.Context, afterSeq int64, limit int) ([]audit.Event, error)
+	// QueryEvents pages the events q selects.
+	QueryEvents(ctx context.Context, q EventQuery) ([]audit.Event, string, error)
 }
 
 // Housekeeping removes what has expired.

@@ -35,6 +35,13 @@ type Dialect struct {
 	Retryable func(err error) bool
 	// TxOptions start every write transaction.
 	TxOptions *sql.TxOptions
+	// SerializeEvents, when not empty, is run as the first statement of
+	// every write transaction that may write an event, and makes such
+	// transactions wait for each other: each reads the chain's head, so
+	// two at once would conflict anyway. It must take no snapshot, so that
+	// the transaction's snapshot (taken at its first query) comes after the
+	// wait. Empty when the backend has a single writer.
+	SerializeEvents string
 }
 
 // DB is store.AWS on a SQL database.

@@ -35,7 +35,7 @@ func (db *DB) Purge(ctx context.Context) (int64, error) {
 	var total int64
 	for _, p := range purges {
 		var n int64
-		err := db.write(ctx, func(tx *txn) (err error) {
+		err := db.writeNoEvent(ctx, func(tx *txn) (err error) {
 			n, err = affected(ctx, tx, "purge "+p.what, p.sql, ts(now.Add(-p.keep)))
 			return err
 		})

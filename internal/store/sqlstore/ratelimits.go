@@ -32,7 +32,7 @@ func (db *DB) Hit(ctx context.Context, key string, window time.Duration) (int, t
 		return 0, time.Time{}, err
 	}
 	var count int
-	err = db.write(ctx, func(tx *txn) error {
+	err = db.writeNoEvent(ctx, func(tx *txn) error {
 		err := queryRow(ctx, tx, countAttemptSQL, key, ts(start), ts(start.Add(2*window))).Scan(&count)
 		return mapErr(err, "count attempt")
 	})

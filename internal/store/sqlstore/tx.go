@@ -3,6 +3,7 @@ package sqlstore
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"math/rand/v2"
 	"strings"
@@ -34,17 +35,31 @@ func (t *txn) dialect() *Dialect { return t.d }
 
 // writeAttempts bounds the retries of a write transaction that lost a race
 // with another writer (SQLite busy past busy_timeout, a PostgreSQL
-// serialization failure or deadlock).
+// serialization failure or deadlock, another writer taking the next event
+// seq first).
 const writeAttempts = 8
 
-// write runs fn in a write transaction and commits it, retrying when the
-// dialect says the transaction may run again. fn must be safe to run again;
-// an error it returns rolls back and comes back unchanged.
+// write runs fn in a write transaction that may write events and commits
+// it, retrying when the dialect says the transaction may run again. fn must
+// be safe to run again; an error it returns rolls back and comes back
+// unchanged. The transaction first runs the dialect's SerializeEvents, so
+// that transactions writing to the event chain take turns (see insertEvent).
 func (db *DB) write(ctx context.Context, fn func(tx *txn) error) error {
+	return db.retry(ctx, fn, db.d.SerializeEvents)
+}
+
+// writeNoEvent is write for a transaction that never writes an event (rate
+// limits, purges): it does not wait for event writers.
+func (db *DB) writeNoEvent(ctx context.Context, fn func(tx *txn) error) error {
+	return db.retry(ctx, fn, "")
+}
+
+func (db *DB) retry(ctx context.Context, fn func(tx *txn) error, first string) error {
 	var err error
 	for attempt := 1; ; attempt++ {
-		err = db.tryWrite(ctx, fn)
-		if !db.d.Retryable(err) || attempt == writeAttempts {
+		err = db.tryWrite(ctx, fn, first)
+		retry := db.d.Retryable(err) || errors.Is(err, errSeqTaken)
+		if !retry || attempt == writeAttempts {
 			return err
 		}
 		if werr := backoff(ctx, attempt); werr != nil {
@@ -53,10 +68,16 @@ func (db *DB) write(ctx context.Context, fn func(tx *txn) error) error {
 	}
 }
 
-func (db *DB) tryWrite(ctx context.Context, fn func(tx *txn) error) error {
+func (db *DB) tryWrite(ctx context.Context, fn func(tx *txn) error, first string) error {
 	t, err := db.w.BeginTx(ctx, db.d.TxOptions)
 	if err != nil {
 		return fmt.Errorf("%s: begin: %w", db.d.Name, err)
+	}
+	if first != "" {
+		if _, err := t.ExecContext(ctx, first); err != nil {
+			t.Rollback()
+			return fmt.Errorf("%s: serialize event writers: %w", db.d.Name, err)
+		}
 	}
 	if err := fn(&txn{Tx: t, d: &db.d}); err != nil {
 		t.Rollback()

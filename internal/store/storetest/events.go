@@ -86,7 +86,8 @@ var eventTests = []test{
 			t.Error("the event has no id")
 		}
 		want := audit.Event{ID: e.ID, Time: h.clk.Now(), Action: "identitystore.user.create",
-			Actor: actor, Client: client, TargetType: "USER", TargetID: u.ID, Outcome: audit.Success}
+			Actor: actor, Client: client, TargetType: "USER", TargetID: u.ID, Outcome: audit.Success,
+			Seq: e.Seq, PrevHash: e.PrevHash, Hash: e.Hash}
 		equal(t, "event", want, e)
 	}},
 	{"an appended event gets an id and the clock's time", func(t *testing.T, h *harness) {
@@ -98,7 +99,9 @@ var eventTests = []test{
 			t.Errorf("event id = %q, want one the store drew", got.ID)
 		}
 		in.ID, in.Time = got.ID, h.clk.Now()
+		in.Seq, in.PrevHash, in.Hash = 1, audit.ZeroHash, got.Hash
 		equal(t, "event", in, got)
+		equal(t, "hash", audit.ChainHash(got), got.Hash)
 	}},
 	{"events are paged newest first", func(t *testing.T, h *harness) {
 		var want []string

@@ -59,6 +59,8 @@ func Run(t *testing.T, open func(t *testing.T, clk clock.Clock) store.AWS) {
 		{"oidc tokens", tokenTests},
 		{"rate limits", rateLimitTests},
 		{"events", eventTests},
+		{"event chain", chainTests},
+		{"event queries", queryEventTests},
 		{"housekeeping", housekeepingTests},
 		{"concurrency", concurrencyTests},
 	}
