@@ -115,6 +115,19 @@ func TestTheOktaSDKRunsTheDirectoryStory(t *testing.T) {
 	})
 }
 
+// logTargets lists the target ids of events matching filter.
+func logTargets(t *testing.T, admin *oktaAdmin, filter string) []string {
+	t.Helper()
+	events := must2[[]okta.LogEvent](t, "logs "+filter)(admin.SystemLogAPI.ListLogEvents(context.Background()).Filter(filter).Execute())
+	var out []string
+	for _, e := range events {
+		for _, target := range e.Target {
+			out = append(out, target.GetId())
+		}
+	}
+	return out
+}
+
 // oktaPerson is a person made an administrator, with their own token.
 type oktaPerson struct {
 	*okta.APIClient

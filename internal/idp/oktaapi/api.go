@@ -22,6 +22,7 @@ import (
 	"github.com/keyward/keyward/internal/authn/password"
 	"github.com/keyward/keyward/internal/clock"
 	"github.com/keyward/keyward/internal/directory"
+	"github.com/keyward/keyward/internal/idp/systemlog"
 	"github.com/keyward/keyward/internal/store"
 )
 
@@ -36,6 +37,7 @@ type Store interface {
 	store.Factors
 	store.IdPSessions
 	store.RateLimits
+	systemlog.Store
 	AppendEvent(ctx context.Context, e audit.Event) error
 }
 
