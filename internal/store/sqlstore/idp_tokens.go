@@ -98,7 +98,7 @@ func (s *IdP) ListAPITokens(ctx context.Context, p store.Page) ([]directory.APIT
 // TouchAPIToken records a use of a live token at now, moving its idle
 // expiry to now plus the token window.
 func (s *IdP) TouchAPIToken(ctx context.Context, id string, now time.Time) error {
-	return s.db.write(ctx, func(tx *txn) error {
+	return s.db.writeNoEvent(ctx, func(tx *txn) error {
 		n, err := affected(ctx, tx, "touch api token", touchAPITokenSQL, id, ts(now),
 			ts(now.Add(directory.TokenWindow)), ts(s.db.clk.Now()))
 		if err == nil && n == 0 {
