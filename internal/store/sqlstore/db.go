@@ -1,5 +1,6 @@
 // Package sqlstore is the SQL shared by keyward's SQL storage backends
-// (store/sqlite and store/postgres): store.AWS on database/sql, one file
+// (store/sqlite and store/postgres): store.AWS on database/sql, and
+// store.IdP (DB.IdP, the idp_*.go files) on the same database, one file
 // per aggregate, written once in the SQL both dialects accept ($N
 // placeholders, ON CONFLICT, RETURNING, row values, CAST for LIMIT).
 //

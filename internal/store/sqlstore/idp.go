@@ -35,11 +35,19 @@ const (
 	targetSchema   = "UserSchema"
 )
 
-const insertChangeSQL = `INSERT INTO idp_changes (time, kind, user_id, group_id) VALUES ($1, $2, $3, $4)`
+const (
+	nextChangeSQL   = `UPDATE idp_change_seq SET seq = seq + 1 WHERE singleton = 1 RETURNING seq`
+	insertChangeSQL = `INSERT INTO idp_changes (seq, time, kind, user_id, group_id) VALUES ($1, $2, $3, $4, $5)`
+)
 
-// change appends to the change feed in tx.
+// change appends to the change feed in tx. Its seq comes from the counter
+// row, whose lock orders the feed by commit (see migration 00010).
 func (s *IdP) change(ctx context.Context, tx *txn, kind directory.ChangeKind, userID, groupID string) error {
-	_, err := exec(ctx, tx, "append change", insertChangeSQL, ts(s.db.clk.Now()), string(kind), userID, groupID)
+	var seq int64
+	if err := queryRow(ctx, tx, nextChangeSQL).Scan(&seq); err != nil {
+		return mapErr(err, "next change")
+	}
+	_, err := exec(ctx, tx, "append change", insertChangeSQL, seq, ts(s.db.clk.Now()), string(kind), userID, groupID)
 	return err
 }
 

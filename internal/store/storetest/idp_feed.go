@@ -1,7 +1,10 @@
 package storetest
 
 import (
+	"fmt"
+	"sync"
 	"testing"
+	"time"
 
 	"github.com/keyward/keyward/internal/audit"
 	"github.com/keyward/keyward/internal/directory"
@@ -52,6 +55,44 @@ var idpFeedTests = []idpTest{
 		equal(t, "after the last", 0, len(page))
 		_, err = h.s.Changes(h.ctx, 0, 0)
 		isKind(t, err, errs.Invalid)
+	}},
+	{"a follower polling during concurrent writes sees every change exactly once", func(t *testing.T, h *idpHarness) {
+		const writers, each = racers, 5
+		var wg sync.WaitGroup
+		for range writers {
+			wg.Go(func() {
+				for range each {
+					if _, err := h.s.CreateGroup(h.ctx, directory.Group{Type: directory.OktaGroup,
+						Name: fmt.Sprintf("Concurrent-%03d", h.next())}); err != nil {
+						t.Errorf("a concurrent create failed: %v", err)
+					}
+				}
+			})
+		}
+		finished := make(chan struct{})
+		go func() { wg.Wait(); close(finished) }()
+		seen := map[int64]bool{}
+		var after int64
+		for done := false; !done; {
+			select {
+			case <-finished:
+				done = true // one more drain reads what the last writers committed
+			case <-time.After(time.Millisecond):
+			}
+			got, err := h.s.Changes(h.ctx, after, 7)
+			ok(t, err)
+			for ; len(got) > 0; got, err = h.s.Changes(h.ctx, after, 7) {
+				ok(t, err)
+				for _, c := range got {
+					if seen[c.Seq] {
+						t.Errorf("change %d seen twice", c.Seq)
+					}
+					seen[c.Seq], after = true, c.Seq
+				}
+			}
+		}
+		equal(t, "changes the follower saw", writers*each, len(seen))
+		equal(t, "changes stored", writers*each, len(h.changes(t)))
 	}},
 	{"every mutation writes its event with the actor and the right action", func(t *testing.T, h *idpHarness) {
 		actor := audit.Actor{Type: "user", ID: "00uAdmin", Name: "admin@example.com"}

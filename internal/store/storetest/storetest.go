@@ -5,8 +5,11 @@
 //		storetest.Run(t, func(t *testing.T, clk clock.Clock) store.AWS { ... })
 //	}
 //
-// The suite speaks only to store.AWS. It owns no backend code and must not
-// import one; each subtest gets a fresh, empty store from open.
+// RunIdP is the same for the identity provider's contract, store.IdP.
+//
+// The suite speaks only to store.AWS and store.IdP. It owns no backend
+// code and must not import one; each subtest gets a fresh, empty store
+// from open.
 package storetest
 
 import (

@@ -48,10 +48,20 @@ CREATE TABLE idp_memberships (
 CREATE INDEX idp_memberships_user_group ON idp_memberships (user_id, group_id);
 
 -- The change feed names what changed, never the new values; it outlives
--- the users and groups it names, so it has no foreign keys. The identity
--- keeps seq from ever going back, even after the newest rows are deleted.
+-- the users and groups it names, so it has no foreign keys. seq comes from
+-- the one row of idp_change_seq, which each directory write updates: the
+-- row lock holds a second writer until the first commits, so seq follows
+-- commit order and a follower that remembers the last seq it read never
+-- skips a change committed later with a smaller one (as a sequence or
+-- identity could hand out on PostgreSQL).
+CREATE TABLE idp_change_seq (
+    singleton BIGINT           PRIMARY KEY CHECK (singleton = 1),
+    seq       BIGINT           NOT NULL
+);
+INSERT INTO idp_change_seq (singleton, seq) VALUES (1, 0);
+
 CREATE TABLE idp_changes (
-    seq      BIGINT           GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    seq      BIGINT           PRIMARY KEY,
     time     BIGINT           NOT NULL,
     kind     TEXT COLLATE "C" NOT NULL,
     user_id  TEXT COLLATE "C" NOT NULL,
@@ -138,6 +148,7 @@ DROP TABLE idp_api_tokens;
 DROP TABLE idp_roles;
 DROP TABLE idp_schema_attributes;
 DROP TABLE idp_changes;
+DROP TABLE idp_change_seq;
 DROP TABLE idp_memberships;
 DROP TABLE idp_groups;
 DROP TABLE idp_users;
