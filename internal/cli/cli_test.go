@@ -36,11 +36,12 @@ func TestServeReportsEveryConfigurationProblemAndDoesNotStart(t *testing.T) {
 	}
 }
 
-// served returns a data directory that keyward serve has set up.
+// served returns a data directory that keyward serve has set up, with the
+// identity provider off (so its log holds only the AWS side's bootstrap).
 func served(t *testing.T) string {
 	t.Helper()
 	cfg := config.Default()
-	cfg.DataDir, cfg.AWS.Addr, cfg.IdP.Addr = t.TempDir(), "127.0.0.1:0", "127.0.0.1:0"
+	cfg.DataDir, cfg.AWS.Addr, cfg.IdP.Addr = t.TempDir(), "127.0.0.1:0", ""
 	m, err := app.New(t.Context(), cfg, app.Options{Log: io.Discard})
 	if err != nil {
 		t.Fatal(err)

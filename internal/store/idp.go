@@ -174,7 +174,9 @@ type Factors interface {
 
 // IdPSessions are identity-provider sessions, stored by hash.
 type IdPSessions interface {
-	// CreateIdPSession: Event "user.session.start".
+	// CreateIdPSession starts the session and sets the user's LastLogin
+	// (which is not a change: LastUpdated and the feed stay). Event
+	// "user.session.start".
 	CreateIdPSession(ctx context.Context, s directory.Session) error
 	// IdPSession returns a live session; an ended or expired one is
 	// errs.NotFound.
@@ -189,6 +191,19 @@ type IdPSessions interface {
 	// EndUserSessions ends every session of the user and reports how many.
 	// Event: "user.session.clear".
 	EndUserSessions(ctx context.Context, userID string) (int, error)
+}
+
+// SignOnPolicies are the per-group sign-on policies.
+type SignOnPolicies interface {
+	// SignOnPolicies lists every group's policy.
+	SignOnPolicies(ctx context.Context) ([]directory.SignOnPolicy, error)
+	// PutSignOnPolicy sets a group's policy (a missing group is
+	// errs.NotFound). Event: "policy.lifecycle.update".
+	PutSignOnPolicy(ctx context.Context, p directory.SignOnPolicy) error
+	// DeleteSignOnPolicy removes a group's policy; a missing one is not an
+	// error. Event: "policy.lifecycle.delete". Deleting the group removes
+	// its policy too.
+	DeleteSignOnPolicy(ctx context.Context, groupID string) error
 }
 
 // IdPBootstrap is what the identity provider's first start creates: a
@@ -221,4 +236,5 @@ type IdP interface {
 	UserLinks
 	Factors
 	IdPSessions
+	SignOnPolicies
 }

@@ -57,11 +57,18 @@ func (s *IdP) CreateIdPSession(ctx context.Context, ss directory.Session) error 
 		if err := mustExist(ctx, tx, idpUserExistsSQL, ss.UserID, errIdPUserNotFound(ss.UserID)); err != nil {
 			return err
 		}
-		_, err := exec(ctx, tx, "create session", insertIdPSessionSQL, ss.IDHash, ss.UserID, ts(ss.Created),
-			ts(ss.LastActive), ts(ss.IdleExpiresAt), ts(ss.ExpiresAt), jsonCol{amr}, ss.IP, ss.UserAgent)
+		if _, err := exec(ctx, tx, "create session", insertIdPSessionSQL, ss.IDHash, ss.UserID, ts(ss.Created),
+			ts(ss.LastActive), ts(ss.IdleExpiresAt), ts(ss.ExpiresAt), jsonCol{amr}, ss.IP, ss.UserAgent); err != nil {
+			return err
+		}
+		_, err := exec(ctx, tx, "record last login", setLastLoginSQL, ss.UserID, ts(ss.Created))
 		return err
 	})
 }
+
+// setLastLoginSQL records a sign-in on the user without counting it as a
+// change of the user (lastUpdated and the change feed stay as they are).
+const setLastLoginSQL = `UPDATE idp_users SET last_login = $2 WHERE id = $1`
 
 // IdPSession returns a live session by the hash of its cookie value.
 func (s *IdP) IdPSession(ctx context.Context, idHash string) (directory.Session, error) {

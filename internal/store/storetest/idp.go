@@ -37,6 +37,7 @@ func RunIdP(t *testing.T, open func(t *testing.T, clk clock.Clock) store.IdP) {
 		{"factors", idpFactorTests},
 		{"idp sessions", idpSessionTests},
 		{"idp bootstrap", idpBootstrapTests},
+		{"sign-on policies", idpPolicyTests},
 	}
 	for _, s := range suites {
 		t.Run(s.name, func(t *testing.T) {

@@ -131,6 +131,10 @@ var idpSessionTests = []idpTest{
 		ok(t, err)
 		in.Created, in.LastActive = start, start
 		equal(t, "session", in, got)
+		signedIn, err := h.s.User(h.ctx, u.ID)
+		ok(t, err)
+		equalTime(t, "the user's LastLogin", start, signedIn.LastLogin)
+		equal(t, "the user's LastUpdated stays", u.LastUpdated, signedIn.LastUpdated)
 		active := h.newer()
 		idle := active.Add(2 * time.Hour)
 		h.nothingWritten(t, func() { ok(t, h.s.TouchIdPSession(h.ctx, "session-1", active, idle)) })
