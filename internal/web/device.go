@@ -1,6 +1,7 @@
 package web
 
 import (
+	"github.com/keyward/keyward/internal/web/look"
 	"net/http"
 
 	"github.com/keyward/keyward/internal/aws/ssooidc"
@@ -54,9 +55,9 @@ func (p *Pages) decide(w http.ResponseWriter, r *http.Request, s session) error 
 // codeRefused shows a refused code on the code form, kept for retyping, with
 // the reason. Any other error is returned for the error page.
 func (p *Pages) codeRefused(w http.ResponseWriter, r *http.Request, s session, typed string, err error) error {
-	if !isRefusal(err) {
+	if !look.IsRefusal(err) {
 		return err
 	}
-	p.render(w, r, statusFor(err), "device.html", view{Title: deviceTitle, User: &s.User, Error: message(err), Data: deviceData{Typed: typed}})
+	p.render(w, r, look.StatusFor(err), "device.html", view{Title: deviceTitle, User: &s.User, Error: look.Message(err), Data: deviceData{Typed: typed}})
 	return nil
 }

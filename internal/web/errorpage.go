@@ -1,6 +1,7 @@
 package web
 
 import (
+	"github.com/keyward/keyward/internal/web/look"
 	"log/slog"
 	"net/http"
 	"strings"
@@ -13,9 +14,6 @@ import (
 // request (see aws/protocol.WithRequestID).
 const requestIDHeader = "x-amzn-RequestId"
 
-// ourFailure is what a person reads when the failure is ours.
-const ourFailure = "Something went wrong on our side. Try again in a moment."
-
 // errNoPage is the answer to a path under the pages' prefixes that is no page.
 var errNoPage = errs.E(errs.NotFound, "There is no page at this address.")
 
@@ -25,64 +23,19 @@ type errorData struct {
 	RequestID string
 }
 
-// titles head the error page for each status.
-var titles = map[int]string{
-	http.StatusBadRequest:          "Bad request",
-	http.StatusUnauthorized:        "Sign in again",
-	http.StatusForbidden:           "Access denied",
-	http.StatusNotFound:            "Not found",
-	http.StatusMethodNotAllowed:    "Method not allowed",
-	http.StatusConflict:            "Conflict",
-	http.StatusTooManyRequests:     "Too many attempts",
-	http.StatusInternalServerError: "Something went wrong",
-}
-
 // errorPage is the one renderer of a page's error. A refusal (an
 // *errs.Error of a client kind) shows its message with its status; anything
 // else is our failure: logged with its cause and shown as a 500 page that
 // names the request id and hides the cause. u, when known, is the signed-in
 // user the page header names.
 func (p *Pages) errorPage(w http.ResponseWriter, r *http.Request, u *ic.User, err error) {
-	status, data := statusFor(err), errorData{}
-	if !isRefusal(err) {
+	status, data := look.StatusFor(err), errorData{}
+	if !look.IsRefusal(err) {
 		data.RequestID = w.Header().Get(requestIDHeader)
 		p.logger().ErrorContext(r.Context(), "page failed", "method", r.Method, "path", r.URL.Path,
 			"request_id", data.RequestID, "err", err)
 	}
-	p.render(w, r, status, "error.html", view{Title: titles[status], User: u, Error: message(err), Data: data})
-}
-
-// isRefusal reports whether err is a person's mistake or a refusal, which a
-// page explains, rather than our failure.
-func isRefusal(err error) bool {
-	return err != nil && errs.KindOf(err) != errs.Internal
-}
-
-// statusFor maps an error to the page's HTTP status.
-func statusFor(err error) int {
-	switch errs.KindOf(err) {
-	case errs.Invalid:
-		return http.StatusBadRequest
-	case errs.Unauthenticated:
-		return http.StatusUnauthorized
-	case errs.Denied:
-		return http.StatusForbidden
-	case errs.NotFound:
-		return http.StatusNotFound
-	case errs.Conflict:
-		return http.StatusConflict
-	case errs.Throttled:
-		return http.StatusTooManyRequests
-	}
-	return http.StatusInternalServerError
-}
-
-// message is the text a person sees for err; internal details stay in logs.
-func message(err error) string {
-	if e, ok := errs.As(err); ok && isRefusal(err) {
-		return e.Message
-	}
-	return ourFailure
+	p.render(w, r, status, "error.html", view{Title: look.Titles[status], User: u, Error: look.Message(err), Data: data})
 }
 
 // methodNotAllowed is the error page for a method the address does not
@@ -90,7 +43,7 @@ func message(err error) string {
 func (p *Pages) methodNotAllowed(w http.ResponseWriter, r *http.Request, allow string) {
 	w.Header().Set("Allow", allow)
 	msg := "This address accepts only " + orList(strings.Split(allow, ", ")) + " requests."
-	p.render(w, r, http.StatusMethodNotAllowed, "error.html", view{Title: titles[http.StatusMethodNotAllowed], Error: msg, Data: errorData{}})
+	p.render(w, r, http.StatusMethodNotAllowed, "error.html", view{Title: look.Titles[http.StatusMethodNotAllowed], Error: msg, Data: errorData{}})
 }
 
 // orList joins words as a sentence does: "A", "A or B", "A, B or C".

@@ -3,6 +3,7 @@ package web
 import (
 	"context"
 	"errors"
+	"github.com/keyward/keyward/internal/web/look"
 	"net/http"
 	"strings"
 	"testing"
@@ -158,8 +159,8 @@ func TestAnErrorMapsToTheStatusOfItsKind(t *testing.T) {
 		{errs.E(errs.Internal, "ours"), http.StatusInternalServerError},
 		{errGone, http.StatusInternalServerError},
 	} {
-		if got := statusFor(tt.err); got != tt.want {
-			t.Errorf("statusFor(%v) = %d, want %d", tt.err, got, tt.want)
+		if got := look.StatusFor(tt.err); got != tt.want {
+			t.Errorf("look.StatusFor(%v) = %d, want %d", tt.err, got, tt.want)
 		}
 	}
 }

@@ -2,6 +2,7 @@ package web
 
 import (
 	"bytes"
+	"github.com/keyward/keyward/internal/web/look"
 	"net/http"
 
 	ic "github.com/keyward/keyward/internal/identitycenter"
@@ -22,7 +23,7 @@ func (p *Pages) render(w http.ResponseWriter, r *http.Request, status int, name 
 	var buf bytes.Buffer
 	if err := p.tmpl.ExecuteTemplate(&buf, name, v); err != nil {
 		p.logger().ErrorContext(r.Context(), "render page", "template", name, "err", err)
-		http.Error(w, ourFailure, http.StatusInternalServerError)
+		http.Error(w, look.OurFailure, http.StatusInternalServerError)
 		return
 	}
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")

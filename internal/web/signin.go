@@ -1,6 +1,7 @@
 package web
 
 import (
+	"github.com/keyward/keyward/internal/web/look"
 	"net/http"
 	"strings"
 
@@ -23,8 +24,8 @@ func (p *Pages) signIn(w http.ResponseWriter, r *http.Request) error {
 	name, pw, next := strings.TrimSpace(r.PostForm.Get("username")), r.PostForm.Get("password"), safeNext(r.PostForm.Get("next"))
 	ctx := httpx.AuditContext(r)
 	u, err := p.SignIn.Authenticate(ctx, name, pw, httpx.ClientIP(r))
-	if isRefusal(err) {
-		p.askSignIn(w, r, statusFor(err), message(err), signInData{Next: next, UserName: name})
+	if look.IsRefusal(err) {
+		p.askSignIn(w, r, look.StatusFor(err), look.Message(err), signInData{Next: next, UserName: name})
 		return nil
 	}
 	if err != nil {

@@ -16,8 +16,8 @@ package web
 import (
 	"context"
 	"embed"
+	"github.com/keyward/keyward/internal/web/look"
 	"html/template"
-	"io/fs"
 	"log/slog"
 	"net/http"
 	"time"
@@ -31,9 +31,6 @@ import (
 
 //go:embed templates/*.html
 var templateFS embed.FS
-
-//go:embed static
-var staticFS embed.FS
 
 // SignIn is the sign-in service the pages use.
 type SignIn interface {
@@ -83,7 +80,7 @@ type Pages struct {
 func (p *Pages) Handler() http.Handler {
 	p.tmpl = template.Must(template.New("").Funcs(funcs).ParseFS(templateFS, "templates/*.html"))
 	mux := http.NewServeMux()
-	mux.Handle("GET /static/", http.StripPrefix("/static/", p.staticFiles()))
+	mux.HandleFunc("GET "+look.StylesheetPath, look.Stylesheet)
 	mux.Handle("GET /start", p.signedIn(p.home))
 	mux.Handle("GET /start/{$}", p.signedIn(p.home))
 	mux.Handle("POST /start/signin", p.public(p.signIn))
@@ -92,7 +89,7 @@ func (p *Pages) Handler() http.Handler {
 	mux.Handle("GET /start/credentials", p.signedIn(p.credentials))
 	mux.Handle("GET /device", p.signedIn(p.device))
 	mux.Handle("POST /device", p.signedIn(p.decide))
-	return secureHeaders(p.sameOriginOnly(p.styledFallbacks(mux)), p.SecureCookies)
+	return look.SecureHeaders(p.sameOriginOnly(p.styledFallbacks(mux)), p.SecureCookies)
 }
 
 // errCrossOrigin refuses a request another website made the browser send.
@@ -105,37 +102,4 @@ func (p *Pages) sameOriginOnly(next http.Handler) http.Handler {
 	cop := http.NewCrossOriginProtection()
 	cop.SetDenyHandler(p.public(func(http.ResponseWriter, *http.Request) error { return errCrossOrigin }))
 	return cop.Handler(next)
-}
-
-// staticFiles serves the embedded static files. A directory or a missing
-// file is the 404 page, so nothing is listed.
-func (p *Pages) staticFiles() http.Handler {
-	files, _ := fs.Sub(staticFS, "static")
-	server := http.FileServerFS(files)
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if info, err := fs.Stat(files, r.URL.Path); err != nil || info.IsDir() {
-			p.errorPage(w, r, nil, errNoPage)
-			return
-		}
-		server.ServeHTTP(w, r)
-	})
-}
-
-// secureHeaders sets a strict CSP and keeps pages out of frames and caches.
-// When the pages are served over HTTPS it also tells browsers to use
-// nothing else for a year (HSTS); over plain HTTP browsers ignore it.
-func secureHeaders(next http.Handler, https bool) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		h := w.Header()
-		if https {
-			h.Set("Strict-Transport-Security", "max-age=31536000")
-		}
-		h.Set("Content-Security-Policy", "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'")
-		h.Set("X-Frame-Options", "DENY")
-		h.Set("X-Content-Type-Options", "nosniff")
-		h.Set("Referrer-Policy", "no-referrer")
-		h.Set("Cache-Control", "no-store")
-		h.Set("Pragma", "no-cache") // HTTP/1.0 caches; the credentials page shows secrets
-		next.ServeHTTP(w, r)
-	})
 }

@@ -1,0 +1,195 @@
+package orgsignin
+
+import (
+	"context"
+	"time"
+
+	"github.com/keyward/keyward/internal/audit"
+	"github.com/keyward/keyward/internal/directory"
+	"github.com/keyward/keyward/internal/errs"
+)
+
+// errBadCredentials is the same for an unknown login, a wrong password and
+// an account that may not sign in (locked, suspended, not yet activated).
+func errBadCredentials() error {
+	return errs.E(errs.Unauthenticated, "Unable to sign in: the username or password is incorrect, "+
+		"or the account cannot sign in. After repeated failures the account locks for a while.")
+}
+
+func errThrottled() error {
+	return errs.E(errs.Throttled, "Too many sign-in attempts. Wait a minute and try again.")
+}
+
+// Password checks the password of the sign-in in st from clientIP and
+// returns the next state: a password change, a second factor, an
+// enrolment, or done.
+func (s *Service) Password(ctx context.Context, st State, pw, clientIP string) (State, error) {
+	login := directory.NormalizeLogin(st.Login)
+	if err := s.throttle(ctx, clientIP, login); err != nil {
+		return st, err
+	}
+	u, err := s.cfg.Store.UserByLogin(ctx, login)
+	if errs.Is(err, errs.NotFound) || len(pw) > directory.MaxPasswordBytes {
+		s.cfg.Hasher.Verify(ctx, s.dummy, pw) // the same work as a wrong password
+		s.fail(ctx, "", st.Login, "unknown login")
+		return st, errBadCredentials()
+	}
+	if err != nil {
+		return st, err
+	}
+	if u, err = s.liftExpiredLock(ctx, u); err != nil {
+		return st, err
+	}
+	if err := s.checkPassword(ctx, u, pw, clientIP); err != nil {
+		return st, err
+	}
+	st.UserID, st.AMR = u.ID, []string{"pwd"}
+	if u.Status == directory.PasswordExpired {
+		st.Step = StepChangePassword
+		return st, nil
+	}
+	return s.afterPassword(ctx, st)
+}
+
+// throttle bounds attempts per address and per login from an address.
+func (s *Service) throttle(ctx context.Context, clientIP, login string) error {
+	l := s.cfg.Limits
+	for _, c := range []struct {
+		key   string
+		limit int
+	}{{"idp-signin-ip:" + clientIP, l.AttemptsPerAddress}, {"idp-signin-user:" + clientIP + ":" + login, l.AttemptsPerUser}} {
+		ok, err := s.cfg.Store.Allow(ctx, c.key, time.Minute, c.limit)
+		if err != nil {
+			return err
+		}
+		if !ok {
+			return errThrottled()
+		}
+	}
+	return nil
+}
+
+// checkPassword verifies pw for u from clientIP. An address that has
+// already failed MaxFailures times for u is refused without counting, so
+// it cannot keep the account locked; otherwise a failure counts against
+// the account and the MaxFailures-th locks it.
+func (s *Service) checkPassword(ctx context.Context, u directory.User, pw, clientIP string) error {
+	addrKey := "idp-fail-addr:" + clientIP + ":" + u.ID
+	window := s.cfg.Limits.LockoutDuration
+	blocked, err := s.cfg.Store.Count(ctx, addrKey, 4*window)
+	if err != nil {
+		return err
+	}
+	ok := false
+	if u.Password.Set() {
+		if ok, err = s.cfg.Hasher.Verify(ctx, u.Password.Hash, pw); err != nil {
+			return err
+		}
+	} else {
+		s.cfg.Hasher.Verify(ctx, s.dummy, pw)
+	}
+	switch {
+	case blocked >= s.cfg.Limits.MaxFailures:
+		s.fail(ctx, u.ID, u.Login(), "address blocked after repeated failures")
+		return errBadCredentials()
+	case ok && u.Status.CanSignIn():
+		return nil
+	case ok:
+		s.fail(ctx, u.ID, u.Login(), "status "+string(u.Status))
+		return errBadCredentials()
+	}
+	return s.countFailure(ctx, u, addrKey)
+}
+
+// countFailure records a wrong password and locks the account at the
+// MaxFailures-th within LockoutDuration.
+func (s *Service) countFailure(ctx context.Context, u directory.User, addrKey string) error {
+	window := s.cfg.Limits.LockoutDuration
+	if _, _, err := s.cfg.Store.Hit(ctx, addrKey, 4*window); err != nil {
+		return err
+	}
+	n, _, err := s.cfg.Store.Hit(ctx, "idp-fail:"+u.ID, window)
+	if err != nil {
+		return err
+	}
+	s.fail(ctx, u.ID, u.Login(), "wrong password")
+	if n >= s.cfg.Limits.MaxFailures && u.Status.CanSignIn() {
+		_, err := s.cfg.Store.UpdateUser(ctx, u.ID, "user.account.lock", func(u directory.User) (directory.User, error) {
+			return directory.Transition(u, directory.OpLock, s.now())
+		})
+		if err != nil && !errs.Is(err, errs.Conflict) {
+			return err
+		}
+	}
+	return errBadCredentials()
+}
+
+// liftExpiredLock unlocks an account whose lock has run its course.
+func (s *Service) liftExpiredLock(ctx context.Context, u directory.User) (directory.User, error) {
+	if u.Status != directory.LockedOut || s.now().Before(u.StatusChanged.Add(s.cfg.Limits.LockoutDuration)) {
+		return u, nil
+	}
+	return s.cfg.Store.UpdateUser(ctx, u.ID, "user.account.unlock", func(u directory.User) (directory.User, error) {
+		return directory.Transition(u, directory.OpUnlock, s.now())
+	})
+}
+
+// fail logs a failed sign-in; logging failures are not the person's
+// problem, so they are not returned.
+func (s *Service) fail(ctx context.Context, userID, login, why string) {
+	e := audit.New(ctx, "user.session.start", "User", userID)
+	e.TargetName, e.Outcome, e.Message = login, audit.Failure, why
+	_ = s.cfg.Store.AppendEvent(ctx, e)
+}
+
+// afterPassword decides what follows a good password: a second factor
+// when the person's policy requires one (an enrolment when they have
+// none), else done. As in Okta, a factor enrolled by choice is not asked
+// for where the policy does not require one.
+func (s *Service) afterPassword(ctx context.Context, st State) (State, error) {
+	p, err := s.Policy(ctx, st.UserID)
+	if err != nil {
+		return st, err
+	}
+	factors, err := s.activeFactors(ctx, st.UserID)
+	if err != nil {
+		return st, err
+	}
+	switch {
+	case p.RequireMFA && len(factors) > 0:
+		st.Step = StepFactor
+	case p.RequireMFA:
+		st.Step = StepEnroll
+	default:
+		st.Step = StepDone
+	}
+	return st, nil
+}
+
+// Policy is the person's effective sign-on policy.
+func (s *Service) Policy(ctx context.Context, userID string) (directory.SignOnPolicy, error) {
+	groups, err := s.cfg.Store.UserGroups(ctx, userID)
+	if err != nil {
+		return directory.SignOnPolicy{}, err
+	}
+	policies, err := s.cfg.Store.SignOnPolicies(ctx)
+	if err != nil {
+		return directory.SignOnPolicy{}, err
+	}
+	ids := make([]string, len(groups))
+	for i, g := range groups {
+		ids[i] = g.ID
+	}
+	return directory.EffectivePolicy(policies, ids), nil
+}
+
+func (s *Service) activeFactors(ctx context.Context, userID string) ([]directory.Factor, error) {
+	all, err := s.cfg.Store.Factors(ctx, userID)
+	var out []directory.Factor
+	for _, f := range all {
+		if f.Status == directory.FactorActive {
+			out = append(out, f)
+		}
+	}
+	return out, err
+}
