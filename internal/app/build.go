@@ -68,7 +68,7 @@ func (m *Main) build(ctx context.Context, master []byte, opt Options) error {
 	m.health(mux)
 	m.HTTP = m.server(mux)
 	if m.Config.IdP.Enabled() {
-		return m.buildIdP(ctx, opt)
+		return m.buildIdP(ctx, master, opt)
 	}
 	return nil
 }

@@ -6,10 +6,12 @@ import (
 	"fmt"
 	"io/fs"
 	"net/http"
+	"net/url"
 	"os"
 	"path/filepath"
 	"time"
 
+	"github.com/keyward/keyward/internal/authn/orgsignin"
 	"github.com/keyward/keyward/internal/aws/protocol"
 	"github.com/keyward/keyward/internal/clock"
 	"github.com/keyward/keyward/internal/directory"
@@ -17,6 +19,7 @@ import (
 	"github.com/keyward/keyward/internal/idp/oktaapi"
 	"github.com/keyward/keyward/internal/keys"
 	"github.com/keyward/keyward/internal/store"
+	"github.com/keyward/keyward/internal/web/orgpages"
 )
 
 // IdPProfile is the section of the bootstrap credentials file holding the
@@ -30,7 +33,7 @@ type idpBackend interface {
 
 // buildIdP builds the identity provider's org URL: the management API
 // for now; sign-in pages join it.
-func (m *Main) buildIdP(ctx context.Context, opt Options) error {
+func (m *Main) buildIdP(ctx context.Context, master []byte, opt Options) error {
 	b, ok := m.Store.(idpBackend)
 	if !ok {
 		return errors.New("this store cannot serve the identity provider")
@@ -39,13 +42,38 @@ func (m *Main) buildIdP(ctx context.Context, opt Options) error {
 	if err := m.bootstrapIdP(ctx); err != nil {
 		return err
 	}
+	hasher := NewHasher(opt.PasswordParams, m.random)
 	api := oktaapi.New(oktaapi.Config{Store: m.IdP, Clock: m.clock, Random: m.random, Log: m.Log,
-		Hasher: NewHasher(opt.PasswordParams, m.random), OrgURL: m.OrgURL})
+		Hasher: hasher, OrgURL: m.OrgURL})
+	signIn, err := orgsignin.New(orgsignin.Config{Store: m.IdP, Hasher: hasher, Clock: m.clock, Random: m.random,
+		Master: master, Issuer: issuer(m.OrgURL), Limits: m.signInLimits()})
+	if err != nil {
+		return err
+	}
+	pages := &orgpages.Pages{SignIn: signIn, Directory: m.IdP, SecureCookies: isHTTPS(m.OrgURL), Log: m.Log}
 	mux := http.NewServeMux()
 	mux.Handle("/api/v1/", api)
 	m.health(mux)
+	mux.Handle("/", pages.Handler())
 	m.IdPHTTP = m.server(mux)
 	return nil
+}
+
+// signInLimits are the org sign-in's limits from the configuration.
+func (m *Main) signInLimits() orgsignin.Limits {
+	l := orgsignin.DefaultLimits
+	l.MaxFailures, l.LockoutDuration = m.Config.SignIn.MaxFailures, time.Duration(m.Config.SignIn.LockoutDuration)
+	l.AttemptsPerAddress, l.AttemptsPerUser = m.Config.Limits.SignInsPerAddress, m.Config.Limits.SignInsPerUser
+	return l
+}
+
+// issuer is the name authenticator apps show for the org: its host.
+func issuer(orgURL string) string {
+	u, err := url.Parse(orgURL)
+	if err != nil || u.Hostname() == "" {
+		return "keyward"
+	}
+	return "keyward " + u.Hostname()
 }
 
 // server wraps a mux as every listener is: framing checks, the client's

@@ -113,6 +113,25 @@ func TestTheOktaSDKRunsTheDirectoryStory(t *testing.T) {
 		_, resp, err := admin.UserAPI.GetUser(ctx, bob.GetId()).Execute()
 		wantOktaError(t, "bob after delete", resp, err, 404, "E0000007")
 	})
+
+	t.Run("every step is in the system log, whose chain verifies", func(t *testing.T) {
+		for filter, want := range map[string]int{
+			`eventType eq "user.lifecycle.suspend" and target.id eq "` + bob.GetId() + `"`:    2,
+			`eventType eq "user.lifecycle.unsuspend" and target.id eq "` + bob.GetId() + `"`:  2,
+			`eventType eq "user.lifecycle.deactivate" and target.id eq "` + bob.GetId() + `"`: 1,
+			`eventType eq "user.lifecycle.activate" and target.id eq "` + alice.GetId() + `"`: 1,
+			`eventType eq "group.user_membership.add" and target.id eq "` + bob.GetId() + `"`: 2,
+			`eventType eq "core.user_auth.access_denied" and outcome.result eq "DENY"`:        5,
+		} {
+			if got := len(logTargets(t, admin, filter)); got < want {
+				t.Errorf("%s: %d targets, want at least %d", filter, got, want)
+			}
+		}
+		_, resp, err := admin.SystemLogAPI.ListLogEvents(ctx).Filter(`eventType eq`).Execute()
+		wantOktaError(t, "a bad log filter", resp, err, 400, "E0000001")
+		out := s.runAdmin("events", "--verify")
+		fatalIf(t, !strings.Contains(out, "the chain is unbroken"), "admin events --verify: %s", out)
+	})
 }
 
 // logTargets lists the target ids of events matching filter.

@@ -29,6 +29,7 @@ type State struct {
 	Step    Step      `json:"s"`
 	AMR     []string  `json:"a,omitempty"`
 	Factor  string    `json:"f,omitempty"` // the factor being enrolled
+	Next    string    `json:"n,omitempty"` // where to go once signed in
 	Expires time.Time `json:"e"`
 }
 

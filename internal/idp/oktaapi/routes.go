@@ -34,6 +34,7 @@ func (a *API) routes() {
 		"PUT /api/v1/groups/{groupId}/users/{userId}":                       a.membership(true),
 		"DELETE /api/v1/groups/{groupId}/users/{userId}":                    a.membership(false),
 		"GET /api/v1/api-tokens":                                            a.listTokens,
+		"GET /api/v1/logs":                                                  a.listLogs,
 		"GET /api/v1/api-tokens/{apiTokenId}":                               a.getToken,
 		"DELETE /api/v1/api-tokens/{apiTokenId}":                            a.revokeToken,
 	} {

@@ -1,0 +1,89 @@
+package orgpages
+
+import (
+	"net/http"
+	"strings"
+
+	"github.com/keyward/keyward/internal/directory"
+	"github.com/keyward/keyward/internal/errs"
+)
+
+// The cookies. They differ from the AWS side's: browsers share cookies
+// between ports of one host.
+const (
+	sessionCookie = "keyward_org_session"
+	stateCookie   = "keyward_org_signin"
+	homePath      = "/app/UserHome"
+)
+
+// session is the signed-in person.
+type session struct {
+	Session directory.Session
+	User    directory.User
+	value   string // the cookie value, to tell this session from others
+}
+
+type pageFunc func(w http.ResponseWriter, r *http.Request, s session) error
+type publicFunc func(w http.ResponseWriter, r *http.Request) error
+
+// signedIn serves page to a signed-in person; anyone else is sent to sign
+// in and brought back afterwards.
+func (p *Pages) signedIn(page pageFunc) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		s, err := p.session(r)
+		switch {
+		case errs.Is(err, errs.Unauthenticated):
+			p.askSignIn(w, r, safeNext(r.URL.RequestURI()))
+		case err != nil:
+			p.errorPage(w, r, nil, err)
+		default:
+			if err := page(w, r, s); err != nil {
+				p.errorPage(w, r, &s.User, err)
+			}
+		}
+	})
+}
+
+// public serves a page that needs no session.
+func (p *Pages) public(page publicFunc) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if err := page(w, r); err != nil {
+			p.errorPage(w, r, nil, err)
+		}
+	})
+}
+
+func (p *Pages) session(r *http.Request) (session, error) {
+	c, err := r.Cookie(sessionCookie)
+	if err != nil {
+		return session{}, errs.E(errs.Unauthenticated, "not signed in")
+	}
+	ss, u, err := p.SignIn.Session(r.Context(), c.Value)
+	return session{Session: ss, User: u, value: c.Value}, err
+}
+
+// setCookie sets an HttpOnly, SameSite=Lax cookie for the whole site;
+// maxAge < 0 deletes it.
+func (p *Pages) setCookie(w http.ResponseWriter, name, value string, maxAge int) {
+	http.SetCookie(w, &http.Cookie{Name: name, Value: value, Path: "/", HttpOnly: true,
+		Secure: p.SecureCookies, SameSite: http.SameSiteLaxMode, MaxAge: maxAge})
+}
+
+// safeNext keeps a return address on this site: a path, never another
+// host ("//evil.example", "/\evil.example") or a scheme.
+func safeNext(next string) string {
+	if !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.HasPrefix(next, "/\\") ||
+		strings.ContainsAny(next, "\r\n\\") || len(next) > 512 {
+		return homePath
+	}
+	return next
+}
+
+// readForm parses a small form body.
+func readForm(w http.ResponseWriter, r *http.Request) error {
+	r.Body = http.MaxBytesReader(w, r.Body, 16<<10)
+	if err := r.ParseForm(); err != nil {
+		return errs.E(errs.Invalid, "The form could not be read.")
+	}
+	return nil
+}
