@@ -113,14 +113,21 @@ func NewHasher(p *password.Params, random io.Reader) *password.Hasher {
 
 // listen binds every configured address, or none.
 func (m *Main) listen() error {
-	l, err := net.Listen("tcp", m.Config.AWS.Addr)
-	if err != nil {
-		return fmt.Errorf("listen on %s: %w", m.Config.AWS.Addr, err)
+	var err error
+	if a := m.Config.AWS.Addr; a != "" {
+		if m.listener, err = net.Listen("tcp", a); err != nil {
+			return fmt.Errorf("listen on %s: %w", a, err)
+		}
+		m.AWSURL = m.Config.AWS.URL
+		if m.AWSURL == "" {
+			m.AWSURL = "http://" + m.listener.Addr().String()
+		}
+		m.AWSURL = trimSlash(m.AWSURL)
+		m.StartURL = m.AWSURL + "/start"
 	}
-	m.listener = l
 	if a := m.Config.IdP.Addr; a != "" {
 		if m.idpListener, err = net.Listen("tcp", a); err != nil {
-			l.Close()
+			m.closeListeners()
 			return fmt.Errorf("listen on %s (identity provider): %w", a, err)
 		}
 		m.OrgURL = m.Config.IdP.URL
@@ -135,12 +142,6 @@ func (m *Main) listen() error {
 			return fmt.Errorf("listen on %s (metrics): %w", a, err)
 		}
 	}
-	m.AWSURL = m.Config.AWS.URL
-	if m.AWSURL == "" {
-		m.AWSURL = "http://" + l.Addr().String()
-	}
-	m.AWSURL = trimSlash(m.AWSURL)
-	m.StartURL = m.AWSURL + "/start"
 	return nil
 }
 
@@ -167,8 +168,13 @@ func (m *Main) IdPAddr() string {
 	return m.idpListener.Addr().String()
 }
 
-// Addr is the address the AWS endpoint listens on.
-func (m *Main) Addr() string { return m.listener.Addr().String() }
+// Addr is the address the AWS endpoint listens on, or "".
+func (m *Main) Addr() string {
+	if m.listener == nil {
+		return ""
+	}
+	return m.listener.Addr().String()
+}
 
 // MetricsAddr is the address /metrics listens on by itself, or "".
 func (m *Main) MetricsAddr() string {
@@ -185,7 +191,10 @@ type served struct {
 }
 
 func (m *Main) served() []served {
-	out := []served{{m.HTTP, m.listener}}
+	var out []served
+	if m.HTTP != nil {
+		out = append(out, served{m.HTTP, m.listener})
+	}
 	if m.IdPHTTP != nil {
 		out = append(out, served{m.IdPHTTP, m.idpListener})
 	}

@@ -16,6 +16,7 @@ import (
 	"github.com/keyward/keyward/internal/aws/ssoadmin"
 	"github.com/keyward/keyward/internal/aws/ssooidc"
 	"github.com/keyward/keyward/internal/aws/sts"
+	"github.com/keyward/keyward/internal/store"
 	"github.com/keyward/keyward/internal/web"
 )
 
@@ -32,6 +33,20 @@ func (m *Main) build(ctx context.Context, master []byte, opt Options) error {
 	if err := checkMasterKey(ctx, auth, b, m.Config.MasterKeyPath()); err != nil {
 		return err
 	}
+	if m.Config.AWS.Enabled() {
+		if err := m.buildAWS(auth, b, opt); err != nil {
+			return err
+		}
+	}
+	if m.Config.IdP.Enabled() {
+		return m.buildIdP(ctx, master, opt)
+	}
+	return nil
+}
+
+// buildAWS assembles the AWS endpoint: the gateway, SSO-OIDC, the portal
+// API and the pages.
+func (m *Main) buildAWS(auth *awsauth.Authority, b store.Bootstrap, opt Options) error {
 	lifetime := time.Duration(m.Config.Portal.SessionLifetime)
 	lim := m.Config.Limits
 	policy := signin.Policy{MaxFailures: m.Config.SignIn.MaxFailures, LockoutDuration: time.Duration(m.Config.SignIn.LockoutDuration),
@@ -67,9 +82,6 @@ func (m *Main) build(ctx context.Context, master []byte, opt Options) error {
 	mux.Handle("/{$}", root(gw))
 	m.health(mux)
 	m.HTTP = m.server(mux)
-	if m.Config.IdP.Enabled() {
-		return m.buildIdP(ctx, master, opt)
-	}
 	return nil
 }
 

@@ -89,6 +89,9 @@ type IdP struct {
 // Enabled reports whether the identity provider serves.
 func (i IdP) Enabled() bool { return i.Addr != "" }
 
+// Enabled reports whether the AWS side serves.
+func (a AWS) Enabled() bool { return a.Addr != "" }
+
 // Portal configures access-portal sessions.
 type Portal struct {
 	SessionLifetime Duration
@@ -181,8 +184,11 @@ func (c Config) Validate() error {
 			add("store-url must be a postgres:// URL (leave it empty for SQLite in the data directory)")
 		}
 	}
-	if _, _, err := net.SplitHostPort(c.AWS.Addr); err != nil {
-		add("aws-addr %q must be host:port", c.AWS.Addr)
+	if c.AWS.Addr == "" && c.IdP.Addr == "" {
+		add("aws-addr and idp-addr are both empty: keyward would serve nothing")
+	}
+	if _, _, err := net.SplitHostPort(c.AWS.Addr); c.AWS.Addr != "" && err != nil {
+		add("aws-addr %q must be host:port, or empty to turn the AWS side off", c.AWS.Addr)
 	}
 	if c.IdP.Addr != "" {
 		if _, _, err := net.SplitHostPort(c.IdP.Addr); err != nil {

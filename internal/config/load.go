@@ -75,7 +75,7 @@ var settings = append([]setting{
 		value: str(func(c *Config) *string { return &c.Store.URL })},
 	{name: "master-key-file", key: "master-key-file", usage: "file holding the master key; replicas share one (default DATA_DIR/master.key)",
 		value: str(func(c *Config) *string { return &c.MasterKeyFile })},
-	{name: "aws-addr", key: "aws.addr", usage: "listen address of the AWS endpoint",
+	{name: "aws-addr", key: "aws.addr", usage: `listen address of the AWS endpoint ("" turns the AWS side off)`,
 		value: str(func(c *Config) *string { return &c.AWS.Addr })},
 	{name: "aws-url", key: "aws.url", usage: "public URL of the AWS endpoint (default http://<aws-addr>)",
 		value: str(func(c *Config) *string { return &c.AWS.URL })},
