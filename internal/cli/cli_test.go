@@ -37,7 +37,7 @@ func TestServeReportsEveryConfigurationProblemAndDoesNotStart(t *testing.T) {
 }
 
 // served returns a data directory that keyward serve has set up.
-func served(t *testing.T) string {
+func served(t testing.TB) string {
 	t.Helper()
 	cfg := config.Default()
 	cfg.DataDir, cfg.AWS.Addr, cfg.IdP.Addr = t.TempDir(), "127.0.0.1:0", "127.0.0.1:0"
