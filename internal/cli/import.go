@@ -124,7 +124,7 @@ func runImport(ctx context.Context, s store.IdP, in io.Reader, f userimport.Form
 		for _, p := range problems {
 			fmt.Fprintln(stdio.Err, p.String())
 		}
-		return fmt.Errorf("%d problems: %w", len(problems), errImportRefused)
+		return fmt.Errorf("%d problem(s): %w", len(problems), errImportRefused)
 	}
 	if err != nil {
 		return err
