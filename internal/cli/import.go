@@ -108,6 +108,9 @@ func openInput(file string, stdio IO) (io.ReadCloser, error) {
 	return os.Open(file)
 }
 
+// maxProblemsShown bounds the problems printed for one file.
+const maxProblemsShown = 1000
+
 // errImportRefused is the command's error once it has printed the problems.
 var errImportRefused = errors.New("nothing was imported")
 
@@ -121,7 +124,11 @@ func runImport(ctx context.Context, s store.IdP, in io.Reader, f userimport.Form
 	plan, err := userimport.NewPlan(ctx, s, schema, directory.DefaultPasswordPolicy, rows, perr)
 	var problems userimport.Problems
 	if errors.As(err, &problems) {
-		for _, p := range problems {
+		for i, p := range problems {
+			if i == maxProblemsShown {
+				fmt.Fprintf(stdio.Err, "... and %d more\n", len(problems)-i)
+				break
+			}
 			fmt.Fprintln(stdio.Err, p.String())
 		}
 		return fmt.Errorf("%d problem(s): %w", len(problems), errImportRefused)

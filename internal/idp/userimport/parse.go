@@ -48,9 +48,8 @@ func Parse(r io.Reader, f Format, schema directory.Schema) ([]Row, error) {
 	default:
 		return nil, fmt.Errorf("format %q: want csv or json", f)
 	}
-	if errors.Is(err, errTooBig) {
-		c.input("input", "size", "%v", errTooBig)
-		err = nil
+	if errors.Is(err, errTooBig) { // the rows read so far are beside the point
+		return nil, Problems{{Where: "input", Field: "size", Message: errTooBig.Error(), index: -1}}
 	}
 	if err != nil {
 		return nil, err
