@@ -34,6 +34,12 @@ printed once and stored only as a hash.`,
 
 // withIdP runs fn on the identity provider's store as the operator.
 func withIdP(cmd *cobra.Command, stdio IO, fn func(ctx context.Context, s store.IdP) error) error {
+	return withIdPAs(cmd, stdio, "keyward admin", fn)
+}
+
+// withIdPAs runs fn on the identity provider's store as the operator,
+// named in the system log as actor.
+func withIdPAs(cmd *cobra.Command, stdio IO, actor string, fn func(ctx context.Context, s store.IdP) error) error {
 	db, err := openStore(cmd, stdio)
 	if err != nil {
 		return err
@@ -43,7 +49,7 @@ func withIdP(cmd *cobra.Command, stdio IO, fn func(ctx context.Context, s store.
 	if !ok {
 		return errors.New("this store has no identity provider")
 	}
-	ctx := audit.WithActor(cmd.Context(), audit.Actor{Type: "operator", Name: "keyward admin"})
+	ctx := audit.WithActor(cmd.Context(), audit.Actor{Type: "operator", Name: actor})
 	return fn(ctx, b.IdP())
 }
 

@@ -38,7 +38,7 @@ func TestServeReportsEveryConfigurationProblemAndDoesNotStart(t *testing.T) {
 
 // served returns a data directory that keyward serve has set up, with the
 // identity provider off (so its log holds only the AWS side's bootstrap).
-func served(t *testing.T) string {
+func served(t testing.TB) string {
 	t.Helper()
 	cfg := config.Default()
 	cfg.DataDir, cfg.AWS.Addr, cfg.IdP.Addr = t.TempDir(), "127.0.0.1:0", ""

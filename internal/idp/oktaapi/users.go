@@ -101,7 +101,7 @@ func (a *API) newUser(ctx context.Context, b userBody, activate, mustChange bool
 	if err := b.checkType(); err != nil {
 		return directory.User{}, err
 	}
-	u := directory.User{Status: directory.Staged, Profile: b.Profile.Compact(), Created: a.now()}
+	u := directory.User{Profile: b.Profile.Compact()}
 	if err := a.validateProfile(ctx, u.Profile); err != nil {
 		return u, err
 	}
@@ -109,15 +109,13 @@ func (a *API) newUser(ctx context.Context, b userBody, activate, mustChange bool
 	if err != nil {
 		return u, err
 	}
+	var cred directory.Password
 	if hasPassword {
-		if u.Password, err = a.newPassword(ctx, u, pw); err != nil {
+		if cred, err = a.newPassword(ctx, u, pw); err != nil {
 			return u, err
 		}
 	}
-	if !activate {
-		return u, nil
-	}
-	u, err = directory.Transition(u, directory.OpActivate, a.now())
+	u, err = directory.NewUser(u.Profile, cred, activate, a.now())
 	if err == nil && mustChange && u.Status == directory.Active {
 		u.Status = directory.PasswordExpired
 	}

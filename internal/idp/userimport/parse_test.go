@@ -1,0 +1,110 @@
+package userimport
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/keyward/keyward/internal/directory"
+)
+
+var testSchema = directory.Schema{Custom: map[string]directory.Attribute{
+	"shoeSize":  {Name: "shoeSize", Title: "Shoe size", Type: directory.TypeInteger},
+	"remote":    {Name: "remote", Title: "Remote", Type: directory.TypeBoolean},
+	"languages": {Name: "languages", Title: "Languages", Type: directory.TypeArray},
+}}
+
+func problemsOf(t *testing.T, err error) []string {
+	t.Helper()
+	var ps Problems
+	if err != nil && !errors.As(err, &ps) {
+		t.Fatalf("not Problems: %v", err)
+	}
+	var out []string
+	for _, p := range ps {
+		out = append(out, p.String())
+	}
+	return out
+}
+
+func TestParseCSV(t *testing.T) {
+	t.Run("numbers lines as the file does, counting newlines inside quotes", func(t *testing.T) {
+		in := "login,lastName\na@example.com,\"two\nlines\"\n\nb@example.com,x\n"
+		rows, err := Parse(strings.NewReader(in), CSV, testSchema)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(rows) != 2 || rows[0].Where != "line 2" || rows[1].Where != "line 5" {
+			t.Errorf("rows at %q and %q, want line 2 and line 5", rows[0].Where, rows[1].Where)
+		}
+	})
+	t.Run("reads custom attributes as their type and leaves empty cells out", func(t *testing.T) {
+		in := "\ufefflogin,shoeSize,remote,languages,title\na@example.com,42,true,en; fr,\n"
+		rows, err := Parse(strings.NewReader(in), CSV, testSchema)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := directory.Profile{"login": "a@example.com", "shoeSize": float64(42), "remote": true,
+			"languages": []any{"en", "fr"}}
+		if d := cmp.Diff(want, rows[0].Profile); d != "" {
+			t.Errorf("profile (-want +got):\n%s", d)
+		}
+	})
+	t.Run("names every bad cell", func(t *testing.T) {
+		in := "login,shoeSize,remote,activate\na@example.com,big,maybe,perhaps\n"
+		_, err := Parse(strings.NewReader(in), CSV, testSchema)
+		want := []string{"line 2: shoeSize: Must be of type integer", "line 2: remote: Must be of type boolean",
+			"line 2: activate: must be true or false"}
+		if d := cmp.Diff(want, problemsOf(t, err)); d != "" {
+			t.Errorf("problems (-want +got):\n%s", d)
+		}
+	})
+	t.Run("refuses more than the row limit", func(t *testing.T) {
+		var b strings.Builder
+		b.WriteString("login\n")
+		for i := range MaxRows + 1 {
+			fmt.Fprintf(&b, "u%d@example.com\n", i)
+		}
+		_, err := Parse(strings.NewReader(b.String()), CSV, testSchema)
+		got := problemsOf(t, err)
+		if len(got) != 1 || !strings.HasPrefix(got[0], fmt.Sprintf("line %d: row: more than 100000 rows", MaxRows+2)) {
+			t.Errorf("problems: %v", got)
+		}
+	})
+	t.Run("refuses a file over 16 MiB", func(t *testing.T) {
+		in := "login,title\n" + strings.Repeat("a@example.com,"+strings.Repeat("x", 1000)+"\n", MaxBytes/1000)
+		_, err := Parse(strings.NewReader(in), CSV, testSchema)
+		got := problemsOf(t, err)
+		if len(got) != 1 || !strings.HasPrefix(got[0], "input: size: more than 16777216 bytes") {
+			t.Errorf("problems: %v", got)
+		}
+	})
+}
+
+func TestParseJSON(t *testing.T) {
+	t.Run("reads records and names bad ones by index", func(t *testing.T) {
+		in := `[{"profile": {"login": "a@example.com", "shoeSize": 42, "title": null}, "groups": [" Eng ", "eng"]},
+			{"profile": {"login": "b@example.com"}, "activate": "yes"},
+			{"profile": {"login": "c@example.com"}, "group": ["Eng"]}]`
+		rows, err := Parse(strings.NewReader(in), JSON, testSchema)
+		want := []string{"record 1: activate: must be true or false", "record 2: group: unknown field: want profile, groups, activate or password"}
+		if d := cmp.Diff(want, problemsOf(t, err)); d != "" {
+			t.Errorf("problems (-want +got):\n%s", d)
+		}
+		if d := cmp.Diff([]string{"login", "shoeSize"}, rows[0].Attrs); d != "" {
+			t.Errorf("attributes (-want +got):\n%s", d)
+		}
+		if d := cmp.Diff([]string{"Eng"}, rows[0].Groups); d != "" {
+			t.Errorf("groups (-want +got):\n%s", d)
+		}
+	})
+	t.Run("wants an array", func(t *testing.T) {
+		_, err := Parse(strings.NewReader(`{"profile": {}}`), JSON, testSchema)
+		if got := problemsOf(t, err); len(got) != 1 || got[0] != "input: row: want a JSON array of objects" {
+			t.Errorf("problems: %v", got)
+		}
+	})
+}
