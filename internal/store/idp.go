@@ -33,6 +33,12 @@ type GroupQuery struct {
 	Keep func(directory.Group) bool
 }
 
+// NewUser is a user to create with the groups to put them in.
+type NewUser struct {
+	User     directory.User
+	GroupIDs []string
+}
+
 // DirectoryUsers are the identity provider's people. Every change bumps
 // LastUpdated and appends to the change feed in the same transaction.
 type DirectoryUsers interface {
@@ -42,6 +48,9 @@ type DirectoryUsers interface {
 	// (ResourceGroup). Events: "user.lifecycle.create", then
 	// "group.user_membership.add" per group.
 	CreateUser(ctx context.Context, u directory.User, groupIDs []string) (directory.User, error)
+	// CreateUsers creates many users in one transaction, each as
+	// CreateUser would (bulk import): all or none.
+	CreateUsers(ctx context.Context, users []NewUser) ([]directory.User, error)
 	User(ctx context.Context, id string) (directory.User, error)
 	// UserByLogin matches the login case-insensitively.
 	UserByLogin(ctx context.Context, login string) (directory.User, error)

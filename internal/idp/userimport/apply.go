@@ -9,14 +9,20 @@ import (
 	"time"
 
 	"github.com/keyward/keyward/internal/directory"
+	"github.com/keyward/keyward/internal/store"
 )
 
-// Writer is what applying a plan writes through: one user (with its
-// memberships) a transaction, each with its events and change-feed rows.
+// BatchSize is how many new users one transaction creates: large enough
+// that a commit's cost is shared, small enough that a batch is quick.
+const BatchSize = 500
+
+// Writer is what applying a plan writes through: new users (with their
+// memberships) in batches of up to BatchSize a transaction, other changes
+// one user a transaction, each with its events and change-feed rows.
 type Writer interface {
 	Reader
 	CreateGroup(ctx context.Context, g directory.Group) (directory.Group, error)
-	CreateUser(ctx context.Context, u directory.User, groupIDs []string) (directory.User, error)
+	CreateUsers(ctx context.Context, users []store.NewUser) ([]directory.User, error)
 	UpdateUser(ctx context.Context, id, eventType string, fn func(directory.User) (directory.User, error)) (directory.User, error)
 	AddMember(ctx context.Context, groupID, userID string) (bool, error)
 }
@@ -52,15 +58,74 @@ func (p *Plan) Apply(ctx context.Context, s Writer, o Options) (Counts, error) {
 	defer cancel()
 	hashes := p.hashAhead(ctx, o.Hasher, runtime.NumCPU())
 	defer hashes.stop()
-	for i := range p.Steps {
-		if err := p.apply(ctx, s, o, i, hashes, &c); err != nil {
-			return c, fmt.Errorf("%s: %w", p.Steps[i].Row.Where, err)
+	b := &batch{plan: p, s: s, o: o, c: &c}
+	for i, step := range p.Steps {
+		if step.Create() {
+			if err := b.add(ctx, i, hashes.wait(ctx, i)); err != nil {
+				return c, err
+			}
+			continue
 		}
-		if o.Progress != nil {
-			o.Progress(i + 1)
+		if err := b.flush(ctx); err != nil {
+			return c, err
 		}
+		if err := p.apply(ctx, s, i, &c); err != nil {
+			return c, fmt.Errorf("%s: %w", step.Row.Where, err)
+		}
+		b.progress(i + 1)
 	}
-	return c, nil
+	return c, b.flush(ctx)
+}
+
+// batch gathers new users until BatchSize, then creates them at once.
+type batch struct {
+	plan    *Plan
+	s       Writer
+	o       Options
+	c       *Counts
+	users   []store.NewUser
+	first   int // index of the batch's first step
+	pending int // index after its last step
+}
+
+// add builds step i's user and creates the batch when it is full.
+func (b *batch) add(ctx context.Context, i int, h hashed) error {
+	n, err := b.plan.newUser(b.plan.Steps[i], b.o, h)
+	if err != nil {
+		return fmt.Errorf("%s: %w", b.plan.Steps[i].Row.Where, err)
+	}
+	if len(b.users) == 0 {
+		b.first = i
+	}
+	b.users, b.pending = append(b.users, n), i+1
+	if len(b.users) < BatchSize {
+		return nil
+	}
+	return b.flush(ctx)
+}
+
+// flush creates the gathered users in one transaction.
+func (b *batch) flush(ctx context.Context) error {
+	if len(b.users) == 0 {
+		return nil
+	}
+	if _, err := b.s.CreateUsers(ctx, b.users); err != nil {
+		first, last := b.plan.Steps[b.first].Row.Where, b.plan.Steps[b.pending-1].Row.Where
+		return fmt.Errorf("creating the users of %s to %s (none of them was created): %w", first, last, err)
+	}
+	for _, n := range b.users {
+		b.c.Created++
+		b.c.Memberships += len(n.GroupIDs)
+	}
+	b.users = b.users[:0]
+	b.progress(b.pending)
+	return nil
+}
+
+func (b *batch) progress(done int) {
+	if b.o.Progress != nil {
+		b.o.Progress(done)
+	}
 }
 
 func (p *Plan) createGroups(ctx context.Context, s Writer, c *Counts) error {
@@ -75,11 +140,9 @@ func (p *Plan) createGroups(ctx context.Context, s Writer, c *Counts) error {
 	return nil
 }
 
-func (p *Plan) apply(ctx context.Context, s Writer, o Options, i int, hashes *hasher, c *Counts) error {
+// apply writes step i, which updates an existing user.
+func (p *Plan) apply(ctx context.Context, s Writer, i int, c *Counts) error {
 	step := p.Steps[i]
-	if step.Create() {
-		return p.create(ctx, s, o, step, hashes.wait(ctx, i), c)
-	}
 	if len(step.Changed) > 0 {
 		if err := p.update(ctx, s, step, c); err != nil {
 			return err
@@ -102,9 +165,10 @@ func (p *Plan) apply(ctx context.Context, s Writer, o Options, i int, hashes *ha
 	return nil
 }
 
-func (p *Plan) create(ctx context.Context, s Writer, o Options, step Step, h hashed, c *Counts) error {
+// newUser is the user a creating step makes, with its groups.
+func (p *Plan) newUser(step Step, o Options, h hashed) (store.NewUser, error) {
 	if h.err != nil {
-		return fmt.Errorf("password: %w", h.err)
+		return store.NewUser{}, fmt.Errorf("password: %w", h.err)
 	}
 	now := o.Now()
 	var pw directory.Password
@@ -113,18 +177,13 @@ func (p *Plan) create(ctx context.Context, s Writer, o Options, step Step, h has
 	}
 	u, err := directory.NewUser(step.Row.Profile, pw, step.Row.Activate, now)
 	if err != nil {
-		return err
+		return store.NewUser{}, err
 	}
 	ids := make([]string, len(step.AddGroups))
 	for i, g := range step.AddGroups {
 		ids[i] = p.groupIDs[directory.NormalizeGroupName(g)]
 	}
-	if _, err := s.CreateUser(ctx, u, ids); err != nil {
-		return err
-	}
-	c.Created++
-	c.Memberships += len(ids)
-	return nil
+	return store.NewUser{User: u, GroupIDs: ids}, nil
 }
 
 // update applies the row's attributes to the user as they are when the

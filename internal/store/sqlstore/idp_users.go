@@ -92,26 +92,41 @@ func writeIdPUser(ctx context.Context, tx *txn, query string, u directory.User) 
 
 // CreateUser stores a new user and puts it in groupIDs.
 func (s *IdP) CreateUser(ctx context.Context, u directory.User, groupIDs []string) (directory.User, error) {
-	if u.ID == "" {
-		u.ID = directory.NewUserID(clock.Random)
+	out, err := s.CreateUsers(ctx, []store.NewUser{{User: u, GroupIDs: groupIDs}})
+	if err != nil {
+		return directory.User{}, err
 	}
+	return out[0], nil
+}
+
+// CreateUsers creates users, with their memberships, in one transaction.
+func (s *IdP) CreateUsers(ctx context.Context, users []store.NewUser) ([]directory.User, error) {
 	now := s.db.clk.Now()
-	u.Created, u.LastUpdated = now, now
-	err := s.db.write(ctx, func(tx *txn) error {
-		if err := s.insertUser(ctx, tx, u); err != nil {
-			return err
+	out := make([]directory.User, len(users))
+	for i, n := range users {
+		out[i] = n.User
+		if out[i].ID == "" {
+			out[i].ID = directory.NewUserID(clock.Random)
 		}
-		for _, g := range unique(groupIDs) {
-			if _, err := s.addMember(ctx, tx, g, u.ID); err != nil {
+		out[i].Created, out[i].LastUpdated = now, now
+	}
+	err := s.db.write(ctx, func(tx *txn) error {
+		for i, u := range out {
+			if err := s.insertUser(ctx, tx, u); err != nil {
 				return err
+			}
+			for _, g := range unique(users[i].GroupIDs) {
+				if _, err := s.addMember(ctx, tx, g, u.ID); err != nil {
+					return err
+				}
 			}
 		}
 		return nil
 	})
 	if err != nil {
-		return directory.User{}, err
+		return nil, err
 	}
-	return u, nil
+	return out, nil
 }
 
 // insertUser stores u with its change and event.

@@ -10,6 +10,29 @@ import (
 )
 
 var idpUserTests = []idpTest{
+	{"many users are created in one transaction, all or none", func(t *testing.T, h *idpHarness) {
+		g := h.createGroup(t)
+		a, b := h.newUser(), h.newUser()
+		got, err := h.s.CreateUsers(h.ctx, []store.NewUser{{User: a, GroupIDs: []string{g.ID}}, {User: b}})
+		ok(t, err)
+		equal(t, "created", 2, len(got))
+		for _, u := range got {
+			stored, err := h.s.User(h.ctx, u.ID)
+			ok(t, err)
+			equal(t, "stored", u, stored)
+		}
+		n, err := h.s.CountMembers(h.ctx, g.ID)
+		ok(t, err)
+		equal(t, "members", 1, n)
+		c, d := h.newUser(), h.newUser()
+		d.Profile = d.Profile.Merge(directory.Profile{"login": a.Profile.String("login")})
+		h.nothingWritten(t, func() {
+			_, err := h.s.CreateUsers(h.ctx, []store.NewUser{{User: c}, {User: d}})
+			taken(t, err, store.ResourceUser, store.FieldLogin)
+		})
+		_, err = h.s.UserByLogin(h.ctx, c.Profile.String("login"))
+		notFound(t, err, store.ResourceUser)
+	}},
 	{"a user is created with a fresh id and read back by id and by login in any case", func(t *testing.T, h *idpHarness) {
 		in := h.newUser()
 		in.Password = directory.Password{Hash: "$argon2id$new", Changed: start, History: []string{"$argon2id$old"}}
