@@ -129,7 +129,9 @@ func (s *Service) openCeremony(purpose, userID, v string) (webauthn.SessionData,
 	return c.Data, nil
 }
 
-// options is the JSON for navigator.credentials.create or get.
+// options is the JSON for navigator.credentials.create or get. Like all
+// of encoding/json's output it escapes <, > and &, so a page may embed it
+// in a script element as it is.
 func options(v any) ([]byte, error) { return json.Marshal(v) }
 
 // checkResponse bounds a browser's response before it is parsed.

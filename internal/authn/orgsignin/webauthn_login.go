@@ -53,17 +53,6 @@ func (s *Service) BeginWebAuthnLogin(ctx context.Context, userID string) ([]byte
 	return opts, s.sealCeremony(purposeLogin, userID, data), nil
 }
 
-// HasSecurityKey reports whether the person has an active WebAuthn factor.
-func (s *Service) HasSecurityKey(ctx context.Context, userID string) (bool, error) {
-	factors, err := s.activeFactors(ctx, userID)
-	for _, f := range factors {
-		if f.Type == directory.FactorWebAuthn {
-			return s.rp != nil, err
-		}
-	}
-	return false, err
-}
-
 // VerifyWebAuthn checks the browser's assertion against the session
 // BeginWebAuthnLogin sealed and records the key's new signature counter,
 // refusing one that did not move forward. It writes no event but the

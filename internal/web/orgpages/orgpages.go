@@ -44,6 +44,11 @@ type SignIn interface {
 	LinkUser(ctx context.Context, token string, purpose directory.UserTokenPurpose) (directory.User, error)
 	UseLink(ctx context.Context, token string, purpose directory.UserTokenPurpose, pw string) (directory.User, error)
 	ChangePassword(ctx context.Context, u directory.User, old, pw string) (directory.User, error)
+	SecurityKeys() bool
+	BeginWebAuthn(ctx context.Context, u directory.User) ([]byte, string, error)
+	FinishWebAuthn(ctx context.Context, u directory.User, session, response, name string) (directory.Factor, error)
+	BeginWebAuthnLogin(ctx context.Context, userID string) ([]byte, string, error)
+	VerifyWebAuthn(ctx context.Context, userID, session, response string) error
 }
 
 // Directory is what the dashboard reads and the person may change.
@@ -74,6 +79,7 @@ func (p *Pages) Handler() http.Handler {
 	p.tmpl = template.Must(template.New("").Funcs(funcs).ParseFS(templateFS, "templates/*.html"))
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET "+look.StylesheetPath, look.Stylesheet)
+	mux.HandleFunc("GET "+webauthnJSPath, serveWebAuthnJS)
 	mux.HandleFunc("GET /{$}", func(w http.ResponseWriter, r *http.Request) {
 		http.Redirect(w, r, homePath, http.StatusSeeOther)
 	})
