@@ -178,7 +178,7 @@ func TestSecurityKeySessionsAreSealedBoundAndExpire(t *testing.T) {
 
 func TestSecurityKeyResponsesAreBoundedAndMalformedOnesInvalid(t *testing.T) {
 	f := newFixture(t, testOrigin)
-	k, _ := f.register(t, f.alice)
+	f.register(t, f.alice)
 	_, session, err := f.s.BeginWebAuthnLogin(f.ctx, f.alice.ID)
 	if err != nil {
 		t.Fatal(err)
@@ -187,7 +187,6 @@ func TestSecurityKeyResponsesAreBoundedAndMalformedOnesInvalid(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	_ = k
 	for name, response := range map[string]string{
 		"empty":         "",
 		"oversize":      `{"id":"` + strings.Repeat("A", maxWebAuthnResponse) + `"}`,
