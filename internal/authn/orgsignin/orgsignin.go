@@ -1,7 +1,9 @@
 // Package orgsignin signs people in at the identity provider's org URL:
 // password, then a second factor when their sign-on policy asks for one
 // (enrolling an authenticator app at that sign-in when they have none),
-// then a session with the policy's idle and absolute lifetimes. It also
+// then a session with the policy's idle and absolute lifetimes. A second
+// factor is an authenticator app (TOTP) or a WebAuthn security key or
+// passkey, whose relying party is the org URL. It also
 // finishes activation and reset links and password changes.
 //
 // It owns the sign-in rules: throttling per client address and per login,

@@ -2,7 +2,9 @@
 // provider's org URL: sign-in (username, password, then a second factor or
 // an enrolment when their policy asks), the expired-password step, the
 // activation and reset links, and their dashboard at /app/UserHome
-// (profile, groups, factors, password, sessions, apps).
+// (profile, groups, factors and security keys, password, sessions, apps).
+// The one script, static/webauthn.js, runs the browser's side of a
+// security key; everything else works without JavaScript.
 //
 // Pages are server-rendered from embedded templates in the shared look
 // (package web/look), behind cross-origin protection, with HttpOnly
