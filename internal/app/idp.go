@@ -46,7 +46,7 @@ func (m *Main) buildIdP(ctx context.Context, master []byte, opt Options) error {
 	api := oktaapi.New(oktaapi.Config{Store: m.IdP, Clock: m.clock, Random: m.random, Log: m.Log,
 		Hasher: hasher, OrgURL: m.OrgURL})
 	signIn, err := orgsignin.New(orgsignin.Config{Store: m.IdP, Hasher: hasher, Clock: m.clock, Random: m.random,
-		Master: master, Issuer: issuer(m.OrgURL), Limits: m.signInLimits()})
+		Master: master, Issuer: issuer(m.OrgURL), OrgURL: m.OrgURL, Limits: m.signInLimits()})
 	if err != nil {
 		return err
 	}

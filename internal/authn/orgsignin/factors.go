@@ -127,8 +127,12 @@ func (s *Service) throttleCodes(ctx context.Context, userID string) error {
 }
 
 func (s *Service) mfa(ctx context.Context, userID, outcome, why string) {
+	s.mfaEvent(ctx, userID, outcome, why, map[string]string{"credentialType": "OTP"})
+}
+
+// mfaEvent logs a second factor's outcome; like fail, it returns nothing.
+func (s *Service) mfaEvent(ctx context.Context, userID, outcome, why string, detail map[string]string) {
 	e := audit.New(ctx, "user.authentication.auth_via_mfa", "User", userID)
-	e.Outcome, e.Message = outcome, why
-	e.Detail = map[string]string{"credentialType": "OTP"}
+	e.Outcome, e.Message, e.Detail = outcome, why, detail
 	_ = s.cfg.Store.AppendEvent(ctx, e)
 }

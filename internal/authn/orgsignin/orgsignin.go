@@ -1,7 +1,9 @@
 // Package orgsignin signs people in at the identity provider's org URL:
 // password, then a second factor when their sign-on policy asks for one
 // (enrolling an authenticator app at that sign-in when they have none),
-// then a session with the policy's idle and absolute lifetimes. It also
+// then a session with the policy's idle and absolute lifetimes. A second
+// factor is an authenticator app (TOTP) or a WebAuthn security key or
+// passkey, whose relying party is the org URL. It also
 // finishes activation and reset links and password changes.
 //
 // It owns the sign-in rules: throttling per client address and per login,
@@ -17,6 +19,8 @@ import (
 	"context"
 	"io"
 	"time"
+
+	"github.com/go-webauthn/webauthn/webauthn"
 
 	"github.com/keyward/keyward/internal/audit"
 	"github.com/keyward/keyward/internal/authn/password"
@@ -60,12 +64,16 @@ var DefaultLimits = Limits{MaxFailures: 5, LockoutDuration: 15 * time.Minute, At
 
 // Config is the service's dependencies.
 type Config struct {
-	Store     Store
-	Hasher    *password.Hasher
-	Clock     clock.Clock
-	Random    io.Reader
-	Master    []byte // seals TOTP secrets and the state between steps
-	Issuer    string // the name authenticator apps show
+	Store  Store
+	Hasher *password.Hasher
+	Clock  clock.Clock
+	Random io.Reader
+	Master []byte // seals TOTP secrets and the state between steps
+	Issuer string // the name authenticator apps show
+	// OrgURL is the public URL people sign in at: its host name is the
+	// WebAuthn RP ID and the URL the only origin. With an IP address for
+	// a host, security keys are unavailable (browsers refuse them).
+	OrgURL    string
 	Limits    Limits
 	Passwords directory.PasswordPolicy
 }
@@ -75,7 +83,11 @@ type Service struct {
 	cfg     Config
 	secrets *keys.Sealer // TOTP secrets at rest
 	states  *keys.Sealer // the sign-in state between steps
-	dummy   string       // a real hash, verified for unknown logins
+	// ceremonies seals WebAuthn sessions between begin and finish; rp is
+	// the WebAuthn relying party, nil when the org URL cannot have one.
+	ceremonies *keys.Sealer
+	rp         *webauthn.WebAuthn
+	dummy      string // a real hash, verified for unknown logins
 }
 
 // New returns the service.
@@ -94,11 +106,16 @@ func New(cfg Config) (*Service, error) {
 	if err != nil {
 		return nil, err
 	}
+	ceremonies, err := keys.NewSealer(cfg.Master, "idp webauthn session", cfg.Random)
+	if err != nil {
+		return nil, err
+	}
+	rp, _ := newRelyingParty(cfg.OrgURL) // nil: no security keys at this URL
 	dummy, err := cfg.Hasher.Hash(context.Background(), clock.Token(cfg.Random, 16))
 	if err != nil {
 		return nil, err
 	}
-	return &Service{cfg: cfg, secrets: secrets, states: states, dummy: dummy}, nil
+	return &Service{cfg: cfg, secrets: secrets, states: states, ceremonies: ceremonies, rp: rp, dummy: dummy}, nil
 }
 
 func (s *Service) now() time.Time { return s.cfg.Clock.Now() }

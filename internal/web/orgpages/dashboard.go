@@ -16,6 +16,7 @@ func (p *Pages) dashboardRoutes(mux *http.ServeMux) {
 	mux.Handle("POST /app/password", p.signedIn(p.changePassword))
 	mux.Handle("POST /app/totp", p.signedIn(p.addTOTP))
 	mux.Handle("POST /app/totp/{factorId}", p.signedIn(p.confirmTOTP))
+	mux.Handle("POST /app/webauthn", p.signedIn(p.addKey))
 	mux.Handle("POST /app/factors/{factorId}/delete", p.signedIn(p.removeFactor))
 	mux.Handle("POST /app/sessions/others/delete", p.signedIn(p.endOtherSessions))
 }
@@ -28,6 +29,9 @@ type homeData struct {
 	// Enroll, while adding an authenticator app: its QR code and secret.
 	Enroll *loginData
 	Factor string
+	// Key, when security keys can be added: the registration ceremony
+	// the "Add a security key" form carries.
+	Key *keyCeremony
 }
 
 type sessionRow struct {
@@ -56,6 +60,11 @@ func (p *Pages) showHome(w http.ResponseWriter, r *http.Request, s session, stat
 	}
 	d, _ := v.Data.(homeData)
 	d.Groups, d.Factors = groups, activeOnly(factors)
+	if d.Enroll == nil && p.SignIn.SecurityKeys() {
+		if d.Key, err = p.keyRegistration(r, s.User); err != nil {
+			return err
+		}
+	}
 	for _, ss := range sessions {
 		d.Sessions = append(d.Sessions, sessionRow{ss, ss.IDHash == s.Session.IDHash})
 	}

@@ -2,7 +2,9 @@
 // provider's org URL: sign-in (username, password, then a second factor or
 // an enrolment when their policy asks), the expired-password step, the
 // activation and reset links, and their dashboard at /app/UserHome
-// (profile, groups, factors, password, sessions, apps).
+// (profile, groups, factors and security keys, password, sessions, apps).
+// The one script, static/webauthn.js, runs the browser's side of a
+// security key; everything else works without JavaScript.
 //
 // Pages are server-rendered from embedded templates in the shared look
 // (package web/look), behind cross-origin protection, with HttpOnly
@@ -44,6 +46,11 @@ type SignIn interface {
 	LinkUser(ctx context.Context, token string, purpose directory.UserTokenPurpose) (directory.User, error)
 	UseLink(ctx context.Context, token string, purpose directory.UserTokenPurpose, pw string) (directory.User, error)
 	ChangePassword(ctx context.Context, u directory.User, old, pw string) (directory.User, error)
+	SecurityKeys() bool
+	BeginWebAuthn(ctx context.Context, u directory.User) ([]byte, string, error)
+	FinishWebAuthn(ctx context.Context, u directory.User, session, response, name string) (directory.Factor, error)
+	BeginWebAuthnLogin(ctx context.Context, userID string) ([]byte, string, error)
+	VerifyWebAuthn(ctx context.Context, userID, session, response string) error
 }
 
 // Directory is what the dashboard reads and the person may change.
@@ -74,6 +81,7 @@ func (p *Pages) Handler() http.Handler {
 	p.tmpl = template.Must(template.New("").Funcs(funcs).ParseFS(templateFS, "templates/*.html"))
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET "+look.StylesheetPath, look.Stylesheet)
+	mux.HandleFunc("GET "+webauthnJSPath, serveWebAuthnJS)
 	mux.HandleFunc("GET /{$}", func(w http.ResponseWriter, r *http.Request) {
 		http.Redirect(w, r, homePath, http.StatusSeeOther)
 	})

@@ -80,8 +80,11 @@ func safeNext(next string) string {
 }
 
 // readForm parses a small form body.
-func readForm(w http.ResponseWriter, r *http.Request) error {
-	r.Body = http.MaxBytesReader(w, r.Body, 16<<10)
+func readForm(w http.ResponseWriter, r *http.Request) error { return readFormMax(w, r, 16<<10) }
+
+// readFormMax parses a form body of at most limit bytes.
+func readFormMax(w http.ResponseWriter, r *http.Request, limit int64) error {
+	r.Body = http.MaxBytesReader(w, r.Body, limit)
 	if err := r.ParseForm(); err != nil {
 		return errs.E(errs.Invalid, "The form could not be read.")
 	}

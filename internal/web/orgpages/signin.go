@@ -26,6 +26,10 @@ type loginData struct {
 	// Enrollment, at the enrolment step: the QR code and the secret.
 	QR     string
 	Secret string
+	// At the factor step: whether the person has an authenticator app,
+	// and the security-key check when they have a key.
+	HasTOTP bool
+	Key     *keyCeremony
 }
 
 // askSignIn shows the username form, coming back to next afterwards.
@@ -103,13 +107,18 @@ func (p *Pages) showStep(w http.ResponseWriter, r *http.Request, st orgsignin.St
 		}
 		p.setCookie(w, stateCookie, p.SignIn.Seal(st), int(orgsignin.StateLifetime.Seconds()))
 	}
+	if st.Step == orgsignin.StepFactor {
+		if err := p.factorChoices(r, st, &d); err != nil {
+			return err
+		}
+	}
 	p.render(w, r, status, "step.html", view{Title: title, Error: msg, Data: d})
 	return nil
 }
 
 // submitStep takes the form of the current step.
 func (p *Pages) submitStep(w http.ResponseWriter, r *http.Request) error {
-	if err := readForm(w, r); err != nil {
+	if err := readFormMax(w, r, maxKeyForm); err != nil {
 		return err
 	}
 	st, err := p.state(r)
@@ -138,6 +147,13 @@ func (p *Pages) step(r *http.Request, st orgsignin.State) (orgsignin.State, erro
 		}
 		return p.SignIn.ReplaceExpired(ctx, st, r.PostForm.Get("password"))
 	case orgsignin.StepFactor:
+		if r.PostForm.Get("method") == "webauthn" {
+			if err := p.SignIn.VerifyWebAuthn(ctx, st.UserID, r.PostForm.Get("session"), r.PostForm.Get("response")); err != nil {
+				return st, err
+			}
+			st.AMR, st.Step = append(st.AMR, "hwk"), orgsignin.StepDone
+			return st, nil
+		}
 		if err := p.SignIn.VerifyTOTP(ctx, st.UserID, strings.TrimSpace(r.PostForm.Get("code"))); err != nil {
 			return st, err
 		}
