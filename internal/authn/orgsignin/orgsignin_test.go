@@ -285,3 +285,27 @@ func TestASessionEndsWhenIdleAndWhenThePersonIsDeactivated(t *testing.T) {
 	_, _, err = f.svc.Session(ctx, value)
 	kind(t, "a deactivated person's session", err, errs.Unauthenticated)
 }
+
+// FuzzOpenState feeds the sign-in state cookie anything: it never panics
+// and opens only what Seal made.
+func FuzzOpenState(f *testing.F) {
+	clk := clock.NewFake(time.Date(2026, 12, 2, 9, 0, 0, 0, time.UTC))
+	svc, err := orgsignin.New(orgsignin.Config{Hasher: password.NewHasher(password.Params{MemoryKiB: 8, Iterations: 1, Parallelism: 1}, 1, rand.Reader),
+		Clock: clk, Random: rand.Reader, Master: clock.Bytes(rand.Reader, 32), Issuer: "fuzz"})
+	if err != nil {
+		f.Fatal(err)
+	}
+	good := svc.Seal(orgsignin.State{Login: "a@example.com", Step: orgsignin.StepPassword})
+	for _, seed := range []string{good, "", "AAAA", good[:len(good)/2], good + "A", strings.Repeat("_", 2000)} {
+		f.Add(seed)
+	}
+	f.Fuzz(func(t *testing.T, v string) {
+		st, err := svc.Open(v)
+		if err == nil && v != good {
+			t.Fatalf("%q opened as %+v", v, st)
+		}
+		if err != nil && errs.KindOf(err) != errs.Unauthenticated {
+			t.Fatalf("%q: %v is not a plain refusal", v, err)
+		}
+	})
+}
