@@ -47,9 +47,9 @@ func (a *API) operations() map[string]handler {
 }
 
 // Routes lists the operation table's "METHOD path" patterns, sorted.
-func (a *API) Routes() []string {
+func Routes() []string {
 	var out []string
-	for pattern := range a.operations() {
+	for pattern := range (&API{}).operations() {
 		out = append(out, pattern)
 	}
 	slices.Sort(out)
