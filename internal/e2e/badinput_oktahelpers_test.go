@@ -174,7 +174,9 @@ func idpSnapshot(tb testing.TB, st store.IdP) idpState {
 		}
 	}
 	s.Users = pageAll(tb, func(p store.Page) ([]directory.User, string, error) { return st.ListUsers(ctx, store.UserQuery{}, p) })
-	s.Groups = pageAll(tb, func(p store.Page) ([]directory.Group, string, error) { return st.ListGroups(ctx, store.GroupQuery{}, p) })
+	s.Groups = pageAll(tb, func(p store.Page) ([]directory.Group, string, error) {
+		return st.ListGroups(ctx, store.GroupQuery{}, p)
+	})
 	s.Tokens = pageAll(tb, func(p store.Page) ([]directory.APIToken, string, error) { return st.ListAPITokens(ctx, p) })
 	for _, g := range s.Groups {
 		members := pageAll(tb, func(p store.Page) ([]directory.User, string, error) {
