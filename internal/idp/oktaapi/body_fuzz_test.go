@@ -62,7 +62,6 @@ func wantInvalid(t *testing.T, what string, err error) {
 	}
 }
 
-
 var userSeeds = []string{
 	`{"profile":{"login":"alice@example.com","email":"alice@example.com","firstName":"Alice","lastName":"Liddell"}}`,
 	`{"profile":{"login":"bob@example.com","email":"bob@example.com","firstName":"Bob","lastName":"Builder","department":"Sales",` +
