@@ -23,8 +23,14 @@ import (
 // with a declared string and boolean custom attribute.
 func fuzzAPI(tb testing.TB) *API {
 	tb.Helper()
+	return apiIn(tb, tb.TempDir())
+}
+
+// apiIn is fuzzAPI with its database in dir.
+func apiIn(tb testing.TB, dir string) *API {
+	tb.Helper()
 	ctx := context.Background()
-	db, err := sqlite.Open(ctx, filepath.Join(tb.TempDir(), "keyward.db"), clock.Real{})
+	db, err := sqlite.Open(ctx, filepath.Join(dir, "keyward.db"), clock.Real{})
 	if err != nil {
 		tb.Fatal(err)
 	}
