@@ -41,6 +41,13 @@ var requiredAttrs = []string{"login", "email", "firstName", "lastName"}
 // IsBaseAttr reports whether name is one of Okta's base attributes.
 func IsBaseAttr(name string) bool { _, ok := baseAttrs[name]; return ok }
 
+// BaseAttrMaxLength is a base attribute's maximum length in characters,
+// or 0 when Okta states none (keyward then allows 1024).
+func BaseAttrMaxLength(name string) int { return baseAttrs[name] }
+
+// IsRequiredAttr reports whether the default schema requires name.
+func IsRequiredAttr(name string) bool { return slices.Contains(requiredAttrs, name) }
+
 // BaseAttrs lists the base attribute names, sorted.
 func BaseAttrs() []string { return slices.Sorted(maps.Keys(baseAttrs)) }
 

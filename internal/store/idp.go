@@ -95,6 +95,18 @@ type DirectoryGroups interface {
 	CountMembers(ctx context.Context, groupID string) (int, error)
 }
 
+// DirectoryImport loads many people or groups at once (an initial import,
+// a benchmark's fixture): one transaction for the whole batch, with the
+// same checks, changes and events as CreateGroup and CreateUser one by one,
+// and nothing stored when any item fails.
+type DirectoryImport interface {
+	// ImportGroups stores each group as CreateGroup does.
+	ImportGroups(ctx context.Context, groups []directory.Group) ([]directory.Group, error)
+	// ImportUsers stores each user as CreateUser does, users[i] in
+	// groupIDs[i] (groupIDs may be nil; otherwise it is as long as users).
+	ImportUsers(ctx context.Context, users []directory.User, groupIDs [][]string) ([]directory.User, error)
+}
+
 // ChangeFeed is the durable list of directory changes provisioning follows.
 type ChangeFeed interface {
 	// Changes returns up to limit changes with Seq greater than after,
@@ -238,6 +250,7 @@ type IdP interface {
 	IdPOrg
 	DirectoryUsers
 	DirectoryGroups
+	DirectoryImport
 	ChangeFeed
 	UserSchema
 	AdminRoles

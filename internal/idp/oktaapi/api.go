@@ -90,9 +90,9 @@ func (a *API) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 // which the API renders as Okta's error object.
 type handler func(w http.ResponseWriter, r *http.Request, c *caller) error
 
-// handle registers h behind authentication and rate limiting.
-func (a *API) handle(pattern string, h handler) {
-	a.mux.Handle(pattern, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+// wrap puts h behind authentication and rate limiting.
+func (a *API) wrap(h handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		c, err := a.authenticate(r)
 		if err == nil {
 			err = a.limit(w, r, c)
@@ -104,7 +104,7 @@ func (a *API) handle(pattern string, h handler) {
 		if err != nil {
 			a.writeError(w, r, err)
 		}
-	}))
+	})
 }
 
 func (a *API) now() time.Time { return a.cfg.Clock.Now() }

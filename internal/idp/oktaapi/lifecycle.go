@@ -54,6 +54,10 @@ func (a *API) lifecycle(w http.ResponseWriter, r *http.Request, c *caller) error
 	if err != nil {
 		return err
 	}
+	revoke, err := boolParam(r, "revokeSessions", false)
+	if err != nil {
+		return err
+	}
 	target, err := a.authorizeUser(r, c, r.PathValue("id"), action)
 	if err != nil {
 		return err
@@ -65,7 +69,7 @@ func (a *API) lifecycle(w http.ResponseWriter, r *http.Request, c *caller) error
 	if err != nil {
 		return err
 	}
-	return a.lifecycleResult(w, r, op, u, sendEmail)
+	return a.lifecycleResult(w, r, op, u, sendEmail, revoke)
 }
 
 // sendEmail reads sendEmail where Okta takes it. keyward sends no email,
@@ -85,16 +89,13 @@ func (a *API) sendEmail(r *http.Request, op directory.Op) (bool, error) {
 
 // lifecycleResult writes what each operation returns: a one-time link for
 // activation and reset, the user for expire_password, nothing otherwise.
-func (a *API) lifecycleResult(w http.ResponseWriter, r *http.Request, op directory.Op, u directory.User, sendEmail bool) error {
+func (a *API) lifecycleResult(w http.ResponseWriter, r *http.Request, op directory.Op, u directory.User, sendEmail, revoke bool) error {
 	switch {
 	case op == directory.OpExpirePassword:
 		writeJSON(w, http.StatusOK, a.userJSON(u))
 	case op == directory.OpResetPassword:
-		if revoke, err := boolParam(r, "revokeSessions", false); err != nil || revoke {
-			if err == nil {
-				_, err = a.cfg.Store.EndUserSessions(r.Context(), u.ID)
-			}
-			if err != nil {
+		if revoke {
+			if _, err := a.cfg.Store.EndUserSessions(r.Context(), u.ID); err != nil {
 				return err
 			}
 		}

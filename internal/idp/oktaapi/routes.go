@@ -1,10 +1,14 @@
 package oktaapi
 
-import "net/http"
+import (
+	"net/http"
+	"slices"
+	"strings"
+)
 
-// routes is the API's operation table.
-func (a *API) routes() {
-	for pattern, h := range map[string]handler{
+// operations is the API's operation table: "METHOD path" to handler.
+func (a *API) operations() map[string]handler {
+	return map[string]handler{
 		"POST /api/v1/users":                                                a.createUser,
 		"GET /api/v1/users":                                                 a.listUsers,
 		"GET /api/v1/users/{id}":                                            a.getUser,
@@ -37,11 +41,65 @@ func (a *API) routes() {
 		"GET /api/v1/logs":                                                  a.listLogs,
 		"GET /api/v1/api-tokens/{apiTokenId}":                               a.getToken,
 		"DELETE /api/v1/api-tokens/{apiTokenId}":                            a.revokeToken,
-	} {
-		a.handle(pattern, h)
+		"GET /api/v1/logs":                                                  a.listLogs,
+		"GET /api/v1/meta/schemas/user/{schemaId}":                          a.getSchema,
+		"POST /api/v1/meta/schemas/user/{schemaId}":                         a.updateSchema,
+	}
+}
+
+// Routes lists the operation table's "METHOD path" patterns, sorted.
+func Routes() []string {
+	var out []string
+	for pattern := range (&API{}).operations() {
+		out = append(out, pattern)
+	}
+	slices.Sort(out)
+	return out
+}
+
+// routes registers each path once, dispatching on the method, so a known
+// path with a method it does not take answers Okta's 405 (with Allow)
+// rather than the catch-all's 404.
+func (a *API) routes() {
+	byPath := map[string]map[string]http.Handler{}
+	for pattern, h := range a.operations() {
+		method, path, _ := strings.Cut(pattern, " ")
+		if byPath[path] == nil {
+			byPath[path] = map[string]http.Handler{}
+		}
+		byPath[path][method] = a.wrap(h)
+	}
+	for path, methods := range byPath {
+		a.mux.Handle(path, byMethod(methods))
 	}
 	a.mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		writeProblem(w, problem{http.StatusNotFound, codeNotFound,
 			"Not found: Resource not found: " + r.URL.Path + " (UnknownResource)", nil})
+	})
+}
+
+// byMethod serves a path's operations by method; HEAD is served as GET.
+func byMethod(methods map[string]http.Handler) http.Handler {
+	allow := make([]string, 0, len(methods)+1)
+	for m := range methods {
+		allow = append(allow, m)
+	}
+	if methods[http.MethodGet] != nil {
+		allow = append(allow, http.MethodHead)
+	}
+	slices.Sort(allow)
+	allowed := strings.Join(allow, ", ")
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		method := r.Method
+		if method == http.MethodHead {
+			method = http.MethodGet
+		}
+		if h := methods[method]; h != nil {
+			h.ServeHTTP(w, r)
+			return
+		}
+		w.Header().Set("Allow", allowed)
+		writeProblem(w, problem{http.StatusMethodNotAllowed, codeMethod,
+			"The endpoint does not support the provided HTTP method", nil})
 	})
 }

@@ -169,7 +169,7 @@ func (a *API) findUser(ctx context.Context, c *caller, idOrLogin string) (direct
 			return u, err
 		}
 	}
-	if len(idOrLogin) > 100 || idOrLogin == "" {
+	if len(idOrLogin) > 100 || idOrLogin == "" || !validText(idOrLogin) {
 		return directory.User{}, notFound(store.ResourceUser, idOrLogin)
 	}
 	u, err := a.cfg.Store.UserByLogin(ctx, idOrLogin)

@@ -7,7 +7,9 @@ import (
 	"io"
 	"net/http"
 	"strconv"
+	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/keyward/keyward/internal/errs"
 )
@@ -40,6 +42,9 @@ func decodeBody(r *http.Request, v any, required bool) error {
 	}
 	if err != nil {
 		return malformed("The request body could not be read.")
+	}
+	if !utf8.Valid(body) {
+		return malformed("The request body was not well-formed: it is not valid UTF-8.")
 	}
 	if len(bytes.TrimSpace(body)) == 0 {
 		if required {
@@ -86,3 +91,7 @@ func boolParam(r *http.Request, name string, def bool) (bool, error) {
 	}
 	return b, nil
 }
+
+// validText reports whether s is UTF-8 without NUL characters, as every
+// string keyward stores must be.
+func validText(s string) bool { return utf8.ValidString(s) && !strings.ContainsRune(s, 0) }
