@@ -74,6 +74,9 @@ type DirectoryGroups interface {
 	// CreateGroup stores g with a fresh id. A name taken case-insensitively
 	// is errs.Conflict (FieldName). Event: "group.lifecycle.create".
 	CreateGroup(ctx context.Context, g directory.Group) (directory.Group, error)
+	// CreateGroups creates many groups in one transaction, each as
+	// CreateGroup would (bulk import): all or none.
+	CreateGroups(ctx context.Context, groups []directory.Group) ([]directory.Group, error)
 	Group(ctx context.Context, id string) (directory.Group, error)
 	GroupByName(ctx context.Context, name string) (directory.Group, error)
 	// ListGroups pages groups in id order.
@@ -93,18 +96,6 @@ type DirectoryGroups interface {
 	ListMembers(ctx context.Context, groupID string, q UserQuery, p Page) ([]directory.User, string, error)
 	// CountMembers counts the group's members.
 	CountMembers(ctx context.Context, groupID string) (int, error)
-}
-
-// DirectoryImport loads many people or groups at once (an initial import,
-// a benchmark's fixture): one transaction for the whole batch, with the
-// same checks, changes and events as CreateGroup and CreateUser one by one,
-// and nothing stored when any item fails.
-type DirectoryImport interface {
-	// ImportGroups stores each group as CreateGroup does.
-	ImportGroups(ctx context.Context, groups []directory.Group) ([]directory.Group, error)
-	// ImportUsers stores each user as CreateUser does, users[i] in
-	// groupIDs[i] (groupIDs may be nil; otherwise it is as long as users).
-	ImportUsers(ctx context.Context, users []directory.User, groupIDs [][]string) ([]directory.User, error)
 }
 
 // ChangeFeed is the durable list of directory changes provisioning follows.
@@ -250,7 +241,6 @@ type IdP interface {
 	IdPOrg
 	DirectoryUsers
 	DirectoryGroups
-	DirectoryImport
 	ChangeFeed
 	UserSchema
 	AdminRoles

@@ -38,7 +38,6 @@ func (a *API) operations() map[string]handler {
 		"PUT /api/v1/groups/{groupId}/users/{userId}":                       a.membership(true),
 		"DELETE /api/v1/groups/{groupId}/users/{userId}":                    a.membership(false),
 		"GET /api/v1/api-tokens":                                            a.listTokens,
-		"GET /api/v1/logs":                                                  a.listLogs,
 		"GET /api/v1/api-tokens/{apiTokenId}":                               a.getToken,
 		"DELETE /api/v1/api-tokens/{apiTokenId}":                            a.revokeToken,
 		"GET /api/v1/logs":                                                  a.listLogs,

@@ -41,7 +41,7 @@ func loadScale(b *testing.B, a *API) {
 		for j := i; j < min(i+batch, scaleGroups); j++ {
 			in = append(in, directory.Group{Type: directory.OktaGroup, Name: fmt.Sprintf("Group %05d", j), Description: "Scale group"})
 		}
-		out, err := st.ImportGroups(ctx, in)
+		out, err := st.CreateGroups(ctx, in)
 		if err != nil {
 			b.Fatal(err)
 		}
@@ -51,8 +51,7 @@ func loadScale(b *testing.B, a *API) {
 	}
 	now := time.Now()
 	for i := 0; i < scaleUsers; i += batch {
-		var in []directory.User
-		var member [][]string
+		var in []store.NewUser
 		for j := i; j < min(i+batch, scaleUsers); j++ {
 			login := fmt.Sprintf("user%05d@example.com", j)
 			u := directory.User{Status: directory.Active, Activated: now, StatusChanged: now,
@@ -61,9 +60,9 @@ func loadScale(b *testing.B, a *API) {
 			if j%10 == 0 {
 				u.Status, u.Activated = directory.Staged, time.Time{}
 			}
-			in, member = append(in, u), append(member, []string{groups[j%scaleGroups]})
+			in = append(in, store.NewUser{User: u, GroupIDs: []string{groups[j%scaleGroups]}})
 		}
-		if _, err := st.ImportUsers(ctx, in, member); err != nil {
+		if _, err := st.CreateUsers(ctx, in); err != nil {
 			b.Fatal(err)
 		}
 	}

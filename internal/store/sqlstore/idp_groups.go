@@ -4,7 +4,6 @@ import (
 	"context"
 
 	"github.com/keyward/keyward/internal/audit"
-	"github.com/keyward/keyward/internal/clock"
 	"github.com/keyward/keyward/internal/directory"
 	"github.com/keyward/keyward/internal/errs"
 	"github.com/keyward/keyward/internal/store"
@@ -49,24 +48,11 @@ func writeIdPGroup(ctx context.Context, tx *txn, query string, g directory.Group
 // CreateGroup stores a new group; like Okta's, its LastMembershipUpdated
 // starts at its creation.
 func (s *IdP) CreateGroup(ctx context.Context, g directory.Group) (directory.Group, error) {
-	if g.ID == "" {
-		g.ID = directory.NewGroupID(clock.Random)
-	}
-	now := s.db.clk.Now()
-	g.Created, g.LastUpdated, g.LastMembershipUpdated = now, now, now
-	err := s.db.write(ctx, func(tx *txn) error {
-		if err := writeIdPGroup(ctx, tx, insertIdPGroupSQL, g); err != nil {
-			return err
-		}
-		if err := s.change(ctx, tx, directory.GroupChanged, "", g.ID); err != nil {
-			return err
-		}
-		return s.event(ctx, tx, audit.New(ctx, "group.lifecycle.create", targetGroup, g.ID))
-	})
+	out, err := s.CreateGroups(ctx, []directory.Group{g})
 	if err != nil {
 		return directory.Group{}, err
 	}
-	return g, nil
+	return out[0], nil
 }
 
 // Group returns a group by id.

@@ -30,7 +30,7 @@ func RunIdP(t *testing.T, open func(t *testing.T, clk clock.Clock) store.IdP) {
 		{"directory users", idpUserTests},
 		{"directory groups", idpGroupTests},
 		{"directory listing", idpListTests},
-		{"directory import", idpImportTests},
+		{"directory batches", idpBatchTests},
 		{"change feed and schema", idpFeedTests},
 		{"admin roles", idpRoleTests},
 		{"api tokens", idpAPITokenTests},

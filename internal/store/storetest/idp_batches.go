@@ -7,13 +7,13 @@ import (
 	"github.com/keyward/keyward/internal/store"
 )
 
-var idpImportTests = []idpTest{
-	{"an import stores groups and users with their memberships, changes and events as one-by-one creates do", func(t *testing.T, h *idpHarness) {
-		groups, err := h.s.ImportGroups(h.ctx, []directory.Group{
+var idpBatchTests = []idpTest{
+	{"batches store groups and users with their memberships, changes and events as one-by-one creates do", func(t *testing.T, h *idpHarness) {
+		groups, err := h.s.CreateGroups(h.ctx, []directory.Group{
 			{Type: directory.OktaGroup, Name: "Imported-A"}, {Type: directory.OktaGroup, Name: "Imported-B"}})
 		ok(t, err)
-		in := []directory.User{h.newUser(), h.newUser(), h.newUser()}
-		users, err := h.s.ImportUsers(h.ctx, in, [][]string{{groups[0].ID}, {groups[0].ID, groups[1].ID, groups[0].ID}, nil})
+		users, err := h.s.CreateUsers(h.ctx, []store.NewUser{{User: h.newUser(), GroupIDs: []string{groups[0].ID}},
+			{User: h.newUser(), GroupIDs: []string{groups[0].ID, groups[1].ID, groups[0].ID}}, {User: h.newUser()}})
 		ok(t, err)
 		for i, u := range users {
 			if !directory.ValidID(u.ID) {
@@ -39,21 +39,21 @@ var idpImportTests = []idpTest{
 			"user.lifecycle.create", "group.user_membership.add", "user.lifecycle.create", "group.user_membership.add",
 			"group.user_membership.add", "user.lifecycle.create"}, h.actions(t))
 	}},
-	{"an import with one taken login or a missing group stores nothing", func(t *testing.T, h *idpHarness) {
+	{"a batch with one taken login or a missing group stores nothing", func(t *testing.T, h *idpHarness) {
 		u := h.createUser(t)
 		dup := h.newUser()
 		dup.Profile["login"] = flipCase(u.Login())
 		h.nothingWritten(t, func() {
-			_, err := h.s.ImportUsers(h.ctx, []directory.User{h.newUser(), dup}, nil)
+			_, err := h.s.CreateUsers(h.ctx, []store.NewUser{{User: h.newUser()}, {User: dup}})
 			taken(t, err, store.ResourceUser, store.FieldLogin)
 		})
 		h.nothingWritten(t, func() {
-			_, err := h.s.ImportUsers(h.ctx, []directory.User{h.newUser()}, [][]string{{"00gMissing"}})
+			_, err := h.s.CreateUsers(h.ctx, []store.NewUser{{User: h.newUser(), GroupIDs: []string{"00gMissing"}}})
 			notFound(t, err, store.ResourceGroup)
 		})
 		g := h.createGroup(t)
 		h.nothingWritten(t, func() {
-			_, err := h.s.ImportGroups(h.ctx, []directory.Group{{Type: directory.OktaGroup, Name: "Fresh"},
+			_, err := h.s.CreateGroups(h.ctx, []directory.Group{{Type: directory.OktaGroup, Name: "Fresh"},
 				{Type: directory.OktaGroup, Name: g.Name}})
 			taken(t, err, store.ResourceGroup, store.FieldName)
 		})
