@@ -56,6 +56,20 @@ func (s *IdP) event(ctx context.Context, tx *txn, e audit.Event) error {
 	return s.db.insertEvent(ctx, tx, e)
 }
 
+// userEvent is action on u, naming u by login (the log's alternateId).
+func userEvent(ctx context.Context, action string, u directory.User) audit.Event {
+	e := audit.New(ctx, action, targetUser, u.ID)
+	e.TargetName = u.Login()
+	return e
+}
+
+// groupEvent is action on g, naming g.
+func groupEvent(ctx context.Context, action string, g directory.Group) audit.Event {
+	e := audit.New(ctx, action, targetGroup, g.ID)
+	e.TargetName = g.Name
+	return e
+}
+
 // keepPage pages a list in id order keeping only rows keep accepts (all
 // when keep is nil). fetch returns up to n rows with ids after after. It
 // reads batches until the page is full or the rows run out; the next

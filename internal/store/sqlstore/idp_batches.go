@@ -3,7 +3,6 @@ package sqlstore
 import (
 	"context"
 
-	"github.com/keyward/keyward/internal/audit"
 	"github.com/keyward/keyward/internal/clock"
 	"github.com/keyward/keyward/internal/directory"
 )
@@ -28,7 +27,7 @@ func (s *IdP) CreateGroups(ctx context.Context, groups []directory.Group) ([]dir
 			if err := s.change(ctx, tx, directory.GroupChanged, "", g.ID); err != nil {
 				return err
 			}
-			if err := s.event(ctx, tx, audit.New(ctx, "group.lifecycle.create", targetGroup, g.ID)); err != nil {
+			if err := s.event(ctx, tx, groupEvent(ctx, "group.lifecycle.create", g)); err != nil {
 				return err
 			}
 		}

@@ -100,7 +100,7 @@ func (s *IdP) UpdateGroup(ctx context.Context, id string, fn func(directory.Grou
 		if err := s.change(ctx, tx, directory.GroupChanged, "", id); err != nil {
 			return err
 		}
-		return s.event(ctx, tx, audit.New(ctx, "group.profile.update", targetGroup, id))
+		return s.event(ctx, tx, groupEvent(ctx, "group.profile.update", next))
 	})
 	if err != nil {
 		return directory.Group{}, err

@@ -137,7 +137,7 @@ func (s *IdP) insertUser(ctx context.Context, tx *txn, u directory.User) error {
 	if err := s.change(ctx, tx, directory.UserChanged, u.ID, ""); err != nil {
 		return err
 	}
-	return s.event(ctx, tx, audit.New(ctx, "user.lifecycle.create", targetUser, u.ID))
+	return s.event(ctx, tx, userEvent(ctx, "user.lifecycle.create", u))
 }
 
 // User returns a user by id.
@@ -208,7 +208,7 @@ func (s *IdP) replaceUser(ctx context.Context, tx *txn, old directory.User, even
 	if err := s.change(ctx, tx, directory.UserChanged, u.ID, ""); err != nil {
 		return directory.User{}, err
 	}
-	return u, s.event(ctx, tx, audit.New(ctx, eventType, targetUser, u.ID))
+	return u, s.event(ctx, tx, userEvent(ctx, eventType, u))
 }
 
 // DeleteUser removes the user; memberships, roles, tokens, links, factors

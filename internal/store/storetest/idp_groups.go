@@ -23,7 +23,7 @@ var idpGroupTests = []idpTest{
 		ok(t, err)
 		equal(t, "GroupByName", g, got)
 		e := h.lastEvent(t)
-		equal(t, "event", [3]string{"group.lifecycle.create", "UserGroup", g.ID}, [3]string{e.Action, e.TargetType, e.TargetID})
+		equal(t, "event", [4]string{"group.lifecycle.create", "UserGroup", g.ID, g.Name}, [4]string{e.Action, e.TargetType, e.TargetID, e.TargetName})
 		_, err = h.s.Group(h.ctx, "00gMissing")
 		notFound(t, err, store.ResourceGroup)
 		_, err = h.s.GroupByName(h.ctx, "nobody")

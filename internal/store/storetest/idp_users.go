@@ -53,7 +53,7 @@ var idpUserTests = []idpTest{
 		ok(t, err)
 		equal(t, "UserByLogin", u, got)
 		e := h.lastEvent(t)
-		equal(t, "event", [3]string{"user.lifecycle.create", "User", u.ID}, [3]string{e.Action, e.TargetType, e.TargetID})
+		equal(t, "event", [4]string{"user.lifecycle.create", "User", u.ID, u.Login()}, [4]string{e.Action, e.TargetType, e.TargetID, e.TargetName})
 	}},
 	{"a missing user is not found by id or login", func(t *testing.T, h *idpHarness) {
 		h.createUser(t)
