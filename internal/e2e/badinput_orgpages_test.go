@@ -43,7 +43,7 @@ func TestTheOrgPagesAnswerBadInputWithAPageAndChangeNothing(t *testing.T) {
 		{"a form posted from another website", "POST", "/login", "username=bob%40example.com",
 			map[string]string{"Sec-Fetch-Site": "cross-site", "Origin": "https://evil.example"}, 403, "another website"},
 		{"a session cookie that is no session", "POST", "/app/password", "current=a&password=b&confirm=b",
-			map[string]string{"Cookie": "keyward_org_session=nothing"}, 200, "Username"},
+			map[string]string{"Cookie": "keyward_org_session=nothing"}, 401, "session has ended"},
 		{"a page that does not exist", "GET", "/app/nothing", "", nil, 404, "no page at this address"},
 	}
 	for _, c := range cases {

@@ -33,7 +33,7 @@ func (p *Pages) signedIn(page pageFunc) http.Handler {
 		s, err := p.session(r)
 		switch {
 		case errs.Is(err, errs.Unauthenticated):
-			p.askSignIn(w, r, safeNext(r.URL.RequestURI()))
+			p.signedOut(w, r)
 		case err != nil:
 			p.errorPage(w, r, nil, err)
 		default:
@@ -51,6 +51,18 @@ func (p *Pages) public(page publicFunc) http.Handler {
 			p.errorPage(w, r, nil, err)
 		}
 	})
+}
+
+// signedOut shows the sign-in form in place of the page asked for and
+// comes back to it afterwards. A form posted without a session (it ended
+// while the form was open) is a 401 that says so.
+func (p *Pages) signedOut(w http.ResponseWriter, r *http.Request) {
+	next := safeNext(r.URL.RequestURI())
+	if r.Method == http.MethodGet || r.Method == http.MethodHead {
+		p.askSignIn(w, r, http.StatusOK, "", next)
+		return
+	}
+	p.askSignIn(w, r, http.StatusUnauthorized, "Your session has ended. Sign in again.", homePath)
 }
 
 func (p *Pages) session(r *http.Request) (session, error) {

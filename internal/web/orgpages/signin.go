@@ -32,13 +32,14 @@ type loginData struct {
 	Key     *keyCeremony
 }
 
-// askSignIn shows the username form, coming back to next afterwards.
-func (p *Pages) askSignIn(w http.ResponseWriter, r *http.Request, next string) {
-	p.render(w, r, http.StatusOK, "login.html", view{Title: "Sign in", Data: loginData{Next: next}})
+// askSignIn shows the username form with status and message msg, coming
+// back to next afterwards.
+func (p *Pages) askSignIn(w http.ResponseWriter, r *http.Request, status int, msg, next string) {
+	p.render(w, r, status, "login.html", view{Title: "Sign in", Error: msg, Data: loginData{Next: next}})
 }
 
 func (p *Pages) loginPage(w http.ResponseWriter, r *http.Request) error {
-	p.askSignIn(w, r, safeNext(r.URL.Query().Get("next")))
+	p.askSignIn(w, r, http.StatusOK, "", safeNext(r.URL.Query().Get("next")))
 	return nil
 }
 
