@@ -268,6 +268,36 @@ func fold(s string) string {
 	return strings.Map(foldRune, s)
 }
 
+// Fold case-folds s as expressions compare text (Unicode simple folding),
+// for stores that index values to answer Required conditions.
+func Fold(s string) string { return fold(s) }
+
+// Condition is one comparison an expression requires of every record it
+// matches.
+type Condition struct {
+	Path   string
+	Op     Comparison
+	Folded string // the literal, case-folded (Fold)
+}
+
+// Required lists comparisons every record the expression matches
+// satisfies: its top-level and-terms that compare text with eq and a
+// quoted literal (an or at the top requires nothing). A store may use them
+// to read fewer rows; Match still decides.
+func (e Expr) Required() []Condition {
+	terms := []node{e.root}
+	if and, ok := e.root.(andNode); ok {
+		terms = and
+	}
+	var out []Condition
+	for _, t := range terms {
+		if c, ok := t.(*comparison); ok && c.op == CmpEq && c.kind == KindString && !c.bare {
+			out = append(out, Condition{Path: c.path, Op: c.op, Folded: c.folded})
+		}
+	}
+	return out
+}
+
 func foldRune(r rune) rune {
 	least := r
 	for f := unicode.SimpleFold(r); f != r; f = unicode.SimpleFold(f) {

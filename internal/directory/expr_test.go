@@ -1,6 +1,7 @@
 package directory
 
 import (
+	"reflect"
 	"strings"
 	"testing"
 
@@ -206,5 +207,28 @@ func TestAHugeExpressionIsRefusedBeforeItIsRead(t *testing.T) {
 	_, err := Parse(strings.Repeat("(", 1<<20), LogFilter())
 	if !errs.Is(err, errs.Invalid) || !strings.Contains(err.Error(), "at most 4096") {
 		t.Errorf("Parse of 1 MiB: %v, want an Invalid length error", err)
+	}
+}
+
+func TestRequiredListsTheTopLevelTextEqualities(t *testing.T) {
+	for _, c := range []struct {
+		expr string
+		want []Condition
+	}{
+		{`profile.department eq "Sales"`, []Condition{{"profile.department", CmpEq, fold("Sales")}}},
+		{`status eq "ACTIVE" and profile.title eq "Émile" and (profile.a eq "x" or profile.b eq "y")`,
+			[]Condition{{"status", CmpEq, fold("ACTIVE")}, {"profile.title", CmpEq, fold("Émile")}}},
+		{`profile.department eq "Sales" or status eq "ACTIVE"`, nil},
+		{`profile.department sw "Sa"`, nil},
+		{`profile.employeeNumber eq 42`, nil},
+		{`lastUpdated eq "2026-01-01T00:00:00Z"`, nil},
+	} {
+		e, err := Parse(c.expr, UserSearch())
+		if err != nil {
+			t.Fatalf("%s: %v", c.expr, err)
+		}
+		if got := e.Required(); !reflect.DeepEqual(got, c.want) {
+			t.Errorf("%s: Required = %+v, want %+v", c.expr, got, c.want)
+		}
 	}
 }

@@ -23,9 +23,12 @@ const (
 
 // UserQuery narrows ListUsers and ListMembers. Keep, when set, decides
 // which users are returned (a search or filter expression); the store
-// still pages in id order and returns up to Limit kept users.
+// still pages in id order and returns up to Limit kept users. Require
+// lists conditions every kept user meets (directory.Expr.Required): a
+// backend may use them to read fewer rows, never to keep more.
 type UserQuery struct {
-	Keep func(directory.User) bool
+	Keep    func(directory.User) bool
+	Require []directory.Condition
 }
 
 // GroupQuery narrows ListGroups like UserQuery.

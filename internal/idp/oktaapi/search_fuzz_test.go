@@ -31,11 +31,11 @@ func FuzzUserSearch(f *testing.F) {
 		f.Add(s, "", "")
 	}
 	f.Fuzz(func(t *testing.T, q, filter, search string) {
-		keep, _, err := userQuery(q, filter, search)
+		uq, _, err := userQuery(q, filter, search)
 		wantInvalid(t, "users", err)
 		if err == nil {
 			for _, u := range searchUsers {
-				keep(u)
+				uq.Keep(u)
 			}
 		}
 		gkeep, _, err := groupQuery(q, filter, search)

@@ -204,7 +204,7 @@ func (a *API) listUsers(w http.ResponseWriter, r *http.Request, c *caller) error
 		return err
 	}
 	q := r.URL.Query()
-	keep, paged, err := userQuery(q.Get("q"), q.Get("filter"), q.Get("search"))
+	uq, paged, err := userQuery(q.Get("q"), q.Get("filter"), q.Get("search"))
 	if err != nil {
 		return err
 	}
@@ -216,7 +216,7 @@ func (a *API) listUsers(w http.ResponseWriter, r *http.Request, c *caller) error
 	if err != nil {
 		return err
 	}
-	users, next, err := a.cfg.Store.ListUsers(r.Context(), store.UserQuery{Keep: keep}, p)
+	users, next, err := a.cfg.Store.ListUsers(r.Context(), uq, p)
 	if err != nil {
 		return storePage(err)
 	}
@@ -230,9 +230,9 @@ func (a *API) listUsers(w http.ResponseWriter, r *http.Request, c *caller) error
 // userQuery turns the list parameters into what a user must match, and
 // reports whether the list pages (q does not). With neither filter nor
 // search, DEPROVISIONED users are left out, as Okta does.
-func userQuery(qs, filter, search string) (func(directory.User) bool, bool, error) {
+func userQuery(qs, filter, search string) (store.UserQuery, bool, error) {
 	if n := countSet(qs, filter, search); n > 1 {
-		return nil, false, errs.E(errs.Invalid, "use only one of q, filter and search")
+		return store.UserQuery{}, false, errs.E(errs.Invalid, "use only one of q, filter and search")
 	}
 	switch {
 	case search != "":
@@ -242,22 +242,25 @@ func userQuery(qs, filter, search string) (func(directory.User) bool, bool, erro
 	}
 	hidden := func(u directory.User) bool { return u.Status == directory.Deprovisioned }
 	if qs == "" {
-		return func(u directory.User) bool { return !hidden(u) }, true, nil
+		return store.UserQuery{Keep: func(u directory.User) bool { return !hidden(u) }}, true, nil
 	}
 	prefix := strings.ToLower(qs)
-	return func(u directory.User) bool {
+	return store.UserQuery{Keep: func(u directory.User) bool {
 		return !hidden(u) && slices.ContainsFunc([]string{"firstName", "lastName", "email"}, func(k string) bool {
 			return strings.HasPrefix(strings.ToLower(u.Profile.String(k)), prefix)
 		})
-	}, false, nil
+	}}, false, nil
 }
 
-func userExpr(param, s string, g directory.Grammar) (func(directory.User) bool, bool, error) {
+// userExpr is a search or filter expression as a query: what Match keeps,
+// and the equalities every kept user has, which the store may look up by
+// index.
+func userExpr(param, s string, g directory.Grammar) (store.UserQuery, bool, error) {
 	e, err := directory.Parse(s, g)
 	if err != nil {
-		return nil, false, errs.E(errs.Invalid, "%s: %s", param, messageOf(err))
+		return store.UserQuery{}, false, errs.E(errs.Invalid, "%s: %s", param, messageOf(err))
 	}
-	return func(u directory.User) bool { return e.Match(userRecord{u}) }, true, nil
+	return store.UserQuery{Keep: func(u directory.User) bool { return e.Match(userRecord{u}) }, Require: e.Required()}, true, nil
 }
 
 func countSet(values ...string) int {

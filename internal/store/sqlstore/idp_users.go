@@ -87,7 +87,10 @@ func writeIdPUser(ctx context.Context, tx *txn, query string, u directory.User) 
 	_, err := exec(ctx, tx, "write user", query, u.ID, login, directory.NormalizeLogin(login),
 		string(u.Status), u.Type, jsonCol{profile}, jsonCol{encodePassword(u.Password)}, ts(u.Created),
 		ts(u.Activated), ts(u.StatusChanged), ts(u.LastLogin), ts(u.LastUpdated))
-	return err
+	if err != nil {
+		return err
+	}
+	return writeUserAttrs(ctx, tx, u)
 }
 
 // CreateUser stores a new user and puts it in groupIDs.
@@ -161,7 +164,11 @@ func (s *IdP) UserByLogin(ctx context.Context, login string) (directory.User, er
 
 // ListUsers pages users in id order, keeping those q keeps.
 func (s *IdP) ListUsers(ctx context.Context, q store.UserQuery, p store.Page) ([]directory.User, string, error) {
+	c, indexed := indexedCondition(q)
 	return keepPage("idp-users", p, q.Keep, userID, func(after string, n int) ([]directory.User, error) {
+		if indexed {
+			return collect(ctx, s.db.r, "list users by attribute", scanIdPUser, listIdPUsersByAttrSQL, after, n, c.Path, c.Folded)
+		}
 		return collect(ctx, s.db.r, "list users", scanIdPUser, listIdPUsersSQL, after, n)
 	})
 }

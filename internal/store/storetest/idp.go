@@ -30,6 +30,7 @@ func RunIdP(t *testing.T, open func(t *testing.T, clk clock.Clock) store.IdP) {
 		{"directory users", idpUserTests},
 		{"directory groups", idpGroupTests},
 		{"directory listing", idpListTests},
+		{"directory value index", idpRequireTests},
 		{"directory batches", idpBatchTests},
 		{"change feed and schema", idpFeedTests},
 		{"admin roles", idpRoleTests},

@@ -1,6 +1,7 @@
 package storetest
 
 import (
+	"encoding/json"
 	"testing"
 
 	"github.com/keyward/keyward/internal/directory"
@@ -138,3 +139,85 @@ var idpListTests = []idpTest{
 
 func userKey(u directory.User) string   { return u.ID }
 func groupKey(g directory.Group) string { return g.ID }
+
+var idpRequireTests = []idpTest{
+	{"a listing that requires a profile value finds exactly the users a full scan keeps", func(t *testing.T, h *idpHarness) {
+		departments := []any{"Sales", "SALES", "Émile", "émile", "Ops", []any{"Ops", "Sales"}, json.Number("42.50"), true, nil}
+		for i := range 40 {
+			u := h.newUser()
+			if d := departments[i%len(departments)]; d != nil {
+				u.Profile["department"] = d
+			}
+			_, err := h.s.CreateUser(h.ctx, u, nil)
+			ok(t, err)
+		}
+		for _, value := range []string{"sales", "ÉMILE", "ops", "42.5", "true", "nobody"} {
+			folded := directory.Fold(value)
+			keep := func(u directory.User) bool {
+				for _, v := range profileTexts(u.Profile["department"]) {
+					if directory.Fold(v) == folded {
+						return true
+					}
+				}
+				return false
+			}
+			want := listAll(t, h, store.UserQuery{Keep: keep})
+			got := listAll(t, h, store.UserQuery{Keep: keep,
+				Require: []directory.Condition{{Path: "profile.department", Op: directory.CmpEq, Folded: folded}}})
+			equal(t, "users with department "+value, want, got)
+		}
+	}},
+	{"the value index follows updates and deletes", func(t *testing.T, h *idpHarness) {
+		u := h.newUser()
+		u.Profile["title"] = "Engineer"
+		u, err := h.s.CreateUser(h.ctx, u, nil)
+		ok(t, err)
+		require := func(v string) []string {
+			q := store.UserQuery{Require: []directory.Condition{{Path: "profile.title", Op: directory.CmpEq, Folded: directory.Fold(v)}}}
+			return listAll(t, h, q)
+		}
+		equal(t, "before", []string{u.ID}, require("engineer"))
+		_, err = h.s.UpdateUser(h.ctx, u.ID, "user.account.update_profile", func(u directory.User) (directory.User, error) {
+			u.Profile = u.Profile.Merge(directory.Profile{"title": "Manager"})
+			return u, nil
+		})
+		ok(t, err)
+		equal(t, "the old value", 0, len(require("engineer")))
+		equal(t, "the new value", []string{u.ID}, require("manager"))
+		ok(t, h.s.DeleteUser(h.ctx, u.ID))
+		equal(t, "after delete", 0, len(require("manager")))
+	}},
+}
+
+// listAll pages through every user q keeps, 7 at a time, returning ids.
+func listAll(t *testing.T, h *idpHarness, q store.UserQuery) []string {
+	t.Helper()
+	var out []string
+	p := store.Page{Limit: 7}
+	for {
+		users, next, err := h.s.ListUsers(h.ctx, q, p)
+		ok(t, err)
+		for _, u := range users {
+			out = append(out, u.ID)
+		}
+		if next == "" {
+			return out
+		}
+		p.Token = next
+	}
+}
+
+// profileTexts is a profile value as search compares it once read back.
+func profileTexts(v any) []string {
+	switch x := v.(type) {
+	case nil:
+		return nil
+	case []any:
+		var out []string
+		for _, item := range x {
+			out = append(out, profileTexts(item)...)
+		}
+		return out
+	}
+	return []string{directory.Profile{"v": v}.String("v")}
+}

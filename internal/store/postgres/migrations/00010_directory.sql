@@ -39,6 +39,17 @@ CREATE TABLE idp_groups (
 );
 CREATE UNIQUE INDEX idp_groups_name_norm ON idp_groups (name_norm);
 
+-- Every profile value of every user, case-folded as search compares them
+-- (directory.Fold), so a search for profile.X eq "v" reads the matching
+-- users by index instead of every user.
+CREATE TABLE idp_user_attrs (
+    name    TEXT COLLATE "C" NOT NULL, -- profile.<attribute>
+    value   TEXT COLLATE "C" NOT NULL, -- folded
+    user_id TEXT COLLATE "C" NOT NULL REFERENCES idp_users (id) ON DELETE CASCADE,
+    PRIMARY KEY (name, value, user_id)
+);
+CREATE INDEX idp_user_attrs_user ON idp_user_attrs (user_id);
+
 CREATE TABLE idp_memberships (
     group_id TEXT COLLATE "C" NOT NULL REFERENCES idp_groups (id) ON DELETE CASCADE,
     user_id  TEXT COLLATE "C" NOT NULL REFERENCES idp_users (id) ON DELETE CASCADE,
@@ -150,5 +161,6 @@ DROP TABLE idp_schema_attributes;
 DROP TABLE idp_changes;
 DROP TABLE idp_change_seq;
 DROP TABLE idp_memberships;
+DROP TABLE idp_user_attrs;
 DROP TABLE idp_groups;
 DROP TABLE idp_users;

@@ -1,0 +1,69 @@
+package sqlstore
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"strings"
+
+	"github.com/keyward/keyward/internal/directory"
+	"github.com/keyward/keyward/internal/store"
+)
+
+// The attribute index: every profile value of every user, folded as
+// search compares text, so that a search requiring profile.X eq "v" reads
+// only the users holding that value.
+const (
+	deleteUserAttrsSQL    = `DELETE FROM idp_user_attrs WHERE user_id = $1`
+	insertUserAttrSQL     = `INSERT INTO idp_user_attrs (name, value, user_id) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING`
+	listIdPUsersByAttrSQL = `SELECT ` + idpUserCols + ` FROM idp_users u
+WHERE u.id IN (SELECT a.user_id FROM idp_user_attrs a WHERE a.name = $3 AND a.value = $4)
+AND u.id > $1 ORDER BY u.id LIMIT CAST($2 AS INTEGER)`
+)
+
+// writeUserAttrs replaces u's rows in the attribute index.
+func writeUserAttrs(ctx context.Context, tx *txn, u directory.User) error {
+	if _, err := exec(ctx, tx, "clear attribute index", deleteUserAttrsSQL, u.ID); err != nil {
+		return err
+	}
+	for name, v := range u.Profile {
+		for _, value := range indexValues(v) {
+			if _, err := exec(ctx, tx, "index attribute", insertUserAttrSQL, "profile."+name, directory.Fold(value), u.ID); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// indexValues are a profile value as search sees it once read back: text,
+// or each item of a list; a number as the float64 it reads back as.
+func indexValues(v any) []string {
+	switch x := v.(type) {
+	case nil:
+		return nil
+	case string:
+		return []string{x}
+	case []any:
+		var out []string
+		for _, item := range x {
+			out = append(out, indexValues(item)...)
+		}
+		return out
+	case json.Number:
+		f, _ := x.Float64()
+		return []string{fmt.Sprint(f)}
+	}
+	return []string{fmt.Sprint(v)}
+}
+
+// indexedCondition picks the first requirement the attribute index can
+// answer: equality on a profile attribute.
+func indexedCondition(q store.UserQuery) (directory.Condition, bool) {
+	for _, c := range q.Require {
+		if c.Op == directory.CmpEq && strings.HasPrefix(c.Path, "profile.") {
+			return c, true
+		}
+	}
+	return directory.Condition{}, false
+}
