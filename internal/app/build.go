@@ -12,6 +12,7 @@ import (
 	"github.com/keyward/keyward/internal/aws/identitystore"
 	"github.com/keyward/keyward/internal/aws/organizations"
 	"github.com/keyward/keyward/internal/aws/portal"
+	"github.com/keyward/keyward/internal/aws/protocol"
 	"github.com/keyward/keyward/internal/aws/sigv4"
 	"github.com/keyward/keyward/internal/aws/ssoadmin"
 	"github.com/keyward/keyward/internal/aws/ssooidc"
@@ -81,7 +82,7 @@ func (m *Main) buildAWS(auth *awsauth.Authority, b store.Bootstrap, opt Options)
 	}
 	mux.Handle("/{$}", root(gw))
 	m.health(mux)
-	m.HTTP = m.server(mux)
+	m.HTTP = m.server(mux, protocol.WithRequestID)
 	return nil
 }
 

@@ -12,7 +12,6 @@ import (
 	"time"
 
 	"github.com/keyward/keyward/internal/authn/orgsignin"
-	"github.com/keyward/keyward/internal/aws/protocol"
 	"github.com/keyward/keyward/internal/clock"
 	"github.com/keyward/keyward/internal/directory"
 	"github.com/keyward/keyward/internal/httpx"
@@ -55,7 +54,7 @@ func (m *Main) buildIdP(ctx context.Context, master []byte, opt Options) error {
 	mux.Handle("/api/v1/", api)
 	m.health(mux)
 	mux.Handle("/", pages.Handler())
-	m.IdPHTTP = m.server(mux)
+	m.IdPHTTP = m.server(mux, func(h http.Handler) http.Handler { return httpx.WithRequestID(httpx.OrgRequestIDHeader, h) })
 	return nil
 }
 
@@ -77,10 +76,10 @@ func issuer(orgURL string) string {
 }
 
 // server wraps a mux as every listener is: framing checks, the client's
-// real address, a request id and metrics.
-func (m *Main) server(mux *http.ServeMux) *http.Server {
+// real address, a request id (each side's own, from withID) and metrics.
+func (m *Main) server(mux *http.ServeMux, withID func(http.Handler) http.Handler) *http.Server {
 	return &http.Server{
-		Handler:           httpx.Framing(httpx.RealIP(trustedProxies(m.Config.AWS.TrustedProxies), protocol.WithRequestID(m.observe(mux)))), // observe must see the request the mux routes
+		Handler:           httpx.Framing(httpx.RealIP(trustedProxies(m.Config.AWS.TrustedProxies), withID(m.observe(mux)))), // observe must see the request the mux routes
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       30 * time.Second,
 		WriteTimeout:      60 * time.Second,

@@ -64,6 +64,10 @@ func TestTheOrgPagesAnswerBadInputWithAPageAndChangeNothing(t *testing.T) {
 				!strings.HasPrefix(resp.Header.Get("Content-Type"), "text/html") {
 				t.Fatalf("%d %s\n%s\nwant %d saying %q", resp.StatusCode, resp.Header.Get("Content-Type"), body, c.status, c.says)
 			}
+			if resp.Header.Get("X-Okta-Request-Id") == "" || resp.Header.Get("x-amzn-RequestId") != "" {
+				t.Errorf("request id headers: X-Okta-Request-Id %q, x-amzn-RequestId %q; want the org URL's own",
+					resp.Header.Get("X-Okta-Request-Id"), resp.Header.Get("x-amzn-RequestId"))
+			}
 		})
 	}
 	if d := cmp.Diff(before, directorySnapshot(t, s)); d != "" {

@@ -1,6 +1,7 @@
 package httpx
 
 import (
+	"context"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -98,5 +99,24 @@ func TestFramingLeavesAnAnswerToAFullyReadRequestUnflushed(t *testing.T) {
 	h.ServeHTTP(w, httptest.NewRequest(http.MethodPost, "/", strings.NewReader("{}")))
 	if w.Flushed {
 		t.Error("the answer was flushed: the server would send it chunked instead of with a Content-Length")
+	}
+}
+
+func TestEveryRequestGetsItsOwnIDInTheHeaderAndContext(t *testing.T) {
+	var seen []string
+	h := WithRequestID(OrgRequestIDHeader, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		seen = append(seen, RequestIDFrom(r.Context()))
+	}))
+	var ids []string
+	for range 2 {
+		w := httptest.NewRecorder()
+		h.ServeHTTP(w, httptest.NewRequest("GET", "/", nil))
+		ids = append(ids, w.Header().Get(OrgRequestIDHeader))
+	}
+	if ids[0] == "" || ids[0] == ids[1] || seen[0] != ids[0] || seen[1] != ids[1] {
+		t.Fatalf("header ids %q, context ids %q: want two different ids, the same in both places", ids, seen)
+	}
+	if RequestIDFrom(context.Background()) != "" {
+		t.Error("a context outside WithRequestID has an id")
 	}
 }

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/keyward/keyward/internal/directory"
+	"github.com/keyward/keyward/internal/httpx"
 	"github.com/keyward/keyward/internal/web/look"
 )
 
@@ -48,7 +49,7 @@ func (p *Pages) errorPage(w http.ResponseWriter, r *http.Request, u *directory.U
 	status := look.StatusFor(err)
 	var requestID string
 	if !look.IsRefusal(err) {
-		requestID = w.Header().Get("x-amzn-RequestId")
+		requestID = httpx.RequestIDFrom(r.Context())
 		p.logger().ErrorContext(r.Context(), "page failed", "method", r.Method, "path", r.URL.Path,
 			"request_id", requestID, "err", err)
 	}
