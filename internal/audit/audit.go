@@ -26,6 +26,9 @@ type Actor struct {
 type Client struct {
 	IP        string
 	UserAgent string
+	// RequestID, when the request had one the log should carry, goes into
+	// each event's Detail as "requestId".
+	RequestID string
 }
 
 // Event is one system-log entry.
@@ -87,8 +90,12 @@ func ClientFrom(ctx context.Context) Client {
 // New builds a successful event for action on a target, filling actor and
 // client from ctx. The store sets ID and Time.
 func New(ctx context.Context, action, targetType, targetID string) Event {
-	return Event{
+	e := Event{
 		Action: action, Actor: ActorFrom(ctx), Client: ClientFrom(ctx),
 		TargetType: targetType, TargetID: targetID, Outcome: Success,
 	}
+	if id := e.Client.RequestID; id != "" {
+		e.Detail = map[string]string{"requestId": id}
+	}
+	return e
 }

@@ -127,6 +127,11 @@ func TestTheOktaSDKRunsTheDirectoryStory(t *testing.T) {
 				t.Errorf("%s: %d targets, want at least %d", filter, got, want)
 			}
 		}
+		suspended := must2[[]okta.LogEvent](t, "suspensions")(admin.SystemLogAPI.ListLogEvents(ctx).
+			Filter(`eventType eq "user.lifecycle.suspend"`).Execute())
+		for _, e := range suspended {
+			fatalIf(t, e.Transaction == nil || e.Transaction.GetId() == "", "a suspension carries no request id: %+v", e.Transaction)
+		}
 		_, resp, err := admin.SystemLogAPI.ListLogEvents(ctx).Filter(`eventType eq`).Execute()
 		wantOktaError(t, "a bad log filter", resp, err, 400, "E0000001")
 		out := s.runAdmin("events", "--verify")

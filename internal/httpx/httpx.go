@@ -23,9 +23,11 @@ func ClientIP(r *http.Request) string {
 	return host
 }
 
-// AuditContext returns r's context carrying the client for the system log.
+// AuditContext returns r's context carrying the client for the system log,
+// with the request id of WithRequestID when there is one.
 func AuditContext(r *http.Request) context.Context {
-	return audit.WithClient(r.Context(), audit.Client{IP: ClientIP(r), UserAgent: r.UserAgent()})
+	return audit.WithClient(r.Context(), audit.Client{IP: ClientIP(r), UserAgent: r.UserAgent(),
+		RequestID: RequestIDFrom(r.Context())})
 }
 
 // RealIP returns middleware that, for requests whose peer is one of the

@@ -2,6 +2,7 @@ package orgsignin
 
 import (
 	"context"
+	"maps"
 	"time"
 
 	"github.com/keyward/keyward/internal/audit"
@@ -133,6 +134,11 @@ func (s *Service) mfa(ctx context.Context, userID, outcome, why string) {
 // mfaEvent logs a second factor's outcome; like fail, it returns nothing.
 func (s *Service) mfaEvent(ctx context.Context, userID, outcome, why string, detail map[string]string) {
 	e := audit.New(ctx, "user.authentication.auth_via_mfa", "User", userID)
-	e.Outcome, e.Message, e.Detail = outcome, why, detail
+	e.Outcome, e.Message = outcome, why
+	e.Detail = maps.Clone(e.Detail) // the request id, if any
+	if e.Detail == nil {
+		e.Detail = map[string]string{}
+	}
+	maps.Copy(e.Detail, detail)
 	_ = s.cfg.Store.AppendEvent(ctx, e)
 }
