@@ -63,6 +63,31 @@ func (p Profile) String(name string) string {
 	return ""
 }
 
+// Texts returns attribute name as search compares it: one text, or the
+// text of each item of a list; nothing when absent. A number is written
+// as the float64 it reads back from storage as ("42.50" is "42.5"), so a
+// value searched before and after a round trip is the same text.
+func (p Profile) Texts(name string) []string { return texts(p[name]) }
+
+func texts(v any) []string {
+	switch x := v.(type) {
+	case nil:
+		return nil
+	case string:
+		return []string{x}
+	case []any:
+		var out []string
+		for _, item := range x {
+			out = append(out, texts(item)...)
+		}
+		return out
+	case json.Number:
+		f, _ := x.Float64()
+		return []string{fmt.Sprint(f)}
+	}
+	return []string{fmt.Sprint(v)}
+}
+
 // Clone returns a copy of p (list values are shared; they are never
 // modified in place).
 func (p Profile) Clone() Profile { return maps.Clone(p) }

@@ -33,24 +33,15 @@ func (a *API) factorJSON(f directory.Factor) factorJSON {
 
 // listFactors is GET /api/v1/users/{id}/factors.
 func (a *API) listFactors(w http.ResponseWriter, r *http.Request, c *caller) error {
-	u, err := a.findUser(r.Context(), c, r.PathValue("id"))
+	u, err := a.readableUser(r, c)
 	if err != nil {
 		return err
-	}
-	if u.ID != c.user.ID {
-		if err := a.allow(r, c, directory.ReadDirectory, directory.Scope{}); err != nil {
-			return err
-		}
 	}
 	factors, err := a.cfg.Store.Factors(r.Context(), u.ID)
 	if err != nil {
 		return err
 	}
-	out := make([]factorJSON, 0, len(factors))
-	for _, f := range factors {
-		out = append(out, a.factorJSON(f))
-	}
-	writeJSON(w, http.StatusOK, out)
+	writeJSON(w, http.StatusOK, each(factors, a.factorJSON))
 	return nil
 }
 

@@ -40,13 +40,7 @@ func (a *API) groupJSON(g directory.Group) groupJSON {
 	}
 }
 
-func (a *API) groupsJSON(groups []directory.Group) []groupJSON {
-	out := make([]groupJSON, 0, len(groups))
-	for _, g := range groups {
-		out = append(out, a.groupJSON(g))
-	}
-	return out
-}
+func (a *API) groupsJSON(groups []directory.Group) []groupJSON { return each(groups, a.groupJSON) }
 
 func (b groupBody) group() (directory.Group, error) {
 	if b.Profile == nil {

@@ -66,24 +66,15 @@ func (a *API) assignRole(w http.ResponseWriter, r *http.Request, c *caller) erro
 
 // listRoles is GET /api/v1/users/{id}/roles.
 func (a *API) listRoles(w http.ResponseWriter, r *http.Request, c *caller) error {
-	u, err := a.findUser(r.Context(), c, r.PathValue("id"))
+	u, err := a.readableUser(r, c)
 	if err != nil {
 		return err
-	}
-	if u.ID != c.user.ID {
-		if err := a.allow(r, c, directory.ReadDirectory, directory.Scope{}); err != nil {
-			return err
-		}
 	}
 	roles, err := a.cfg.Store.Roles(r.Context(), u.ID)
 	if err != nil {
 		return err
 	}
-	out := make([]roleJSON, 0, len(roles))
-	for _, role := range roles {
-		out = append(out, a.roleJSON(role))
-	}
-	writeJSON(w, http.StatusOK, out)
+	writeJSON(w, http.StatusOK, each(roles, a.roleJSON))
 	return nil
 }
 

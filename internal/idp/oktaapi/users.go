@@ -179,20 +179,25 @@ func (a *API) findUser(ctx context.Context, c *caller, idOrLogin string) (direct
 	return u, err
 }
 
+// readableUser finds the user {id} names for reading: anyone may read
+// themselves, administrators anyone.
+func (a *API) readableUser(r *http.Request, c *caller) (directory.User, error) {
+	u, err := a.findUser(r.Context(), c, r.PathValue("id"))
+	if err != nil || u.ID == c.user.ID {
+		return u, err
+	}
+	return u, a.allow(r, c, directory.ReadDirectory, directory.Scope{})
+}
+
 func notFound(resource, id string) error {
 	return errs.E(errs.NotFound, "not found").WithResource(resource, id)
 }
 
 // getUser is GET /api/v1/users/{id}.
 func (a *API) getUser(w http.ResponseWriter, r *http.Request, c *caller) error {
-	u, err := a.findUser(r.Context(), c, r.PathValue("id"))
+	u, err := a.readableUser(r, c)
 	if err != nil {
 		return err
-	}
-	if u.ID != c.user.ID {
-		if err := a.allow(r, c, directory.ReadDirectory, directory.Scope{}); err != nil {
-			return err
-		}
 	}
 	writeJSON(w, http.StatusOK, a.userJSON(u))
 	return nil

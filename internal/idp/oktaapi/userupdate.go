@@ -104,14 +104,9 @@ func (a *API) deleteUser(w http.ResponseWriter, r *http.Request, c *caller) erro
 
 // userGroups is GET /api/v1/users/{id}/groups.
 func (a *API) userGroups(w http.ResponseWriter, r *http.Request, c *caller) error {
-	u, err := a.findUser(r.Context(), c, r.PathValue("id"))
+	u, err := a.readableUser(r, c)
 	if err != nil {
 		return err
-	}
-	if u.ID != c.user.ID {
-		if err := a.allow(r, c, directory.ReadDirectory, directory.Scope{}); err != nil {
-			return err
-		}
 	}
 	groups, err := a.cfg.Store.UserGroups(r.Context(), u.ID)
 	if err != nil {

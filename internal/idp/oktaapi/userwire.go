@@ -1,7 +1,6 @@
 package oktaapi
 
 import (
-	"encoding/json"
 	"strings"
 
 	"github.com/keyward/keyward/internal/directory"
@@ -62,13 +61,7 @@ func (a *API) userJSON(u directory.User) userJSON {
 	return out
 }
 
-func (a *API) usersJSON(users []directory.User) []userJSON {
-	out := make([]userJSON, 0, len(users))
-	for _, u := range users {
-		out = append(out, a.userJSON(u))
-	}
-	return out
-}
+func (a *API) usersJSON(users []directory.User) []userJSON { return each(users, a.userJSON) }
 
 // lifecycleLinks are the operations Okta links from a user in each status.
 var lifecycleLinks = map[directory.Status][]directory.Op{
@@ -117,7 +110,7 @@ func (r userRecord) Value(path string) (string, bool) {
 func (r userRecord) Values(path string) []string {
 	u := r.u
 	if name, ok := strings.CutPrefix(path, "profile."); ok {
-		return profileValues(u.Profile[name])
+		return u.Profile.Texts(name)
 	}
 	switch path {
 	case "id":
@@ -137,24 +130,4 @@ func (r userRecord) Values(path string) []string {
 		return []string{*t}
 	}
 	return nil
-}
-
-// profileValues is a profile attribute as text: one value, or each item
-// of a list.
-func profileValues(v any) []string {
-	switch x := v.(type) {
-	case nil:
-		return nil
-	case string:
-		return []string{x}
-	case []any:
-		var out []string
-		for _, item := range x {
-			out = append(out, profileValues(item)...)
-		}
-		return out
-	case json.Number:
-		return []string{x.String()}
-	}
-	return []string{directory.Profile{"v": v}.String("v")}
 }

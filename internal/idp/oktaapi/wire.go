@@ -28,6 +28,16 @@ func nullTime(t time.Time) *string {
 	return &s
 }
 
+// each maps items to their wire form; an empty list is [] on the wire,
+// never null.
+func each[T, J any](items []T, wire func(T) J) []J {
+	out := make([]J, 0, len(items))
+	for _, item := range items {
+		out = append(out, wire(item))
+	}
+	return out
+}
+
 // maxBody bounds every request body: Okta's objects are small.
 const maxBody = 64 << 10
 

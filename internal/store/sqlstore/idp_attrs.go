@@ -2,8 +2,6 @@ package sqlstore
 
 import (
 	"context"
-	"encoding/json"
-	"fmt"
 	"strings"
 
 	"github.com/keyward/keyward/internal/directory"
@@ -26,35 +24,14 @@ func writeUserAttrs(ctx context.Context, tx *txn, u directory.User) error {
 	if _, err := exec(ctx, tx, "clear attribute index", deleteUserAttrsSQL, u.ID); err != nil {
 		return err
 	}
-	for name, v := range u.Profile {
-		for _, value := range indexValues(v) {
+	for name := range u.Profile {
+		for _, value := range u.Profile.Texts(name) {
 			if _, err := exec(ctx, tx, "index attribute", insertUserAttrSQL, "profile."+name, directory.Fold(value), u.ID); err != nil {
 				return err
 			}
 		}
 	}
 	return nil
-}
-
-// indexValues are a profile value as search sees it once read back: text,
-// or each item of a list; a number as the float64 it reads back as.
-func indexValues(v any) []string {
-	switch x := v.(type) {
-	case nil:
-		return nil
-	case string:
-		return []string{x}
-	case []any:
-		var out []string
-		for _, item := range x {
-			out = append(out, indexValues(item)...)
-		}
-		return out
-	case json.Number:
-		f, _ := x.Float64()
-		return []string{fmt.Sprint(f)}
-	}
-	return []string{fmt.Sprint(v)}
 }
 
 // indexedCondition picks the first requirement the attribute index can

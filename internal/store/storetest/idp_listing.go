@@ -154,7 +154,7 @@ var idpRequireTests = []idpTest{
 		for _, value := range []string{"sales", "ÉMILE", "ops", "42.5", "true", "nobody"} {
 			folded := directory.Fold(value)
 			keep := func(u directory.User) bool {
-				for _, v := range profileTexts(u.Profile["department"]) {
+				for _, v := range u.Profile.Texts("department") {
 					if directory.Fold(v) == folded {
 						return true
 					}
@@ -205,19 +205,4 @@ func listAll(t *testing.T, h *idpHarness, q store.UserQuery) []string {
 		}
 		p.Token = next
 	}
-}
-
-// profileTexts is a profile value as search compares it once read back.
-func profileTexts(v any) []string {
-	switch x := v.(type) {
-	case nil:
-		return nil
-	case []any:
-		var out []string
-		for _, item := range x {
-			out = append(out, profileTexts(item)...)
-		}
-		return out
-	}
-	return []string{directory.Profile{"v": v}.String("v")}
 }

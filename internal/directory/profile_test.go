@@ -1,0 +1,20 @@
+package directory
+
+import (
+	"encoding/json"
+	"reflect"
+	"testing"
+)
+
+func TestTextsAreWhatSearchComparesAfterARoundTrip(t *testing.T) {
+	p := Profile{"s": "Sales", "n": json.Number("42.50"), "f": 42.5, "b": true,
+		"l": []any{"Ops", json.Number("7"), []any{"deep"}}, "null": nil}
+	for name, want := range map[string][]string{
+		"s": {"Sales"}, "n": {"42.5"}, "f": {"42.5"}, "b": {"true"},
+		"l": {"Ops", "7", "deep"}, "null": nil, "absent": nil,
+	} {
+		if got := p.Texts(name); !reflect.DeepEqual(got, want) {
+			t.Errorf("Texts(%q) = %q, want %q", name, got, want)
+		}
+	}
+}
