@@ -15,6 +15,15 @@ const (
 	GroupDeleted      ChangeKind = "group.delete"
 	MembershipAdded   ChangeKind = "member.add"
 	MembershipRemoved ChangeKind = "member.remove"
+	// App changes name the app (AppID) and the user or group whose
+	// assignment or push changed.
+	AppUserAssigned   ChangeKind = "app.user.assign"
+	AppUserUnassigned ChangeKind = "app.user.unassign"
+	AppGroupAssigned  ChangeKind = "app.group.assign"
+	AppGroupRemoved   ChangeKind = "app.group.unassign"
+	AppGroupPushed    ChangeKind = "app.push"
+	AppGroupUnpushed  ChangeKind = "app.unpush"
+	AppChanged        ChangeKind = "app" // settings, status or provisioning changed
 )
 
 // Change is one entry of the durable change feed. Seq orders the feed and
@@ -25,4 +34,5 @@ type Change struct {
 	Kind    ChangeKind
 	UserID  string // set for user and membership changes
 	GroupID string // set for group and membership changes
+	AppID   string // set for app changes
 }

@@ -19,6 +19,7 @@ const (
 const (
 	FieldLogin    = "login"     // a user's login, compared case-insensitively
 	FieldRoleType = "role type" // the user already holds a role of that type
+	FieldStatus   = "status"    // the app must be deactivated first
 )
 
 // UserQuery narrows ListUsers and ListMembers. Keep, when set, decides
@@ -219,6 +220,63 @@ type SignOnPolicies interface {
 	// error. Event: "policy.lifecycle.delete". Deleting the group removes
 	// its policy too.
 	DeleteSignOnPolicy(ctx context.Context, groupID string) error
+}
+
+// What app store errors are about.
+const (
+	ResourceApp       = "app"
+	ResourceAppUser   = "app user"
+	ResourceAppGroup  = "app group"
+	ResourceGroupPush = "group push"
+)
+
+// Apps are the identity provider's applications, who is assigned to them
+// and which groups they push. Assignment changes append to the change feed
+// (with AppID set) so provisioning follows them like directory changes.
+type Apps interface {
+	// CreateApp stores a with a fresh id. Event: "application.lifecycle.create".
+	CreateApp(ctx context.Context, a directory.App) (directory.App, error)
+	App(ctx context.Context, id string) (directory.App, error)
+	// ListApps pages apps in id order.
+	ListApps(ctx context.Context, p Page) ([]directory.App, string, error)
+	// UpdateApp is compare-and-swap; eventType is what it writes
+	// ("application.lifecycle.update", ".activate", ".deactivate").
+	UpdateApp(ctx context.Context, id, eventType string, fn func(directory.App) (directory.App, error)) (directory.App, error)
+	// DeleteApp removes an INACTIVE app with its assignments and pushes;
+	// an active one is errs.Conflict (FieldStatus).
+	// Event: "application.lifecycle.delete".
+	DeleteApp(ctx context.Context, id string) error
+
+	// AssignUser assigns the user directly (idempotent).
+	// Event: "application.user_membership.add".
+	AssignUser(ctx context.Context, appID, userID string) (directory.AppUser, error)
+	// UnassignUser removes the direct assignment; the person may still be
+	// assigned through a group. Event: "application.user_membership.remove".
+	UnassignUser(ctx context.Context, appID, userID string) error
+	// AppUser is the person's effective assignment: direct (ScopeUser)
+	// wins over through-a-group (ScopeGroup); none is errs.NotFound.
+	AppUser(ctx context.Context, appID, userID string) (directory.AppUser, error)
+	// ListAppUsers pages the effective assignments in user-id order.
+	ListAppUsers(ctx context.Context, appID string, p Page) ([]directory.AppUser, string, error)
+	// UserApps lists the apps the user is effectively assigned to, by label.
+	UserApps(ctx context.Context, userID string) ([]directory.App, error)
+
+	// AssignGroup assigns a group (idempotent; priority updated).
+	// Event: "application.group_membership.add".
+	AssignGroup(ctx context.Context, g directory.AppGroup) (directory.AppGroup, error)
+	// Event: "application.group_membership.remove".
+	UnassignGroup(ctx context.Context, appID, groupID string) error
+	AppGroup(ctx context.Context, appID, groupID string) (directory.AppGroup, error)
+	// ListAppGroups pages assigned groups in group-id order.
+	ListAppGroups(ctx context.Context, appID string, p Page) ([]directory.AppGroup, string, error)
+
+	// PushGroup starts pushing the group (idempotent).
+	// Event: "application.provision.group_push.push".
+	PushGroup(ctx context.Context, appID, groupID string) (directory.GroupPush, error)
+	// Event: "application.provision.group_push.unlink".
+	UnpushGroup(ctx context.Context, appID, groupID string) error
+	// ListGroupPushes lists the app's pushed groups in group-id order.
+	ListGroupPushes(ctx context.Context, appID string) ([]directory.GroupPush, error)
 }
 
 // IdPBootstrap is what the identity provider's first start creates: a
