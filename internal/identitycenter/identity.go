@@ -74,10 +74,26 @@ type Profile struct {
 	Timezone          string        `json:"Timezone,omitempty"`
 }
 
+// Enterprise is SCIM's enterprise user extension
+// (urn:ietf:params:scim:schemas:extension:enterprise:2.0:User) as Identity
+// Center keeps it. The Identity Store API shows it only on request (its
+// "aws:identitystore:enterprise" extension), so it is not part of Profile.
+type Enterprise struct {
+	EmployeeNumber string `json:"EmployeeNumber,omitempty"`
+	CostCenter     string `json:"CostCenter,omitempty"`
+	Organization   string `json:"Organization,omitempty"`
+	Division       string `json:"Division,omitempty"`
+	Department     string `json:"Department,omitempty"`
+	// ManagerID is manager.value: the manager's user id.
+	ManagerID string `json:"ManagerId,omitempty"`
+}
+
 // User is an identity-store user.
 type User struct {
-	ID          string
-	Profile     Profile
+	ID      string
+	Profile Profile
+	// Enterprise is set by SCIM provisioning; zero otherwise.
+	Enterprise  Enterprise
 	ExternalIDs []ExternalID
 	Status      string
 	CreatedAt   time.Time

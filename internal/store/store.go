@@ -52,6 +52,7 @@ const (
 	ResourceToken         = "token"
 	ResourceSession       = "session"
 	ResourceEvent         = "event"
+	ResourceSCIMToken     = "scim token"
 )
 
 // Which value of a resource is taken: Field of errs.Conflict.
@@ -352,6 +353,28 @@ type Housekeeping interface {
 	Purge(ctx context.Context) (int64, error)
 }
 
+// SCIMTokens are the access tokens of Identity Center's SCIM endpoint,
+// stored by the hash of their secret.
+type SCIMTokens interface {
+	// CreateSCIMToken stores t. With ic.MaxSCIMTokens live (unexpired)
+	// tokens already stored it is errs.Conflict (ResourceSCIMToken).
+	// Action: "identitycenter.scim.token.create".
+	CreateSCIMToken(ctx context.Context, t ic.SCIMToken) error
+	// SCIMTokens lists every token, expired or not, oldest first.
+	SCIMTokens(ctx context.Context) ([]ic.SCIMToken, error)
+	// SCIMTokenByHash finds a live token; an expired one is errs.NotFound.
+	SCIMTokenByHash(ctx context.Context, hash string) (ic.SCIMToken, error)
+	// TouchSCIMToken records a use at now (LastUsed never moves back). It
+	// writes no event.
+	TouchSCIMToken(ctx context.Context, id string, now time.Time) error
+	// DeleteSCIMToken: a missing one is errs.NotFound.
+	// Action: "identitycenter.scim.token.delete".
+	DeleteSCIMToken(ctx context.Context, id string) error
+	// DeleteSCIMTokens deletes every token (provisioning switched off),
+	// writing one delete event per token.
+	DeleteSCIMTokens(ctx context.Context) error
+}
+
 // Common is what every side of keyward needs from its store.
 type Common interface {
 	RateLimits
@@ -378,4 +401,5 @@ type AWS interface {
 	Passwords
 	PortalSessions
 	OIDC
+	SCIMTokens
 }

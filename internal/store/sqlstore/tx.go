@@ -127,6 +127,8 @@ var taken = map[string][2]string{
 	"tokens.access_hash":              {store.ResourceToken, store.FieldSecret},
 	"tokens.refresh_hash":             {store.ResourceToken, store.FieldSecret},
 	"events.id":                       {store.ResourceEvent, store.FieldID},
+	"scim_tokens.id":                  {store.ResourceSCIMToken, store.FieldID},
+	"scim_tokens.hash":                {store.ResourceSCIMToken, store.FieldSecret},
 	// The identity provider's directory (idp_*.go).
 	"idp_users.id":                      {store.ResourceUser, store.FieldID},
 	"idp_users.login_norm":              {store.ResourceUser, store.FieldLogin},

@@ -28,6 +28,21 @@ WHERE x.issuer = $1 AND x.external_id = $2`
 ORDER BY u.id LIMIT CAST($2 AS INTEGER)`
 )
 
+// userDoc is what the profile column holds: the profile, with the
+// enterprise attributes SCIM provisions beside it.
+type userDoc struct {
+	ic.Profile
+	Enterprise *ic.Enterprise `json:"Enterprise,omitempty"`
+}
+
+func newUserDoc(u ic.User) userDoc {
+	d := userDoc{Profile: u.Profile}
+	if u.Enterprise != (ic.Enterprise{}) {
+		d.Enterprise = &u.Enterprise
+	}
+	return d
+}
+
 func errUserNotFound(id string) *errs.Error {
 	return missing(store.ResourceUser, id)
 }
@@ -42,7 +57,7 @@ func (db *DB) CreateUser(ctx context.Context, u ic.User) error {
 func writeUser(ctx context.Context, tx *txn, query string, u ic.User) error {
 	name := u.Profile.UserName
 	if _, err := exec(ctx, tx, "write user", query, u.ID, name, ic.NormalizeName(name),
-		jsonCol{u.Profile}, jsonCol{u.ExternalIDs}, u.Status, ts(u.CreatedAt), ts(u.UpdatedAt),
+		jsonCol{newUserDoc(u)}, jsonCol{u.ExternalIDs}, u.Status, ts(u.CreatedAt), ts(u.UpdatedAt),
 		u.CreatedBy, u.UpdatedBy); err != nil {
 		return err
 	}
@@ -82,8 +97,13 @@ func (db *DB) UserByExternalID(ctx context.Context, x ic.ExternalID) (ic.User, e
 
 func scanUser(s scanner) (ic.User, error) {
 	var u ic.User
-	err := s.Scan(&u.ID, jsonCol{&u.Profile}, jsonCol{&u.ExternalIDs}, &u.Status,
+	var d userDoc
+	err := s.Scan(&u.ID, jsonCol{&d}, jsonCol{&u.ExternalIDs}, &u.Status,
 		timeCol{&u.CreatedAt}, timeCol{&u.UpdatedAt}, &u.CreatedBy, &u.UpdatedBy)
+	u.Profile = d.Profile
+	if d.Enterprise != nil {
+		u.Enterprise = *d.Enterprise
+	}
 	return u, err
 }
 

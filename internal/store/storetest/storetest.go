@@ -66,6 +66,7 @@ func Run(t *testing.T, open func(t *testing.T, clk clock.Clock) store.AWS) {
 		{"event queries", queryEventTests},
 		{"housekeeping", housekeepingTests},
 		{"concurrency", concurrencyTests},
+		{"scim tokens", scimTokenTests},
 	}
 	for _, s := range suites {
 		t.Run(s.name, func(t *testing.T) {
