@@ -3,11 +3,11 @@ package scimserver_test
 import (
 	"encoding/json"
 	"io"
-	"net/url"
-	"slices"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"

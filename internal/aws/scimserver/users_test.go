@@ -273,4 +273,3 @@ func TestUsersPageByCursor(t *testing.T) {
 	diff(t, "the plain form", []any{float64(2), float64(2), float64(1), ""},
 		[]any{plain.body["totalResults"], plain.body["itemsPerPage"], plain.body["startIndex"], plain.str("nextCursor")})
 }
-
