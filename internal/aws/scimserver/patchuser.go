@@ -142,6 +142,9 @@ func applyUserOp(root map[string]any, op patchOp) error {
 		if err != nil {
 			return err
 		}
+		if strings.EqualFold(op.Path, urnEnterprise) {
+			return applyKey(root, op.Op, urnEnterprise, v)
+		}
 		return applyPath(root, op.Op, *op.path, v)
 	}
 	m, err := op.valueObject()
@@ -219,10 +222,18 @@ func applyPath(root map[string]any, op string, p patchPath, v any) error {
 		sub := child(obj, key, op != "remove")
 		setOrDelete(sub, subAttrs[p.Sub], op, v)
 	default:
-		if multiValued[key] {
-			if m, isObject := v.(map[string]any); isObject {
-				v = []any{m}
+		m, isObject := v.(map[string]any)
+		old, wasObject := obj[key].(map[string]any)
+		switch {
+		case multiValued[key] && isObject:
+			v = []any{m}
+		case isObject && wasObject && op != "remove":
+			// RFC 7644 §3.5.2.1 and .3: the sub-attributes given replace
+			// theirs; the others stay.
+			for k, sv := range m {
+				old[k] = sv
 			}
+			return nil
 		}
 		setOrDelete(obj, key, op, v)
 	}

@@ -195,3 +195,16 @@ func patchBody(ops string) string {
 func queryEscape(s string) string { return url.QueryEscape(s) }
 
 func sortStrings(s []string) { slices.Sort(s) }
+
+func TestRegisterCoexistsWithTheAWSEndpointsRoutes(t *testing.T) {
+	mux := http.NewServeMux()
+	h := http.NotFoundHandler()
+	for _, p := range []string{"POST /{$}", "/start", "/start/", "/device", "/static/", "/{$}",
+		"GET /federation/credentials", "/federation/credentials", "POST /token", "/token"} {
+		mux.Handle(p, h)
+	}
+	(&scimserver.Server{Tenant: "d-0123456789"}).Register(mux) // panics on a conflicting pattern
+	if _, pattern := mux.Handler(httptest.NewRequest("GET", "/d-0123456789/scim/v2/Users", nil)); pattern != "/d-0123456789/scim/v2/" {
+		t.Errorf("a SCIM path goes to %q", pattern)
+	}
+}

@@ -171,6 +171,14 @@ func TestPatchUser(t *testing.T) {
 			}},
 		{"title is removed", `{"op":"add","path":"title","value":"Boss"},{"op":"remove","path":"title"}`, 200,
 			func(t *testing.T, u ic.User, _ response) { diff(t, "title", "", u.Profile.Title) }},
+		{"a path-less complex value replaces only the sub-attributes it gives", `{"op":"replace","value":{"name":{"givenName":"Barb"}}}`, 200,
+			func(t *testing.T, u ic.User, _ response) {
+				diff(t, "name", ic.Name{GivenName: "Barb", FamilyName: "Jensen"}, u.Profile.Name)
+			}},
+		{"the enterprise extension is patched by its URN as the path", `{"op":"add","path":"urn:ietf:params:scim:schemas:extension:enterprise:2.0:User","value":{"division":"North"}}`, 200,
+			func(t *testing.T, u ic.User, _ response) {
+				diff(t, "enterprise", [2]string{"North", "42"}, [2]string{u.Enterprise.Division, u.Enterprise.CostCenter})
+			}},
 		{"removing userName is refused", `{"op":"remove","path":"userName"}`, 400, nil},
 		{"removing active is refused", `{"op":"remove","path":"active"}`, 400, nil},
 		{"two operations on active are refused", `{"op":"replace","path":"active","value":false},{"op":"replace","value":{"active":true}}`, 400, nil},
