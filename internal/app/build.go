@@ -13,6 +13,7 @@ import (
 	"github.com/keyward/keyward/internal/aws/organizations"
 	"github.com/keyward/keyward/internal/aws/portal"
 	"github.com/keyward/keyward/internal/aws/protocol"
+	"github.com/keyward/keyward/internal/aws/scimserver"
 	"github.com/keyward/keyward/internal/aws/sigv4"
 	"github.com/keyward/keyward/internal/aws/ssoadmin"
 	"github.com/keyward/keyward/internal/aws/ssooidc"
@@ -76,6 +77,9 @@ func (m *Main) buildAWS(auth *awsauth.Authority, b store.Bootstrap, opt Options)
 	mux.Handle("POST /{$}", gw)
 	oidc.Register(mux)
 	portalAPI.Register(mux)
+	tenant := b.Instance.IdentityStoreID
+	scim := &scimserver.Server{Store: m.Store, Clock: m.clock, Random: m.random, Tenant: tenant, Issuer: scimserver.IssuerFor(m.AWSURL, tenant)}
+	scim.Register(mux)
 	browser := pages.Handler()
 	for _, p := range []string{"/start", "/start/", "/device", "/static/"} {
 		mux.Handle(p, browser)
