@@ -203,3 +203,12 @@ func checkText(field, value string, max int, required bool, allowed func(rune) b
 	}
 	return nil
 }
+
+// UserGone says why a user with status (empty when the user no longer
+// exists) may not use what they signed in to: the reason a refusal logs.
+func UserGone(status string) string {
+	if status == "" {
+		return "the user no longer exists"
+	}
+	return "the user is " + strings.ToLower(status)
+}

@@ -247,11 +247,11 @@ func (s *Service) Session(ctx context.Context, value string) (ic.PortalSession, 
 		return ps, ic.User{}, err
 	}
 	u, err := s.store.User(ctx, ps.UserID)
-	if err == nil && u.Status != ic.UserEnabled {
-		err = errs.E(errs.Unauthenticated, "user disabled")
-	}
-	if errs.Is(err, errs.NotFound) {
-		err = errs.E(errs.Unauthenticated, "user removed")
+	if errs.Is(err, errs.NotFound) || (err == nil && u.Status != ic.UserEnabled) {
+		e := audit.New(ctx, "portal.session.deny", "user", ps.UserID)
+		e.Outcome, e.Message = audit.Failure, "portal page refused: "+ic.UserGone(u.Status)
+		_ = s.store.AppendEvent(ctx, e) // the refusal stands even if logging it fails
+		return ps, ic.User{}, errs.E(errs.Unauthenticated, "%s", ic.UserGone(u.Status))
 	}
 	return ps, u, err
 }

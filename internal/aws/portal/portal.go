@@ -122,9 +122,18 @@ func (s *Service) user(ctx context.Context, bearer string) (ic.User, error) {
 	}
 	u, err := s.store.User(ctx, tok.UserID)
 	if errs.Is(err, errs.NotFound) || (err == nil && u.Status != ic.UserEnabled) {
+		s.refuse(ctx, tok.UserID, u.Status)
 		return ic.User{}, unauthorized()
 	}
 	return u, err
+}
+
+// refuse logs why a live token of a disabled or removed user got nothing:
+// access ends at the next call, and the log says so.
+func (s *Service) refuse(ctx context.Context, userID, status string) {
+	e := audit.New(ctx, "sso.portal.deny", "user", userID)
+	e.Outcome, e.Message = audit.Failure, "portal call refused: "+ic.UserGone(status)
+	_ = s.store.AppendEvent(ctx, e) // the refusal stands even if logging it fails
 }
 
 // pageInput is a list call's paging parameters.

@@ -8,6 +8,7 @@ package ssooidc
 
 import (
 	"context"
+	"github.com/keyward/keyward/internal/audit"
 	"io"
 	"net/http"
 	"time"
@@ -22,6 +23,7 @@ import (
 // Store is what the service needs from storage.
 type Store interface {
 	User(ctx context.Context, id string) (ic.User, error)
+	AppendEvent(ctx context.Context, e audit.Event) error
 	store.OIDC
 	store.RateLimits
 }

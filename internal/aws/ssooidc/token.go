@@ -2,6 +2,7 @@ package ssooidc
 
 import (
 	"context"
+	"github.com/keyward/keyward/internal/audit"
 	"time"
 
 	"github.com/keyward/keyward/internal/aws/protocol"
@@ -140,6 +141,9 @@ func (s *Service) refreshable(ctx context.Context, old ic.Token, clientID string
 	}
 	u, err := s.store.User(ctx, old.UserID)
 	if errs.Is(err, errs.NotFound) || (err == nil && u.Status != ic.UserEnabled) {
+		e := audit.New(ctx, "ssooidc.token.refresh", "user", old.UserID)
+		e.Outcome, e.Message = audit.Failure, "token refresh refused: "+ic.UserGone(u.Status)
+		_ = s.store.AppendEvent(ctx, e) // the refusal stands even if logging it fails
 		return oidcError(errs.Invalid, "InvalidGrantException", "The user can no longer sign in")
 	}
 	return err
