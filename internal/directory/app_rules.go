@@ -3,6 +3,7 @@ package directory
 import (
 	"net/url"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 )
@@ -55,6 +56,7 @@ func (s SAMLSettings) WithDefaults() SAMLSettings {
 	if s.AuthnContextClassRef == "" {
 		s.AuthnContextClassRef = AuthnPasswordProtected
 	}
+	s.Attributes = slices.Clone(s.Attributes)
 	for i, a := range s.Attributes {
 		if a.Namespace == "" {
 			s.Attributes[i].Namespace = AttrFormatBasic
