@@ -243,3 +243,12 @@ func wantOktaError(t *testing.T, code int, out any, status int, errorCode, cause
 	}
 	t.Errorf("errorCauses %v have none starting %q", causes, cause)
 }
+
+// get sends a GET as the administrator and returns the recorder.
+func (w *appWorld) get(path string) *httptest.ResponseRecorder {
+	r := httptest.NewRequest("GET", path, nil)
+	r.Header.Set("Authorization", "SSWS "+w.admin)
+	rec := httptest.NewRecorder()
+	w.a.ServeHTTP(rec, r)
+	return rec
+}
