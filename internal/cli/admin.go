@@ -27,7 +27,8 @@ func adminCmd(stdio IO) *cobra.Command {
 the YAML file named by --config or KEYWARD_CONFIG.`,
 	}
 	config.AddStoreFlags(cmd.PersistentFlags())
-	cmd.AddCommand(setPasswordCmd(stdio), eventsCmd(stdio), apiTokenCmd(stdio), signOnPolicyCmd(stdio), importCmd(stdio))
+	cmd.AddCommand(setPasswordCmd(stdio), eventsCmd(stdio), apiTokenCmd(stdio), signOnPolicyCmd(stdio), importCmd(stdio),
+		appsCmd(stdio))
 	return cmd
 }
 
