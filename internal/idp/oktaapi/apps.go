@@ -123,7 +123,7 @@ func (a *API) listApps(w http.ResponseWriter, r *http.Request, c *caller) error 
 	if err != nil {
 		return err
 	}
-	p, err := page(r, 200, 200)
+	p, err := appPage(r)
 	if err != nil {
 		return err
 	}
@@ -147,6 +147,21 @@ func (a *API) listApps(w http.ResponseWriter, r *http.Request, c *caller) error 
 	}
 	a.writeList(w, r, a.appsJSON(kept), "")
 	return nil
+}
+
+// appPage reads limit and after; Okta's default limit=-1 (every app) is
+// served as pages of the largest size.
+func appPage(r *http.Request) (store.Page, error) {
+	q := r.URL.Query()
+	if q.Get("limit") != "-1" {
+		return page(r, 200, 200)
+	}
+	q.Del("limit")
+	u := *r.URL
+	u.RawQuery = q.Encode()
+	r2 := *r
+	r2.URL = &u
+	return page(&r2, 200, 200)
 }
 
 func appQuery(r *http.Request) (func(directory.App) bool, error) {

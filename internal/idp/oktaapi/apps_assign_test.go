@@ -140,8 +140,10 @@ func TestAppsAreListedByQueryFilterAndPage(t *testing.T) {
 			t.Errorf("%s (-want +got):\n%s", c.path, diff)
 		}
 	}
-	if n := len(labels("/api/v1/apps")); n != 3 {
-		t.Errorf("all apps: %d, want 3", n)
+	for _, path := range []string{"/api/v1/apps", "/api/v1/apps?limit=-1"} {
+		if n := len(labels(path)); n != 3 {
+			t.Errorf("%s: %d apps, want 3", path, n)
+		}
 	}
 	r := w.get("/api/v1/apps?limit=2")
 	if !strings.Contains(strings.Join(r.Header().Values("Link"), " "), `rel="next"`) {
