@@ -122,9 +122,14 @@ type Provisioning struct {
 	// slash).
 	BaseURL string
 	// SealedToken is the bearer token, sealed with the master key: the
-	// identity provider must send it, so it cannot be a hash.
+	// identity provider must send it, so it cannot be a hash. It is sealed
+	// by keys.NewSealer(master, ProvisioningTokenPurpose, ...) with the
+	// app's id as additional data, so it opens only for its own app.
 	SealedToken []byte
 }
+
+// ProvisioningTokenPurpose is the sealing purpose of Provisioning.SealedToken.
+const ProvisioningTokenPurpose = "idp app scim token"
 
 // Assignment scopes: an AppUser is assigned directly or through a group.
 const (

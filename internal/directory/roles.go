@@ -63,17 +63,18 @@ const (
 	ManageMembers     Action = "members"     // add and remove group members
 	ManageRoles       Action = "roles"       // assign and remove administrator roles
 	ManageOrg         Action = "org"         // schema, policies, other people's API tokens
+	ManageApps        Action = "apps"        // create, update, activate and delete apps; assign people and groups to them
 )
 
 // grants is what each role may do; scoped actions of targetable roles are
 // further limited by Scope.
 var grants = map[RoleType][]Action{
-	OrgAdmin:             {ReadDirectory, ReadLog, ManageUsers, ManageCredentials, ManageGroups, ManageMembers, ManageRoles, ManageOrg},
+	OrgAdmin:             {ReadDirectory, ReadLog, ManageUsers, ManageCredentials, ManageGroups, ManageMembers, ManageRoles, ManageOrg, ManageApps},
 	UserAdmin:            {ReadDirectory, ManageUsers, ManageCredentials, ManageMembers},
 	GroupMembershipAdmin: {ReadDirectory, ManageMembers},
 	HelpDeskAdmin:        {ReadDirectory, ManageCredentials},
 	ReadOnlyAdmin:        {ReadDirectory, ReadLog},
-	AppAdmin:             {ReadDirectory},
+	AppAdmin:             {ReadDirectory, ManageApps},
 }
 
 // Scope is what an action touches: the groups of the user it changes (or

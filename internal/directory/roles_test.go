@@ -28,6 +28,11 @@ func TestRolesAllowWhatOktaAllowsThem(t *testing.T) {
 		{"a membership administrator manages members of its groups", []Role{{Type: GroupMembershipAdmin, Targets: contractors}}, ManageMembers, Scope{Groups: contractors}, true},
 		{"a membership administrator does not suspend people", []Role{{Type: GroupMembershipAdmin}}, ManageUsers, Scope{Groups: contractors}, false},
 		{"a help desk administrator resets credentials", []Role{{Type: HelpDeskAdmin}}, ManageCredentials, Scope{Groups: contractors}, true},
+		{"an application administrator manages apps", []Role{{Type: AppAdmin}}, ManageApps, Scope{OrgWide: true}, true},
+		{"an org administrator manages apps", []Role{{Type: OrgAdmin}}, ManageApps, Scope{OrgWide: true}, true},
+		{"an application administrator does not manage users", []Role{{Type: AppAdmin}}, ManageUsers, Scope{}, false},
+		{"a group administrator does not manage apps", []Role{{Type: UserAdmin}}, ManageApps, Scope{OrgWide: true}, false},
+		{"a read-only administrator does not manage apps", []Role{{Type: ReadOnlyAdmin}}, ManageApps, Scope{OrgWide: true}, false},
 		{"someone with no role may do nothing", nil, ReadDirectory, Scope{}, false},
 	}
 	for _, c := range cases {

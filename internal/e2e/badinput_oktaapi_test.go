@@ -46,7 +46,7 @@ var garbageIDs = []struct{ name, value string }{
 // test, and a body that would succeed with real ids.
 var realParams = map[string]string{
 	"id": "{user}", "userId": "{user}", "groupId": "{group}", "roleId": "{role}", "op": "suspend",
-	"factorId": "fac0000000000000000x", "apiTokenId": "{token}", "schemaId": "default",
+	"factorId": "fac0000000000000000x", "apiTokenId": "{token}", "schemaId": "default", "appId": "{app}",
 }
 
 var goodBodies = map[string]string{
@@ -57,7 +57,15 @@ var goodBodies = map[string]string{
 	"POST /api/v1/groups":                       `{"profile":{"name":"New group"}}`,
 	"PUT /api/v1/groups/{groupId}":              `{"profile":{"name":"Renamed"}}`,
 	"POST /api/v1/meta/schemas/user/{schemaId}": `{"definitions":{"custom":{"properties":{"shoeSize":{"title":"Shoe size","type":"integer"}}}}}`,
+	"POST /api/v1/apps":                         awsAppBody,
+	"PUT /api/v1/apps/{appId}":                  awsAppBody,
+	"POST /api/v1/apps/{appId}/users":           `{"id":"00u0000000000000000x"}`,
+	"POST /api/v1/apps/{appId}/users/{userId}":  `{}`,
 }
+
+// awsAppBody adds the AWS IAM Identity Center catalogue app.
+const awsAppBody = `{"name":"amazon_aws_sso","label":"AWS IAM Identity Center","signOnMode":"SAML_2_0",` +
+	`"settings":{"app":{"acsURL":"https://us-east-1.signin.aws/platform/saml/acs/1a2b","entityID":"https://us-east-1.signin.aws/platform/saml/d-9067"}}}`
 
 var pathParam = regexp.MustCompile(`\{(\w+)\}`)
 
@@ -183,6 +191,17 @@ func specificCases() []oktaCase {
 
 		bad("a group name that is a number", "POST", "/api/v1/groups", `{"profile":{"name":42}}`, 400, "E0000003", ""),
 		invalid("a group without a profile", "POST", "/api/v1/groups", `{}`, "profile:"),
+
+		invalid("an app signed with SHA-1", "POST", "/api/v1/apps", `{"label":"X","signOnMode":"SAML_2_0","settings":{"signOn":`+
+			`{"ssoAcsUrl":"https://x.example/acs","audience":"https://x.example/","signatureAlgorithm":"RSA_SHA1"}}}`, "settings.signOn.signatureAlgorithm:"),
+		invalid("an app without a label", "POST", "/api/v1/apps", `{"name":"amazon_aws_sso","signOnMode":"SAML_2_0"}`, "label:"),
+		invalid("an AWS app without its ACS URL", "POST", "/api/v1/apps", `{"name":"amazon_aws_sso","label":"AWS","signOnMode":"SAML_2_0"}`, "settings.app.acsURL:"),
+		bad("an app label that is a number", "POST", "/api/v1/apps", `{"label":42}`, 400, "E0000003", ""),
+		invalid("deleting an active app", "DELETE", "/api/v1/apps/{app}", "", "status:"),
+		invalid("unassigning a person assigned through a group", "DELETE", "/api/v1/apps/{app}/users/{user}", "", "id:"),
+		invalid("a group assignment with a negative priority", "PUT", "/api/v1/apps/{app}/groups/{group}", `{"priority":-1}`, "priority:"),
+		bad("assigning a person who does not exist", "POST", "/api/v1/apps/{app}/users", `{"id":"00uNoSuchThing000000z"}`, 404, "E0000007", ""),
+		invalid("apps filtered by label", "GET", `/api/v1/apps?filter=label%20eq%20%22x%22`, "", "filter:"),
 		invalid("a group with a blank name", "POST", "/api/v1/groups", `{"profile":{"name":"  "}}`, "name:"),
 		invalid("a group name with a NUL byte", "POST", "/api/v1/groups", `{"profile":{"name":"a\u0000b"}}`, "name:"),
 		invalid("a group name over 255 characters", "POST", "/api/v1/groups", `{"profile":{"name":"`+strings.Repeat("g", 256)+`"}}`, "name:"),
@@ -218,8 +237,12 @@ func queryCases() []oktaCase {
 	var out []oktaCase
 	paging := []string{"limit=0", "limit=-1", "limit=abc", "limit=1.5", "limit=99999999999999999999",
 		"after=not-a-cursor", "after=%00", "after=" + strings.Repeat("z", 600)}
-	for _, path := range []string{"/api/v1/users", "/api/v1/groups", "/api/v1/groups/{group}/users", "/api/v1/api-tokens", "/api/v1/logs"} {
+	for _, path := range []string{"/api/v1/users", "/api/v1/groups", "/api/v1/groups/{group}/users", "/api/v1/api-tokens", "/api/v1/logs",
+		"/api/v1/apps", "/api/v1/apps/{app}/users", "/api/v1/apps/{app}/groups"} {
 		for _, q := range paging {
+			if path == "/api/v1/apps" && q == "limit=-1" {
+				continue // Okta's default for apps: every app
+			}
 			out = append(out, invalid(path+"?"+q[:min(len(q), 24)], "GET", path+"?"+q, "", paramCause(path, q)))
 		}
 	}
@@ -338,9 +361,11 @@ func TestOktaAPIRefusesBadInputAndChangesNothing(t *testing.T) {
 }
 
 // oktaSetUp makes what the cases act on: alice (active, with a password,
-// in Engineering), carol (a user administrator), a declared costCenterCode.
+// in Engineering), carol (a user administrator), a declared costCenterCode,
+// and the AWS app with carol assigned directly and Engineering (so alice
+// through it).
 func oktaSetUp(t *testing.T, o *oktaRaw) oktaIDs {
-	var admin, alice, carol, group, role struct {
+	var admin, alice, carol, group, role, app struct {
 		ID string `json:"id"`
 	}
 	o.mustJSON("GET", "/api/v1/users/me", "", &admin)
@@ -352,6 +377,9 @@ func oktaSetUp(t *testing.T, o *oktaRaw) oktaIDs {
 	o.mustJSON("POST", "/api/v1/users", `{"profile":{"login":"carol@example.com","email":"carol@example.com","firstName":"Carol","lastName":"Chief"},`+
 		`"credentials":{"password":{"value":"a long passphrase 42"}}}`, &carol)
 	o.mustJSON("POST", "/api/v1/users/"+carol.ID+"/roles", `{"type":"USER_ADMIN"}`, &role)
+	o.mustJSON("POST", "/api/v1/apps", awsAppBody, &app)
+	o.mustJSON("POST", "/api/v1/apps/"+app.ID+"/users", `{"id":"`+carol.ID+`"}`, nil)
+	o.mustJSON("PUT", "/api/v1/apps/"+app.ID+"/groups/"+group.ID, `{}`, nil)
 	var roles []struct {
 		ID   string `json:"id"`
 		Type string `json:"type"`
@@ -365,5 +393,5 @@ func oktaSetUp(t *testing.T, o *oktaRaw) oktaIDs {
 		t.Fatalf("set-up: admin roles %+v, tokens %+v", roles, tokens)
 	}
 	return oktaIDs{"user": alice.ID, "admin": admin.ID, "carol": carol.ID, "group": group.ID, "role": role.ID,
-		"superRole": roles[0].ID, "token": tokens[0].ID}
+		"superRole": roles[0].ID, "token": tokens[0].ID, "app": app.ID}
 }

@@ -158,7 +158,10 @@ type idpState struct {
 	Factors map[string][]directory.Factor
 	Tokens  []directory.APIToken
 	Schema  directory.Schema
-	Events  int // events other than denials
+	Apps    []directory.App
+	// Assigned lists each app's assignments: users with their scope, then groups.
+	Assigned map[string][]string
+	Events   int // events other than denials
 }
 
 // idpSnapshot reads the identity provider's whole state.
@@ -194,6 +197,15 @@ func idpSnapshot(tb testing.TB, st store.IdP) idpState {
 	}
 	s.Schema, err = st.Schema(ctx)
 	check(err)
+	s.Apps, s.Assigned = pageAll(tb, func(p store.Page) ([]directory.App, string, error) { return st.ListApps(ctx, p) }), map[string][]string{}
+	for _, a := range s.Apps {
+		for _, au := range pageAll(tb, func(p store.Page) ([]directory.AppUser, string, error) { return st.ListAppUsers(ctx, a.ID, p) }) {
+			s.Assigned[a.ID] = append(s.Assigned[a.ID], au.UserID+" "+au.Scope)
+		}
+		for _, g := range pageAll(tb, func(p store.Page) ([]directory.AppGroup, string, error) { return st.ListAppGroups(ctx, a.ID, p) }) {
+			s.Assigned[a.ID] = append(s.Assigned[a.ID], "group "+g.GroupID)
+		}
+	}
 	events, err := st.EventsAfter(ctx, 0, 1<<20)
 	check(err)
 	for _, e := range events {

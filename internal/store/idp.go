@@ -231,10 +231,15 @@ const (
 )
 
 // Apps are the identity provider's applications, who is assigned to them
-// and which groups they push. Assignment changes append to the change feed
-// (with AppID set) so provisioning follows them like directory changes.
+// and which groups they push. App, assignment and push changes append to
+// the change feed (with AppID set) so provisioning follows them like
+// directory changes; membership changes that move effective assignments
+// are on the feed already (member.add/remove), and deleting a user or a
+// group removes its assignments and pushes with it. Events name the app
+// (target type AppInstance) by its label.
 type Apps interface {
-	// CreateApp stores a with a fresh id. Event: "application.lifecycle.create".
+	// CreateApp stores a with a fresh id (Created and LastUpdated set by the
+	// store). Event: "application.lifecycle.create".
 	CreateApp(ctx context.Context, a directory.App) (directory.App, error)
 	App(ctx context.Context, id string) (directory.App, error)
 	// ListApps pages apps in id order.
@@ -247,11 +252,13 @@ type Apps interface {
 	// Event: "application.lifecycle.delete".
 	DeleteApp(ctx context.Context, id string) error
 
-	// AssignUser assigns the user directly (idempotent).
+	// AssignUser assigns the user directly and returns the effective
+	// assignment. Assigning again writes nothing.
 	// Event: "application.user_membership.add".
 	AssignUser(ctx context.Context, appID, userID string) (directory.AppUser, error)
 	// UnassignUser removes the direct assignment; the person may still be
-	// assigned through a group. Event: "application.user_membership.remove".
+	// assigned through a group. No direct assignment is errs.NotFound
+	// (ResourceAppUser). Event: "application.user_membership.remove".
 	UnassignUser(ctx context.Context, appID, userID string) error
 	// AppUser is the person's effective assignment: direct (ScopeUser)
 	// wins over through-a-group (ScopeGroup); none is errs.NotFound.
@@ -261,8 +268,10 @@ type Apps interface {
 	// UserApps lists the apps the user is effectively assigned to, by label.
 	UserApps(ctx context.Context, userID string) ([]directory.App, error)
 
-	// AssignGroup assigns a group (idempotent; priority updated).
-	// Event: "application.group_membership.add".
+	// AssignGroup assigns a group. Assigning it again with another
+	// priority updates the priority (event
+	// "application.group_membership.update", nothing on the feed); with the
+	// same priority it writes nothing. Event: "application.group_membership.add".
 	AssignGroup(ctx context.Context, g directory.AppGroup) (directory.AppGroup, error)
 	// Event: "application.group_membership.remove".
 	UnassignGroup(ctx context.Context, appID, groupID string) error
@@ -270,9 +279,10 @@ type Apps interface {
 	// ListAppGroups pages assigned groups in group-id order.
 	ListAppGroups(ctx context.Context, appID string, p Page) ([]directory.AppGroup, string, error)
 
-	// PushGroup starts pushing the group (idempotent).
+	// PushGroup starts pushing the group; pushing again writes nothing.
 	// Event: "application.provision.group_push.push".
 	PushGroup(ctx context.Context, appID, groupID string) (directory.GroupPush, error)
+	// UnpushGroup: a group not pushed is errs.NotFound (ResourceGroupPush).
 	// Event: "application.provision.group_push.unlink".
 	UnpushGroup(ctx context.Context, appID, groupID string) error
 	// ListGroupPushes lists the app's pushed groups in group-id order.
@@ -310,4 +320,5 @@ type IdP interface {
 	Factors
 	IdPSessions
 	SignOnPolicies
+	Apps
 }

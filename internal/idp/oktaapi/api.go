@@ -1,6 +1,7 @@
 // Package oktaapi serves keyward's Okta-compatible management API under
 // /api/v1: users and their lifecycle, groups and members, factors,
-// administrator roles, API tokens and the system log, with Okta's field
+// administrator roles, API tokens, the system log, and apps with their user
+// and group assignments and each user's app links, with Okta's field
 // names, status codes, error object, Link pagination and X-Rate-Limit-*
 // headers, so the Okta SDKs and scripts written for Okta work unchanged.
 //
@@ -36,6 +37,7 @@ type Store interface {
 	store.UserLinks
 	store.Factors
 	store.IdPSessions
+	store.Apps
 	store.RateLimits
 	systemlog.Store
 	AppendEvent(ctx context.Context, e audit.Event) error
@@ -56,6 +58,9 @@ type Config struct {
 	// LinkLifetime is how long activation and reset links live.
 	LinkLifetime time.Duration
 	Passwords    directory.PasswordPolicy
+	// SigningKeyID, when set, names the key an app's assertions are signed
+	// with (the Application's credentials.signing.kid).
+	SigningKeyID func(directory.App) string
 }
 
 // API is the management API's handler.

@@ -102,6 +102,9 @@ func conflict(e *errs.Error) problem {
 	case directory.ReasonStatus:
 		return problem{403, codeStatus, e.Message, nil}
 	}
+	if e.Field == store.FieldStatus {
+		return problem{400, codeValidation, "Api validation failed: status", []string{"status: Deactivate the app before deleting it"}}
+	}
 	field := map[string]string{store.FieldLogin: "login", store.FieldName: "name", store.FieldRoleType: "type"}[e.Field]
 	if field == "" {
 		field = "id"
@@ -117,7 +120,8 @@ func conflict(e *errs.Error) problem {
 func wireResource(t string) string {
 	if n, ok := map[string]string{
 		store.ResourceUser: "User", store.ResourceGroup: "UserGroup", store.ResourceRole: "RoleAssignment",
-		store.ResourceAPIToken: "ApiToken", store.ResourceFactor: "UserFactor",
+		store.ResourceAPIToken: "ApiToken", store.ResourceFactor: "UserFactor", store.ResourceApp: "AppInstance",
+		store.ResourceAppUser: "AppUser", store.ResourceAppGroup: "ApplicationGroupAssignment",
 	}[t]; ok {
 		return n
 	}

@@ -43,6 +43,23 @@ func (a *API) operations() map[string]handler {
 		"GET /api/v1/logs":                                                  a.listLogs,
 		"GET /api/v1/meta/schemas/user/{schemaId}":                          a.getSchema,
 		"POST /api/v1/meta/schemas/user/{schemaId}":                         a.updateSchema,
+		"GET /api/v1/users/{id}/appLinks":                                   a.appLinks,
+		"POST /api/v1/apps":                                                 a.createApp,
+		"GET /api/v1/apps":                                                  a.listApps,
+		"GET /api/v1/apps/{appId}":                                          a.getApp,
+		"PUT /api/v1/apps/{appId}":                                          a.replaceApp,
+		"DELETE /api/v1/apps/{appId}":                                       a.deleteApp,
+		"POST /api/v1/apps/{appId}/lifecycle/activate":                      a.appLifecycle(true),
+		"POST /api/v1/apps/{appId}/lifecycle/deactivate":                    a.appLifecycle(false),
+		"GET /api/v1/apps/{appId}/users":                                    a.listAppUsers,
+		"POST /api/v1/apps/{appId}/users":                                   a.assignAppUser,
+		"GET /api/v1/apps/{appId}/users/{userId}":                           a.getAppUser,
+		"POST /api/v1/apps/{appId}/users/{userId}":                          a.updateAppUser,
+		"DELETE /api/v1/apps/{appId}/users/{userId}":                        a.unassignAppUser,
+		"GET /api/v1/apps/{appId}/groups":                                   a.listAppGroups,
+		"GET /api/v1/apps/{appId}/groups/{groupId}":                         a.getAppGroup,
+		"PUT /api/v1/apps/{appId}/groups/{groupId}":                         a.assignAppGroup,
+		"DELETE /api/v1/apps/{appId}/groups/{groupId}":                      a.unassignAppGroup,
 	}
 }
 

@@ -33,21 +33,29 @@ const (
 	targetFactor   = "Factor"
 	targetRole     = "Role"
 	targetSchema   = "UserSchema"
+	targetApp      = "AppInstance"
 )
 
 const (
 	nextChangeSQL   = `UPDATE idp_change_seq SET seq = seq + 1 WHERE singleton = 1 RETURNING seq`
-	insertChangeSQL = `INSERT INTO idp_changes (seq, time, kind, user_id, group_id) VALUES ($1, $2, $3, $4, $5)`
+	insertChangeSQL = `INSERT INTO idp_changes (seq, time, kind, user_id, group_id, app_id) VALUES ($1, $2, $3, $4, $5, $6)`
 )
 
-// change appends to the change feed in tx. Its seq comes from the counter
-// row, whose lock orders the feed by commit (see migration 00010).
+// change appends a directory change to the change feed in tx.
 func (s *IdP) change(ctx context.Context, tx *txn, kind directory.ChangeKind, userID, groupID string) error {
+	return s.appendChange(ctx, tx, directory.Change{Kind: kind, UserID: userID, GroupID: groupID})
+}
+
+// appendChange appends c (its Seq and Time set here) to the change feed in
+// tx. Its seq comes from the counter row, whose lock orders the feed by
+// commit (see migration 00010).
+func (s *IdP) appendChange(ctx context.Context, tx *txn, c directory.Change) error {
 	var seq int64
 	if err := queryRow(ctx, tx, nextChangeSQL).Scan(&seq); err != nil {
 		return mapErr(err, "next change")
 	}
-	_, err := exec(ctx, tx, "append change", insertChangeSQL, seq, ts(s.db.clk.Now()), string(kind), userID, groupID)
+	_, err := exec(ctx, tx, "append change", insertChangeSQL, seq, ts(s.db.clk.Now()), string(c.Kind),
+		c.UserID, c.GroupID, c.AppID)
 	return err
 }
 

@@ -9,7 +9,7 @@ import (
 )
 
 const (
-	listChangesSQL = `SELECT seq, time, kind, user_id, group_id FROM idp_changes WHERE seq > $1
+	listChangesSQL = `SELECT seq, time, kind, user_id, group_id, app_id FROM idp_changes WHERE seq > $1
 ORDER BY seq LIMIT CAST($2 AS INTEGER)`
 	selectAttributesSQL = `SELECT attribute FROM idp_schema_attributes ORDER BY name`
 	upsertAttributeSQL  = `INSERT INTO idp_schema_attributes (name, attribute) VALUES ($1, $2)
@@ -24,7 +24,7 @@ func (s *IdP) Changes(ctx context.Context, after int64, limit int) ([]directory.
 	}
 	scan := func(sc scanner) (directory.Change, error) {
 		var c directory.Change
-		err := sc.Scan(&c.Seq, timeCol{&c.Time}, &c.Kind, &c.UserID, &c.GroupID)
+		err := sc.Scan(&c.Seq, timeCol{&c.Time}, &c.Kind, &c.UserID, &c.GroupID, &c.AppID)
 		return c, err
 	}
 	return collect(ctx, s.db.r, "changes", scan, listChangesSQL, after, limit)

@@ -23,6 +23,7 @@ func (p *Pages) dashboardRoutes(mux *http.ServeMux) {
 
 // homeData fills the dashboard.
 type homeData struct {
+	Apps     []appTile
 	Groups   []directory.Group
 	Factors  []directory.Factor
 	Sessions []sessionRow
@@ -32,6 +33,25 @@ type homeData struct {
 	// Key, when security keys can be added: the registration ceremony
 	// the "Add a security key" form carries.
 	Key *keyCeremony
+}
+
+// appTile is one app on the dashboard: its label, and the URL that
+// starts IdP-initiated sign-in to it (served by the SAML identity
+// provider).
+type appTile struct {
+	Label string
+	URL   string
+}
+
+// appTiles are the person's active apps, by label.
+func appTiles(apps []directory.App) []appTile {
+	var out []appTile
+	for _, a := range apps {
+		if a.Status == directory.AppActive {
+			out = append(out, appTile{a.Label, "/app/" + a.Name + "/" + a.ID + "/sso/saml"})
+		}
+	}
+	return out
 }
 
 type sessionRow struct {
@@ -58,8 +78,12 @@ func (p *Pages) showHome(w http.ResponseWriter, r *http.Request, s session, stat
 	if err != nil {
 		return err
 	}
+	apps, err := p.Directory.UserApps(ctx, s.User.ID)
+	if err != nil {
+		return err
+	}
 	d, _ := v.Data.(homeData)
-	d.Groups, d.Factors = groups, activeOnly(factors)
+	d.Apps, d.Groups, d.Factors = appTiles(apps), groups, activeOnly(factors)
 	if d.Enroll == nil && p.SignIn.SecurityKeys() {
 		if d.Key, err = p.keyRegistration(r, s.User); err != nil {
 			return err

@@ -61,6 +61,8 @@ type Directory interface {
 	DeleteFactor(ctx context.Context, userID, factorID string) error
 	ListIdPSessions(ctx context.Context, userID string) ([]directory.Session, error)
 	EndIdPSession(ctx context.Context, idHash string) error
+	// UserApps lists the apps the person is assigned to, by label.
+	UserApps(ctx context.Context, userID string) ([]directory.App, error)
 }
 
 // Pages serves the org URL's pages.
