@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"compress/flate"
 	"encoding/base64"
-	"errors"
 	"io"
 	"net/url"
 	"strings"
@@ -152,10 +151,8 @@ func inflate(b []byte) ([]byte, error) {
 	switch {
 	case len(out) > maxXMLBytes:
 		return nil, errUnreadable("it inflates to more than 64 KiB")
-	case err != nil && !errors.Is(err, io.ErrUnexpectedEOF):
-		return nil, errUnreadable("its SAMLRequest is not DEFLATE-compressed")
 	case err != nil:
-		return nil, errUnreadable("its SAMLRequest is truncated")
+		return nil, errUnreadable("its SAMLRequest is not DEFLATE-compressed, or is truncated")
 	}
 	return out, nil
 }

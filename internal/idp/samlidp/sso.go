@@ -97,7 +97,10 @@ func (h *Handler) request(w http.ResponseWriter, r *http.Request, app directory.
 			return ParsePOST(r.PostForm, app, ssoURL, h.Clock.Now())
 		}
 	}
-	q := r.URL.Query()
+	q, err := url.ParseQuery(r.URL.RawQuery)
+	if err != nil {
+		return AuthnRequest{}, errUnreadable("its query string is not URL-encoded")
+	}
 	switch {
 	case q.Has("SAMLRequest"):
 		return ParseRedirect(r.URL.RawQuery, app, ssoURL)
