@@ -7,7 +7,6 @@ import (
 	"crypto"
 	"crypto/rand"
 	"crypto/rsa"
-	"crypto/sha256"
 	"crypto/x509"
 	"crypto/x509/pkix"
 	"encoding/base64"
@@ -243,5 +242,3 @@ const (
 	rsaSHA256 = "http://www.w3.org/2001/04/xmldsig-more#rsa-sha256"
 	rsaSHA1   = "http://www.w3.org/2000/09/xmldsig#rsa-sha1"
 )
-
-var _ = sha256.New
