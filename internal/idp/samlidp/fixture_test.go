@@ -113,7 +113,13 @@ func must(t testing.TB, err error) {
 
 func newFixture(t testing.TB) *fixture {
 	t.Helper()
-	clk := clock.NewFake(time.Date(2026, 12, 2, 9, 0, 0, 0, time.UTC))
+	return newFixtureAt(t, time.Date(2026, 12, 2, 9, 0, 0, 0, time.UTC))
+}
+
+// newFixtureAt is newFixture with its clock at now.
+func newFixtureAt(t testing.TB, now time.Time) *fixture {
+	t.Helper()
+	clk := clock.NewFake(now)
 	db, err := sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "keyward.db"), clk)
 	must(t, err)
 	t.Cleanup(func() { db.Close() })

@@ -192,6 +192,7 @@ func (is *Issuer) assertion(g Grant, id, nameID string, attrs []attribute) *etre
 	return a
 }
 
+// addAttributes adds the attribute statement, if any.
 func addAttributes(a *etree.Element, attrs []attribute) {
 	if len(attrs) == 0 {
 		return // the schema wants at least one Attribute in a statement
@@ -202,11 +203,11 @@ func addAttributes(a *etree.Element, attrs []attribute) {
 		el.CreateAttr("Name", at.Name)
 		el.CreateAttr("NameFormat", at.NameFormat)
 		for _, v := range at.Values {
-			av := el.CreateElement("saml2:AttributeValue")
-			av.CreateAttr("xmlns:xs", nsXS)
-			av.CreateAttr("xmlns:xsi", nsXSI)
-			av.CreateAttr("xsi:type", "xs:string")
-			av.SetText(v)
+			// No xsi:type="xs:string": the QName in its value would need
+			// the xs prefix kept by exclusive c14n (an InclusiveNamespaces
+			// list goxmldsig does not write), and an untyped value reads
+			// as a string everywhere.
+			el.CreateElement("saml2:AttributeValue").SetText(v)
 		}
 	}
 }

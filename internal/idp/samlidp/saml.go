@@ -6,8 +6,6 @@ const (
 	nsAssertion = "urn:oasis:names:tc:SAML:2.0:assertion"
 	nsMetadata  = "urn:oasis:names:tc:SAML:2.0:metadata"
 	nsDSig      = "http://www.w3.org/2000/09/xmldsig#"
-	nsXS        = "http://www.w3.org/2001/XMLSchema"
-	nsXSI       = "http://www.w3.org/2001/XMLSchema-instance"
 
 	bindingRedirect = "urn:oasis:names:tc:SAML:2.0:bindings:HTTP-Redirect"
 	bindingPOST     = "urn:oasis:names:tc:SAML:2.0:bindings:HTTP-POST"
