@@ -94,6 +94,10 @@ var attacks = []attack{
 		doc := strings.Replace(authnRequest(app, "_r", ""), spEntity+"</saml:Issuer>", "https://evil.example/saml</saml:Issuer>", 1)
 		return "GET", redirectQuery(t, doc, "", nil, "", 0), nil
 	}, 400, "is not this app's audience"},
+	{"an Issuer with a comment inside, read up to the comment as the app's", plainApp, func(t *testing.T, f *fixture, app directory.App) (string, string, url.Values) {
+		doc := strings.Replace(authnRequest(app, "_r", ""), spEntity+"</saml:Issuer>", spEntity+"<!---->.evil.example</saml:Issuer>", 1)
+		return "GET", redirectQuery(t, doc, "", nil, "", 0), nil
+	}, 400, "plain text"},
 	{"an ACS URL the app did not register", plainApp, func(t *testing.T, f *fixture, app directory.App) (string, string, url.Values) {
 		doc := strings.Replace(authnRequest(app, "_r", ""), `AssertionConsumerServiceURL="`+acsURL, `AssertionConsumerServiceURL="https://evil.example/acs`, 1)
 		return "GET", redirectQuery(t, doc, "", nil, "", 0), nil

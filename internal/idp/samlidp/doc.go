@@ -16,6 +16,16 @@
 // step-up it enters through orgsignin's sealed state), or signing keys
 // (keys.SigningKeys, which it asks for the active and published keys).
 //
+// Choices a service provider sees: the entity id is <org URL>/app/<app
+// id> (stable, one per app, as Okta's http://www.okta.com/<externalKey>);
+// the SSO URL is <org URL>/app/<name>/<id>/sso/saml for both bindings;
+// responses go only to the app's registered ACS URL over HTTP-POST;
+// ForceAuthn and IsPassive are not honoured (an existing IdP session is
+// used). A request waiting for sign-in is parked in a sealed cookie of its
+// own, so the sign-in's return address stays short and any replica
+// resumes it. The SSO endpoint must be mounted outside the org pages'
+// cross-origin protection: the HTTP-POST binding is another site's form.
+//
 // Why not crewjam/saml's IdentityProvider: it cannot verify signed
 // AuthnRequests (it errors when they are wanted), signs with RSA-SHA1
 // unless told otherwise, fills SubjectConfirmation from the peer address

@@ -107,6 +107,8 @@ func (h *Handler) errorPage(w http.ResponseWriter, r *http.Request, err error) {
 		status, msg = http.StatusForbidden, e.Message
 	case ok && e.Kind == errs.NotFound:
 		status, msg = http.StatusNotFound, e.Message
+	case ok && e.Kind != errs.Internal:
+		status, msg = http.StatusBadRequest, e.Message
 	default:
 		requestID = httpx.RequestIDFrom(r.Context())
 		h.Log.ErrorContext(r.Context(), "saml sign-in failed", "path", r.URL.Path, "request_id", requestID, "err", err)

@@ -203,7 +203,22 @@ func requestIssuer(root *etree.Element) (string, error) {
 	if f := found[0].SelectAttrValue("Format", ""); f != "" && f != nameIDEntity {
 		return "", errUnreadable("its Issuer is not an entity id")
 	}
-	return strings.TrimSpace(found[0].Text()), nil
+	return plainText(found[0])
+}
+
+// plainText is el's whole text, which must be nothing but text: a comment
+// or element inside would let a reader that stops at it see less than
+// was written (the NameID comment-injection class).
+func plainText(el *etree.Element) (string, error) {
+	var b strings.Builder
+	for _, tok := range el.Child {
+		cd, ok := tok.(*etree.CharData)
+		if !ok {
+			return "", errUnreadable("its Issuer must be plain text")
+		}
+		b.WriteString(cd.Data)
+	}
+	return strings.TrimSpace(b.String()), nil
 }
 
 // checkAgainstApp refuses a request the app did not register: another
