@@ -42,7 +42,7 @@ func (is *Issuer) EntityID(appID string) string { return is.OrgURL + "/app/" + a
 
 // SSOURL is app's single sign-on URL, where AuthnRequests arrive.
 func (is *Issuer) SSOURL(app directory.App) string {
-	return is.OrgURL + "/app/" + app.Name + "/" + app.ID + "/sso/saml"
+	return is.OrgURL + SSOPath(app)
 }
 
 // Grant is what an assertion says: who signed in, to which app, in which

@@ -59,7 +59,7 @@ func (h *Handler) postForm(w http.ResponseWriter, r *http.Request, app directory
 		return err
 	}
 	if nonce := r.URL.Query().Get("resume"); nonce != "" {
-		h.setCookie(w, parkedPrefix+nonce, ssoPath(app), "", -1)
+		h.setCookie(w, parkedPrefix+nonce, SSOPath(app), "", -1)
 	}
 	data := map[string]string{"Label": app.Label, "ACSURL": out.ACSURL, "RelayState": relay,
 		"Response": base64.StdEncoding.EncodeToString(out.Response)}

@@ -42,7 +42,7 @@ func (h *Handler) park(w http.ResponseWriter, app directory.App, req AuthnReques
 		Expires: h.Clock.Now().Add(parkedLifetime)}
 	b, _ := json.Marshal(p)
 	sealed := base64.RawURLEncoding.EncodeToString(h.parked.Seal(b, []byte(nonce)))
-	path := ssoPath(app)
+	path := SSOPath(app)
 	h.setCookie(w, parkedPrefix+nonce, path, sealed, int(parkedLifetime.Seconds()))
 	return path + "?resume=" + nonce
 }
@@ -68,8 +68,9 @@ func (h *Handler) unpark(r *http.Request, app directory.App, nonce string) (Auth
 	return AuthnRequest{ID: p.ID, RelayState: p.RelayState, Binding: p.Binding}, nil
 }
 
-// ssoPath is the SSO endpoint's path for app.
-func ssoPath(app directory.App) string { return "/app/" + app.Name + "/" + app.ID + "/sso/saml" }
+// SSOPath is app's SSO endpoint path on the org URL: where a dashboard
+// tile links to start an IdP-initiated sign-in.
+func SSOPath(app directory.App) string { return "/app/" + app.Name + "/" + app.ID + "/sso/saml" }
 
 // setCookie sets an HttpOnly, SameSite=Lax cookie on path; maxAge < 0
 // deletes it.

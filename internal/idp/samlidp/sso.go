@@ -74,10 +74,11 @@ func (h *Handler) sso(ctx context.Context, w http.ResponseWriter, r *http.Reques
 	if err != nil {
 		return err
 	}
-	if step, err := h.needsMFA(ctx, u, ss, groups); err != nil || step != "" {
-		if err != nil {
-			return err
-		}
+	step, err := h.needsMFA(ctx, u, ss, groups)
+	if err != nil {
+		return err
+	}
+	if step != "" {
 		return h.stepUp(w, r, app, req, u, ss, step)
 	}
 	return h.issue(ctx, w, r, app, req, Grant{App: app, User: u, Groups: groups, Session: ss,
