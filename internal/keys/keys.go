@@ -1,6 +1,8 @@
 // Package keys owns keyward's master key and what is derived from it: the
 // sealer that encrypts secrets at rest (access-key secrets) and in transit
-// (self-contained session tokens). The master key lives in a 0600 file (in
+// (self-contained session tokens), and the identity provider's signing
+// keys (SigningKeys: created on first use, rotated with an overlap, stored
+// sealed). The master key lives in a 0600 file (in
 // the data directory unless the operator names another, which replicas
 // share); nothing derived from it is ever stored.
 package keys

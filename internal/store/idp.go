@@ -321,4 +321,26 @@ type IdP interface {
 	IdPSessions
 	SignOnPolicies
 	Apps
+	SigningKeys
+}
+
+// ResourceSigningKey is what signing-key errors are about.
+const ResourceSigningKey = "signing key"
+
+// SigningKeys are the identity provider's signing keys (SAML, OIDC), their
+// private keys sealed by the caller. Keys of one use form a sequence:
+// the first, then one per rotation.
+type SigningKeys interface {
+	// CreateFirstSigningKey stores k as the first key of k.Use when that
+	// use has no key yet and reports whether it did; replicas racing to
+	// create it store exactly one. Event: "system.signing_key.create" (only
+	// when stored).
+	CreateFirstSigningKey(ctx context.Context, k directory.SigningKey) (bool, error)
+	// RotateSigningKey stores k as the next key of k.Use, and every key
+	// of that use not yet retiring by k.ActivatesAt retires then. A use
+	// with no key is errs.NotFound (ResourceSigningKey). Event:
+	// "system.signing_key.rotate".
+	RotateSigningKey(ctx context.Context, k directory.SigningKey) error
+	// SigningKeys lists the keys of use, oldest first.
+	SigningKeys(ctx context.Context, use string) ([]directory.SigningKey, error)
 }

@@ -41,6 +41,7 @@ func RunIdP(t *testing.T, open func(t *testing.T, clk clock.Clock) store.IdP) {
 		{"idp bootstrap", idpBootstrapTests},
 		{"sign-on policies", idpPolicyTests},
 		{"apps and assignments", idpAppTests},
+		{"signing keys", idpSigningKeyTests},
 	}
 	for _, s := range suites {
 		t.Run(s.name, func(t *testing.T) {

@@ -1,0 +1,170 @@
+package keys
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/rsa"
+	"crypto/x509"
+	"crypto/x509/pkix"
+	"fmt"
+	"io"
+	"math/big"
+	"sync"
+	"time"
+
+	"github.com/keyward/keyward/internal/clock"
+	"github.com/keyward/keyward/internal/directory"
+)
+
+// SigningKeyStore is what signing keys need from storage (store.SigningKeys).
+type SigningKeyStore interface {
+	CreateFirstSigningKey(ctx context.Context, k directory.SigningKey) (bool, error)
+	RotateSigningKey(ctx context.Context, k directory.SigningKey) error
+	SigningKeys(ctx context.Context, use string) ([]directory.SigningKey, error)
+}
+
+// SigningKeysConfig configures the signing keys of one use.
+type SigningKeysConfig struct {
+	Store  SigningKeyStore
+	Clock  clock.Clock
+	Random io.Reader
+	Use    string // directory.KeyUseSAML, ...
+	// Overlap is how long a next key is published before it signs, and a
+	// retired one after it stopped.
+	Overlap time.Duration
+	// Subject is the certificates' common name, such as the org URL.
+	Subject string
+}
+
+// SigningKeys are the RS256 keys of one use: created on first use,
+// rotated with an overlap, their private keys sealed with the master key
+// and opened once per process.
+type SigningKeys struct {
+	cfg    SigningKeysConfig
+	sealer *Sealer
+
+	mu     sync.Mutex
+	opened map[string]*rsa.PrivateKey // by key id
+}
+
+// Signer is the key that signs now.
+type Signer struct {
+	Key         directory.SigningKey
+	Private     *rsa.PrivateKey
+	Certificate *x509.Certificate
+}
+
+// NewSigningKeys returns the keys of cfg.Use sealed under master.
+func NewSigningKeys(master []byte, cfg SigningKeysConfig) (*SigningKeys, error) {
+	s, err := NewSealer(master, "signing key "+cfg.Use, cfg.Random)
+	if err != nil {
+		return nil, err
+	}
+	return &SigningKeys{cfg: cfg, sealer: s, opened: map[string]*rsa.PrivateKey{}}, nil
+}
+
+// Published lists the keys relying parties should trust now: the active
+// one, the next one before it activates and the previous one for the
+// overlap after it retired. The first call creates the first key.
+func (s *SigningKeys) Published(ctx context.Context) ([]directory.SigningKey, error) {
+	all, err := s.ensure(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return directory.PublishedSigningKeys(all, s.cfg.Clock.Now(), s.cfg.Overlap), nil
+}
+
+// Active returns the key that signs now, creating the first key when the
+// use has none (replicas racing store one and all use it).
+func (s *SigningKeys) Active(ctx context.Context) (Signer, error) {
+	all, err := s.ensure(ctx)
+	if err != nil {
+		return Signer{}, err
+	}
+	k, ok := directory.ActiveSigningKey(all, s.cfg.Clock.Now())
+	if !ok {
+		return Signer{}, fmt.Errorf("keys: no %s signing key is active", s.cfg.Use)
+	}
+	return s.signer(k)
+}
+
+// Rotate schedules a new key: published now, signing after the overlap,
+// when the current one retires.
+func (s *SigningKeys) Rotate(ctx context.Context) (directory.SigningKey, error) {
+	if _, err := s.ensure(ctx); err != nil {
+		return directory.SigningKey{}, err
+	}
+	now := s.cfg.Clock.Now()
+	k, err := s.generate(now, now.Add(s.cfg.Overlap))
+	if err != nil {
+		return k, err
+	}
+	return k, s.cfg.Store.RotateSigningKey(ctx, k)
+}
+
+func (s *SigningKeys) ensure(ctx context.Context) ([]directory.SigningKey, error) {
+	all, err := s.cfg.Store.SigningKeys(ctx, s.cfg.Use)
+	if err != nil || len(all) > 0 {
+		return all, err
+	}
+	now := s.cfg.Clock.Now()
+	k, err := s.generate(now, now)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := s.cfg.Store.CreateFirstSigningKey(ctx, k); err != nil {
+		return nil, err
+	}
+	return s.cfg.Store.SigningKeys(ctx, s.cfg.Use)
+}
+
+// generate makes an RSA-2048 key with a self-signed certificate valid for
+// ten years (SAML peers pin the certificate; its dates matter little).
+func (s *SigningKeys) generate(now, activates time.Time) (directory.SigningKey, error) {
+	priv, err := rsa.GenerateKey(rand.Reader, 2048)
+	if err != nil {
+		return directory.SigningKey{}, err
+	}
+	id := directory.NewSigningKeyID(s.cfg.Random)
+	tmpl := &x509.Certificate{
+		SerialNumber: new(big.Int).SetBytes(clock.Bytes(s.cfg.Random, 16)),
+		Subject:      pkix.Name{CommonName: s.cfg.Subject, OrganizationalUnit: []string{id}},
+		NotBefore:    now.Add(-time.Hour), NotAfter: now.AddDate(10, 0, 0),
+		KeyUsage: x509.KeyUsageDigitalSignature,
+	}
+	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &priv.PublicKey, priv)
+	if err != nil {
+		return directory.SigningKey{}, err
+	}
+	p8, err := x509.MarshalPKCS8PrivateKey(priv)
+	if err != nil {
+		return directory.SigningKey{}, err
+	}
+	return directory.SigningKey{ID: id, Use: s.cfg.Use, Algorithm: directory.KeyAlgRS256,
+		SealedPrivateKey: s.sealer.Seal(p8, []byte(id)), Certificate: der, Created: now, ActivatesAt: activates}, nil
+}
+
+// signer opens k's private key, once per process.
+func (s *SigningKeys) signer(k directory.SigningKey) (Signer, error) {
+	cert, err := x509.ParseCertificate(k.Certificate)
+	if err != nil {
+		return Signer{}, fmt.Errorf("keys: signing key %s certificate: %w", k.ID, err)
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if priv, ok := s.opened[k.ID]; ok {
+		return Signer{Key: k, Private: priv, Certificate: cert}, nil
+	}
+	p8, err := s.sealer.Open(k.SealedPrivateKey, []byte(k.ID))
+	if err != nil {
+		return Signer{}, fmt.Errorf("keys: signing key %s: %w", k.ID, err)
+	}
+	parsed, err := x509.ParsePKCS8PrivateKey(p8)
+	priv, ok := parsed.(*rsa.PrivateKey)
+	if err != nil || !ok {
+		return Signer{}, fmt.Errorf("keys: signing key %s is not an RSA key: %v", k.ID, err)
+	}
+	priv.Precompute()
+	s.opened[k.ID] = priv
+	return Signer{Key: k, Private: priv, Certificate: cert}, nil
+}
