@@ -16,6 +16,7 @@ import (
 	"github.com/keyward/keyward/internal/directory"
 	"github.com/keyward/keyward/internal/httpx"
 	"github.com/keyward/keyward/internal/idp/oktaapi"
+	"github.com/keyward/keyward/internal/idp/samlidp"
 	"github.com/keyward/keyward/internal/keys"
 	"github.com/keyward/keyward/internal/store"
 	"github.com/keyward/keyward/internal/web/orgpages"
@@ -42,20 +43,48 @@ func (m *Main) buildIdP(ctx context.Context, master []byte, opt Options) error {
 		return err
 	}
 	hasher := NewHasher(opt.PasswordParams, m.random)
+	samlKeys, err := keys.NewSigningKeys(master, keys.SigningKeysConfig{Store: m.IdP, Clock: m.clock, Random: m.random,
+		Use: directory.KeyUseSAML, Overlap: samlKeyOverlap, Subject: m.OrgURL})
+	if err != nil {
+		return err
+	}
 	api := oktaapi.New(oktaapi.Config{Store: m.IdP, Clock: m.clock, Random: m.random, Log: m.Log,
-		Hasher: hasher, OrgURL: m.OrgURL})
+		Hasher: hasher, OrgURL: m.OrgURL, SigningKeyID: activeKeyID(samlKeys)})
 	signIn, err := orgsignin.New(orgsignin.Config{Store: m.IdP, Hasher: hasher, Clock: m.clock, Random: m.random,
 		Master: master, Issuer: issuer(m.OrgURL), OrgURL: m.OrgURL, Limits: m.signInLimits()})
+	if err != nil {
+		return err
+	}
+	saml, err := samlidp.New(samlidp.Config{OrgURL: m.OrgURL, Master: master, Apps: m.IdP, Directory: m.IdP, SignIn: signIn,
+		Keys: samlKeys, Clock: m.clock, Random: m.random, SecureCookies: isHTTPS(m.OrgURL), Log: m.Log})
 	if err != nil {
 		return err
 	}
 	pages := &orgpages.Pages{SignIn: signIn, Directory: m.IdP, SecureCookies: isHTTPS(m.OrgURL), Log: m.Log}
 	mux := http.NewServeMux()
 	mux.Handle("/api/v1/", api)
+	saml.Routes(mux) // outside the pages' cross-origin protection: service providers post AuthnRequests here
 	m.health(mux)
 	mux.Handle("/", pages.Handler())
 	m.IdPHTTP = m.server(mux, func(h http.Handler) http.Handler { return httpx.WithRequestID(httpx.OrgRequestIDHeader, h) })
 	return nil
+}
+
+// samlKeyOverlap is how long a rotated SAML key is published before it
+// signs (and after it stopped): time for service providers to fetch the
+// metadata again.
+const samlKeyOverlap = 7 * 24 * time.Hour
+
+// activeKeyID names the key apps' assertions are signed with now, for the
+// management API's credentials.signing.kid.
+func activeKeyID(k *keys.SigningKeys) func(directory.App) string {
+	return func(directory.App) string {
+		s, err := k.Active(context.Background())
+		if err != nil {
+			return ""
+		}
+		return s.Key.ID
+	}
 }
 
 // signInLimits are the org sign-in's limits from the configuration.
