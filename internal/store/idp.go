@@ -310,4 +310,5 @@ type IdP interface {
 	Factors
 	IdPSessions
 	SignOnPolicies
+	Provisioning
 }
