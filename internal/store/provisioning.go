@@ -56,6 +56,9 @@ type ProvisionState struct {
 	Cursor   int64
 	Started  time.Time // when the initial full push was queued
 	LastPush time.Time // when an item last finished; zero before
+	// Resync is when a resync was last asked for: groups pushed before it
+	// have their memberships read back from the target.
+	Resync time.Time
 }
 
 // ProvisionStatus is what an administrator sees of an app's provisioning.
@@ -80,6 +83,10 @@ type Provisioning interface {
 	// mapping and pushed memberships (a restart adopts rather than
 	// duplicates). Event: "application.provision.stop".
 	StopProvisioning(ctx context.Context, appID string) error
+	// ResyncProvisioning records a resync asked for now and enqueues keys,
+	// in one transaction; errs.NotFound before StartProvisioning.
+	// Event: "application.provision.resync".
+	ResyncProvisioning(ctx context.Context, appID string, keys []ProvisionKey) error
 	// ProvisionState is errs.NotFound (ResourceProvisioning) before
 	// StartProvisioning.
 	ProvisionState(ctx context.Context, appID string) (ProvisionState, error)

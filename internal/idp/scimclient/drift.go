@@ -49,7 +49,7 @@ func (e *Engine) Drift(ctx context.Context, appID string) ([]Difference, error) 
 	if err != nil {
 		return nil, err
 	}
-	d := drift{e: e, c: c, appID: appID, userTargets: map[string]string{}}
+	d := drift{e: e, c: c, appID: appID, idpIDs: map[string]string{}}
 	for _, step := range []func(context.Context) error{d.users, d.groups} {
 		if err := step(ctx); err != nil {
 			return nil, err
@@ -62,14 +62,12 @@ func (e *Engine) Drift(ctx context.Context, appID string) ([]Difference, error) 
 }
 
 type drift struct {
-	e     *Engine
-	c     *Client
-	appID string
-	out   []Difference
-	// userTargets maps the IdP ids of users found at the target to their
-	// target ids.
-	userTargets map[string]string
-	userNames   map[string]string // IdP id → login
+	e           *Engine
+	c           *Client
+	appID       string
+	out         []Difference
+	targetUsers []User            // every user at the target
+	idpIDs      map[string]string // target id → IdP id, for users matched
 }
 
 func (d *drift) add(x Difference) { d.out = append(d.out, x) }
@@ -139,17 +137,16 @@ func (d *drift) users(ctx context.Context) error {
 	if err := d.c.ListUsers(ctx, func(us []User) error { have = append(have, us...); return nil }); err != nil {
 		return err
 	}
+	d.targetUsers = have
 	idx := newIndex(have, func(u User) (string, string, string) { return u.ID, u.ExternalID, u.UserName })
-	d.userNames = map[string]string{}
 	for _, id := range sortedKeys(want) {
 		w := want[id]
-		d.userNames[id] = w.UserName
 		got, ok := idx.match(mapped[id], id, w.UserName)
 		if !ok {
 			d.add(Difference{Kind: store.ProvisionUser, Problem: DriftMissing, ID: id, Name: w.UserName})
 			continue
 		}
-		d.userTargets[id] = got.ID
+		d.idpIDs[got.ID] = id
 		for _, f := range userDiffs(w, got) {
 			d.add(Difference{Kind: store.ProvisionUser, Problem: DriftAttribute, ID: id, TargetID: got.ID,
 				Name: w.UserName, Attribute: f[0], Want: f[1], Got: f[2]})
@@ -203,8 +200,9 @@ func (d *drift) groups(ctx context.Context) error {
 	return nil
 }
 
-// members checks, with `members eq` filters, every user who should be in
-// the group at the target or was pushed into it.
+// members asks, with a `members eq` filter, whether each user at the
+// target is in the group, and compares with the group's members assigned
+// to the app (GET /Groups lists no members to compare with).
 func (d *drift) members(ctx context.Context, g directory.Group, gtid string) error {
 	want := map[string]bool{}
 	err := pages(func(p store.Page) ([]directory.User, string, error) {
@@ -222,34 +220,21 @@ func (d *drift) members(ctx context.Context, g directory.Group, gtid string) err
 	if err != nil {
 		return err
 	}
-	had, err := d.e.c.State.PushedMembers(ctx, d.appID, g.ID)
-	if err != nil {
-		return err
-	}
-	check := map[string]bool{}
-	for u := range want {
-		check[u] = true
-	}
-	for _, u := range had {
-		check[u] = true
-	}
-	for _, u := range sortedKeys(check) {
-		utid, ok := d.userTargets[u]
-		if !ok {
-			continue // the user's own difference says it all
-		}
-		has, err := d.c.HasMember(ctx, gtid, utid)
+	for _, u := range d.targetUsers {
+		has, err := d.c.HasMember(ctx, gtid, u.ID)
 		if err != nil {
 			return err
 		}
-		if has != want[u] {
-			problem := DriftMemberMissing
-			if has {
-				problem = DriftMemberExtra
-			}
-			d.add(Difference{Kind: store.ProvisionGroup, Problem: problem, ID: g.ID, TargetID: gtid, Name: g.Name,
-				MemberID: u, MemberName: d.userNames[u]})
+		id := d.idpIDs[u.ID]
+		if has == (id != "" && want[id]) {
+			continue
 		}
+		problem := DriftMemberMissing
+		if has {
+			problem = DriftMemberExtra
+		}
+		d.add(Difference{Kind: store.ProvisionGroup, Problem: problem, ID: g.ID, TargetID: gtid, Name: g.Name,
+			MemberID: id, MemberName: u.UserName})
 	}
 	return nil
 }

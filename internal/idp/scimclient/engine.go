@@ -160,12 +160,14 @@ func (e *Engine) start(ctx context.Context, appID string) error {
 
 // Resync queues every assigned user and pushed group of the app again,
 // with everything it ever pushed (so that what should go is removed).
+// Each pushed group then reads its memberships back from the target
+// before reconciling them, so a resync repairs what Drift reports.
 func (e *Engine) Resync(ctx context.Context, appID string) error {
 	keys, err := e.everything(ctx, appID, true)
 	if err != nil {
 		return err
 	}
-	if err := e.c.State.Enqueue(ctx, keys); err != nil {
+	if err := e.c.State.ResyncProvisioning(ctx, appID, keys); err != nil {
 		return err
 	}
 	e.Poke()

@@ -41,38 +41,112 @@ func (p pusher) group(ctx context.Context, groupID string) error {
 		}
 		return nil
 	}
-	if tid, err = p.upsertGroup(ctx, g, tid, mapped); err != nil {
+	verify, err := p.stale(ctx, groupID)
+	if err != nil {
 		return err
 	}
-	return p.members(ctx, g, tid)
+	created := false
+	if tid, created, err = p.upsertGroup(ctx, g, tid, mapped); err != nil {
+		return err
+	}
+	if verify && !created {
+		if err := p.readBack(ctx, g.ID, tid); err != nil {
+			return err
+		}
+	}
+	if err := p.members(ctx, g, tid); err != nil {
+		return err
+	}
+	if verify {
+		return p.mapTo(ctx, k, tid) // Updated now: verified
+	}
+	return nil
+}
+
+// stale reports whether the group's record of pushed members may not be
+// the target's: it was mapped before the last resync, or not at all (an
+// adopted group has members nobody recorded).
+func (p pusher) stale(ctx context.Context, groupID string) (bool, error) {
+	t, err := p.e.c.State.ProvisionTarget(ctx, groupKey(p.appID, groupID))
+	if isNotFound(err) {
+		return true, nil
+	}
+	if err != nil {
+		return false, err
+	}
+	st, err := p.e.c.State.ProvisionState(ctx, p.appID)
+	if err != nil {
+		return false, err
+	}
+	return !st.Resync.IsZero() && !t.Updated.After(st.Resync), nil
+}
+
+// readBack rewrites the record of the group's pushed members from the
+// target, asking with `members eq` about each user provisioning knows
+// (GET /Groups lists no members).
+func (p pusher) readBack(ctx context.Context, groupID, gtid string) error {
+	users, err := p.e.c.State.ListProvisionTargets(ctx, p.appID, store.ProvisionUser)
+	if err != nil {
+		return err
+	}
+	had, err := p.e.c.State.PushedMembers(ctx, p.appID, groupID)
+	if err != nil {
+		return err
+	}
+	recorded := map[string]bool{}
+	for _, u := range had {
+		recorded[u] = true
+	}
+	var add, remove []string
+	for _, u := range users {
+		in, err := p.c.HasMember(ctx, gtid, u.TargetID)
+		if err != nil {
+			return err
+		}
+		switch {
+		case in && !recorded[u.ObjectID]:
+			add = append(add, u.ObjectID)
+		case !in && recorded[u.ObjectID]:
+			remove = append(remove, u.ObjectID)
+		}
+	}
+	return p.e.c.State.RecordMembers(ctx, p.appID, groupID, add, remove)
 }
 
 // upsertGroup updates the mapped group or creates it, adopting the
-// target's group on 409; it returns the target id.
-func (p pusher) upsertGroup(ctx context.Context, g directory.Group, tid string, mapped bool) (string, error) {
+// target's group on 409; it returns the target id and whether it created
+// the group (which then has no members at the target).
+func (p pusher) upsertGroup(ctx context.Context, g directory.Group, tid string, mapped bool) (string, bool, error) {
 	want := MapGroup(g)
 	if mapped {
 		err := p.c.UpdateGroup(ctx, tid, want)
 		switch StatusOf(err) {
 		case 0, 200, 204:
-			return tid, err
+			return tid, false, err
 		case 404:
 			if err := p.e.c.State.DeleteProvisionTarget(ctx, groupKey(p.appID, g.ID)); err != nil {
-				return "", err
+				return "", false, err
 			}
 		case 409:
-			return "", permanentError{fmt.Errorf("renaming group %s to %q: %w", g.ID, want.DisplayName, err)}
+			return "", false, permanentError{fmt.Errorf("renaming group %s to %q: %w", g.ID, want.DisplayName, err)}
 		default:
-			return "", err
+			return "", false, err
 		}
 	}
 	created, err := p.c.CreateGroup(ctx, want)
 	if err == nil {
-		return created.ID, p.mapTo(ctx, groupKey(p.appID, g.ID), created.ID)
+		return created.ID, true, p.mapTo(ctx, groupKey(p.appID, g.ID), created.ID)
 	}
 	if StatusOf(err) != 409 {
-		return "", err
+		return "", false, err
 	}
+	id, err := p.adoptGroup(ctx, g, want, err)
+	return id, false, err
+}
+
+// adoptGroup maps the target's existing group (by externalId, else
+// displayName), mapping first, then brings it up to date.
+func (p pusher) adoptGroup(ctx context.Context, g directory.Group, want Group, err error) (string, error) {
 	found, ok, ferr := p.c.findGroup(ctx, "externalId", g.ID)
 	if ferr == nil && !ok {
 		found, ok, ferr = p.c.findGroup(ctx, "displayName", want.DisplayName)

@@ -17,10 +17,11 @@ import (
 
 const (
 	changeHeadSQL      = `SELECT seq FROM idp_change_seq WHERE singleton = 1`
-	upsertProvStateSQL = `INSERT INTO idp_provisioning (app_id, feed_seq, started, last_push) VALUES ($1, $2, $3, 0)
+	upsertProvStateSQL = `INSERT INTO idp_provisioning (app_id, feed_seq, started, last_push, resync) VALUES ($1, $2, $3, 0, 0)
 ON CONFLICT (app_id) DO UPDATE SET feed_seq = excluded.feed_seq, started = excluded.started`
-	selectProvStateSQL = `SELECT app_id, feed_seq, started, last_push FROM idp_provisioning WHERE app_id = $1`
+	selectProvStateSQL = `SELECT app_id, feed_seq, started, last_push, resync FROM idp_provisioning WHERE app_id = $1`
 	advanceProvSQL     = `UPDATE idp_provisioning SET feed_seq = $3 WHERE app_id = $1 AND feed_seq = $2`
+	resyncProvSQL      = `UPDATE idp_provisioning SET resync = $2 WHERE app_id = $1`
 	deleteProvStateSQL = `DELETE FROM idp_provisioning WHERE app_id = $1`
 	deleteAppOutboxSQL = `DELETE FROM idp_provisioning_outbox WHERE app_id = $1`
 	touchProvSQL       = `UPDATE idp_provisioning SET last_push = $2 WHERE app_id = $1 AND last_push < $2`
@@ -68,12 +69,32 @@ func (s *IdP) ProvisionState(ctx context.Context, appID string) (store.Provision
 
 func provState(ctx context.Context, q querier, appID string) (store.ProvisionState, error) {
 	var st store.ProvisionState
-	err := queryRow(ctx, q, selectProvStateSQL, appID).Scan(&st.AppID, &st.Cursor, timeCol{&st.Started}, timeCol{&st.LastPush})
+	err := queryRow(ctx, q, selectProvStateSQL, appID).Scan(&st.AppID, &st.Cursor, timeCol{&st.Started}, timeCol{&st.LastPush}, timeCol{&st.Resync})
 	if errors.Is(err, sql.ErrNoRows) {
-		return st, errs.E(errs.NotFound, "provisioning of app %s is not started", appID).
-			WithResource(store.ResourceProvisioning, appID)
+		return st, errNotStarted(appID)
 	}
 	return st, mapErr(err, "provisioning state")
+}
+
+// ResyncProvisioning records a resync and queues keys.
+func (s *IdP) ResyncProvisioning(ctx context.Context, appID string, keys []store.ProvisionKey) error {
+	e := audit.New(ctx, "application.provision.resync", targetApp, appID)
+	return s.db.mutate(ctx, e, func(tx *txn) error {
+		now := ts(s.db.clk.Now())
+		n, err := affected(ctx, tx, "resync provisioning", resyncProvSQL, appID, now)
+		if err != nil {
+			return err
+		}
+		if n == 0 {
+			return errNotStarted(appID)
+		}
+		return enqueue(ctx, tx, now, keys)
+	})
+}
+
+func errNotStarted(appID string) error {
+	return errs.E(errs.NotFound, "provisioning of app %s is not started", appID).
+		WithResource(store.ResourceProvisioning, appID)
 }
 
 // AdvanceProvisioning queues keys and moves the cursor, compare-and-swap.

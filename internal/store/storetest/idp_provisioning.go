@@ -95,6 +95,18 @@ var idpProvisioningTests = []idpTest{
 		equal(t, "cursor", int64(9), st.Cursor)
 		equal(t, "pending", 1, st.Pending)
 	}},
+	{"a resync is recorded with its event and queues its keys; before a start it is not found", func(t *testing.T, h *idpHarness) {
+		err := h.s.ResyncProvisioning(h.ctx, "0oaA", []store.ProvisionKey{provUser("0oaA", "00u1")})
+		notFound(t, err, store.ResourceProvisioning)
+		ok(t, h.s.StartProvisioning(h.ctx, "0oaA", 0, nil))
+		at := h.newer()
+		ok(t, h.s.ResyncProvisioning(h.ctx, "0oaA", []store.ProvisionKey{provUser("0oaA", "00u1")}))
+		equal(t, "event", "application.provision.resync", h.lastEvent(t).Action)
+		st, err := h.s.ProvisionStatus(h.ctx, "0oaA")
+		ok(t, err)
+		equal(t, "resync", at, st.Resync)
+		equal(t, "pending", 1, st.Pending)
+	}},
 	{"stopping drops state and outbox but keeps the mapping", func(t *testing.T, h *idpHarness) {
 		ok(t, h.s.StartProvisioning(h.ctx, "0oaA", 0, []store.ProvisionKey{provUser("0oaA", "00u1")}))
 		ok(t, h.s.Enqueue(h.ctx, []store.ProvisionKey{provUser("0oaB", "00u1")}))

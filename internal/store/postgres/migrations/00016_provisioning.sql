@@ -10,7 +10,8 @@ CREATE TABLE idp_provisioning (
     app_id    TEXT COLLATE "C" PRIMARY KEY,
     feed_seq  BIGINT  NOT NULL,
     started   BIGINT  NOT NULL,
-    last_push BIGINT  NOT NULL
+    last_push BIGINT  NOT NULL,
+    resync    BIGINT  NOT NULL -- when the last resync was asked for
 );
 
 CREATE TABLE idp_provisioning_outbox (

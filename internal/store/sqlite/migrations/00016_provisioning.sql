@@ -10,7 +10,8 @@ CREATE TABLE idp_provisioning (
     app_id    TEXT    PRIMARY KEY,
     feed_seq  INTEGER NOT NULL,
     started   INTEGER NOT NULL,
-    last_push INTEGER NOT NULL
+    last_push INTEGER NOT NULL,
+    resync    INTEGER NOT NULL -- when the last resync was asked for
 ) STRICT;
 
 CREATE TABLE idp_provisioning_outbox (
