@@ -130,7 +130,7 @@ func encode(in any) ([]byte, error) {
 // retryable: a target's throttling or server error, or a network or read
 // failure while the caller still waits.
 func (c *Client) retryable(ctx context.Context, err error) bool {
-	if ctx.Err() != nil {
+	if ctx.Err() != nil || errors.Is(err, errTooLarge) {
 		return false
 	}
 	var e *Error

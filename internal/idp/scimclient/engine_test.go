@@ -338,3 +338,35 @@ func TestProvisioningStartsWhenEnabledAndStopsWhenDisabled(t *testing.T) {
 		t.Error("provisioning of an inactive app did not stop")
 	}
 }
+
+func TestRunWakesOnAPokeWithoutWaitingForTheTicker(t *testing.T) {
+	w := newWorld(t)
+	w.eng.c.Tick = time.Hour
+	ctx, stop := context.WithCancel(w.ctx)
+	done := make(chan error)
+	go func() { done <- w.eng.Run(ctx) }()
+	waitFor(t, "provisioning to start", func() bool { _, err := w.st.ProvisionState(w.ctx, testApp); return err == nil })
+	u := w.team(t, []string{"first@example.com"})[0]
+	// The fake apps write no feed entry for the assignment: a profile
+	// change makes one the engine routes to the app.
+	_, err := w.st.UpdateUser(w.ctx, u.ID, "user.account.update_profile", func(u directory.User) (directory.User, error) {
+		u.Profile = u.Profile.Merge(directory.Profile{"title": "Engineer"})
+		return u, nil
+	})
+	must(t, err)
+	w.eng.Poke()
+	waitFor(t, "the user to reach the target", func() bool { return len(w.scim.userNames()) == 1 })
+	stop()
+	must(t, <-done)
+	w.eachOnce(t, "first@example.com")
+}
+
+// waitFor polls cond for up to 10 s; the bound only stops a hung test.
+func waitFor(t *testing.T, what string, cond func() bool) {
+	t.Helper()
+	for deadline := time.Now().Add(10 * time.Second); !cond(); time.Sleep(5 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatalf("gave up waiting for %s", what)
+		}
+	}
+}

@@ -2,6 +2,7 @@ package scimclient
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 )
@@ -132,6 +133,10 @@ const (
 	maxListBody     = 8 << 20 // a page of up to 100 resources
 )
 
+// errTooLarge is an answer longer than the client reads: asking again
+// would not make it shorter.
+var errTooLarge = errors.New("scim: response body exceeds the size limit")
+
 // decode reads at most limit bytes of r as JSON into v; a longer body is
 // an error rather than a truncated value.
 func decode(r io.Reader, limit int64, v any) error {
@@ -140,7 +145,7 @@ func decode(r io.Reader, limit int64, v any) error {
 		return err
 	}
 	if int64(len(b)) > limit {
-		return fmt.Errorf("scim: response body exceeds %d bytes", limit)
+		return fmt.Errorf("%w (%d bytes)", errTooLarge, limit)
 	}
 	if err := json.Unmarshal(b, v); err != nil {
 		return fmt.Errorf("scim: malformed response: %w", err)
