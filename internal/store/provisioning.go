@@ -98,7 +98,9 @@ type Provisioning interface {
 	// Gen and is due at once).
 	Enqueue(ctx context.Context, keys []ProvisionKey) error
 	// ClaimOutbox leases up to limit due items (not failed, next attempt
-	// and lease at or before now) to owner until until, users first.
+	// at or before now, and lease ended or already owner's: a restarted
+	// replica takes its own leases back at once) to owner until until,
+	// users first.
 	ClaimOutbox(ctx context.Context, owner string, now, until time.Time, limit int) ([]OutboxItem, error)
 	// FinishOutbox removes the item if its Gen is still gen (otherwise it
 	// releases it, due at once) and records a push at at.
@@ -107,6 +109,9 @@ type Provisioning interface {
 	// (ignored when permanent) and whether it is permanent; it releases
 	// the lease.
 	FailOutbox(ctx context.Context, k ProvisionKey, msg string, next time.Time, permanent bool) error
+	// RetryFailedOutbox makes the app's permanently failed items due
+	// again (its target's settings changed).
+	RetryFailedOutbox(ctx context.Context, appID string) error
 	// ProvisionStatus is the app's state with its pending count and up to
 	// 100 failures; errs.NotFound before StartProvisioning.
 	ProvisionStatus(ctx context.Context, appID string) (ProvisionStatus, error)

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"io"
 	"log/slog"
+	"os"
 	"sync"
 	"time"
 
@@ -24,7 +25,10 @@ type Config struct {
 	Clock  clock.Clock
 	Random io.Reader
 	Log    *slog.Logger
-	// Owner names this replica in outbox leases; random when empty.
+	// Owner names this replica in outbox leases, stable across restarts
+	// so that a restarted replica takes back its own leases at once; the
+	// host name when empty. Replicas sharing a database need distinct
+	// owners.
 	Owner string
 	// Workers push items in parallel (8 by default); Tick is the fallback
 	// wake-up when no poke comes (1 s); Lease is how long a claimed item
@@ -41,6 +45,7 @@ type Config struct {
 type Engine struct {
 	c    Config
 	poke chan struct{}
+	step sync.Mutex // one Step at a time: leases are per owner, not per call
 }
 
 // NewEngine returns an engine; Run starts it.
@@ -55,7 +60,7 @@ func NewEngine(c Config) *Engine {
 		c.Log = slog.New(slog.DiscardHandler)
 	}
 	if c.Owner == "" {
-		c.Owner = "replica-" + clock.Hex(c.Random, 8)
+		c.Owner = hostname(c.Random)
 	}
 	if c.Workers < 1 {
 		c.Workers = 8
@@ -105,6 +110,8 @@ func (e *Engine) Run(ctx context.Context) error {
 // Step is one round: follow the feed for every app, then push everything
 // due. Tests call it directly.
 func (e *Engine) Step(ctx context.Context) error {
+	e.step.Lock()
+	defer e.step.Unlock()
 	return errors.Join(e.Sync(ctx), e.Drain(ctx))
 }
 
@@ -216,7 +223,16 @@ func (e *Engine) everything(ctx context.Context, appID string, mapped bool) ([]s
 	return keys, nil
 }
 
-// Drain pushes due outbox items until none is left.
+// hostname names the replica, or a random name when the host has none.
+func hostname(r io.Reader) string {
+	if h, err := os.Hostname(); err == nil && h != "" {
+		return h
+	}
+	return "replica-" + clock.Hex(r, 8)
+}
+
+// Drain pushes due outbox items until none is left. Call it through Step
+// (or from one goroutine): items this owner leased are its to claim again.
 func (e *Engine) Drain(ctx context.Context) error {
 	for ctx.Err() == nil {
 		now := e.c.Clock.Now()

@@ -234,6 +234,16 @@ func TestThrottlingHonoursRetryAfterAndPermanentFailuresAreReported(t *testing.T
 	if len(all) != 1 || all[0].Pending != 1 {
 		t.Errorf("statuses = %+v", all)
 	}
+
+	t.Run("a change to the app retries what failed for good", func(t *testing.T) {
+		w.scim.set(func() { w.scim.hook = nil }) // the administrator fixed the target
+		must(t, w.eng.Step(w.ctx))
+		w.eachOnce(t, "good@example.com")
+		_, err := w.eng.route(w.ctx, testApp, []directory.Change{{Seq: 99, Kind: directory.AppChanged, AppID: testApp}})
+		must(t, err)
+		must(t, w.eng.Step(w.ctx))
+		w.eachOnce(t, "good@example.com", "bad@example.com")
+	})
 }
 
 func TestGroupMembershipIsPushedInChunksOfAtMost100(t *testing.T) {
@@ -287,8 +297,11 @@ func TestOutboxAndMappingSurviveARestartWithoutDuplicates(t *testing.T) {
 	if st.Pending == 0 || st.Pending == 60 {
 		t.Fatalf("after the crash %d items are pending, want some but not all", st.Pending)
 	}
-	w.clk.Advance(3 * time.Minute) // the dead replica's leases run out
-	w.settle(t)
+	// The restarted replica takes back its own leases at once.
+	must(t, w.eng.Step(w.ctx))
+	if st, err := w.st.ProvisionStatus(w.ctx, testApp); err != nil || st.Pending != 0 {
+		t.Fatalf("after one round of the restarted engine: %+v, %v", st, err)
+	}
 	w.eachOnce(t, names...)
 	if got := w.scim.creates["Users"]; got != 60 {
 		t.Errorf("the target saw %d user creations, want 60", got)

@@ -105,6 +105,10 @@ func (r *router) add(ctx context.Context, c directory.Change) error {
 		return r.members(ctx, c.GroupID)
 	case directory.AppGroupPushed, directory.AppGroupUnpushed:
 		r.queue(groupKey(r.appID, c.GroupID))
+	case directory.AppChanged:
+		// Its target or token may have changed: what failed for good may
+		// now succeed.
+		return r.e.c.State.RetryFailedOutbox(ctx, r.appID)
 	}
 	return nil
 }

@@ -171,7 +171,7 @@ func (w *world) open(t *testing.T) {
 	}
 	t.Cleanup(func() { db.Close() })
 	w.db, w.st = db, db.IdP()
-	w.eng = w.newEngine("replica-" + fmt.Sprint(len(w.sleeps.all())))
+	w.eng = w.newEngine("replica-a")
 }
 
 func (w *world) newEngine(owner string) *Engine {

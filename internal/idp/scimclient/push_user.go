@@ -156,8 +156,7 @@ func (p pusher) userGroups(ctx context.Context, u directory.User, tid string, as
 	return nil
 }
 
-// memberChange adds or removes one member; a group not yet at the target
-// is queued (its push adds its members).
+// memberChange adds or removes one member of a group at the target.
 func (p pusher) memberChange(ctx context.Context, groupID, userID, tid string, add bool) error {
 	gtid, ok, err := p.target(ctx, groupKey(p.appID, groupID))
 	if err != nil {
@@ -170,8 +169,10 @@ func (p pusher) memberChange(ctx context.Context, groupID, userID, tid string, a
 		return p.e.c.State.RecordMembers(ctx, p.appID, groupID, nil, []string{userID})
 	}
 	if !ok {
+		// Not at the target yet: the group's own push, queued with it,
+		// adds its members.
 		if add {
-			return p.e.c.State.Enqueue(ctx, []store.ProvisionKey{groupKey(p.appID, groupID)})
+			return nil
 		}
 		return record(nil)
 	}

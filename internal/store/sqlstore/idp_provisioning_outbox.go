@@ -21,9 +21,9 @@ next_attempt = 0, failed = 0`
 	// are usually at the target before its memberships are pushed.
 	claimOutboxSQL = `UPDATE idp_provisioning_outbox SET lease_owner = $1, lease_until = $2
 WHERE (app_id, kind, object_id) IN (SELECT app_id, kind, object_id FROM idp_provisioning_outbox
-  WHERE failed = 0 AND next_attempt <= $3 AND lease_until <= $3
+  WHERE failed = 0 AND next_attempt <= $3 AND (lease_until <= $3 OR lease_owner = $1)
   ORDER BY kind DESC, next_attempt, enqueued LIMIT CAST($4 AS INTEGER))
-AND lease_until <= $3
+AND (lease_until <= $3 OR lease_owner = $1)
 RETURNING ` + outboxCols
 	selectGenSQL = `SELECT gen FROM idp_provisioning_outbox WHERE app_id = $1 AND kind = $2 AND object_id = $3`
 	finishSQL    = `DELETE FROM idp_provisioning_outbox WHERE app_id = $1 AND kind = $2 AND object_id = $3 AND gen = $4`
@@ -32,7 +32,8 @@ WHERE app_id = $1 AND kind = $2 AND object_id = $3`
 	failOutboxSQL = `UPDATE idp_provisioning_outbox SET attempts = attempts + 1, last_error = $4,
 next_attempt = $5, failed = $6, lease_owner = '', lease_until = 0
 WHERE app_id = $1 AND kind = $2 AND object_id = $3`
-	failuresSQL = `SELECT ` + outboxCols + ` FROM idp_provisioning_outbox WHERE app_id = $1 AND last_error <> ''
+	retryFailedSQL = `UPDATE idp_provisioning_outbox SET failed = 0, next_attempt = 0 WHERE app_id = $1 AND failed = 1`
+	failuresSQL    = `SELECT ` + outboxCols + ` FROM idp_provisioning_outbox WHERE app_id = $1 AND last_error <> ''
 ORDER BY enqueued, kind, object_id LIMIT 100`
 )
 
@@ -109,6 +110,14 @@ func release(ctx context.Context, tx *txn, k store.ProvisionKey) error {
 	}
 	_, err = exec(ctx, tx, "release outbox item", releaseSQL, k.AppID, k.Kind, k.ObjectID)
 	return err
+}
+
+// RetryFailedOutbox makes the app's permanently failed items due again.
+func (s *IdP) RetryFailedOutbox(ctx context.Context, appID string) error {
+	return s.db.writeNoEvent(ctx, func(tx *txn) error {
+		_, err := exec(ctx, tx, "retry failed outbox items", retryFailedSQL, appID)
+		return err
+	})
 }
 
 // FailOutbox records a failed attempt and releases the lease.

@@ -54,6 +54,7 @@ var idpProvisioningTests = []idpTest{
 		equal(t, "claimed", []store.ProvisionKey{provUser("0oaA", "00u1"), provGroup("0oaA", "00g1")}, keysOf(got))
 		equal(t, "second claim", 0, len(h.claimKeys(t, "replica-2", start.Add(30*time.Second))))
 		equal(t, "after the lease", 2, len(h.claimKeys(t, "replica-2", start.Add(time.Minute))))
+		equal(t, "its owner, restarted, takes them back", 2, len(h.claimKeys(t, "replica-2", start.Add(time.Minute))))
 	}},
 	{"finishing removes the item, but not one queued again meanwhile", func(t *testing.T, h *idpHarness) {
 		ok(t, h.s.StartProvisioning(h.ctx, "0oaA", 0, []store.ProvisionKey{provUser("0oaA", "00u1"), provUser("0oaA", "00u2")}))
@@ -80,7 +81,7 @@ var idpProvisioningTests = []idpTest{
 		ok(t, err)
 		equal(t, "pending", 2, st.Pending)
 		equal(t, "failures", 2, len(st.Failures))
-		ok(t, h.s.Enqueue(h.ctx, []store.ProvisionKey{provUser("0oaA", "00u2")}))
+		ok(t, h.s.RetryFailedOutbox(h.ctx, "0oaA"))
 		got := h.claimKeys(t, "r2", start.Add(2*time.Hour))
 		equal(t, "re-queued first", provUser("0oaA", "00u2"), got[0].ProvisionKey)
 		equal(t, "attempts", 1, got[0].Attempts)
