@@ -102,9 +102,10 @@ type Provisioning interface {
 	// replica takes its own leases back at once) to owner until until,
 	// users first.
 	ClaimOutbox(ctx context.Context, owner string, now, until time.Time, limit int) ([]OutboxItem, error)
-	// FinishOutbox removes the item if its Gen is still gen (otherwise it
-	// releases it, due at once) and records a push at at.
-	FinishOutbox(ctx context.Context, k ProvisionKey, gen int64, at time.Time) error
+	// FinishOutbox, in one transaction, removes each pushed item whose
+	// Gen is still the one claimed (releasing the others, due at once) and
+	// records a push at at for their apps.
+	FinishOutbox(ctx context.Context, done []OutboxItem, at time.Time) error
 	// FailOutbox records a failed attempt: the message, the next attempt
 	// (ignored when permanent) and whether it is permanent; it releases
 	// the lease.

@@ -30,7 +30,7 @@ type Config struct {
 	// host name when empty. Replicas sharing a database need distinct
 	// owners.
 	Owner string
-	// Workers push items in parallel (8 by default); Tick is the fallback
+	// Workers push items in parallel (16 by default); Tick is the fallback
 	// wake-up when no poke comes (1 s); Lease is how long a claimed item
 	// is this replica's (2 min).
 	Workers int
@@ -63,7 +63,7 @@ func NewEngine(c Config) *Engine {
 		c.Owner = hostname(c.Random)
 	}
 	if c.Workers < 1 {
-		c.Workers = 8
+		c.Workers = 16
 	}
 	if c.Tick <= 0 {
 		c.Tick = time.Second
@@ -256,13 +256,23 @@ func (e *Engine) processAll(ctx context.Context, items []store.OutboxItem) {
 	e.parallel(ctx, items[i:])
 }
 
+// parallel pushes items on Workers goroutines, then finishes the pushed
+// ones in one transaction.
 func (e *Engine) parallel(ctx context.Context, items []store.OutboxItem) {
 	work := make(chan store.OutboxItem)
-	var wg sync.WaitGroup
+	var (
+		wg   sync.WaitGroup
+		mu   sync.Mutex
+		done []store.OutboxItem
+	)
 	for range min(e.c.Workers, len(items)) {
 		wg.Go(func() {
 			for it := range work {
-				e.process(ctx, it)
+				if e.process(ctx, it) {
+					mu.Lock()
+					done = append(done, it)
+					mu.Unlock()
+				}
 			}
 		})
 	}
@@ -271,4 +281,10 @@ func (e *Engine) parallel(ctx context.Context, items []store.OutboxItem) {
 	}
 	close(work)
 	wg.Wait()
+	if len(done) == 0 || ctx.Err() != nil {
+		return
+	}
+	if err := e.c.State.FinishOutbox(ctx, done, e.c.Clock.Now()); err != nil {
+		e.c.Log.Warn("provisioning: finishing pushed items failed", "error", err)
+	}
 }

@@ -148,7 +148,9 @@ type world struct {
 	eng    *Engine
 }
 
-func newWorld(t *testing.T) *world {
+func newWorld(t *testing.T) *world { return newBenchWorld(t) }
+
+func newBenchWorld(t testing.TB) *world {
 	t.Helper()
 	w := &world{dir: t.TempDir(), ctx: t.Context(), clk: clock.NewFake(time.Date(2026, 12, 1, 9, 0, 0, 0, time.UTC)),
 		apps: newFakeApps(), scim: newFakeSCIM(testToken), sleeps: &sleeps{}}
@@ -163,7 +165,7 @@ func newWorld(t *testing.T) *world {
 
 // open (re)opens the store file and starts a fresh engine on it, as a
 // restarted process would.
-func (w *world) open(t *testing.T) {
+func (w *world) open(t testing.TB) {
 	t.Helper()
 	db, err := sqlite.Open(w.ctx, filepath.Join(w.dir, "keyward.db"), w.clk)
 	if err != nil {
@@ -176,7 +178,7 @@ func (w *world) open(t *testing.T) {
 
 func (w *world) newEngine(owner string) *Engine {
 	return NewEngine(Config{Apps: w.apps, Directory: w.st, State: w.st, Clock: w.clk, Random: clock.Random,
-		Owner: owner, Workers: 4,
+		Owner: owner, Workers: 16,
 		Token: func(a directory.App) (string, error) {
 			return string(a.Provisioning.SealedToken[len("sealed:"):]), nil
 		},
@@ -212,7 +214,9 @@ func (w *world) user(t *testing.T, login string, groupIDs ...string) directory.U
 	return u
 }
 
-func (w *world) group(t *testing.T, name string) directory.Group {
+func (w *world) group(t *testing.T, name string) directory.Group { return w.groupB(t, name) }
+
+func (w *world) groupB(t testing.TB, name string) directory.Group {
 	t.Helper()
 	g, err := w.st.CreateGroup(w.ctx, directory.Group{Type: directory.OktaGroup, Name: name})
 	if err != nil {
@@ -243,6 +247,12 @@ func (w *world) eachOnce(t *testing.T, logins ...string) {
 	if diff := gocmp.Diff(want, w.scim.userNames(), cmpopts.EquateEmpty()); diff != "" {
 		t.Errorf("users at the target (-want +got):\n%s", diff)
 	}
+}
+
+func benchUser(i int) directory.User {
+	login := fmt.Sprintf("user%05d@example.com", i)
+	return directory.User{Status: directory.Active, Profile: directory.Profile{"login": login, "email": login,
+		"firstName": "First", "lastName": "Last", "department": "Engineering"}}
 }
 
 func logins(prefix string, n int) []string {

@@ -22,19 +22,16 @@ func permanent(err error) bool {
 	return errors.As(err, &p) || IsPermanent(err)
 }
 
-// process pushes one item and records the outcome.
-func (e *Engine) process(ctx context.Context, it store.OutboxItem) {
+// process pushes one item, records a failure and reports success (the
+// caller finishes successful items together).
+func (e *Engine) process(ctx context.Context, it store.OutboxItem) bool {
 	err := e.apply(ctx, it.ProvisionKey)
 	now := e.c.Clock.Now()
 	if ctx.Err() != nil {
-		return // the lease runs out and the item is claimed again
+		return false // the lease runs out and the item is claimed again
 	}
 	if err == nil {
-		err = e.c.State.FinishOutbox(ctx, it.ProvisionKey, it.Gen, now)
-		if err != nil {
-			e.c.Log.Warn("provisioning: finishing an item failed", "app", it.AppID, "error", err)
-		}
-		return
+		return true
 	}
 	next := now.Add(itemBackoff(it.Attempts + 1))
 	perm := permanent(err)
@@ -43,6 +40,7 @@ func (e *Engine) process(ctx context.Context, it store.OutboxItem) {
 	if ferr := e.c.State.FailOutbox(ctx, it.ProvisionKey, err.Error(), next, perm); ferr != nil {
 		e.c.Log.Warn("provisioning: recording a failure failed", "app", it.AppID, "error", ferr)
 	}
+	return false
 }
 
 // itemBackoff spaces an item's attempts (the client already retried

@@ -6,6 +6,7 @@ import (
 	"database/sql"
 	"errors"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/keyward/keyward/internal/store"
@@ -82,20 +83,32 @@ func (s *IdP) ClaimOutbox(ctx context.Context, owner string, now, until time.Tim
 	return out, err
 }
 
-// FinishOutbox removes a pushed item unless it was queued again meanwhile.
-func (s *IdP) FinishOutbox(ctx context.Context, k store.ProvisionKey, gen int64, at time.Time) error {
+// FinishOutbox removes pushed items unless they were queued again
+// meanwhile.
+func (s *IdP) FinishOutbox(ctx context.Context, done []store.OutboxItem, at time.Time) error {
 	return s.db.writeNoEvent(ctx, func(tx *txn) error {
-		n, err := affected(ctx, tx, "finish outbox item", finishSQL, k.AppID, k.Kind, k.ObjectID, gen)
-		if err != nil {
-			return err
+		apps := map[string]bool{}
+		for _, it := range done {
+			if err := finish(ctx, tx, it); err != nil {
+				return err
+			}
+			apps[it.AppID] = true
 		}
-		if n == 0 {
-			if err := release(ctx, tx, k); err != nil {
+		for app := range apps {
+			if err := touchProvisioning(ctx, tx, app, at); err != nil {
 				return err
 			}
 		}
-		return touchProvisioning(ctx, tx, k.AppID, at)
+		return nil
 	})
+}
+
+func finish(ctx context.Context, tx *txn, it store.OutboxItem) error {
+	n, err := affected(ctx, tx, "finish outbox item", finishSQL, it.AppID, it.Kind, it.ObjectID, it.Gen)
+	if err != nil || n > 0 {
+		return err
+	}
+	return release(ctx, tx, it.ProvisionKey)
 }
 
 // release makes a still-queued item due at once, if it is still there.
@@ -126,7 +139,8 @@ func (s *IdP) FailOutbox(ctx context.Context, k store.ProvisionKey, msg string, 
 	if permanent {
 		failed = 1
 	}
-	msg = truncate(msg, 1000)
+	// The message is the target's words: keep what is storable.
+	msg = truncate(strings.ReplaceAll(strings.ToValidUTF8(msg, "\uFFFD"), "\x00", ""), 1000)
 	return s.db.writeNoEvent(ctx, func(tx *txn) error {
 		_, err := exec(ctx, tx, "fail outbox item", failOutboxSQL, k.AppID, k.Kind, k.ObjectID, msg, ts(next), failed)
 		return err
