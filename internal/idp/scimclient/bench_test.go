@@ -8,10 +8,10 @@ import (
 	"github.com/keyward/keyward/internal/store"
 )
 
-// BenchmarkFullPush pushes 2,000 users in 20 pushed groups of 100 to the
+// BenchmarkFullPush pushes 500 users in 10 pushed groups of 50 to the
 // fake target over loopback HTTP and reports users pushed per second.
 func BenchmarkFullPush(b *testing.B) {
-	const users, groups = 2000, 20
+	const users, groups = 500, 10
 	for b.Loop() {
 		b.StopTimer()
 		w := newBenchWorld(b)
