@@ -152,6 +152,20 @@ func TestGroupCallsFollowAWSRules(t *testing.T) {
 	})
 }
 
+func TestRemovalFallsBackToTheValueListFormWhenTheFilteredPathIsRefused(t *testing.T) {
+	s := &scripted{answers: []func(http.ResponseWriter){answer(400, `{"detail":"path not supported","status":"400"}`), answer(204, ``)}}
+	c, _ := testClient(t, s)
+	removed := 0
+	err := c.RemoveMembers(t.Context(), "g-1", []string{"u-1", "u-2"}, 3, func(ch []string) error { removed += len(ch); return nil })
+	if err != nil || removed != 2 {
+		t.Fatalf("removed %d, err %v", removed, err)
+	}
+	want := `{"schemas":["urn:ietf:params:scim:api:messages:2.0:PatchOp"],"Operations":[{"op":"remove","path":"members","value":[{"value":"u-1"},{"value":"u-2"}]}]}`
+	if len(s.bodies) != 2 || s.bodies[1] != want {
+		t.Errorf("requests = %q, want the second to be %s", s.bodies, want)
+	}
+}
+
 func TestListAllFollowsBothPagingForms(t *testing.T) {
 	t.Run("by startIndex until totalResults", func(t *testing.T) {
 		s := &scripted{answers: []func(http.ResponseWriter){

@@ -118,11 +118,7 @@ func (c *Client) RemoveMembers(ctx context.Context, groupID string, userIDs []st
 	}
 	for _, batch := range [][]string{userIDs, last} {
 		for chunk := range chunks(batch, MaxMemberChanges) {
-			ops := make([]Operation, len(chunk))
-			for i, id := range chunk {
-				ops[i] = Operation{Op: "remove", Path: `members[` + Filter("value", id) + `]`}
-			}
-			if err := c.PatchGroup(ctx, groupID, ops...); err != nil {
+			if err := c.removeChunk(ctx, groupID, chunk); err != nil {
 				return err
 			}
 			if err := done(chunk); err != nil {
@@ -131,6 +127,23 @@ func (c *Client) RemoveMembers(ctx context.Context, groupID string, userIDs []st
 		}
 	}
 	return nil
+}
+
+// removeChunk removes members with RFC 7644's filtered path, one
+// operation each; a target that refuses that form (400) is asked again
+// with the value-list form, which AWS documents as well.
+func (c *Client) removeChunk(ctx context.Context, groupID string, ids []string) error {
+	ops := make([]Operation, len(ids))
+	members := make([]Member, len(ids))
+	for i, id := range ids {
+		ops[i] = Operation{Op: "remove", Path: `members[` + Filter("value", id) + `]`}
+		members[i] = Member{Value: id}
+	}
+	err := c.PatchGroup(ctx, groupID, ops...)
+	if StatusOf(err) != 400 {
+		return err
+	}
+	return c.PatchGroup(ctx, groupID, Operation{Op: "remove", Path: "members", Value: members})
 }
 
 // chunks yields s in pieces of at most n.
