@@ -3,6 +3,7 @@ package scimclient
 import (
 	"context"
 	"fmt"
+	"slices"
 
 	"github.com/keyward/keyward/internal/directory"
 	"github.com/keyward/keyward/internal/store"
@@ -176,70 +177,74 @@ func (p pusher) members(ctx context.Context, g directory.Group, gtid string) err
 	if err != nil {
 		return err
 	}
-	var remove []string
-	for _, u := range had {
-		if _, ok := want[u]; ok {
-			delete(want, u)
-		} else {
-			remove = append(remove, u)
-		}
-	}
-	add := make([]string, 0, len(want))
-	for u := range want {
-		add = append(add, u)
-	}
-	byTarget := map[string]string{}
-	var gone []string // users no longer at the target
-	targets := func(users []string) ([]string, error) {
-		out := make([]string, 0, len(users))
-		for _, u := range users {
-			tid := want[u]
-			if tid == "" {
-				t, ok, err := p.target(ctx, userKey(p.appID, u))
-				if err != nil {
-					return nil, err
-				}
-				if !ok {
-					gone = append(gone, u)
-					continue
-				}
-				tid = t
-			}
-			byTarget[tid] = u
-			out = append(out, tid)
-		}
-		return out, nil
-	}
-	record := func(added bool) func([]string) error {
-		return func(tids []string) error {
-			users := make([]string, len(tids))
-			for i, t := range tids {
-				users[i] = byTarget[t]
-			}
-			if added {
-				return p.e.c.State.RecordMembers(ctx, p.appID, g.ID, users, nil)
-			}
-			return p.e.c.State.RecordMembers(ctx, p.appID, g.ID, nil, users)
-		}
-	}
-	addT, err := targets(add)
+	pl, err := p.plan(ctx, want, had)
 	if err != nil {
 		return err
 	}
-	if err := p.c.AddMembers(ctx, gtid, addT, record(true)); err != nil {
-		return err
-	}
-	removeT, err := targets(remove)
-	if err != nil {
-		return err
-	}
-	if len(gone) > 0 { // their memberships left the target with them
-		if err := p.e.c.State.RecordMembers(ctx, p.appID, g.ID, nil, gone); err != nil {
+	if len(pl.gone) > 0 { // their memberships left the target with them
+		if err := p.e.c.State.RecordMembers(ctx, p.appID, g.ID, nil, pl.gone); err != nil {
 			return err
 		}
 	}
-	remaining := len(had) - len(remove) + len(addT)
-	return p.c.RemoveMembers(ctx, gtid, removeT, remaining, record(false))
+	if err := p.c.AddMembers(ctx, gtid, pl.add, pl.record(ctx, p, g.ID, true)); err != nil {
+		return err
+	}
+	return p.c.RemoveMembers(ctx, gtid, pl.remove, pl.kept+len(pl.add), pl.record(ctx, p, g.ID, false))
+}
+
+// memberPlan is a group's membership changes at the target, in target
+// ids (sorted), with the identity provider's id of each.
+type memberPlan struct {
+	add, remove []string
+	user        map[string]string // target id → IdP user id
+	gone        []string          // recorded members no longer at the target
+	kept        int               // recorded members that stay
+}
+
+// plan compares want (IdP id → target id) with had (recorded IdP ids).
+func (p pusher) plan(ctx context.Context, want map[string]string, had []string) (memberPlan, error) {
+	pl := memberPlan{user: map[string]string{}}
+	recorded := map[string]bool{}
+	for _, u := range had {
+		recorded[u] = true
+		if _, ok := want[u]; ok {
+			pl.kept++
+			continue
+		}
+		tid, ok, err := p.target(ctx, userKey(p.appID, u))
+		if err != nil {
+			return pl, err
+		}
+		if !ok {
+			pl.gone = append(pl.gone, u)
+			continue
+		}
+		pl.user[tid] = u
+		pl.remove = append(pl.remove, tid)
+	}
+	for u, tid := range want {
+		if !recorded[u] {
+			pl.user[tid] = u
+			pl.add = append(pl.add, tid)
+		}
+	}
+	slices.Sort(pl.add)
+	slices.Sort(pl.remove)
+	return pl, nil
+}
+
+// record returns the callback that records an accepted PATCH's members.
+func (pl memberPlan) record(ctx context.Context, p pusher, groupID string, added bool) func([]string) error {
+	return func(tids []string) error {
+		users := make([]string, len(tids))
+		for i, t := range tids {
+			users[i] = pl.user[t]
+		}
+		if added {
+			return p.e.c.State.RecordMembers(ctx, p.appID, groupID, users, nil)
+		}
+		return p.e.c.State.RecordMembers(ctx, p.appID, groupID, nil, users)
+	}
 }
 
 // wantMembers maps the group's members assigned to the app to their
