@@ -281,14 +281,16 @@ func TestOutboxAndMappingSurviveARestartWithoutDuplicates(t *testing.T) {
 	names := logins("u", 60)
 	w.team(t, names)
 	ctx, kill := context.WithCancel(w.ctx)
-	w.scim.after = func(r *http.Request) {
-		if r.Method == http.MethodPost && w.scim.userNames() != nil && len(w.scim.userNames()) >= 20 {
-			kill() // the process dies with pushes in flight: their answers are lost
+	w.scim.set(func() {
+		w.scim.after = func(r *http.Request) {
+			if r.Method == http.MethodPost && w.scim.userNames() != nil && len(w.scim.userNames()) >= 20 {
+				kill() // the process dies with pushes in flight: their answers are lost
+			}
 		}
-	}
+	})
 	must(t, w.eng.Sync(w.ctx))
 	_ = w.eng.Drain(ctx)
-	w.scim.after = nil
+	w.scim.set(func() { w.scim.after = nil })
 	must(t, w.db.Close())
 
 	w.open(t)

@@ -110,8 +110,11 @@ func (f *fakeSCIM) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	rec := httptest.NewRecorder()
 	f.serve(rec, r, body)
-	if f.after != nil {
-		f.after(r)
+	f.mu.Lock()
+	after := f.after
+	f.mu.Unlock()
+	if after != nil {
+		after(r)
 	}
 	switch fl {
 	case dropAfter:
