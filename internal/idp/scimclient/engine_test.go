@@ -133,6 +133,17 @@ func TestEachDirectoryChangeReachesTheTarget(t *testing.T) {
 				t.Error("carol is still active at the target")
 			}
 		}},
+		{"a suspended user's new title reaches the target, still inactive", func(t *testing.T) {
+			_, err := w.st.UpdateUser(w.ctx, carol.ID, "user.account.update_profile", func(u directory.User) (directory.User, error) {
+				u.Profile = u.Profile.Merge(directory.Profile{"title": "On leave"})
+				return u, nil
+			})
+			must(t, err)
+		}, func(t *testing.T) {
+			if u, _ := w.scim.userByName("carol@example.com"); u.Active || u.Title != "On leave" {
+				t.Errorf("carol at the target = %+v", u)
+			}
+		}},
 		{"a deleted user is deleted at the target", func(t *testing.T) {
 			must(t, w.st.DeleteUser(w.ctx, dave.ID))
 		}, func(t *testing.T) {

@@ -105,12 +105,17 @@ func (p pusher) adoptUser(ctx context.Context, u directory.User, want User, conf
 	return found.ID, err
 }
 
-// deactivate sets active false on the target's user, or forgets a user
-// the target no longer has.
+// deactivate replaces the target's user with its current attributes and
+// active false (so that drift stays empty for inactive users too), or
+// forgets a user the target no longer has.
 func (p pusher) deactivate(ctx context.Context, u directory.User, tid string) error {
-	err := p.c.PatchUser(ctx, tid, Operation{Op: "replace", Path: "active", Value: false})
-	if StatusOf(err) == 404 {
+	want := MapUser(u, false)
+	_, err := p.c.ReplaceUser(ctx, tid, want)
+	switch StatusOf(err) {
+	case 404:
 		return p.e.c.State.DeleteProvisionTarget(ctx, userKey(p.appID, u.ID))
+	case 409:
+		return permanentError{fmt.Errorf("renaming user %s to %q: %w", u.ID, want.UserName, err)}
 	}
 	return err
 }
