@@ -1,7 +1,9 @@
 package scimclient
 
 import (
+	"cmp"
 	"context"
+	"sync"
 
 	"github.com/keyward/keyward/internal/directory"
 	"github.com/keyward/keyward/internal/store"
@@ -58,4 +60,28 @@ func userKey(appID, id string) store.ProvisionKey {
 
 func groupKey(appID, id string) store.ProvisionKey {
 	return store.ProvisionKey{AppID: appID, Kind: store.ProvisionGroup, ObjectID: id}
+}
+
+// parallelEach calls fn for each item on up to n goroutines and returns
+// the first error (the others still finish).
+func parallelEach[T any](n int, items []T, fn func(T) error) error {
+	var (
+		wg    sync.WaitGroup
+		mu    sync.Mutex
+		first error
+	)
+	sem := make(chan struct{}, max(n, 1))
+	for _, it := range items {
+		sem <- struct{}{}
+		wg.Go(func() {
+			defer func() { <-sem }()
+			if err := fn(it); err != nil {
+				mu.Lock()
+				first = cmp.Or(first, err)
+				mu.Unlock()
+			}
+		})
+	}
+	wg.Wait()
+	return first
 }

@@ -5,6 +5,7 @@ import (
 	"context"
 	"slices"
 	"strings"
+	"sync"
 
 	"github.com/keyward/keyward/internal/directory"
 	"github.com/keyward/keyward/internal/store"
@@ -56,7 +57,8 @@ func (e *Engine) Drift(ctx context.Context, appID string) ([]Difference, error) 
 		}
 	}
 	slices.SortStableFunc(d.out, func(a, b Difference) int {
-		return cmp.Or(cmp.Compare(a.Kind, b.Kind), cmp.Compare(a.Name, b.Name), cmp.Compare(a.MemberName, b.MemberName))
+		return cmp.Or(cmp.Compare(a.Kind, b.Kind), cmp.Compare(a.Name, b.Name), cmp.Compare(a.MemberName, b.MemberName),
+			cmp.Compare(a.Problem, b.Problem), cmp.Compare(a.Attribute, b.Attribute))
 	})
 	return d.out, nil
 }
@@ -220,23 +222,26 @@ func (d *drift) members(ctx context.Context, g directory.Group, gtid string) err
 	if err != nil {
 		return err
 	}
-	for _, u := range d.targetUsers {
+	var mu sync.Mutex
+	return parallelEach(d.e.c.Workers, d.targetUsers, func(u User) error {
 		has, err := d.c.HasMember(ctx, gtid, u.ID)
 		if err != nil {
 			return err
 		}
 		id := d.idpIDs[u.ID]
 		if has == (id != "" && want[id]) {
-			continue
+			return nil
 		}
 		problem := DriftMemberMissing
 		if has {
 			problem = DriftMemberExtra
 		}
+		mu.Lock()
+		defer mu.Unlock()
 		d.add(Difference{Kind: store.ProvisionGroup, Problem: problem, ID: g.ID, TargetID: gtid, Name: g.Name,
 			MemberID: id, MemberName: u.UserName})
-	}
-	return nil
+		return nil
+	})
 }
 
 func sortedKeys[V any](m map[string]V) []string {

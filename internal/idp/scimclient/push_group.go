@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"sync"
 
 	"github.com/keyward/keyward/internal/directory"
 	"github.com/keyward/keyward/internal/store"
@@ -98,18 +99,27 @@ func (p pusher) readBack(ctx context.Context, groupID, gtid string) error {
 	for _, u := range had {
 		recorded[u] = true
 	}
-	var add, remove []string
-	for _, u := range users {
+	var (
+		mu          sync.Mutex
+		add, remove []string
+	)
+	err = parallelEach(p.e.c.Workers, users, func(u store.ProvisionTarget) error {
 		in, err := p.c.HasMember(ctx, gtid, u.TargetID)
 		if err != nil {
 			return err
 		}
+		mu.Lock()
+		defer mu.Unlock()
 		switch {
 		case in && !recorded[u.ObjectID]:
 			add = append(add, u.ObjectID)
 		case !in && recorded[u.ObjectID]:
 			remove = append(remove, u.ObjectID)
 		}
+		return nil
+	})
+	if err != nil {
+		return err
 	}
 	return p.e.c.State.RecordMembers(ctx, p.appID, groupID, add, remove)
 }
