@@ -322,6 +322,7 @@ type IdP interface {
 	SignOnPolicies
 	Apps
 	SigningKeys
+	Provisioning
 }
 
 // ResourceSigningKey is what signing-key errors are about.

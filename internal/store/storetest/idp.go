@@ -42,6 +42,7 @@ func RunIdP(t *testing.T, open func(t *testing.T, clk clock.Clock) store.IdP) {
 		{"sign-on policies", idpPolicyTests},
 		{"apps and assignments", idpAppTests},
 		{"signing keys", idpSigningKeyTests},
+		{"provisioning", idpProvisioningTests},
 	}
 	for _, s := range suites {
 		t.Run(s.name, func(t *testing.T) {
