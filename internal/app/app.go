@@ -18,6 +18,7 @@ import (
 	"github.com/keyward/keyward/internal/authn/password"
 	"github.com/keyward/keyward/internal/clock"
 	"github.com/keyward/keyward/internal/config"
+	"github.com/keyward/keyward/internal/idp/scimclient"
 	"github.com/keyward/keyward/internal/store"
 )
 
@@ -30,6 +31,9 @@ type Main struct {
 	// URL's server; both are nil when the identity provider is off.
 	IdP     store.IdP
 	IdPHTTP *http.Server
+	// Provisioning pushes the identity provider's people and groups to
+	// its apps' SCIM targets; nil when the identity provider is off.
+	Provisioning *scimclient.Engine
 	// OrgURL is the identity provider's public org URL.
 	OrgURL string
 	// Metrics serves /metrics on its own listener when --metrics-addr is
@@ -211,6 +215,11 @@ func (m *Main) Run(ctx context.Context) error {
 	hkDone := make(chan struct{})
 	go func() { m.housekeep(hkCtx); close(hkDone) }()
 	defer func() { stopHousekeeping(); <-hkDone }()
+	if m.Provisioning != nil {
+		provDone := make(chan struct{})
+		go func() { m.provision(hkCtx); close(provDone) }()
+		defer func() { stopHousekeeping(); <-provDone }()
+	}
 	all := m.served()
 	errc := make(chan error, len(all))
 	for _, s := range all {

@@ -60,6 +60,9 @@ func (m *Main) buildIdP(ctx context.Context, master []byte, opt Options) error {
 	if err != nil {
 		return err
 	}
+	if m.Provisioning, err = m.provisioning(master); err != nil {
+		return err
+	}
 	pages := &orgpages.Pages{SignIn: signIn, Directory: m.IdP, SecureCookies: isHTTPS(m.OrgURL), Log: m.Log}
 	mux := http.NewServeMux()
 	mux.Handle("/api/v1/", api)
