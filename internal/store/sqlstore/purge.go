@@ -18,6 +18,7 @@ var purges = []struct {
 	{"portal sessions", `DELETE FROM portal_sessions WHERE expires_at <= $1`, 0},
 	{"rate-limit windows", `DELETE FROM rate_limits WHERE expires_at <= $1`, 0},
 	{"device authorizations", `DELETE FROM device_authorizations WHERE expires_at <= $1`, deviceRetention},
+	{"one-time keys", `DELETE FROM one_time_keys WHERE expires_at <= $1`, 0},
 	// The identity provider's: reads treat these as gone at the same instant.
 	{"idp sessions", `DELETE FROM idp_sessions WHERE expires_at <= $1`, 0},
 	{"idle idp sessions", `DELETE FROM idp_sessions WHERE idle_expires_at <= $1`, 0},
@@ -26,7 +27,7 @@ var purges = []struct {
 }
 
 // Purge deletes expired tokens, rotation records, sessions, rate-limit
-// windows, device authorizations and the identity provider's expired
+// windows, device authorizations, one-time keys and the identity provider's expired
 // sessions, one-time links and API tokens, each purge in its own short
 // write.
 // It writes no event: nothing anyone could still use changes.

@@ -40,6 +40,7 @@ func RunIdP(t *testing.T, open func(t *testing.T, clk clock.Clock) store.IdP) {
 		{"idp sessions", idpSessionTests},
 		{"idp bootstrap", idpBootstrapTests},
 		{"sign-on policies", idpPolicyTests},
+		{"one-time keys", idpOneTimeKeyTests},
 	}
 	for _, s := range suites {
 		t.Run(s.name, func(t *testing.T) {

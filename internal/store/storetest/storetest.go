@@ -66,6 +66,8 @@ func Run(t *testing.T, open func(t *testing.T, clk clock.Clock) store.AWS) {
 		{"event queries", queryEventTests},
 		{"housekeeping", housekeepingTests},
 		{"concurrency", concurrencyTests},
+		{"identity source", identitySourceTests},
+		{"one-time keys", oneTimeKeyTests},
 	}
 	for _, s := range suites {
 		t.Run(s.name, func(t *testing.T) {
