@@ -73,8 +73,8 @@ func TestTheResultCarriesTheSessionCapAndAttributesForAccessControl(t *testing.T
 	s := f.spec()
 	s.sessionNotOnOrAfter = start.Add(time.Hour)
 	s.attributes = map[string]string{
-		samlsp.AccessControlPrefix + "Department": "Engineering",
-		samlsp.AccessControlPrefix + "CostCenter": "4711",
+		samlsp.AccessControlPrefix + "Department":                "Engineering",
+		samlsp.AccessControlPrefix + "CostCenter":                "4711",
 		"https://aws.amazon.com/SAML/Attributes/RoleSessionName": "alice",
 	}
 	got, err := f.sp.Consume(f.ctx, f.signed(t, s))
