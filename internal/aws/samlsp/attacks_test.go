@@ -405,5 +405,3 @@ func TestACommentInTheNameIDDoesNotShortenIt(t *testing.T) {
 		t.Errorf("signed in %s as %q, want %s (user@evil.com.victim.com)", got.User.ID, got.NameID, attacker.ID)
 	}
 }
-
-
