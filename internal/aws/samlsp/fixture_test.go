@@ -91,8 +91,10 @@ func (f *fixture) user(t testing.TB, name, status string) ic.User {
 
 // spec is a Response the service provider accepts: IdP-initiated, for
 // alice, valid for five minutes from now.
-func (f *fixture) spec() spec {
-	now := f.clk.Now()
+func (f *fixture) spec() spec { return specAt(f.clk.Now()) }
+
+// specAt is a Response for alice issued at now.
+func specAt(now time.Time) spec {
 	return spec{responseID: "_r" + clock.Hex(rand.Reader, 8), assertionID: "_a" + clock.Hex(rand.Reader, 8),
 		issuer: idpEntityID, destination: acsURL, recipient: acsURL, audience: spEntityID,
 		nameID: "alice@example.com", status: "urn:oasis:names:tc:SAML:2.0:status:Success",

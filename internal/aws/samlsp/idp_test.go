@@ -6,8 +6,11 @@ import (
 	"crypto/x509"
 	"crypto/x509/pkix"
 	"encoding/base64"
+	"encoding/pem"
+	"fmt"
 	"math/big"
 	"net/url"
+	"os"
 	"testing"
 	"time"
 
@@ -24,20 +27,24 @@ type testIdP struct {
 	der      []byte
 }
 
-// keys are made once per process: RSA generation is slow.
-var keyPool = map[int]*rsa.PrivateKey{}
-
+// rsaKey returns test key n from testdata (test-only keys, checked in so
+// that no test spends time generating one: under the fuzzer's coverage
+// instrumentation RSA key generation takes minutes).
 func rsaKey(t testing.TB, n int) *rsa.PrivateKey {
 	t.Helper()
-	if k, ok := keyPool[n]; ok {
-		return k
-	}
-	k, err := rsa.GenerateKey(rand.Reader, 2048)
+	b, err := os.ReadFile(fmt.Sprintf("testdata/test-idp-key-%d.pem", n))
 	if err != nil {
 		t.Fatal(err)
 	}
-	keyPool[n] = k
-	return k
+	block, _ := pem.Decode(b)
+	if block == nil {
+		t.Fatalf("test key %d is not PEM", n)
+	}
+	key, err := x509.ParsePKCS1PrivateKey(block.Bytes)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return key
 }
 
 // newIdP returns identity provider n (its key is shared by every test)
@@ -181,6 +188,15 @@ func form(t testing.TB, doc *etree.Document, relayState string) url.Values {
 		t.Fatal(err)
 	}
 	return formOf(b, relayState)
+}
+
+func bytesOf(t testing.TB, doc interface{ WriteToBytes() ([]byte, error) }) []byte {
+	t.Helper()
+	b, err := doc.WriteToBytes()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
 }
 
 func formOf(b []byte, relayState string) url.Values {
