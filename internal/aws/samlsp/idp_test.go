@@ -206,3 +206,6 @@ func formOf(b []byte, relayState string) url.Values {
 	}
 	return f
 }
+
+// x509MarshalKey is idp's private key in PKCS #1.
+func x509MarshalKey(idp *testIdP) []byte { return x509.MarshalPKCS1PrivateKey(idp.key) }
