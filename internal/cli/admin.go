@@ -28,6 +28,7 @@ the YAML file named by --config or KEYWARD_CONFIG.`,
 	}
 	config.AddStoreFlags(cmd.PersistentFlags())
 	cmd.AddCommand(setPasswordCmd(stdio), eventsCmd(stdio), apiTokenCmd(stdio), signOnPolicyCmd(stdio), importCmd(stdio))
+	cmd.AddCommand(identitySourceCmd(stdio))
 	return cmd
 }
 
