@@ -124,7 +124,7 @@ func decodeForm(form url.Values) ([]byte, error) {
 	if len(values) != 1 || values[0] == "" {
 		return nil, malformed("the form must carry exactly one SAMLResponse")
 	}
-	if len(values[0]) > base64.StdEncoding.EncodedLen(MaxResponseBytes)+len(values[0])/64+2 {
+	if len(values[0]) > MaxFormBytes { // base64 of MaxResponseBytes, with room for line breaks
 		return nil, tooLarge()
 	}
 	compact := strings.Map(func(r rune) rune {
@@ -184,7 +184,8 @@ func (sp *SP) verify(doc []byte, idp ic.ExternalIdP) (*types.Response, error) {
 	for _, der := range idp.Certificates {
 		c, err := x509.ParseCertificate(der)
 		if err != nil {
-			return nil, err // a stored certificate was validated when it was stored
+			return nil, reject(errs.Invalid, ReasonSignature, "Identity Center holds an unreadable certificate for your identity provider, "+
+				"so it cannot check the sign-in response. Ask your administrator to set the identity provider's metadata again.")
 		}
 		roots = append(roots, c)
 	}

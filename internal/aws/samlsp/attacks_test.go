@@ -127,6 +127,14 @@ var signatureAttacks = []attack{
 		doc.Root().AddChild(fake)
 		return form(t, doc, "")
 	}},
+	{"a forged assertion in another namespace beside the signed one", samlsp.ReasonAssertionCount, func(t *testing.T, f *fixture) url.Values {
+		doc := f.mallorys(t)
+		fake := forge(assertionOf(doc), "_forged")
+		fake.Space = "evil"
+		fake.CreateAttr("xmlns:evil", "urn:evil")
+		doc.Root().AddChild(fake)
+		return form(t, doc, "")
+	}},
 	{"another element carrying the signed assertion's ID", samlsp.ReasonDuplicateID, func(t *testing.T, f *fixture) url.Values {
 		doc := f.mallorys(t)
 		ext := etree.NewElement("samlp:Extensions")

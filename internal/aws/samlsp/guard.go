@@ -107,12 +107,19 @@ func inspect(doc []byte) (shape, error) {
 
 // element records what one start tag adds to the shape.
 func (s *shape) element(t xml.StartElement, depth int, ids map[string]bool) {
-	switch t.Name {
-	case xml.Name{Space: nsAssertion, Local: "Assertion"}:
+	// Assertions count by local name in any namespace: encoding/xml, which
+	// gosaml2 reads with, would match some of them by local name alone.
+	switch t.Name.Local {
+	case "Assertion":
 		s.assertions++
 		s.assertionDepth = depth
-	case xml.Name{Space: nsAssertion, Local: "EncryptedAssertion"}:
+		if t.Name.Space != nsAssertion {
+			s.assertionDepth = -1
+		}
+	case "EncryptedAssertion":
 		s.encrypted++
+	}
+	switch t.Name {
 	case xml.Name{Space: nsDSig, Local: "SignatureMethod"}:
 		s.algorithm(t, signatureAlgorithms)
 	case xml.Name{Space: nsDSig, Local: "DigestMethod"}:

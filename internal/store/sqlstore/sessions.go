@@ -38,6 +38,9 @@ func (db *DB) PortalSession(ctx context.Context, idHash string) (ic.PortalSessio
 	var s ic.PortalSession
 	err := queryRow(ctx, db.r, selectSessionSQL, idHash).Scan(&s.IDHash, &s.UserID,
 		timeCol{&s.CreatedAt}, timeCol{&s.ExpiresAt}, jsonCol{&s.AccessControl})
+	if len(s.AccessControl) == 0 {
+		s.AccessControl = nil // a password sign-in's, as it was made
+	}
 	return s, notFound(err, "portal session", missing(store.ResourceSession, ""))
 }
 
