@@ -369,11 +369,11 @@ type Events interface {
 type Housekeeping interface {
 	// Purge deletes spent and expired tokens, refresh-rotation records past
 	// their refresh expiry, expired portal sessions, ended rate-limit
-	// windows, device authorizations a day past expiry, expired one-time
-	// keys and the identity provider's expired sessions, one-time links and
-	// API tokens, and reports how many rows went. Reads already treat all
-	// of these as gone; Purge only keeps the database from growing. It
-	// writes no event.
+	// windows, device authorizations a day past expiry and the identity
+	// provider's expired sessions, one-time links and API tokens, and
+	// reports how many rows went. Reads already treat all of these as gone; Purge only
+	// keeps the database from growing. It writes no event.
+	// It also deletes expired one-time keys.
 	Purge(ctx context.Context) (int64, error)
 }
 

@@ -27,9 +27,9 @@ var purges = []struct {
 }
 
 // Purge deletes expired tokens, rotation records, sessions, rate-limit
-// windows, device authorizations, one-time keys and the identity provider's expired
+// windows, device authorizations and the identity provider's expired
 // sessions, one-time links and API tokens, each purge in its own short
-// write.
+// write (and expired one-time keys).
 // It writes no event: nothing anyone could still use changes.
 func (db *DB) Purge(ctx context.Context) (int64, error) {
 	now := db.clk.Now()
