@@ -18,12 +18,12 @@ var purges = []struct {
 	{"portal sessions", `DELETE FROM portal_sessions WHERE expires_at <= $1`, 0},
 	{"rate-limit windows", `DELETE FROM rate_limits WHERE expires_at <= $1`, 0},
 	{"device authorizations", `DELETE FROM device_authorizations WHERE expires_at <= $1`, deviceRetention},
-	{"one-time keys", `DELETE FROM one_time_keys WHERE expires_at <= $1`, 0},
 	// The identity provider's: reads treat these as gone at the same instant.
 	{"idp sessions", `DELETE FROM idp_sessions WHERE expires_at <= $1`, 0},
 	{"idle idp sessions", `DELETE FROM idp_sessions WHERE idle_expires_at <= $1`, 0},
 	{"one-time links", `DELETE FROM idp_user_tokens WHERE expires_at <= $1`, 0},
 	{"api tokens", `DELETE FROM idp_api_tokens WHERE expires_at <= $1`, 0},
+	{"one-time keys", `DELETE FROM one_time_keys WHERE expires_at <= $1`, 0},
 }
 
 // Purge deletes expired tokens, rotation records, sessions, rate-limit
