@@ -17,7 +17,14 @@ type PortalSession struct {
 	IDHash    string
 	UserID    string
 	CreatedAt time.Time
+	// ExpiresAt is the session's end: the portal's session lifetime, or
+	// sooner when the identity provider's SessionNotOnOrAfter says so.
 	ExpiresAt time.Time
+	// AccessControl holds the attributes for access control an external
+	// identity provider sent (https://aws.amazon.com/SAML/Attributes/AccessControl:<Key>),
+	// by key, for attribute-based access control. Empty for a password
+	// sign-in.
+	AccessControl map[string]string
 }
 
 // Client is an SSO-OIDC client registered with RegisterClient. Only the hash

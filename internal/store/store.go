@@ -53,6 +53,7 @@ const (
 	ResourceSession       = "session"
 	ResourceEvent         = "event"
 	ResourceSCIMToken     = "scim token"
+	ResourceOneTimeKey    = "one-time key"
 )
 
 // Which value of a resource is taken: Field of errs.Conflict.
@@ -295,6 +296,29 @@ type OIDC interface {
 	RevokeToken(ctx context.Context, accessHash string) error
 }
 
+// IdentitySources hold where the instance's people sign in (AWS's
+// "identity source" setting, which keyward's CLI changes).
+type IdentitySources interface {
+	// IdentitySource returns the source; before any update it is the
+	// Identity Center directory (Type ic.SourceIdentityCenter).
+	IdentitySource(ctx context.Context) (ic.IdentitySource, error)
+	// UpdateIdentitySource is compare-and-swap; what fn returns must pass
+	// ic.IdentitySource.Validate (errs.Invalid otherwise). Changing the
+	// type, or the external identity provider's entity ID, changes how
+	// people sign in, so in the same transaction it ends every portal
+	// session and SSO-OIDC token and denies device authorizations that
+	// were approved but not yet redeemed. As AWS does when switching
+	// between its own directory and an external identity provider, it
+	// keeps every user, group, membership, assignment and password: after a
+	// switch to an external provider, a user signs in only if the
+	// provider's NameID matches their user name; after a switch back, users
+	// with a password sign in with it again, and those without one need a
+	// password set (keyward admin set-password). Only an external source
+	// provisions, so Provisioning is off for the directory.
+	// Action: "identitycenter.identity_source.update".
+	UpdateIdentitySource(ctx context.Context, fn func(ic.IdentitySource) (ic.IdentitySource, error)) (ic.IdentitySource, error)
+}
+
 // RateLimits count attempts in fixed windows shared by every replica.
 type RateLimits interface {
 	// Allow counts one attempt against key in the window containing now and
@@ -350,6 +374,7 @@ type Housekeeping interface {
 	// provider's expired sessions, one-time links and API tokens, and
 	// reports how many rows went. Reads already treat all of these as gone; Purge only
 	// keeps the database from growing. It writes no event.
+	// It also deletes expired one-time keys.
 	Purge(ctx context.Context) (int64, error)
 }
 
@@ -375,11 +400,26 @@ type SCIMTokens interface {
 	DeleteSCIMTokens(ctx context.Context) error
 }
 
+// OneTimeKeys remember keys that may be used once before they expire: a
+// SAML AuthnRequest id awaiting its response, an assertion id (a replay
+// cache), a JWT's jti. Keys are opaque to the store; callers prefix them
+// with what they are for. They accompany no state change a person made, so
+// they write no event.
+type OneTimeKeys interface {
+	// RememberKey stores key until expires. A key already remembered and
+	// not expired is errs.Conflict (FieldID); an expired one is replaced.
+	RememberKey(ctx context.Context, key string, expires time.Time) error
+	// ConsumeKey deletes key; a key never remembered, already consumed or
+	// expired is errs.NotFound.
+	ConsumeKey(ctx context.Context, key string) error
+}
+
 // Common is what every side of keyward needs from its store.
 type Common interface {
 	RateLimits
 	Events
 	Housekeeping
+	OneTimeKeys
 	// Ping checks the backend is reachable (for /readyz).
 	Ping(ctx context.Context) error
 	Close() error
@@ -402,4 +442,5 @@ type AWS interface {
 	PortalSessions
 	OIDC
 	SCIMTokens
+	IdentitySources
 }

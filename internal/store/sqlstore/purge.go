@@ -23,12 +23,13 @@ var purges = []struct {
 	{"idle idp sessions", `DELETE FROM idp_sessions WHERE idle_expires_at <= $1`, 0},
 	{"one-time links", `DELETE FROM idp_user_tokens WHERE expires_at <= $1`, 0},
 	{"api tokens", `DELETE FROM idp_api_tokens WHERE expires_at <= $1`, 0},
+	{"one-time keys", `DELETE FROM one_time_keys WHERE expires_at <= $1`, 0},
 }
 
 // Purge deletes expired tokens, rotation records, sessions, rate-limit
 // windows, device authorizations and the identity provider's expired
 // sessions, one-time links and API tokens, each purge in its own short
-// write.
+// write (and expired one-time keys).
 // It writes no event: nothing anyone could still use changes.
 func (db *DB) Purge(ctx context.Context) (int64, error) {
 	now := db.clk.Now()

@@ -11,9 +11,10 @@ import (
 )
 
 const (
-	insertSessionSQL = `INSERT INTO portal_sessions (id_hash, user_id, created_at, expires_at)
-VALUES ($1, $2, $3, $4)`
-	selectSessionSQL       = `SELECT id_hash, user_id, created_at, expires_at FROM portal_sessions WHERE id_hash = $1`
+	insertSessionSQL = `INSERT INTO portal_sessions (id_hash, user_id, created_at, expires_at, access_control)
+VALUES ($1, $2, $3, $4, $5)`
+	selectSessionSQL = `SELECT id_hash, user_id, created_at, expires_at, access_control
+FROM portal_sessions WHERE id_hash = $1`
 	deleteSessionSQL       = `DELETE FROM portal_sessions WHERE id_hash = $1 RETURNING user_id`
 	deleteSessionTokensSQL = `DELETE FROM tokens WHERE session_hash = $1`
 	deleteUserSessionsSQL  = `DELETE FROM portal_sessions WHERE user_id = $1`
@@ -27,7 +28,7 @@ func (db *DB) CreatePortalSession(ctx context.Context, s ic.PortalSession) error
 			return err
 		}
 		_, err := exec(ctx, tx, "insert portal session", insertSessionSQL,
-			s.IDHash, s.UserID, ts(s.CreatedAt), ts(s.ExpiresAt))
+			s.IDHash, s.UserID, ts(s.CreatedAt), ts(s.ExpiresAt), jsonCol{nonNil(s.AccessControl)})
 		return err
 	})
 }
@@ -36,7 +37,10 @@ func (db *DB) CreatePortalSession(ctx context.Context, s ic.PortalSession) error
 func (db *DB) PortalSession(ctx context.Context, idHash string) (ic.PortalSession, error) {
 	var s ic.PortalSession
 	err := queryRow(ctx, db.r, selectSessionSQL, idHash).Scan(&s.IDHash, &s.UserID,
-		timeCol{&s.CreatedAt}, timeCol{&s.ExpiresAt})
+		timeCol{&s.CreatedAt}, timeCol{&s.ExpiresAt}, jsonCol{&s.AccessControl})
+	if len(s.AccessControl) == 0 {
+		s.AccessControl = nil // a password sign-in's, as it was made
+	}
 	return s, notFound(err, "portal session", missing(store.ResourceSession, ""))
 }
 
@@ -65,4 +69,12 @@ func endSignIns(ctx context.Context, tx *txn, userID string) error {
 		return err
 	}
 	return deleteUserTokens(ctx, tx, userID)
+}
+
+// nonNil is m, or an empty map for nil: the column holds {} rather than null.
+func nonNil(m map[string]string) map[string]string {
+	if m == nil {
+		return map[string]string{}
+	}
+	return m
 }

@@ -43,6 +43,7 @@ func RunIdP(t *testing.T, open func(t *testing.T, clk clock.Clock) store.IdP) {
 		{"apps and assignments", idpAppTests},
 		{"signing keys", idpSigningKeyTests},
 		{"provisioning", idpProvisioningTests},
+		{"one-time keys", idpOneTimeKeyTests},
 	}
 	for _, s := range suites {
 		t.Run(s.name, func(t *testing.T) {

@@ -67,6 +67,8 @@ func Run(t *testing.T, open func(t *testing.T, clk clock.Clock) store.AWS) {
 		{"housekeeping", housekeepingTests},
 		{"concurrency", concurrencyTests},
 		{"scim tokens", scimTokenTests},
+		{"identity source", identitySourceTests},
+		{"one-time keys", oneTimeKeyTests},
 	}
 	for _, s := range suites {
 		t.Run(s.name, func(t *testing.T) {
