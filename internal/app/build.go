@@ -13,6 +13,7 @@ import (
 	"github.com/keyward/keyward/internal/aws/organizations"
 	"github.com/keyward/keyward/internal/aws/portal"
 	"github.com/keyward/keyward/internal/aws/protocol"
+	"github.com/keyward/keyward/internal/aws/samlsp"
 	"github.com/keyward/keyward/internal/aws/scimserver"
 	"github.com/keyward/keyward/internal/aws/sigv4"
 	"github.com/keyward/keyward/internal/aws/ssoadmin"
@@ -70,7 +71,12 @@ func (m *Main) buildAWS(auth *awsauth.Authority, b store.Bootstrap, opt Options)
 	gw.AddJSON(ssoadmin.New(m.Store, m.clock, m.random).JSONService(admin))
 	gw.AddQuery(sts.QueryService())
 
-	pages := &web.Pages{Log: m.Log, SignIn: signIn, Devices: oidc, Credentials: portalAPI, Directory: m.Store,
+	sp, err := samlsp.New(m.Store, samlsp.Config{Region: m.Config.AWS.Region, PublicURL: m.AWSURL, Instance: b.Instance,
+		Clock: m.clock, Random: m.random})
+	if err != nil {
+		return err
+	}
+	pages := &web.Pages{Log: m.Log, SignIn: signIn, Devices: oidc, Credentials: portalAPI, Directory: m.Store, Federation: sp,
 		StartURL: m.StartURL, Region: m.Config.AWS.Region, SecureCookies: isHTTPS(m.AWSURL), SessionLifetime: lifetime}
 
 	mux := http.NewServeMux()
@@ -81,7 +87,7 @@ func (m *Main) buildAWS(auth *awsauth.Authority, b store.Bootstrap, opt Options)
 	scim := &scimserver.Server{Store: m.Store, Clock: m.clock, Random: m.random, Tenant: tenant, Issuer: scimserver.IssuerFor(m.AWSURL, tenant)}
 	scim.Register(mux)
 	browser := pages.Handler()
-	for _, p := range []string{"/start", "/start/", "/device", "/static/"} {
+	for _, p := range []string{"/start", "/start/", "/device", "/static/", "/platform/saml/"} {
 		mux.Handle(p, browser)
 	}
 	mux.Handle("/{$}", root(gw))

@@ -34,7 +34,8 @@ SSO-OIDC token, because sign-in changes. With an external identity provider a us
 signs in only if the provider's NameID is their user name; back on the directory,
 users without a password need one (keyward admin set-password).`,
 	}
-	cmd.AddCommand(showSourceCmd(stdio), setExternalCmd(stdio), setIdentityCenterCmd(stdio), spMetadataCmd(stdio))
+	cmd.AddCommand(showSourceCmd(stdio), setExternalCmd(stdio), setIdentityCenterCmd(stdio), spMetadataCmd(stdio),
+		sourceProvisioningCmd(stdio))
 	return cmd
 }
 
@@ -195,6 +196,9 @@ token ends. Users who never had a password need one: keyward admin set-password.
 					return ic.IdentitySource{Type: ic.SourceIdentityCenter}, nil
 				})
 				if err != nil {
+					return err
+				}
+				if err := s.DeleteSCIMTokens(ctx); err != nil {
 					return err
 				}
 				return printSource(stdio.Out, src, sp)

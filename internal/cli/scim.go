@@ -2,6 +2,7 @@ package cli
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 	"text/tabwriter"
@@ -55,30 +56,43 @@ func createSCIMTokenCmd(stdio IO) *cobra.Command {
 				return err
 			}
 			return withAWS(cmd, stdio, func(ctx context.Context, s store.AWS) error {
-				inst, err := s.Instance(ctx)
+				src, err := s.IdentitySource(ctx)
 				if err != nil {
 					return err
 				}
-				secret := clock.Token(clock.Random, 48)
-				now := time.Now().UTC()
-				t := ic.SCIMToken{ID: ic.NewUUID(clock.Random), Hash: keys.HashSecret(secret), CreatedAt: now,
-					ExpiresAt: now.Add(ic.SCIMTokenLifetime)}
-				if err := s.CreateSCIMToken(ctx, t); err != nil {
-					if errs.Is(err, errs.Conflict) {
-						return fmt.Errorf("there are already %d live SCIM tokens; delete one first", ic.MaxSCIMTokens)
-					}
-					return err
+				if !src.Provisioning {
+					return errors.New("automatic provisioning is off: turn it on with keyward admin identity-source provisioning on")
 				}
-				fmt.Fprintf(stdio.Out, "SCIM endpoint: %s/%s/scim/v2/\n", awsURL(cfg), inst.IdentityStoreID)
-				fmt.Fprintf(stdio.Out, "Access token:  %s\n", secret)
-				fmt.Fprintf(stdio.Err, "Token %s expires %s. It is shown once; use it as Authorization: Bearer <token>.\n",
-					t.ID, t.ExpiresAt.Format(time.RFC3339))
-				return nil
+				return newSCIMToken(ctx, s, awsURL(cfg), stdio)
 			})
 		},
 	}
 	cmd.Flags().String("aws-url", "", "the AWS endpoint's public URL (default: aws-url from the configuration, else http://<aws-addr>)")
 	return cmd
+}
+
+// newSCIMToken makes a SCIM token and prints the endpoint and the token,
+// once.
+func newSCIMToken(ctx context.Context, s store.AWS, public string, stdio IO) error {
+	inst, err := s.Instance(ctx)
+	if err != nil {
+		return err
+	}
+	secret := clock.Token(clock.Random, 48)
+	now := time.Now().UTC()
+	t := ic.SCIMToken{ID: ic.NewUUID(clock.Random), Hash: keys.HashSecret(secret), CreatedAt: now,
+		ExpiresAt: now.Add(ic.SCIMTokenLifetime)}
+	if err := s.CreateSCIMToken(ctx, t); err != nil {
+		if errs.Is(err, errs.Conflict) {
+			return fmt.Errorf("there are already %d live SCIM tokens; delete one first", ic.MaxSCIMTokens)
+		}
+		return err
+	}
+	fmt.Fprintf(stdio.Out, "SCIM endpoint: %s/%s/scim/v2/\n", public, inst.IdentityStoreID)
+	fmt.Fprintf(stdio.Out, "Access token:  %s\n", secret)
+	fmt.Fprintf(stdio.Err, "Token %s expires %s. It is shown once; use it as Authorization: Bearer <token>.\n",
+		t.ID, t.ExpiresAt.Format(time.RFC3339))
+	return nil
 }
 
 // awsURL is the AWS endpoint's public URL as serve computes it.

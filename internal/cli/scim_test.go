@@ -9,7 +9,19 @@ import (
 func TestSCIMTokensAreCreatedAtMostTwiceListedAndDeleted(t *testing.T) {
 	dir := served(t)
 	env := map[string]string{"KEYWARD_DATA_DIR": dir}
-	code, out, errOut := run(t, "", env, "admin", "scim-token", "create", "--aws-url", "https://aws.example.com/")
+	code, _, errOut := run(t, "", env, "admin", "scim-token", "create")
+	if code == 0 || !strings.Contains(errOut, "identity-source provisioning on") {
+		t.Errorf("a token while provisioning is off: exit %d: %s", code, errOut)
+	}
+	code, _, errOut = run(t, "", env, "admin", "identity-source", "provisioning", "on")
+	if code == 0 || !strings.Contains(errOut, "needs an external identity provider") {
+		t.Errorf("provisioning with Identity Center's directory: exit %d: %s", code, errOut)
+	}
+	if code, _, errOut := run(t, "", env, "admin", "identity-source", "set-external", "--idp-metadata",
+		idpMetadataFile(t, "https://idp.example.com/app/aws")); code != 0 {
+		t.Fatalf("set-external: exit %d: %s", code, errOut)
+	}
+	code, out, errOut := run(t, "", env, "admin", "identity-source", "provisioning", "on", "--aws-url", "https://aws.example.com/")
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, errOut)
 	}
@@ -50,5 +62,14 @@ func TestSCIMTokensAreCreatedAtMostTwiceListedAndDeleted(t *testing.T) {
 	}
 	if code, _, errOut := run(t, "", env, "admin", "scim-token", "create"); code != 0 {
 		t.Errorf("a token after a delete: exit %d: %s", code, errOut)
+	}
+	if code, out, errOut := run(t, "", env, "admin", "identity-source", "provisioning", "on"); code != 0 || strings.Contains(out, "Access token") {
+		t.Errorf("provisioning on again: exit %d, it should make no token while some are live: %s%s", code, out, errOut)
+	}
+	if code, _, errOut := run(t, "", env, "admin", "identity-source", "provisioning", "off"); code != 0 {
+		t.Fatalf("provisioning off: exit %d: %s", code, errOut)
+	}
+	if _, list, _ := run(t, "", env, "admin", "scim-token", "list"); strings.Count(strings.TrimSpace(list), "\n") != 0 {
+		t.Errorf("tokens left after provisioning off:\n%s", list)
 	}
 }

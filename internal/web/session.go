@@ -67,6 +67,17 @@ func (p *Pages) session(r *http.Request) (session, error) {
 // the form was open) is a 401 that says so.
 func (p *Pages) signedOut(w http.ResponseWriter, r *http.Request) {
 	next := safeNext(r.URL.RequestURI())
+	if ext, err := p.external(r.Context()); err != nil || ext {
+		if err == nil && (r.Method == http.MethodGet || r.Method == http.MethodHead) {
+			err = p.toIdentityProvider(w, r, next)
+		} else if err == nil {
+			err = errs.E(errs.Unauthenticated, "Your session has ended. Open the start URL to sign in again.")
+		}
+		if err != nil {
+			p.errorPage(w, r, nil, err)
+		}
+		return
+	}
 	if r.Method == http.MethodGet || r.Method == http.MethodHead {
 		p.askSignIn(w, r, http.StatusOK, "", signInData{Next: next})
 		return

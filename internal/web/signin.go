@@ -23,6 +23,9 @@ func (p *Pages) signIn(w http.ResponseWriter, r *http.Request) error {
 	}
 	name, pw, next := strings.TrimSpace(r.PostForm.Get("username")), r.PostForm.Get("password"), safeNext(r.PostForm.Get("next"))
 	ctx := httpx.AuditContext(r)
+	if ext, err := p.external(ctx); err != nil || ext {
+		return cmpErr(err, errSignInElsewhere)
+	}
 	u, err := p.SignIn.Authenticate(ctx, name, pw, httpx.ClientIP(r))
 	if look.IsRefusal(err) {
 		p.askSignIn(w, r, look.StatusFor(err), look.Message(err), signInData{Next: next, UserName: name})
@@ -35,10 +38,16 @@ func (p *Pages) signIn(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	http.SetCookie(w, &http.Cookie{Name: sessionCookie, Value: value, Path: "/", HttpOnly: true,
-		Secure: p.SecureCookies, SameSite: http.SameSiteLaxMode, MaxAge: int(p.SessionLifetime.Seconds())})
+	p.setSession(w, value)
 	http.Redirect(w, r, next, http.StatusSeeOther)
 	return nil
+}
+
+// setSession gives the browser the session cookie. It outlives no
+// session (the store decides when one ends).
+func (p *Pages) setSession(w http.ResponseWriter, value string) {
+	http.SetCookie(w, &http.Cookie{Name: sessionCookie, Value: value, Path: "/", HttpOnly: true,
+		Secure: p.SecureCookies, SameSite: http.SameSiteLaxMode, MaxAge: int(p.SessionLifetime.Seconds())})
 }
 
 // signOut ends the session and forgets its cookie. When the session cannot

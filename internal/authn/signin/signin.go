@@ -225,9 +225,22 @@ func (s *Service) deny(ctx context.Context, userID, userName, why string) {
 // StartSession opens a portal session for userID and returns the value to
 // put in the session cookie.
 func (s *Service) StartSession(ctx context.Context, userID string) (string, ic.PortalSession, error) {
+	return s.StartFederatedSession(ctx, userID, time.Time{}, nil)
+}
+
+// StartFederatedSession opens a portal session for a person an external
+// identity provider signed in: it ends at the portal's session lifetime or
+// at ends (the identity provider's SessionNotOnOrAfter), whichever is
+// sooner, and keeps the attributes for access control it sent.
+func (s *Service) StartFederatedSession(ctx context.Context, userID string, ends time.Time,
+	accessControl map[string]string) (string, ic.PortalSession, error) {
 	value := clock.Token(s.random, 32)
 	now := s.clock.Now()
-	ps := ic.PortalSession{IDHash: keys.HashSecret(value), UserID: userID, CreatedAt: now, ExpiresAt: now.Add(s.policy.SessionLifetime)}
+	ps := ic.PortalSession{IDHash: keys.HashSecret(value), UserID: userID, CreatedAt: now,
+		ExpiresAt: now.Add(s.policy.SessionLifetime), AccessControl: accessControl}
+	if !ends.IsZero() && ends.Before(ps.ExpiresAt) {
+		ps.ExpiresAt = ends
+	}
 	return value, ps, s.store.CreatePortalSession(ctx, ps)
 }
 

@@ -81,6 +81,13 @@ func New(s Store, cfg Config) (*SP, error) {
 	return &SP{store: s, cfg: cfg}, nil
 }
 
+// External reports whether the instance's people sign in at an external
+// identity provider (so the portal sends them there).
+func (sp *SP) External(ctx context.Context) (bool, error) {
+	src, err := sp.store.IdentitySource(ctx)
+	return src.External(), err
+}
+
 // EntityID is the service provider's entity ID: the Issuer of its
 // requests and the Audience an identity provider must name.
 func (sp *SP) EntityID() string { return EntityID(sp.cfg.Region, sp.cfg.Instance.IdentityStoreID) }
