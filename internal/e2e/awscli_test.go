@@ -187,6 +187,16 @@ type cliStory struct {
 // setUpStory is story_test.go's setUpStory typed into the AWS CLI.
 func (c *awsCLI) setUpStory(t *testing.T) cliStory {
 	t.Helper()
+	st := c.setUpOrg(t)
+	c.setUpPeople(t, &st)
+	c.setUpPermissionSet(t, &st)
+	c.assign(t, st)
+	return st
+}
+
+// setUpOrg creates the Dev account and reads the instance.
+func (c *awsCLI) setUpOrg(t *testing.T) cliStory {
+	t.Helper()
 	var st cliStory
 	var acct struct {
 		CreateAccountStatus struct{ Id, State, AccountId string }
@@ -209,10 +219,6 @@ func (c *awsCLI) setUpStory(t *testing.T) cliStory {
 		t.Fatalf("list-instances shows %d instances, want 1", len(inst.Instances))
 	}
 	st.InstanceARN, st.IdentityStoreID = inst.Instances[0].InstanceArn, inst.Instances[0].IdentityStoreId
-
-	c.setUpPeople(t, &st)
-	c.setUpPermissionSet(t, &st)
-	c.assign(t, st)
 	return st
 }
 
@@ -320,6 +326,18 @@ func (c *awsCLI) writeDevProfile(t *testing.T, s *server, st cliStory) {
 // and the client name the approval page showed.
 func (c *awsCLI) ssoLogin(t *testing.T, s *server, profile string) (stdout, openedURL, clientName string) {
 	t.Helper()
+	return c.ssoLoginAs(t, profile, func(opened string) string {
+		b := s.browser()
+		b.signIn(aliceName, alicePassword)
+		return b.approve(opened, true)
+	})
+}
+
+// ssoLoginAs runs `aws sso login --profile <profile>` with approve playing
+// the person who opens the URL the CLI opened and allows it; approve
+// returns the client name the approval page showed.
+func (c *awsCLI) ssoLoginAs(t *testing.T, profile string, approve func(opened string) string) (stdout, openedURL, clientName string) {
+	t.Helper()
 	dir := t.TempDir()
 	opened, script := filepath.Join(dir, "opened-urls"), filepath.Join(dir, "browser")
 	must(t, os.WriteFile(script, []byte("#!/bin/sh\nprintf '%s\\n' \"$1\" >> \"$(dirname \"$0\")/opened-urls\"\n"), 0o755))
@@ -344,9 +362,7 @@ func (c *awsCLI) ssoLogin(t *testing.T, s *server, profile string) (stdout, open
 	if err != nil {
 		failed(err)
 	}
-	b := s.browser()
-	b.signIn(aliceName, alicePassword)
-	clientName = b.approve(openedURL, true)
+	clientName = approve(openedURL)
 	<-exited
 	if exitErr != nil {
 		failed(exitErr)
