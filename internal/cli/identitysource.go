@@ -36,6 +36,8 @@ users without a password need one (keyward admin set-password).`,
 	}
 	cmd.AddCommand(showSourceCmd(stdio), setExternalCmd(stdio), setIdentityCenterCmd(stdio), spMetadataCmd(stdio),
 		sourceProvisioningCmd(stdio))
+	cmd.PersistentFlags().String("aws-url", "", "the AWS endpoint's public URL, where the ACS and the SCIM endpoint are "+
+		"(default: aws-url from the configuration, else http://<aws-addr>)")
 	return cmd
 }
 
@@ -55,11 +57,7 @@ func withSP(cmd *cobra.Command, stdio IO, fn func(ctx context.Context, s store.A
 	if err != nil {
 		return err
 	}
-	public := cfg.AWS.URL
-	if public == "" {
-		public = "http://" + cfg.AWS.Addr
-	}
-	sp, err := samlsp.New(s, samlsp.Config{Region: cfg.AWS.Region, PublicURL: public, Instance: inst,
+	sp, err := samlsp.New(s, samlsp.Config{Region: cfg.AWS.Region, PublicURL: awsURL(cfg), Instance: inst,
 		Clock: clock.Real{}, Random: clock.Random})
 	if err != nil {
 		return err

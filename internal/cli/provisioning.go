@@ -41,7 +41,6 @@ identity provider (keyward admin identity-source set-external).`,
 			})
 		},
 	}
-	cmd.Flags().String("aws-url", "", "the AWS endpoint's public URL (default: aws-url from the configuration, else http://<aws-addr>)")
 	return cmd
 }
 

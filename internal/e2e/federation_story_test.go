@@ -83,7 +83,7 @@ func TestFederationStory(t *testing.T) {
 		_, _, client := c.ssoLoginAs(t, "dev", func(opened string) string {
 			where, _, body := b.visit(opened, nil)
 			if !strings.HasPrefix(where, s.main.OrgURL+"/login") {
-				t.Fatalf("opening %s ended at %s, want the identity provider's sign-in", opened, where)
+				t.Fatalf("opening %s ended at %s, want the identity provider's sign-in:\n%s", opened, where, body)
 			}
 			where, _, body = b.signInAtIdP(where, body, fedAlice, fedPassword)
 			return b.allow(s, where, body)
@@ -97,18 +97,6 @@ func TestFederationStory(t *testing.T) {
 			t.Errorf("get-caller-identity Arn = %s, want alice in DevOps on Dev", arn)
 		}
 	})
-	step("a second sign-in within the identity provider's session asks nothing", func(t *testing.T) {
-		b.t = t
-		b.visit(s.url+"/start/signout", url.Values{}) // the portal's session ends; the identity provider's stays
-		c.ssoLoginAs(t, "dev", func(opened string) string {
-			where, _, body := b.visit(opened, nil)
-			if strings.HasPrefix(where, s.main.OrgURL) {
-				t.Fatalf("the second sign-in stopped at the identity provider (%s):\n%s", where, body)
-			}
-			return b.allow(s, where, body)
-		})
-		accessToken = checkTokenCache(t, c.tokenCache())
-	})
 	step("the dashboard's tile opens the access portal (IdP-initiated sign-in)", func(t *testing.T) {
 		b.t = t
 		b.visit(s.url+"/start/signout", url.Values{})
@@ -121,6 +109,18 @@ func TestFederationStory(t *testing.T) {
 		if status != http.StatusOK || !strings.HasPrefix(where, s.url+"/start") || !strings.Contains(body, "Dev") {
 			t.Fatalf("the tile ended at %s (%d), want the portal listing Dev:\n%s", where, status, body)
 		}
+	})
+	step("a second sign-in within the identity provider's session asks nothing", func(t *testing.T) {
+		b.t = t
+		b.visit(s.url+"/start/signout", url.Values{}) // the portal's session ends; the identity provider's stays
+		c.ssoLoginAs(t, "dev", func(opened string) string {
+			where, _, body := b.visit(opened, nil)
+			if strings.HasPrefix(where, s.main.OrgURL) {
+				t.Fatalf("the second sign-in stopped at the identity provider (%s):\n%s", where, body)
+			}
+			return b.allow(s, where, body)
+		})
+		accessToken = checkTokenCache(t, c.tokenCache())
 	})
 	step("a renamed group, a new department and a removed member reach the identity store", func(t *testing.T) {
 		must2[*okta.Group](t, "rename Engineering")(f.admin.GroupAPI.ReplaceGroup(ctx, f.engID).Group(newGroup("Platform Engineering", "")).Execute())

@@ -46,7 +46,7 @@ func federate(t *testing.T, s *server) *federation {
 	t.Helper()
 	ctx := context.Background()
 	f := &federation{s: s, admin: s.oktaAdmin()}
-	entityID, acsURL := spMetadata(t, s.runAdmin("identity-source", "sp-metadata"))
+	entityID, acsURL := spMetadata(t, s.runAdmin("identity-source", "sp-metadata", "--aws-url", s.url))
 
 	app := okta.NewSamlApplication("AWS IAM Identity Center", "SAML_2_0")
 	app.SetName("amazon_aws_sso")
@@ -59,7 +59,7 @@ func federate(t *testing.T, s *server) *federation {
 
 	metadata := filepath.Join(t.TempDir(), "idp-metadata.xml")
 	must(t, os.WriteFile(metadata, []byte(f.orgGET(t, "/api/v1/apps/"+f.appID+"/sso/saml/metadata")), 0o600))
-	s.runAdmin("identity-source", "set-external", "--idp-metadata", metadata)
+	s.runAdmin("identity-source", "set-external", "--idp-metadata", metadata, "--aws-url", s.url)
 	out := s.runAdmin("identity-source", "provisioning", "on", "--aws-url", s.url)
 	f.scimEndpoint = lineValue(t, out, "SCIM endpoint:")
 	f.scimToken = lineValue(t, out, "Access token:")

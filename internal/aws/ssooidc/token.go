@@ -115,8 +115,9 @@ func (s *Service) refresh(ctx context.Context, c ic.Client, refreshToken string)
 		return nil, err
 	}
 	var out *createTokenOutput
+	var gone *audit.Event // a refusal to log once the rotation's transaction is over
 	_, err := s.store.RotateToken(ctx, keys.HashSecret(refreshToken), func(old ic.Token) (ic.Token, error) {
-		if err := s.refreshable(ctx, old, c.ID); err != nil {
+		if err := s.refreshable(ctx, old, c.ID, &gone); err != nil {
 			return old, err
 		}
 		next, o := s.newToken(c, signIn{userID: old.UserID, scopes: old.Scopes, family: old.FamilyID,
@@ -124,6 +125,9 @@ func (s *Service) refresh(ctx context.Context, c ic.Client, refreshToken string)
 		out = o
 		return next, nil
 	})
+	if gone != nil {
+		_ = s.store.AppendEvent(ctx, *gone) // the refusal stands even if logging it fails
+	}
 	if errs.Is(err, errs.NotFound) {
 		return nil, oidcError(errs.Invalid, "InvalidGrantException", "Invalid refresh token provided")
 	}
@@ -131,8 +135,10 @@ func (s *Service) refresh(ctx context.Context, c ic.Client, refreshToken string)
 }
 
 // refreshable checks the old token's client and session, and that its user
-// may still sign in: entitlements are evaluated at use.
-func (s *Service) refreshable(ctx context.Context, old ic.Token, clientID string) error {
+// may still sign in: entitlements are evaluated at use. A user who may not
+// is a refusal whose event it leaves in gone: it runs inside the rotation's
+// transaction, where writing another would wait on that transaction.
+func (s *Service) refreshable(ctx context.Context, old ic.Token, clientID string, gone **audit.Event) error {
 	if old.ClientID != clientID {
 		return oidcError(errs.Invalid, "InvalidGrantException", "The refresh token was issued to another client")
 	}
@@ -143,7 +149,7 @@ func (s *Service) refreshable(ctx context.Context, old ic.Token, clientID string
 	if errs.Is(err, errs.NotFound) || (err == nil && u.Status != ic.UserEnabled) {
 		e := audit.New(ctx, "ssooidc.token.refresh", "user", old.UserID)
 		e.Outcome, e.Message = audit.Failure, "token refresh refused: "+ic.UserGone(u.Status)
-		_ = s.store.AppendEvent(ctx, e) // the refusal stands even if logging it fails
+		*gone = &e
 		return oidcError(errs.Invalid, "InvalidGrantException", "The user can no longer sign in")
 	}
 	return err
