@@ -65,7 +65,7 @@ func (m *Main) buildIdP(ctx context.Context, master []byte, opt Options) error {
 	}
 	pages := &orgpages.Pages{SignIn: signIn, Directory: m.IdP, SecureCookies: isHTTPS(m.OrgURL), Log: m.Log}
 	mux := http.NewServeMux()
-	mux.Handle("/api/v1/", api)
+	mux.Handle("/api/v1/", pokeAfterWrites(api, m.Provisioning.Poke))
 	saml.Routes(mux) // outside the pages' cross-origin protection: service providers post AuthnRequests here
 	m.health(mux)
 	mux.Handle("/", pages.Handler())

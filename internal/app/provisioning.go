@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"net/http"
 	"os"
 	"path/filepath"
 	"time"
@@ -53,4 +54,17 @@ func (m *Main) provision(ctx context.Context) {
 		case <-time.After(5 * time.Second):
 		}
 	}
+}
+
+// pokeAfterWrites wakes provisioning after every management API call that
+// may have changed something, so a change made here reaches the targets
+// at once rather than at the engine's next tick (which still covers
+// changes other replicas and the CLI make).
+func pokeAfterWrites(next http.Handler, poke func()) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		next.ServeHTTP(w, r)
+		if r.Method != http.MethodGet && r.Method != http.MethodHead {
+			poke()
+		}
+	})
 }
