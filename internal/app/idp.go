@@ -44,7 +44,7 @@ func (m *Main) buildIdP(ctx context.Context, master []byte, opt Options) error {
 	}
 	hasher := NewHasher(opt.PasswordParams, m.random)
 	samlKeys, err := keys.NewSigningKeys(master, keys.SigningKeysConfig{Store: m.IdP, Clock: m.clock, Random: m.random,
-		Use: directory.KeyUseSAML, Overlap: samlKeyOverlap, Subject: m.OrgURL})
+		Use: directory.KeyUseSAML, Overlap: SAMLKeyOverlap, Subject: m.OrgURL})
 	if err != nil {
 		return err
 	}
@@ -73,10 +73,10 @@ func (m *Main) buildIdP(ctx context.Context, master []byte, opt Options) error {
 	return nil
 }
 
-// samlKeyOverlap is how long a rotated SAML key is published before it
+// SAMLKeyOverlap is how long a rotated SAML key is published before it
 // signs (and after it stopped): time for service providers to fetch the
 // metadata again.
-const samlKeyOverlap = 7 * 24 * time.Hour
+const SAMLKeyOverlap = 7 * 24 * time.Hour
 
 // activeKeyID names the key apps' assertions are signed with now, for the
 // management API's credentials.signing.kid.

@@ -1,0 +1,115 @@
+package cli
+
+import (
+	"context"
+	"fmt"
+	"text/tabwriter"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/keyward/keyward/internal/app"
+	"github.com/keyward/keyward/internal/clock"
+	"github.com/keyward/keyward/internal/config"
+	"github.com/keyward/keyward/internal/directory"
+	"github.com/keyward/keyward/internal/keys"
+	"github.com/keyward/keyward/internal/store"
+)
+
+// samlKeysCmd lists and rotates the identity provider's SAML signing keys,
+// which Okta manages in its console.
+func samlKeysCmd(stdio IO) *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "saml-keys",
+		Short: "List or rotate the identity provider's SAML signing keys",
+		Long: `The identity provider signs every app's SAML responses with one key at a time. Rotating
+schedules a new key: it is published in every app's metadata at once and starts signing
+after the overlap (7 days), when the current key retires; the retired key stays in the
+metadata for another overlap. Service providers that read the metadata (or were given
+the new certificate) keep working throughout; ones with a pasted certificate need the
+new one before it starts signing.`,
+	}
+	cmd.AddCommand(&cobra.Command{
+		Use: "list", Short: "List the keys, their dates and which one signs", Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			return withSAMLKeys(cmd, stdio, func(ctx context.Context, s store.IdP, _ *keys.SigningKeys) error {
+				all, err := s.SigningKeys(ctx, directory.KeyUseSAML)
+				if err != nil {
+					return err
+				}
+				return printSAMLKeys(stdio, all, time.Now())
+			})
+		},
+	})
+	cmd.AddCommand(&cobra.Command{
+		Use: "rotate", Short: "Schedule a new key: published now, signing after the overlap", Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			return withSAMLKeys(cmd, stdio, func(ctx context.Context, _ store.IdP, k *keys.SigningKeys) error {
+				next, err := k.Rotate(ctx)
+				if err != nil {
+					return err
+				}
+				fmt.Fprintf(stdio.Out, "Key %s is published now and signs from %s.\n", next.ID, next.ActivatesAt.Format(time.RFC3339))
+				return nil
+			})
+		},
+	})
+	return cmd
+}
+
+// withSAMLKeys runs fn with the store and the SAML keys sealed under the
+// master key.
+func withSAMLKeys(cmd *cobra.Command, stdio IO, fn func(ctx context.Context, s store.IdP, k *keys.SigningKeys) error) error {
+	cfg, err := config.Load(cmd.Flags(), stdio.Getenv)
+	if err != nil {
+		return err
+	}
+	master, err := keys.Load(cfg.MasterKeyPath())
+	if err != nil {
+		return fmt.Errorf("the master key seals the signing keys: %w", err)
+	}
+	return withIdP(cmd, stdio, func(ctx context.Context, s store.IdP) error {
+		k, err := keys.NewSigningKeys(master, keys.SigningKeysConfig{Store: s, Clock: clock.Real{}, Random: clock.Random,
+			Use: directory.KeyUseSAML, Overlap: app.SAMLKeyOverlap, Subject: orgURLOf(cfg)})
+		if err != nil {
+			return err
+		}
+		return fn(ctx, s, k)
+	})
+}
+
+// orgURLOf is the org URL as serve computes it.
+func orgURLOf(cfg config.Config) string {
+	if cfg.IdP.URL != "" {
+		return cfg.IdP.URL
+	}
+	return "http://" + cfg.IdP.Addr
+}
+
+func printSAMLKeys(stdio IO, all []directory.SigningKey, now time.Time) error {
+	w := tabwriter.NewWriter(stdio.Out, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(w, "KID\tCREATED\tSIGNS FROM\tRETIRES\tSTATE")
+	for _, k := range all {
+		retires := "-"
+		if !k.RetiresAt.IsZero() {
+			retires = k.RetiresAt.Format(time.RFC3339)
+		}
+		fmt.Fprintf(w, "%s\t%s\t%s\t%s\t%s\n", k.ID, k.Created.Format(time.RFC3339), k.ActivatesAt.Format(time.RFC3339),
+			retires, keyState(k, now))
+	}
+	return w.Flush()
+}
+
+// keyState says what a key does at now.
+func keyState(k directory.SigningKey, now time.Time) string {
+	switch {
+	case k.SignsAt(now):
+		return "signing"
+	case now.Before(k.ActivatesAt):
+		return "next (published)"
+	case k.PublishedAt(now, app.SAMLKeyOverlap):
+		return "retired (still published)"
+	default:
+		return "retired"
+	}
+}
