@@ -188,7 +188,15 @@ func (s *server) runAdmin(args ...string) string {
 	if u := s.main.Config.Store.URL; u != "" {
 		argv = append(argv, "--store-url", u)
 	}
-	if code := cli.Execute(context.Background(), argv, cli.IO{In: strings.NewReader(""), Out: &out, Err: &errOut}); code != 0 {
+	// The operator's configuration is the server's: its public AWS URL is
+	// where it listens (sp-metadata prints its ACS URL from it).
+	getenv := func(key string) string {
+		if v := os.Getenv(key); v != "" || key != "KEYWARD_AWS_URL" {
+			return v
+		}
+		return s.url
+	}
+	if code := cli.Execute(context.Background(), argv, cli.IO{In: strings.NewReader(""), Out: &out, Err: &errOut, Getenv: getenv}); code != 0 {
 		s.t.Fatalf("keyward %s exited %d: %s", strings.Join(argv, " "), code, errOut.String())
 	}
 	return out.String()

@@ -60,6 +60,24 @@ func (p *Pages) signOut(w http.ResponseWriter, r *http.Request) error {
 	}
 	http.SetCookie(w, &http.Cookie{Name: sessionCookie, Value: "", Path: "/", HttpOnly: true,
 		Secure: p.SecureCookies, SameSite: http.SameSiteLaxMode, MaxAge: -1})
-	http.Redirect(w, r, "/start", http.StatusSeeOther)
+	// With an identity provider, /start would send the browser on to it:
+	// a redirect off this site after a form post, which the page's CSP
+	// (form-action 'self') makes browsers refuse, leaving the person
+	// looking at the page they signed out of; and were it allowed, one that
+	// signs them in again at once. They are told they signed out instead.
+	// (If the identity source cannot be read, /start shows that failure.)
+	next := "/start"
+	if ext, err := p.external(r.Context()); err == nil && ext {
+		next = signedOutPath
+	}
+	http.Redirect(w, r, next, http.StatusSeeOther)
+	return nil
+}
+
+// signedOutPath is the page that says the person signed out of the portal.
+const signedOutPath = "/start/signout"
+
+func (p *Pages) signedOutPage(w http.ResponseWriter, r *http.Request) error {
+	p.render(w, r, http.StatusOK, "signedout.html", view{Title: "Signed out"})
 	return nil
 }

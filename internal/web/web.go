@@ -90,6 +90,7 @@ func (p *Pages) Handler() http.Handler {
 	mux.Handle("GET /start/{$}", p.signedIn(p.home))
 	mux.Handle("POST /start/signin", p.public(p.signIn))
 	mux.Handle("POST /start/signout", p.public(p.signOut))
+	mux.Handle("GET "+signedOutPath, p.public(p.signedOutPage))
 	mux.Handle("GET /start/account/{id}", p.signedIn(p.account))
 	mux.Handle("GET /start/credentials", p.signedIn(p.credentials))
 	mux.Handle("GET /device", p.signedIn(p.device))
