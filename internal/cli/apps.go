@@ -32,7 +32,8 @@ Okta. What Okta sets only in its admin console is here: an app's SCIM provisioni
 target (the URL and bearer token AWS IAM Identity Center shows when automatic
 provisioning is enabled) and the groups it pushes.`,
 	}
-	cmd.AddCommand(listAppsCmd(stdio), provisioningCmd(stdio), pushGroupCmd(stdio, true), pushGroupCmd(stdio, false))
+	cmd.AddCommand(listAppsCmd(stdio), provisioningCmd(stdio), pushGroupCmd(stdio, true), pushGroupCmd(stdio, false),
+		appsStatusCmd(stdio), appsResyncCmd(stdio), appsDriftCmd(stdio))
 	return cmd
 }
 
