@@ -14,6 +14,7 @@ import (
 	"github.com/keyward/keyward/internal/config"
 	"github.com/keyward/keyward/internal/directory"
 	"github.com/keyward/keyward/internal/errs"
+	"github.com/keyward/keyward/internal/idp/oktaapi"
 	"github.com/keyward/keyward/internal/idp/scimclient"
 	"github.com/keyward/keyward/internal/keys"
 	"github.com/keyward/keyward/internal/store"
@@ -60,49 +61,10 @@ a resync. --json prints the same as GET /api/v1/apps/{id}/provisioning.`,
 	return cmd
 }
 
-// statusJSON is an app's status as the API's keyward extension shows it.
-type statusJSON struct {
-	ID       string        `json:"id"`
-	Label    string        `json:"label"`
-	Enabled  bool          `json:"enabled"`
-	Target   string        `json:"target"`
-	Started  bool          `json:"started"`
-	LastPush *time.Time    `json:"lastPush"`
-	Pending  int           `json:"pending"`
-	Failures []failureJSON `json:"failures"`
-}
-
-type failureJSON struct {
-	Object      string     `json:"object"`
-	Kind        string     `json:"kind"`
-	Message     string     `json:"message"`
-	Attempts    int        `json:"attempts"`
-	Permanent   bool       `json:"permanent"`
-	NextAttempt *time.Time `json:"nextAttempt"`
-}
-
-func toStatusJSON(st scimclient.AppStatus) statusJSON {
-	out := statusJSON{ID: st.AppID, Label: st.Label, Enabled: st.Enabled, Target: st.Target, Started: st.Started,
-		LastPush: timeOrNil(st.LastPush), Pending: st.Pending, Failures: []failureJSON{}}
-	for _, f := range st.Failures {
-		out.Failures = append(out.Failures, failureJSON{Object: f.ObjectID, Kind: f.Kind, Message: f.Message,
-			Attempts: f.Attempts, Permanent: f.Permanent, NextAttempt: timeOrNil(f.NextAttempt)})
-	}
-	return out
-}
-
-func timeOrNil(t time.Time) *time.Time {
-	if t.IsZero() {
-		return nil
-	}
-	t = t.UTC()
-	return &t
-}
-
 func writeStatusJSON(w io.Writer, sts []scimclient.AppStatus, one bool) error {
-	all := make([]statusJSON, 0, len(sts))
+	all := make([]oktaapi.ProvisioningStatus, 0, len(sts))
 	for _, st := range sts {
-		all = append(all, toStatusJSON(st))
+		all = append(all, oktaapi.NewProvisioningStatus(st))
 	}
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")

@@ -12,6 +12,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/keyward/keyward/internal/directory"
+	"github.com/keyward/keyward/internal/idp/oktaapi"
 	"github.com/keyward/keyward/internal/store"
 )
 
@@ -69,12 +70,12 @@ func TestStatusShowsFailuresWithTheTargetsMessage(t *testing.T) {
 	}
 
 	code, out, _ = run(t, "", nil, "admin", "apps", "status", id, "--json", "--data-dir", dir)
-	var got statusJSON
+	var got oktaapi.ProvisioningStatus
 	if err := json.Unmarshal([]byte(out), &got); code != 0 || err != nil {
 		t.Fatalf("status --json: exit %d, %v\n%s", code, err, out)
 	}
-	want := statusJSON{ID: id, Label: "AWS", Enabled: true, Target: "https://scim.example/tenant/scim/v2", Started: true,
-		LastPush: &pushed, Pending: 1, Failures: []failureJSON{{Object: "00uGone", Kind: "user",
+	want := oktaapi.ProvisioningStatus{ID: id, Label: "AWS", Enabled: true, Target: "https://scim.example/tenant/scim/v2", Started: true,
+		LastPush: &pushed, Pending: 1, Failures: []oktaapi.ProvisioningFailure{{Object: "00uGone", Kind: "user",
 			Message: "Duplicate userName\nat the target", Attempts: 1, Permanent: true}}}
 	if d := cmp.Diff(want, got); d != "" {
 		t.Errorf("status --json (-want +got):\n%s", d)
@@ -174,7 +175,7 @@ func TestResyncQueuesTheAppsObjects(t *testing.T) {
 		t.Fatalf("exit %d %q %q", code, out, errOut)
 	}
 	code, out, _ = run(t, "", nil, "admin", "apps", "status", id, "--json", "--data-dir", dir)
-	var got statusJSON
+	var got oktaapi.ProvisioningStatus
 	if err := json.Unmarshal([]byte(out), &got); code != 0 || err != nil || got.Pending != 1 {
 		t.Fatalf("after resync: exit %d, %v, pending %d (want the pushed user queued again)\n%s", code, err, got.Pending, out)
 	}
