@@ -116,12 +116,12 @@ func (w *provWorld) waitPushed(tb testing.TB, limit time.Duration) {
 }
 
 // BenchmarkProvisioningFullPush pushes KEYWARD_BENCH_PUSH_USERS people
-// (200) in KEYWARD_BENCH_PUSH_GROUPS pushed groups (40) over HTTP into
+// (100) in KEYWARD_BENCH_PUSH_GROUPS pushed groups (20) over HTTP into
 // keyward's own SCIM server, from enabling provisioning until the outbox
 // is empty, and projects linearly the time of the goal: 50,000
 // people and 10,000 groups in under 120 s.
 func BenchmarkProvisioningFullPush(b *testing.B) {
-	users, groups := envInt(b, "KEYWARD_BENCH_PUSH_USERS", 200), envInt(b, "KEYWARD_BENCH_PUSH_GROUPS", 40)
+	users, groups := envInt(b, "KEYWARD_BENCH_PUSH_USERS", 100), envInt(b, "KEYWARD_BENCH_PUSH_GROUPS", 20)
 	var total time.Duration
 	for b.Loop() {
 		b.StopTimer()
