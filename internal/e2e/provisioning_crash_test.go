@@ -36,13 +36,13 @@ func TestProvisioningCrashChildProcess(t *testing.T) {
 	os.Exit(cli.Execute(context.Background(), strings.Split(args, "\x1f"), cli.IO{In: os.Stdin, Out: os.Stdout, Err: os.Stderr}))
 }
 
-// crashUsers is how many people the push carries: 2,000 (500 with -race)
-// keeps the test under a minute on two cores; the 10,000 takes
-// about 140 s there (KEYWARD_E2E_CRASH_USERS=10000 runs it).
+// crashUsers is how many people the push carries: the 10,000
+// (about 30 s on two cores), or 1,000 under -race, which is several times
+// slower; KEYWARD_E2E_CRASH_USERS changes it.
 func crashUsers(tb testing.TB) int {
-	n := 2000
+	n := 10000
 	if raceDetector {
-		n = 500
+		n = 1000
 	}
 	if v := os.Getenv("KEYWARD_E2E_CRASH_USERS"); v != "" {
 		if _, err := fmt.Sscan(v, &n); err != nil || n < 100 {
