@@ -26,13 +26,15 @@ import (
 func appsCmd(stdio IO) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "apps",
-		Short: "List apps, set their SCIM provisioning and the groups they push",
+		Short: "List apps, set their SCIM provisioning and the groups they push, see its status and drift",
 		Long: `Apps are created and assigned through the management API (/api/v1/apps), as at
 Okta. What Okta sets only in its admin console is here: an app's SCIM provisioning
 target (the URL and bearer token AWS IAM Identity Center shows when automatic
-provisioning is enabled) and the groups it pushes.`,
+provisioning is enabled) and the groups it pushes, the provisioning's status, a
+resync, and a drift report comparing the target with the identity provider.`,
 	}
-	cmd.AddCommand(listAppsCmd(stdio), provisioningCmd(stdio), pushGroupCmd(stdio, true), pushGroupCmd(stdio, false))
+	cmd.AddCommand(listAppsCmd(stdio), provisioningCmd(stdio), pushGroupCmd(stdio, true), pushGroupCmd(stdio, false),
+		appsStatusCmd(stdio), appsResyncCmd(stdio), appsDriftCmd(stdio))
 	return cmd
 }
 

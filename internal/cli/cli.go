@@ -5,6 +5,7 @@ package cli
 
 import (
 	"context"
+	"errors"
 	"io"
 	"os"
 	"runtime/debug"
@@ -27,10 +28,23 @@ func Execute(ctx context.Context, args []string, stdio IO) int {
 	root.SetOut(stdio.Out)
 	root.SetErr(stdio.Err)
 	if err := root.ExecuteContext(ctx); err != nil {
+		var e exitError
+		if errors.As(err, &e) {
+			return e.code
+		}
 		return 1
 	}
 	return 0
 }
+
+// exitError is a command's error with an exit code other than 1.
+type exitError struct {
+	code int
+	err  error
+}
+
+func (e exitError) Error() string { return e.err.Error() }
+func (e exitError) Unwrap() error { return e.err }
 
 // Root builds the command tree.
 func Root(stdio IO) *cobra.Command {

@@ -23,6 +23,7 @@ import (
 	"github.com/keyward/keyward/internal/authn/password"
 	"github.com/keyward/keyward/internal/clock"
 	"github.com/keyward/keyward/internal/directory"
+	"github.com/keyward/keyward/internal/idp/scimclient"
 	"github.com/keyward/keyward/internal/idp/systemlog"
 	"github.com/keyward/keyward/internal/store"
 )
@@ -38,6 +39,7 @@ type Store interface {
 	store.Factors
 	store.IdPSessions
 	store.Apps
+	scimclient.StatusSource // an app's provisioning status
 	store.RateLimits
 	systemlog.Store
 	AppendEvent(ctx context.Context, e audit.Event) error

@@ -60,6 +60,7 @@ func (a *API) operations() map[string]handler {
 		"GET /api/v1/apps/{appId}/groups/{groupId}":                         a.getAppGroup,
 		"PUT /api/v1/apps/{appId}/groups/{groupId}":                         a.assignAppGroup,
 		"DELETE /api/v1/apps/{appId}/groups/{groupId}":                      a.unassignAppGroup,
+		"GET /api/v1/apps/{appId}/provisioning":                             a.getProvisioning, // keyward's extension
 	}
 }
 

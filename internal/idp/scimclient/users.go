@@ -90,9 +90,11 @@ func userSchemas(u User) []string {
 const pageSize = 100
 
 // listAll pages through a list: by cursor when the target answers with
-// nextCursor, else by startIndex until totalResults.
+// nextCursor, else by startIndex until totalResults. The first request
+// sends an empty cursor: AWS answers in the cursor form only when asked,
+// and otherwise gives one page whose totalResults counts just that page.
 func listAll[T any](ctx context.Context, c *Client, path string, fn func([]T) error) error {
-	q := url.Values{"count": {"100"}}
+	q := url.Values{"count": {"100"}, "cursor": {""}}
 	seen := 0
 	for page := 0; page < 1_000_000; page++ {
 		var out ListResponse[T]

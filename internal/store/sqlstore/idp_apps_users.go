@@ -2,6 +2,7 @@ package sqlstore
 
 import (
 	"context"
+	"strings"
 
 	"github.com/keyward/keyward/internal/directory"
 	"github.com/keyward/keyward/internal/errs"
@@ -27,6 +28,12 @@ SELECT user_id, MAX(scope),
  CASE WHEN MAX(scope) = 'USER' THEN MAX(CASE WHEN scope = 'USER' THEN created END) ELSE MIN(created) END,
  CASE WHEN MAX(scope) = 'USER' THEN MAX(CASE WHEN scope = 'USER' THEN last_updated END) ELSE MIN(last_updated) END
 FROM eff GROUP BY user_id ORDER BY user_id LIMIT CAST($2 AS INTEGER)`
+
+// effectiveAppUserSQL is effectiveAppUsersSQL for one user ($4): without
+// the OR the user's memberships are found by index, rather than every
+// member of every assigned group being read for each lookup.
+var effectiveAppUserSQL = strings.NewReplacer("($4 = '' OR d.user_id = $4)", "d.user_id = $4",
+	"($4 = '' OR m.user_id = $4)", "m.user_id = $4").Replace(effectiveAppUsersSQL)
 
 const (
 	insertAppUserSQL = `INSERT INTO idp_app_users (app_id, user_id, created, last_updated) VALUES ($1, $2, $3, $3)
@@ -112,7 +119,7 @@ func effectiveAppUser(ctx context.Context, q querier, appID, userID string) (dir
 	if userID == "" {
 		return directory.AppUser{}, errAppUserNotFound(userID)
 	}
-	au, err := scanAppUser(appID)(queryRow(ctx, q, effectiveAppUsersSQL, "", 1, appID, userID))
+	au, err := scanAppUser(appID)(queryRow(ctx, q, effectiveAppUserSQL, "", 1, appID, userID))
 	return au, notFound(err, "app user", errAppUserNotFound(userID))
 }
 
