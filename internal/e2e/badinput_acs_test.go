@@ -103,7 +103,7 @@ func unsignedResponse(s *server, acs string) string {
 
 // idpMetadata is an identity provider's metadata with a fresh signing
 // certificate.
-func idpMetadata(t *testing.T, entityID string) string {
+func idpMetadata(t testing.TB, entityID string) string {
 	t.Helper()
 	key, err := rsa.GenerateKey(rand.Reader, 2048)
 	must(t, err)

@@ -147,16 +147,23 @@ func peopleCSV(tb testing.TB, n, groups int) string {
 
 var scimEndpointRe = regexp.MustCompile(`/(d-[0-9a-f]+)/scim/v2/`)
 
-// scimTarget makes a SCIM token on the AWS side at awsURL and returns the
-// SCIM base URL and the token as an app's provisioning needs them.
+// scimTarget turns automatic provisioning on at the AWS side at awsURL
+// (which, as in AWS, needs an external identity provider: one with a
+// made-up certificate, as only SCIM is used here) and returns the SCIM
+// base URL and the first token as an app's provisioning needs them.
 func scimTarget(tb testing.TB, dataDir, storeURL, awsURL string) (base, token string) {
 	tb.Helper()
-	out := mustAdminCLI(tb, dataDir, storeURL, "scim-token", "create")
+	metadata := filepath.Join(tb.TempDir(), "idp.xml")
+	if err := os.WriteFile(metadata, []byte(idpMetadata(tb, "https://idp.example.com/saml")), 0o600); err != nil {
+		tb.Fatal(err)
+	}
+	mustAdminCLI(tb, dataDir, storeURL, "identity-source", "set-external", "--idp-metadata", metadata)
+	out := mustAdminCLI(tb, dataDir, storeURL, "identity-source", "provisioning", "on")
 	m := scimEndpointRe.FindStringSubmatch(out)
 	_, token, _ = strings.Cut(out, "Access token:")
 	token = strings.TrimSpace(token)
 	if m == nil || token == "" {
-		tb.Fatalf("scim-token create printed %q", out)
+		tb.Fatalf("identity-source provisioning on printed %q", out)
 	}
 	return awsURL + "/" + m[1] + "/scim/v2", token
 }

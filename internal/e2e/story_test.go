@@ -94,7 +94,7 @@ func (s *server) unassign(st story) {
 	must(s.t, err)
 }
 
-func must(t *testing.T, err error) {
+func must(t testing.TB, err error) {
 	t.Helper()
 	if err != nil {
 		t.Fatal(err)

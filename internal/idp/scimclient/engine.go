@@ -46,6 +46,9 @@ type Engine struct {
 	c    Config
 	poke chan struct{}
 	step sync.Mutex // one Step at a time: leases are per owner, not per call
+
+	pushesMu sync.Mutex
+	pushes   map[string]map[string]bool // per app, read once per Sync or Drain (see pushed)
 }
 
 // NewEngine returns an engine; Run starts it.
@@ -117,6 +120,7 @@ func (e *Engine) Step(ctx context.Context) error {
 
 // Sync starts, stops and advances each app's provisioning.
 func (e *Engine) Sync(ctx context.Context) error {
+	defer e.readPushesOnce()()
 	var errList []error
 	err := pages(func(p store.Page) ([]directory.App, string, error) { return e.c.Apps.ListApps(ctx, p) },
 		func(apps []directory.App) error {
@@ -234,6 +238,7 @@ func hostname(r io.Reader) string {
 // Drain pushes due outbox items until none is left. Call it through Step
 // (or from one goroutine): items this owner leased are its to claim again.
 func (e *Engine) Drain(ctx context.Context) error {
+	defer e.readPushesOnce()()
 	for ctx.Err() == nil {
 		now := e.c.Clock.Now()
 		items, err := e.c.State.ClaimOutbox(ctx, e.c.Owner, now, now.Add(e.c.Lease), e.c.Workers*4)

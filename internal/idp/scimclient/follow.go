@@ -54,8 +54,27 @@ func (e *Engine) route(ctx context.Context, appID string, changes []directory.Ch
 	return r.keys, nil
 }
 
-// pushed is the set of the app's pushed group ids.
+// pushed is the set of the app's pushed group ids, read once per Sync or
+// Drain and shared read-only: every user's push consults it, and reading
+// it per person made a push cost people × groups. A push changed
+// meanwhile is in the feed, so the next round routes and reads it.
 func (e *Engine) pushed(ctx context.Context, appID string) (map[string]bool, error) {
+	e.pushesMu.Lock()
+	defer e.pushesMu.Unlock()
+	if out, ok := e.pushes[appID]; ok {
+		return out, nil
+	}
+	if e.pushes == nil { // outside a round: no caching
+		return e.readPushes(ctx, appID)
+	}
+	out, err := e.readPushes(ctx, appID)
+	if err == nil {
+		e.pushes[appID] = out
+	}
+	return out, err
+}
+
+func (e *Engine) readPushes(ctx context.Context, appID string) (map[string]bool, error) {
 	gs, err := e.c.Apps.ListGroupPushes(ctx, appID)
 	if err != nil {
 		return nil, err
@@ -65,6 +84,19 @@ func (e *Engine) pushed(ctx context.Context, appID string) (map[string]bool, err
 		out[g.GroupID] = true
 	}
 	return out, nil
+}
+
+// readPushesOnce starts a round in which each app's pushed groups are read
+// once; calling what it returns ends the round.
+func (e *Engine) readPushesOnce() func() {
+	e.pushesMu.Lock()
+	e.pushes = map[string]map[string]bool{}
+	e.pushesMu.Unlock()
+	return func() {
+		e.pushesMu.Lock()
+		e.pushes = nil
+		e.pushesMu.Unlock()
+	}
 }
 
 type router struct {

@@ -29,11 +29,16 @@ SELECT user_id, MAX(scope),
  CASE WHEN MAX(scope) = 'USER' THEN MAX(CASE WHEN scope = 'USER' THEN last_updated END) ELSE MIN(last_updated) END
 FROM eff GROUP BY user_id ORDER BY user_id LIMIT CAST($2 AS INTEGER)`
 
-// effectiveAppUserSQL is effectiveAppUsersSQL for one user ($4): without
-// the OR the user's memberships are found by index, rather than every
-// member of every assigned group being read for each lookup.
-var effectiveAppUserSQL = strings.NewReplacer("($4 = '' OR d.user_id = $4)", "d.user_id = $4",
-	"($4 = '' OR m.user_id = $4)", "m.user_id = $4").Replace(effectiveAppUsersSQL)
+// effectiveAppUserSQL is effectiveAppUsersSQL for one user ($4), driven
+// from the user's own memberships (CROSS JOIN fixes SQLite's join order;
+// PostgreSQL plans it as an inner join): starting from the app's groups
+// probed every assigned group for each lookup, and reading every member
+// of them before that, which made a push cost people × groups.
+var effectiveAppUserSQL = strings.NewReplacer(
+	"($4 = '' OR d.user_id = $4)", "d.user_id = $4",
+	"FROM idp_app_groups g JOIN idp_memberships m ON m.group_id = g.group_id\n WHERE g.app_id = $3 AND m.user_id > $1 AND ($4 = '' OR m.user_id = $4)",
+	"FROM idp_memberships m CROSS JOIN idp_app_groups g\n WHERE m.user_id = $4 AND g.group_id = m.group_id AND g.app_id = $3 AND m.user_id > $1",
+).Replace(effectiveAppUsersSQL)
 
 const (
 	insertAppUserSQL = `INSERT INTO idp_app_users (app_id, user_id, created, last_updated) VALUES ($1, $2, $3, $3)
