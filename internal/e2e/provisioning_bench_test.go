@@ -184,3 +184,48 @@ func BenchmarkProvisioningChangeLatency(b *testing.B) {
 	}
 	b.ReportMetric(float64(total.Milliseconds())/float64(b.N), "ms/change")
 }
+
+// BenchmarkOffboardingLatency suspends a person through the management API
+// and measures until Identity Center holds them disabled (goal: within 5 s,
+// typically well under 1 s). From then their next GetRoleCredentials, token
+// refresh and portal page are refused: each checks the user at use, as
+// TestFederationStory shows. Unsuspending between rounds is not timed.
+func BenchmarkOffboardingLatency(b *testing.B) {
+	w := newProvWorld(b, 20, 2)
+	defer w.stop()
+	w.enable(b)
+	w.waitPushed(b, time.Minute)
+	_, ssws := bootstrapToken(b, w.dir)
+	org := newRestAPI(w.m.OrgURL, "SSWS "+ssws)
+	target := newRestAPI(w.scimBase, "Bearer "+w.tok)
+	u, err := w.m.IdP.UserByLogin(context.Background(), "user00003@example.com")
+	if err != nil {
+		b.Fatal(err)
+	}
+	filter := "/Users?filter=" + url.QueryEscape(`userName eq "user00003@example.com"`)
+	waitActive := func(active bool, began time.Time) {
+		for {
+			var got struct {
+				Resources []scimUser `json:"Resources"`
+			}
+			target.must(b, "GET", filter, nil, &got)
+			if len(got.Resources) == 1 && got.Resources[0].Active == active {
+				return
+			}
+			if time.Since(began) > 30*time.Second {
+				b.Fatalf("active %v did not reach Identity Center in 30 s", active)
+			}
+			time.Sleep(2 * time.Millisecond)
+		}
+	}
+	var total time.Duration
+	for b.Loop() {
+		began := time.Now()
+		org.must(b, "POST", "/api/v1/users/"+u.ID+"/lifecycle/suspend", nil, nil)
+		waitActive(false, began)
+		total += time.Since(began)
+		org.must(b, "POST", "/api/v1/users/"+u.ID+"/lifecycle/unsuspend", nil, nil)
+		waitActive(true, time.Now())
+	}
+	b.ReportMetric(float64(total.Milliseconds())/float64(b.N), "ms/offboarding")
+}

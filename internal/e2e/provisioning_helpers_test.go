@@ -79,6 +79,7 @@ type scimUser struct {
 	ID         string `json:"id"`
 	UserName   string `json:"userName"`
 	ExternalID string `json:"externalId"`
+	Active     bool   `json:"active"`
 	Enterprise struct {
 		Department string `json:"department"`
 	} `json:"urn:ietf:params:scim:schemas:extension:enterprise:2.0:User"`
