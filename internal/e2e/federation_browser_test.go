@@ -100,7 +100,7 @@ func startCrossSite(t *testing.T) *server {
 // returns the group's id there.
 func pushedEngineering(t *testing.T, cli *awsCLI, f *federation, st cliStory) string {
 	t.Helper()
-	eventually(t, "alice in the identity store", func() (bool, string) {
+	pollUntil(t, "alice in the identity store", func() (bool, string) {
 		var users struct{ Users []struct{ UserName string } }
 		cli.admin(t, &users, "identitystore", "list-users", "--identity-store-id", st.IdentityStoreID)
 		for _, u := range users.Users {
@@ -118,7 +118,7 @@ func pushedEngineering(t *testing.T, cli *awsCLI, f *federation, st cliStory) st
 		t.Fatalf("groups in the identity store = %+v, want Engineering", groups.Groups)
 	}
 	st.GroupID = groups.Groups[0].GroupId
-	eventually(t, "Engineering's two members", func() (bool, string) {
+	pollUntil(t, "Engineering's two members", func() (bool, string) {
 		n := f.memberCount(t, cli, st)
 		return n == 2, strings.Repeat("m", n)
 	})

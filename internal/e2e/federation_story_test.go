@@ -43,7 +43,7 @@ func TestFederationStory(t *testing.T) {
 			ExternalIds      []struct{ Issuer, Id string }
 		}
 		var users struct{ Users []user }
-		eventually(t, "alice and bob in the identity store", func() (bool, string) {
+		pollUntil(t, "alice and bob in the identity store", func() (bool, string) {
 			c.admin(t, &users, "identitystore", "list-users", "--identity-store-id", st.IdentityStoreID)
 			return len(users.Users) == 2, strings.Repeat("x", len(users.Users)) + " users"
 		})
@@ -67,7 +67,7 @@ func TestFederationStory(t *testing.T) {
 			t.Fatalf("groups = %+v, want Engineering with ExternalId %s", groups.Groups, f.engID)
 		}
 		st.GroupID = groups.Groups[0].GroupId
-		eventually(t, "Engineering's two members", func() (bool, string) {
+		pollUntil(t, "Engineering's two members", func() (bool, string) {
 			n := f.memberCount(t, c, st)
 			return n == 2, strings.Repeat("m", n)
 		})
@@ -128,18 +128,18 @@ func TestFederationStory(t *testing.T) {
 		profile.SetDepartment("Platform")
 		must2[*okta.User](t, "move alice")(f.admin.UserAPI.UpdateUser(ctx, f.aliceID).User(okta.UpdateUserRequest{Profile: &profile}).Execute())
 		mustOK(t, "remove bob")(f.admin.GroupAPI.UnassignUserFromGroup(ctx, f.engID, f.bobID).Execute())
-		eventually(t, "the rename", func() (bool, string) {
+		pollUntil(t, "the rename", func() (bool, string) {
 			var g struct{ DisplayName string }
 			c.admin(t, &g, "identitystore", "describe-group", "--identity-store-id", st.IdentityStoreID, "--group-id", st.GroupID)
 			return g.DisplayName == "Platform Engineering", g.DisplayName
 		})
-		eventually(t, "alice's department", func() (bool, string) {
+		pollUntil(t, "alice's department", func() (bool, string) {
 			var u map[string]any
 			must(t, json.Unmarshal([]byte(f.scimGET(t, "/Users/"+st.UserID)), &u))
 			ext, _ := u["urn:ietf:params:scim:schemas:extension:enterprise:2.0:User"].(map[string]any)
 			return ext["department"] == "Platform", fmt.Sprint(ext["department"])
 		})
-		eventually(t, "bob's removal", func() (bool, string) {
+		pollUntil(t, "bob's removal", func() (bool, string) {
 			n := f.memberCount(t, c, st)
 			return n == 1, strings.Repeat("m", n)
 		})
@@ -152,7 +152,7 @@ func TestFederationStory(t *testing.T) {
 		}
 		asked := time.Now()
 		mustOK(t, "deactivate alice")(f.admin.UserAPI.DeactivateUser(ctx, f.aliceID).Execute())
-		eventually(t, "GetRoleCredentials refused", func() (bool, string) {
+		pollUntil(t, "GetRoleCredentials refused", func() (bool, string) {
 			w := s.portalGET(t, "/federation/credentials?"+q.Encode(), accessToken)
 			return w.Status == http.StatusUnauthorized, http.StatusText(w.Status)
 		})

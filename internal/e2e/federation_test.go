@@ -141,23 +141,6 @@ func readOK(t *testing.T, req *http.Request) string {
 	return string(b)
 }
 
-// eventually polls check until it reports done, failing after a generous
-// bound: timing is the benchmark's business, not the test's.
-func eventually(t *testing.T, what string, check func() (bool, string)) {
-	t.Helper()
-	deadline := time.Now().Add(30 * time.Second)
-	for {
-		done, state := check()
-		if done {
-			return
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("%s: still %s after 30s", what, state)
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
-}
-
 // fedBrowser is a person using a browser with no script: it follows redirects
 // and submits the auto-posting SAML forms a browser would post by itself.
 type fedBrowser struct {

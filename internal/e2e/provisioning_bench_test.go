@@ -148,38 +148,15 @@ func BenchmarkProvisioningFullPush(b *testing.B) {
 // through the management API and measures until keyward's Identity Store
 // shows it over SCIM (goal: under 2 s).
 func BenchmarkProvisioningChangeLatency(b *testing.B) {
-	w := newProvWorld(b, 20, 2)
-	defer w.stop()
-	w.enable(b)
-	w.waitPushed(b, time.Minute)
-	_, ssws := bootstrapToken(b, w.dir)
-	org := newRestAPI(w.m.OrgURL, "SSWS "+ssws)
-	target := newRestAPI(w.scimBase, "Bearer "+w.tok)
-	u, err := w.m.IdP.UserByLogin(context.Background(), "user00007@example.com")
-	if err != nil {
-		b.Fatal(err)
-	}
-	filter := "/Users?filter=" + url.QueryEscape(`userName eq "user00007@example.com"`)
+	p := watchOne(b, "user00007@example.com")
 	var total time.Duration
 	i := 0
 	for b.Loop() {
 		i++
 		dept := "D" + strconv.Itoa(i)
 		began := time.Now()
-		org.must(b, "POST", "/api/v1/users/"+u.ID, map[string]any{"profile": map[string]string{"department": dept}}, nil)
-		for {
-			var got struct {
-				Resources []scimUser `json:"Resources"`
-			}
-			target.must(b, "GET", filter, nil, &got)
-			if len(got.Resources) == 1 && got.Resources[0].Enterprise.Department == dept {
-				break
-			}
-			if time.Since(began) > 30*time.Second {
-				b.Fatalf("the department change did not reach the target in 30 s")
-			}
-			time.Sleep(2 * time.Millisecond)
-		}
+		p.org.must(b, "POST", "/api/v1/users/"+p.userID, map[string]any{"profile": map[string]string{"department": dept}}, nil)
+		p.waitFor(b, "the department change", began, func(u scimUser) bool { return u.Enterprise.Department == dept })
 		total += time.Since(began)
 	}
 	b.ReportMetric(float64(total.Milliseconds())/float64(b.N), "ms/change")
@@ -191,41 +168,54 @@ func BenchmarkProvisioningChangeLatency(b *testing.B) {
 // refresh and portal page are refused: each checks the user at use, as
 // TestFederationStory shows. Unsuspending between rounds is not timed.
 func BenchmarkOffboardingLatency(b *testing.B) {
-	w := newProvWorld(b, 20, 2)
-	defer w.stop()
-	w.enable(b)
-	w.waitPushed(b, time.Minute)
-	_, ssws := bootstrapToken(b, w.dir)
-	org := newRestAPI(w.m.OrgURL, "SSWS "+ssws)
-	target := newRestAPI(w.scimBase, "Bearer "+w.tok)
-	u, err := w.m.IdP.UserByLogin(context.Background(), "user00003@example.com")
-	if err != nil {
-		b.Fatal(err)
-	}
-	filter := "/Users?filter=" + url.QueryEscape(`userName eq "user00003@example.com"`)
-	waitActive := func(active bool, began time.Time) {
-		for {
-			var got struct {
-				Resources []scimUser `json:"Resources"`
-			}
-			target.must(b, "GET", filter, nil, &got)
-			if len(got.Resources) == 1 && got.Resources[0].Active == active {
-				return
-			}
-			if time.Since(began) > 30*time.Second {
-				b.Fatalf("active %v did not reach Identity Center in 30 s", active)
-			}
-			time.Sleep(2 * time.Millisecond)
-		}
-	}
+	p := watchOne(b, "user00003@example.com")
 	var total time.Duration
 	for b.Loop() {
 		began := time.Now()
-		org.must(b, "POST", "/api/v1/users/"+u.ID+"/lifecycle/suspend", nil, nil)
-		waitActive(false, began)
+		p.org.must(b, "POST", "/api/v1/users/"+p.userID+"/lifecycle/suspend", nil, nil)
+		p.waitFor(b, "the suspension", began, func(u scimUser) bool { return !u.Active })
 		total += time.Since(began)
-		org.must(b, "POST", "/api/v1/users/"+u.ID+"/lifecycle/unsuspend", nil, nil)
-		waitActive(true, time.Now())
+		p.org.must(b, "POST", "/api/v1/users/"+p.userID+"/lifecycle/unsuspend", nil, nil)
+		p.waitFor(b, "the unsuspension", time.Now(), func(u scimUser) bool { return u.Active })
 	}
 	b.ReportMetric(float64(total.Milliseconds())/float64(b.N), "ms/offboarding")
+}
+
+// watched is one pushed person whose changes a latency benchmark follows
+// from the management API to the SCIM target.
+type watched struct {
+	org, target    *restAPI
+	userID, filter string
+}
+
+// watchOne pushes a small directory and picks login to watch.
+func watchOne(b *testing.B, login string) watched {
+	w := newProvWorld(b, 20, 2)
+	b.Cleanup(w.stop)
+	w.enable(b)
+	w.waitPushed(b, time.Minute)
+	_, ssws := bootstrapToken(b, w.dir)
+	u, err := w.m.IdP.UserByLogin(context.Background(), login)
+	if err != nil {
+		b.Fatal(err)
+	}
+	return watched{org: newRestAPI(w.m.OrgURL, "SSWS "+ssws), target: newRestAPI(w.scimBase, "Bearer "+w.tok),
+		userID: u.ID, filter: "/Users?filter=" + url.QueryEscape(`userName eq "`+login+`"`)}
+}
+
+// waitFor polls the target until the person passes ok.
+func (p watched) waitFor(b *testing.B, what string, began time.Time, ok func(scimUser) bool) {
+	for {
+		var got struct {
+			Resources []scimUser `json:"Resources"`
+		}
+		p.target.must(b, "GET", p.filter, nil, &got)
+		if len(got.Resources) == 1 && ok(got.Resources[0]) {
+			return
+		}
+		if time.Since(began) > 30*time.Second {
+			b.Fatalf("%s did not reach the target in 30 s", what)
+		}
+		time.Sleep(2 * time.Millisecond)
+	}
 }
