@@ -63,7 +63,7 @@ func TestChromiumSignsInToThePortalThroughTheIdentityProvider(t *testing.T) {
 	mark = j.len()
 	c.do("sign out of the portal", chromedp.Click(chromedp.Search(`//button[normalize-space()="Sign out"]`)),
 		chromedp.WaitVisible(chromedp.CSS("#signed-out")))
-	equal(t, "the way out", []string{"POST aws /start/signout", "GET aws /start/signout"}, j.since(mark))
+	equal(t, "the way out", []string{"POST aws /start/signout", "GET aws /start/signed-out"}, j.since(mark))
 	if n := chromeRead(c, "the header", chromedp.Evaluate[int](`document.querySelectorAll("#signed-in-user").length`)); n != 0 {
 		t.Fatal("the signed-out page still names a signed-in user")
 	}

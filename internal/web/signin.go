@@ -75,7 +75,7 @@ func (p *Pages) signOut(w http.ResponseWriter, r *http.Request) error {
 }
 
 // signedOutPath is the page that says the person signed out of the portal.
-const signedOutPath = "/start/signout"
+const signedOutPath = "/start/signed-out"
 
 func (p *Pages) signedOutPage(w http.ResponseWriter, r *http.Request) error {
 	p.render(w, r, http.StatusOK, "signedout.html", view{Title: "Signed out"})
