@@ -4,9 +4,6 @@ import (
 	"context"
 	"crypto/rand"
 	"net/url"
-	"os"
-	"path/filepath"
-	"sync"
 	"testing"
 	"time"
 
@@ -16,7 +13,7 @@ import (
 	"github.com/keyward/keyward/internal/errs"
 	ic "github.com/keyward/keyward/internal/identitycenter"
 	"github.com/keyward/keyward/internal/store"
-	"github.com/keyward/keyward/internal/store/sqlite"
+	"github.com/keyward/keyward/internal/store/sqlite/sqlitetest"
 )
 
 var start = time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)
@@ -45,15 +42,7 @@ type fixture struct {
 func newFixture(t testing.TB) *fixture {
 	t.Helper()
 	clk := clock.NewFake(start)
-	path := filepath.Join(t.TempDir(), "keyward.db")
-	if err := os.WriteFile(path, migratedDB(t), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	db, err := sqlite.Open(t.Context(), path, clk)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
+	db := sqlitetest.Open(t, clk)
 	sp, err := samlsp.New(db, samlsp.Config{Region: "us-east-1", PublicURL: publicURL + "/", Instance: instance,
 		Clock: clk, Random: rand.Reader})
 	if err != nil {
@@ -65,38 +54,6 @@ func newFixture(t testing.TB) *fixture {
 	f.alice = f.user(t, "alice@example.com", ic.UserEnabled)
 	f.bob = f.user(t, "bob@example.com", ic.UserDisabled)
 	return f
-}
-
-// migrated is an empty store's database file, made once: migrating a new
-// SQLite file takes most of a second under the race detector, and the
-// attack corpus wants a fresh store per case.
-var migrated struct {
-	once  sync.Once
-	bytes []byte
-	err   error
-}
-
-func migratedDB(t testing.TB) []byte {
-	migrated.once.Do(func() {
-		dir, err := os.MkdirTemp("", "samlsp-store")
-		if err != nil {
-			migrated.err = err
-			return
-		}
-		defer os.RemoveAll(dir)
-		db, err := sqlite.Open(context.Background(), filepath.Join(dir, "keyward.db"), clock.Real{})
-		if err != nil {
-			migrated.err = err
-			return
-		}
-		if migrated.err = db.Close(); migrated.err == nil {
-			migrated.bytes, migrated.err = os.ReadFile(filepath.Join(dir, "keyward.db"))
-		}
-	})
-	if migrated.err != nil {
-		t.Fatal(migrated.err)
-	}
-	return migrated.bytes
 }
 
 // trust makes idp the instance's identity source.

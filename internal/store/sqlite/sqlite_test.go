@@ -12,6 +12,7 @@ import (
 	ic "github.com/keyward/keyward/internal/identitycenter"
 	"github.com/keyward/keyward/internal/store"
 	"github.com/keyward/keyward/internal/store/sqlite"
+	"github.com/keyward/keyward/internal/store/sqlite/sqlitetest"
 	"github.com/keyward/keyward/internal/store/storetest"
 )
 
@@ -26,15 +27,11 @@ func open(t *testing.T, path string, clk clock.Clock) *sqlite.DB {
 }
 
 func TestConformance(t *testing.T) {
-	storetest.Run(t, func(t *testing.T, clk clock.Clock) store.AWS {
-		return open(t, filepath.Join(t.TempDir(), "keyward.db"), clk)
-	})
+	storetest.Run(t, func(t *testing.T, clk clock.Clock) store.AWS { return sqlitetest.Open(t, clk) })
 }
 
 func TestIdPConformance(t *testing.T) {
-	storetest.RunIdP(t, func(t *testing.T, clk clock.Clock) store.IdP {
-		return open(t, filepath.Join(t.TempDir(), "keyward.db"), clk).IdP()
-	})
+	storetest.RunIdP(t, func(t *testing.T, clk clock.Clock) store.IdP { return sqlitetest.Open(t, clk).IdP() })
 }
 
 var start = time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)

@@ -1,0 +1,66 @@
+// Package sqlitetest gives tests a fresh SQLite store without migrating
+// one each time: it migrates one database file per test binary and copies
+// it. Migrating a new file takes most of a second under the race
+// detector (modernc's SQLite is Go, all of it instrumented), and suites
+// that want a fresh store per case paid that hundreds of times.
+//
+// It owns only that copy; sqlite.Open still checks the copy's migrations.
+package sqlitetest
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"sync"
+	"testing"
+
+	"github.com/keyward/keyward/internal/clock"
+	"github.com/keyward/keyward/internal/store/sqlite"
+)
+
+var migrated struct {
+	once  sync.Once
+	bytes []byte
+	err   error
+}
+
+// Open returns a fresh, empty store in t's temporary directory on clk,
+// closed when t ends.
+func Open(t testing.TB, clk clock.Clock) *sqlite.DB {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "keyward.db")
+	if err := os.WriteFile(path, empty(t), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	db, err := sqlite.Open(context.Background(), path, clk)
+	if err != nil {
+		t.Fatalf("open a copy of a migrated store: %v", err)
+	}
+	t.Cleanup(func() { db.Close() })
+	return db
+}
+
+// empty is a newly migrated database file's bytes, made once.
+func empty(t testing.TB) []byte {
+	migrated.once.Do(func() {
+		dir, err := os.MkdirTemp("", "keyward-sqlitetest")
+		if err != nil {
+			migrated.err = err
+			return
+		}
+		defer os.RemoveAll(dir)
+		path := filepath.Join(dir, "keyward.db")
+		db, err := sqlite.Open(context.Background(), path, clock.Real{})
+		if err != nil {
+			migrated.err = err
+			return
+		}
+		if migrated.err = db.Close(); migrated.err == nil {
+			migrated.bytes, migrated.err = os.ReadFile(path)
+		}
+	})
+	if migrated.err != nil {
+		t.Fatalf("migrate a template store: %v", migrated.err)
+	}
+	return migrated.bytes
+}
