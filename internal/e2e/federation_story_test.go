@@ -8,6 +8,7 @@ import (
 	"net/url"
 	"os"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -164,7 +165,7 @@ func TestFederationStory(t *testing.T) {
 		if !strings.HasPrefix(where, s.main.OrgURL+"/login") || !strings.Contains(body, `id="login"`) {
 			t.Errorf("her portal page ended at %s, want the identity provider's sign-in:\n%s", where, body)
 		}
-		if ids := logTargets(t, f.admin, `eventType eq "user.lifecycle.deactivate"`); !contains(ids, f.aliceID) {
+		if ids := logTargets(t, f.admin, `eventType eq "user.lifecycle.deactivate"`); !slices.Contains(ids, f.aliceID) {
 			t.Errorf("the identity provider's log has no deactivation of alice: %v", ids)
 		}
 		disabled, denied := awsEventSeq(t, s, "identitystore.user.update", st.UserID, ""), awsEventSeq(t, s, "sso.portal.deny", st.UserID, "disabled")
@@ -230,13 +231,4 @@ func awsEventSeq(t *testing.T, s *server, action, target, text string) int64 {
 		}
 	}
 	return 0
-}
-
-func contains(list []string, v string) bool {
-	for _, x := range list {
-		if x == v {
-			return true
-		}
-	}
-	return false
 }
