@@ -9,6 +9,7 @@ import (
 	"github.com/keyward/keyward/internal/authn/signin"
 	"github.com/keyward/keyward/internal/aws/awsauth"
 	"github.com/keyward/keyward/internal/aws/gateway"
+	"github.com/keyward/keyward/internal/aws/iamapi"
 	"github.com/keyward/keyward/internal/aws/identitystore"
 	"github.com/keyward/keyward/internal/aws/organizations"
 	"github.com/keyward/keyward/internal/aws/portal"
@@ -70,6 +71,9 @@ func (m *Main) buildAWS(auth *awsauth.Authority, b store.Bootstrap, opt Options)
 	gw.AddJSON(identitystore.New(m.Store, m.clock, m.random).JSONService(admin))
 	gw.AddJSON(ssoadmin.New(m.Store, m.clock, m.random).JSONService(admin))
 	gw.AddQuery(sts.QueryService())
+	// IAM acts on the caller's own account; until policy evaluation
+	// arrives only the management account's root may call it.
+	gw.AddQuery(iamapi.New(m.Store, m.clock, m.random).QueryService(admin))
 
 	sp, err := samlsp.New(m.Store, samlsp.Config{Region: m.Config.AWS.Region, PublicURL: m.AWSURL, Instance: b.Instance,
 		Clock: m.clock, Random: m.random})

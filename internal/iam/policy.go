@@ -17,16 +17,30 @@ type Document struct {
 }
 
 // Statement is one policy statement. Action, Resource and their Not forms
-// are normalized to lists.
+// are normalized to lists. Principal and NotPrincipal are set only in
+// resource-based policies (a role's trust policy): principal type ("AWS",
+// "Federated", "Service", "CanonicalUser") to values; "Principal": "*" is
+// {"*": ["*"]}.
 type Statement struct {
-	Sid         string
-	Effect      string
-	Action      []string
-	NotAction   []string
-	Resource    []string
-	NotResource []string
-	Condition   map[string]map[string][]string
+	Sid          string
+	Effect       string
+	Principal    map[string][]string
+	NotPrincipal map[string][]string
+	Action       []string
+	NotAction    []string
+	Resource     []string
+	NotResource  []string
+	Condition    map[string]map[string][]string
 }
+
+// Which statements a document kind allows.
+type docKind int
+
+const (
+	identityDoc docKind = iota // no Principal; Resource required
+	resourceDoc                // Principal or NotPrincipal required
+	trustDoc                   // a resource policy with no Resource
+)
 
 // PolicyError explains why a document is malformed.
 type PolicyError struct{ Reason string }
@@ -45,7 +59,18 @@ var (
 // ParseIdentityPolicy parses and validates an identity-based policy (one
 // attached to a user, role or permission set): no Principal, and every
 // statement names actions and resources.
-func ParseIdentityPolicy(doc []byte) (Document, error) {
+func ParseIdentityPolicy(doc []byte) (Document, error) { return parseDocument(doc, identityDoc) }
+
+// ParseTrustPolicy parses and validates a role's trust policy (IAM's
+// AssumeRolePolicyDocument): a resource-based policy whose statements name
+// a Principal or NotPrincipal and no Resource (the role is the resource).
+func ParseTrustPolicy(doc []byte) (Document, error) { return parseDocument(doc, trustDoc) }
+
+// ParseResourcePolicy parses and validates a resource-based policy: every
+// statement names a Principal or NotPrincipal, and a Resource or NotResource.
+func ParseResourcePolicy(doc []byte) (Document, error) { return parseDocument(doc, resourceDoc) }
+
+func parseDocument(doc []byte, kind docKind) (Document, error) {
 	var raw struct {
 		Version   string          `json:"Version"`
 		ID        string          `json:"Id"`
@@ -57,14 +82,14 @@ func ParseIdentityPolicy(doc []byte) (Document, error) {
 	if raw.Version != "2012-10-17" && raw.Version != "2008-10-17" {
 		return Document{}, malformed("Version must be 2012-10-17 or 2008-10-17")
 	}
-	stmts, err := parseStatements(raw.Statement)
+	stmts, err := parseStatements(raw.Statement, kind)
 	if err != nil {
 		return Document{}, err
 	}
 	return Document{Version: raw.Version, ID: raw.ID, Statement: stmts}, nil
 }
 
-func parseStatements(raw json.RawMessage) ([]Statement, error) {
+func parseStatements(raw json.RawMessage, kind docKind) ([]Statement, error) {
 	raw = bytes.TrimSpace(raw)
 	if len(raw) == 0 {
 		return nil, malformed("Statement is required")
@@ -77,7 +102,7 @@ func parseStatements(raw json.RawMessage) ([]Statement, error) {
 	}
 	out := make([]Statement, 0, len(list))
 	for i, r := range list {
-		s, err := parseStatement(r)
+		s, err := parseStatement(r, kind)
 		if err != nil {
 			return nil, malformed("statement %d: %s", i+1, err.(*PolicyError).Reason)
 		}
@@ -98,13 +123,14 @@ type rawStatement struct {
 	NotPrincipal json.RawMessage                       `json:"NotPrincipal"`
 }
 
-func parseStatement(b json.RawMessage) (Statement, error) {
+func parseStatement(b json.RawMessage, kind docKind) (Statement, error) {
 	var r rawStatement
 	if err := strictDecode(b, &r); err != nil {
 		return Statement{}, err
 	}
-	if r.Principal != nil || r.NotPrincipal != nil {
-		return Statement{}, malformed("Policy document should not specify a principal")
+	principal, notPrincipal, err := parsePrincipals(r, kind)
+	if err != nil {
+		return Statement{}, err
 	}
 	if r.Effect != "Allow" && r.Effect != "Deny" {
 		return Statement{}, malformed("Effect must be Allow or Deny")
@@ -115,7 +141,10 @@ func parseStatement(b json.RawMessage) (Statement, error) {
 	if (r.Action == nil) == (r.NotAction == nil) {
 		return Statement{}, malformed("exactly one of Action and NotAction is required")
 	}
-	if (r.Resource == nil) == (r.NotResource == nil) {
+	switch {
+	case kind == trustDoc && (r.Resource != nil || r.NotResource != nil):
+		return Statement{}, malformed("Has prohibited field Resource")
+	case kind != trustDoc && (r.Resource == nil) == (r.NotResource == nil):
 		return Statement{}, malformed("exactly one of Resource and NotResource is required")
 	}
 	for _, a := range append(append([]string{}, r.Action...), r.NotAction...) {
@@ -127,8 +156,63 @@ func parseStatement(b json.RawMessage) (Statement, error) {
 	if err != nil {
 		return Statement{}, err
 	}
-	return Statement{Sid: r.Sid, Effect: r.Effect, Action: r.Action, NotAction: r.NotAction,
-		Resource: r.Resource, NotResource: r.NotResource, Condition: cond}, nil
+	return Statement{Sid: r.Sid, Effect: r.Effect, Principal: principal, NotPrincipal: notPrincipal,
+		Action: r.Action, NotAction: r.NotAction, Resource: r.Resource, NotResource: r.NotResource, Condition: cond}, nil
+}
+
+// parsePrincipals checks Principal and NotPrincipal against the document
+// kind: identity policies have neither, resource policies exactly one.
+func parsePrincipals(r rawStatement, kind docKind) (map[string][]string, map[string][]string, error) {
+	if kind == identityDoc {
+		if r.Principal != nil || r.NotPrincipal != nil {
+			return nil, nil, malformed("Policy document should not specify a principal")
+		}
+		return nil, nil, nil
+	}
+	if (r.Principal == nil) == (r.NotPrincipal == nil) {
+		return nil, nil, malformed("exactly one of Principal and NotPrincipal is required")
+	}
+	if r.Principal != nil {
+		p, err := parsePrincipal(r.Principal)
+		return p, nil, err
+	}
+	p, err := parsePrincipal(r.NotPrincipal)
+	return nil, p, err
+}
+
+var principalTypes = map[string]bool{"AWS": true, "Federated": true, "Service": true, "CanonicalUser": true}
+
+// parsePrincipal reads "*" or an object of principal type to a string or
+// list of strings.
+func parsePrincipal(raw json.RawMessage) (map[string][]string, error) {
+	var star string
+	if json.Unmarshal(raw, &star) == nil {
+		if star != "*" {
+			return nil, malformed("Principal must be \"*\" or an object such as {\"AWS\": \"arn:aws:iam::111122223333:root\"}")
+		}
+		return map[string][]string{"*": {"*"}}, nil
+	}
+	var obj map[string]json.RawMessage
+	if err := json.Unmarshal(raw, &obj); err != nil || len(obj) == 0 {
+		return nil, malformed("Principal must be \"*\" or a non-empty object")
+	}
+	out := map[string][]string{}
+	for typ, v := range obj {
+		if !principalTypes[typ] {
+			return nil, malformed("Invalid principal type %q: use AWS, Federated, Service or CanonicalUser", typ)
+		}
+		var vals stringList
+		if err := vals.UnmarshalJSON(v); err != nil {
+			return nil, malformed("Principal %s must be a string or a list of strings", typ)
+		}
+		for _, p := range vals {
+			if strings.TrimSpace(p) == "" {
+				return nil, malformed("Principal %s must not be empty", typ)
+			}
+		}
+		out[typ] = vals
+	}
+	return out, nil
 }
 
 func parseCondition(in map[string]map[string]json.RawMessage) (map[string]map[string][]string, error) {

@@ -127,3 +127,35 @@ func FuzzParseIdentityPolicy(f *testing.F) {
 		}
 	})
 }
+
+func TestTrustPoliciesNameAPrincipalAndNoResource(t *testing.T) {
+	good := `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":["arn:aws:iam::111122223333:root"],"Federated":"arn:aws:iam::111122223333:saml-provider/okta"},"Action":["sts:AssumeRole","sts:AssumeRoleWithSAML"]},{"Effect":"Deny","NotPrincipal":"*","Action":"sts:TagSession"}]}`
+	doc, err := ParseTrustPolicy([]byte(good))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := doc.Statement[0].Principal["Federated"]; len(got) != 1 || got[0] != "arn:aws:iam::111122223333:saml-provider/okta" {
+		t.Errorf("Federated principal = %q", got)
+	}
+	if got := doc.Statement[1].NotPrincipal["*"]; len(got) != 1 {
+		t.Errorf("NotPrincipal * = %q", got)
+	}
+	for name, bad := range map[string]string{
+		"no principal":           `{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"sts:AssumeRole"}}`,
+		"both principal kinds":   `{"Version":"2012-10-17","Statement":{"Effect":"Allow","Principal":"*","NotPrincipal":"*","Action":"sts:AssumeRole"}}`,
+		"a resource":             `{"Version":"2012-10-17","Statement":{"Effect":"Allow","Principal":"*","Action":"sts:AssumeRole","Resource":"*"}}`,
+		"unknown type":           `{"Version":"2012-10-17","Statement":{"Effect":"Allow","Principal":{"Group":"x"},"Action":"sts:AssumeRole"}}`,
+		"principal other than *": `{"Version":"2012-10-17","Statement":{"Effect":"Allow","Principal":"alice","Action":"sts:AssumeRole"}}`,
+		"empty principal list":   `{"Version":"2012-10-17","Statement":{"Effect":"Allow","Principal":{"AWS":[]},"Action":"sts:AssumeRole"}}`,
+	} {
+		if _, err := ParseTrustPolicy([]byte(bad)); err == nil {
+			t.Errorf("%s: accepted", name)
+		}
+	}
+	if _, err := ParseIdentityPolicy([]byte(good)); err == nil {
+		t.Error("an identity policy with a Principal was accepted")
+	}
+	if _, err := ParseResourcePolicy([]byte(`{"Version":"2012-10-17","Statement":{"Effect":"Allow","Principal":"*","Action":"s3:GetObject"}}`)); err == nil {
+		t.Error("a resource policy without a Resource was accepted")
+	}
+}
