@@ -1,0 +1,51 @@
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+
+	"github.com/keyward/keyward/internal/audit"
+	"github.com/keyward/keyward/internal/store"
+)
+
+const (
+	setAliasSQL = `INSERT INTO iam_account_aliases (account_id, alias) VALUES ($1, $2)
+ON CONFLICT (account_id) DO UPDATE SET alias = excluded.alias`
+	aliasSQL       = `SELECT alias FROM iam_account_aliases WHERE account_id = $1`
+	deleteAliasSQL = `DELETE FROM iam_account_aliases WHERE account_id = $1 AND alias = $2`
+	targetAlias    = "ACCOUNT"
+)
+
+// SetIAMAccountAlias gives the account its one alias.
+func (db *DB) SetIAMAccountAlias(ctx context.Context, accountID, alias string) error {
+	e := audit.New(ctx, "iam.alias.create", targetAlias, accountID)
+	e.Message = alias
+	return db.mutate(ctx, e, func(tx *txn) error {
+		_, err := exec(ctx, tx, "set account alias", setAliasSQL, accountID, alias)
+		return named(err, store.ResourceIAMAccountAlias, store.FieldName)
+	})
+}
+
+// IAMAccountAlias returns the account's alias, "" when none.
+func (db *DB) IAMAccountAlias(ctx context.Context, accountID string) (string, error) {
+	var alias string
+	err := queryRow(ctx, db.r, aliasSQL, accountID).Scan(&alias)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", nil
+	}
+	return alias, mapErr(err, "account alias")
+}
+
+// DeleteIAMAccountAlias removes the account's alias.
+func (db *DB) DeleteIAMAccountAlias(ctx context.Context, accountID, alias string) error {
+	e := audit.New(ctx, "iam.alias.delete", targetAlias, accountID)
+	e.Message = alias
+	return db.mutate(ctx, e, func(tx *txn) error {
+		n, err := affected(ctx, tx, "delete account alias", deleteAliasSQL, accountID, alias)
+		if err == nil && n == 0 {
+			err = missing(store.ResourceIAMAccountAlias, alias)
+		}
+		return err
+	})
+}
