@@ -69,6 +69,8 @@ func Run(t *testing.T, open func(t *testing.T, clk clock.Clock) store.AWS) {
 		{"scim tokens", scimTokenTests},
 		{"identity source", identitySourceTests},
 		{"one-time keys", oneTimeKeyTests},
+		{"iam users", iamUserTests},
+		{"iam providers", iamProviderTests},
 	}
 	for _, s := range suites {
 		t.Run(s.name, func(t *testing.T) {
