@@ -143,4 +143,3 @@ type IAMProviders interface {
 	// errs.NotFound. Action: "iam.alias.delete".
 	DeleteIAMAccountAlias(ctx context.Context, accountID, alias string) error
 }
-

@@ -25,7 +25,7 @@ import (
 
 // Principal is the identity behind verified credentials.
 type Principal struct {
-	Type        string // "root" or "assumed-role"
+	Type        string // "root", "user" or "assumed-role"
 	AccountID   string
 	ARN         string
 	UserID      string
@@ -37,6 +37,7 @@ type Principal struct {
 // Principal types.
 const (
 	Root        = "root"
+	User        = "user" // an IAM user signing with its access key
 	AssumedRole = iam.KindAssumedRole
 )
 
@@ -53,18 +54,26 @@ type RootKeys interface {
 	AccessKey(ctx context.Context, id string) (ic.AccessKey, error)
 }
 
+// KeyStore finds root keys and IAM users' keys.
+type KeyStore interface {
+	RootKeys
+	UserKeys
+}
+
 // Authority issues session credentials and resolves access keys.
 type Authority struct {
-	keys     RootKeys
+	keys     KeyStore
 	sessions *keys.Sealer
 	secrets  *keys.Sealer
+	seeds    *keys.Sealer
 	clock    clock.Clock
 	random   io.Reader
 	held     keyCache
+	used     useLog
 }
 
 // New derives the authority's sealers from the master key.
-func New(master []byte, rootKeys RootKeys, clk clock.Clock, random io.Reader) (*Authority, error) {
+func New(master []byte, rootKeys KeyStore, clk clock.Clock, random io.Reader) (*Authority, error) {
 	sessions, err := keys.NewSealer(master, "aws session token", random)
 	if err != nil {
 		return nil, err
@@ -73,7 +82,11 @@ func New(master []byte, rootKeys RootKeys, clk clock.Clock, random io.Reader) (*
 	if err != nil {
 		return nil, err
 	}
-	return &Authority{keys: rootKeys, sessions: sessions, secrets: secrets, clock: clk, random: random}, nil
+	seeds, err := keys.NewSealer(master, "iam mfa seed", random)
+	if err != nil {
+		return nil, err
+	}
+	return &Authority{keys: rootKeys, sessions: sessions, secrets: secrets, seeds: seeds, clock: clk, random: random}, nil
 }
 
 // NewRootKey returns a fresh long-term key for accountID, its secret sealed
@@ -102,7 +115,7 @@ func (a *Authority) Lookup(ctx context.Context, accessKeyID, sessionToken string
 	}
 	k, err := a.keys.AccessKey(ctx, accessKeyID)
 	if errs.Is(err, errs.NotFound) {
-		return sigv4.Key{}, invalidToken()
+		return a.userKey(ctx, accessKeyID, now)
 	}
 	if err != nil {
 		return sigv4.Key{}, err
@@ -113,7 +126,7 @@ func (a *Authority) Lookup(ctx context.Context, accessKeyID, sessionToken string
 	}
 	p := Principal{Type: Root, AccountID: k.AccountID, ARN: iam.RootARN(k.AccountID), UserID: k.AccountID, AccessKeyID: k.ID}
 	key := sigv4.Key{Secret: string(secret), Principal: p}
-	a.held.put(accessKeyID, key, now)
+	a.held.put(accessKeyID, key, now.Add(keyTTL))
 	return key, nil
 }
 

@@ -170,18 +170,18 @@ func FuzzSessionLookup(f *testing.F) {
 
 // countingKeys counts the store reads behind root-key lookups.
 type countingKeys struct {
-	RootKeys
+	KeyStore
 	reads int
 }
 
 func (c *countingKeys) AccessKey(ctx context.Context, id string) (ic.AccessKey, error) {
 	c.reads++
-	return c.RootKeys.AccessKey(ctx, id)
+	return c.KeyStore.AccessKey(ctx, id)
 }
 
 func TestARootKeyIsReadOnceAndHeldForAShortTime(t *testing.T) {
 	a, clk, id, secret := newAuthority(t)
-	counted := &countingKeys{RootKeys: a.keys}
+	counted := &countingKeys{KeyStore: a.keys}
 	a.keys = counted
 	for range 5 {
 		if k, err := a.Lookup(context.Background(), id, ""); err != nil || k.Secret != secret {

@@ -10,9 +10,14 @@ import (
 // A busy client signs every request with the same root key; reading and
 // unsealing it each time was a fifth of a GetCallerIdentity. Opened keys are
 // kept for keyTTL: a key removed from the store stops working within that
-// time on every replica.
+// time on every replica. An IAM user's key is kept for userKeyTTL only,
+// because administrators deactivate and delete those routinely: that is
+// the longest a deactivated or deleted user key (or a key of a deleted
+// user) keeps working on another replica; on the replica that made the
+// change, Forget ends it at once.
 const (
 	keyTTL      = 30 * time.Second
+	userKeyTTL  = 5 * time.Second
 	maxKeysHeld = 4096
 )
 
@@ -39,11 +44,18 @@ func (c *keyCache) get(id string, now time.Time) (sigv4.Key, bool) {
 
 // put holds k; when full it starts over rather than track recency, which
 // costs one store read per key.
-func (c *keyCache) put(id string, k sigv4.Key, now time.Time) {
+func (c *keyCache) put(id string, k sigv4.Key, until time.Time) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if c.keys == nil || len(c.keys) >= maxKeysHeld {
 		c.keys = make(map[string]heldKey)
 	}
-	c.keys[id] = heldKey{key: k, until: now.Add(keyTTL)}
+	c.keys[id] = heldKey{key: k, until: until}
+}
+
+// forget drops id.
+func (c *keyCache) forget(id string) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	delete(c.keys, id)
 }

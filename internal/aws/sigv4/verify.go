@@ -31,6 +31,9 @@ type Verifier struct {
 	Lookup  Lookup
 	Clock   clock.Clock
 	MaxSkew time.Duration
+	// Verified, if set, is told of every request whose signature checked
+	// out (awsauth records when an access key was last used).
+	Verified func(ctx context.Context, res Result)
 }
 
 // Result describes a verified request.
@@ -107,10 +110,14 @@ func (v *Verifier) verify(r *http.Request, h headers, s signed) (Result, error) 
 	if err := s.check(r, h); err != nil {
 		return Result{}, err
 	}
-	return Result{
+	res := Result{
 		AccessKeyID: s.auth.AccessKeyID, Region: s.auth.Region, Service: s.auth.Service,
 		SessionToken: s.token, SignedAt: s.at, Principal: key.Principal, Presigned: s.presigned,
-	}, nil
+	}
+	if v.Verified != nil {
+		v.Verified(r.Context(), res)
+	}
+	return res, nil
 }
 
 func (v *Verifier) lookup(ctx context.Context, akid, token string) (Key, error) {

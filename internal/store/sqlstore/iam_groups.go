@@ -23,8 +23,8 @@ VALUES ($1, $2, $3, $4, $5, $6)`
 
 	addIAMMemberSQL = `INSERT INTO iam_group_members (group_id, user_id) VALUES ($1, $2)
 ON CONFLICT (group_id, user_id) DO NOTHING`
-	removeIAMMemberSQL   = `DELETE FROM iam_group_members WHERE group_id = $1 AND user_id = $2`
-	listIAMMembersSQL    = `SELECT u.id, u.account_id, u.name, u.path, u.boundary, u.tags, u.created_at
+	removeIAMMemberSQL = `DELETE FROM iam_group_members WHERE group_id = $1 AND user_id = $2`
+	listIAMMembersSQL  = `SELECT u.id, u.account_id, u.name, u.path, u.boundary, u.tags, u.created_at
 FROM iam_group_members m JOIN iam_users u ON u.id = m.user_id
 WHERE m.group_id = $1 AND u.name_norm > $2 ORDER BY u.name_norm LIMIT CAST($3 AS INTEGER)`
 	listIAMUserGroupsSQL = `SELECT g.id, g.account_id, g.name, g.path, g.created_at
