@@ -65,7 +65,7 @@ func (m *Main) buildAWS(auth *awsauth.Authority, b store.Bootstrap, opt Options)
 			CodeLookupsPerAddress: lim.CodeLookupsPerAddress, CodeLookupsPerUser: lim.CodeLookupsPerUser}}, m.clock, m.random)
 	portalAPI := portal.New(m.Store, auth, m.clock)
 
-	gw := gateway.New(&sigv4.Verifier{Lookup: auth.Lookup, Clock: m.clock}, m.Store)
+	gw := gateway.New(&sigv4.Verifier{Lookup: auth.Lookup, Verified: auth.Verified, Clock: m.clock}, m.Store)
 	admin := gateway.ManagementRootOnly(b.Organization.ManagementAccountID)
 	gw.AddJSON(organizations.New(m.Store, m.clock, m.random).JSONService(admin))
 	gw.AddJSON(identitystore.New(m.Store, m.clock, m.random).JSONService(admin))
@@ -73,7 +73,7 @@ func (m *Main) buildAWS(auth *awsauth.Authority, b store.Bootstrap, opt Options)
 	gw.AddQuery(sts.QueryService())
 	// IAM acts on the caller's own account; until policy evaluation
 	// arrives only the management account's root may call it.
-	gw.AddQuery(iamapi.New(m.Store, m.clock, m.random).QueryService(admin))
+	gw.AddQuery(iamapi.New(m.Store, m.clock, m.random).WithCredentials(auth).QueryService(admin))
 
 	sp, err := samlsp.New(m.Store, samlsp.Config{Region: m.Config.AWS.Region, PublicURL: m.AWSURL, Instance: b.Instance,
 		Clock: m.clock, Random: m.random})

@@ -63,6 +63,7 @@ type Service struct {
 	store  Store
 	clock  clock.Clock
 	random io.Reader
+	creds  Credentials // mints and seals users' keys and MFA seeds; see WithCredentials
 }
 
 // New returns the service.

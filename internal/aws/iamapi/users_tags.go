@@ -1,0 +1,100 @@
+package iamapi
+
+import (
+	"context"
+
+	"github.com/keyward/keyward/internal/aws/awsauth"
+	"github.com/keyward/keyward/internal/errs"
+	"github.com/keyward/keyward/internal/iam"
+)
+
+// rootCaller is GetUser's answer for the root user: no name or path.
+func rootCaller(ctx context.Context) (wireUser, bool) {
+	p, ok := awsauth.PrincipalFrom(ctx)
+	if !ok || p.Type != awsauth.Root {
+		return wireUser{}, false
+	}
+	return wireUser{UserID: p.AccountID, Arn: p.ARN}, true
+}
+
+type tagUserInput struct {
+	UserName string
+	Tags     []iam.Tag
+}
+
+func (s *Service) tagUser(ctx context.Context, in *tagUserInput) (*empty, error) {
+	if len(in.Tags) == 0 {
+		return nil, errs.E(errs.Invalid, "Tags must name at least one tag")
+	}
+	if err := iam.ValidTags(in.Tags); err != nil {
+		return nil, err
+	}
+	_, err := s.changeUser(ctx, in.UserName, func(u iam.User) (iam.User, error) {
+		u.Tags = iam.MergeTags(u.Tags, in.Tags)
+		return u, iam.ValidTags(u.Tags)
+	})
+	return &empty{}, err
+}
+
+type untagUserInput struct {
+	UserName string
+	TagKeys  []string
+}
+
+func (s *Service) untagUser(ctx context.Context, in *untagUserInput) (*empty, error) {
+	if len(in.TagKeys) == 0 || len(in.TagKeys) > iam.MaxTags {
+		return nil, errs.E(errs.Invalid, "TagKeys must name 1 to %d keys", iam.MaxTags)
+	}
+	_, err := s.changeUser(ctx, in.UserName, func(u iam.User) (iam.User, error) {
+		u.Tags = iam.RemoveTags(u.Tags, in.TagKeys)
+		return u, nil
+	})
+	return &empty{}, err
+}
+
+type listUserTagsInput struct {
+	UserName string
+	Marker   string
+	MaxItems *int
+}
+
+type listTagsResult struct {
+	Tags []iam.Tag `xml:"Tags>member"`
+	truncation
+}
+
+// listUserTags answers every tag on one page: a user has at most 50.
+func (s *Service) listUserTags(ctx context.Context, in *listUserTagsInput) (*listTagsResult, error) {
+	if _, err := page(in.Marker, in.MaxItems); err != nil {
+		return nil, err
+	}
+	u, err := s.user(ctx, in.UserName)
+	if err != nil {
+		return nil, err
+	}
+	return &listTagsResult{Tags: u.Tags}, nil
+}
+
+type boundaryInput struct {
+	UserName            string
+	PermissionsBoundary string
+}
+
+func (s *Service) putUserPermissionsBoundary(ctx context.Context, in *boundaryInput) (*empty, error) {
+	if _, err := s.policyName(ctx, in.PermissionsBoundary); err != nil {
+		return nil, err
+	}
+	_, err := s.changeUser(ctx, in.UserName, func(u iam.User) (iam.User, error) {
+		u.PermissionsBoundary = in.PermissionsBoundary
+		return u, nil
+	})
+	return &empty{}, err
+}
+
+func (s *Service) deleteUserPermissionsBoundary(ctx context.Context, in *userNameInput) (*empty, error) {
+	_, err := s.changeUser(ctx, in.UserName, func(u iam.User) (iam.User, error) {
+		u.PermissionsBoundary = ""
+		return u, nil
+	})
+	return &empty{}, err
+}
