@@ -1,0 +1,104 @@
+package iamapi_test
+
+import (
+	"testing"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	sdk "github.com/aws/aws-sdk-go-v2/service/iam"
+	"github.com/aws/aws-sdk-go-v2/service/iam/types"
+)
+
+func TestAGroupHoldsUsersAndPoliciesUntilTheyAreRemoved(t *testing.T) {
+	a := newUserAPI(t)
+	a.createUser(t, "alice")
+	g, err := a.admin.CreateGroup(a.ctx, &sdk.CreateGroupInput{GroupName: aws.String("admins")})
+	uaMust(t, err)
+	if want := "arn:aws:iam::" + a.acct + ":group/admins"; *g.Group.Arn != want || (*g.Group.GroupId)[:4] != "AGPA" {
+		t.Errorf("group = %s %s, want %s and an AGPA id", *g.Group.Arn, *g.Group.GroupId, want)
+	}
+	name, user := aws.String("admins"), aws.String("alice")
+	_, err = a.admin.AddUserToGroup(a.ctx, &sdk.AddUserToGroupInput{GroupName: name, UserName: user})
+	uaMust(t, err)
+	got, err := a.admin.GetGroup(a.ctx, &sdk.GetGroupInput{GroupName: name})
+	uaMust(t, err)
+	if len(got.Users) != 1 || *got.Users[0].UserName != "alice" {
+		t.Errorf("members = %+v, want alice", got.Users)
+	}
+	mine, err := a.admin.ListGroupsForUser(a.ctx, &sdk.ListGroupsForUserInput{UserName: user})
+	uaMust(t, err)
+	if len(mine.Groups) != 1 || *mine.Groups[0].GroupName != "admins" {
+		t.Errorf("alice's groups = %+v, want admins", mine.Groups)
+	}
+	_, err = a.admin.DeleteGroup(a.ctx, &sdk.DeleteGroupInput{GroupName: name})
+	refusedAs[*types.DeleteConflictException](t, err, "Cannot delete entity, must remove users from group first.")
+	_, err = a.admin.DeleteUser(a.ctx, &sdk.DeleteUserInput{UserName: user})
+	refusedAs[*types.DeleteConflictException](t, err, "Cannot delete entity")
+	doc := `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}`
+	_, err = a.admin.PutGroupPolicy(a.ctx, &sdk.PutGroupPolicyInput{GroupName: name, PolicyName: aws.String("all"), PolicyDocument: &doc})
+	uaMust(t, err)
+	names, err := a.admin.ListGroupPolicies(a.ctx, &sdk.ListGroupPoliciesInput{GroupName: name})
+	uaMust(t, err)
+	if len(names.PolicyNames) != 1 || names.PolicyNames[0] != "all" {
+		t.Errorf("group policies = %v, want [all]", names.PolicyNames)
+	}
+	arn := aws.String("arn:aws:iam::aws:policy/AdministratorAccess")
+	_, err = a.admin.AttachGroupPolicy(a.ctx, &sdk.AttachGroupPolicyInput{GroupName: name, PolicyArn: arn})
+	uaMust(t, err)
+	_, err = a.admin.RemoveUserFromGroup(a.ctx, &sdk.RemoveUserFromGroupInput{GroupName: name, UserName: user})
+	uaMust(t, err)
+	_, err = a.admin.DeleteGroup(a.ctx, &sdk.DeleteGroupInput{GroupName: name})
+	refusedAs[*types.DeleteConflictException](t, err, "must delete policies first")
+	_, err = a.admin.DeleteGroupPolicy(a.ctx, &sdk.DeleteGroupPolicyInput{GroupName: name, PolicyName: aws.String("all")})
+	uaMust(t, err)
+	_, err = a.admin.DetachGroupPolicy(a.ctx, &sdk.DetachGroupPolicyInput{GroupName: name, PolicyArn: arn})
+	uaMust(t, err)
+	_, err = a.admin.UpdateGroup(a.ctx, &sdk.UpdateGroupInput{GroupName: name, NewGroupName: aws.String("ops"), NewPath: aws.String("/x/")})
+	uaMust(t, err)
+	list, err := a.admin.ListGroups(a.ctx, &sdk.ListGroupsInput{PathPrefix: aws.String("/x/")})
+	uaMust(t, err)
+	if len(list.Groups) != 1 || *list.Groups[0].GroupName != "ops" {
+		t.Errorf("groups under /x/ = %+v, want ops", list.Groups)
+	}
+	_, err = a.admin.DeleteGroup(a.ctx, &sdk.DeleteGroupInput{GroupName: aws.String("ops")})
+	uaMust(t, err)
+	_, err = a.admin.GetGroup(a.ctx, &sdk.GetGroupInput{GroupName: aws.String("ops")})
+	refusedAs[*types.NoSuchEntityException](t, err, "The group with name ops cannot be found.")
+}
+
+func TestGroupRequestsThatAreRefused(t *testing.T) {
+	a := newUserAPI(t)
+	a.createUser(t, "alice")
+	_, err := a.admin.CreateGroup(a.ctx, &sdk.CreateGroupInput{GroupName: aws.String("admins")})
+	uaMust(t, err)
+	tests := []struct {
+		name  string
+		call  func() error
+		check func(t *testing.T, err error)
+	}{
+		{"a taken group name is refused", func() error {
+			_, err := a.admin.CreateGroup(a.ctx, &sdk.CreateGroupInput{GroupName: aws.String("Admins")})
+			return err
+		}, func(t *testing.T, err error) {
+			refusedAs[*types.EntityAlreadyExistsException](t, err, "Group with name Admins already exists.")
+		}},
+		{"adding an unknown user is not found", func() error {
+			_, err := a.admin.AddUserToGroup(a.ctx, &sdk.AddUserToGroupInput{GroupName: aws.String("admins"), UserName: aws.String("zed")})
+			return err
+		}, func(t *testing.T, err error) {
+			refusedAs[*types.NoSuchEntityException](t, err, "The user with name zed cannot be found.")
+		}},
+		{"removing a non-member is not found", func() error {
+			_, err := a.admin.RemoveUserFromGroup(a.ctx, &sdk.RemoveUserFromGroupInput{GroupName: aws.String("admins"), UserName: aws.String("alice")})
+			return err
+		}, func(t *testing.T, err error) { refusedAs[*types.NoSuchEntityException](t, err, "cannot be found") }},
+		{"an unknown group policy is not found", func() error {
+			_, err := a.admin.GetGroupPolicy(a.ctx, &sdk.GetGroupPolicyInput{GroupName: aws.String("admins"), PolicyName: aws.String("nope")})
+			return err
+		}, func(t *testing.T, err error) {
+			refusedAs[*types.NoSuchEntityException](t, err, "The group policy with name nope cannot be found.")
+		}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) { tc.check(t, tc.call()) })
+	}
+}
