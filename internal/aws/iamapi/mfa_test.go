@@ -87,12 +87,16 @@ func TestMFARequestsThatAreRefused(t *testing.T) {
 		{"a device name taken is refused", func() error {
 			_, err := a.admin.CreateVirtualMFADevice(a.ctx, &sdk.CreateVirtualMFADeviceInput{VirtualMFADeviceName: aws.String("phone")})
 			return err
-		}, func(t *testing.T, err error) { refusedAs[*types.EntityAlreadyExistsException](t, err, "already exists") }},
+		}, func(t *testing.T, err error) {
+			refusedAs[*types.EntityAlreadyExistsException](t, err, "already exists")
+		}},
 		{"an assigned device is not enabled again", func() error {
 			_, err := a.admin.EnableMFADevice(a.ctx, &sdk.EnableMFADeviceInput{UserName: aws.String("alice"), SerialNumber: &serial,
 				AuthenticationCode1: c1, AuthenticationCode2: c2})
 			return err
-		}, func(t *testing.T, err error) { refusedAs[*types.EntityAlreadyExistsException](t, err, "already in use") }},
+		}, func(t *testing.T, err error) {
+			refusedAs[*types.EntityAlreadyExistsException](t, err, "already in use")
+		}},
 		{"an unknown serial number is not found", func() error {
 			_, err := a.admin.DeleteVirtualMFADevice(a.ctx, &sdk.DeleteVirtualMFADeviceInput{SerialNumber: aws.String("arn:aws:iam::" + a.acct + ":mfa/none")})
 			return err

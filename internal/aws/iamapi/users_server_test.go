@@ -35,6 +35,7 @@ import (
 type userAPI struct {
 	ctx     context.Context
 	db      *sqlite.DB
+	auth    *awsauth.Authority
 	srv     *httptest.Server
 	acct    string      // the management account
 	rootKey string      // its root access key id
@@ -47,7 +48,7 @@ func newUserAPI(t *testing.T) *userAPI {
 	db := sqlitetest.Open(t, clk)
 	auth, err := awsauth.New(clock.Bytes(clock.Random, 32), db, clk, clock.Random)
 	uaMust(t, err)
-	a := &userAPI{ctx: t.Context(), db: db}
+	a := &userAPI{ctx: t.Context(), db: db, auth: auth}
 	secret := a.bootstrap(t, auth)
 	gw := gateway.New(&sigv4.Verifier{Lookup: auth.Lookup, Verified: auth.Verified, Clock: clk}, db)
 	gw.AddQuery(sts.QueryService())
