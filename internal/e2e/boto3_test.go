@@ -77,34 +77,45 @@ func (p boto3Python) honoursEndpointEnv() bool {
 // endpoint rule sets built from that botocore's own models.
 func (c *awsCLI) boto3CallerARN(t *testing.T, s *server) string {
 	t.Helper()
+	out := c.runBoto3(t, s, "boto3_identity.py", []string{"sso-oidc/2019-06-10", "sso/2019-06-10", "sts/2011-06-15"})
+	var id struct{ Arn, Account string }
+	if err := json.Unmarshal(out, &id); err != nil || id.Arn == "" {
+		t.Fatalf("boto3 printed %q: %v", out, err)
+	}
+	return id.Arn
+}
+
+// runBoto3 runs testdata/<script> with the CLI's HOME and environment,
+// boto3 pointed at keyward for services (botocore model paths such as
+// "sts/2011-06-15"), and returns what it printed on standard output.
+func (c *awsCLI) runBoto3(t *testing.T, s *server, script string, services []string) []byte {
+	t.Helper()
 	py := findBoto3(t)
-	script, err := filepath.Abs(filepath.Join("testdata", "boto3_identity.py"))
+	path, err := filepath.Abs(filepath.Join("testdata", script))
 	must(t, err)
 	env := slices.DeleteFunc(slices.Clone(c.env), func(kv string) bool {
 		return strings.HasPrefix(kv, "AWS_DATA_PATH=") || strings.HasPrefix(kv, "AWS_PAGER=")
 	})
-	env = append(env, "AWS_ENDPOINT_URL_SSO="+s.url, "AWS_ENDPOINT_URL_SSO_OIDC="+s.url, "AWS_ENDPOINT_URL_STS="+s.url)
+	for _, svc := range services {
+		name := strings.ToUpper(strings.ReplaceAll(svc[:strings.Index(svc, "/")], "-", "_"))
+		env = append(env, "AWS_ENDPOINT_URL_"+name+"="+s.url)
+	}
 	if py.UserBase != "" {
 		env = append(env, "PYTHONUSERBASE="+py.UserBase)
 	}
 	if !py.honoursEndpointEnv() {
 		t.Logf("botocore %s ignores AWS_ENDPOINT_URL_*; overriding its endpoint rule sets with AWS_DATA_PATH", py.Botocore)
 		models := t.TempDir()
-		writeEndpointRuleSets(t, py.Data, models, s.url, []string{"sso-oidc/2019-06-10", "sso/2019-06-10", "sts/2011-06-15"})
+		writeEndpointRuleSets(t, py.Data, models, s.url, services)
 		env = append(env, "AWS_DATA_PATH="+models)
 	}
-
 	ctx, cancel := context.WithTimeout(context.Background(), awsCLITimeout)
 	defer cancel()
 	var stdout, stderr bytes.Buffer
-	cmd := exec.CommandContext(ctx, py.Executable, script)
+	cmd := exec.CommandContext(ctx, py.Executable, path)
 	cmd.Env, cmd.Dir, cmd.Stdout, cmd.Stderr = env, c.home, &stdout, &stderr
 	if err := cmd.Run(); err != nil {
-		t.Fatalf("%s %s (botocore %s): %v\nstdout:\n%s\nstderr:\n%s", py.Executable, script, py.Botocore, err, stdout.String(), stderr.String())
+		t.Fatalf("%s %s (botocore %s): %v\nstdout:\n%s\nstderr:\n%s", py.Executable, path, py.Botocore, err, stdout.String(), stderr.String())
 	}
-	var id struct{ Arn, Account string }
-	if err := json.Unmarshal(stdout.Bytes(), &id); err != nil || id.Arn == "" {
-		t.Fatalf("boto3 printed %q: %v", stdout.String(), err)
-	}
-	return id.Arn
+	return stdout.Bytes()
 }
