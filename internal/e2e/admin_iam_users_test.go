@@ -31,7 +31,9 @@ func TestIAMUsersThroughTheAWSCLI(t *testing.T) {
 		t.Errorf("get-user-policy decoded to %v, want the document back", policy.PolicyDocument)
 	}
 
-	var key struct{ AccessKey struct{ AccessKeyId, SecretAccessKey, Status string } }
+	var key struct {
+		AccessKey struct{ AccessKeyId, SecretAccessKey, Status string }
+	}
 	cli.admin(t, &key, "iam", "create-access-key", "--user-name", "alice")
 	if key.AccessKey.Status != "Active" || len(key.AccessKey.SecretAccessKey) != 40 {
 		t.Errorf("create-access-key = %+v", key.AccessKey)
