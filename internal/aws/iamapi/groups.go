@@ -127,15 +127,7 @@ func groupsResult(groups []iam.Group, next string) *listGroupsResult {
 }
 
 func (s *Service) listGroups(ctx context.Context, in *listGroupsInput) (*listGroupsResult, error) {
-	acct, err := callerAccount(ctx)
-	if err != nil {
-		return nil, err
-	}
-	prefix, err := pathPrefix(in.PathPrefix)
-	if err != nil {
-		return nil, err
-	}
-	p, err := page(in.Marker, in.MaxItems)
+	acct, prefix, p, err := listScope(ctx, in.PathPrefix, in.Marker, in.MaxItems)
 	if err != nil {
 		return nil, err
 	}

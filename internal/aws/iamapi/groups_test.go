@@ -70,11 +70,7 @@ func TestGroupRequestsThatAreRefused(t *testing.T) {
 	a.createUser(t, "alice")
 	_, err := a.admin.CreateGroup(a.ctx, &sdk.CreateGroupInput{GroupName: aws.String("admins")})
 	uaMust(t, err)
-	tests := []struct {
-		name  string
-		call  func() error
-		check func(t *testing.T, err error)
-	}{
+	runCases(t, []apiCase{
 		{"a taken group name is refused", func() error {
 			_, err := a.admin.CreateGroup(a.ctx, &sdk.CreateGroupInput{GroupName: aws.String("Admins")})
 			return err
@@ -97,8 +93,5 @@ func TestGroupRequestsThatAreRefused(t *testing.T) {
 		}, func(t *testing.T, err error) {
 			refusedAs[*types.NoSuchEntityException](t, err, "The group policy with name nope cannot be found.")
 		}},
-	}
-	for _, tc := range tests {
-		t.Run(tc.name, func(t *testing.T) { tc.check(t, tc.call()) })
-	}
+	})
 }

@@ -77,11 +77,7 @@ func TestAccessKeyRequestsThatAreRefused(t *testing.T) {
 	a.createUser(t, "bob")
 	first := a.newKey(t, "alice")
 	a.newKey(t, "alice")
-	tests := []struct {
-		name  string
-		call  func() error
-		check func(t *testing.T, err error)
-	}{
+	runCases(t, []apiCase{
 		{"a third key is over the quota", func() error {
 			_, err := a.admin.CreateAccessKey(a.ctx, &sdk.CreateAccessKeyInput{UserName: aws.String("alice")})
 			return err
@@ -113,8 +109,5 @@ func TestAccessKeyRequestsThatAreRefused(t *testing.T) {
 			_, err := a.admin.GetAccessKeyLastUsed(a.ctx, &sdk.GetAccessKeyLastUsedInput{AccessKeyId: aws.String("AKIAAAAAAAAAAAAAAAAA")})
 			return err
 		}, func(t *testing.T, err error) { refusedCode(t, err, "NoSuchEntity", "cannot be found") }},
-	}
-	for _, tc := range tests {
-		t.Run(tc.name, func(t *testing.T) { tc.check(t, tc.call()) })
-	}
+	})
 }

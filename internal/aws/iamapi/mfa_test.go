@@ -79,11 +79,7 @@ func TestMFARequestsThatAreRefused(t *testing.T) {
 	_, err := a.admin.EnableMFADevice(a.ctx, &sdk.EnableMFADeviceInput{UserName: aws.String("alice"), SerialNumber: &serial,
 		AuthenticationCode1: c1, AuthenticationCode2: c2})
 	uaMust(t, err)
-	tests := []struct {
-		name  string
-		call  func() error
-		check func(t *testing.T, err error)
-	}{
+	runCases(t, []apiCase{
 		{"a device name taken is refused", func() error {
 			_, err := a.admin.CreateVirtualMFADevice(a.ctx, &sdk.CreateVirtualMFADeviceInput{VirtualMFADeviceName: aws.String("phone")})
 			return err
@@ -105,8 +101,5 @@ func TestMFARequestsThatAreRefused(t *testing.T) {
 			_, err := a.admin.DeleteVirtualMFADevice(a.ctx, &sdk.DeleteVirtualMFADeviceInput{SerialNumber: aws.String("arn:aws:iam::999988887777:mfa/phone")})
 			return err
 		}, func(t *testing.T, err error) { refusedAs[*types.NoSuchEntityException](t, err, "doesn't exist") }},
-	}
-	for _, tc := range tests {
-		t.Run(tc.name, func(t *testing.T) { tc.check(t, tc.call()) })
-	}
+	})
 }

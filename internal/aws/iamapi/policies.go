@@ -188,11 +188,7 @@ type listAttachedResult struct {
 }
 
 func (s *Service) listAttached(ctx context.Context, o owner, in *listPoliciesInput) (*listAttachedResult, error) {
-	prefix, err := pathPrefix(in.PathPrefix)
-	if err != nil {
-		return nil, err
-	}
-	p, err := page(in.Marker, in.MaxItems)
+	prefix, p, err := prefixedPage(in.PathPrefix, in.Marker, in.MaxItems)
 	if err != nil {
 		return nil, err
 	}

@@ -87,15 +87,7 @@ type listUsersResult struct {
 }
 
 func (s *Service) listUsers(ctx context.Context, in *listUsersInput) (*listUsersResult, error) {
-	acct, err := callerAccount(ctx)
-	if err != nil {
-		return nil, err
-	}
-	prefix, err := pathPrefix(in.PathPrefix)
-	if err != nil {
-		return nil, err
-	}
-	p, err := page(in.Marker, in.MaxItems)
+	acct, prefix, p, err := listScope(ctx, in.PathPrefix, in.Marker, in.MaxItems)
 	if err != nil {
 		return nil, err
 	}

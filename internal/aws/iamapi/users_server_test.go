@@ -140,3 +140,27 @@ func refusedCode(t *testing.T, err error, code, msg string) {
 		t.Errorf("message = %q, want it to contain %q", apiErr.ErrorMessage(), msg)
 	}
 }
+
+// apiCase is one call and what its answer must be.
+type apiCase struct {
+	name  string
+	call  func() error
+	check func(t *testing.T, err error)
+}
+
+// runCases runs each case as a subtest.
+func runCases(t *testing.T, cases []apiCase) {
+	t.Helper()
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) { tc.check(t, tc.call()) })
+	}
+}
+
+// enableDevice enables the device for user with two fresh codes.
+func (a *userAPI) enableDevice(t *testing.T, user, serial string, seed []byte) {
+	t.Helper()
+	c1, c2 := twoCodes(seed)
+	_, err := a.admin.EnableMFADevice(a.ctx, &sdk.EnableMFADeviceInput{UserName: aws.String(user), SerialNumber: &serial,
+		AuthenticationCode1: c1, AuthenticationCode2: c2})
+	uaMust(t, err)
+}

@@ -44,11 +44,7 @@ func TestUserRequestsThatAreRefused(t *testing.T) {
 	a := newUserAPI(t)
 	a.createUser(t, "alice")
 	a.createUser(t, "bob")
-	tests := []struct {
-		name  string
-		call  func() error
-		check func(t *testing.T, err error)
-	}{
+	runCases(t, []apiCase{
 		{"a second user with the same name in another case is refused", func() error {
 			_, err := a.admin.CreateUser(a.ctx, &sdk.CreateUserInput{UserName: aws.String("ALICE")})
 			return err
@@ -87,10 +83,7 @@ func TestUserRequestsThatAreRefused(t *testing.T) {
 			_, err := a.admin.ListUsers(a.ctx, &sdk.ListUsersInput{MaxItems: aws.Int32(0)})
 			return err
 		}, func(t *testing.T, err error) { refusedCode(t, err, "ValidationError", "maxItems") }},
-	}
-	for _, tc := range tests {
-		t.Run(tc.name, func(t *testing.T) { tc.check(t, tc.call()) })
-	}
+	})
 }
 
 func TestTagsAndBoundaryChangeTheUser(t *testing.T) {
