@@ -2,7 +2,6 @@ package sqlstore
 
 import (
 	"context"
-	"unicode/utf8"
 
 	"github.com/keyward/keyward/internal/audit"
 	"github.com/keyward/keyward/internal/errs"
@@ -68,12 +67,8 @@ func iamGroupByID(ctx context.Context, q querier, id string) (iam.Group, error) 
 
 // ListIAMGroups pages the account's groups under pathPrefix by name.
 func (db *DB) ListIAMGroups(ctx context.Context, accountID, pathPrefix string, p store.Page) ([]iam.Group, string, error) {
-	cur, err := decodeCursor("iam_groups", p, 1)
-	if err != nil {
-		return nil, "", err
-	}
 	pq := pageQuery[iam.Group]{list: "iam_groups", scan: scanIAMGroup, key: iamGroupKey, limit: p.Limit}
-	return pq.run(ctx, db.r, listIAMGroupsSQL, accountID, utf8.RuneCountInString(pathPrefix), pathPrefix, cur[0], p.Limit+1)
+	return listUnder(ctx, db, pq, listIAMGroupsSQL, accountID, pathPrefix, p)
 }
 
 // UpdateIAMGroup is compare-and-swap over the name and path.

@@ -83,12 +83,18 @@ func iamUserByID(ctx context.Context, q querier, id string) (iam.User, error) {
 
 // ListIAMUsers pages the account's users under pathPrefix by name.
 func (db *DB) ListIAMUsers(ctx context.Context, accountID, pathPrefix string, p store.Page) ([]iam.User, string, error) {
-	cur, err := decodeCursor("iam_users", p, 1)
+	pq := pageQuery[iam.User]{list: "iam_users", scan: scanIAMUser, key: iamUserKey, limit: p.Limit}
+	return listUnder(ctx, db, pq, listIAMUsersSQL, accountID, pathPrefix, p)
+}
+
+// listUnder runs a keyset-paged list of an account's users or groups
+// whose path starts with pathPrefix.
+func listUnder[T any](ctx context.Context, db *DB, pq pageQuery[T], query, accountID, pathPrefix string, p store.Page) ([]T, string, error) {
+	cur, err := decodeCursor(pq.list, p, 1)
 	if err != nil {
 		return nil, "", err
 	}
-	pq := pageQuery[iam.User]{list: "iam_users", scan: scanIAMUser, key: iamUserKey, limit: p.Limit}
-	return pq.run(ctx, db.r, listIAMUsersSQL, accountID, utf8.RuneCountInString(pathPrefix), pathPrefix, cur[0], p.Limit+1)
+	return pq.run(ctx, db.r, query, accountID, utf8.RuneCountInString(pathPrefix), pathPrefix, cur[0], p.Limit+1)
 }
 
 // UpdateIAMUser is compare-and-swap; the id and account stay.
