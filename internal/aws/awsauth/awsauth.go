@@ -1,6 +1,9 @@
 // Package awsauth answers "who signed this request" for the AWS side and
-// mints the credentials that answer it. Root access keys live in the store
-// with their secrets sealed; session credentials are self-contained: the
+// mints the credentials that answer it. Root access keys and IAM users'
+// access keys live in the store with their secrets sealed (a user's key
+// answers only while Active; see keycache.go for how soon a change takes
+// effect, and Verified for how its last use is recorded; the authority
+// also seals virtual MFA seeds); session credentials are self-contained: the
 // session token is the sealed session (secret and the whole iam.Session:
 // account, role, session name, session policies, tags, source identity,
 // expiry), so any replica verifies a SigV4 request made with it without
