@@ -1,6 +1,7 @@
 package storetest
 
 import (
+	"sync"
 	"testing"
 	"time"
 
@@ -186,6 +187,15 @@ var iamUserTests = []test{
 		_, _, err = h.s.IAMAccessKey(h.ctx, k1.ID)
 		notFound(t, err, store.ResourceIAMAccessKey)
 	}},
+	{"racing creates of a user's keys leave exactly two", func(t *testing.T, h *harness) {
+		u := h.createIAMUser(t, "alice")
+		if n := h.concurrentKeys(t, u, 6); n != iam.MaxAccessKeysPerUser {
+			t.Errorf("%d of 6 concurrent creates succeeded, want %d", n, iam.MaxAccessKeysPerUser)
+		}
+		keys, err := h.s.ListIAMAccessKeys(h.ctx, u.ID)
+		ok(t, err)
+		equal(t, "keys stored", iam.MaxAccessKeysPerUser, len(keys))
+	}},
 	{"a virtual MFA device is created, enabled, listed per user and deleted only when unassigned", func(t *testing.T, h *harness) {
 		u := h.createIAMUser(t, "alice")
 		d := iam.VirtualMFADevice{AccountID: iamAccount, Path: "/", Name: "alice-phone", SealedSeed: []byte("seed"), CreatedAt: h.clk.Now()}
@@ -220,6 +230,26 @@ var iamUserTests = []test{
 		ok(t, h.s.DeleteIAMMFADevice(h.ctx, serial))
 		ok(t, h.s.DeleteIAMUser(h.ctx, u.ID))
 	}},
+}
+
+// concurrentKeys creates n keys for u at once and counts the successes.
+func (h *harness) concurrentKeys(t *testing.T, u iam.User, n int) int {
+	t.Helper()
+	var wg sync.WaitGroup
+	errs := make([]error, n)
+	for i := range n {
+		wg.Go(func() { errs[i] = h.s.CreateIAMAccessKey(h.ctx, h.iamKey(u)) })
+	}
+	wg.Wait()
+	created := 0
+	for _, err := range errs {
+		if err == nil {
+			created++
+		} else {
+			taken(t, err, store.ResourceIAMAccessKey, store.FieldLimit)
+		}
+	}
+	return created
 }
 
 func userNames(us []iam.User) []string {
