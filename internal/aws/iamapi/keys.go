@@ -82,7 +82,7 @@ func (s *Service) listAccessKeys(ctx context.Context, in *listAccessKeysInput) (
 		return nil, err
 	}
 	if in.UserName == "" {
-		if _, root := rootCaller(ctx); root {
+		if rootCaller(ctx) {
 			return &listAccessKeysResult{AccessKeyMetadata: []accessKeyMetadata{}}, nil // root keys are not listed here
 		}
 	}

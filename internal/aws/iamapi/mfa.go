@@ -32,7 +32,7 @@ type wireMFADevice struct {
 	QRCodePNG        string     `xml:",omitempty"`
 	User             *wireUser  `xml:",omitempty"`
 	EnableDate       *time.Time `xml:",omitempty"`
-	Tags             []iam.Tag  `xml:"Tags>member,omitempty"`
+	Tags             *tagList   `xml:",omitempty"`
 }
 
 type createMFAInput struct {
@@ -67,7 +67,7 @@ func (s *Service) createVirtualMFADevice(ctx context.Context, in *createMFAInput
 	} else if err != nil {
 		return nil, err
 	}
-	return &createMFAResult{VirtualMFADevice: wireMFADevice{SerialNumber: d.SerialNumber(), Tags: d.Tags,
+	return &createMFAResult{VirtualMFADevice: wireMFADevice{SerialNumber: d.SerialNumber(), Tags: wireTags(d.Tags),
 		Base32StringSeed: base64.StdEncoding.EncodeToString([]byte(totp.Base32(seed))),
 		QRCodePNG:        base64.StdEncoding.EncodeToString(png)}}, nil
 }

@@ -31,7 +31,7 @@ func (s *Service) listMFADevices(ctx context.Context, in *listMFAInput) (*listMF
 		return nil, err
 	}
 	if in.UserName == "" {
-		if _, root := rootCaller(ctx); root {
+		if rootCaller(ctx) {
 			return &listMFAResult{MFADevices: []wireMFA{}}, nil // the root user's own MFA is not IAM's to list
 		}
 	}
@@ -98,7 +98,7 @@ func (s *Service) listVirtualMFADevices(ctx context.Context, in *listVirtualMFAI
 }
 
 func (s *Service) wireDevice(ctx context.Context, d iam.VirtualMFADevice) (wireMFADevice, error) {
-	w := wireMFADevice{SerialNumber: d.SerialNumber(), Tags: d.Tags}
+	w := wireMFADevice{SerialNumber: d.SerialNumber(), Tags: wireTags(d.Tags)}
 	if !d.Assigned() {
 		return w, nil
 	}

@@ -23,7 +23,7 @@ type createOIDCInput struct {
 
 type createOIDCResult struct {
 	OpenIDConnectProviderArn string
-	Tags                     []iam.Tag `xml:"Tags>member,omitempty"`
+	Tags                     *tagList `xml:",omitempty"`
 }
 
 func (s *Service) createOIDCProvider(ctx context.Context, in *createOIDCInput) (*createOIDCResult, error) {
@@ -45,7 +45,7 @@ func (s *Service) createOIDCProvider(ctx context.Context, in *createOIDCInput) (
 	} else if err != nil {
 		return nil, err
 	}
-	return &createOIDCResult{OpenIDConnectProviderArn: p.ARN(), Tags: p.Tags}, nil
+	return &createOIDCResult{OpenIDConnectProviderArn: p.ARN(), Tags: wireTags(p.Tags)}, nil
 }
 
 func validOIDC(p iam.OIDCProvider) error {
@@ -77,7 +77,7 @@ type getOIDCResult struct {
 	ClientIDList   []string  `xml:"ClientIDList>member"`
 	ThumbprintList []string  `xml:"ThumbprintList>member"`
 	CreateDate     time.Time `xml:"CreateDate"`
-	Tags           []iam.Tag `xml:"Tags>member,omitempty"`
+	Tags           *tagList  `xml:",omitempty"`
 }
 
 func (s *Service) oidcProvider(ctx context.Context, arn string) (iam.OIDCProvider, error) {
@@ -97,7 +97,7 @@ func (s *Service) getOIDCProvider(ctx context.Context, in *oidcARNInput) (*getOI
 		return nil, err
 	}
 	return &getOIDCResult{URL: p.URL, ClientIDList: p.ClientIDs, ThumbprintList: p.Thumbprints,
-		CreateDate: wireTime(p.CreatedAt), Tags: p.Tags}, nil
+		CreateDate: wireTime(p.CreatedAt), Tags: wireTags(p.Tags)}, nil
 }
 
 type oidcEntry struct{ Arn string }

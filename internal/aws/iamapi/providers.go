@@ -37,7 +37,7 @@ type createSAMLInput struct {
 
 type createSAMLResult struct {
 	SAMLProviderArn string
-	Tags            []iam.Tag `xml:"Tags>member,omitempty"`
+	Tags            *tagList `xml:",omitempty"`
 }
 
 func (s *Service) createSAMLProvider(ctx context.Context, in *createSAMLInput) (*createSAMLResult, error) {
@@ -62,7 +62,7 @@ func (s *Service) createSAMLProvider(ctx context.Context, in *createSAMLInput) (
 	} else if err != nil {
 		return nil, err
 	}
-	return &createSAMLResult{SAMLProviderArn: p.ARN(), Tags: p.Tags}, nil
+	return &createSAMLResult{SAMLProviderArn: p.ARN(), Tags: wireTags(p.Tags)}, nil
 }
 
 type samlARNInput struct {
@@ -74,7 +74,7 @@ type getSAMLResult struct {
 	SAMLMetadataDocument string
 	CreateDate           time.Time
 	ValidUntil           *time.Time `xml:",omitempty"`
-	Tags                 []iam.Tag  `xml:"Tags>member,omitempty"`
+	Tags                 *tagList   `xml:",omitempty"`
 }
 
 func (s *Service) samlProvider(ctx context.Context, arn string) (iam.SAMLProvider, error) {
@@ -94,7 +94,7 @@ func (s *Service) getSAMLProvider(ctx context.Context, in *samlARNInput) (*getSA
 		return nil, err
 	}
 	return &getSAMLResult{SAMLMetadataDocument: p.Metadata, CreateDate: wireTime(p.CreatedAt),
-		ValidUntil: optionalTime(p.ValidUntil), Tags: p.Tags}, nil
+		ValidUntil: optionalTime(p.ValidUntil), Tags: wireTags(p.Tags)}, nil
 }
 
 func optionalTime(t time.Time) *time.Time {

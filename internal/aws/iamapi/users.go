@@ -8,6 +8,7 @@ import (
 	"github.com/keyward/keyward/internal/aws/gateway"
 	"github.com/keyward/keyward/internal/errs"
 	"github.com/keyward/keyward/internal/iam"
+	ic "github.com/keyward/keyward/internal/identitycenter"
 	"github.com/keyward/keyward/internal/store"
 )
 
@@ -16,6 +17,8 @@ import (
 type userStore interface {
 	store.IAMUsers
 	store.IAMProviders
+	// Account dates the root user (GetUser with no name).
+	Account(ctx context.Context, id string) (ic.Account, error)
 }
 
 // Credentials mints IAM users' access keys and seals virtual MFA seeds
@@ -108,7 +111,7 @@ type wireUser struct {
 	Arn                 string        `xml:"Arn"`
 	CreateDate          time.Time     `xml:"CreateDate"`
 	PermissionsBoundary *wireBoundary `xml:",omitempty"`
-	Tags                []iam.Tag     `xml:"Tags>member,omitempty"`
+	Tags                *tagList      `xml:",omitempty"`
 }
 
 type wireBoundary struct {
@@ -117,11 +120,23 @@ type wireBoundary struct {
 }
 
 func toWireUser(u iam.User) wireUser {
-	w := wireUser{Path: u.Path, UserName: u.Name, UserID: u.ID, Arn: u.ARN(), CreateDate: wireTime(u.CreatedAt), Tags: u.Tags}
+	w := wireUser{Path: u.Path, UserName: u.Name, UserID: u.ID, Arn: u.ARN(), CreateDate: wireTime(u.CreatedAt), Tags: wireTags(u.Tags)}
 	if u.PermissionsBoundary != "" {
 		w.PermissionsBoundary = &wireBoundary{PermissionsBoundaryType: "Policy", PermissionsBoundaryArn: u.PermissionsBoundary}
 	}
 	return w
+}
+
+// tagList is a Tags member: absent, not empty, when there are none.
+type tagList struct {
+	Member []iam.Tag `xml:"member"`
+}
+
+func wireTags(tags []iam.Tag) *tagList {
+	if len(tags) == 0 {
+		return nil
+	}
+	return &tagList{Member: tags}
 }
 
 // wireTime is t as IAM reports it: UTC, whole seconds.

@@ -63,10 +63,12 @@ func validUser(u iam.User) error {
 type getUserInput struct{ UserName string }
 
 func (s *Service) getUser(ctx context.Context, in *getUserInput) (*userResult, error) {
-	if in.UserName == "" {
-		if root, ok := rootCaller(ctx); ok {
-			return &userResult{User: root}, nil
+	if in.UserName == "" && rootCaller(ctx) {
+		root, err := s.rootUser(ctx)
+		if err != nil {
+			return nil, err
 		}
+		return &userResult{User: root}, nil
 	}
 	u, err := s.userOrCaller(ctx, in.UserName)
 	if err != nil {

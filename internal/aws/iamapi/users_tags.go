@@ -8,13 +8,21 @@ import (
 	"github.com/keyward/keyward/internal/iam"
 )
 
-// rootCaller is GetUser's answer for the root user: no name or path.
-func rootCaller(ctx context.Context) (wireUser, bool) {
+// rootCaller reports whether the caller is the account's root user.
+func rootCaller(ctx context.Context) bool {
 	p, ok := awsauth.PrincipalFrom(ctx)
-	if !ok || p.Type != awsauth.Root {
-		return wireUser{}, false
+	return ok && p.Type == awsauth.Root
+}
+
+// rootUser is GetUser's answer for the root user: no name or path, the
+// account's id and the date it joined.
+func (s *Service) rootUser(ctx context.Context) (wireUser, error) {
+	p, _ := awsauth.PrincipalFrom(ctx)
+	a, err := s.store.Account(ctx, p.AccountID)
+	if err != nil {
+		return wireUser{}, err
 	}
-	return wireUser{UserID: p.AccountID, Arn: p.ARN}, true
+	return wireUser{UserID: p.AccountID, Arn: p.ARN, CreateDate: wireTime(a.JoinedAt)}, nil
 }
 
 type tagUserInput struct {
