@@ -134,7 +134,8 @@ type IAMProviders interface {
 	DeleteIAMOIDCProvider(ctx context.Context, arn string) error
 
 	// SetIAMAccountAlias gives the account alias, replacing its old one. An
-	// alias another account holds is errs.Conflict (FieldName).
+	// alias any account holds, this one included, is errs.Conflict
+	// (FieldName), as in AWS.
 	// Action: "iam.alias.create".
 	SetIAMAccountAlias(ctx context.Context, accountID, alias string) error
 	// IAMAccountAlias is "" when the account has none.

@@ -137,6 +137,8 @@ func TestTheAccountHasOneAlias(t *testing.T) {
 	if len(list.AccountAliases) != 1 || list.AccountAliases[0] != "acme-main" {
 		t.Errorf("aliases = %v, want the latest only", list.AccountAliases)
 	}
+	_, err = a.admin.CreateAccountAlias(a.ctx, &sdk.CreateAccountAliasInput{AccountAlias: aws.String("acme-main")})
+	refusedAs[*types.EntityAlreadyExistsException](t, err, "The account alias acme-main already exists.")
 	_, err = a.admin.CreateAccountAlias(a.ctx, &sdk.CreateAccountAliasInput{AccountAlias: aws.String("Acme--Prod")})
 	refusedCode(t, err, "ValidationError", "accountAlias")
 	_, err = a.admin.DeleteAccountAlias(a.ctx, &sdk.DeleteAccountAliasInput{AccountAlias: aws.String("acme-prod")})

@@ -13,16 +13,24 @@ const (
 	setAliasSQL = `INSERT INTO iam_account_aliases (account_id, alias) VALUES ($1, $2)
 ON CONFLICT (account_id) DO UPDATE SET alias = excluded.alias`
 	aliasSQL       = `SELECT alias FROM iam_account_aliases WHERE account_id = $1`
+	heldAliasSQL   = `SELECT 1 FROM iam_account_aliases WHERE account_id = $1 AND alias = $2`
 	deleteAliasSQL = `DELETE FROM iam_account_aliases WHERE account_id = $1 AND alias = $2`
 	targetAlias    = "ACCOUNT"
 )
 
-// SetIAMAccountAlias gives the account its one alias.
+// SetIAMAccountAlias gives the account its one alias; the one it already
+// holds, like one another account holds, is taken.
 func (db *DB) SetIAMAccountAlias(ctx context.Context, accountID, alias string) error {
 	e := audit.New(ctx, "iam.alias.create", targetAlias, accountID)
 	e.Message = alias
 	return db.mutate(ctx, e, func(tx *txn) error {
-		_, err := exec(ctx, tx, "set account alias", setAliasSQL, accountID, alias)
+		held, err := exists(ctx, tx, heldAliasSQL, accountID, alias)
+		if err == nil && held {
+			err = conflict("iam_account_aliases.alias")
+		}
+		if err == nil {
+			_, err = exec(ctx, tx, "set account alias", setAliasSQL, accountID, alias)
+		}
 		return named(err, store.ResourceIAMAccountAlias, store.FieldName)
 	})
 }

@@ -57,12 +57,15 @@ var iamProviderTests = []test{
 		_, err = h.s.IAMOIDCProvider(h.ctx, p.ARN())
 		notFound(t, err, store.ResourceIAMOIDCProvider)
 	}},
-	{"an account has one alias, replaced by a new one, and no two accounts share one", func(t *testing.T, h *harness) {
+	{"an account has one alias, replaced by a new one; setting a held alias again is a conflict", func(t *testing.T, h *harness) {
 		alias, err := h.s.IAMAccountAlias(h.ctx, iamAccount)
 		ok(t, err)
 		equal(t, "none", "", alias)
 		ok(t, h.s.SetIAMAccountAlias(h.ctx, iamAccount, "acme-prod"))
 		ok(t, h.s.SetIAMAccountAlias(h.ctx, iamAccount, "acme-main"))
+		h.unchangedLog(t, func() {
+			taken(t, h.s.SetIAMAccountAlias(h.ctx, iamAccount, "acme-main"), store.ResourceIAMAccountAlias, store.FieldName)
+		})
 		alias, err = h.s.IAMAccountAlias(h.ctx, iamAccount)
 		ok(t, err)
 		equal(t, "replaced", "acme-main", alias)
