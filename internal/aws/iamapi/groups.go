@@ -233,9 +233,8 @@ func (s *Service) removeUserFromGroup(ctx context.Context, in *membershipInput) 
 	if err != nil {
 		return nil, err
 	}
-	if err := s.store.RemoveIAMGroupMember(ctx, g.ID, u.ID); errs.Is(err, errs.NotFound) {
-		return nil, errs.E(errs.NotFound, "The user with name %s cannot be found in group %s.", in.UserName, in.GroupName)
-	} else if err != nil {
+	// Removing a user who is not a member succeeds, as AWS answers it.
+	if err := s.store.RemoveIAMGroupMember(ctx, g.ID, u.ID); err != nil && !errs.Is(err, errs.NotFound) {
 		return nil, err
 	}
 	return &empty{}, nil
