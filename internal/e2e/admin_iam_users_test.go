@@ -2,17 +2,22 @@ package e2e
 
 import (
 	"context"
+	"encoding/base32"
 	"encoding/json"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/keyward/keyward/internal/app"
+	"github.com/keyward/keyward/internal/authn/totp"
 )
 
 // TestIAMUsersThroughTheAWSCLI runs the administrator's IAM chores with the
 // real AWS CLI v2: a user with a policy and an access key that then signs
-// as the user, a SAML and an OIDC identity provider, the account alias,
+// as the user, a virtual MFA device enabled from the seed the CLI saves, a
+// SAML and an OIDC identity provider, the account alias,
 // and the refusal to delete a user who still has a key.
 func TestIAMUsersThroughTheAWSCLI(t *testing.T) {
 	s := start(t)
@@ -46,6 +51,8 @@ func TestIAMUsersThroughTheAWSCLI(t *testing.T) {
 	if !strings.Contains(out, "DeleteConflict") || !strings.Contains(out, "must delete access keys first") {
 		t.Errorf("delete-user with a key: %s", out)
 	}
+
+	enableMFAWithTheCLI(t, cli)
 
 	metadata, err := filepath.Abs(filepath.Join("..", "aws", "iamapi", "testdata", "idp-metadata.xml"))
 	must(t, err)
@@ -110,4 +117,28 @@ func (c *awsCLI) asKey(t *testing.T, id, secret string, args ...string) string {
 		t.Fatalf("aws %s as %s: %v\n%s", strings.Join(args, " "), id, err, out)
 	}
 	return string(out)
+}
+
+// enableMFAWithTheCLI creates a virtual MFA device, reads its seed from the
+// file the CLI writes, and enables it for alice with two consecutive codes.
+func enableMFAWithTheCLI(t *testing.T, cli *awsCLI) {
+	t.Helper()
+	seedFile := filepath.Join(cli.home, "seed.txt")
+	var dev struct{ VirtualMFADevice struct{ SerialNumber string } }
+	cli.admin(t, &dev, "iam", "create-virtual-mfa-device", "--virtual-mfa-device-name", "alice-phone",
+		"--outfile", seedFile, "--bootstrap-method", "Base32StringSeed")
+	b32, err := os.ReadFile(seedFile)
+	must(t, err)
+	seed, err := base32.StdEncoding.WithPadding(base32.NoPadding).DecodeString(strings.TrimSpace(string(b32)))
+	must(t, err)
+	now := time.Now()
+	cli.admin(t, nil, "iam", "enable-mfa-device", "--user-name", "alice", "--serial-number", dev.VirtualMFADevice.SerialNumber,
+		"--authentication-code1", totp.Code(seed, now.Add(-totp.Period)), "--authentication-code2", totp.Code(seed, now))
+	var mine struct {
+		MFADevices []struct{ SerialNumber string }
+	}
+	cli.admin(t, &mine, "iam", "list-mfa-devices", "--user-name", "alice")
+	if len(mine.MFADevices) != 1 || mine.MFADevices[0].SerialNumber != dev.VirtualMFADevice.SerialNumber {
+		t.Errorf("list-mfa-devices = %+v, want %s", mine.MFADevices, dev.VirtualMFADevice.SerialNumber)
+	}
 }
