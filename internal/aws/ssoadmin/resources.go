@@ -5,7 +5,9 @@ package ssoadmin
 // (IAM's resource types for sso: Instance, PermissionSet, Account).
 
 // ResourceARN is the permission set's ARN.
-func (r *permissionSetRef) ResourceARN(string) string { return orInstance(r.PermissionSetArn, r.InstanceArn) }
+func (r *permissionSetRef) ResourceARN(string) string {
+	return orInstance(r.PermissionSetArn, r.InstanceArn)
+}
 
 // ResourceARN is the instance's ARN.
 func (in *createPermissionSetInput) ResourceARN(string) string { return in.InstanceArn }
@@ -30,7 +32,9 @@ func (in *deletionStatusInput) ResourceARN(string) string { return in.InstanceAr
 func (in *listInput) ResourceARN(string) string { return in.InstanceArn }
 
 // ResourceARN is the tagged resource's ARN.
-func (in *listTagsInput) ResourceARN(string) string { return orInstance(in.ResourceArn, in.InstanceArn) }
+func (in *listTagsInput) ResourceARN(string) string {
+	return orInstance(in.ResourceArn, in.InstanceArn)
+}
 
 // ResourceARN is the instance's ARN.
 func (in *provisioningStatusInput) ResourceARN(string) string { return in.InstanceArn }
