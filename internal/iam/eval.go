@@ -11,8 +11,9 @@ type Request struct {
 	Resource string
 	// Principal is who asks.
 	Principal Principal
-	// ResourceAccount owns the resource. Empty or equal to the principal's
-	// account makes the request same-account.
+	// ResourceAccount owns the resource. Empty, or equal to the
+	// principal's account, or a principal without one makes the request
+	// same-account.
 	ResourceAccount string
 	// Context holds the request's condition keys. The principal's keys are
 	// derived from Principal when missing here.

@@ -18,7 +18,9 @@ import "strings"
 //     boundary (when there is one) and the session policies (when there
 //     are any) must allow too.
 //  6. Cross account: the identity side (identity, boundary, session) and a
-//     resource-based policy must both allow.
+//     resource-based policy must both allow. A caller with no account (a
+//     federated user before it has a session, a service) counts as same
+//     account: it has no identity side.
 func Evaluate(r Request, p Policies) Decision {
 	e := evaluator{r: &r, hasBoundary: p.Boundary != nil}
 	scps := make([]scan, len(p.SCPs))
@@ -54,7 +56,9 @@ func Evaluate(r Request, p Policies) Decision {
 	if trust.allow.grant > byRes.grant {
 		byRes, resKind = trust.allow, PolicyKindTrust
 	}
-	same := r.ResourceAccount == "" || r.ResourceAccount == r.Principal.Account
+	// A caller with no account (a SAML or web identity user, a service)
+	// has no identity side: the resource's policy alone decides.
+	same := r.ResourceAccount == "" || r.Principal.Account == "" || r.ResourceAccount == r.Principal.Account
 	if same && byRes.grant == grantSelf {
 		return byRes.decision(resKind, true)
 	}
