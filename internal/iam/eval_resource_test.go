@@ -201,3 +201,16 @@ func TestPrincipalAndNotPrincipal(t *testing.T) {
 	})
 
 }
+
+func TestAnAnonymousCallerIsNeverExemptedByNotPrincipal(t *testing.T) {
+	anonymous := Principal{Type: PrincipalTypeAnonymous}
+	pol := Policies{Resource: list(rbp(grantToAll, `{"Effect":"Deny","NotPrincipal":{"AWS":"`+aliceARN+`"},"Action":"s3:*","Resource":"*"}`))}
+	d := Evaluate(get(anonymous, acct), pol)
+	if d.Allowed || !d.Explicit || d.By != PolicyKindResource {
+		t.Errorf("an anonymous caller got %+v, want an explicit deny by the resource-based policy", d)
+	}
+	pol.Resource = list(rbp(grantToAll))
+	if d := Evaluate(get(anonymous, acct), pol); !d.Allowed {
+		t.Errorf("Principal * did not grant an anonymous caller: %+v", d)
+	}
+}
