@@ -64,13 +64,35 @@ func (c *Context) Set(key string, values ...string) {
 	if c.m == nil {
 		c.m = map[string][]string{}
 	}
-	c.m[strings.ToLower(key)] = values
+	c.m[asciiLower(key)] = values
 }
 
 // Get returns key's values and whether the key is present.
 func (c Context) Get(key string) ([]string, bool) {
-	v, ok := c.m[strings.ToLower(key)]
+	if len(c.m) == 0 {
+		return nil, false
+	}
+	// Lower the key in a stack buffer: m[string(bytes)] does not allocate.
+	var buf [128]byte
+	if len(key) > len(buf) {
+		v, ok := c.m[asciiLower(key)]
+		return v, ok
+	}
+	for i := 0; i < len(key); i++ {
+		buf[i] = lower(key[i])
+	}
+	v, ok := c.m[string(buf[:len(key)])]
 	return v, ok
+}
+
+// asciiLower lowers ASCII letters only: condition keys are ASCII, and
+// Get lowers the same way without allocating.
+func asciiLower(s string) string {
+	b := []byte(s)
+	for i := range b {
+		b[i] = lower(b[i])
+	}
+	return string(b)
 }
 
 // Len is the number of keys set.
