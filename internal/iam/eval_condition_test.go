@@ -43,7 +43,6 @@ func TestStringConditions(t *testing.T) {
 		cond("StringNotLike on a missing key holds", `{"StringNotLike":{"aws:RequestTag/owner":"*"}}`, env, true),
 		cond("StringNotLike fails on a matching value", `{"StringNotLike":{"aws:RequestTag/env":"p*"}}`, env, false),
 		cond("condition keys are case-insensitive", `{"StringEquals":{"AWS:REQUESTTAG/ENV":"prod"}}`, env, true),
-		cond("condition operators are case-insensitive", `{"stringequals":{"aws:RequestTag/env":"prod"}}`, env, true),
 		cond("several keys under one operator are AND'ed: one fails", `{"StringEquals":{"aws:RequestTag/env":"prod","aws:RequestTag/owner":"alice"}}`, env, false),
 		cond("several keys under one operator are AND'ed: all hold", `{"StringEquals":{"aws:RequestTag/env":"prod","aws:RequestTag/owner":"alice"}}`,
 			ctx("aws:RequestTag/env", "prod", "", "aws:RequestTag/owner", "alice"), true),
