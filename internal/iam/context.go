@@ -1,6 +1,9 @@
 package iam
 
-import "strings"
+import (
+	"cmp"
+	"strings"
+)
 
 // Condition keys keyward supplies in a request's context. Keys compare
 // case-insensitively, the tag key after "PrincipalTag/", "RequestTag/" and
@@ -72,16 +75,21 @@ func (c Context) Get(key string) ([]string, bool) {
 	if len(c.m) == 0 {
 		return nil, false
 	}
-	// Lower the key in a stack buffer: m[string(bytes)] does not allocate.
+	return lookupFold(c.m, key)
+}
+
+// lookupFold looks up key, lowered, in a map keyed in lower case. It
+// lowers into a stack buffer: m[string(bytes)] does not allocate.
+func lookupFold[V any](m map[string]V, key string) (V, bool) {
 	var buf [128]byte
 	if len(key) > len(buf) {
-		v, ok := c.m[asciiLower(key)]
+		v, ok := m[asciiLower(key)]
 		return v, ok
 	}
 	for i := 0; i < len(key); i++ {
 		buf[i] = lower(key[i])
 	}
-	v, ok := c.m[string(buf[:len(key)])]
+	v, ok := m[string(buf[:len(key)])]
 	return v, ok
 }
 
@@ -98,35 +106,35 @@ func asciiLower(s string) string {
 // Len is the number of keys set.
 func (c Context) Len() int { return len(c.m) }
 
+// principalKeys are the principal's condition keys, by lower-case key.
+var principalKeys = map[string]int{}
+
+func init() {
+	for i, k := range []string{KeyPrincipalARN, KeyPrincipalAccount, KeyPrincipalType, KeyUserID, KeyUsername, KeyPrincipalOrgID, KeySourceIdentity} {
+		principalKeys[asciiLower(k)] = i
+	}
+}
+
 // principalKey derives a principal condition key from p; ok is false for
 // keys that are not the principal's or that p does not have.
 func principalKey(p *Principal, key string) ([]string, bool) {
-	one := func(v string) ([]string, bool) { return []string{v}, v != "" }
-	switch {
-	case strings.EqualFold(key, KeyPrincipalARN):
-		if p.RoleARN != "" {
-			return one(p.RoleARN)
-		}
-		return one(p.ARN)
-	case strings.EqualFold(key, KeyPrincipalAccount):
-		return one(p.Account)
-	case strings.EqualFold(key, KeyPrincipalType):
-		return one(p.Type)
-	case strings.EqualFold(key, KeyUserID):
-		return one(p.UserID)
-	case strings.EqualFold(key, KeyUsername):
-		return one(p.Username)
-	case strings.EqualFold(key, KeyPrincipalOrgID):
-		return one(p.OrgID)
-	case strings.EqualFold(key, KeySourceIdentity):
-		return one(p.SourceIdentity)
-	case len(key) > len(KeyPrincipalTagPrefix) && strings.EqualFold(key[:len(KeyPrincipalTagPrefix)], KeyPrincipalTagPrefix):
-		name := key[len(KeyPrincipalTagPrefix):]
+	if n := len(KeyPrincipalTagPrefix); len(key) > n && strings.EqualFold(key[:n], KeyPrincipalTagPrefix) {
 		for _, t := range p.Tags {
-			if strings.EqualFold(t.Key, name) {
+			if strings.EqualFold(t.Key, key[n:]) {
 				return []string{t.Value}, true
 			}
 		}
+		return nil, false
 	}
-	return nil, false
+	id, ok := lookupFold(principalKeys, key)
+	if !ok {
+		return nil, false
+	}
+	// In the order of principalKeys; a session's aws:PrincipalArn is its
+	// role's ARN.
+	v := [...]string{cmp.Or(p.RoleARN, p.ARN), p.Account, p.Type, p.UserID, p.Username, p.OrgID, p.SourceIdentity}[id]
+	if v == "" {
+		return nil, false
+	}
+	return []string{v}, true
 }
