@@ -84,9 +84,10 @@ var baseOperators = map[string]operator{
 	"Null":                      {kind: kindNull},
 }
 
-// operators holds every spelling AWS accepts: each base operator, with
-// ForAllValues: or ForAnyValue: and with IfExists, keyed in lower case
-// (operator names compare case-insensitively). Null takes no qualifier.
+// operators holds every operator AWS knows: each base operator, with
+// ForAllValues: or ForAnyValue: and with IfExists, keyed in lower case.
+// keyward reads operator names case-insensitively, which accepts every
+// document AWS accepts. Null takes no qualifier.
 var operators = func() map[string]operator {
 	out := map[string]operator{}
 	for name, op := range baseOperators {

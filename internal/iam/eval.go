@@ -36,10 +36,11 @@ type Policies struct {
 	// (sts:AssumeRole, …WithSAML, …WithWebIdentity, sts:TagSession…). Unlike
 	// other resource-based policies it must allow, even in the same account.
 	Trust []Document
-	// Boundary is the caller's permissions boundary; nil means none.
+	// Boundary is the caller's permissions boundary; nil means none (a
+	// non-nil empty list allows nothing).
 	Boundary []Document
 	// Session are the session's policies (inline and PolicyArns); nil
-	// means none.
+	// means none (a non-nil empty list allows nothing).
 	Session []Document
 }
 
