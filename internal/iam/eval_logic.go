@@ -23,55 +23,76 @@ import "strings"
 //     account: it has no identity side.
 func Evaluate(r Request, p Policies) Decision {
 	e := evaluator{r: &r, hasBoundary: p.Boundary != nil}
-	scps := make([]scan, len(p.SCPs))
+	s := scans{scps: make([]scan, len(p.SCPs)), trust: e.scan(p.Trust, true), res: e.scan(p.Resource, true),
+		id: e.scan(p.Identity, false), boundary: e.scan(p.Boundary, false), session: e.scan(p.Session, false)}
 	for i, level := range p.SCPs {
-		scps[i] = e.scan(level, false)
-		if scps[i].deny.ok {
-			d := scps[i].deny.decision(PolicyKindSCP, false)
-			d.Level = i
-			return d
-		}
+		s.scps[i] = e.scan(level, false)
 	}
-	trust, res := e.scan(p.Trust, true), e.scan(p.Resource, true)
-	id, boundary, session := e.scan(p.Identity, false), e.scan(p.Boundary, false), e.scan(p.Session, false)
-	for _, s := range []struct {
-		kind PolicyKind
-		scan scan
-	}{{PolicyKindTrust, trust}, {PolicyKindResource, res}, {PolicyKindIdentity, id}, {PolicyKindBoundary, boundary}, {PolicyKindSession, session}} {
-		if s.scan.deny.ok {
-			return s.scan.deny.decision(s.kind, false)
-		}
+	if d, ok := s.explicitDeny(); ok {
+		return d
 	}
 	for i, level := range p.SCPs {
-		if level != nil && !scps[i].allow.ok {
+		if level != nil && !s.scps[i].allow.ok {
 			d := implicitDeny(PolicyKindSCP)
 			d.Level = i
 			return d
 		}
 	}
-	if p.Trust != nil && !trust.allow.ok {
+	if p.Trust != nil && !s.trust.allow.ok {
 		return implicitDeny(PolicyKindTrust)
-	}
-	byRes, resKind := res.allow, PolicyKindResource
-	if trust.allow.grant > byRes.grant {
-		byRes, resKind = trust.allow, PolicyKindTrust
 	}
 	// A caller with no account (a SAML or web identity user, a service)
 	// has no identity side: the resource's policy alone decides.
 	same := r.ResourceAccount == "" || r.Principal.Account == "" || r.ResourceAccount == r.Principal.Account
+	return s.decide(p, same)
+}
+
+// scans are what each policy of a request says about it.
+type scans struct {
+	scps                              []scan
+	trust, res, id, boundary, session scan
+}
+
+// explicitDeny finds the first Deny that matched, SCPs first.
+func (s *scans) explicitDeny() (Decision, bool) {
+	for i, level := range s.scps {
+		if level.deny.ok {
+			d := level.deny.decision(PolicyKindSCP, false)
+			d.Level = i
+			return d, true
+		}
+	}
+	for _, k := range []struct {
+		kind PolicyKind
+		scan *scan
+	}{{PolicyKindTrust, &s.trust}, {PolicyKindResource, &s.res}, {PolicyKindIdentity, &s.id}, {PolicyKindBoundary, &s.boundary}, {PolicyKindSession, &s.session}} {
+		if k.scan.deny.ok {
+			return k.scan.deny.decision(k.kind, false), true
+		}
+	}
+	return Decision{}, false
+}
+
+// decide combines the resource side and the identity side once no Deny
+// matched and the SCPs and trust policy allow (steps 4 to 6).
+func (s *scans) decide(p Policies, same bool) Decision {
+	byRes, resKind := s.res.allow, PolicyKindResource
+	if s.trust.allow.grant > byRes.grant {
+		byRes, resKind = s.trust.allow, PolicyKindTrust
+	}
 	if same && byRes.grant == grantSelf {
 		return byRes.decision(resKind, true)
 	}
-	grantedBy, grantedKind := id.allow, PolicyKindIdentity
-	if !id.allow.ok && same && byRes.grant == grantRole {
+	grantedBy, grantedKind := s.id.allow, PolicyKindIdentity
+	if !s.id.allow.ok && same && byRes.grant == grantRole {
 		grantedBy, grantedKind = byRes, resKind
 	}
 	switch {
 	case !grantedBy.ok:
 		return implicitDeny(PolicyKindIdentity)
-	case p.Boundary != nil && !boundary.allow.ok:
+	case p.Boundary != nil && !s.boundary.allow.ok:
 		return implicitDeny(PolicyKindBoundary)
-	case p.Session != nil && !session.allow.ok:
+	case p.Session != nil && !s.session.allow.ok:
 		return implicitDeny(PolicyKindSession)
 	case !same && byRes.grant == grantNone:
 		return implicitDeny(PolicyKindResource)
