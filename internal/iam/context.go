@@ -11,7 +11,10 @@ import (
 // keys (aws:PrincipalArn, aws:PrincipalAccount, aws:PrincipalTag/…,
 // aws:PrincipalType, aws:userid, aws:username, aws:PrincipalOrgID,
 // aws:SourceIdentity) need not be set: Evaluate derives them from
-// Request.Principal when the Context lacks them.
+// Request.Principal when the Context lacks them. Date keys
+// (aws:CurrentTime, aws:TokenIssueTime) take RFC 3339 UTC times,
+// aws:EpochTime and aws:MultiFactorAuthAge whole seconds, Bool keys "true"
+// or "false", aws:SourceIp an IPv4 or IPv6 address.
 const (
 	KeyPrincipalARN           = "aws:PrincipalArn"
 	KeyPrincipalAccount       = "aws:PrincipalAccount"
