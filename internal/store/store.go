@@ -443,4 +443,6 @@ type AWS interface {
 	OIDC
 	SCIMTokens
 	IdentitySources
+	IAMRoles
+	IAMPolicies
 }
