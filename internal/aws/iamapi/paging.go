@@ -1,0 +1,74 @@
+package iamapi
+
+import (
+	"strconv"
+
+	"github.com/keyward/keyward/internal/errs"
+	"github.com/keyward/keyward/internal/iam"
+	"github.com/keyward/keyward/internal/store"
+)
+
+// IAM's paging: MaxItems 1 to 1000 (100 by default), and an opaque Marker.
+const (
+	defaultMaxItems = 100
+	maxMaxItems     = 1000
+	maxMarkerLen    = 320
+)
+
+// paging is the Marker and MaxItems every IAM list takes.
+type paging struct {
+	Marker   string
+	MaxItems *int
+}
+
+// page checks the paging members and returns the store's page.
+func (p paging) page() (store.Page, error) {
+	n := defaultMaxItems
+	if p.MaxItems != nil {
+		n = *p.MaxItems
+		switch {
+		case n < 1:
+			return store.Page{}, iam.Invalid("maxItems", strconv.Itoa(n), "Member must have value greater than or equal to 1")
+		case n > maxMaxItems:
+			return store.Page{}, iam.Invalid("maxItems", strconv.Itoa(n), "Member must have value less than or equal to 1000")
+		}
+	}
+	if len(p.Marker) > maxMarkerLen {
+		return store.Page{}, iam.Invalid("marker", p.Marker, "Member must have length less than or equal to 320")
+	}
+	return store.Page{Limit: n, Token: p.Marker}, nil
+}
+
+// truncation is the IsTruncated and Marker of a list result.
+type truncation struct {
+	IsTruncated bool
+	Marker      string `xml:",omitempty"`
+}
+
+func truncated(next string) truncation { return truncation{IsTruncated: next != "", Marker: next} }
+
+// badMarker words the store's refusal of a page token as IAM does.
+func badMarker(err error) error {
+	if e, ok := errs.As(err); ok && e.Kind == errs.Invalid && e.Code == "" {
+		return errs.E(errs.Invalid, "Invalid Marker. Use the Marker returned by the previous call.").WithCode("ValidationError")
+	}
+	return err
+}
+
+// pageSlice pages an in-memory list: the Marker is the decimal offset.
+func pageSlice[T any](items []T, p store.Page) ([]T, string, error) {
+	start := 0
+	if p.Token != "" {
+		n, err := strconv.Atoi(p.Token)
+		if err != nil || n < 0 || n > len(items) {
+			return nil, "", badMarker(errs.E(errs.Invalid, "bad marker"))
+		}
+		start = n
+	}
+	end := min(start+p.Limit, len(items))
+	next := ""
+	if end < len(items) {
+		next = strconv.Itoa(end)
+	}
+	return items[start:end], next, nil
+}
