@@ -101,7 +101,7 @@ func boundaryOut(arn string) *boundaryXML {
 	if arn == "" {
 		return nil
 	}
-	return &boundaryXML{PermissionsBoundaryType: "Policy", PermissionsBoundaryArn: arn}
+	return &boundaryXML{PermissionsBoundaryType: "PermissionsBoundaryPolicy", PermissionsBoundaryArn: arn}
 }
 
 // policyXML is IAM's Policy shape.
