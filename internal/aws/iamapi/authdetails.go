@@ -9,8 +9,9 @@ import (
 )
 
 type authDetailsInput struct {
-	Filter []string
-	paging
+	Filter   []string
+	Marker   string
+	MaxItems *int
 }
 
 type rolePolicyXML struct {
@@ -65,7 +66,7 @@ func (s *Service) getAccountAuthorizationDetails(ctx context.Context, in *authDe
 	if err != nil {
 		return nil, err
 	}
-	p, err := in.page()
+	p, err := page(in.Marker, in.MaxItems)
 	if err != nil {
 		return nil, err
 	}

@@ -15,17 +15,12 @@ const (
 	maxMarkerLen    = 320
 )
 
-// paging is the Marker and MaxItems every IAM list takes.
-type paging struct {
-	Marker   string
-	MaxItems *int
-}
-
-// page checks the paging members and returns the store's page.
-func (p paging) page() (store.Page, error) {
+// page checks the Marker and MaxItems every IAM list takes and returns the
+// store's page.
+func page(marker string, maxItems *int) (store.Page, error) {
 	n := defaultMaxItems
-	if p.MaxItems != nil {
-		n = *p.MaxItems
+	if maxItems != nil {
+		n = *maxItems
 		switch {
 		case n < 1:
 			return store.Page{}, iam.Invalid("maxItems", strconv.Itoa(n), "Member must have value greater than or equal to 1")
@@ -33,10 +28,10 @@ func (p paging) page() (store.Page, error) {
 			return store.Page{}, iam.Invalid("maxItems", strconv.Itoa(n), "Member must have value less than or equal to 1000")
 		}
 	}
-	if len(p.Marker) > maxMarkerLen {
-		return store.Page{}, iam.Invalid("marker", p.Marker, "Member must have length less than or equal to 320")
+	if len(marker) > maxMarkerLen {
+		return store.Page{}, iam.Invalid("marker", marker, "Member must have length less than or equal to 320")
 	}
-	return store.Page{Limit: n, Token: p.Marker}, nil
+	return store.Page{Limit: n, Token: marker}, nil
 }
 
 // truncation is the IsTruncated and Marker of a list result.

@@ -125,11 +125,12 @@ func (s *Service) changePolicyTags(ctx context.Context, arn string, change func(
 
 type listPolicyTagsInput struct {
 	PolicyArn string
-	paging
+	Marker    string
+	MaxItems  *int
 }
 
 func (s *Service) listPolicyTags(ctx context.Context, in *listPolicyTagsInput) (*tagsResult, error) {
-	p, err := in.page()
+	p, err := page(in.Marker, in.MaxItems)
 	if err != nil {
 		return nil, err
 	}
@@ -149,7 +150,8 @@ type listPoliciesInput struct {
 	OnlyAttached      bool
 	PathPrefix        string
 	PolicyUsageFilter string
-	paging
+	Marker            string
+	MaxItems          *int
 }
 
 type listPoliciesResult struct {
@@ -168,7 +170,7 @@ func (s *Service) listPolicies(ctx context.Context, in *listPoliciesInput) (*lis
 	if err != nil {
 		return nil, err
 	}
-	p, err := in.page()
+	p, err := page(in.Marker, in.MaxItems)
 	if err != nil {
 		return nil, err
 	}

@@ -13,7 +13,8 @@ type listEntitiesInput struct {
 	EntityFilter      string
 	PathPrefix        string
 	PolicyUsageFilter string
-	paging
+	Marker            string
+	MaxItems          *int
 }
 
 type policyRoleXML struct {
@@ -51,7 +52,7 @@ func (s *Service) listEntitiesForPolicy(ctx context.Context, in *listEntitiesInp
 	if err != nil {
 		return nil, err
 	}
-	p, err := in.page()
+	p, err := page(in.Marker, in.MaxItems)
 	if err != nil {
 		return nil, err
 	}

@@ -87,7 +87,8 @@ func (s *Service) getPolicyVersion(ctx context.Context, in *policyVersionInput) 
 
 type listPolicyVersionsInput struct {
 	PolicyArn string
-	paging
+	Marker    string
+	MaxItems  *int
 }
 
 type listVersionsResult struct {
@@ -96,7 +97,7 @@ type listVersionsResult struct {
 }
 
 func (s *Service) listPolicyVersions(ctx context.Context, in *listPolicyVersionsInput) (*listVersionsResult, error) {
-	p, err := in.page()
+	p, err := page(in.Marker, in.MaxItems)
 	if err != nil {
 		return nil, err
 	}

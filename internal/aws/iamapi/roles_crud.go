@@ -88,7 +88,8 @@ func (s *Service) anyRole(ctx context.Context, name string) (iam.Role, error) {
 
 type listRolesInput struct {
 	PathPrefix string
-	paging
+	Marker     string
+	MaxItems   *int
 }
 
 type listRolesResult struct {
@@ -107,7 +108,7 @@ func (s *Service) listRoles(ctx context.Context, in *listRolesInput) (*listRoles
 	if err != nil {
 		return nil, err
 	}
-	p, err := in.page()
+	p, err := page(in.Marker, in.MaxItems)
 	if err != nil {
 		return nil, err
 	}

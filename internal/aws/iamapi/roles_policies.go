@@ -74,7 +74,8 @@ func (s *Service) authorizationOf(ctx context.Context, name string) (store.RoleA
 
 type listRolePoliciesInput struct {
 	RoleName string
-	paging
+	Marker   string
+	MaxItems *int
 }
 
 type listRolePoliciesResult struct {
@@ -83,7 +84,7 @@ type listRolePoliciesResult struct {
 }
 
 func (s *Service) listRolePolicies(ctx context.Context, in *listRolePoliciesInput) (*listRolePoliciesResult, error) {
-	p, err := in.page()
+	p, err := page(in.Marker, in.MaxItems)
 	if err != nil {
 		return nil, err
 	}
@@ -155,7 +156,8 @@ func (s *Service) detachRolePolicy(ctx context.Context, in *rolePolicyARNInput) 
 type listAttachedInput struct {
 	RoleName   string
 	PathPrefix string
-	paging
+	Marker     string
+	MaxItems   *int
 }
 
 type listAttachedResult struct {
@@ -168,7 +170,7 @@ func (s *Service) listAttachedRolePolicies(ctx context.Context, in *listAttached
 	if err != nil {
 		return nil, err
 	}
-	p, err := in.page()
+	p, err := page(in.Marker, in.MaxItems)
 	if err != nil {
 		return nil, err
 	}

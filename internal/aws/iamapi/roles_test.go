@@ -74,8 +74,9 @@ func TestRolesAreListedUnderAPathPrefixPageByPage(t *testing.T) {
 		s.createRole(t, r.name, r.path)
 	}
 	var names []string
+	pages := 0
 	p := sdk.NewListRolesPaginator(s.admin, &sdk.ListRolesInput{MaxItems: aws.Int32(1)})
-	for pages := 0; p.HasMorePages(); pages++ {
+	for ; p.HasMorePages(); pages++ {
 		out, err := p.NextPage(s.ctx)
 		must(t, err)
 		for _, r := range out.Roles {
@@ -85,8 +86,8 @@ func TestRolesAreListedUnderAPathPrefixPageByPage(t *testing.T) {
 			t.Fatal("paging does not end")
 		}
 	}
-	if diff := cmp.Diff([]string{"a", "b", "c"}, names); diff != "" {
-		t.Errorf("roles (-want +got):\n%s", diff)
+	if diff := cmp.Diff([]string{"a", "b", "c"}, names); diff != "" || pages != 3 {
+		t.Errorf("%d pages of roles (-want +got):\n%s", pages, diff)
 	}
 	out, err := s.admin.ListRoles(s.ctx, &sdk.ListRolesInput{PathPrefix: aws.String("/team/")})
 	must(t, err)

@@ -159,7 +159,8 @@ func checkTagKeys(keys []string) error {
 
 type listRoleTagsInput struct {
 	RoleName string
-	paging
+	Marker   string
+	MaxItems *int
 }
 
 type tagsResult struct {
@@ -168,7 +169,7 @@ type tagsResult struct {
 }
 
 func (s *Service) listRoleTags(ctx context.Context, in *listRoleTagsInput) (*tagsResult, error) {
-	p, err := in.page()
+	p, err := page(in.Marker, in.MaxItems)
 	if err != nil {
 		return nil, err
 	}
