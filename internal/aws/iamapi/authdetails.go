@@ -31,7 +31,7 @@ type roleDetailXML struct {
 	AttachedManagedPolicies  members[attachedXML]
 	PermissionsBoundary      *boundaryXML `xml:",omitempty"`
 	Tags                     members[tagXML]
-	RoleLastUsed             lastUsedXML
+	RoleLastUsed             *lastUsedXML `xml:",omitempty"`
 }
 
 type policyDetailXML struct {

@@ -118,8 +118,9 @@ func (s *Service) listRoles(ctx context.Context, in *listRolesInput) (*listRoles
 	}
 	out := make([]roleXML, len(roles))
 	for i, r := range roles {
-		r.Tags, r.PermissionsBoundary, r.LastUsed = nil, "", iam.Role{}.LastUsed // ListRoles leaves these out
+		r.Tags, r.PermissionsBoundary = nil, "" // ListRoles leaves these out
 		out[i] = roleOut(r)
+		out[i].RoleLastUsed = nil
 	}
 	return &listRolesResult{Roles: list(out), truncation: truncated(next)}, nil
 }

@@ -79,7 +79,7 @@ type roleXML struct {
 	MaxSessionDuration       int              `xml:",omitempty"`
 	PermissionsBoundary      *boundaryXML     `xml:",omitempty"`
 	Tags                     *members[tagXML] `xml:",omitempty"`
-	RoleLastUsed             lastUsedXML
+	RoleLastUsed             *lastUsedXML     `xml:",omitempty"` // GetRole's, not ListRoles'
 }
 
 func roleOut(r iam.Role) roleXML {
@@ -90,9 +90,10 @@ func roleOut(r iam.Role) roleXML {
 		t := tagsOut(r.Tags)
 		out.Tags = &t
 	}
+	out.RoleLastUsed = &lastUsedXML{}
 	if !r.LastUsed.IsZero() {
 		at := isoTime(r.LastUsed)
-		out.RoleLastUsed = lastUsedXML{LastUsedDate: &at, Region: r.LastUsedRegion}
+		out.RoleLastUsed = &lastUsedXML{LastUsedDate: &at, Region: r.LastUsedRegion}
 	}
 	return out
 }
