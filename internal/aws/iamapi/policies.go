@@ -50,11 +50,7 @@ func (s *Service) createPolicy(ctx context.Context, in *createPolicyInput) (*pol
 type policyARNInput struct{ PolicyArn string }
 
 func (s *Service) getPolicy(ctx context.Context, in *policyARNInput) (*policyResult, error) {
-	account, err := callerAccount(ctx)
-	if err != nil {
-		return nil, err
-	}
-	ref, err := s.lookupPolicy(ctx, account, in.PolicyArn)
+	account, ref, err := s.callerPolicy(ctx, in.PolicyArn)
 	if err != nil {
 		return nil, err
 	}
@@ -134,11 +130,7 @@ func (s *Service) listPolicyTags(ctx context.Context, in *listPolicyTagsInput) (
 	if err != nil {
 		return nil, err
 	}
-	account, err := callerAccount(ctx)
-	if err != nil {
-		return nil, err
-	}
-	ref, err := s.lookupPolicy(ctx, account, in.PolicyArn)
+	_, ref, err := s.callerPolicy(ctx, in.PolicyArn)
 	if err != nil || ref.customer == nil {
 		return &tagsResult{Tags: list[tagXML](nil)}, err
 	}

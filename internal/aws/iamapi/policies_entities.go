@@ -44,10 +44,6 @@ type listEntitiesResult struct {
 // permission set names it). Users and groups are the seam users.go fills:
 // until IAM users exist PolicyUsers and PolicyGroups are empty.
 func (s *Service) listEntitiesForPolicy(ctx context.Context, in *listEntitiesInput) (*listEntitiesResult, error) {
-	account, err := callerAccount(ctx)
-	if err != nil {
-		return nil, err
-	}
 	f, err := entitiesFilter(in)
 	if err != nil {
 		return nil, err
@@ -56,7 +52,7 @@ func (s *Service) listEntitiesForPolicy(ctx context.Context, in *listEntitiesInp
 	if err != nil {
 		return nil, err
 	}
-	ref, err := s.lookupPolicy(ctx, account, in.PolicyArn)
+	account, ref, err := s.callerPolicy(ctx, in.PolicyArn)
 	if err != nil {
 		return nil, err
 	}

@@ -78,14 +78,20 @@ func (s *Service) lookupPolicy(ctx context.Context, account, arn string) (policy
 	return policyRef{}, noSuchPolicy(arn)
 }
 
+// callerPolicy resolves a managed policy ARN for the caller's account.
+func (s *Service) callerPolicy(ctx context.Context, arn string) (string, policyRef, error) {
+	account, err := callerAccount(ctx)
+	if err != nil {
+		return "", policyRef{}, err
+	}
+	ref, err := s.lookupPolicy(ctx, account, arn)
+	return account, ref, err
+}
+
 // customerPolicy resolves an ARN that must name one of the caller's own
 // policies (AWS managed ones cannot be changed).
 func (s *Service) customerPolicy(ctx context.Context, arn string) (string, iam.Policy, error) {
-	account, err := callerAccount(ctx)
-	if err != nil {
-		return "", iam.Policy{}, err
-	}
-	ref, err := s.lookupPolicy(ctx, account, arn)
+	account, ref, err := s.callerPolicy(ctx, arn)
 	if err != nil {
 		return "", iam.Policy{}, err
 	}

@@ -63,11 +63,7 @@ func (s *Service) getPolicyVersion(ctx context.Context, in *policyVersionInput) 
 	if err := checkVersionID(in.VersionID); err != nil {
 		return nil, err
 	}
-	account, err := callerAccount(ctx)
-	if err != nil {
-		return nil, err
-	}
-	ref, err := s.lookupPolicy(ctx, account, in.PolicyArn)
+	account, ref, err := s.callerPolicy(ctx, in.PolicyArn)
 	if err != nil {
 		return nil, err
 	}
@@ -101,11 +97,7 @@ func (s *Service) listPolicyVersions(ctx context.Context, in *listPolicyVersions
 	if err != nil {
 		return nil, err
 	}
-	account, err := callerAccount(ctx)
-	if err != nil {
-		return nil, err
-	}
-	ref, err := s.lookupPolicy(ctx, account, in.PolicyArn)
+	account, ref, err := s.callerPolicy(ctx, in.PolicyArn)
 	if err != nil {
 		return nil, err
 	}
@@ -128,18 +120,16 @@ func (s *Service) listPolicyVersions(ctx context.Context, in *listPolicyVersions
 }
 
 func (s *Service) deletePolicyVersion(ctx context.Context, in *policyVersionInput) (*emptyResult, error) {
-	if err := checkVersionID(in.VersionID); err != nil {
-		return nil, err
-	}
-	account, p, err := s.customerPolicy(ctx, in.PolicyArn)
-	if err != nil {
-		return nil, err
-	}
-	err = s.store.DeletePolicyVersion(ctx, account, p.Name, in.VersionID)
-	return &emptyResult{}, wordVersionError(err, in.PolicyArn, in.VersionID)
+	return s.changeVersion(ctx, in, s.store.DeletePolicyVersion)
 }
 
 func (s *Service) setDefaultPolicyVersion(ctx context.Context, in *policyVersionInput) (*emptyResult, error) {
+	return s.changeVersion(ctx, in, s.store.SetDefaultPolicyVersion)
+}
+
+// changeVersion checks a version of one of the caller's policies and
+// applies change to it.
+func (s *Service) changeVersion(ctx context.Context, in *policyVersionInput, change func(ctx context.Context, account, name, id string) error) (*emptyResult, error) {
 	if err := checkVersionID(in.VersionID); err != nil {
 		return nil, err
 	}
@@ -147,6 +137,5 @@ func (s *Service) setDefaultPolicyVersion(ctx context.Context, in *policyVersion
 	if err != nil {
 		return nil, err
 	}
-	err = s.store.SetDefaultPolicyVersion(ctx, account, p.Name, in.VersionID)
-	return &emptyResult{}, wordVersionError(err, in.PolicyArn, in.VersionID)
+	return &emptyResult{}, wordVersionError(change(ctx, account, p.Name, in.VersionID), in.PolicyArn, in.VersionID)
 }

@@ -72,11 +72,8 @@ func (s *Service) getRole(ctx context.Context, in *roleNameInput) (*roleResult, 
 // anyRole returns one of the caller's roles, IAM's own or Identity
 // Center's.
 func (s *Service) anyRole(ctx context.Context, name string) (iam.Role, error) {
-	account, err := callerAccount(ctx)
+	account, err := roleCaller(ctx, name)
 	if err != nil {
-		return iam.Role{}, err
-	}
-	if err := iam.ValidateName("roleName", name, iam.MaxRoleNameLen); err != nil {
 		return iam.Role{}, err
 	}
 	if r, found, err := s.ssoRoleNamed(ctx, account, name); err != nil || found {
@@ -84,6 +81,15 @@ func (s *Service) anyRole(ctx context.Context, name string) (iam.Role, error) {
 	}
 	r, err := s.store.IAMRole(ctx, account, name)
 	return r, wordRoleError(err, name)
+}
+
+// roleCaller checks a role name and returns the caller's account.
+func roleCaller(ctx context.Context, name string) (string, error) {
+	account, err := callerAccount(ctx)
+	if err != nil {
+		return "", err
+	}
+	return account, iam.ValidateName("roleName", name, iam.MaxRoleNameLen)
 }
 
 type listRolesInput struct {

@@ -62,11 +62,8 @@ func (s *Service) getRolePolicy(ctx context.Context, in *rolePolicyInput) (*getR
 
 // authorizationOf returns one of the caller's roles with its policies.
 func (s *Service) authorizationOf(ctx context.Context, name string) (store.RoleAuthorization, error) {
-	account, err := callerAccount(ctx)
+	account, err := roleCaller(ctx, name)
 	if err != nil {
-		return store.RoleAuthorization{}, err
-	}
-	if err := iam.ValidateName("roleName", name, iam.MaxRoleNameLen); err != nil {
 		return store.RoleAuthorization{}, err
 	}
 	return s.roleAuthorization(ctx, account, name)

@@ -22,11 +22,8 @@ func (s *Service) changeRole(ctx context.Context, name string, change func(iam.R
 // ownRole checks name and that it is not one of Identity Center's roles,
 // and returns the caller's account.
 func (s *Service) ownRole(ctx context.Context, name string) (string, error) {
-	account, err := callerAccount(ctx)
+	account, err := roleCaller(ctx, name)
 	if err != nil {
-		return "", err
-	}
-	if err := iam.ValidateName("roleName", name, iam.MaxRoleNameLen); err != nil {
 		return "", err
 	}
 	return account, s.protect(ctx, account, name)
