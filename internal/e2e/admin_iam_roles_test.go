@@ -49,13 +49,17 @@ func TestIAMRolesAndPoliciesThroughTheAWSCLI(t *testing.T) {
 	}
 
 	c.admin(t, nil, "iam", "put-role-policy", "--role-name", "deploy", "--policy-name", "s3", "--policy-document", iamAllowS3)
-	var inline struct{ PolicyDocument struct{ Statement []struct{ Action string } } }
+	var inline struct {
+		PolicyDocument struct{ Statement []struct{ Action string } }
+	}
 	c.admin(t, &inline, "iam", "get-role-policy", "--role-name", "deploy", "--policy-name", "s3")
 	if st := inline.PolicyDocument.Statement; len(st) != 1 || st[0].Action != "s3:GetObject" {
 		t.Errorf("get-role-policy = %+v, want the decoded document", inline)
 	}
 
-	var policy struct{ Policy struct{ Arn, DefaultVersionId string } }
+	var policy struct {
+		Policy struct{ Arn, DefaultVersionId string }
+	}
 	c.admin(t, &policy, "iam", "create-policy", "--policy-name", "reader", "--policy-document", iamAllowS3)
 	var version struct{ PolicyVersion struct{ VersionId string } }
 	c.admin(t, &version, "iam", "create-policy-version", "--policy-arn", policy.Policy.Arn,
@@ -108,7 +112,7 @@ func TestIAMRolesThroughBoto3(t *testing.T) {
 	}
 	var got struct {
 		TrustPrincipal, InlineAction, MissingCode string
-		Listed                                     []string
+		Listed                                    []string
 	}
 	must(t, json.Unmarshal(stdout.Bytes(), &got))
 	if got.TrustPrincipal != "ec2.amazonaws.com" || got.InlineAction != "s3:GetObject" || got.MissingCode != "NoSuchEntity" ||

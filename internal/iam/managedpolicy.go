@@ -47,7 +47,7 @@ func (p Policy) ARN() string { return PolicyARN(p.AccountID, p.Path, p.Name) }
 func (p Policy) Validate() error {
 	for _, err := range []error{
 		ValidateName("policyName", p.Name, MaxPolicyNameLen),
-		ValidatePath("path", p.Path),
+		ValidatePolicyPath(p.Path),
 		ValidateDescription("description", p.Description),
 		ValidateTags("tags", p.Tags),
 	} {

@@ -48,6 +48,10 @@ func TestManagedPolicyValidation(t *testing.T) {
 	}
 	p := Policy{AccountID: "111122223333", Name: "bad name", Path: "/"}
 	checkCode(t, p.Validate(), "ValidationError", "at 'policyName'")
+	p = Policy{AccountID: "111122223333", Name: "ok", Path: "/team!/"}
+	checkCode(t, p.Validate(), "ValidationError", "at 'path'")
+	p.Path, p.Description = "/team/app/", "any\ntext"
+	checkCode(t, p.Validate(), "", "")
 }
 
 func TestPolicyIDsAreANPAAndSeventeenCharacters(t *testing.T) {

@@ -47,9 +47,11 @@ const (
 )
 
 var (
-	nameRe        = regexp.MustCompile(`^[\w+=,.@-]+$`)
-	pathRe        = regexp.MustCompile(`^(/|/[\x21-\x7E]+/)$`)
-	descriptionRe = regexp.MustCompile(`^[\t\n\r\x20-\x7E\x{A1}-\x{FF}]*$`)
+	nameRe       = regexp.MustCompile(`^[\w+=,.@-]+$`)
+	pathRe       = regexp.MustCompile(`^(/|/[\x21-\x7F]+/)$`)
+	policyPathRe = regexp.MustCompile(`^(/[A-Za-z0-9.,+@=_-]+)*/$`)
+	roleDescRe   = regexp.MustCompile(`^[\p{L}\p{M}\p{Z}\p{S}\p{N}\p{P}]*$`)
+	documentRe   = regexp.MustCompile(`^[\t\n\r\x20-\x{FF}]+$`)
 )
 
 // ARN returns the role's ARN.
@@ -61,7 +63,7 @@ func (r Role) Validate() error {
 	for _, err := range []error{
 		ValidateName("roleName", r.Name, MaxRoleNameLen),
 		ValidatePath("path", r.Path),
-		ValidateDescription("description", r.Description),
+		ValidateRoleDescription(r.Description),
 		ValidateSessionDuration(r.MaxSessionDuration),
 		ValidateTags("tags", r.Tags),
 		ValidateTrustPolicy(r.TrustPolicy),
@@ -93,18 +95,42 @@ func ValidatePath(field, path string) error {
 	case len(path) > MaxPathLen:
 		return Invalid(field, path, "Member must have length less than or equal to 512")
 	case !pathRe.MatchString(path):
-		return Invalid(field, path, `Member must satisfy regular expression pattern: (\u002F)|(\u002F[\u0021-\u007E]+\u002F)`)
+		return Invalid(field, path, `Member must satisfy regular expression pattern: (\u002F)|(\u002F[\u0021-\u007F]+\u002F)`)
 	}
 	return nil
 }
 
-// ValidateDescription checks a role or policy description.
+// ValidateRoleDescription checks a role's description: at most
+// MaxDescriptionLen letters, marks, spaces, symbols, digits and
+// punctuation (no control characters).
+func ValidateRoleDescription(d string) error {
+	if err := ValidateDescription("description", d); err != nil {
+		return err
+	}
+	if !roleDescRe.MatchString(d) {
+		return Invalid("description", d, `Member must satisfy regular expression pattern: [\p{L}\p{M}\p{Z}\p{S}\p{N}\p{P}]*`)
+	}
+	return nil
+}
+
+// ValidateDescription checks a description's length (a policy's has no
+// other rule).
 func ValidateDescription(field, d string) error {
-	switch {
-	case len([]rune(d)) > MaxDescriptionLen:
+	if len([]rune(d)) > MaxDescriptionLen {
 		return Invalid(field, d, "Member must have length less than or equal to 1000")
-	case !descriptionRe.MatchString(d):
-		return Invalid(field, d, `Member must satisfy regular expression pattern: [\u0009\u000A\u000D\u0020-\u007E\u00A1-\u00FF]*`)
+	}
+	return nil
+}
+
+// ValidatePolicyPath checks a managed policy's path, which IAM restricts
+// further than a role's: /, or segments of [A-Za-z0-9.,+@=_-] each
+// followed by a slash.
+func ValidatePolicyPath(path string) error {
+	if err := ValidatePath("path", path); err != nil {
+		return err
+	}
+	if !policyPathRe.MatchString(path) {
+		return Invalid("path", path, `Member must satisfy regular expression pattern: ((/[A-Za-z0-9\.,\+@=_-]+)*)/`)
 	}
 	return nil
 }
@@ -152,6 +178,8 @@ func checkDocument(field, doc string) error {
 		return Invalid(field, doc, "Member must have length greater than or equal to 1")
 	case len(doc) > MaxPolicyDocumentSize:
 		return Invalid(field, doc, "Member must have length less than or equal to 131072")
+	case !documentRe.MatchString(doc):
+		return Invalid(field, doc, `Member must satisfy regular expression pattern: [\u0009\u000A\u000D\u0020-\u00FF]+`)
 	}
 	return nil
 }

@@ -29,6 +29,11 @@ func TestRoleValidation(t *testing.T) {
 		{"a session of under an hour is refused", func(r *Role) { r.MaxSessionDuration = 3599 }, "ValidationError", "greater than or equal to 3600"},
 		{"a session of over twelve hours is refused", func(r *Role) { r.MaxSessionDuration = 43201 }, "ValidationError", "less than or equal to 43200"},
 		{"a description of 1001 characters is refused", func(r *Role) { r.Description = strings.Repeat("d", 1001) }, "ValidationError", "at 'description'"},
+		{"a description with a line break is refused", func(r *Role) { r.Description = "two\nlines" }, "ValidationError", `\p{L}`},
+		{"a description in any script is valid", func(r *Role) { r.Description = "Rôle für 部署, v2.0 (prod)!" }, "", ""},
+		{"a trust policy with characters beyond Latin-1 is refused", func(r *Role) {
+			r.TrustPolicy = strings.Replace(testTrust, `"Action"`, `"Sid":"部署","Action"`, 1)
+		}, "ValidationError", "at 'assumeRolePolicyDocument'"},
 		{"51 tags are refused", func(r *Role) { r.Tags = manyTags(51) }, "ValidationError", "at 'tags'"},
 		{"tag keys differing only in case are refused", func(r *Role) { r.Tags = []Tag{{Key: "team"}, {Key: "Team"}} }, "InvalidInput", "case insensitive"},
 		{"a trust policy without a principal is malformed", func(r *Role) {

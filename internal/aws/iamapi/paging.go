@@ -2,6 +2,7 @@ package iamapi
 
 import (
 	"strconv"
+	"strings"
 
 	"github.com/keyward/keyward/internal/errs"
 	"github.com/keyward/keyward/internal/iam"
@@ -30,6 +31,9 @@ func page(marker string, maxItems *int) (store.Page, error) {
 	}
 	if len(marker) > maxMarkerLen {
 		return store.Page{}, iam.Invalid("marker", marker, "Member must have length less than or equal to 320")
+	}
+	if strings.ContainsFunc(marker, func(r rune) bool { return r < 0x20 || r > 0xff }) {
+		return store.Page{}, iam.Invalid("marker", marker, `Member must satisfy regular expression pattern: [\u0020-\u00FF]+`)
 	}
 	return store.Page{Limit: n, Token: marker}, nil
 }

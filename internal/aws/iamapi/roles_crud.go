@@ -173,7 +173,7 @@ func pathPrefix(p string) (string, error) {
 	if p == "" {
 		return "/", nil
 	}
-	if len(p) > iam.MaxPathLen || !strings.HasPrefix(p, "/") || strings.ContainsFunc(p, func(r rune) bool { return r < 0x21 || r > 0x7e }) {
+	if len(p) > iam.MaxPathLen || !strings.HasPrefix(p, "/") || strings.ContainsFunc(p, func(r rune) bool { return r < 0x21 || r > 0x7f }) {
 		return "", iam.Invalid("pathPrefix", p, `Member must satisfy regular expression pattern: \u002F[\u0021-\u007F]*`)
 	}
 	return p, nil

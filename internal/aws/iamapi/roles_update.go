@@ -37,7 +37,7 @@ type updateRoleInput struct {
 
 func (s *Service) updateRole(ctx context.Context, in *updateRoleInput) (*emptyResult, error) {
 	if in.Description != nil {
-		if err := iam.ValidateDescription("description", *in.Description); err != nil {
+		if err := iam.ValidateRoleDescription(*in.Description); err != nil {
 			return nil, err
 		}
 	}
@@ -64,7 +64,7 @@ type updateRoleDescriptionInput struct {
 }
 
 func (s *Service) updateRoleDescription(ctx context.Context, in *updateRoleDescriptionInput) (*roleResult, error) {
-	if err := iam.ValidateDescription("description", in.Description); err != nil {
+	if err := iam.ValidateRoleDescription(in.Description); err != nil {
 		return nil, err
 	}
 	r, err := s.changeRole(ctx, in.RoleName, func(r iam.Role) (iam.Role, error) {
