@@ -107,3 +107,25 @@ func TestAccountAuthorizationDetailsDescribeRolesAndPolicies(t *testing.T) {
 		t.Errorf("LocalManagedPolicy filter = %d roles, %d policies; want only reader", len(only.RoleDetailList), len(only.Policies))
 	}
 }
+
+func TestListRolesPagesFromIAMsOwnRolesIntoIdentityCentersOneAtATime(t *testing.T) {
+	s := newServer(t)
+	s.createRole(t, "b", "/")
+	s.createRole(t, "a", "/")
+	first := s.provisionSSORole(t, "Admins", "")
+	second := s.provisionSSORole(t, "Devs", "")
+	var names []string
+	pages := 0
+	p := sdk.NewListRolesPaginator(s.admin, &sdk.ListRolesInput{MaxItems: aws.Int32(1)})
+	for ; p.HasMorePages() && pages < 10; pages++ {
+		out, err := p.NextPage(s.ctx)
+		must(t, err)
+		for _, r := range out.Roles {
+			names = append(names, aws.ToString(r.RoleName))
+		}
+	}
+	want := []string{"a", "b", first.Name, second.Name}
+	if diff := cmp.Diff(want, names); diff != "" || pages != 4 {
+		t.Errorf("%d pages (-want +got):\n%s", pages, diff)
+	}
+}
