@@ -35,7 +35,7 @@ const (
 // awsCLIServices are the models whose endpoint rule sets the CLI gets
 // overridden (aws-wire.md §5.1: CLI 2.9.19 ignores AWS_ENDPOINT_URL*).
 var awsCLIServices = []string{"sso-oidc/2019-06-10", "sso/2019-06-10", "sts/2011-06-15",
-	"sso-admin/2020-07-20", "identitystore/2020-06-15", "organizations/2016-11-28"}
+	"sso-admin/2020-07-20", "identitystore/2020-06-15", "organizations/2016-11-28", "iam/2010-05-08"}
 
 // awsCLI is the real AWS CLI with a HOME of its own, pointed at one keyward.
 type awsCLI struct {
