@@ -98,7 +98,7 @@ func ValidateManagedDocument(doc string) error {
 	if err := ValidateIdentityPolicy("policyDocument", doc); err != nil {
 		return err
 	}
-	if PolicySize(doc) > MaxManagedPolicySize {
+	if PolicySize([]byte(doc)) > MaxManagedPolicySize {
 		return limitExceeded("Cannot exceed quota for PolicySize: %d", MaxManagedPolicySize)
 	}
 	return nil

@@ -4,7 +4,6 @@ import (
 	"regexp"
 	"strconv"
 	"time"
-	"unicode"
 
 	"github.com/keyward/keyward/internal/errs"
 )
@@ -40,9 +39,6 @@ const (
 	MinRoleSession        = 3600
 	MaxRoleSession        = 43200
 	DefaultRoleSession    = 3600
-	MaxTrustPolicySize    = 2048  // ACLSizePerRole
-	MaxRolePolicySize     = 10240 // all of a role's inline policies together
-	MaxManagedPolicySize  = 6144  // one managed policy version
 	MaxPolicyDocumentSize = 131072
 )
 
@@ -154,7 +150,7 @@ func ValidateTrustPolicy(doc string) error {
 	if err := checkDocument("assumeRolePolicyDocument", doc); err != nil {
 		return err
 	}
-	if PolicySize(doc) > MaxTrustPolicySize {
+	if PolicySize([]byte(doc)) > MaxTrustPolicySize {
 		return limitExceeded("Cannot exceed quota for ACLSizePerRole: %d", MaxTrustPolicySize)
 	}
 	_, err := ParseTrustPolicy([]byte(doc))
@@ -193,18 +189,6 @@ func Malformed(err error) error {
 		return errs.E(errs.Invalid, "%s", pe.Reason).WithCode("MalformedPolicyDocument")
 	}
 	return errs.E(errs.Invalid, "Syntax errors in policy.").WithCode("MalformedPolicyDocument")
-}
-
-// PolicySize is a document's size as IAM counts it against its quotas:
-// its characters, not counting white space.
-func PolicySize(doc string) int {
-	n := 0
-	for _, r := range doc {
-		if !unicode.IsSpace(r) {
-			n++
-		}
-	}
-	return n
 }
 
 func limitExceeded(format string, args ...any) error {

@@ -77,7 +77,7 @@ func checkCode(t *testing.T, err error, code, fragment string) {
 }
 
 func TestPolicySizeDoesNotCountWhiteSpace(t *testing.T) {
-	if got := PolicySize("{ \"a\" :\n\t1 }"); got != 7 {
+	if got := PolicySize([]byte("{ \"a\" :\n\t1 }")); got != 7 {
 		t.Errorf("PolicySize = %d, want 7", got)
 	}
 }

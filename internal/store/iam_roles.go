@@ -72,7 +72,7 @@ type IAMRoles interface {
 	DeleteIAMRole(ctx context.Context, accountID, name string) error
 
 	// PutRolePolicy adds or replaces an inline policy. Documents of all of a
-	// role's inline policies together may hold iam.MaxRolePolicySize
+	// role's inline policies together may hold iam.MaxRoleInlinePolicySize
 	// characters (iam.PolicySize); more is errs.Invalid with code
 	// LimitExceeded. Action: "iam.role.policy.put".
 	PutRolePolicy(ctx context.Context, accountID, roleName string, p RolePolicy) error

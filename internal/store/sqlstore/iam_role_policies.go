@@ -47,14 +47,14 @@ func (db *DB) PutRolePolicy(ctx context.Context, accountID, roleName string, p s
 		if err != nil {
 			return err
 		}
-		size := iam.PolicySize(p.Document)
+		size := iam.PolicySize([]byte(p.Document))
 		for _, d := range docs {
 			if d.Name != p.Name {
-				size += iam.PolicySize(d.Document)
+				size += iam.PolicySize([]byte(d.Document))
 			}
 		}
-		if size > iam.MaxRolePolicySize {
-			return errs.E(errs.Invalid, "Maximum policy size of %d bytes exceeded for role %s", iam.MaxRolePolicySize, r.Name).
+		if size > iam.MaxRoleInlinePolicySize {
+			return errs.E(errs.Invalid, "Maximum policy size of %d bytes exceeded for role %s", iam.MaxRoleInlinePolicySize, r.Name).
 				WithCode("LimitExceeded")
 		}
 		_, err = exec(ctx, tx, "put iam role policy", upsertRolePolicy, r.ID, p.Name, p.Document)
