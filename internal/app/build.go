@@ -8,6 +8,7 @@ import (
 
 	"github.com/keyward/keyward/internal/authn/signin"
 	"github.com/keyward/keyward/internal/aws/awsauth"
+	"github.com/keyward/keyward/internal/aws/console"
 	"github.com/keyward/keyward/internal/aws/gateway"
 	"github.com/keyward/keyward/internal/aws/iamapi"
 	"github.com/keyward/keyward/internal/aws/identitystore"
@@ -38,7 +39,7 @@ func (m *Main) build(ctx context.Context, master []byte, opt Options) error {
 		return err
 	}
 	if m.Config.AWS.Enabled() {
-		if err := m.buildAWS(auth, b, opt); err != nil {
+		if err := m.buildAWS(master, auth, b, opt); err != nil {
 			return err
 		}
 	}
@@ -50,7 +51,7 @@ func (m *Main) build(ctx context.Context, master []byte, opt Options) error {
 
 // buildAWS assembles the AWS endpoint: the gateway, SSO-OIDC, the portal
 // API and the pages.
-func (m *Main) buildAWS(auth *awsauth.Authority, b store.Bootstrap, opt Options) error {
+func (m *Main) buildAWS(master []byte, auth *awsauth.Authority, b store.Bootstrap, opt Options) error {
 	lifetime := time.Duration(m.Config.Portal.SessionLifetime)
 	lim := m.Config.Limits
 	policy := signin.Policy{MaxFailures: m.Config.SignIn.MaxFailures, LockoutDuration: time.Duration(m.Config.SignIn.LockoutDuration),
@@ -80,7 +81,11 @@ func (m *Main) buildAWS(auth *awsauth.Authority, b store.Bootstrap, opt Options)
 	if err != nil {
 		return err
 	}
-	pages := &web.Pages{Log: m.Log, SignIn: signIn, Devices: oidc, Credentials: portalAPI, Directory: m.Store, Federation: sp,
+	consoleSignIn, err := console.New(master, auth, m.Store, m.clock, m.random)
+	if err != nil {
+		return err
+	}
+	pages := &web.Pages{Log: m.Log, SignIn: signIn, Devices: oidc, Credentials: portalAPI, Directory: m.Store, Federation: sp, Console: consoleSignIn,
 		StartURL: m.StartURL, Region: m.Config.AWS.Region, SecureCookies: isHTTPS(m.AWSURL), SessionLifetime: lifetime}
 
 	mux := http.NewServeMux()
@@ -91,7 +96,7 @@ func (m *Main) buildAWS(auth *awsauth.Authority, b store.Bootstrap, opt Options)
 	scim := &scimserver.Server{Store: m.Store, Clock: m.clock, Random: m.random, Tenant: tenant, Issuer: scimserver.IssuerFor(m.AWSURL, tenant)}
 	scim.Register(mux)
 	browser := pages.Handler()
-	for _, p := range []string{"/start", "/start/", "/device", "/static/", "/platform/saml/"} {
+	for _, p := range []string{"/start", "/start/", "/device", "/static/", "/platform/saml/", "/federation", "/console", "/console/"} {
 		mux.Handle(p, browser)
 	}
 	mux.Handle("/{$}", root(gw))

@@ -1,7 +1,6 @@
 package e2e
 
 import (
-	"encoding/xml"
 	"net/url"
 	"strings"
 	"testing"
@@ -22,36 +21,35 @@ func TestIAMRefusesBadUserAndProviderInputInItsOwnXMLShape(t *testing.T) {
 	}
 	doctype := `<?xml version="1.0"?><!DOCTYPE x [<!ENTITY e SYSTEM "file:///etc/passwd">]><x>&e;</x>` + strings.Repeat(" ", 1000)
 	cases := []struct {
-		name   string
-		form   string
-		status int
-		code   string
-		msg    string
+		name string
+		form string
+		code string
+		msg  string
 	}{
-		{"a user name with a space is a ValidationError", "Action=CreateUser&UserName=a+b", 400, "ValidationError", "[\\w+=,.@-]+"},
-		{"a missing user name is a ValidationError", "Action=CreateUser", 400, "ValidationError", "userName"},
-		{"a 65-character user name is a ValidationError", "Action=CreateUser&UserName=" + strings.Repeat("a", 65), 400, "ValidationError", "length between 1 and 64"},
-		{"a path without its closing slash is a ValidationError", "Action=CreateUser&UserName=bob&Path=/eng", 400, "ValidationError", "begin and end with /"},
-		{"a gap in the tag list is MalformedQueryString", "Action=CreateUser&UserName=bob&Tags.member.2.Key=a&Tags.member.2.Value=b", 400, "MalformedQueryString", ""},
-		{"a reserved aws: tag key is a ValidationError", "Action=CreateUser&UserName=bob&Tags.member.1.Key=aws:x&Tags.member.1.Value=v", 400, "ValidationError", "reserved"},
-		{"MaxItems that is not a number is a ValidationError", "Action=ListUsers&MaxItems=ten", 400, "ValidationError", ""},
-		{"MaxItems above 1000 is a ValidationError", "Action=ListUsers&MaxItems=1001", 400, "ValidationError", "between 1 and 1000"},
-		{"a Marker no list returned is a ValidationError", "Action=ListUsers&Marker=forged", 400, "ValidationError", "Invalid Marker"},
-		{"an unknown user is NoSuchEntity", "Action=GetUser&UserName=zed", 404, "NoSuchEntity", "The user with name zed cannot be found."},
-		{"a policy that is not JSON is MalformedPolicyDocument", "Action=PutUserPolicy&UserName=alice&PolicyName=p&PolicyDocument=" + url.QueryEscape(`{"Version":`), 400, "MalformedPolicyDocument", "malformed"},
-		{"an unknown managed policy is NoSuchEntity", "Action=AttachUserPolicy&UserName=alice&PolicyArn=" + url.QueryEscape("arn:aws:iam::aws:policy/NotAPolicyAtAll"), 404, "NoSuchEntity", "does not exist or is not attachable"},
-		{"a key status other than Active or Inactive is a ValidationError", "Action=UpdateAccessKey&UserName=alice&AccessKeyId=AKIAAAAAAAAAAAAAAAAA&Status=On", 400, "ValidationError", "[Active, Inactive]"},
-		{"a malformed access key id is a ValidationError", "Action=DeleteAccessKey&UserName=alice&AccessKeyId=short", 400, "ValidationError", "accessKeyId"},
-		{"an MFA device of another account is NoSuchEntity", "Action=EnableMFADevice&UserName=alice&SerialNumber=arn:aws:iam::000000000000:mfa/x&AuthenticationCode1=abcdef&AuthenticationCode2=123456", 404, "NoSuchEntity", "doesn't exist"},
-		{"SAML metadata with a DOCTYPE is InvalidInput", "Action=CreateSAMLProvider&Name=idp&SAMLMetadataDocument=" + url.QueryEscape(doctype), 400, "InvalidInput", "DOCTYPE"},
-		{"SAML metadata under 1000 characters is InvalidInput", "Action=CreateSAMLProvider&Name=idp&SAMLMetadataDocument=%3Cx%2F%3E", 400, "InvalidInput", "1000"},
-		{"an http OIDC issuer is InvalidInput", "Action=CreateOpenIDConnectProvider&Url=" + url.QueryEscape("http://issuer.example.com"), 400, "InvalidInput", "https://"},
-		{"a short thumbprint is InvalidInput", "Action=CreateOpenIDConnectProvider&Url=" + url.QueryEscape("https://issuer.example.com") + "&ThumbprintList.member.1=abc", 400, "InvalidInput", "40 hexadecimal"},
-		{"a provider ARN of another account is NoSuchEntity", "Action=GetOpenIDConnectProvider&OpenIDConnectProviderArn=" + url.QueryEscape("arn:aws:iam::000000000000:oidc-provider/x"), 404, "NoSuchEntity", "not found"},
-		{"an account alias with upper case is a ValidationError", "Action=CreateAccountAlias&AccountAlias=Acme", 400, "ValidationError", "accountAlias"},
+		{"a user name with a space is a ValidationError", "Action=CreateUser&UserName=a+b", "ValidationError", "[\\w+=,.@-]+"},
+		{"a missing user name is a ValidationError", "Action=CreateUser", "ValidationError", "userName"},
+		{"a 65-character user name is a ValidationError", "Action=CreateUser&UserName=" + strings.Repeat("a", 65), "ValidationError", "less than or equal to 64"},
+		{"a path without its closing slash is a ValidationError", "Action=CreateUser&UserName=bob&Path=/eng", "ValidationError", "at 'path'"},
+		{"a gap in the tag list is MalformedQueryString", "Action=CreateUser&UserName=bob&Tags.member.2.Key=a&Tags.member.2.Value=b", "MalformedQueryString", ""},
+		{"a tag key with a comma is a ValidationError", "Action=CreateUser&UserName=bob&Tags.member.1.Key=a,b&Tags.member.1.Value=v", "ValidationError", "tags.member.key"},
+		{"MaxItems that is not a number is a ValidationError", "Action=ListUsers&MaxItems=ten", "ValidationError", ""},
+		{"MaxItems above 1000 is a ValidationError", "Action=ListUsers&MaxItems=1001", "ValidationError", "less than or equal to 1000"},
+		{"a Marker no list returned is a ValidationError", "Action=ListUsers&Marker=forged", "ValidationError", "Invalid Marker"},
+		{"an unknown user is NoSuchEntity", "Action=GetUser&UserName=zed", "NoSuchEntity", "The user with name zed cannot be found."},
+		{"a policy that is not JSON is MalformedPolicyDocument", "Action=PutUserPolicy&UserName=alice&PolicyName=p&PolicyDocument=" + url.QueryEscape(`{"Version":`), "MalformedPolicyDocument", ""},
+		{"an unknown managed policy is NoSuchEntity", "Action=AttachUserPolicy&UserName=alice&PolicyArn=" + url.QueryEscape("arn:aws:iam::aws:policy/NotAPolicyAtAll"), "NoSuchEntity", "does not exist or is not attachable"},
+		{"a key status other than Active or Inactive is a ValidationError", "Action=UpdateAccessKey&UserName=alice&AccessKeyId=AKIAAAAAAAAAAAAAAAAA&Status=On", "ValidationError", "[Active, Inactive]"},
+		{"a malformed access key id is a ValidationError", "Action=DeleteAccessKey&UserName=alice&AccessKeyId=short", "ValidationError", "accessKeyId"},
+		{"an MFA device of another account is NoSuchEntity", "Action=EnableMFADevice&UserName=alice&SerialNumber=arn:aws:iam::000000000000:mfa/x&AuthenticationCode1=abcdef&AuthenticationCode2=123456", "NoSuchEntity", "doesn't exist"},
+		{"SAML metadata with a DOCTYPE is InvalidInput", "Action=CreateSAMLProvider&Name=idp&SAMLMetadataDocument=" + url.QueryEscape(doctype), "InvalidInput", "DOCTYPE"},
+		{"SAML metadata under 1000 characters is InvalidInput", "Action=CreateSAMLProvider&Name=idp&SAMLMetadataDocument=%3Cx%2F%3E", "InvalidInput", "1000"},
+		{"an http OIDC issuer is InvalidInput", "Action=CreateOpenIDConnectProvider&Url=" + url.QueryEscape("http://issuer.example.com"), "InvalidInput", "https://"},
+		{"a short thumbprint is InvalidInput", "Action=CreateOpenIDConnectProvider&Url=" + url.QueryEscape("https://issuer.example.com") + "&ThumbprintList.member.1=abc", "InvalidInput", "40 hexadecimal"},
+		{"a provider ARN of another account is NoSuchEntity", "Action=GetOpenIDConnectProvider&OpenIDConnectProviderArn=" + url.QueryEscape("arn:aws:iam::000000000000:oidc-provider/x"), "NoSuchEntity", "not found"},
+		{"an account alias with upper case is a ValidationError", "Action=CreateAccountAlias&AccountAlias=Acme", "ValidationError", "accountAlias"},
 	}
 	for _, tc := range cases {
-		t.Run(tc.name, func(t *testing.T) { iamError(t, iam(t, tc.form), tc.status, tc.code, tc.msg) })
+		t.Run(tc.name, func(t *testing.T) { iamError(t, iam(t, tc.form), tc.code, tc.msg) })
 	}
 	t.Run("nothing was created by the refused requests", func(t *testing.T) {
 		w := iam(t, "Action=ListUsers")
@@ -64,30 +62,4 @@ func TestIAMRefusesBadUserAndProviderInputInItsOwnXMLShape(t *testing.T) {
 			}
 		}
 	})
-}
-
-// iamErrorBody is IAM's ErrorResponse: STS's shape in IAM's namespace.
-type iamErrorBody struct {
-	XMLName   xml.Name `xml:"https://iam.amazonaws.com/doc/2010-05-08/ ErrorResponse"`
-	Type      string   `xml:"Error>Type"`
-	Code      string   `xml:"Error>Code"`
-	Message   string   `xml:"Error>Message"`
-	RequestID string   `xml:"RequestId"`
-}
-
-// iamError checks that w is an IAM XML ErrorResponse with status, code and
-// a message containing msg.
-func iamError(t *testing.T, w wire, status int, code, msg string) {
-	t.Helper()
-	if w.Status != status || w.Header.Get("Content-Type") != "text/xml" {
-		t.Errorf("status %d, Content-Type %q; want %d, text/xml: %s", w.Status, w.Header.Get("Content-Type"), status, w.Body)
-	}
-	var e iamErrorBody
-	if err := xml.Unmarshal(w.Body, &e); err != nil {
-		t.Fatalf("error body is not an IAM ErrorResponse: %v: %s", err, w.Body)
-	}
-	if e.Code != code || e.Type != "Sender" || e.RequestID == "" || e.Message == "" || !strings.Contains(e.Message, msg) {
-		t.Errorf("Error = {%s %s %q, RequestId %q}, want {Sender %s, a message containing %q, a request id}",
-			e.Type, e.Code, e.Message, e.RequestID, code, msg)
-	}
 }

@@ -192,6 +192,13 @@ func TestChromiumApprovesADeviceLoginAndShowsRoleCredentials(t *testing.T) {
 		t.Errorf("the aws configure sso answers are\n%s\nwant the start URL and account %s", got, st.AccountID)
 	}
 
+	// The role's Management console link signs her in to the console.
+	c.do("open the management console", chromedp.Navigate(s.url+"/start/account/"+st.AccountID),
+		chromedp.Click(chromedp.CSS("a.console-link")), chromedp.WaitVisible(chromedp.CSS("#console-arn")))
+	if got := c.text("#console-session-name"); got != aliceName {
+		t.Errorf("the console shows the session name %q, want %q", got, aliceName)
+	}
+
 	// A mistyped address is a page that says so, with the way back.
 	c.do("open a page that does not exist", chromedp.Navigate(s.url+"/start/acount/"+st.AccountID),
 		chromedp.WaitVisible(chromedp.CSS("#error")))

@@ -3,8 +3,6 @@ package iam
 import (
 	"regexp"
 	"time"
-
-	"github.com/keyward/keyward/internal/errs"
 )
 
 // VirtualMFADevice is a TOTP authenticator registered in an account, and
@@ -34,8 +32,7 @@ var mfaNameRe = regexp.MustCompile(`^[\w+=,.@-]+$`)
 // ValidMFADeviceName checks a virtual MFA device's name.
 func ValidMFADeviceName(name string) error {
 	if name == "" || len(name) > 226 || !mfaNameRe.MatchString(name) {
-		return errs.E(errs.Invalid, "1 validation error detected: Value '%.128s' at 'virtualMFADeviceName' failed to satisfy constraint: "+
-			"Member must satisfy regular expression pattern: [\\w+=,.@-]+ and have length between 1 and 226", name)
+		return Invalid("virtualMFADeviceName", name, `Member must satisfy regular expression pattern: [\w+=,.@-]+ and have length between 1 and 226`)
 	}
 	return nil
 }

@@ -71,6 +71,9 @@ func ParseTrustPolicy(doc []byte) (Document, error) { return parseDocument(doc, 
 func ParseResourcePolicy(doc []byte) (Document, error) { return parseDocument(doc, resourceDoc) }
 
 func parseDocument(doc []byte, kind docKind) (Document, error) {
+	if len(doc) > MaxDocumentBytes {
+		return Document{}, malformed("the document is larger than %d bytes", MaxDocumentBytes)
+	}
 	var raw struct {
 		Version   string          `json:"Version"`
 		ID        string          `json:"Id"`
@@ -224,6 +227,9 @@ func parseCondition(in map[string]map[string]json.RawMessage) (map[string]map[st
 		if op == "" || len(keys) == 0 {
 			return nil, malformed("condition operator %q needs at least one key", op)
 		}
+		if _, ok := parseOperator(op); !ok {
+			return nil, malformed("Invalid Condition type : %s", op)
+		}
 		out[op] = map[string][]string{}
 		for k, v := range keys {
 			var vals stringList
@@ -290,4 +296,55 @@ func strictDecode(b []byte, v any) error {
 		return malformed("data after the policy document")
 	}
 	return nil
+}
+
+// AWS's size quotas for policy documents, in characters not counting white
+// space (see PolicySize). The parsers only enforce MaxDocumentBytes; the
+// API that stores a document checks the quota of its kind with CheckSize.
+const (
+	MaxManagedPolicySize     = 6144  // a customer managed policy
+	MaxRoleInlinePolicySize  = 10240 // all inline policies of a role together
+	MaxUserInlinePolicySize  = 2048  // all inline policies of a user together
+	MaxGroupInlinePolicySize = 5120  // all inline policies of a group together
+	MaxTrustPolicySize       = 2048  // a role's trust policy, by default
+	MaxSCPSize               = 5120  // a service control policy
+	MaxSessionPolicySize     = 2048  // an inline session policy passed to STS
+	// MaxDocumentBytes bounds any document the parsers read, white space
+	// included: far above every quota, it only stops abuse.
+	MaxDocumentBytes = 128 << 10
+)
+
+// SizeError reports a document over its quota; IAM's API answers it with
+// LimitExceeded.
+type SizeError struct{ Limit, Size int }
+
+func (e *SizeError) Error() string {
+	return fmt.Sprintf("Cannot exceed quota for PolicySize: %d", e.Limit)
+}
+
+// CheckSize returns a *SizeError when doc's PolicySize exceeds limit.
+func CheckSize(doc []byte, limit int) error {
+	if n := PolicySize(doc); n > limit {
+		return &SizeError{Limit: limit, Size: n}
+	}
+	return nil
+}
+
+// PolicySize is a document's size as IAM counts it against its quotas:
+// characters, without the white space between JSON tokens.
+func PolicySize(doc []byte) int {
+	n, inString, escaped := 0, false, false
+	for _, r := range string(doc) {
+		switch {
+		case inString:
+			inString = escaped || r != '"'
+			escaped = !escaped && r == '\\'
+		case r == ' ' || r == '\t' || r == '\n' || r == '\r':
+			continue
+		case r == '"':
+			inString = true
+		}
+		n++
+	}
+	return n
 }

@@ -159,3 +159,48 @@ func TestTrustPoliciesNameAPrincipalAndNoResource(t *testing.T) {
 		t.Error("a resource policy without a Resource was accepted")
 	}
 }
+
+func TestTheParserKnowsEveryConditionOperatorAndRefusesOthers(t *testing.T) {
+	withOp := func(op string) []byte {
+		return []byte(`{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"*","Resource":"*","Condition":{"` + op + `":{"aws:SourceIp":"10.0.0.0/8"}}}}`)
+	}
+	for _, op := range []string{"StringEquals", "ForAllValues:StringNotLikeIfExists", "ForAnyValue:ArnLike", "NumericGreaterThanEqualsIfExists",
+		"DateLessThan", "Bool", "BinaryEquals", "NotIpAddress", "ArnNotEquals", "Null", "StringEqualsIgnoreCaseIfExists"} {
+		if _, err := ParseIdentityPolicy(withOp(op)); err != nil {
+			t.Errorf("%s refused: %v", op, err)
+		}
+	}
+	for _, op := range []string{"StringEqualz", "ForAllValues:Null", "NullIfExists", "ForSomeValues:StringEquals", "IfExists", "StringEqualsIfExistsIfExists"} {
+		_, err := ParseIdentityPolicy(withOp(op))
+		if want := "The policy document is malformed: statement 1: Invalid Condition type : " + op; err == nil || err.Error() != want {
+			t.Errorf("%s: err = %v, want %q", op, err, want)
+		}
+	}
+}
+
+func TestTheParsersBoundTheDocumentSize(t *testing.T) {
+	pad := strings.Repeat(" ", MaxDocumentBytes)
+	doc := []byte(`{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"*","Resource":"*"}}` + pad)
+	for name, parse := range map[string]func([]byte) (Document, error){"identity": ParseIdentityPolicy, "trust": ParseTrustPolicy, "resource": ParseResourcePolicy} {
+		var pe *PolicyError
+		if _, err := parse(doc); !errors.As(err, &pe) || !strings.Contains(err.Error(), "larger than 131072 bytes") {
+			t.Errorf("%s: err = %v, want the size refused", name, err)
+		}
+	}
+}
+
+func TestPolicySizeCountsCharactersWithoutWhiteSpace(t *testing.T) {
+	compact := `{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"*","Resource":"arn:aws:s3:::a b/\" x"}}`
+	pretty := "{\n  \"Version\": \"2012-10-17\",\n\t\"Statement\": {\"Effect\": \"Allow\", \"Action\": \"*\",\r\n \"Resource\": \"arn:aws:s3:::a b/\\\" x\"}\n}\n"
+	if got, want := PolicySize([]byte(pretty)), len(compact); got != want {
+		t.Errorf("PolicySize(pretty) = %d, want %d (white space inside strings counts, outside does not)", got, want)
+	}
+	if err := CheckSize([]byte(pretty), len(compact)); err != nil {
+		t.Errorf("a document of exactly the quota refused: %v", err)
+	}
+	err := CheckSize([]byte(compact), MaxTrustPolicySize/100)
+	var se *SizeError
+	if !errors.As(err, &se) || err.Error() != "Cannot exceed quota for PolicySize: 20" || se.Size != len(compact) {
+		t.Errorf("err = %v (%+v), want the LimitExceeded message for 20", err, se)
+	}
+}

@@ -45,8 +45,7 @@ var samlNameRe = regexp.MustCompile(`^[\w._-]+$`)
 // ValidSAMLProviderName checks a provider name: 1 to 128 of letters, digits and ._-.
 func ValidSAMLProviderName(name string) error {
 	if name == "" || len(name) > MaxSAMLProviderName || !samlNameRe.MatchString(name) {
-		return errs.E(errs.Invalid, "1 validation error detected: Value '%.128s' at 'name' failed to satisfy constraint: "+
-			"Member must satisfy regular expression pattern: [\\w._-]+ and have length between 1 and %d", name, MaxSAMLProviderName)
+		return Invalid("name", name, `Member must satisfy regular expression pattern: [\w._-]+ and have length between 1 and 128`)
 	}
 	return nil
 }
@@ -150,8 +149,7 @@ var aliasRe = regexp.MustCompile(`^[a-z0-9]([a-z0-9]|-[a-z0-9]){1,61}$`)
 func ValidAccountAlias(alias string) error {
 	ok := len(alias) >= 3 && len(alias) <= 63 && aliasRe.MatchString(alias) && !strings.HasSuffix(alias, "-")
 	if !ok {
-		return errs.E(errs.Invalid, "1 validation error detected: Value '%.63s' at 'accountAlias' failed to satisfy constraint: "+
-			"Member must satisfy regular expression pattern: ^[a-z0-9]([a-z0-9]|-(?!-)){1,61}[a-z0-9]$", alias)
+		return Invalid("accountAlias", alias, `Member must satisfy regular expression pattern: ^[a-z0-9]([a-z0-9]|-(?!-)){1,61}[a-z0-9]$`)
 	}
 	return nil
 }

@@ -4,8 +4,6 @@ import (
 	"bytes"
 	"strings"
 	"testing"
-
-	"github.com/google/go-cmp/cmp"
 )
 
 func TestUserAndGroupIDsAndARNs(t *testing.T) {
@@ -30,43 +28,5 @@ func TestUserAndGroupIDsAndARNs(t *testing.T) {
 				t.Errorf("got %s, want %s", tc.got, tc.want)
 			}
 		})
-	}
-}
-
-func TestNamesPathsAndTagsAreValidatedAsAWSDoes(t *testing.T) {
-	tests := []struct {
-		name string
-		err  error
-		ok   bool
-	}{
-		{"a name of letters and +=,.@_- is valid", ValidName("userName", "a+b=c,d.e@f_g-h", 64), true},
-		{"an empty name is not", ValidName("userName", "", 64), false},
-		{"a name with a slash is not", ValidName("userName", "a/b", 64), false},
-		{"a 65-character user name is not", ValidName("userName", strings.Repeat("a", 65), 64), false},
-		{"the root path is valid", ValidPath("/"), true},
-		{"a nested path is valid", ValidPath("/a/b/"), true},
-		{"a path without the closing slash is not", ValidPath("/a"), false},
-		{"a path with a space is not", ValidPath("/a b/"), false},
-		{"tags with distinct keys are valid", ValidTags([]Tag{{"team", "blue"}, {"cost", ""}}), true},
-		{"keys differing only in case are duplicates", ValidTags([]Tag{{"Team", "a"}, {"team", "b"}}), false},
-		{"an aws: key is reserved", ValidTags([]Tag{{"aws:x", "a"}}), false},
-		{"fifty-one tags are too many", ValidTags(make([]Tag, 51)), false},
-	}
-	for _, tc := range tests {
-		t.Run(tc.name, func(t *testing.T) {
-			if (tc.err == nil) != tc.ok {
-				t.Errorf("err = %v, want ok %v", tc.err, tc.ok)
-			}
-		})
-	}
-}
-
-func TestTagsMergeAndRemoveByKeyInAnyCase(t *testing.T) {
-	tags := MergeTags([]Tag{{"Team", "a"}, {"cost", "1"}}, []Tag{{"team", "b"}, {"env", "prod"}})
-	if diff := cmp.Diff([]Tag{{"team", "b"}, {"cost", "1"}, {"env", "prod"}}, tags); diff != "" {
-		t.Errorf("merged (-want +got):\n%s", diff)
-	}
-	if diff := cmp.Diff([]Tag{{"cost", "1"}}, RemoveTags(tags, []string{"TEAM", "env", "absent"})); diff != "" {
-		t.Errorf("removed (-want +got):\n%s", diff)
 	}
 }

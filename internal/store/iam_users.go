@@ -11,8 +11,7 @@ const (
 	ResourceIAMUser         = "iam user"
 	ResourceIAMGroup        = "iam group"
 	ResourceIAMMember       = "iam group member"
-	ResourceIAMPolicy       = "iam inline policy"
-	ResourceIAMAttachment   = "iam attached policy"
+	ResourceIAMInlinePolicy = "iam inline policy" // a user's or group's
 	ResourceIAMAccessKey    = "iam access key"
 	ResourceIAMMFADevice    = "iam mfa device"
 	ResourceIAMSAMLProvider = "iam saml provider"
@@ -20,16 +19,12 @@ const (
 	ResourceIAMAccountAlias = "iam account alias"
 )
 
-// FieldLimit is the Field of an errs.Conflict refusing a create beyond a
-// quota (two access keys per user, say).
-const FieldLimit = "limit"
-
 // IAMUsers are IAM users and groups with their memberships, inline and
 // attached policies, access keys and virtual MFA devices. Users and groups
 // are named per account (unique case-insensitively) and addressed by id
 // once found. Deleting a user or group still named by anything else is
 // errs.Conflict with Field FieldInUse and ResourceType naming what remains
-// (ResourceIAMAccessKey, ResourceIAMPolicy, ResourceIAMAttachment,
+// (ResourceIAMAccessKey, ResourceIAMInlinePolicy, ResourceIAMAttachment,
 // ResourceIAMMember, ResourceIAMMFADevice).
 type IAMUsers interface {
 	// Action: "iam.user.create". A taken name is errs.Conflict (FieldName).

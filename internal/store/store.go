@@ -426,7 +426,8 @@ type Common interface {
 }
 
 // AWS is the AWS side's contract: the organization, Identity Center's
-// directory, permission sets and assignments, and sign-in to the portal.
+// directory, permission sets and assignments, sign-in to the portal, and
+// IAM's roles and policies.
 type AWS interface {
 	Common
 	Org
@@ -443,6 +444,8 @@ type AWS interface {
 	OIDC
 	SCIMTokens
 	IdentitySources
+	IAMRoles
+	IAMPolicies
 	IAMUsers
 	IAMProviders
 }

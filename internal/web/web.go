@@ -67,6 +67,9 @@ type Pages struct {
 	// when the identity source is one, and serves its ACS and the service
 	// provider's metadata.
 	Federation Federation
+	// Console, when set, serves the federation endpoint, the console page
+	// and the portal's Management console links.
+	Console Console
 	// StartURL is the access portal URL and Region the SSO region people
 	// type into `aws configure sso`.
 	StartURL string
@@ -95,6 +98,12 @@ func (p *Pages) Handler() http.Handler {
 	mux.Handle("GET /start/credentials", p.signedIn(p.credentials))
 	mux.Handle("GET /device", p.signedIn(p.device))
 	mux.Handle("POST /device", p.signedIn(p.decide))
+	if p.Console != nil {
+		mux.Handle("GET /federation", p.public(p.federation))
+		mux.Handle("GET "+consolePath, p.public(p.consolePage))
+		mux.Handle("POST "+consolePath+"/signout", p.public(p.consoleSignOut))
+		mux.Handle("GET /start/console", p.signedIn(p.consoleLink))
+	}
 	if p.Federation != nil {
 		mux.Handle("POST "+acsPattern, p.public(p.acs))
 		mux.Handle("GET /platform/saml/metadata/{id}", p.public(p.spMetadata))

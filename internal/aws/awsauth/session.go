@@ -1,8 +1,10 @@
 package awsauth
 
 import (
+	"crypto/subtle"
 	"encoding/base64"
 	"encoding/json"
+	"strings"
 	"time"
 
 	"github.com/keyward/keyward/internal/aws/sigv4"
@@ -119,4 +121,22 @@ func (a *Authority) unseal(accessKeyID, token string) (sealed, error) {
 		return sealed{}, invalidToken()
 	}
 	return p, nil
+}
+
+// VerifySession checks a complete set of temporary credentials (what the
+// console's federation endpoint receives) and returns their principal:
+// the token must open for the key id, carry this secret and not have
+// expired. Long-term keys are refused: they have no session.
+func (a *Authority) VerifySession(accessKeyID, secret, token string) (Principal, error) {
+	if !strings.HasPrefix(accessKeyID, iam.PrefixTemporaryAccessKey) || token == "" {
+		return Principal{}, invalidToken()
+	}
+	k, err := a.openSession(accessKeyID, token)
+	if err != nil {
+		return Principal{}, err
+	}
+	if subtle.ConstantTimeCompare([]byte(k.Secret), []byte(secret)) != 1 {
+		return Principal{}, invalidToken()
+	}
+	return k.Principal.(Principal), nil
 }

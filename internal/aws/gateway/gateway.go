@@ -24,23 +24,41 @@ import (
 	"github.com/keyward/keyward/internal/httpx"
 )
 
-// Operation runs one awsJson operation on the raw (bounded) body.
-type Operation func(ctx context.Context, body []byte) (any, error)
+// Operation runs one awsJson operation on the raw (bounded) body. It calls
+// authorize with the decoded input before doing anything.
+type Operation func(ctx context.Context, body []byte, authorize func(input any) error) (any, error)
 
-// Op adapts a typed operation: the body is decoded into a fresh *I.
+// Op adapts a typed operation: the body is decoded into a fresh *I, which
+// is authorized before fn runs.
 func Op[I, O any](fn func(context.Context, *I) (*O, error)) Operation {
-	return func(ctx context.Context, body []byte) (any, error) {
+	return func(ctx context.Context, body []byte, authorize func(any) error) (any, error) {
 		in := new(I)
 		if err := protocol.DecodeJSON(body, in); err != nil {
+			return nil, err
+		}
+		if err := authorize(in); err != nil {
 			return nil, err
 		}
 		return fn(ctx, in)
 	}
 }
 
-// Authorizer decides whether a verified caller may perform an action
-// ("service:Operation", as IAM names it).
-type Authorizer func(ctx context.Context, p awsauth.Principal, action string) error
+// Request is what an Authorizer decides on: IAM's name for the action
+// ("service:Operation") and the ARN of the resource it acts on.
+type Request struct {
+	Action   string
+	Resource string // "*" when the operation names no single resource
+	Input    any    // the decoded input, for request condition keys
+}
+
+// Resourcer is implemented by the input of an operation on one resource:
+// the resource's ARN, in the caller's account where the ARN names one.
+type Resourcer interface {
+	ResourceARN(account string) string
+}
+
+// Authorizer decides whether a verified caller may make a request.
+type Authorizer func(ctx context.Context, p awsauth.Principal, req Request) error
 
 // JSONService is an awsJson1_1 service.
 type JSONService struct {
@@ -54,16 +72,21 @@ type JSONService struct {
 	Word func(error) error
 }
 
-// QueryAction runs one awsQuery action on the decoded form parameters.
-type QueryAction func(ctx context.Context, params map[string]string) (any, error)
+// QueryAction runs one awsQuery action on the decoded form parameters. It
+// calls authorize with the decoded input before doing anything.
+type QueryAction func(ctx context.Context, params map[string]string, authorize func(input any) error) (any, error)
 
 // QueryOp adapts a typed awsQuery action: the form parameters are decoded
 // into a fresh *I by protocol.DecodeQuery (lists, maps and nested members
-// included); Action and Version are the gateway's and never reach I.
+// included), which is authorized before fn runs; Action and Version are
+// the gateway's and never reach I.
 func QueryOp[I, O any](fn func(context.Context, *I) (*O, error)) QueryAction {
-	return func(ctx context.Context, params map[string]string) (any, error) {
+	return func(ctx context.Context, params map[string]string, authorize func(any) error) (any, error) {
 		in := new(I)
 		if err := protocol.DecodeQuery(params, in); err != nil {
+			return nil, err
+		}
+		if err := authorize(in); err != nil {
 			return nil, err
 		}
 		return fn(ctx, in)
@@ -181,7 +204,7 @@ func (g *Gateway) runJSON(r *http.Request, svc *JSONService, opName string) (any
 	if err != nil {
 		return nil, err
 	}
-	ctx, err := g.authenticate(r, body, svc.SigningName, svc.Authorize, opName, false)
+	ctx, err := g.authenticate(r, body, svc.SigningName, false)
 	if err != nil {
 		return nil, err
 	}
@@ -189,7 +212,7 @@ func (g *Gateway) runJSON(r *http.Request, svc *JSONService, opName string) (any
 	if !ok {
 		return nil, errs.E(errs.Invalid, "operation %.64q is not supported", opName).WithCode("UnknownOperationException")
 	}
-	return op(ctx, body)
+	return op(ctx, body, g.authorizer(ctx, svc.Authorize, svc.SigningName+":"+opName))
 }
 
 func (g *Gateway) serveQuery(w http.ResponseWriter, r *http.Request) {
@@ -225,11 +248,11 @@ func (g *Gateway) runQuery(r *http.Request, q *QueryService) (string, any, error
 		return "", nil, errs.E(errs.Invalid, "%s does not accept a presigned (query-string) signature; sign the request with an Authorization header.", action).
 			WithCode(sigv4.CodeIncompleteSignature)
 	}
-	ctx, err := g.authenticate(r, body, q.SigningName, q.Authorize, action, presigned)
+	ctx, err := g.authenticate(r, body, q.SigningName, presigned)
 	if err != nil {
 		return "", nil, err
 	}
-	out, err := run(ctx, params)
+	out, err := run(ctx, params, g.authorizer(ctx, q.Authorize, q.SigningName+":"+action))
 	return action, out, err
 }
 
@@ -319,9 +342,9 @@ func queryError(err error) error {
 }
 
 // authenticate verifies the signature (in the query string when presigned,
-// which the caller has allowed for op) and the scope's service, authorizes
-// the caller and returns a context carrying the principal and audit actor.
-func (g *Gateway) authenticate(r *http.Request, body []byte, service string, authorize Authorizer, op string, presigned bool) (context.Context, error) {
+// which the caller has allowed for the action) and the scope's service, and
+// returns a context carrying the principal and audit actor.
+func (g *Gateway) authenticate(r *http.Request, body []byte, service string, presigned bool) (context.Context, error) {
 	verify := g.verifier.Verify
 	if presigned {
 		verify = g.verifier.VerifyPresigned
@@ -335,32 +358,49 @@ func (g *Gateway) authenticate(r *http.Request, body []byte, service string, aut
 	}
 	p, _ := res.Principal.(awsauth.Principal)
 	ctx := awsauth.WithPrincipal(httpx.AuditContext(r), p)
-	ctx = audit.WithActor(ctx, audit.Actor{Type: p.Type, ID: p.UserID, Name: p.ARN})
-	if authorize != nil {
-		action := service + ":" + op // IAM's name for it, e.g. sso:CreatePermissionSet
-		if err := authorize(ctx, p, action); err != nil {
-			g.deny(ctx, action, err)
-			return nil, err
+	return audit.WithActor(ctx, audit.Actor{Type: p.Type, ID: p.UserID, Name: p.ARN}), nil
+}
+
+// authorizer returns the check an operation makes on its decoded input:
+// authorize (nil allows everything) decides on the action (IAM's name for
+// the operation, e.g. sso:CreatePermissionSet) and the resource the input
+// names, and a refusal is logged.
+func (g *Gateway) authorizer(ctx context.Context, authorize Authorizer, action string) func(any) error {
+	return func(in any) error {
+		if authorize == nil {
+			return nil
 		}
+		p, _ := awsauth.PrincipalFrom(ctx)
+		req := Request{Action: action, Resource: "*", Input: in}
+		if r, ok := in.(Resourcer); ok {
+			req.Resource = r.ResourceARN(p.AccountID)
+		}
+		if err := authorize(ctx, p, req); err != nil {
+			g.deny(ctx, req, err)
+			return err
+		}
+		return nil
 	}
-	return ctx, nil
 }
 
 // deny writes an authorization refusal to the system log. A failure to log
 // does not change the answer: the request is refused either way.
-func (g *Gateway) deny(ctx context.Context, action string, err error) {
-	e := audit.New(ctx, "aws.request.deny", "operation", action)
+func (g *Gateway) deny(ctx context.Context, req Request, err error) {
+	e := audit.New(ctx, "aws.request.deny", "operation", req.Action)
 	e.Outcome, e.Message = audit.Deny, err.Error()
+	if req.Resource != "*" {
+		e.Detail = map[string]string{"resource": req.Resource}
+	}
 	_ = g.events.AppendEvent(ctx, e)
 }
 
 // ManagementRootOnly allows only the management account's root user: the
 // one identity with administrative rights until IAM policies arrive.
 func ManagementRootOnly(managementAccountID string) Authorizer {
-	return func(_ context.Context, p awsauth.Principal, action string) error {
+	return func(_ context.Context, p awsauth.Principal, req Request) error {
 		if p.Type == awsauth.Root && p.AccountID == managementAccountID {
 			return nil
 		}
-		return errs.E(errs.Denied, "User: %s is not authorized to perform: %s", p.ARN, action).WithCode("AccessDeniedException")
+		return errs.E(errs.Denied, "User: %s is not authorized to perform: %s", p.ARN, req.Action).WithCode("AccessDeniedException")
 	}
 }

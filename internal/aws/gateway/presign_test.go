@@ -29,7 +29,9 @@ func newQueryGateway() *Gateway {
 		return sigv4.Key{Secret: testSecret}, nil
 	}}
 	g := New(v, nil)
-	answer := func(context.Context, map[string]string) (any, error) { return struct{ OK bool }{true}, nil }
+	answer := func(context.Context, map[string]string, func(any) error) (any, error) {
+		return struct{ OK bool }{true}, nil
+	}
 	g.AddQuery(&QueryService{
 		SigningName: "sts", Version: "2011-06-15", Namespace: protocol.QueryNamespace, Codes: protocol.QueryCodes,
 		Actions:     map[string]QueryAction{"GetCallerIdentity": answer, "GetSessionToken": answer},

@@ -31,7 +31,7 @@ func (s *Service) group(ctx context.Context, name string) (iam.Group, error) {
 	if err != nil {
 		return iam.Group{}, err
 	}
-	if err := iam.ValidName("groupName", name, iam.MaxGroupNameLen); err != nil {
+	if err := iam.ValidateName("groupName", name, iam.MaxGroupNameLen); err != nil {
 		return iam.Group{}, err
 	}
 	g, err := s.store.IAMGroup(ctx, acct, name)
@@ -42,10 +42,10 @@ func (s *Service) group(ctx context.Context, name string) (iam.Group, error) {
 }
 
 func validGroup(g iam.Group) error {
-	if err := iam.ValidName("groupName", g.Name, iam.MaxGroupNameLen); err != nil {
+	if err := iam.ValidateName("groupName", g.Name, iam.MaxGroupNameLen); err != nil {
 		return err
 	}
-	return iam.ValidPath(g.Path)
+	return iam.ValidatePath("path", g.Path)
 }
 
 type createGroupInput struct {

@@ -76,10 +76,10 @@ func validDevice(d iam.VirtualMFADevice) error {
 	if err := iam.ValidMFADeviceName(d.Name); err != nil {
 		return err
 	}
-	if err := iam.ValidPath(d.Path); err != nil {
+	if err := iam.ValidatePath("path", d.Path); err != nil {
 		return err
 	}
-	return iam.ValidTags(d.Tags)
+	return iam.ValidateTags("tags", d.Tags)
 }
 
 // qrPNG renders text as a QR code PNG, as IAM's QRCodePNG.

@@ -55,7 +55,7 @@ func validOIDC(p iam.OIDCProvider) error {
 	if err := iam.ValidThumbprints(p.Thumbprints); err != nil {
 		return err
 	}
-	return iam.ValidTags(p.Tags)
+	return iam.ValidateTags("tags", p.Tags)
 }
 
 func lowerAll(s []string) []string {

@@ -1,39 +1,44 @@
 package iamapi
 
 import (
-	"context"
-	"net/url"
+	"strconv"
 	"strings"
 
 	"github.com/keyward/keyward/internal/errs"
+	"github.com/keyward/keyward/internal/iam"
 	"github.com/keyward/keyward/internal/store"
 )
 
-// Defaults and bounds of MaxItems, as IAM has them.
+// IAM's paging: MaxItems 1 to 1000 (100 by default), and an opaque Marker.
 const (
 	defaultMaxItems = 100
 	maxMaxItems     = 1000
 	maxMarkerLen    = 320
 )
 
-// page turns IAM's Marker and MaxItems into a store page. (Each input
-// declares both itself: DecodeQuery does not follow embedded structs.)
+// page checks the Marker and MaxItems every IAM list takes and returns the
+// store's page.
 func page(marker string, maxItems *int) (store.Page, error) {
-	limit := defaultMaxItems
+	n := defaultMaxItems
 	if maxItems != nil {
-		limit = *maxItems
-	}
-	if limit < 1 || limit > maxMaxItems {
-		return store.Page{}, errs.E(errs.Invalid, "1 validation error detected: Value '%d' at 'maxItems' failed to satisfy constraint: "+
-			"Member must have value between 1 and %d", limit, maxMaxItems)
+		n = *maxItems
+		switch {
+		case n < 1:
+			return store.Page{}, iam.Invalid("maxItems", strconv.Itoa(n), "Member must have value greater than or equal to 1")
+		case n > maxMaxItems:
+			return store.Page{}, iam.Invalid("maxItems", strconv.Itoa(n), "Member must have value less than or equal to 1000")
+		}
 	}
 	if len(marker) > maxMarkerLen {
-		return store.Page{}, errs.E(errs.Invalid, "The marker is longer than %d characters; pass the Marker a previous response returned", maxMarkerLen)
+		return store.Page{}, iam.Invalid("marker", marker, "Member must have length less than or equal to 320")
 	}
-	return store.Page{Limit: limit, Token: marker}, nil
+	if strings.ContainsFunc(marker, func(r rune) bool { return r < 0x20 || r > 0xff }) {
+		return store.Page{}, iam.Invalid("marker", marker, `Member must satisfy regular expression pattern: [\u0020-\u00FF]+`)
+	}
+	return store.Page{Limit: n, Token: marker}, nil
 }
 
-// truncation is the IsTruncated and Marker of a paged result.
+// truncation is the IsTruncated and Marker of a list result.
 type truncation struct {
 	IsTruncated bool
 	Marker      string `xml:",omitempty"`
@@ -41,49 +46,28 @@ type truncation struct {
 
 func truncated(next string) truncation { return truncation{IsTruncated: next != "", Marker: next} }
 
-// badMarker words the store's refusal of a token as IAM does.
+// badMarker words the store's refusal of a page token as IAM does.
 func badMarker(err error) error {
-	if errs.Is(err, errs.Invalid) {
-		return errs.E(errs.Invalid, "Invalid Marker: pass the Marker a previous response returned")
+	if e, ok := errs.As(err); ok && e.Kind == errs.Invalid && e.Code == "" {
+		return errs.E(errs.Invalid, "Invalid Marker. Use the Marker returned by the previous call.").WithCode("ValidationError")
 	}
 	return err
 }
 
-// encodePolicy is a policy document as IAM returns it: URL-encoded (RFC
-// 3986), which the AWS CLI and boto3 decode for the caller.
-func encodePolicy(doc string) string {
-	return strings.ReplaceAll(url.QueryEscape(doc), "+", "%20")
-}
-
-// pathPrefix checks a PathPrefix ("/" when absent).
-func pathPrefix(p string) (string, error) {
-	if p == "" {
-		return "/", nil
+// pageSlice pages an in-memory list: the Marker is the decimal offset.
+func pageSlice[T any](items []T, p store.Page) ([]T, string, error) {
+	start := 0
+	if p.Token != "" {
+		n, err := strconv.Atoi(p.Token)
+		if err != nil || n < 0 || n > len(items) {
+			return nil, "", badMarker(errs.E(errs.Invalid, "bad marker"))
+		}
+		start = n
 	}
-	if len(p) > 512 || !strings.HasPrefix(p, "/") || strings.ContainsFunc(p, func(r rune) bool { return r < 0x21 || r > 0x7f }) {
-		return "", errs.E(errs.Invalid, "1 validation error detected: Value '%.512s' at 'pathPrefix' failed to satisfy constraint: "+
-			"Member must satisfy regular expression pattern: \\u002F[\\u0021-\\u007F]*", p)
+	end := min(start+p.Limit, len(items))
+	next := ""
+	if end < len(items) {
+		next = strconv.Itoa(end)
 	}
-	return p, nil
-}
-
-// prefixedPage checks a list's PathPrefix, Marker and MaxItems.
-func prefixedPage(prefix, marker string, maxItems *int) (string, store.Page, error) {
-	prefix, err := pathPrefix(prefix)
-	if err != nil {
-		return "", store.Page{}, err
-	}
-	p, err := page(marker, maxItems)
-	return prefix, p, err
-}
-
-// listScope is what listing the caller's users or groups needs: the
-// account, the path prefix and the page.
-func listScope(ctx context.Context, prefix, marker string, maxItems *int) (string, string, store.Page, error) {
-	acct, err := callerAccount(ctx)
-	if err != nil {
-		return "", "", store.Page{}, err
-	}
-	prefix, p, err := prefixedPage(prefix, marker, maxItems)
-	return acct, prefix, p, err
+	return items[start:end], next, nil
 }

@@ -3,206 +3,247 @@ package iamapi
 import (
 	"context"
 	"strings"
-	"unicode/utf8"
 
 	"github.com/keyward/keyward/internal/errs"
 	"github.com/keyward/keyward/internal/iam"
 	"github.com/keyward/keyward/internal/store"
 )
 
-// owner is the user or group whose policies an operation changes.
-type owner struct {
-	id, name string
-	group    bool
-}
-
-func (o owner) kind() string {
-	if o.group {
-		return "group"
-	}
-	return "user"
-}
-
-func (s *Service) userOwner(ctx context.Context, name string) (owner, error) {
-	u, err := s.user(ctx, name)
-	return owner{id: u.ID, name: u.Name}, err
-}
-
-func (s *Service) groupOwner(ctx context.Context, name string) (owner, error) {
-	g, err := s.group(ctx, name)
-	return owner{id: g.ID, name: g.Name, group: true}, err
-}
-
-// policyName checks that arn names a policy that may be attached and
-// returns its name. Only AWS managed policies (the bundled catalog) are
-// known for now.
-// TODO(customer managed policies): the roles-and-policies work stores an
-// account's own policies (arn:aws:iam::ACCOUNT:policy/PATH/NAME); look them
-// up here, in the caller's account, once that store exists.
-func (s *Service) policyName(_ context.Context, arn string) (string, error) {
-	if len(arn) < 20 || len(arn) > 2048 {
-		return "", errs.E(errs.Invalid, "ARN %.2048s is not valid: it must be 20 to 2048 characters", arn)
-	}
-	if p, ok := iam.LookupManaged(arn); ok {
-		return p.Name, nil
-	}
-	return "", errs.E(errs.NotFound, "Policy %s does not exist or is not attachable.", arn)
-}
-
-type putPolicyInput struct {
-	UserName       string
-	GroupName      string
+type createPolicyInput struct {
 	PolicyName     string
+	Path           string
 	PolicyDocument string
+	Description    string
+	Tags           []tagIn
 }
 
-func (s *Service) putPolicy(ctx context.Context, o owner, in *putPolicyInput) (*empty, error) {
-	if err := iam.ValidName("policyName", in.PolicyName, iam.MaxPolicyName); err != nil {
+type policyResult struct{ Policy policyXML }
+
+func (s *Service) createPolicy(ctx context.Context, in *createPolicyInput) (*policyResult, error) {
+	account, err := callerAccount(ctx)
+	if err != nil {
 		return nil, err
 	}
-	if n := utf8.RuneCountInString(in.PolicyDocument); n == 0 || n > iam.MaxInlinePolicyLen {
-		return nil, errs.E(errs.Invalid, "Maximum policy size of %d bytes exceeded for %s %s", iam.MaxInlinePolicyLen, o.kind(), o.name).
-			WithCode("LimitExceeded")
+	now := s.clock.Now()
+	p := iam.Policy{AccountID: account, ID: iam.NewPolicyID(s.random), Name: in.PolicyName, Path: in.Path,
+		Description: in.Description, DefaultVersion: iam.VersionID(1), Tags: tagsIn(in.Tags), CreatedAt: now, UpdatedAt: now}
+	if p.Path == "" {
+		p.Path = "/"
 	}
-	if _, err := iam.ParseIdentityPolicy([]byte(in.PolicyDocument)); err != nil {
-		return nil, errs.E(errs.Invalid, "%s", err.Error()).WithCode("MalformedPolicyDocument")
+	if err := p.Validate(); err != nil {
+		return nil, err
 	}
-	err := s.store.PutIAMInlinePolicy(ctx, o.id, iam.InlinePolicy{Name: in.PolicyName, Document: in.PolicyDocument})
-	return &empty{}, s.ownerGone(err, o)
+	if err := iam.ValidateManagedDocument(in.PolicyDocument); err != nil {
+		return nil, err
+	}
+	v := iam.PolicyVersion{VersionID: p.DefaultVersion, Document: in.PolicyDocument, IsDefault: true, CreatedAt: now}
+	if err := s.store.CreateIAMPolicy(ctx, p, v); err != nil {
+		if e, ok := errs.As(err); ok && e.Kind == errs.Conflict && e.Field == store.FieldName {
+			return nil, errs.E(errs.Conflict, "A policy called %s already exists. Duplicate names are not allowed.", p.Name).
+				WithCode("EntityAlreadyExists")
+		}
+		return nil, err
+	}
+	return &policyResult{Policy: customerPolicyOut(p, store.PolicyUse{}, true)}, nil
 }
 
-// ownerGone words a user or group deleted mid-call.
-func (s *Service) ownerGone(err error, o owner) error {
-	if e, ok := errs.As(err); ok && e.Kind == errs.NotFound && (e.ResourceType == store.ResourceIAMUser || e.ResourceType == store.ResourceIAMGroup) {
-		if o.group {
-			return noSuchGroup(o.name)
-		}
-		return noSuchUser(o.name)
+type policyARNInput struct{ PolicyArn string }
+
+func (s *Service) getPolicy(ctx context.Context, in *policyARNInput) (*policyResult, error) {
+	account, ref, err := s.callerPolicy(ctx, in.PolicyArn)
+	if err != nil {
+		return nil, err
+	}
+	uses, err := s.policyUses(ctx, account)
+	if err != nil {
+		return nil, err
+	}
+	if ref.aws != nil {
+		return &policyResult{Policy: awsPolicyOut(*ref.aws, uses[ref.arn])}, nil
+	}
+	return &policyResult{Policy: customerPolicyOut(*ref.customer, uses[ref.arn], true)}, nil
+}
+
+func (s *Service) deletePolicy(ctx context.Context, in *policyARNInput) (*emptyResult, error) {
+	account, p, err := s.customerPolicy(ctx, in.PolicyArn)
+	if err != nil {
+		return nil, err
+	}
+	return &emptyResult{}, wordPolicyError(s.store.DeleteIAMPolicy(ctx, account, p.Name), in.PolicyArn)
+}
+
+// wordPolicyError words the store's errors about a policy as IAM does
+// (the store words its DeleteConflict and LimitExceeded itself).
+func wordPolicyError(err error, arn string) error {
+	if e, ok := errs.As(err); ok && e.Kind == errs.NotFound && e.ResourceType == store.ResourceIAMPolicy {
+		return noSuchPolicy(arn)
 	}
 	return err
 }
 
-type policyNameInput struct {
-	UserName   string
-	GroupName  string
-	PolicyName string
+type tagPolicyInput struct {
+	PolicyArn string
+	Tags      []tagIn
 }
 
-type getPolicyResult struct {
-	UserName       string `xml:",omitempty"`
-	GroupName      string `xml:",omitempty"`
-	PolicyName     string
-	PolicyDocument string
-}
-
-func (s *Service) getPolicy(ctx context.Context, o owner, name string) (*getPolicyResult, error) {
-	if err := iam.ValidName("policyName", name, iam.MaxPolicyName); err != nil {
+func (s *Service) tagPolicy(ctx context.Context, in *tagPolicyInput) (*emptyResult, error) {
+	add := tagsIn(in.Tags)
+	if err := iam.ValidateTags("tags", add); err != nil {
 		return nil, err
 	}
-	p, err := s.store.IAMInlinePolicy(ctx, o.id, name)
-	if errs.Is(err, errs.NotFound) {
-		return nil, errs.E(errs.NotFound, "The %s policy with name %s cannot be found.", o.kind(), name)
+	return s.changePolicyTags(ctx, in.PolicyArn, func(tags []iam.Tag) ([]iam.Tag, error) { return iam.MergeTags(tags, add) })
+}
+
+type untagPolicyInput struct {
+	PolicyArn string
+	TagKeys   []string
+}
+
+func (s *Service) untagPolicy(ctx context.Context, in *untagPolicyInput) (*emptyResult, error) {
+	if err := checkTagKeys(in.TagKeys); err != nil {
+		return nil, err
 	}
+	return s.changePolicyTags(ctx, in.PolicyArn, func(tags []iam.Tag) ([]iam.Tag, error) { return iam.RemoveTags(tags, in.TagKeys), nil })
+}
+
+func (s *Service) changePolicyTags(ctx context.Context, arn string, change func([]iam.Tag) ([]iam.Tag, error)) (*emptyResult, error) {
+	account, p, err := s.customerPolicy(ctx, arn)
 	if err != nil {
 		return nil, err
 	}
-	out := &getPolicyResult{PolicyName: p.Name, PolicyDocument: encodePolicy(p.Document)}
-	if o.group {
-		out.GroupName = o.name
-	} else {
-		out.UserName = o.name
-	}
-	return out, nil
+	_, err = s.store.UpdateIAMPolicy(ctx, account, p.Name, func(p iam.Policy) (iam.Policy, error) {
+		tags, err := change(p.Tags)
+		p.Tags = tags
+		return p, err
+	})
+	return &emptyResult{}, wordPolicyError(err, arn)
 }
 
-type listPoliciesInput struct {
-	UserName   string
-	GroupName  string
-	PathPrefix string
-	Marker     string
-	MaxItems   *int
+type listPolicyTagsInput struct {
+	PolicyArn string
+	Marker    string
+	MaxItems  *int
 }
 
-type listPolicyNamesResult struct {
-	PolicyNames []string `xml:"PolicyNames>member"`
-	truncation
-}
-
-func (s *Service) listPolicies(ctx context.Context, o owner, in *listPoliciesInput) (*listPolicyNamesResult, error) {
+func (s *Service) listPolicyTags(ctx context.Context, in *listPolicyTagsInput) (*tagsResult, error) {
 	p, err := page(in.Marker, in.MaxItems)
 	if err != nil {
 		return nil, err
 	}
-	names, next, err := s.store.ListIAMInlinePolicies(ctx, o.id, p)
-	if err != nil {
-		return nil, badMarker(err)
+	_, ref, err := s.callerPolicy(ctx, in.PolicyArn)
+	if err != nil || ref.customer == nil {
+		return &tagsResult{Tags: list[tagXML](nil)}, err
 	}
-	return &listPolicyNamesResult{PolicyNames: names, truncation: truncated(next)}, nil
+	return pageTags(ref.customer.Tags, p)
 }
 
-func (s *Service) deletePolicy(ctx context.Context, o owner, name string) (*empty, error) {
-	err := s.store.DeleteIAMInlinePolicy(ctx, o.id, name)
-	if errs.Is(err, errs.NotFound) {
-		return nil, errs.E(errs.NotFound, "The %s policy with name %s cannot be found.", o.kind(), name)
-	}
-	return &empty{}, err
+type listPoliciesInput struct {
+	Scope             string
+	OnlyAttached      bool
+	PathPrefix        string
+	PolicyUsageFilter string
+	Marker            string
+	MaxItems          *int
 }
 
-type attachInput struct {
-	UserName  string
-	GroupName string
-	PolicyArn string
-}
-
-func (s *Service) attach(ctx context.Context, o owner, arn string) (*empty, error) {
-	if _, err := s.policyName(ctx, arn); err != nil {
-		return nil, err
-	}
-	err := s.store.AttachIAMPolicy(ctx, o.id, arn)
-	if errs.Is(err, errs.Conflict) {
-		quota := "PoliciesPerUser"
-		if o.group {
-			quota = "PoliciesPerGroup"
-		}
-		return nil, errs.E(errs.Conflict, "Cannot exceed quota for %s: %d", quota, iam.MaxAttachedPolicies).WithCode("LimitExceeded")
-	}
-	return &empty{}, s.ownerGone(err, o)
-}
-
-func (s *Service) detach(ctx context.Context, o owner, arn string) (*empty, error) {
-	err := s.store.DetachIAMPolicy(ctx, o.id, arn)
-	if errs.Is(err, errs.NotFound) {
-		return nil, errs.E(errs.NotFound, "Policy %s was not found.", arn)
-	}
-	return &empty{}, err
-}
-
-type attachedPolicy struct {
-	PolicyName string
-	PolicyArn  string
-}
-
-type listAttachedResult struct {
-	AttachedPolicies []attachedPolicy `xml:"AttachedPolicies>member"`
+type listPoliciesResult struct {
+	Policies members[policyXML]
 	truncation
 }
 
-func (s *Service) listAttached(ctx context.Context, o owner, in *listPoliciesInput) (*listAttachedResult, error) {
-	prefix, p, err := prefixedPage(in.PathPrefix, in.Marker, in.MaxItems)
+// listPolicies pages the caller's own policies ("l" Markers), then AWS's
+// ("a" Markers), as Scope asks.
+func (s *Service) listPolicies(ctx context.Context, in *listPoliciesInput) (*listPoliciesResult, error) {
+	account, err := callerAccount(ctx)
 	if err != nil {
 		return nil, err
 	}
-	arns, next, err := s.store.ListIAMAttachedPolicies(ctx, o.id, p)
+	f, err := policyFilter(in)
+	if err != nil {
+		return nil, err
+	}
+	p, err := page(in.Marker, in.MaxItems)
+	if err != nil {
+		return nil, err
+	}
+	uses, err := s.policyUses(ctx, account)
+	if err != nil {
+		return nil, err
+	}
+	out, next, err := s.pagePolicies(ctx, account, in.Scope, f, uses, p)
 	if err != nil {
 		return nil, badMarker(err)
 	}
-	out := &listAttachedResult{AttachedPolicies: []attachedPolicy{}, truncation: truncated(next)}
-	for _, arn := range arns {
-		_, rest, _ := strings.Cut(arn, ":policy")
-		if !strings.HasPrefix(rest, prefix) {
+	return &listPoliciesResult{Policies: list(out), truncation: truncated(next)}, nil
+}
+
+func policyFilter(in *listPoliciesInput) (store.PolicyFilter, error) {
+	prefix, err := pathPrefix(in.PathPrefix)
+	if err != nil {
+		return store.PolicyFilter{}, err
+	}
+	switch in.Scope {
+	case "", "All", "AWS", "Local":
+	default:
+		return store.PolicyFilter{}, iam.Invalid("scope", in.Scope, "Member must satisfy enum value set: [All, AWS, Local]")
+	}
+	switch in.PolicyUsageFilter {
+	case "", store.UsagePermissions, store.UsageBoundary:
+	default:
+		return store.PolicyFilter{}, iam.Invalid("policyUsageFilter", in.PolicyUsageFilter,
+			"Member must satisfy enum value set: [PermissionsPolicy, PermissionsBoundary]")
+	}
+	return store.PolicyFilter{PathPrefix: prefix, OnlyAttached: in.OnlyAttached, Usage: in.PolicyUsageFilter}, nil
+}
+
+func (s *Service) pagePolicies(ctx context.Context, account, scope string, f store.PolicyFilter, uses map[string]store.PolicyUse, p store.Page) ([]policyXML, string, error) {
+	var out []policyXML
+	phase, token := "l", ""
+	if scope == "AWS" {
+		phase = "a"
+	}
+	if p.Token != "" {
+		phase, token = p.Token[:1], p.Token[1:]
+	}
+	if phase == "l" && scope != "AWS" {
+		page, next, err := s.store.ListIAMPolicies(ctx, account, f, store.Page{Limit: p.Limit, Token: token})
+		for _, pol := range page {
+			out = append(out, customerPolicyOut(pol, uses[pol.ARN()], false))
+		}
+		if err != nil || next != "" || scope == "Local" {
+			return out, prefixed("l", next), err
+		}
+		phase, token = "a", ""
+	}
+	if phase != "a" || scope == "Local" {
+		return nil, "", errs.E(errs.Invalid, "bad marker")
+	}
+	more, next, err := pageSlice(awsPolicies(f, uses), store.Page{Limit: p.Limit - len(out), Token: token})
+	return append(out, more...), prefixed("a", next), err
+}
+
+// awsPolicies lists the catalog's attachable policies that pass f.
+func awsPolicies(f store.PolicyFilter, uses map[string]store.PolicyUse) []policyXML {
+	var out []policyXML
+	for _, p := range iam.ManagedPolicies() {
+		use := uses[p.ARN]
+		if !strings.HasPrefix(p.Path, f.PathPrefix) || strings.HasPrefix(p.Path, "/aws-service-role/") || !usedAs(f, use) {
 			continue
 		}
-		out.AttachedPolicies = append(out.AttachedPolicies, attachedPolicy{PolicyName: rest[strings.LastIndex(rest, "/")+1:], PolicyArn: arn})
+		out = append(out, awsPolicyOut(p, use))
 	}
-	return out, nil
+	return out
+}
+
+// usedAs applies ListPolicies' OnlyAttached and PolicyUsageFilter.
+func usedAs(f store.PolicyFilter, use store.PolicyUse) bool {
+	switch {
+	case f.Usage == store.UsagePermissions:
+		return use.Attachments > 0
+	case f.Usage == store.UsageBoundary:
+		return use.Boundaries > 0
+	case f.OnlyAttached:
+		return use.Attachments+use.Boundaries > 0
+	}
+	return true
 }

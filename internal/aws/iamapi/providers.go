@@ -48,7 +48,7 @@ func (s *Service) createSAMLProvider(ctx context.Context, in *createSAMLInput) (
 	if err := iam.ValidSAMLProviderName(in.Name); err != nil {
 		return nil, err
 	}
-	if err := iam.ValidTags(in.Tags); err != nil {
+	if err := iam.ValidateTags("tags", in.Tags); err != nil {
 		return nil, err
 	}
 	md, err := parseSAMLMetadata(in.SAMLMetadataDocument)

@@ -152,7 +152,7 @@ func (s *Service) user(ctx context.Context, name string) (iam.User, error) {
 	if err != nil {
 		return iam.User{}, err
 	}
-	if err := iam.ValidName("userName", name, 128); err != nil {
+	if err := iam.ValidateName("userName", name, 128); err != nil {
 		return iam.User{}, err
 	}
 	u, err := s.store.IAMUser(ctx, acct, name)

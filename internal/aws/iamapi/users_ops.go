@@ -51,13 +51,13 @@ func orRoot(path string) string {
 }
 
 func validUser(u iam.User) error {
-	if err := iam.ValidName("userName", u.Name, iam.MaxUserNameLen); err != nil {
+	if err := iam.ValidateName("userName", u.Name, iam.MaxUserNameLen); err != nil {
 		return err
 	}
-	if err := iam.ValidPath(u.Path); err != nil {
+	if err := iam.ValidatePath("path", u.Path); err != nil {
 		return err
 	}
-	return iam.ValidTags(u.Tags)
+	return iam.ValidateTags("tags", u.Tags)
 }
 
 type getUserInput struct{ UserName string }
@@ -131,11 +131,11 @@ type userNameInput struct{ UserName string }
 
 // deleteConflicts words why a user or group cannot be deleted yet.
 var deleteConflicts = map[string]string{
-	store.ResourceIAMAccessKey:  "Cannot delete entity, must delete access keys first.",
-	store.ResourceIAMPolicy:     "Cannot delete entity, must delete policies first.",
-	store.ResourceIAMAttachment: "Cannot delete entity, must detach all policies first.",
-	store.ResourceIAMMember:     "Cannot delete entity, must remove users from group first.",
-	store.ResourceIAMMFADevice:  "Cannot delete entity, must delete MFA device first.",
+	store.ResourceIAMAccessKey:    "Cannot delete entity, must delete access keys first.",
+	store.ResourceIAMInlinePolicy: "Cannot delete entity, must delete policies first.",
+	store.ResourceIAMAttachment:   "Cannot delete entity, must detach all policies first.",
+	store.ResourceIAMMember:       "Cannot delete entity, must remove users from group first.",
+	store.ResourceIAMMFADevice:    "Cannot delete entity, must delete MFA device first.",
 }
 
 func deleteConflict(err error) error {

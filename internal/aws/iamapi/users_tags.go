@@ -34,12 +34,13 @@ func (s *Service) tagUser(ctx context.Context, in *tagUserInput) (*empty, error)
 	if len(in.Tags) == 0 {
 		return nil, errs.E(errs.Invalid, "Tags must name at least one tag")
 	}
-	if err := iam.ValidTags(in.Tags); err != nil {
+	if err := iam.ValidateTags("tags", in.Tags); err != nil {
 		return nil, err
 	}
 	_, err := s.changeUser(ctx, in.UserName, func(u iam.User) (iam.User, error) {
-		u.Tags = iam.MergeTags(u.Tags, in.Tags)
-		return u, iam.ValidTags(u.Tags)
+		tags, err := iam.MergeTags(u.Tags, in.Tags)
+		u.Tags = tags
+		return u, err
 	})
 	return &empty{}, err
 }

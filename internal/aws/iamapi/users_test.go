@@ -64,7 +64,7 @@ func TestUserRequestsThatAreRefused(t *testing.T) {
 		{"a path without slashes around it is a validation error", func() error {
 			_, err := a.admin.CreateUser(a.ctx, &sdk.CreateUserInput{UserName: aws.String("carol"), Path: aws.String("eng")})
 			return err
-		}, func(t *testing.T, err error) { refusedCode(t, err, "ValidationError", "must begin and end with /") }},
+		}, func(t *testing.T, err error) { refusedCode(t, err, "ValidationError", "at 'path'") }},
 		{"GetUser with no name from the root user answers the root", func() error {
 			out, err := a.admin.GetUser(a.ctx, &sdk.GetUserInput{})
 			if err == nil && (*out.User.Arn != "arn:aws:iam::"+a.acct+":root" || out.User.CreateDate.Year() < 2026) {

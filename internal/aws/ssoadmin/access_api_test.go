@@ -2,6 +2,7 @@ package ssoadmin_test
 
 import (
 	"net/http"
+	"strings"
 	"testing"
 	"time"
 
@@ -115,8 +116,13 @@ func (s *server) onlyDenied(t *testing.T, before state, want audit.Event) {
 		t.Errorf("a denied call changed the store (-before +after):\n%s", diff)
 	}
 	added := after.Events[:max(0, len(after.Events)-len(before.Events))] // newest first
-	ignore := cmpopts.IgnoreFields(audit.Event{}, "ID", "Time", "Client", "Actor.ID", "Seq", "PrevHash", "Hash")
+	ignore := cmpopts.IgnoreFields(audit.Event{}, "ID", "Time", "Client", "Actor.ID", "Seq", "PrevHash", "Hash", "Detail")
 	if diff := cmp.Diff([]audit.Event{want}, added, ignore); diff != "" {
 		t.Errorf("events the denial logged (-want +got):\n%s", diff)
+	}
+	// The event names what was refused: the permission set, or the
+	// instance; ListInstances names none.
+	if len(added) == 1 && (want.TargetID == "sso:ListInstances") != !strings.HasPrefix(added[0].Detail["resource"], "arn:aws:sso:::") {
+		t.Errorf("the denial of %s names the resource %q", want.TargetID, added[0].Detail["resource"])
 	}
 }

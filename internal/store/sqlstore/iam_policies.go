@@ -2,7 +2,6 @@ package sqlstore
 
 import (
 	"context"
-	"strings"
 
 	"github.com/keyward/keyward/internal/audit"
 	"github.com/keyward/keyward/internal/errs"
@@ -10,140 +9,190 @@ import (
 	"github.com/keyward/keyward/internal/store"
 )
 
+// Customer managed policies (iam_policies). Their versions are in
+// iam_policy_versions.go.
 const (
-	putIAMPolicySQL = `INSERT INTO iam_inline_policies (owner_id, name, document) VALUES ($1, $2, $3)
-ON CONFLICT (owner_id, name) DO UPDATE SET document = excluded.document`
-	iamPolicySQL       = `SELECT name, document FROM iam_inline_policies WHERE owner_id = $1 AND name = $2`
-	listIAMPoliciesSQL = `SELECT name FROM iam_inline_policies WHERE owner_id = $1 AND name > $2
-ORDER BY name LIMIT CAST($3 AS INTEGER)`
-	deleteIAMPolicySQL = `DELETE FROM iam_inline_policies WHERE owner_id = $1 AND name = $2`
-	attachIAMPolicySQL = `INSERT INTO iam_attached_policies (owner_id, arn) VALUES ($1, $2)
-ON CONFLICT (owner_id, arn) DO NOTHING`
-	countAttachedSQL   = `SELECT COUNT(*) FROM iam_attached_policies WHERE owner_id = $1`
-	detachIAMPolicySQL = `DELETE FROM iam_attached_policies WHERE owner_id = $1 AND arn = $2`
-	listAttachedSQL    = `SELECT arn FROM iam_attached_policies WHERE owner_id = $1 AND arn > $2
-ORDER BY arn LIMIT CAST($3 AS INTEGER)`
-	iamOwnerExistsSQL = `SELECT 1 FROM iam_users WHERE id = $1 UNION ALL SELECT 1 FROM iam_groups WHERE id = $1`
+	iamPolicyCols    = `id, account_id, name, path, description, default_version, tags, created_at, updated_at`
+	insertIAMPolicy  = `INSERT INTO iam_policies (` + iamPolicyCols + `, name_norm, arn, next_version) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, 2)`
+	updateIAMPolicy  = `UPDATE iam_policies SET description = $2, tags = $3 WHERE id = $1`
+	selectIAMPolicy  = `SELECT ` + iamPolicyCols + ` FROM iam_policies WHERE account_id = $1 AND name_norm = $2`
+	listIAMPolicySQL = `SELECT ` + iamPolicyCols + ` FROM iam_policies p
+WHERE p.account_id = $1 AND substr(p.path, 1, CAST($3 AS INTEGER)) = $2 AND p.name_norm > $4
+AND ($5 = 0
+	OR ($6 <> 'PermissionsBoundary' AND EXISTS (SELECT 1 FROM iam_role_attachments a WHERE a.account_id = p.account_id AND a.policy_arn = p.arn))
+	OR ($6 <> 'PermissionsPolicy' AND EXISTS (SELECT 1 FROM iam_roles r WHERE r.account_id = p.account_id AND r.boundary = p.arn)))
+ORDER BY p.name_norm LIMIT CAST($7 AS INTEGER)`
+	policyInUseSQL = `SELECT (SELECT COUNT(*) FROM iam_role_attachments WHERE account_id = $1 AND policy_arn = $2)
+	+ (SELECT COUNT(*) FROM iam_roles WHERE account_id = $1 AND boundary = $2)`
+	countVersionsSQL  = `SELECT COUNT(*) FROM iam_policy_versions WHERE policy_id = $1`
+	deleteVersionsSQL = `DELETE FROM iam_policy_versions WHERE policy_id = $1`
+	deleteIAMPolicy   = `DELETE FROM iam_policies WHERE id = $1`
+	attachmentUsesSQL = `SELECT policy_arn, COUNT(*) FROM iam_role_attachments WHERE account_id = $1 GROUP BY policy_arn`
+	boundaryUsesSQL   = `SELECT boundary, COUNT(*) FROM iam_roles WHERE account_id = $1 AND boundary <> '' GROUP BY boundary`
+	rolesForPolicySQL = `SELECT ` + iamRoleCols + ` FROM iam_roles WHERE account_id = $1 AND (
+	($3 <> 'PermissionsBoundary' AND id IN (SELECT role_id FROM iam_role_attachments WHERE account_id = $1 AND policy_arn = $2))
+	OR ($3 <> 'PermissionsPolicy' AND boundary = $2)) ORDER BY name_norm`
+	targetIAMPolicy = "IAM_POLICY"
 )
 
-// ownerEvent is the event of a policy change on a user or group: the
-// action is "iam.user.<verb>" or "iam.group.<verb>" by the owner's id.
-func ownerEvent(ctx context.Context, ownerID, verb string) audit.Event {
-	if strings.HasPrefix(ownerID, iam.PrefixGroupID) {
-		return audit.New(ctx, "iam.group."+verb, targetIAMGroup, ownerID)
-	}
-	return audit.New(ctx, "iam.user."+verb, targetIAMUser, ownerID)
+func scanIAMPolicy(s scanner) (iam.Policy, error) {
+	var p iam.Policy
+	err := s.Scan(&p.ID, &p.AccountID, &p.Name, &p.Path, &p.Description, &p.DefaultVersion,
+		jsonCol{&p.Tags}, timeCol{&p.CreatedAt}, timeCol{&p.UpdatedAt})
+	return p, err
 }
 
-func ownerMissing(ownerID string) *errs.Error {
-	if strings.HasPrefix(ownerID, iam.PrefixGroupID) {
-		return errIAMGroupNotFound(ownerID)
-	}
-	return errIAMUserNotFound(ownerID)
+func iamPolicyEvent(ctx context.Context, action string, p iam.Policy) audit.Event {
+	e := audit.New(ctx, action, targetIAMPolicy, p.ARN())
+	e.TargetName = p.Name
+	return e
 }
 
-func ownerExists(ctx context.Context, tx *txn, ownerID string) error {
-	return mustExist(ctx, tx, iamOwnerExistsSQL, ownerID, ownerMissing(ownerID))
-}
-
-func scanName(s scanner) (string, error) {
-	var n string
-	return n, s.Scan(&n)
-}
-
-func nameKey(n string) []string { return []string{n} }
-
-// PutIAMInlinePolicy creates or replaces an inline policy.
-func (db *DB) PutIAMInlinePolicy(ctx context.Context, ownerID string, p iam.InlinePolicy) error {
-	e := ownerEvent(ctx, ownerID, "policy.put")
-	e.Message = p.Name
-	return db.mutate(ctx, e, func(tx *txn) error {
-		if err := ownerExists(ctx, tx, ownerID); err != nil {
-			return err
-		}
-		_, err := exec(ctx, tx, "put iam policy", putIAMPolicySQL, ownerID, p.Name, p.Document)
-		return err
-	})
-}
-
-// IAMInlinePolicy returns one inline policy.
-func (db *DB) IAMInlinePolicy(ctx context.Context, ownerID, name string) (iam.InlinePolicy, error) {
-	var p iam.InlinePolicy
-	err := queryRow(ctx, db.r, iamPolicySQL, ownerID, name).Scan(&p.Name, &p.Document)
+func iamPolicy(ctx context.Context, q querier, accountID, name string) (iam.Policy, error) {
+	p, err := scanIAMPolicy(queryRow(ctx, q, selectIAMPolicy, accountID, norm(name)))
 	return p, notFound(err, "iam policy", missing(store.ResourceIAMPolicy, name))
 }
 
-// ListIAMInlinePolicies pages the owner's policy names.
-func (db *DB) ListIAMInlinePolicies(ctx context.Context, ownerID string, p store.Page) ([]string, string, error) {
-	cur, err := decodeCursor("iam_policies", p, 1)
+// mutatePolicy reads a policy in a write transaction, runs fn on it and
+// records action about it, or writes nothing if any step fails.
+func (db *DB) mutatePolicy(ctx context.Context, action, accountID, name string, fn func(tx *txn, p iam.Policy) error) error {
+	return db.write(ctx, func(tx *txn) error {
+		p, err := iamPolicy(ctx, tx, accountID, name)
+		if err != nil {
+			return err
+		}
+		if err := fn(tx, p); err != nil {
+			return err
+		}
+		return db.insertEvent(ctx, tx, iamPolicyEvent(ctx, action, p))
+	})
+}
+
+// CreateIAMPolicy stores a policy and its first version.
+func (db *DB) CreateIAMPolicy(ctx context.Context, p iam.Policy, v iam.PolicyVersion) error {
+	if p.ID == "" || p.AccountID == "" || p.Name == "" || v.VersionID == "" {
+		return required("an IAM policy's id, account, name and first version")
+	}
+	p.DefaultVersion = v.VersionID
+	return db.mutate(ctx, iamPolicyEvent(ctx, "iam.policy.create", p), func(tx *txn) error {
+		if _, err := iamPolicy(ctx, tx, p.AccountID, p.Name); err == nil {
+			return errs.E(errs.Conflict, "iam policy name already taken").
+				WithResource(store.ResourceIAMPolicy, p.Name).WithField(store.FieldName)
+		} else if !errs.Is(err, errs.NotFound) {
+			return err
+		}
+		_, err := exec(ctx, tx, "create iam policy", insertIAMPolicy, p.ID, p.AccountID, p.Name, p.Path,
+			p.Description, p.DefaultVersion, jsonCol{p.Tags}, ts(p.CreatedAt), ts(p.UpdatedAt), norm(p.Name), p.ARN())
+		if err != nil {
+			return err
+		}
+		return insertVersion(ctx, tx, p.ID, 1, v)
+	})
+}
+
+// IAMPolicy returns one policy.
+func (db *DB) IAMPolicy(ctx context.Context, accountID, name string) (iam.Policy, error) {
+	return iamPolicy(ctx, db.r, accountID, name)
+}
+
+// ListIAMPolicies pages an account's policies by name.
+func (db *DB) ListIAMPolicies(ctx context.Context, accountID string, f store.PolicyFilter, p store.Page) ([]iam.Policy, string, error) {
+	cur, err := decodeCursor("iam-policies", p, 1)
 	if err != nil {
 		return nil, "", err
 	}
-	pq := pageQuery[string]{list: "iam_policies", scan: scanName, key: nameKey, limit: p.Limit}
-	return pq.run(ctx, db.r, listIAMPoliciesSQL, ownerID, cur[0], p.Limit+1)
+	used := 0
+	if f.OnlyAttached || f.Usage != "" {
+		used = 1
+	}
+	pq := pageQuery[iam.Policy]{list: "iam-policies", scan: scanIAMPolicy, limit: p.Limit,
+		key: func(p iam.Policy) []string { return []string{norm(p.Name)} }}
+	return pq.run(ctx, db.r, listIAMPolicySQL, accountID, f.PathPrefix, len(f.PathPrefix), cur[0], used, f.Usage, p.Limit+1)
 }
 
-// DeleteIAMInlinePolicy deletes one inline policy.
-func (db *DB) DeleteIAMInlinePolicy(ctx context.Context, ownerID, name string) error {
-	e := ownerEvent(ctx, ownerID, "policy.delete")
-	e.Message = name
-	return db.mutate(ctx, e, func(tx *txn) error {
-		n, err := affected(ctx, tx, "delete iam policy", deleteIAMPolicySQL, ownerID, name)
-		if err == nil && n == 0 {
-			err = missing(store.ResourceIAMPolicy, name)
-		}
-		return err
-	})
-}
-
-// AttachIAMPolicy attaches a managed policy, within the quota.
-func (db *DB) AttachIAMPolicy(ctx context.Context, ownerID, arn string) error {
-	e := ownerEvent(ctx, ownerID, "policy.attach")
-	e.Message = arn
-	return db.mutate(ctx, e, func(tx *txn) error {
-		if err := ownerExists(ctx, tx, ownerID); err != nil {
+// UpdateIAMPolicy is compare-and-swap on a policy's description and tags.
+func (db *DB) UpdateIAMPolicy(ctx context.Context, accountID, name string, fn func(iam.Policy) (iam.Policy, error)) (iam.Policy, error) {
+	var out iam.Policy
+	err := db.mutatePolicy(ctx, "iam.policy.update", accountID, name, func(tx *txn, old iam.Policy) error {
+		p, err := fn(old)
+		if err != nil {
 			return err
 		}
-		if err := belowQuota(ctx, tx, countAttachedSQL+` AND arn <> $2`, iam.MaxAttachedPolicies,
-			store.ResourceIAMAttachment, ownerID, arn); err != nil {
-			return err
-		}
-		_, err := exec(ctx, tx, "attach iam policy", attachIAMPolicySQL, ownerID, arn)
+		out = old
+		out.Description, out.Tags = p.Description, p.Tags
+		_, err = exec(ctx, tx, "update iam policy", updateIAMPolicy, old.ID, out.Description, jsonCol{out.Tags})
 		return err
 	})
-}
-
-// belowQuota refuses (errs.Conflict, FieldLimit) when query counts max rows.
-func belowQuota(ctx context.Context, tx *txn, query string, max int, resource string, args ...any) error {
-	var n int
-	if err := queryRow(ctx, tx, query, args...).Scan(&n); err != nil {
-		return mapErr(err, "count "+resource)
-	}
-	if n >= max {
-		return errs.E(errs.Conflict, "at most %d of %s", max, resource).WithResource(resource, "").WithField(store.FieldLimit)
-	}
-	return nil
-}
-
-// DetachIAMPolicy detaches a managed policy.
-func (db *DB) DetachIAMPolicy(ctx context.Context, ownerID, arn string) error {
-	e := ownerEvent(ctx, ownerID, "policy.detach")
-	e.Message = arn
-	return db.mutate(ctx, e, func(tx *txn) error {
-		n, err := affected(ctx, tx, "detach iam policy", detachIAMPolicySQL, ownerID, arn)
-		if err == nil && n == 0 {
-			err = missing(store.ResourceIAMAttachment, arn)
-		}
-		return err
-	})
-}
-
-// ListIAMAttachedPolicies pages the owner's attached policy ARNs.
-func (db *DB) ListIAMAttachedPolicies(ctx context.Context, ownerID string, p store.Page) ([]string, string, error) {
-	cur, err := decodeCursor("iam_attached", p, 1)
 	if err != nil {
-		return nil, "", err
+		return iam.Policy{}, err
 	}
-	pq := pageQuery[string]{list: "iam_attached", scan: scanName, key: nameKey, limit: p.Limit}
-	return pq.run(ctx, db.r, listAttachedSQL, ownerID, cur[0], p.Limit+1)
+	return out, nil
+}
+
+// DeleteIAMPolicy deletes an unused policy with only its default version.
+func (db *DB) DeleteIAMPolicy(ctx context.Context, accountID, name string) error {
+	return db.mutatePolicy(ctx, "iam.policy.delete", accountID, name, func(tx *txn, p iam.Policy) error {
+		var uses, versions int
+		if err := queryRow(ctx, tx, policyInUseSQL, accountID, p.ARN()).Scan(&uses); err != nil {
+			return mapErr(err, "count iam policy uses")
+		}
+		if uses > 0 {
+			return inUse(p.Name, "Cannot delete a policy attached to entities.")
+		}
+		if err := queryRow(ctx, tx, countVersionsSQL, p.ID).Scan(&versions); err != nil {
+			return mapErr(err, "count iam policy versions")
+		}
+		if versions > 1 {
+			return inUse(p.Name, "This policy has more than one version. Before you delete a policy, you must delete the policy's versions. The default version is deleted with the policy.")
+		}
+		if _, err := exec(ctx, tx, "delete iam policy versions", deleteVersionsSQL, p.ID); err != nil {
+			return err
+		}
+		_, err := exec(ctx, tx, "delete iam policy", deleteIAMPolicy, p.ID)
+		return err
+	})
+}
+
+// inUse is IAM's DeleteConflict about a policy.
+func inUse(name, msg string) error {
+	return errs.E(errs.Conflict, "%s", msg).WithCode("DeleteConflict").
+		WithResource(store.ResourceIAMPolicy, name).WithField(store.FieldInUse)
+}
+
+// PolicyUses counts the roles using each managed policy.
+func (db *DB) PolicyUses(ctx context.Context, accountID string) (map[string]store.PolicyUse, error) {
+	type count struct {
+		arn string
+		n   int
+	}
+	scan := func(s scanner) (count, error) {
+		var c count
+		err := s.Scan(&c.arn, &c.n)
+		return c, err
+	}
+	attached, err := collect(ctx, db.r, "count attachments", scan, attachmentUsesSQL, accountID)
+	if err != nil {
+		return nil, err
+	}
+	bounds, err := collect(ctx, db.r, "count boundaries", scan, boundaryUsesSQL, accountID)
+	if err != nil {
+		return nil, err
+	}
+	out := map[string]store.PolicyUse{}
+	for _, c := range attached {
+		u := out[c.arn]
+		u.Attachments = c.n
+		out[c.arn] = u
+	}
+	for _, c := range bounds {
+		u := out[c.arn]
+		u.Boundaries = c.n
+		out[c.arn] = u
+	}
+	return out, nil
+}
+
+// RolesForPolicy lists the roles using a managed policy.
+func (db *DB) RolesForPolicy(ctx context.Context, accountID, policyARN, usage string) ([]iam.Role, error) {
+	return collect(ctx, db.r, "list roles for policy", scanIAMRole, rolesForPolicySQL, accountID, policyARN, usage)
 }

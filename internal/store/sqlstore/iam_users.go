@@ -2,7 +2,6 @@ package sqlstore
 
 import (
 	"context"
-	"strings"
 	"unicode/utf8"
 
 	"github.com/keyward/keyward/internal/audit"
@@ -33,9 +32,6 @@ func scanIAMUser(s scanner) (iam.User, error) {
 }
 
 func iamUserKey(u iam.User) []string { return []string{norm(u.Name)} }
-
-// norm is how IAM compares names: case-insensitively.
-func norm(name string) string { return strings.ToLower(name) }
 
 // named turns a uniqueness violation into the conflict on resource's field.
 func named(err error, resource, field string) error {
@@ -121,14 +117,14 @@ func keepIAMUserID(fn func(iam.User) (iam.User, error)) func(iam.User) (iam.User
 var (
 	userDependents = []dependent{
 		{`SELECT 1 FROM iam_access_keys WHERE user_id = $1`, store.ResourceIAMAccessKey},
-		{`SELECT 1 FROM iam_inline_policies WHERE owner_id = $1`, store.ResourceIAMPolicy},
+		{`SELECT 1 FROM iam_inline_policies WHERE owner_id = $1`, store.ResourceIAMInlinePolicy},
 		{`SELECT 1 FROM iam_attached_policies WHERE owner_id = $1`, store.ResourceIAMAttachment},
 		{`SELECT 1 FROM iam_group_members WHERE user_id = $1`, store.ResourceIAMMember},
 		{`SELECT 1 FROM iam_mfa_devices WHERE user_id = $1`, store.ResourceIAMMFADevice},
 	}
 	groupDependents = []dependent{
 		{`SELECT 1 FROM iam_group_members WHERE group_id = $1`, store.ResourceIAMMember},
-		{`SELECT 1 FROM iam_inline_policies WHERE owner_id = $1`, store.ResourceIAMPolicy},
+		{`SELECT 1 FROM iam_inline_policies WHERE owner_id = $1`, store.ResourceIAMInlinePolicy},
 		{`SELECT 1 FROM iam_attached_policies WHERE owner_id = $1`, store.ResourceIAMAttachment},
 	}
 )

@@ -9,10 +9,6 @@ import (
 	"github.com/keyward/keyward/internal/store"
 )
 
-// iamAccount is the account the IAM cases act in; IAM rows need no
-// Organizations account.
-const iamAccount = "111122223333"
-
 func (h *harness) newIAMUser(name string) iam.User {
 	return iam.User{AccountID: iamAccount, ID: iam.PrefixUserID + h.name("U"), Name: name, Path: "/",
 		Tags: []iam.Tag{{Key: "team", Value: "blue"}}, CreatedAt: h.clk.Now()}
@@ -102,7 +98,7 @@ var iamUserTests = []test{
 			remove  func() error
 		}{
 			{store.ResourceIAMAccessKey, func() error { return h.s.DeleteIAMAccessKey(h.ctx, u.ID, k.ID) }},
-			{store.ResourceIAMPolicy, func() error { return h.s.DeleteIAMInlinePolicy(h.ctx, u.ID, "p") }},
+			{store.ResourceIAMInlinePolicy, func() error { return h.s.DeleteIAMInlinePolicy(h.ctx, u.ID, "p") }},
 			{store.ResourceIAMAttachment, func() error {
 				return h.s.DetachIAMPolicy(h.ctx, u.ID, "arn:aws:iam::aws:policy/ReadOnlyAccess")
 			}},
@@ -147,7 +143,7 @@ var iamUserTests = []test{
 		equal(t, "replaced", "{3}", p.Document)
 		names, _ := walk(t, 1, func(pg store.Page) ([]string, string, error) { return h.s.ListIAMInlinePolicies(h.ctx, u.ID, pg) })
 		equal(t, "names", []string{"a", "b"}, names)
-		notFound(t, h.s.DeleteIAMInlinePolicy(h.ctx, u.ID, "c"), store.ResourceIAMPolicy)
+		notFound(t, h.s.DeleteIAMInlinePolicy(h.ctx, u.ID, "c"), store.ResourceIAMInlinePolicy)
 		notFound(t, h.s.PutIAMInlinePolicy(h.ctx, "AIDANOSUCH", iam.InlinePolicy{Name: "a", Document: "{}"}), store.ResourceIAMUser)
 		for i := range iam.MaxAttachedPolicies {
 			ok(t, h.s.AttachIAMPolicy(h.ctx, u.ID, "arn:aws:iam::aws:policy/P"+string(rune('a'+i))))

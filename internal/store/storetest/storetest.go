@@ -69,6 +69,7 @@ func Run(t *testing.T, open func(t *testing.T, clk clock.Clock) store.AWS) {
 		{"scim tokens", scimTokenTests},
 		{"identity source", identitySourceTests},
 		{"one-time keys", oneTimeKeyTests},
+		{"iam roles", iamRoleTests}, {"iam policies", iamPolicyTests},
 		{"iam users", iamUserTests},
 		{"iam providers", iamProviderTests},
 	}

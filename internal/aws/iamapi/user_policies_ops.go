@@ -10,7 +10,7 @@ func (s *Service) putUserPolicy(ctx context.Context, in *putPolicyInput) (*empty
 	if err != nil {
 		return nil, err
 	}
-	return s.putPolicy(ctx, o, in)
+	return s.putInlinePolicy(ctx, o, in)
 }
 
 func (s *Service) putGroupPolicy(ctx context.Context, in *putPolicyInput) (*empty, error) {
@@ -18,7 +18,7 @@ func (s *Service) putGroupPolicy(ctx context.Context, in *putPolicyInput) (*empt
 	if err != nil {
 		return nil, err
 	}
-	return s.putPolicy(ctx, o, in)
+	return s.putInlinePolicy(ctx, o, in)
 }
 
 func (s *Service) getUserPolicy(ctx context.Context, in *policyNameInput) (*getPolicyResult, error) {
@@ -26,7 +26,7 @@ func (s *Service) getUserPolicy(ctx context.Context, in *policyNameInput) (*getP
 	if err != nil {
 		return nil, err
 	}
-	return s.getPolicy(ctx, o, in.PolicyName)
+	return s.getInlinePolicy(ctx, o, in.PolicyName)
 }
 
 func (s *Service) getGroupPolicy(ctx context.Context, in *policyNameInput) (*getPolicyResult, error) {
@@ -34,23 +34,23 @@ func (s *Service) getGroupPolicy(ctx context.Context, in *policyNameInput) (*get
 	if err != nil {
 		return nil, err
 	}
-	return s.getPolicy(ctx, o, in.PolicyName)
+	return s.getInlinePolicy(ctx, o, in.PolicyName)
 }
 
-func (s *Service) listUserPolicies(ctx context.Context, in *listPoliciesInput) (*listPolicyNamesResult, error) {
+func (s *Service) listUserPolicies(ctx context.Context, in *ownerPoliciesInput) (*listPolicyNamesResult, error) {
 	o, err := s.userOwner(ctx, in.UserName)
 	if err != nil {
 		return nil, err
 	}
-	return s.listPolicies(ctx, o, in)
+	return s.listInlinePolicies(ctx, o, in)
 }
 
-func (s *Service) listGroupPolicies(ctx context.Context, in *listPoliciesInput) (*listPolicyNamesResult, error) {
+func (s *Service) listGroupPolicies(ctx context.Context, in *ownerPoliciesInput) (*listPolicyNamesResult, error) {
 	o, err := s.groupOwner(ctx, in.GroupName)
 	if err != nil {
 		return nil, err
 	}
-	return s.listPolicies(ctx, o, in)
+	return s.listInlinePolicies(ctx, o, in)
 }
 
 func (s *Service) deleteUserPolicy(ctx context.Context, in *policyNameInput) (*empty, error) {
@@ -58,7 +58,7 @@ func (s *Service) deleteUserPolicy(ctx context.Context, in *policyNameInput) (*e
 	if err != nil {
 		return nil, err
 	}
-	return s.deletePolicy(ctx, o, in.PolicyName)
+	return s.deleteInlinePolicy(ctx, o, in.PolicyName)
 }
 
 func (s *Service) deleteGroupPolicy(ctx context.Context, in *policyNameInput) (*empty, error) {
@@ -66,7 +66,7 @@ func (s *Service) deleteGroupPolicy(ctx context.Context, in *policyNameInput) (*
 	if err != nil {
 		return nil, err
 	}
-	return s.deletePolicy(ctx, o, in.PolicyName)
+	return s.deleteInlinePolicy(ctx, o, in.PolicyName)
 }
 
 func (s *Service) attachUserPolicy(ctx context.Context, in *attachInput) (*empty, error) {
@@ -101,7 +101,7 @@ func (s *Service) detachGroupPolicy(ctx context.Context, in *attachInput) (*empt
 	return s.detach(ctx, o, in.PolicyArn)
 }
 
-func (s *Service) listAttachedUserPolicies(ctx context.Context, in *listPoliciesInput) (*listAttachedResult, error) {
+func (s *Service) listAttachedUserPolicies(ctx context.Context, in *ownerPoliciesInput) (*ownerAttachedResult, error) {
 	o, err := s.userOwner(ctx, in.UserName)
 	if err != nil {
 		return nil, err
@@ -109,7 +109,7 @@ func (s *Service) listAttachedUserPolicies(ctx context.Context, in *listPolicies
 	return s.listAttached(ctx, o, in)
 }
 
-func (s *Service) listAttachedGroupPolicies(ctx context.Context, in *listPoliciesInput) (*listAttachedResult, error) {
+func (s *Service) listAttachedGroupPolicies(ctx context.Context, in *ownerPoliciesInput) (*ownerAttachedResult, error) {
 	o, err := s.groupOwner(ctx, in.GroupName)
 	if err != nil {
 		return nil, err

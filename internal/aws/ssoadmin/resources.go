@@ -1,0 +1,57 @@
+package ssoadmin
+
+// The resources SSO Admin's operations act on, for the gateway's
+// authorizer: the permission set an operation names, else the instance
+// (IAM's resource types for sso: Instance, PermissionSet, Account).
+
+// ResourceARN is the permission set's ARN.
+func (r *permissionSetRef) ResourceARN(string) string {
+	return orInstance(r.PermissionSetArn, r.InstanceArn)
+}
+
+// ResourceARN is the instance's ARN.
+func (in *createPermissionSetInput) ResourceARN(string) string { return in.InstanceArn }
+
+// ResourceARN is the permission set's ARN.
+func (in *assignmentInput) ResourceARN(string) string {
+	return orInstance(in.PermissionSetArn, in.InstanceArn)
+}
+
+// ResourceARN is the permission set's ARN.
+func (in *listAssignmentsInput) ResourceARN(string) string {
+	return orInstance(in.PermissionSetArn, in.InstanceArn)
+}
+
+// ResourceARN is the instance's ARN.
+func (in *creationStatusInput) ResourceARN(string) string { return in.InstanceArn }
+
+// ResourceARN is the instance's ARN.
+func (in *deletionStatusInput) ResourceARN(string) string { return in.InstanceArn }
+
+// ResourceARN is the instance's ARN.
+func (in *listInput) ResourceARN(string) string { return in.InstanceArn }
+
+// ResourceARN is the tagged resource's ARN.
+func (in *listTagsInput) ResourceARN(string) string {
+	return orInstance(in.ResourceArn, in.InstanceArn)
+}
+
+// ResourceARN is the instance's ARN.
+func (in *provisioningStatusInput) ResourceARN(string) string { return in.InstanceArn }
+
+// ResourceARN is the permission set's ARN.
+func (in *provisionedListInput) ResourceARN(string) string {
+	return orInstance(in.PermissionSetArn, in.InstanceArn)
+}
+
+// orInstance is arn, or the instance's ARN when the input names none, or
+// "*" when it names neither (the operation then refuses the input).
+func orInstance(arn, instance string) string {
+	switch {
+	case arn != "":
+		return arn
+	case instance != "":
+		return instance
+	}
+	return "*"
+}

@@ -1,0 +1,149 @@
+package sqlstore
+
+import (
+	"context"
+	"strings"
+
+	"github.com/keyward/keyward/internal/audit"
+	"github.com/keyward/keyward/internal/errs"
+	"github.com/keyward/keyward/internal/iam"
+	"github.com/keyward/keyward/internal/store"
+)
+
+const (
+	putIAMPolicySQL = `INSERT INTO iam_inline_policies (owner_id, name, document) VALUES ($1, $2, $3)
+ON CONFLICT (owner_id, name) DO UPDATE SET document = excluded.document`
+	iamPolicySQL       = `SELECT name, document FROM iam_inline_policies WHERE owner_id = $1 AND name = $2`
+	listIAMPoliciesSQL = `SELECT name FROM iam_inline_policies WHERE owner_id = $1 AND name > $2
+ORDER BY name LIMIT CAST($3 AS INTEGER)`
+	deleteIAMPolicySQL = `DELETE FROM iam_inline_policies WHERE owner_id = $1 AND name = $2`
+	attachIAMPolicySQL = `INSERT INTO iam_attached_policies (owner_id, arn) VALUES ($1, $2)
+ON CONFLICT (owner_id, arn) DO NOTHING`
+	countOwnerAttachedSQL = `SELECT COUNT(*) FROM iam_attached_policies WHERE owner_id = $1`
+	detachIAMPolicySQL    = `DELETE FROM iam_attached_policies WHERE owner_id = $1 AND arn = $2`
+	listOwnerAttachedSQL  = `SELECT arn FROM iam_attached_policies WHERE owner_id = $1 AND arn > $2
+ORDER BY arn LIMIT CAST($3 AS INTEGER)`
+	iamOwnerExistsSQL = `SELECT 1 FROM iam_users WHERE id = $1 UNION ALL SELECT 1 FROM iam_groups WHERE id = $1`
+)
+
+// ownerEvent is the event of a policy change on a user or group: the
+// action is "iam.user.<verb>" or "iam.group.<verb>" by the owner's id.
+func ownerEvent(ctx context.Context, ownerID, verb string) audit.Event {
+	if strings.HasPrefix(ownerID, iam.PrefixGroupID) {
+		return audit.New(ctx, "iam.group."+verb, targetIAMGroup, ownerID)
+	}
+	return audit.New(ctx, "iam.user."+verb, targetIAMUser, ownerID)
+}
+
+func ownerMissing(ownerID string) *errs.Error {
+	if strings.HasPrefix(ownerID, iam.PrefixGroupID) {
+		return errIAMGroupNotFound(ownerID)
+	}
+	return errIAMUserNotFound(ownerID)
+}
+
+func ownerExists(ctx context.Context, tx *txn, ownerID string) error {
+	return mustExist(ctx, tx, iamOwnerExistsSQL, ownerID, ownerMissing(ownerID))
+}
+
+func scanName(s scanner) (string, error) {
+	var n string
+	return n, s.Scan(&n)
+}
+
+func nameKey(n string) []string { return []string{n} }
+
+// PutIAMInlinePolicy creates or replaces an inline policy.
+func (db *DB) PutIAMInlinePolicy(ctx context.Context, ownerID string, p iam.InlinePolicy) error {
+	e := ownerEvent(ctx, ownerID, "policy.put")
+	e.Message = p.Name
+	return db.mutate(ctx, e, func(tx *txn) error {
+		if err := ownerExists(ctx, tx, ownerID); err != nil {
+			return err
+		}
+		_, err := exec(ctx, tx, "put iam policy", putIAMPolicySQL, ownerID, p.Name, p.Document)
+		return err
+	})
+}
+
+// IAMInlinePolicy returns one inline policy.
+func (db *DB) IAMInlinePolicy(ctx context.Context, ownerID, name string) (iam.InlinePolicy, error) {
+	var p iam.InlinePolicy
+	err := queryRow(ctx, db.r, iamPolicySQL, ownerID, name).Scan(&p.Name, &p.Document)
+	return p, notFound(err, "iam policy", missing(store.ResourceIAMInlinePolicy, name))
+}
+
+// ListIAMInlinePolicies pages the owner's policy names.
+func (db *DB) ListIAMInlinePolicies(ctx context.Context, ownerID string, p store.Page) ([]string, string, error) {
+	cur, err := decodeCursor("iam_policies", p, 1)
+	if err != nil {
+		return nil, "", err
+	}
+	pq := pageQuery[string]{list: "iam_policies", scan: scanName, key: nameKey, limit: p.Limit}
+	return pq.run(ctx, db.r, listIAMPoliciesSQL, ownerID, cur[0], p.Limit+1)
+}
+
+// DeleteIAMInlinePolicy deletes one inline policy.
+func (db *DB) DeleteIAMInlinePolicy(ctx context.Context, ownerID, name string) error {
+	e := ownerEvent(ctx, ownerID, "policy.delete")
+	e.Message = name
+	return db.mutate(ctx, e, func(tx *txn) error {
+		n, err := affected(ctx, tx, "delete iam policy", deleteIAMPolicySQL, ownerID, name)
+		if err == nil && n == 0 {
+			err = missing(store.ResourceIAMInlinePolicy, name)
+		}
+		return err
+	})
+}
+
+// AttachIAMPolicy attaches a managed policy, within the quota.
+func (db *DB) AttachIAMPolicy(ctx context.Context, ownerID, arn string) error {
+	e := ownerEvent(ctx, ownerID, "policy.attach")
+	e.Message = arn
+	return db.mutate(ctx, e, func(tx *txn) error {
+		if err := ownerExists(ctx, tx, ownerID); err != nil {
+			return err
+		}
+		if err := belowQuota(ctx, tx, countOwnerAttachedSQL+` AND arn <> $2`, iam.MaxAttachedPolicies,
+			store.ResourceIAMAttachment, ownerID, arn); err != nil {
+			return err
+		}
+		_, err := exec(ctx, tx, "attach iam policy", attachIAMPolicySQL, ownerID, arn)
+		return err
+	})
+}
+
+// belowQuota refuses (errs.Conflict, FieldLimit) when query counts max rows.
+func belowQuota(ctx context.Context, tx *txn, query string, max int, resource string, args ...any) error {
+	var n int
+	if err := queryRow(ctx, tx, query, args...).Scan(&n); err != nil {
+		return mapErr(err, "count "+resource)
+	}
+	if n >= max {
+		return errs.E(errs.Conflict, "at most %d of %s", max, resource).WithResource(resource, "").WithField(store.FieldLimit)
+	}
+	return nil
+}
+
+// DetachIAMPolicy detaches a managed policy.
+func (db *DB) DetachIAMPolicy(ctx context.Context, ownerID, arn string) error {
+	e := ownerEvent(ctx, ownerID, "policy.detach")
+	e.Message = arn
+	return db.mutate(ctx, e, func(tx *txn) error {
+		n, err := affected(ctx, tx, "detach iam policy", detachIAMPolicySQL, ownerID, arn)
+		if err == nil && n == 0 {
+			err = missing(store.ResourceIAMAttachment, arn)
+		}
+		return err
+	})
+}
+
+// ListIAMAttachedPolicies pages the owner's attached policy ARNs.
+func (db *DB) ListIAMAttachedPolicies(ctx context.Context, ownerID string, p store.Page) ([]string, string, error) {
+	cur, err := decodeCursor("iam_attached", p, 1)
+	if err != nil {
+		return nil, "", err
+	}
+	pq := pageQuery[string]{list: "iam_attached", scan: scanName, key: nameKey, limit: p.Limit}
+	return pq.run(ctx, db.r, listOwnerAttachedSQL, ownerID, cur[0], p.Limit+1)
+}
