@@ -109,15 +109,15 @@ const (
 type PolicyFilter struct {
 	PathPrefix string
 	// OnlyAttached keeps policies attached to (or, with Usage, used as
-	// Usage by) at least one role.
+	// Usage by) at least one role, user or group.
 	OnlyAttached bool
 	Usage        string // "", UsagePermissions or UsageBoundary
 }
 
-// PolicyUse counts the roles using a managed policy.
+// PolicyUse counts the roles, users and groups using a managed policy.
 type PolicyUse struct {
-	Attachments int // roles it is attached to
-	Boundaries  int // roles it bounds
+	Attachments int // roles, users and groups it is attached to
+	Boundaries  int // roles and users it bounds
 }
 
 // IAMPolicies are each account's customer managed policies and their
@@ -134,8 +134,8 @@ type IAMPolicies interface {
 	// UpdateIAMPolicy is compare-and-swap on a policy's tags and description.
 	// Action: "iam.policy.update".
 	UpdateIAMPolicy(ctx context.Context, accountID, name string, fn func(iam.Policy) (iam.Policy, error)) (iam.Policy, error)
-	// DeleteIAMPolicy deletes a policy no role uses and that has no version
-	// but its default; otherwise errs.Conflict (FieldInUse).
+	// DeleteIAMPolicy deletes a policy no role, user or group uses and that
+	// has no version but its default; otherwise errs.Conflict (FieldInUse).
 	// Action: "iam.policy.delete".
 	DeleteIAMPolicy(ctx context.Context, accountID, name string) error
 
@@ -155,7 +155,8 @@ type IAMPolicies interface {
 	SetDefaultPolicyVersion(ctx context.Context, accountID, name, versionID string) error
 
 	// PolicyUses counts, per managed policy ARN (customer and AWS managed),
-	// the account's roles using it; unused policies are absent.
+	// the account's roles, users and groups using it; unused policies are
+	// absent.
 	PolicyUses(ctx context.Context, accountID string) (map[string]PolicyUse, error)
 	// RolesForPolicy lists the roles using a managed policy as usage ("" for
 	// either), ordered by name.

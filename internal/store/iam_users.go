@@ -75,6 +75,10 @@ type IAMUsers interface {
 	DetachIAMPolicy(ctx context.Context, ownerID, arn string) error
 	// ListIAMAttachedPolicies pages the owner's attached ARNs in order.
 	ListIAMAttachedPolicies(ctx context.Context, ownerID string, p Page) ([]string, string, error)
+	// IAMPrincipalsForPolicy lists the account's users and groups using a
+	// managed policy as usage (UsagePermissions: attached; UsageBoundary:
+	// a user's boundary; "" either), each ordered by name.
+	IAMPrincipalsForPolicy(ctx context.Context, accountID, policyARN, usage string) ([]iam.User, []iam.Group, error)
 
 	// CreateIAMAccessKey refuses (errs.Conflict, FieldLimit) a user's
 	// third key. Action: "iam.accesskey.create".

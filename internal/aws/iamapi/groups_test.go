@@ -101,3 +101,37 @@ func TestGroupRequestsThatAreRefused(t *testing.T) {
 		}},
 	})
 }
+
+func TestUsersAndGroupsUsingACustomerManagedPolicyCountAndHoldIt(t *testing.T) {
+	a := newUserAPI(t)
+	a.createUser(t, "alice")
+	_, err := a.admin.CreateGroup(a.ctx, &sdk.CreateGroupInput{GroupName: aws.String("admins")})
+	uaMust(t, err)
+	doc := `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:ListBucket","Resource":"*"}]}`
+	p, err := a.admin.CreatePolicy(a.ctx, &sdk.CreatePolicyInput{PolicyName: aws.String("list"), PolicyDocument: &doc})
+	uaMust(t, err)
+	arn := p.Policy.Arn
+	_, err = a.admin.AttachUserPolicy(a.ctx, &sdk.AttachUserPolicyInput{UserName: aws.String("alice"), PolicyArn: arn})
+	uaMust(t, err)
+	_, err = a.admin.AttachGroupPolicy(a.ctx, &sdk.AttachGroupPolicyInput{GroupName: aws.String("admins"), PolicyArn: arn})
+	uaMust(t, err)
+	got, err := a.admin.GetPolicy(a.ctx, &sdk.GetPolicyInput{PolicyArn: arn})
+	uaMust(t, err)
+	if aws.ToInt32(got.Policy.AttachmentCount) != 2 {
+		t.Errorf("AttachmentCount = %d, want 2 (alice and admins)", aws.ToInt32(got.Policy.AttachmentCount))
+	}
+	entities, err := a.admin.ListEntitiesForPolicy(a.ctx, &sdk.ListEntitiesForPolicyInput{PolicyArn: arn})
+	uaMust(t, err)
+	if len(entities.PolicyUsers) != 1 || *entities.PolicyUsers[0].UserName != "alice" ||
+		len(entities.PolicyGroups) != 1 || *entities.PolicyGroups[0].GroupName != "admins" {
+		t.Errorf("entities = users %+v, groups %+v", entities.PolicyUsers, entities.PolicyGroups)
+	}
+	_, err = a.admin.DeletePolicy(a.ctx, &sdk.DeletePolicyInput{PolicyArn: arn})
+	refusedAs[*types.DeleteConflictException](t, err, "")
+	_, err = a.admin.DetachUserPolicy(a.ctx, &sdk.DetachUserPolicyInput{UserName: aws.String("alice"), PolicyArn: arn})
+	uaMust(t, err)
+	_, err = a.admin.DetachGroupPolicy(a.ctx, &sdk.DetachGroupPolicyInput{GroupName: aws.String("admins"), PolicyArn: arn})
+	uaMust(t, err)
+	_, err = a.admin.DeletePolicy(a.ctx, &sdk.DeletePolicyInput{PolicyArn: arn})
+	uaMust(t, err)
+}

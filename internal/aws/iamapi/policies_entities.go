@@ -3,6 +3,7 @@ package iamapi
 import (
 	"context"
 	"slices"
+	"strings"
 
 	"github.com/keyward/keyward/internal/iam"
 	"github.com/keyward/keyward/internal/store"
@@ -41,8 +42,7 @@ type listEntitiesResult struct {
 
 // listEntitiesForPolicy lists the roles using a managed policy: the
 // caller's own (attached or as their boundary) and Identity Center's (whose
-// permission set names it). Users and groups are the seam users.go fills:
-// until IAM users exist PolicyUsers and PolicyGroups are empty.
+// permission set names it), and the users and groups using it.
 func (s *Service) listEntitiesForPolicy(ctx context.Context, in *listEntitiesInput) (*listEntitiesResult, error) {
 	f, err := entitiesFilter(in)
 	if err != nil {
@@ -66,6 +66,9 @@ func (s *Service) listEntitiesForPolicy(ctx context.Context, in *listEntitiesInp
 	if err != nil {
 		return nil, err
 	}
+	if p.Token != "" {
+		users, groups = nil, nil // they came whole on the first page
+	}
 	page, next, err := pageSlice(roles, p)
 	if err != nil {
 		return nil, err
@@ -74,12 +77,31 @@ func (s *Service) listEntitiesForPolicy(ctx context.Context, in *listEntitiesInp
 		PolicyRoles: list(page), truncation: truncated(next)}, nil
 }
 
-// principalsUsing is the seam for IAM users and groups: the account's users
-// and groups using arn as f says (entityFilter "" for all, or "User" or
-// "Group"). Until users.go serves them there are none. (When it does, page
-// users, groups and roles together.)
-func (s *Service) principalsUsing(_ context.Context, _, _, _ string, _ store.PolicyFilter) ([]policyUserXML, []policyGroupXML, error) {
-	return nil, nil, nil
+// principalsUsing lists the account's users and groups using arn as f
+// says (entityFilter "" for all, or "User" or "Group"), under f's path.
+// They come on the first page whole (an account's principals using one
+// policy are few); roles are paged.
+func (s *Service) principalsUsing(ctx context.Context, account, arn, entityFilter string, f store.PolicyFilter) ([]policyUserXML, []policyGroupXML, error) {
+	if entityFilter != "" && entityFilter != "User" && entityFilter != "Group" {
+		return nil, nil, nil
+	}
+	users, groups, err := s.store.IAMPrincipalsForPolicy(ctx, account, arn, f.Usage)
+	if err != nil {
+		return nil, nil, err
+	}
+	var us []policyUserXML
+	var gs []policyGroupXML
+	for _, u := range users {
+		if entityFilter != "Group" && strings.HasPrefix(u.Path, orRoot(f.PathPrefix)) {
+			us = append(us, policyUserXML{UserName: u.Name, UserID: u.ID})
+		}
+	}
+	for _, g := range groups {
+		if entityFilter != "User" && strings.HasPrefix(g.Path, orRoot(f.PathPrefix)) {
+			gs = append(gs, policyGroupXML{GroupName: g.Name, GroupID: g.ID})
+		}
+	}
+	return us, gs, nil
 }
 
 func entitiesFilter(in *listEntitiesInput) (store.PolicyFilter, error) {

@@ -32,20 +32,21 @@ func (s *Service) groupOwner(ctx context.Context, name string) (owner, error) {
 	return owner{id: g.ID, name: g.Name, group: true}, err
 }
 
-// policyName checks that arn names a policy that may be attached and
-// returns its name. Only AWS managed policies (the bundled catalog) are
-// known for now.
-// TODO(customer managed policies): the roles-and-policies work stores an
-// account's own policies (arn:aws:iam::ACCOUNT:policy/PATH/NAME); look them
-// up here, in the caller's account, once that store exists.
-func (s *Service) policyName(_ context.Context, arn string) (string, error) {
-	if len(arn) < 20 || len(arn) > 2048 {
-		return "", errs.E(errs.Invalid, "ARN %.2048s is not valid: it must be 20 to 2048 characters", arn)
+// policyName checks that arn names a managed policy the caller may attach
+// (AWS's, or one of the account's own) and returns its name.
+func (s *Service) policyName(ctx context.Context, arn string) (string, error) {
+	acct, err := callerAccount(ctx)
+	if err != nil {
+		return "", err
 	}
-	if p, ok := iam.LookupManaged(arn); ok {
-		return p.Name, nil
+	ref, err := s.lookupPolicy(ctx, acct, arn)
+	switch {
+	case err != nil:
+		return "", err
+	case ref.aws != nil:
+		return ref.aws.Name, nil
 	}
-	return "", errs.E(errs.NotFound, "Policy %s does not exist or is not attachable.", arn)
+	return ref.customer.Name, nil
 }
 
 type putPolicyInput struct {

@@ -23,6 +23,11 @@ ON CONFLICT (owner_id, arn) DO NOTHING`
 	detachIAMPolicySQL    = `DELETE FROM iam_attached_policies WHERE owner_id = $1 AND arn = $2`
 	listOwnerAttachedSQL  = `SELECT arn FROM iam_attached_policies WHERE owner_id = $1 AND arn > $2
 ORDER BY arn LIMIT CAST($3 AS INTEGER)`
+	usersForPolicySQL = `SELECT ` + iamUserCols + ` FROM iam_users WHERE account_id = $1 AND (
+	($3 <> 'PermissionsBoundary' AND id IN (SELECT owner_id FROM iam_attached_policies WHERE arn = $2))
+	OR ($3 <> 'PermissionsPolicy' AND boundary = $2)) ORDER BY name_norm`
+	groupsForPolicySQL = `SELECT ` + iamGroupCols + ` FROM iam_groups WHERE account_id = $1
+	AND $3 <> 'PermissionsBoundary' AND id IN (SELECT owner_id FROM iam_attached_policies WHERE arn = $2) ORDER BY name_norm`
 	iamOwnerExistsSQL = `SELECT 1 FROM iam_users WHERE id = $1 UNION ALL SELECT 1 FROM iam_groups WHERE id = $1`
 )
 
@@ -146,4 +151,14 @@ func (db *DB) ListIAMAttachedPolicies(ctx context.Context, ownerID string, p sto
 	}
 	pq := pageQuery[string]{list: "iam_attached", scan: scanName, key: nameKey, limit: p.Limit}
 	return pq.run(ctx, db.r, listOwnerAttachedSQL, ownerID, cur[0], p.Limit+1)
+}
+
+// IAMPrincipalsForPolicy lists the users and groups using a managed policy.
+func (db *DB) IAMPrincipalsForPolicy(ctx context.Context, accountID, policyARN, usage string) ([]iam.User, []iam.Group, error) {
+	users, err := collect(ctx, db.r, "list users for policy", scanIAMUser, usersForPolicySQL, accountID, policyARN, usage)
+	if err != nil {
+		return nil, nil, err
+	}
+	groups, err := collect(ctx, db.r, "list groups for policy", scanIAMGroup, groupsForPolicySQL, accountID, policyARN, usage)
+	return users, groups, err
 }

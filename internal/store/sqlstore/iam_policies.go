@@ -20,15 +20,26 @@ const (
 WHERE p.account_id = $1 AND substr(p.path, 1, CAST($3 AS INTEGER)) = $2 AND p.name_norm > $4
 AND ($5 = 0
 	OR ($6 <> 'PermissionsBoundary' AND EXISTS (SELECT 1 FROM iam_role_attachments a WHERE a.account_id = p.account_id AND a.policy_arn = p.arn))
-	OR ($6 <> 'PermissionsPolicy' AND EXISTS (SELECT 1 FROM iam_roles r WHERE r.account_id = p.account_id AND r.boundary = p.arn)))
+	OR ($6 <> 'PermissionsPolicy' AND EXISTS (SELECT 1 FROM iam_roles r WHERE r.account_id = p.account_id AND r.boundary = p.arn))
+	OR ($6 <> 'PermissionsBoundary' AND EXISTS (SELECT 1 FROM iam_attached_policies ap WHERE ap.arn = p.arn))
+	OR ($6 <> 'PermissionsPolicy' AND EXISTS (SELECT 1 FROM iam_users u WHERE u.account_id = p.account_id AND u.boundary = p.arn)))
 ORDER BY p.name_norm LIMIT CAST($7 AS INTEGER)`
 	policyInUseSQL = `SELECT (SELECT COUNT(*) FROM iam_role_attachments WHERE account_id = $1 AND policy_arn = $2)
-	+ (SELECT COUNT(*) FROM iam_roles WHERE account_id = $1 AND boundary = $2)`
+	+ (SELECT COUNT(*) FROM iam_roles WHERE account_id = $1 AND boundary = $2)
+	+ (SELECT COUNT(*) FROM iam_attached_policies WHERE arn = $2)
+	+ (SELECT COUNT(*) FROM iam_users WHERE account_id = $1 AND boundary = $2)`
 	countVersionsSQL  = `SELECT COUNT(*) FROM iam_policy_versions WHERE policy_id = $1`
 	deleteVersionsSQL = `DELETE FROM iam_policy_versions WHERE policy_id = $1`
 	deleteIAMPolicy   = `DELETE FROM iam_policies WHERE id = $1`
-	attachmentUsesSQL = `SELECT policy_arn, COUNT(*) FROM iam_role_attachments WHERE account_id = $1 GROUP BY policy_arn`
-	boundaryUsesSQL   = `SELECT boundary, COUNT(*) FROM iam_roles WHERE account_id = $1 AND boundary <> '' GROUP BY boundary`
+	attachmentUsesSQL = `SELECT arn, COUNT(*) FROM (
+	SELECT policy_arn AS arn FROM iam_role_attachments WHERE account_id = $1
+	UNION ALL SELECT ap.arn FROM iam_attached_policies ap JOIN iam_users u ON u.id = ap.owner_id WHERE u.account_id = $1
+	UNION ALL SELECT ap.arn FROM iam_attached_policies ap JOIN iam_groups g ON g.id = ap.owner_id WHERE g.account_id = $1
+) uses GROUP BY arn`
+	boundaryUsesSQL = `SELECT boundary, COUNT(*) FROM (
+	SELECT boundary FROM iam_roles WHERE account_id = $1 AND boundary <> ''
+	UNION ALL SELECT boundary FROM iam_users WHERE account_id = $1 AND boundary <> ''
+) bounds GROUP BY boundary`
 	rolesForPolicySQL = `SELECT ` + iamRoleCols + ` FROM iam_roles WHERE account_id = $1 AND (
 	($3 <> 'PermissionsBoundary' AND id IN (SELECT role_id FROM iam_role_attachments WHERE account_id = $1 AND policy_arn = $2))
 	OR ($3 <> 'PermissionsPolicy' AND boundary = $2)) ORDER BY name_norm`
@@ -159,7 +170,7 @@ func inUse(name, msg string) error {
 		WithResource(store.ResourceIAMPolicy, name).WithField(store.FieldInUse)
 }
 
-// PolicyUses counts the roles using each managed policy.
+// PolicyUses counts the roles, users and groups using each managed policy.
 func (db *DB) PolicyUses(ctx context.Context, accountID string) (map[string]store.PolicyUse, error) {
 	type count struct {
 		arn string

@@ -78,3 +78,46 @@ var iamProviderTests = []test{
 		equal(t, "event", "iam.alias.delete", h.lastEvent(t).Action)
 	}},
 }
+
+// iamPrincipalPolicyTests are the cases where users and groups meet the
+// roles side's customer managed policies.
+var iamPrincipalPolicyTests = []test{
+	{"users and groups using a customer managed policy keep it from deletion and count as its uses", func(t *testing.T, h *harness) {
+		p := h.newIAMPolicy(t, "shared", "/")
+		u, g := h.createIAMUser(t, "alice"), h.createIAMGroup(t, "admins")
+		bounded := h.createIAMUser(t, "bob")
+		ok(t, h.s.AttachIAMPolicy(h.ctx, u.ID, p.ARN()))
+		ok(t, h.s.AttachIAMPolicy(h.ctx, g.ID, p.ARN()))
+		_, err := h.s.UpdateIAMUser(h.ctx, bounded.ID, func(b iam.User) (iam.User, error) {
+			b.PermissionsBoundary = p.ARN()
+			return b, nil
+		})
+		ok(t, err)
+		uses, err := h.s.PolicyUses(h.ctx, iamAccount)
+		ok(t, err)
+		equal(t, "uses", store.PolicyUse{Attachments: 2, Boundaries: 1}, uses[p.ARN()])
+		attached, _, err := h.s.ListIAMPolicies(h.ctx, iamAccount, store.PolicyFilter{OnlyAttached: true}, store.Page{Limit: 10})
+		ok(t, err)
+		equal(t, "attached policies", 1, len(attached))
+		users, groups, err := h.s.IAMPrincipalsForPolicy(h.ctx, iamAccount, p.ARN(), "")
+		ok(t, err)
+		equal(t, "users", []string{"alice", "bob"}, userNames(users))
+		equal(t, "groups", 1, len(groups))
+		users, groups, err = h.s.IAMPrincipalsForPolicy(h.ctx, iamAccount, p.ARN(), store.UsageBoundary)
+		ok(t, err)
+		equal(t, "bounded users", []string{"bob"}, userNames(users))
+		equal(t, "groups bounded", 0, len(groups))
+		h.unchangedLog(t, func() {
+			e := isKind(t, h.s.DeleteIAMPolicy(h.ctx, iamAccount, p.Name), errConflictKind)
+			equal(t, "field", store.FieldInUse, e.Field)
+		})
+		ok(t, h.s.DetachIAMPolicy(h.ctx, u.ID, p.ARN()))
+		ok(t, h.s.DetachIAMPolicy(h.ctx, g.ID, p.ARN()))
+		_, err = h.s.UpdateIAMUser(h.ctx, bounded.ID, func(b iam.User) (iam.User, error) {
+			b.PermissionsBoundary = ""
+			return b, nil
+		})
+		ok(t, err)
+		ok(t, h.s.DeleteIAMPolicy(h.ctx, iamAccount, p.Name))
+	}},
+}

@@ -72,6 +72,7 @@ func Run(t *testing.T, open func(t *testing.T, clk clock.Clock) store.AWS) {
 		{"iam roles", iamRoleTests}, {"iam policies", iamPolicyTests},
 		{"iam users", iamUserTests},
 		{"iam providers", iamProviderTests},
+		{"iam users and policies", iamPrincipalPolicyTests},
 	}
 	for _, s := range suites {
 		t.Run(s.name, func(t *testing.T) {
