@@ -40,23 +40,25 @@ type policyDetailXML struct {
 }
 
 type authDetailsResult struct {
-	UserDetailList  members[struct{}]
-	GroupDetailList members[struct{}]
+	UserDetailList  members[userDetailXML]
+	GroupDetailList members[groupDetailXML]
 	RoleDetailList  members[roleDetailXML]
 	Policies        members[policyDetailXML]
 	truncation
 }
 
 // authDetail is one entry of the combined list GetAccountAuthorizationDetails
-// pages through: a role or a managed policy.
+// pages through: a user, a group, a role or a managed policy.
 type authDetail struct {
+	user   *userDetailXML
+	group  *groupDetailXML
 	role   *roleDetailXML
 	policy *policyDetailXML
 }
 
-// getAccountAuthorizationDetails describes the account's roles and managed
-// policies (customer managed ones, and AWS managed ones in use). Users and
-// groups come with users.go; until then their lists are empty.
+// getAccountAuthorizationDetails describes the account's users, groups,
+// roles and managed policies (customer managed ones, and AWS managed ones
+// in use), paged through in that order, as AWS lists them.
 func (s *Service) getAccountAuthorizationDetails(ctx context.Context, in *authDetailsInput) (*authDetailsResult, error) {
 	account, err := callerAccount(ctx)
 	if err != nil {
@@ -70,11 +72,9 @@ func (s *Service) getAccountAuthorizationDetails(ctx context.Context, in *authDe
 	if err != nil {
 		return nil, err
 	}
-	var all []authDetail
-	if want["Role"] {
-		if all, err = s.roleDetails(ctx, account); err != nil {
-			return nil, err
-		}
+	all, err := s.principalDetails(ctx, account, want)
+	if err != nil {
+		return nil, err
 	}
 	policies, err := s.policyDetails(ctx, account, want["LocalManagedPolicy"], want["AWSManagedPolicy"])
 	if err != nil {
@@ -86,13 +86,37 @@ func (s *Service) getAccountAuthorizationDetails(ctx context.Context, in *authDe
 	}
 	out := &authDetailsResult{truncation: truncated(next)}
 	for _, d := range page {
-		if d.role != nil {
+		switch {
+		case d.user != nil:
+			out.UserDetailList.Member = append(out.UserDetailList.Member, *d.user)
+		case d.group != nil:
+			out.GroupDetailList.Member = append(out.GroupDetailList.Member, *d.group)
+		case d.role != nil:
 			out.RoleDetailList.Member = append(out.RoleDetailList.Member, *d.role)
-		} else {
+		default:
 			out.Policies.Member = append(out.Policies.Member, *d.policy)
 		}
 	}
 	return out, nil
+}
+
+// principalDetails lists the users, groups and roles want asks for.
+func (s *Service) principalDetails(ctx context.Context, account string, want map[string]bool) ([]authDetail, error) {
+	var all []authDetail
+	for _, kind := range []struct {
+		name string
+		list func(context.Context, string) ([]authDetail, error)
+	}{{"User", s.userDetails}, {"Group", s.groupDetails}, {"Role", s.roleDetails}} {
+		if !want[kind.name] {
+			continue
+		}
+		got, err := kind.list(ctx, account)
+		if err != nil {
+			return nil, err
+		}
+		all = append(all, got...)
+	}
+	return all, nil
 }
 
 var detailTypes = []string{"User", "Role", "Group", "LocalManagedPolicy", "AWSManagedPolicy"}

@@ -135,3 +135,31 @@ func TestUsersAndGroupsUsingACustomerManagedPolicyCountAndHoldIt(t *testing.T) {
 	_, err = a.admin.DeletePolicy(a.ctx, &sdk.DeletePolicyInput{PolicyArn: arn})
 	uaMust(t, err)
 }
+
+func TestAuthorizationDetailsDescribeUsersAndGroups(t *testing.T) {
+	a := newUserAPI(t)
+	a.createUser(t, "alice")
+	_, err := a.admin.CreateGroup(a.ctx, &sdk.CreateGroupInput{GroupName: aws.String("admins")})
+	uaMust(t, err)
+	_, err = a.admin.AddUserToGroup(a.ctx, &sdk.AddUserToGroupInput{GroupName: aws.String("admins"), UserName: aws.String("alice")})
+	uaMust(t, err)
+	doc := `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:*","Resource":"*"}]}`
+	_, err = a.admin.PutUserPolicy(a.ctx, &sdk.PutUserPolicyInput{UserName: aws.String("alice"), PolicyName: aws.String("s3"), PolicyDocument: &doc})
+	uaMust(t, err)
+	arn := aws.String("arn:aws:iam::aws:policy/ReadOnlyAccess")
+	_, err = a.admin.AttachGroupPolicy(a.ctx, &sdk.AttachGroupPolicyInput{GroupName: aws.String("admins"), PolicyArn: arn})
+	uaMust(t, err)
+	out, err := a.admin.GetAccountAuthorizationDetails(a.ctx, &sdk.GetAccountAuthorizationDetailsInput{
+		Filter: []types.EntityType{types.EntityTypeUser, types.EntityTypeGroup}})
+	uaMust(t, err)
+	if len(out.UserDetailList) != 1 || len(out.GroupDetailList) != 1 || len(out.RoleDetailList) != 0 {
+		t.Fatalf("details: %d users, %d groups, %d roles; want alice and admins only", len(out.UserDetailList), len(out.GroupDetailList), len(out.RoleDetailList))
+	}
+	u, g := out.UserDetailList[0], out.GroupDetailList[0]
+	if *u.UserName != "alice" || len(u.GroupList) != 1 || u.GroupList[0] != "admins" || len(u.UserPolicyList) != 1 || *u.UserPolicyList[0].PolicyName != "s3" {
+		t.Errorf("alice = %+v", u)
+	}
+	if *g.GroupName != "admins" || len(g.AttachedManagedPolicies) != 1 || *g.AttachedManagedPolicies[0].PolicyArn != *arn {
+		t.Errorf("admins = %+v", g)
+	}
+}

@@ -213,17 +213,7 @@ func (s *Service) detach(ctx context.Context, o owner, arn string) (*empty, erro
 	return &empty{}, err
 }
 
-type attachedPolicy struct {
-	PolicyName string
-	PolicyArn  string
-}
-
-type ownerAttachedResult struct {
-	AttachedPolicies []attachedPolicy `xml:"AttachedPolicies>member"`
-	truncation
-}
-
-func (s *Service) listAttached(ctx context.Context, o owner, in *ownerPoliciesInput) (*ownerAttachedResult, error) {
+func (s *Service) listAttached(ctx context.Context, o owner, in *ownerPoliciesInput) (*listAttachedResult, error) {
 	prefix, p, err := prefixedPage(in.PathPrefix, in.Marker, in.MaxItems)
 	if err != nil {
 		return nil, err
@@ -232,13 +222,11 @@ func (s *Service) listAttached(ctx context.Context, o owner, in *ownerPoliciesIn
 	if err != nil {
 		return nil, badMarker(err)
 	}
-	out := &ownerAttachedResult{AttachedPolicies: []attachedPolicy{}, truncation: truncated(next)}
+	out := &listAttachedResult{truncation: truncated(next)}
 	for _, arn := range arns {
-		_, rest, _ := strings.Cut(arn, ":policy")
-		if !strings.HasPrefix(rest, prefix) {
-			continue
+		if _, path, _, _ := iam.ParsePolicyARN(arn); strings.HasPrefix(path, prefix) {
+			out.AttachedPolicies.Member = append(out.AttachedPolicies.Member, attachedOut(arn))
 		}
-		out.AttachedPolicies = append(out.AttachedPolicies, attachedPolicy{PolicyName: rest[strings.LastIndex(rest, "/")+1:], PolicyArn: arn})
 	}
 	return out, nil
 }

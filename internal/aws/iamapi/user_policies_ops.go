@@ -101,7 +101,7 @@ func (s *Service) detachGroupPolicy(ctx context.Context, in *attachInput) (*empt
 	return s.detach(ctx, o, in.PolicyArn)
 }
 
-func (s *Service) listAttachedUserPolicies(ctx context.Context, in *ownerPoliciesInput) (*ownerAttachedResult, error) {
+func (s *Service) listAttachedUserPolicies(ctx context.Context, in *ownerPoliciesInput) (*listAttachedResult, error) {
 	o, err := s.userOwner(ctx, in.UserName)
 	if err != nil {
 		return nil, err
@@ -109,7 +109,7 @@ func (s *Service) listAttachedUserPolicies(ctx context.Context, in *ownerPolicie
 	return s.listAttached(ctx, o, in)
 }
 
-func (s *Service) listAttachedGroupPolicies(ctx context.Context, in *ownerPoliciesInput) (*ownerAttachedResult, error) {
+func (s *Service) listAttachedGroupPolicies(ctx context.Context, in *ownerPoliciesInput) (*listAttachedResult, error) {
 	o, err := s.groupOwner(ctx, in.GroupName)
 	if err != nil {
 		return nil, err

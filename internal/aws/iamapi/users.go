@@ -105,26 +105,18 @@ func (s *Service) userActions() map[string]gateway.QueryAction {
 
 // wireUser is IAM's User shape.
 type wireUser struct {
-	Path                string        `xml:",omitempty"`
-	UserName            string        `xml:",omitempty"`
-	UserID              string        `xml:"UserId"`
-	Arn                 string        `xml:"Arn"`
-	CreateDate          time.Time     `xml:"CreateDate"`
-	PermissionsBoundary *wireBoundary `xml:",omitempty"`
-	Tags                *tagList      `xml:",omitempty"`
-}
-
-type wireBoundary struct {
-	PermissionsBoundaryType string
-	PermissionsBoundaryArn  string
+	Path                string       `xml:",omitempty"`
+	UserName            string       `xml:",omitempty"`
+	UserID              string       `xml:"UserId"`
+	Arn                 string       `xml:"Arn"`
+	CreateDate          time.Time    `xml:"CreateDate"`
+	PermissionsBoundary *boundaryXML `xml:",omitempty"`
+	Tags                *tagList     `xml:",omitempty"`
 }
 
 func toWireUser(u iam.User) wireUser {
-	w := wireUser{Path: u.Path, UserName: u.Name, UserID: u.ID, Arn: u.ARN(), CreateDate: wireTime(u.CreatedAt), Tags: wireTags(u.Tags)}
-	if u.PermissionsBoundary != "" {
-		w.PermissionsBoundary = &wireBoundary{PermissionsBoundaryType: "Policy", PermissionsBoundaryArn: u.PermissionsBoundary}
-	}
-	return w
+	return wireUser{Path: u.Path, UserName: u.Name, UserID: u.ID, Arn: u.ARN(), CreateDate: wireTime(u.CreatedAt),
+		PermissionsBoundary: boundaryOut(u.PermissionsBoundary), Tags: wireTags(u.Tags)}
 }
 
 // tagList is a Tags member: absent, not empty, when there are none.

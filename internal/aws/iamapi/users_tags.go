@@ -67,13 +67,8 @@ type listUserTagsInput struct {
 	MaxItems *int
 }
 
-type listTagsResult struct {
-	Tags []iam.Tag `xml:"Tags>member"`
-	truncation
-}
-
 // listUserTags answers every tag on one page: a user has at most 50.
-func (s *Service) listUserTags(ctx context.Context, in *listUserTagsInput) (*listTagsResult, error) {
+func (s *Service) listUserTags(ctx context.Context, in *listUserTagsInput) (*tagsResult, error) {
 	if _, err := page(in.Marker, in.MaxItems); err != nil {
 		return nil, err
 	}
@@ -81,7 +76,7 @@ func (s *Service) listUserTags(ctx context.Context, in *listUserTagsInput) (*lis
 	if err != nil {
 		return nil, err
 	}
-	return &listTagsResult{Tags: u.Tags}, nil
+	return &tagsResult{Tags: tagsOut(u.Tags)}, nil
 }
 
 type boundaryInput struct {

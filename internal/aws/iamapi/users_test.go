@@ -105,7 +105,8 @@ func TestTagsAndBoundaryChangeTheUser(t *testing.T) {
 	uaMust(t, err)
 	got, err := a.admin.GetUser(a.ctx, &sdk.GetUserInput{UserName: name})
 	uaMust(t, err)
-	if got.User.PermissionsBoundary == nil || *got.User.PermissionsBoundary.PermissionsBoundaryArn != boundary {
+	if got.User.PermissionsBoundary == nil || *got.User.PermissionsBoundary.PermissionsBoundaryArn != boundary ||
+		got.User.PermissionsBoundary.PermissionsBoundaryType != types.PermissionsBoundaryAttachmentTypePolicy {
 		t.Errorf("boundary = %+v, want %s", got.User.PermissionsBoundary, boundary)
 	}
 	_, err = a.admin.DeleteUserPermissionsBoundary(a.ctx, &sdk.DeleteUserPermissionsBoundaryInput{UserName: name})
