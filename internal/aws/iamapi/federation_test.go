@@ -31,9 +31,9 @@ func TestAnMFACodeIsAcceptedOnceForItsDevice(t *testing.T) {
 	}
 	next := totp.Code(seed, time.Now().Add(totp.Period))
 	user, err := f.VerifyMFACode(a.ctx, serial, next)
-	uaMust(t, err)
+	must(t, err)
 	me, err := a.admin.GetUser(a.ctx, &sdk.GetUserInput{UserName: aws.String("alice")})
-	uaMust(t, err)
+	must(t, err)
 	if user != *me.User.UserId {
 		t.Errorf("device belongs to %s, want alice %s", user, *me.User.UserId)
 	}
@@ -49,17 +49,17 @@ func TestProvidersAreFoundByARNAndIssuer(t *testing.T) {
 	a := newUserAPI(t)
 	md := idpMetadata(t)
 	saml, err := a.admin.CreateSAMLProvider(a.ctx, &sdk.CreateSAMLProviderInput{Name: aws.String("okta"), SAMLMetadataDocument: &md})
-	uaMust(t, err)
+	must(t, err)
 	_, err = a.admin.CreateOpenIDConnectProvider(a.ctx, &sdk.CreateOpenIDConnectProviderInput{Url: aws.String("https://issuer.example.com/tenant")})
-	uaMust(t, err)
+	must(t, err)
 	f := a.federation(t)
 	p, err := f.SAMLProvider(a.ctx, *saml.SAMLProviderArn)
-	uaMust(t, err)
+	must(t, err)
 	if p.EntityID != "http://www.okta.com/exk1example" || len(p.Certificates) != 1 || p.Metadata != md {
 		t.Errorf("SAML provider = %s with %d certificates", p.EntityID, len(p.Certificates))
 	}
 	o, err := f.OIDCProvider(a.ctx, a.acct, "https://issuer.example.com/tenant/")
-	uaMust(t, err)
+	must(t, err)
 	if o.URL != "issuer.example.com/tenant" {
 		t.Errorf("OIDC provider = %s", o.URL)
 	}

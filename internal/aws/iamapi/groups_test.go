@@ -12,20 +12,20 @@ func TestAGroupHoldsUsersAndPoliciesUntilTheyAreRemoved(t *testing.T) {
 	a := newUserAPI(t)
 	a.createUser(t, "alice")
 	g, err := a.admin.CreateGroup(a.ctx, &sdk.CreateGroupInput{GroupName: aws.String("admins")})
-	uaMust(t, err)
+	must(t, err)
 	if want := "arn:aws:iam::" + a.acct + ":group/admins"; *g.Group.Arn != want || (*g.Group.GroupId)[:4] != "AGPA" {
 		t.Errorf("group = %s %s, want %s and an AGPA id", *g.Group.Arn, *g.Group.GroupId, want)
 	}
 	name, user := aws.String("admins"), aws.String("alice")
 	_, err = a.admin.AddUserToGroup(a.ctx, &sdk.AddUserToGroupInput{GroupName: name, UserName: user})
-	uaMust(t, err)
+	must(t, err)
 	got, err := a.admin.GetGroup(a.ctx, &sdk.GetGroupInput{GroupName: name})
-	uaMust(t, err)
+	must(t, err)
 	if len(got.Users) != 1 || *got.Users[0].UserName != "alice" {
 		t.Errorf("members = %+v, want alice", got.Users)
 	}
 	mine, err := a.admin.ListGroupsForUser(a.ctx, &sdk.ListGroupsForUserInput{UserName: user})
-	uaMust(t, err)
+	must(t, err)
 	if len(mine.Groups) != 1 || *mine.Groups[0].GroupName != "admins" {
 		t.Errorf("alice's groups = %+v, want admins", mine.Groups)
 	}
@@ -35,32 +35,32 @@ func TestAGroupHoldsUsersAndPoliciesUntilTheyAreRemoved(t *testing.T) {
 	refusedAs[*types.DeleteConflictException](t, err, "Cannot delete entity")
 	doc := `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}`
 	_, err = a.admin.PutGroupPolicy(a.ctx, &sdk.PutGroupPolicyInput{GroupName: name, PolicyName: aws.String("all"), PolicyDocument: &doc})
-	uaMust(t, err)
+	must(t, err)
 	names, err := a.admin.ListGroupPolicies(a.ctx, &sdk.ListGroupPoliciesInput{GroupName: name})
-	uaMust(t, err)
+	must(t, err)
 	if len(names.PolicyNames) != 1 || names.PolicyNames[0] != "all" {
 		t.Errorf("group policies = %v, want [all]", names.PolicyNames)
 	}
 	arn := aws.String("arn:aws:iam::aws:policy/AdministratorAccess")
 	_, err = a.admin.AttachGroupPolicy(a.ctx, &sdk.AttachGroupPolicyInput{GroupName: name, PolicyArn: arn})
-	uaMust(t, err)
+	must(t, err)
 	_, err = a.admin.RemoveUserFromGroup(a.ctx, &sdk.RemoveUserFromGroupInput{GroupName: name, UserName: user})
-	uaMust(t, err)
+	must(t, err)
 	_, err = a.admin.DeleteGroup(a.ctx, &sdk.DeleteGroupInput{GroupName: name})
 	refusedAs[*types.DeleteConflictException](t, err, "must delete policies first")
 	_, err = a.admin.DeleteGroupPolicy(a.ctx, &sdk.DeleteGroupPolicyInput{GroupName: name, PolicyName: aws.String("all")})
-	uaMust(t, err)
+	must(t, err)
 	_, err = a.admin.DetachGroupPolicy(a.ctx, &sdk.DetachGroupPolicyInput{GroupName: name, PolicyArn: arn})
-	uaMust(t, err)
+	must(t, err)
 	_, err = a.admin.UpdateGroup(a.ctx, &sdk.UpdateGroupInput{GroupName: name, NewGroupName: aws.String("ops"), NewPath: aws.String("/x/")})
-	uaMust(t, err)
+	must(t, err)
 	list, err := a.admin.ListGroups(a.ctx, &sdk.ListGroupsInput{PathPrefix: aws.String("/x/")})
-	uaMust(t, err)
+	must(t, err)
 	if len(list.Groups) != 1 || *list.Groups[0].GroupName != "ops" {
 		t.Errorf("groups under /x/ = %+v, want ops", list.Groups)
 	}
 	_, err = a.admin.DeleteGroup(a.ctx, &sdk.DeleteGroupInput{GroupName: aws.String("ops")})
-	uaMust(t, err)
+	must(t, err)
 	_, err = a.admin.GetGroup(a.ctx, &sdk.GetGroupInput{GroupName: aws.String("ops")})
 	refusedAs[*types.NoSuchEntityException](t, err, "The group with name ops cannot be found.")
 }
@@ -69,7 +69,7 @@ func TestGroupRequestsThatAreRefused(t *testing.T) {
 	a := newUserAPI(t)
 	a.createUser(t, "alice")
 	_, err := a.admin.CreateGroup(a.ctx, &sdk.CreateGroupInput{GroupName: aws.String("admins")})
-	uaMust(t, err)
+	must(t, err)
 	runCases(t, []apiCase{
 		{"a taken group name is refused", func() error {
 			_, err := a.admin.CreateGroup(a.ctx, &sdk.CreateGroupInput{GroupName: aws.String("Admins")})
@@ -86,7 +86,7 @@ func TestGroupRequestsThatAreRefused(t *testing.T) {
 		{"removing a non-member succeeds, as in AWS", func() error {
 			_, err := a.admin.RemoveUserFromGroup(a.ctx, &sdk.RemoveUserFromGroupInput{GroupName: aws.String("admins"), UserName: aws.String("alice")})
 			return err
-		}, func(t *testing.T, err error) { uaMust(t, err) }},
+		}, func(t *testing.T, err error) { must(t, err) }},
 		{"removing an unknown user is not found", func() error {
 			_, err := a.admin.RemoveUserFromGroup(a.ctx, &sdk.RemoveUserFromGroupInput{GroupName: aws.String("admins"), UserName: aws.String("zed")})
 			return err
@@ -106,22 +106,22 @@ func TestUsersAndGroupsUsingACustomerManagedPolicyCountAndHoldIt(t *testing.T) {
 	a := newUserAPI(t)
 	a.createUser(t, "alice")
 	_, err := a.admin.CreateGroup(a.ctx, &sdk.CreateGroupInput{GroupName: aws.String("admins")})
-	uaMust(t, err)
+	must(t, err)
 	doc := `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:ListBucket","Resource":"*"}]}`
 	p, err := a.admin.CreatePolicy(a.ctx, &sdk.CreatePolicyInput{PolicyName: aws.String("list"), PolicyDocument: &doc})
-	uaMust(t, err)
+	must(t, err)
 	arn := p.Policy.Arn
 	_, err = a.admin.AttachUserPolicy(a.ctx, &sdk.AttachUserPolicyInput{UserName: aws.String("alice"), PolicyArn: arn})
-	uaMust(t, err)
+	must(t, err)
 	_, err = a.admin.AttachGroupPolicy(a.ctx, &sdk.AttachGroupPolicyInput{GroupName: aws.String("admins"), PolicyArn: arn})
-	uaMust(t, err)
+	must(t, err)
 	got, err := a.admin.GetPolicy(a.ctx, &sdk.GetPolicyInput{PolicyArn: arn})
-	uaMust(t, err)
+	must(t, err)
 	if aws.ToInt32(got.Policy.AttachmentCount) != 2 {
 		t.Errorf("AttachmentCount = %d, want 2 (alice and admins)", aws.ToInt32(got.Policy.AttachmentCount))
 	}
 	entities, err := a.admin.ListEntitiesForPolicy(a.ctx, &sdk.ListEntitiesForPolicyInput{PolicyArn: arn})
-	uaMust(t, err)
+	must(t, err)
 	if len(entities.PolicyUsers) != 1 || *entities.PolicyUsers[0].UserName != "alice" ||
 		len(entities.PolicyGroups) != 1 || *entities.PolicyGroups[0].GroupName != "admins" {
 		t.Errorf("entities = users %+v, groups %+v", entities.PolicyUsers, entities.PolicyGroups)
@@ -129,29 +129,29 @@ func TestUsersAndGroupsUsingACustomerManagedPolicyCountAndHoldIt(t *testing.T) {
 	_, err = a.admin.DeletePolicy(a.ctx, &sdk.DeletePolicyInput{PolicyArn: arn})
 	refusedAs[*types.DeleteConflictException](t, err, "")
 	_, err = a.admin.DetachUserPolicy(a.ctx, &sdk.DetachUserPolicyInput{UserName: aws.String("alice"), PolicyArn: arn})
-	uaMust(t, err)
+	must(t, err)
 	_, err = a.admin.DetachGroupPolicy(a.ctx, &sdk.DetachGroupPolicyInput{GroupName: aws.String("admins"), PolicyArn: arn})
-	uaMust(t, err)
+	must(t, err)
 	_, err = a.admin.DeletePolicy(a.ctx, &sdk.DeletePolicyInput{PolicyArn: arn})
-	uaMust(t, err)
+	must(t, err)
 }
 
 func TestAuthorizationDetailsDescribeUsersAndGroups(t *testing.T) {
 	a := newUserAPI(t)
 	a.createUser(t, "alice")
 	_, err := a.admin.CreateGroup(a.ctx, &sdk.CreateGroupInput{GroupName: aws.String("admins")})
-	uaMust(t, err)
+	must(t, err)
 	_, err = a.admin.AddUserToGroup(a.ctx, &sdk.AddUserToGroupInput{GroupName: aws.String("admins"), UserName: aws.String("alice")})
-	uaMust(t, err)
+	must(t, err)
 	doc := `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:*","Resource":"*"}]}`
 	_, err = a.admin.PutUserPolicy(a.ctx, &sdk.PutUserPolicyInput{UserName: aws.String("alice"), PolicyName: aws.String("s3"), PolicyDocument: &doc})
-	uaMust(t, err)
+	must(t, err)
 	arn := aws.String("arn:aws:iam::aws:policy/ReadOnlyAccess")
 	_, err = a.admin.AttachGroupPolicy(a.ctx, &sdk.AttachGroupPolicyInput{GroupName: aws.String("admins"), PolicyArn: arn})
-	uaMust(t, err)
+	must(t, err)
 	out, err := a.admin.GetAccountAuthorizationDetails(a.ctx, &sdk.GetAccountAuthorizationDetailsInput{
 		Filter: []types.EntityType{types.EntityTypeUser, types.EntityTypeGroup}})
-	uaMust(t, err)
+	must(t, err)
 	if len(out.UserDetailList) != 1 || len(out.GroupDetailList) != 1 || len(out.RoleDetailList) != 0 {
 		t.Fatalf("details: %d users, %d groups, %d roles; want alice and admins only", len(out.UserDetailList), len(out.GroupDetailList), len(out.RoleDetailList))
 	}

@@ -12,21 +12,21 @@ import (
 func TestAUsersNewKeySignsAsTheUser(t *testing.T) {
 	a := newUserAPI(t)
 	_, err := a.admin.CreateUser(a.ctx, &sdk.CreateUserInput{UserName: aws.String("alice"), Path: aws.String("/eng/")})
-	uaMust(t, err)
+	must(t, err)
 	creds := a.newKey(t, "alice")
 	alice := a.client(creds)
 	me, err := alice.GetUser(a.ctx, &sdk.GetUserInput{})
-	uaMust(t, err)
+	must(t, err)
 	if *me.User.UserName != "alice" {
 		t.Errorf("GetUser with no name = %s, want alice herself", *me.User.UserName)
 	}
 	who, err := a.stsClient(creds).GetCallerIdentity(a.ctx, &stssdk.GetCallerIdentityInput{})
-	uaMust(t, err)
+	must(t, err)
 	if want := "arn:aws:iam::" + a.acct + ":user/eng/alice"; *who.Arn != want || *who.UserId != *me.User.UserId {
 		t.Errorf("caller = %s %s, want %s %s", *who.Arn, *who.UserId, want, *me.User.UserId)
 	}
 	used, err := a.admin.GetAccessKeyLastUsed(a.ctx, &sdk.GetAccessKeyLastUsedInput{AccessKeyId: &creds.AccessKeyID})
-	uaMust(t, err)
+	must(t, err)
 	if *used.UserName != "alice" || *used.AccessKeyLastUsed.ServiceName != "iam" || used.AccessKeyLastUsed.LastUsedDate == nil {
 		t.Errorf("last used = %+v, want alice's first use, on iam", used.AccessKeyLastUsed)
 	}
@@ -37,7 +37,7 @@ func TestAKeyNeverUsedReportsNotApplicable(t *testing.T) {
 	a.createUser(t, "alice")
 	creds := a.newKey(t, "alice")
 	used, err := a.admin.GetAccessKeyLastUsed(a.ctx, &sdk.GetAccessKeyLastUsedInput{AccessKeyId: &creds.AccessKeyID})
-	uaMust(t, err)
+	must(t, err)
 	if *used.AccessKeyLastUsed.ServiceName != "N/A" || *used.AccessKeyLastUsed.Region != "N/A" || used.AccessKeyLastUsed.LastUsedDate != nil {
 		t.Errorf("last used = %+v, want N/A and no date", used.AccessKeyLastUsed)
 	}
@@ -49,24 +49,24 @@ func TestADeactivatedOrDeletedKeyIsRefusedAtOnce(t *testing.T) {
 	creds := a.newKey(t, "alice")
 	alice := a.client(creds)
 	_, err := alice.GetUser(a.ctx, &sdk.GetUserInput{})
-	uaMust(t, err)
+	must(t, err)
 	_, err = a.admin.UpdateAccessKey(a.ctx, &sdk.UpdateAccessKeyInput{UserName: aws.String("alice"),
 		AccessKeyId: &creds.AccessKeyID, Status: types.StatusTypeInactive})
-	uaMust(t, err)
+	must(t, err)
 	_, err = alice.GetUser(a.ctx, &sdk.GetUserInput{})
 	refusedCode(t, err, "InvalidClientTokenId", "The security token included in the request is invalid.")
 	keys, err := a.admin.ListAccessKeys(a.ctx, &sdk.ListAccessKeysInput{UserName: aws.String("alice")})
-	uaMust(t, err)
+	must(t, err)
 	if len(keys.AccessKeyMetadata) != 1 || keys.AccessKeyMetadata[0].Status != types.StatusTypeInactive {
 		t.Errorf("keys = %+v, want one inactive key", keys.AccessKeyMetadata)
 	}
 	_, err = a.admin.UpdateAccessKey(a.ctx, &sdk.UpdateAccessKeyInput{UserName: aws.String("alice"),
 		AccessKeyId: &creds.AccessKeyID, Status: types.StatusTypeActive})
-	uaMust(t, err)
+	must(t, err)
 	_, err = alice.GetUser(a.ctx, &sdk.GetUserInput{})
-	uaMust(t, err)
+	must(t, err)
 	_, err = a.admin.DeleteAccessKey(a.ctx, &sdk.DeleteAccessKeyInput{UserName: aws.String("alice"), AccessKeyId: &creds.AccessKeyID})
-	uaMust(t, err)
+	must(t, err)
 	_, err = alice.GetUser(a.ctx, &sdk.GetUserInput{})
 	refusedCode(t, err, "InvalidClientTokenId", "The security token included in the request is invalid.")
 }

@@ -18,10 +18,10 @@ import (
 func (a *userAPI) newDevice(t *testing.T, name string) (string, []byte) {
 	t.Helper()
 	out, err := a.admin.CreateVirtualMFADevice(a.ctx, &sdk.CreateVirtualMFADeviceInput{VirtualMFADeviceName: aws.String(name)})
-	uaMust(t, err)
+	must(t, err)
 	d := out.VirtualMFADevice
 	seed, err := base32.StdEncoding.WithPadding(base32.NoPadding).DecodeString(string(d.Base32StringSeed))
-	uaMust(t, err)
+	must(t, err)
 	if _, err := png.Decode(bytes.NewReader(d.QRCodePNG)); err != nil {
 		t.Errorf("QRCodePNG is not a PNG: %v", err)
 	}
@@ -48,14 +48,14 @@ func TestAVirtualMFADeviceIsEnabledWithTwoConsecutiveCodes(t *testing.T) {
 	refusedAs[*types.InvalidAuthenticationCodeException](t, err, "Authentication code for device is not valid.")
 	_, err = a.admin.EnableMFADevice(a.ctx, &sdk.EnableMFADeviceInput{UserName: user, SerialNumber: &serial,
 		AuthenticationCode1: c1, AuthenticationCode2: c2})
-	uaMust(t, err)
+	must(t, err)
 	mine, err := a.admin.ListMFADevices(a.ctx, &sdk.ListMFADevicesInput{UserName: user})
-	uaMust(t, err)
+	must(t, err)
 	if len(mine.MFADevices) != 1 || *mine.MFADevices[0].SerialNumber != serial {
 		t.Errorf("alice's devices = %+v", mine.MFADevices)
 	}
 	assigned, err := a.admin.ListVirtualMFADevices(a.ctx, &sdk.ListVirtualMFADevicesInput{AssignmentStatus: types.AssignmentStatusTypeAssigned})
-	uaMust(t, err)
+	must(t, err)
 	if len(assigned.VirtualMFADevices) != 1 || *assigned.VirtualMFADevices[0].User.UserName != "alice" {
 		t.Errorf("assigned devices = %+v", assigned.VirtualMFADevices)
 	}
@@ -64,11 +64,11 @@ func TestAVirtualMFADeviceIsEnabledWithTwoConsecutiveCodes(t *testing.T) {
 	_, err = a.admin.DeleteUser(a.ctx, &sdk.DeleteUserInput{UserName: user})
 	refusedAs[*types.DeleteConflictException](t, err, "must delete MFA device first")
 	_, err = a.admin.DeactivateMFADevice(a.ctx, &sdk.DeactivateMFADeviceInput{UserName: user, SerialNumber: &serial})
-	uaMust(t, err)
+	must(t, err)
 	_, err = a.admin.DeleteVirtualMFADevice(a.ctx, &sdk.DeleteVirtualMFADeviceInput{SerialNumber: &serial})
-	uaMust(t, err)
+	must(t, err)
 	_, err = a.admin.DeleteUser(a.ctx, &sdk.DeleteUserInput{UserName: user})
-	uaMust(t, err)
+	must(t, err)
 }
 
 func TestMFARequestsThatAreRefused(t *testing.T) {
@@ -78,7 +78,7 @@ func TestMFARequestsThatAreRefused(t *testing.T) {
 	c1, c2 := twoCodes(seed)
 	_, err := a.admin.EnableMFADevice(a.ctx, &sdk.EnableMFADeviceInput{UserName: aws.String("alice"), SerialNumber: &serial,
 		AuthenticationCode1: c1, AuthenticationCode2: c2})
-	uaMust(t, err)
+	must(t, err)
 	runCases(t, []apiCase{
 		{"a device name taken is refused", func() error {
 			_, err := a.admin.CreateVirtualMFADevice(a.ctx, &sdk.CreateVirtualMFADeviceInput{VirtualMFADeviceName: aws.String("phone")})

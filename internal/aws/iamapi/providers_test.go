@@ -15,7 +15,7 @@ import (
 func idpMetadata(t *testing.T) string {
 	t.Helper()
 	b, err := os.ReadFile("testdata/idp-metadata.xml")
-	uaMust(t, err)
+	must(t, err)
 	return string(b)
 }
 
@@ -23,25 +23,25 @@ func TestASAMLProviderKeepsItsMetadataDocument(t *testing.T) {
 	a := newUserAPI(t)
 	md := idpMetadata(t)
 	out, err := a.admin.CreateSAMLProvider(a.ctx, &sdk.CreateSAMLProviderInput{Name: aws.String("okta"), SAMLMetadataDocument: &md})
-	uaMust(t, err)
+	must(t, err)
 	if want := "arn:aws:iam::" + a.acct + ":saml-provider/okta"; *out.SAMLProviderArn != want {
 		t.Errorf("arn = %s, want %s", *out.SAMLProviderArn, want)
 	}
 	got, err := a.admin.GetSAMLProvider(a.ctx, &sdk.GetSAMLProviderInput{SAMLProviderArn: out.SAMLProviderArn})
-	uaMust(t, err)
+	must(t, err)
 	if *got.SAMLMetadataDocument != md || got.ValidUntil == nil || got.ValidUntil.Year() != 2046 {
 		t.Errorf("GetSAMLProvider = valid until %v, document kept %v", got.ValidUntil, *got.SAMLMetadataDocument == md)
 	}
 	list, err := a.admin.ListSAMLProviders(a.ctx, &sdk.ListSAMLProvidersInput{})
-	uaMust(t, err)
+	must(t, err)
 	if len(list.SAMLProviderList) != 1 || *list.SAMLProviderList[0].Arn != *out.SAMLProviderArn {
 		t.Errorf("list = %+v", list.SAMLProviderList)
 	}
 	updated := strings.Replace(md, "exk1example\" validUntil", "exk2example\" validUntil", 1)
 	_, err = a.admin.UpdateSAMLProvider(a.ctx, &sdk.UpdateSAMLProviderInput{SAMLProviderArn: out.SAMLProviderArn, SAMLMetadataDocument: &updated})
-	uaMust(t, err)
+	must(t, err)
 	_, err = a.admin.DeleteSAMLProvider(a.ctx, &sdk.DeleteSAMLProviderInput{SAMLProviderArn: out.SAMLProviderArn})
-	uaMust(t, err)
+	must(t, err)
 	_, err = a.admin.GetSAMLProvider(a.ctx, &sdk.GetSAMLProviderInput{SAMLProviderArn: out.SAMLProviderArn})
 	refusedAs[*types.NoSuchEntityException](t, err, "SAMLProvider not found for arn")
 }
@@ -70,7 +70,7 @@ func TestAnOIDCProviderChangesItsAudiencesAndThumbprints(t *testing.T) {
 	thumb := "6938fd4d98bab03faadb97b34396831e3780aea1"
 	out, err := a.admin.CreateOpenIDConnectProvider(a.ctx, &sdk.CreateOpenIDConnectProviderInput{
 		Url: aws.String("https://Token.Actions.GitHubUserContent.com/"), ClientIDList: []string{"sts.amazonaws.com"}, ThumbprintList: []string{thumb}})
-	uaMust(t, err)
+	must(t, err)
 	arn := out.OpenIDConnectProviderArn
 	if want := "arn:aws:iam::" + a.acct + ":oidc-provider/token.actions.githubusercontent.com"; *arn != want {
 		t.Errorf("arn = %s, want %s", *arn, want)
@@ -78,25 +78,25 @@ func TestAnOIDCProviderChangesItsAudiencesAndThumbprints(t *testing.T) {
 	_, err = a.admin.CreateOpenIDConnectProvider(a.ctx, &sdk.CreateOpenIDConnectProviderInput{Url: aws.String("https://token.actions.githubusercontent.com")})
 	refusedAs[*types.EntityAlreadyExistsException](t, err, "already exists")
 	_, err = a.admin.AddClientIDToOpenIDConnectProvider(a.ctx, &sdk.AddClientIDToOpenIDConnectProviderInput{OpenIDConnectProviderArn: arn, ClientID: aws.String("my-app")})
-	uaMust(t, err)
+	must(t, err)
 	_, err = a.admin.RemoveClientIDFromOpenIDConnectProvider(a.ctx, &sdk.RemoveClientIDFromOpenIDConnectProviderInput{OpenIDConnectProviderArn: arn, ClientID: aws.String("sts.amazonaws.com")})
-	uaMust(t, err)
+	must(t, err)
 	other := strings.Repeat("a", 40)
 	_, err = a.admin.UpdateOpenIDConnectProviderThumbprint(a.ctx, &sdk.UpdateOpenIDConnectProviderThumbprintInput{OpenIDConnectProviderArn: arn, ThumbprintList: []string{other}})
-	uaMust(t, err)
+	must(t, err)
 	got, err := a.admin.GetOpenIDConnectProvider(a.ctx, &sdk.GetOpenIDConnectProviderInput{OpenIDConnectProviderArn: arn})
-	uaMust(t, err)
+	must(t, err)
 	if *got.Url != "token.actions.githubusercontent.com" || len(got.ClientIDList) != 1 || got.ClientIDList[0] != "my-app" ||
 		len(got.ThumbprintList) != 1 || got.ThumbprintList[0] != other {
 		t.Errorf("provider = %s %v %v", *got.Url, got.ClientIDList, got.ThumbprintList)
 	}
 	list, err := a.admin.ListOpenIDConnectProviders(a.ctx, &sdk.ListOpenIDConnectProvidersInput{})
-	uaMust(t, err)
+	must(t, err)
 	if len(list.OpenIDConnectProviderList) != 1 {
 		t.Errorf("list = %+v", list.OpenIDConnectProviderList)
 	}
 	_, err = a.admin.DeleteOpenIDConnectProvider(a.ctx, &sdk.DeleteOpenIDConnectProviderInput{OpenIDConnectProviderArn: arn})
-	uaMust(t, err)
+	must(t, err)
 	_, err = a.admin.GetOpenIDConnectProvider(a.ctx, &sdk.GetOpenIDConnectProviderInput{OpenIDConnectProviderArn: arn})
 	refusedAs[*types.NoSuchEntityException](t, err, "OpenIDConnect Provider not found for arn")
 }
@@ -130,10 +130,10 @@ func TestTheAccountHasOneAlias(t *testing.T) {
 	a := newUserAPI(t)
 	for _, alias := range []string{"acme-prod", "acme-main"} {
 		_, err := a.admin.CreateAccountAlias(a.ctx, &sdk.CreateAccountAliasInput{AccountAlias: aws.String(alias)})
-		uaMust(t, err)
+		must(t, err)
 	}
 	list, err := a.admin.ListAccountAliases(a.ctx, &sdk.ListAccountAliasesInput{})
-	uaMust(t, err)
+	must(t, err)
 	if len(list.AccountAliases) != 1 || list.AccountAliases[0] != "acme-main" {
 		t.Errorf("aliases = %v, want the latest only", list.AccountAliases)
 	}
@@ -144,5 +144,5 @@ func TestTheAccountHasOneAlias(t *testing.T) {
 	_, err = a.admin.DeleteAccountAlias(a.ctx, &sdk.DeleteAccountAliasInput{AccountAlias: aws.String("acme-prod")})
 	refusedAs[*types.NoSuchEntityException](t, err, "acme-prod")
 	_, err = a.admin.DeleteAccountAlias(a.ctx, &sdk.DeleteAccountAliasInput{AccountAlias: aws.String("acme-main")})
-	uaMust(t, err)
+	must(t, err)
 }

@@ -19,6 +19,7 @@ import (
 	"github.com/keyward/keyward/internal/aws/iamapi"
 	"github.com/keyward/keyward/internal/aws/protocol"
 	"github.com/keyward/keyward/internal/aws/sigv4"
+	"github.com/keyward/keyward/internal/aws/sts"
 	"github.com/keyward/keyward/internal/clock"
 	"github.com/keyward/keyward/internal/iam"
 	ic "github.com/keyward/keyward/internal/identitycenter"
@@ -27,28 +28,40 @@ import (
 	"github.com/keyward/keyward/internal/store/sqlite/sqlitetest"
 )
 
-// server is IAM on a fresh SQLite store, mounted as internal/app/build.go
-// mounts it (the gateway verifying SigV4 with an awsauth.Authority,
+// server is STS and IAM on a fresh SQLite store, mounted as
+// internal/app/build.go mounts them (the gateway verifying SigV4 with an
+// awsauth.Authority that also records key use and mints users' keys,
 // ManagementRootOnly, POST / behind protocol.WithRequestID) and served over
 // real HTTP by httptest. admin is the real IAM client signed with the
 // management account's root key.
 type server struct {
 	ctx   context.Context
 	db    *sqlite.DB
+	auth  *awsauth.Authority
 	boot  store.Bootstrap
 	srv   *httptest.Server
 	admin *sdk.Client
 }
 
-func newServer(t *testing.T) *server {
+func newServer(t *testing.T) *server { return newServerFor(t, true) }
+
+// newServerFor is newServer; with rootOnly false IAM authorizes every
+// verified caller, so an IAM user's own key reaches it.
+func newServerFor(t *testing.T, rootOnly bool) *server {
 	t.Helper()
 	clk := clock.Real{}
 	s := &server{ctx: t.Context(), db: sqlitetest.Open(t, clk)}
 	auth, err := awsauth.New(clock.Bytes(clock.Random, 32), s.db, clk, clock.Random)
 	must(t, err)
+	s.auth = auth
 	secret := s.bootstrap(t, auth)
-	gw := gateway.New(&sigv4.Verifier{Lookup: auth.Lookup, Clock: clk}, s.db)
-	gw.AddQuery(iamapi.New(s.db, clk, clock.Random).QueryService(gateway.ManagementRootOnly(s.account())))
+	var authorize gateway.Authorizer
+	if rootOnly {
+		authorize = gateway.ManagementRootOnly(s.account())
+	}
+	gw := gateway.New(&sigv4.Verifier{Lookup: auth.Lookup, Verified: auth.Verified, Clock: clk}, s.db)
+	gw.AddQuery(sts.QueryService())
+	gw.AddQuery(iamapi.New(s.db, clk, clock.Random).WithCredentials(auth).QueryService(authorize))
 	mux := http.NewServeMux()
 	mux.Handle("POST /{$}", gw)
 	s.srv = httptest.NewServer(protocol.WithRequestID(mux))

@@ -59,17 +59,17 @@ func (a *userAPI) raw(t *testing.T, form string) string {
 	t.Helper()
 	body := []byte(form + "&Version=2010-05-08")
 	req, err := http.NewRequest(http.MethodPost, a.srv.URL+"/", bytes.NewReader(body))
-	uaMust(t, err)
+	must(t, err)
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 	creds, err := a.admin.Options().Credentials.Retrieve(context.Background())
-	uaMust(t, err)
+	must(t, err)
 	sum := sha256.Sum256(body)
-	uaMust(t, v4.NewSigner().SignHTTP(context.Background(), aws.Credentials(creds), req, hex.EncodeToString(sum[:]), "iam", "us-east-1", time.Now()))
+	must(t, v4.NewSigner().SignHTTP(context.Background(), aws.Credentials(creds), req, hex.EncodeToString(sum[:]), "iam", "us-east-1", time.Now()))
 	resp, err := a.srv.Client().Do(req)
-	uaMust(t, err)
+	must(t, err)
 	defer resp.Body.Close()
 	b, err := io.ReadAll(resp.Body)
-	uaMust(t, err)
+	must(t, err)
 	out := resp.Status + "\nContent-Type: " + resp.Header.Get("Content-Type") + "\n\n" + string(b) + "\n"
 	for _, p := range generatedValues {
 		out = p.re.ReplaceAllString(out, p.with)
@@ -82,7 +82,7 @@ func userGolden(t *testing.T, name, got string) {
 	t.Helper()
 	path := filepath.Join("testdata", name+".golden")
 	if *updateUserGolden {
-		uaMust(t, os.WriteFile(path, []byte(got), 0o644))
+		must(t, os.WriteFile(path, []byte(got), 0o644))
 		return
 	}
 	want, err := os.ReadFile(path)
