@@ -443,4 +443,5 @@ type AWS interface {
 	OIDC
 	SCIMTokens
 	IdentitySources
+	Organizations
 }

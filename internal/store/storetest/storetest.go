@@ -69,6 +69,8 @@ func Run(t *testing.T, open func(t *testing.T, clk clock.Clock) store.AWS) {
 		{"scim tokens", scimTokenTests},
 		{"identity source", identitySourceTests},
 		{"one-time keys", oneTimeKeyTests},
+		{"organizational units", orgUnitTests}, {"organization policies", orgPolicyTests},
+		{"organization tags", orgTagTests}, {"delegated administrators", delegationTests},
 	}
 	for _, s := range suites {
 		t.Run(s.name, func(t *testing.T) {
