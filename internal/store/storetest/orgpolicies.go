@@ -1,6 +1,7 @@
 package storetest
 
 import (
+	"sync"
 	"testing"
 
 	"github.com/keyward/keyward/internal/clock"
@@ -129,6 +130,30 @@ var orgPolicyTests = []test{
 		targets, _ := walk(t, 5, func(pg store.Page) ([]string, string, error) { return h.s.ListTargetsForPolicy(h.ctx, p.ID, pg) })
 		equal(t, "targets", []string{r.ID}, targets)
 		taken(t, h.s.DeleteOrgPolicy(h.ctx, p.ID), store.ResourceOrgPolicy, store.FieldInUse)
+	}},
+	{"concurrent attachments never take a target past five SCPs", func(t *testing.T, h *harness) {
+		_, r := h.bootstrapped(t)
+		h.enableSCPs(t, r.ID)
+		var ids []string
+		for range 8 {
+			ids = append(ids, h.createSCP(t).ID)
+		}
+		var wg sync.WaitGroup
+		errs := make([]error, len(ids))
+		for i, id := range ids {
+			wg.Go(func() { errs[i] = h.s.AttachPolicy(h.ctx, id, r.ID) })
+		}
+		wg.Wait()
+		attached := 0
+		for _, err := range errs {
+			if err == nil {
+				attached++
+			} else {
+				taken(t, err, store.ResourceOrgPolicy, store.FieldMaxAttached)
+			}
+		}
+		equal(t, "attached beside FullAWSAccess", ic.MaxSCPsPerTarget-1, attached)
+		equal(t, "policies on the root", ic.MaxSCPsPerTarget, len(h.policiesOn(t, r.ID)))
 	}},
 	{"detaching refuses what is not attached and the last SCP of a target", func(t *testing.T, h *harness) {
 		_, r := h.bootstrapped(t)
