@@ -3,6 +3,7 @@ package identitycenter
 import (
 	"io"
 	"regexp"
+	"slices"
 	"strings"
 	"time"
 
@@ -22,14 +23,7 @@ type Root struct {
 const RootName = "Root"
 
 // Enabled reports whether policyType is enabled in the root.
-func (r Root) Enabled(policyType string) bool {
-	for _, t := range r.PolicyTypes {
-		if t == policyType {
-			return true
-		}
-	}
-	return false
-}
+func (r Root) Enabled(policyType string) bool { return slices.Contains(r.PolicyTypes, policyType) }
 
 // RootIDFor returns the id of the root of organization orgID: "r-" and the
 // first four characters of the organization id's suffix. Deriving it lets a
