@@ -25,7 +25,9 @@ func (s *server) setUpOrgTree(t *testing.T) orgFixture {
 	var roots struct{ Roots []struct{ Id string } }
 	decode(t, c.mustJSON(op+"ListRoots", `{}`), &roots)
 	f.root = roots.Roots[0].Id
-	var org struct{ Organization struct{ MasterAccountId string } }
+	var org struct {
+		Organization struct{ MasterAccountId string }
+	}
 	decode(t, c.mustJSON(op+"DescribeOrganization", `{}`), &org)
 	f.mgmt = org.Organization.MasterAccountId
 	c.mustJSON(op+"EnablePolicyType", `{"RootId":"`+f.root+`","PolicyType":"SERVICE_CONTROL_POLICY"}`)
@@ -34,7 +36,9 @@ func (s *server) setUpOrgTree(t *testing.T) orgFixture {
 	f.ou = ou.OrganizationalUnit.Id
 	decode(t, c.mustJSON(op+"CreateOrganizationalUnit", `{"ParentId":"`+f.root+`","Name":"Other"}`), &ou)
 	f.other = ou.OrganizationalUnit.Id
-	var pol struct{ Policy struct{ PolicySummary struct{ Id string } } }
+	var pol struct {
+		Policy struct{ PolicySummary struct{ Id string } }
+	}
 	body, _ := json.Marshal(map[string]string{"Name": "NoRoleDeletion", "Description": "", "Type": "SERVICE_CONTROL_POLICY", "Content": denyDeleteRoleSCP})
 	decode(t, c.mustJSON(op+"CreatePolicy", string(body)), &pol)
 	f.policy = pol.Policy.PolicySummary.Id

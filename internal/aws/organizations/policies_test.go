@@ -179,7 +179,10 @@ func TestEffectiveSCPsFollowTheAccountsPath(t *testing.T) {
 	ou := f.ou(t, f.rootID, "Prod")
 	id := f.scp(t, "NoRoleDeletion")
 	for _, call := range []error{
-		func() error { _, err := f.c.AttachPolicy(f.ctx, &orgs.AttachPolicyInput{PolicyId: aws.String(id), TargetId: aws.String(ou)}); return err }(),
+		func() error {
+			_, err := f.c.AttachPolicy(f.ctx, &orgs.AttachPolicyInput{PolicyId: aws.String(id), TargetId: aws.String(ou)})
+			return err
+		}(),
 		func() error {
 			_, err := f.c.MoveAccount(f.ctx, &orgs.MoveAccountInput{AccountId: aws.String(acct), SourceParentId: aws.String(f.rootID), DestinationParentId: aws.String(ou)})
 			return err
