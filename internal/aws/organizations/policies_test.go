@@ -178,19 +178,12 @@ func TestEffectiveSCPsFollowTheAccountsPath(t *testing.T) {
 	acct := f.account(t, "dev")
 	ou := f.ou(t, f.rootID, "Prod")
 	id := f.scp(t, "NoRoleDeletion")
-	for _, call := range []error{
-		func() error {
-			_, err := f.c.AttachPolicy(f.ctx, &orgs.AttachPolicyInput{PolicyId: aws.String(id), TargetId: aws.String(ou)})
-			return err
-		}(),
-		func() error {
-			_, err := f.c.MoveAccount(f.ctx, &orgs.MoveAccountInput{AccountId: aws.String(acct), SourceParentId: aws.String(f.rootID), DestinationParentId: aws.String(ou)})
-			return err
-		}(),
-	} {
-		if call != nil {
-			t.Fatal(call)
-		}
+	if _, err := f.c.AttachPolicy(f.ctx, &orgs.AttachPolicyInput{PolicyId: aws.String(id), TargetId: aws.String(ou)}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.c.MoveAccount(f.ctx, &orgs.MoveAccountInput{AccountId: aws.String(acct),
+		SourceParentId: aws.String(f.rootID), DestinationParentId: aws.String(ou)}); err != nil {
+		t.Fatal(err)
 	}
 	levels, err := f.s.EffectiveSCPs(f.ctx, acct)
 	if err != nil {
