@@ -135,6 +135,19 @@ type ServiceAccess struct {
 	EnabledAt        time.Time
 }
 
+// singleAdminServices are the services that take one delegated
+// administrator at a time: IAM Identity Center does.
+var singleAdminServices = map[string]bool{"sso.amazonaws.com": true}
+
+// MaxDelegatedAdmins is how many accounts may administer a service at once,
+// or 0 for no limit keyward knows.
+func MaxDelegatedAdmins(servicePrincipal string) int {
+	if singleAdminServices[servicePrincipal] {
+		return 1
+	}
+	return 0
+}
+
 var servicePrincipalRe = regexp.MustCompile(`^[\w+=,.@-]{1,128}$`)
 
 // ValidateServicePrincipal checks a service principal against the model's

@@ -157,9 +157,11 @@ type OrgTags interface {
 // access to the organization.
 type Delegations interface {
 	// RegisterDelegatedAdmin stores d. A missing account is errs.NotFound
-	// ResourceAccount; an existing pair errs.Conflict FieldID.
+	// ResourceAccount; an existing pair errs.Conflict FieldID; with
+	// maxPerService above 0, a service that already has that many
+	// administrators errs.Conflict FieldLimit.
 	// Action: "organizations.delegatedadmin.register".
-	RegisterDelegatedAdmin(ctx context.Context, d ic.DelegatedAdmin) error
+	RegisterDelegatedAdmin(ctx context.Context, d ic.DelegatedAdmin, maxPerService int) error
 	// DeregisterDelegatedAdmin removes one; a missing pair is errs.NotFound
 	// ResourceDelegation. Action: "organizations.delegatedadmin.deregister".
 	DeregisterDelegatedAdmin(ctx context.Context, accountID, servicePrincipal string) error

@@ -50,7 +50,7 @@ func (s *Service) registerDelegatedAdministrator(ctx context.Context, in *delega
 		return nil, err
 	}
 	d := ic.DelegatedAdmin{AccountID: in.AccountID, ServicePrincipal: in.ServicePrincipal, EnabledAt: s.clock.Now()}
-	return done(s.store.RegisterDelegatedAdmin(ctx, d))
+	return done(s.store.RegisterDelegatedAdmin(ctx, d, ic.MaxDelegatedAdmins(in.ServicePrincipal)))
 }
 
 func (s *Service) deregisterDelegatedAdministrator(ctx context.Context, in *delegationInput) (*struct{}, error) {

@@ -31,6 +31,8 @@ func TestADelegatedAdministratorIsRegisteredListedAndDeregistered(t *testing.T) 
 		t.Fatal(err)
 	}
 	wantErr[*types.AccountAlreadyRegisteredException](t, register(acct))
+	e = wantErr[*types.ConstraintViolationException](t, register(f.account(t, "second")))
+	equal(t, "reason for a second Identity Center administrator", types.ConstraintViolationExceptionReasonDelegatedAdministratorExistsForThisService, e.Reason)
 	e = wantErr[*types.ConstraintViolationException](t, register(mgmtID))
 	equal(t, "reason for the management account", types.ConstraintViolationExceptionReasonCannotRegisterMasterAsDelegatedAdministrator, e.Reason)
 	wantErr[*types.AccountNotFoundException](t, register("999999999999"))

@@ -36,6 +36,7 @@ var conflictWire = map[[2]string]wire{
 	{store.ResourceOrgPolicy, store.FieldLastPolicy}:  constraint("You attempted to detach a policy from an entity that would cause the entity to have fewer than the minimum number of policies of a certain type required.", "MIN_POLICY_TYPE_ATTACHMENT_LIMIT_EXCEEDED"),
 	{store.ResourcePolicyTarget, store.FieldTagLimit}: constraint("You have exceeded the number of tags allowed on this resource.", "MAX_TAG_LIMIT_EXCEEDED"),
 	{store.ResourceAccount, store.FieldParent}:        {"DuplicateAccountException", "That account is already present in the specified destination.", ""},
+	{store.ResourceDelegation, store.FieldLimit}:      constraint("You attempted to register an Amazon Web Services account as a delegated administrator for an Amazon Web Services service that already has a delegated administrator. To complete this operation, you must first deregister any existing delegated administrators for this service.", "DELEGATED_ADMINISTRATOR_EXISTS_FOR_THIS_SERVICE"),
 	{store.ResourceDelegation, store.FieldID}:         {"AccountAlreadyRegisteredException", "The specified account is already a delegated administrator for this Amazon Web Services service.", ""},
 }
 

@@ -12,6 +12,7 @@ import (
 const (
 	insertDelegationSQL = `INSERT INTO org_delegated_admins (account_id, service_principal, enabled_at)
 VALUES ($1, $2, $3)`
+	countAdminsSQL      = `SELECT COUNT(*) FROM org_delegated_admins WHERE service_principal = $1`
 	delegationExistsSQL = `SELECT 1 FROM org_delegated_admins WHERE account_id = $1 AND service_principal = $2`
 	deleteDelegationSQL = `DELETE FROM org_delegated_admins WHERE account_id = $1 AND service_principal = $2`
 	adminsForServiceSQL = `SELECT account_id, service_principal, enabled_at FROM org_delegated_admins
@@ -29,7 +30,7 @@ ORDER BY service_principal LIMIT CAST($2 AS INTEGER)`
 )
 
 // RegisterDelegatedAdmin makes an account a delegated administrator of a service.
-func (db *DB) RegisterDelegatedAdmin(ctx context.Context, d ic.DelegatedAdmin) error {
+func (db *DB) RegisterDelegatedAdmin(ctx context.Context, d ic.DelegatedAdmin, maxPerService int) error {
 	e := audit.New(ctx, "organizations.delegatedadmin.register", ic.KindAccount, d.AccountID)
 	e.Detail = withDetail(e.Detail, "servicePrincipal", d.ServicePrincipal)
 	return db.mutate(ctx, e, func(tx *txn) error {
@@ -44,9 +45,29 @@ func (db *DB) RegisterDelegatedAdmin(ctx context.Context, d ic.DelegatedAdmin) e
 			return errs.E(errs.Conflict, "account %s already administers %s", d.AccountID, d.ServicePrincipal).
 				WithResource(store.ResourceDelegation, d.AccountID).WithField(store.FieldID)
 		}
+		if err := checkAdminLimit(ctx, tx, d.ServicePrincipal, maxPerService); err != nil {
+			return err
+		}
 		_, err = exec(ctx, tx, "register delegated admin", insertDelegationSQL, d.AccountID, d.ServicePrincipal, ts(d.EnabledAt))
 		return err
 	})
+}
+
+// checkAdminLimit refuses one more administrator of a service that has
+// max (when above 0).
+func checkAdminLimit(ctx context.Context, tx *txn, servicePrincipal string, max int) error {
+	if max <= 0 {
+		return nil
+	}
+	var n int
+	if err := queryRow(ctx, tx, countAdminsSQL, servicePrincipal).Scan(&n); err != nil {
+		return mapErr(err, "count delegated admins")
+	}
+	if n >= max {
+		return errs.E(errs.Conflict, "%s already has %d delegated administrators", servicePrincipal, n).
+			WithResource(store.ResourceDelegation, "").WithField(store.FieldLimit)
+	}
+	return nil
 }
 
 // DeregisterDelegatedAdmin removes a delegation.

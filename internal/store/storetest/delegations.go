@@ -52,12 +52,17 @@ var delegationTests = []test{
 		at := h.clk.Now()
 		reg := func(acct, sp string) ic.DelegatedAdmin {
 			d := ic.DelegatedAdmin{AccountID: acct, ServicePrincipal: sp, EnabledAt: h.clk.Now()}
-			ok(t, h.s.RegisterDelegatedAdmin(h.ctx, d))
+			ok(t, h.s.RegisterDelegatedAdmin(h.ctx, d, 0))
 			h.clk.Advance(time.Minute)
 			return d
 		}
 		sso, guard, other := reg(a.ID, "sso.amazonaws.com"), reg(a.ID, "guardduty.amazonaws.com"), reg(b.ID, "sso.amazonaws.com")
-		taken(t, h.s.RegisterDelegatedAdmin(h.ctx, sso), store.ResourceDelegation, store.FieldID)
+		taken(t, h.s.RegisterDelegatedAdmin(h.ctx, sso, 0), store.ResourceDelegation, store.FieldID)
+		c := h.createAccount(t)
+		h.unchangedLog(t, func() {
+			one := ic.DelegatedAdmin{AccountID: c.ID, ServicePrincipal: "sso.amazonaws.com", EnabledAt: h.clk.Now()}
+			taken(t, h.s.RegisterDelegatedAdmin(h.ctx, one, 2), store.ResourceDelegation, store.FieldLimit)
+		})
 		forSSO, _ := walk(t, 1, func(p store.Page) ([]ic.DelegatedAdmin, string, error) {
 			return h.s.ListDelegatedAdmins(h.ctx, "sso.amazonaws.com", p)
 		})
@@ -74,7 +79,7 @@ var delegationTests = []test{
 		equal(t, "services of a", []ic.DelegatedAdmin{guard, sso}, services)
 		ok(t, h.s.DeregisterDelegatedAdmin(h.ctx, a.ID, "sso.amazonaws.com"))
 		notFound(t, h.s.DeregisterDelegatedAdmin(h.ctx, a.ID, "sso.amazonaws.com"), store.ResourceDelegation)
-		notFound(t, h.s.RegisterDelegatedAdmin(h.ctx, ic.DelegatedAdmin{AccountID: "999999999999", ServicePrincipal: "sso.amazonaws.com"}),
+		notFound(t, h.s.RegisterDelegatedAdmin(h.ctx, ic.DelegatedAdmin{AccountID: "999999999999", ServicePrincipal: "sso.amazonaws.com"}, 0),
 			store.ResourceAccount)
 	}},
 	{"trusted access is enabled once, listed and disabled", func(t *testing.T, h *harness) {
