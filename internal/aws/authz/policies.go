@@ -19,6 +19,7 @@ type Store interface {
 	PolicyVersion(ctx context.Context, accountID, name, versionID string) (iam.PolicyVersion, error)
 	ListRoles(ctx context.Context, f store.RoleFilter, p store.Page) ([]ic.Role, string, error)
 	PermissionSet(ctx context.Context, id string) (ic.PermissionSet, error)
+	EffectiveSCPs(ctx context.Context, accountID string) ([]store.SCPLevel, error)
 }
 
 // policies gathers every policy that applies to p making req.
@@ -39,7 +40,32 @@ func (a *Authority) policies(ctx context.Context, p awsauth.Principal, req gatew
 	if pol.Trust, err = a.trustPolicy(ctx, req); err != nil {
 		return pol, err
 	}
-	return pol, nil
+	pol.SCPs, err = a.scps(ctx, p.AccountID)
+	return pol, err
+}
+
+// scps are the service control policies over an account, one list per
+// level; nil for the management account, which SCPs never limit, and
+// while SCPs are disabled.
+func (a *Authority) scps(ctx context.Context, accountID string) ([][]iam.Document, error) {
+	if accountID == a.management {
+		return nil, nil
+	}
+	levels, err := a.store.EffectiveSCPs(ctx, accountID)
+	if errs.Is(err, errs.NotFound) || len(levels) == 0 {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	out := make([][]iam.Document, len(levels))
+	for i, l := range levels {
+		out[i] = []iam.Document{}
+		for _, p := range l.Policies {
+			out[i] = a.docs.add(out[i], p.Content)
+		}
+	}
+	return out, nil
 }
 
 // allowAll stands for a root user's implicit permission to everything in

@@ -70,6 +70,8 @@ func Run(t *testing.T, open func(t *testing.T, clk clock.Clock) store.AWS) {
 		{"identity source", identitySourceTests},
 		{"one-time keys", oneTimeKeyTests},
 		{"iam roles", iamRoleTests}, {"iam policies", iamPolicyTests},
+		{"organizational units", orgUnitTests}, {"organization policies", orgPolicyTests},
+		{"organization tags", orgTagTests}, {"delegated administrators", delegationTests},
 	}
 	for _, s := range suites {
 		t.Run(s.name, func(t *testing.T) {
