@@ -74,7 +74,7 @@ func (m *Main) buildAWS(master []byte, auth *awsauth.Authority, b store.Bootstra
 	gw.AddJSON(organizations.New(m.Store, m.clock, m.random).JSONService(admin))
 	gw.AddJSON(identitystore.New(m.Store, m.clock, m.random).JSONService(admin))
 	gw.AddJSON(ssoadmin.New(m.Store, m.clock, m.random).JSONService(admin))
-	gw.AddQuery(sts.QueryService())
+	gw.AddQuery(sts.New(m.Store, auth, m.clock, m.random, m.Config.AWS.Region).QueryService(admin))
 	// IAM acts on the caller's own account.
 	gw.AddQuery(iamapi.New(m.Store, m.clock, m.random).QueryService(admin))
 

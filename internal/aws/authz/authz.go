@@ -10,8 +10,10 @@
 // evaluation logic (package iam), nor the action and resource names of
 // operations (each service's inputs, through gateway.Resourcer).
 //
-// The management account's root user may do anything, and a member
-// account's root is limited only by service control policies, as in AWS.
+// A root user may do anything in its own account, limited only by the
+// service control policies over a member account (the management account
+// has none), as in AWS; in another account it needs what anyone needs
+// there, such as a role's trust policy.
 package authz
 
 import (
@@ -44,22 +46,36 @@ func New(s Store, clk clock.Clock, managementAccountID, orgID string) *Authority
 
 // Authorize is a gateway.Authorizer.
 func (a *Authority) Authorize(ctx context.Context, p awsauth.Principal, req gateway.Request) error {
-	if p.Type == awsauth.Root && p.AccountID == a.management {
-		return nil
+	if strings.EqualFold(req.Action, "sts:GetCallerIdentity") {
+		return nil // AWS needs no permission for it
 	}
 	pol, err := a.policies(ctx, p, req)
 	if err != nil {
 		return err
 	}
-	d := iam.Evaluate(a.request(ctx, p, req), pol)
+	r := a.request(ctx, p, req)
+	if err := decide(p, r, pol); err != nil {
+		return err
+	}
+	// Passing session tags to a role also needs sts:TagSession.
+	if _, tagged := r.Context.Get(iam.KeyTagKeys); tagged && strings.EqualFold(req.Action, "sts:AssumeRole") {
+		r.Action = "sts:TagSession"
+		return decide(p, r, pol)
+	}
+	return nil
+}
+
+// decide evaluates r and words a denial as AWS does.
+func decide(p awsauth.Principal, r iam.Request, pol iam.Policies) error {
+	d := iam.Evaluate(r, pol)
 	if d.Allowed {
 		return nil
 	}
-	resource := req.Resource
+	resource := r.Resource
 	if resource == "*" {
 		resource = ""
 	}
-	return errs.E(errs.Denied, "%s", d.Message(p.ARN, req.Action, resource))
+	return errs.E(errs.Denied, "%s", d.Message(p.ARN, r.Action, resource))
 }
 
 // request is the evaluation's question: the caller, the action, the
