@@ -85,19 +85,29 @@ func (s *Service) createAccount(ctx context.Context, in *createAccountInput) (*c
 	if err := validateTags(in.Tags); err != nil {
 		return nil, err
 	}
+	if in.RoleName != "" && !accessRoleNameRe.MatchString(in.RoleName) {
+		return nil, errs.E(errs.Invalid, "RoleName must be 1 to 64 letters, digits and +=,.@_-").WithReason("INVALID_PATTERN")
+	}
+	org, err := s.store.Organization(ctx)
+	if err != nil {
+		return nil, err
+	}
 	now := s.clock.Now()
 	st := ic.CreateAccountStatus{
 		ID: "car-" + clock.Hex(s.random, 16), AccountName: in.AccountName, State: ic.StateSucceeded,
 		AccountID: ic.NewAccountID(s.random), RequestedAt: now, CompletedAt: now,
 	}
 	acct := ic.Account{ID: st.AccountID, Name: in.AccountName, Email: in.Email, Status: ic.AccountActive, JoinedMethod: ic.JoinedCreated, JoinedAt: now}
-	err := s.store.CreateAccount(ctx, acct, st)
+	err = s.store.CreateAccount(ctx, acct, st)
 	if errs.Is(err, errs.Conflict) {
 		// Organizations reports a taken email in the request status, not as
 		// an error of the call.
 		st.State, st.AccountID, st.FailureReason = ic.StateFailed, "", "EMAIL_ALREADY_EXISTS"
 		err = s.store.PutCreateAccountStatus(ctx, st)
-	} else if err == nil && len(in.Tags) > 0 {
+	} else if err == nil {
+		err = s.createAccessRole(ctx, org, acct.ID, in.RoleName)
+	}
+	if err == nil && st.State == ic.StateSucceeded && len(in.Tags) > 0 {
 		err = s.store.TagOrgResource(ctx, acct.ID, in.Tags)
 	}
 	if err != nil {

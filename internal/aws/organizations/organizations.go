@@ -16,6 +16,7 @@ import (
 	"github.com/keyward/keyward/internal/aws/protocol"
 	"github.com/keyward/keyward/internal/clock"
 	"github.com/keyward/keyward/internal/errs"
+	"github.com/keyward/keyward/internal/iam"
 	ic "github.com/keyward/keyward/internal/identitycenter"
 	"github.com/keyward/keyward/internal/store"
 )
@@ -25,6 +26,8 @@ type Store interface {
 	Organization(ctx context.Context) (ic.Organization, error)
 	store.Accounts
 	store.Organizations
+	CreateIAMRole(ctx context.Context, r iam.Role) error
+	AttachRolePolicy(ctx context.Context, accountID, roleName, policyARN string) error
 }
 
 // Service implements the Organizations operations.
