@@ -8,6 +8,7 @@ import (
 
 	"github.com/keyward/keyward/internal/authn/signin"
 	"github.com/keyward/keyward/internal/aws/awsauth"
+	"github.com/keyward/keyward/internal/aws/authz"
 	"github.com/keyward/keyward/internal/aws/console"
 	"github.com/keyward/keyward/internal/aws/gateway"
 	"github.com/keyward/keyward/internal/aws/iamapi"
@@ -67,13 +68,14 @@ func (m *Main) buildAWS(master []byte, auth *awsauth.Authority, b store.Bootstra
 	portalAPI := portal.New(m.Store, auth, m.clock)
 
 	gw := gateway.New(&sigv4.Verifier{Lookup: auth.Lookup, Verified: auth.Verified, Clock: m.clock}, m.Store)
-	admin := gateway.ManagementRootOnly(b.Organization.ManagementAccountID)
+	// Every signed call is evaluated against the caller's policies; the
+	// management account's root may do anything.
+	admin := authz.New(m.Store, m.clock, b.Organization.ManagementAccountID, b.Organization.ID).Authorize
 	gw.AddJSON(organizations.New(m.Store, m.clock, m.random).JSONService(admin))
 	gw.AddJSON(identitystore.New(m.Store, m.clock, m.random).JSONService(admin))
 	gw.AddJSON(ssoadmin.New(m.Store, m.clock, m.random).JSONService(admin))
-	gw.AddQuery(sts.QueryService())
-	// IAM acts on the caller's own account; until policy evaluation
-	// arrives only the management account's root may call it.
+	gw.AddQuery(sts.New(m.Store, auth, m.clock, m.random, m.Config.AWS.Region).QueryService(admin))
+	// IAM acts on the caller's own account.
 	gw.AddQuery(iamapi.New(m.Store, m.clock, m.random).WithCredentials(auth).QueryService(admin))
 
 	sp, err := samlsp.New(m.Store, samlsp.Config{Region: m.Config.AWS.Region, PublicURL: m.AWSURL, Instance: b.Instance,

@@ -1,12 +1,14 @@
 package e2e
 
 import (
+	"context"
 	"net/http"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/ssoadmin"
 )
 
 // signedAPI is one SigV4-signed API, reached with a mutating request so a
@@ -127,10 +129,21 @@ func TestSignedAPIsRefuseBadAuthenticationAndChangeNothing(t *testing.T) {
 		}
 	}
 
+	// DevOps has AdministratorAccess; an inline Deny on the admin APIs
+	// takes them away from its sessions at their next call.
+	denyAdmin := `{"Version":"2012-10-17","Statement":[{"Effect":"Deny","Action":["sso:*","identitystore:*","organizations:*"],"Resource":"*"}]}`
+	_, err := ssoadmin.NewFromConfig(s.adminConfig()).PutInlinePolicyToPermissionSet(context.Background(), &ssoadmin.PutInlinePolicyToPermissionSetInput{
+		InstanceArn: &st.InstanceARN, PermissionSetArn: &st.PermissionSetARN, InlinePolicy: &denyAdmin})
+	must(t, err)
+	before = admin.snapshot(st)
 	for _, api := range signedAPIs[:3] {
-		t.Run(api.name+" refuses a role session with AccessDeniedException", func(t *testing.T) {
+		t.Run(api.name+" refuses a role session its permission set denies, with AccessDeniedException", func(t *testing.T) {
 			c := admin.withT(t)
-			api.refused(t, api.send(c.as(role), st), "AccessDeniedException", "", 0, "is not authorized to perform: "+api.action)
+			w := api.send(c.as(role), st)
+			api.refused(t, w, "AccessDeniedException", "", 0, "is not authorized to perform: "+api.action)
+			if !strings.Contains(string(w.Body), "with an explicit deny in an identity-based policy") {
+				t.Errorf("the refusal does not say an identity-based policy denied it: %s", w.Body)
+			}
 			c.unchanged(st, before)
 		})
 	}

@@ -16,10 +16,6 @@ const (
 	ResourceIAMPolicyVersion = "iam policy version"
 )
 
-// Field of an errs.Conflict that a quota refused (the error also carries
-// IAM's code, LimitExceeded).
-const FieldLimit = "limit"
-
 // MaxAttachedRolePolicies is IAM's default quota of managed policies
 // attached to one role.
 const MaxAttachedRolePolicies = 10

@@ -66,6 +66,7 @@ const (
 	FieldUserCode   = "user code" // a live device authorization holds it
 	FieldSecret     = "secret"    // a token or session hash is already stored
 	FieldInUse      = "in use"    // assignments still use it
+	FieldLimit      = "limit"     // a quota refused it: an IAM limit (LimitExceeded), the organization's OUs or policies
 )
 
 // Page asks for one page of a list. Token is the opaque NextToken of the
@@ -446,6 +447,7 @@ type AWS interface {
 	IdentitySources
 	IAMRoles
 	IAMPolicies
+	Organizations
 	IAMUsers
 	IAMProviders
 }

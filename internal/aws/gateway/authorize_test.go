@@ -83,3 +83,35 @@ func TestTheAuthorizerSeesTheActionAndResourceBeforeTheOperationRuns(t *testing.
 		t.Errorf("logged %+v, want one aws.request.deny naming the resource", events.events)
 	}
 }
+
+type checkedWidgetInput struct{ WidgetName string }
+
+func (in *checkedWidgetInput) Validate() error {
+	if in.WidgetName == "" {
+		return errs.E(errs.Invalid, "WidgetName is required")
+	}
+	return nil
+}
+
+// TestAMalformedInputIsRefusedBeforeTheCallerIsAuthorized: inputs that
+// validate themselves are checked first, so a caller who may not call the
+// operation still learns the request is malformed, as on AWS.
+func TestAMalformedInputIsRefusedBeforeTheCallerIsAuthorized(t *testing.T) {
+	v := &sigv4.Verifier{Lookup: func(context.Context, string, string) (sigv4.Key, error) {
+		return sigv4.Key{Secret: testSecret, Principal: awsauth.Principal{Type: awsauth.Root, AccountID: "111122223333"}}, nil
+	}}
+	g := New(v, &recordedEvents{})
+	asked := 0
+	g.AddQuery(&QueryService{
+		SigningName: "widget", Version: "2020-01-01", Namespace: widgetNamespace, Codes: protocol.QueryCodes,
+		Authorize: func(context.Context, awsauth.Principal, Request) error { asked++; return errs.E(errs.Denied, "no") },
+		Actions: map[string]QueryAction{
+			"CheckWidget": QueryOp(func(context.Context, *checkedWidgetInput) (*struct{}, error) { return &struct{}{}, nil }),
+		},
+	})
+	wantXML(t, serve(g, signedForm(t, "widget", "Action=CheckWidget&Version=2020-01-01")), http.StatusBadRequest, "WidgetName is required")
+	wantXML(t, serve(g, signedForm(t, "widget", "Action=CheckWidget&Version=2020-01-01&WidgetName=w")), http.StatusForbidden, "AccessDenied")
+	if asked != 1 {
+		t.Errorf("the authorizer was asked %d times, want once: only for the well-formed request", asked)
+	}
+}

@@ -36,7 +36,7 @@ func Op[I, O any](fn func(context.Context, *I) (*O, error)) Operation {
 		if err := protocol.DecodeJSON(body, in); err != nil {
 			return nil, err
 		}
-		if err := authorize(in); err != nil {
+		if err := checkThenAuthorize(in, authorize); err != nil {
 			return nil, err
 		}
 		return fn(ctx, in)
@@ -55,6 +55,23 @@ type Request struct {
 // the resource's ARN, in the caller's account where the ARN names one.
 type Resourcer interface {
 	ResourceARN(account string) string
+}
+
+// Validator is implemented by inputs whose shape is checked before the
+// caller is authorized, as AWS's front end answers a malformed request
+// with a validation error whoever sends it.
+type Validator interface {
+	Validate() error
+}
+
+// checkThenAuthorize validates in if it can, then authorizes it.
+func checkThenAuthorize(in any, authorize func(any) error) error {
+	if v, ok := in.(Validator); ok {
+		if err := v.Validate(); err != nil {
+			return err
+		}
+	}
+	return authorize(in)
 }
 
 // Authorizer decides whether a verified caller may make a request.
@@ -86,7 +103,7 @@ func QueryOp[I, O any](fn func(context.Context, *I) (*O, error)) QueryAction {
 		if err := protocol.DecodeQuery(params, in); err != nil {
 			return nil, err
 		}
-		if err := authorize(in); err != nil {
+		if err := checkThenAuthorize(in, authorize); err != nil {
 			return nil, err
 		}
 		return fn(ctx, in)

@@ -60,7 +60,7 @@ func newServerFor(t *testing.T, rootOnly bool) *server {
 		authorize = gateway.ManagementRootOnly(s.account())
 	}
 	gw := gateway.New(&sigv4.Verifier{Lookup: auth.Lookup, Verified: auth.Verified, Clock: clk}, s.db)
-	gw.AddQuery(sts.QueryService())
+	gw.AddQuery(sts.New(s.db, auth, clk, clock.Random, "us-east-1").QueryService(nil)) // GetCallerIdentity needs no permission
 	gw.AddQuery(iamapi.New(s.db, clk, clock.Random).WithCredentials(auth).QueryService(authorize))
 	mux := http.NewServeMux()
 	mux.Handle("POST /{$}", gw)

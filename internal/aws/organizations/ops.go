@@ -30,11 +30,17 @@ func (s *Service) describeOrganization(ctx context.Context, _ *struct{}) (*descr
 	if err != nil {
 		return nil, err
 	}
+	r, err := s.store.Root(ctx)
+	if err != nil {
+		return nil, err
+	}
+	// AvailablePolicyTypes is deprecated in favour of the root's
+	// PolicyTypes; it lists what is enabled in the root.
 	return &describeOrganizationOutput{Organization: organization{
 		ID: o.ID, Arn: orgARN(o), FeatureSet: "ALL",
 		MasterAccountArn: accountARN(o, o.ManagementAccountID), MasterAccountID: o.ManagementAccountID,
 		MasterAccountEmail:   o.ManagementEmail,
-		AvailablePolicyTypes: []policyType{{Type: "SERVICE_CONTROL_POLICY", Status: "ENABLED"}},
+		AvailablePolicyTypes: policyTypesOut(r),
 	}}, nil
 }
 
@@ -76,7 +82,14 @@ func (s *Service) createAccount(ctx context.Context, in *createAccountInput) (*c
 	if in.IamUserAccessToBilling != "" && in.IamUserAccessToBilling != "ALLOW" && in.IamUserAccessToBilling != "DENY" {
 		return nil, errs.E(errs.Invalid, "IamUserAccessToBilling must be ALLOW or DENY")
 	}
-	if err := ic.ValidateTags(in.Tags); err != nil {
+	if err := validateTags(in.Tags); err != nil {
+		return nil, err
+	}
+	if in.RoleName != "" && !accessRoleNameRe.MatchString(in.RoleName) {
+		return nil, errs.E(errs.Invalid, "RoleName must be 1 to 64 letters, digits and +=,.@_-").WithReason("INVALID_PATTERN")
+	}
+	org, err := s.store.Organization(ctx)
+	if err != nil {
 		return nil, err
 	}
 	now := s.clock.Now()
@@ -85,12 +98,17 @@ func (s *Service) createAccount(ctx context.Context, in *createAccountInput) (*c
 		AccountID: ic.NewAccountID(s.random), RequestedAt: now, CompletedAt: now,
 	}
 	acct := ic.Account{ID: st.AccountID, Name: in.AccountName, Email: in.Email, Status: ic.AccountActive, JoinedMethod: ic.JoinedCreated, JoinedAt: now}
-	err := s.store.CreateAccount(ctx, acct, st)
+	err = s.store.CreateAccount(ctx, acct, st)
 	if errs.Is(err, errs.Conflict) {
 		// Organizations reports a taken email in the request status, not as
 		// an error of the call.
 		st.State, st.AccountID, st.FailureReason = ic.StateFailed, "", "EMAIL_ALREADY_EXISTS"
 		err = s.store.PutCreateAccountStatus(ctx, st)
+	} else if err == nil {
+		err = s.createAccessRole(ctx, org, acct.ID, in.RoleName)
+	}
+	if err == nil && st.State == ic.StateSucceeded && len(in.Tags) > 0 {
+		err = s.store.TagOrgResource(ctx, acct.ID, in.Tags)
 	}
 	if err != nil {
 		return nil, err
@@ -137,13 +155,37 @@ type account struct {
 	Name            string
 	Status          string
 	State           string
+	Paths           []string `json:",omitempty"`
 	JoinedMethod    string
 	JoinedTimestamp protocol.Time
 }
 
-func accountOut(o ic.Organization, a ic.Account) account {
+// accountOut describes an account with its path from the root.
+func (s *Service) accountOut(ctx context.Context, o ic.Organization, a ic.Account) (account, error) {
+	path, err := s.store.PathOf(ctx, a.ID)
+	if err != nil {
+		return account{}, err
+	}
 	return account{ID: a.ID, Arn: accountARN(o, a.ID), Email: a.Email, Name: a.Name,
-		Status: a.Status, State: a.State(), JoinedMethod: a.JoinedMethod, JoinedTimestamp: protocol.Time(a.JoinedAt)}
+		Status: a.Status, State: a.State(), Paths: []string{pathString(o, path)},
+		JoinedMethod: a.JoinedMethod, JoinedTimestamp: protocol.Time(a.JoinedAt)}, nil
+}
+
+// accountsOut describes a page of accounts.
+func (s *Service) accountsOut(ctx context.Context, accts []ic.Account, next string) (*listAccountsOutput, error) {
+	o, err := s.store.Organization(ctx)
+	if err != nil {
+		return nil, err
+	}
+	out := &listAccountsOutput{Accounts: []account{}, NextToken: next}
+	for _, a := range accts {
+		w, err := s.accountOut(ctx, o, a)
+		if err != nil {
+			return nil, err
+		}
+		out.Accounts = append(out.Accounts, w)
+	}
+	return out, nil
 }
 
 type describeAccountInput struct {
@@ -169,7 +211,11 @@ func (s *Service) describeAccount(ctx context.Context, in *describeAccountInput)
 	if err != nil {
 		return nil, err
 	}
-	return &describeAccountOutput{Account: accountOut(o, a)}, nil
+	w, err := s.accountOut(ctx, o, a)
+	if err != nil {
+		return nil, err
+	}
+	return &describeAccountOutput{Account: w}, nil
 }
 
 type listAccountsInput struct {
@@ -187,19 +233,11 @@ func (s *Service) listAccounts(ctx context.Context, in *listAccountsInput) (*lis
 	if err != nil {
 		return nil, err
 	}
-	o, err := s.store.Organization(ctx)
-	if err != nil {
-		return nil, err
-	}
 	accts, next, err := s.store.ListAccounts(ctx, store.Page{Limit: limit, Token: in.NextToken})
 	if err != nil {
 		return nil, invalidToken(err)
 	}
-	out := &listAccountsOutput{Accounts: []account{}, NextToken: next}
-	for _, a := range accts {
-		out.Accounts = append(out.Accounts, accountOut(o, a))
-	}
-	return out, nil
+	return s.accountsOut(ctx, accts, next)
 }
 
 // invalidToken gives a bad NextToken Organizations' reason code, one of the

@@ -1,27 +1,63 @@
-// Package sts serves AWS STS (awsQuery) on the gateway. For now it answers
-// GetCallerIdentity for root keys and role sessions, signed in a header or
-// presigned in the URL; the AssumeRole family arrives with IAM.
+// Package sts serves AWS STS (awsQuery) on the gateway: GetCallerIdentity
+// for every principal (signed in a header or presigned in the URL) and
+// AssumeRole, whose trust policy the gateway's authorizer has already
+// evaluated with the caller's own policies. It owns STS's inputs, limits
+// and answers; it does not own policy evaluation (packages iam and authz),
+// the session token's format (awsauth) or the roles (the store).
 package sts
 
 import (
 	"context"
+	"io"
+	"time"
 
+	"github.com/keyward/keyward/internal/audit"
 	"github.com/keyward/keyward/internal/aws/awsauth"
 	"github.com/keyward/keyward/internal/aws/gateway"
 	"github.com/keyward/keyward/internal/aws/protocol"
+	"github.com/keyward/keyward/internal/clock"
 	"github.com/keyward/keyward/internal/errs"
+	"github.com/keyward/keyward/internal/iam"
 )
 
+// Store is what STS reads and records.
+type Store interface {
+	IAMRole(ctx context.Context, accountID, name string) (iam.Role, error)
+	TouchIAMRole(ctx context.Context, accountID, name string, at time.Time, region string) error
+	AppendEvent(ctx context.Context, e audit.Event) error
+}
+
+// Issuer mints session credentials.
+type Issuer interface {
+	IssueSession(s iam.Session) (awsauth.Credentials, error)
+}
+
+// Service implements the STS actions.
+type Service struct {
+	store  Store
+	issuer Issuer
+	clock  clock.Clock
+	random io.Reader
+	region string
+}
+
+// New returns the service; region is where role use is recorded.
+func New(s Store, issuer Issuer, clk clock.Clock, random io.Reader, region string) *Service {
+	return &Service{store: s, issuer: issuer, clock: clk, random: random, region: region}
+}
+
 // QueryService describes STS for the gateway. Any verified caller may ask
-// who it is.
-func QueryService() *gateway.QueryService {
+// who it is; every other action is authorized by authorize.
+func (s *Service) QueryService(authorize gateway.Authorizer) *gateway.QueryService {
 	return &gateway.QueryService{
 		SigningName: "sts",
 		Version:     "2011-06-15",
 		Namespace:   protocol.QueryNamespace,
 		Codes:       protocol.QueryCodes,
+		Authorize:   authorize,
 		Actions: map[string]gateway.QueryAction{
 			"GetCallerIdentity": gateway.QueryOp(getCallerIdentity),
+			"AssumeRole":        gateway.QueryOp(s.assumeRole),
 		},
 		// aws-iam-authenticator (EKS tokens) and the like hand a presigned
 		// GetCallerIdentity to a server to prove who they are.
@@ -36,6 +72,7 @@ type callerIdentity struct {
 }
 
 // getCallerIdentityInput is empty: GetCallerIdentity takes no parameters.
+// No policy can deny it, as in AWS.
 type getCallerIdentityInput struct{}
 
 func getCallerIdentity(ctx context.Context, _ *getCallerIdentityInput) (*callerIdentity, error) {

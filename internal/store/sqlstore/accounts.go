@@ -32,6 +32,9 @@ func (db *DB) CreateAccount(ctx context.Context, a ic.Account, st ic.CreateAccou
 		if err := insertAccount(ctx, tx, a); err != nil {
 			return err
 		}
+		if err := placeAccount(ctx, tx, a.ID); err != nil {
+			return err
+		}
 		return insertStatus(ctx, tx, st)
 	})
 }

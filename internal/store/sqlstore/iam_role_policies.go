@@ -14,14 +14,14 @@ const (
 	rolePolicyDocsSQL = `SELECT name, document FROM iam_role_policies WHERE role_id = $1 ORDER BY name`
 	upsertRolePolicy  = `INSERT INTO iam_role_policies (role_id, name, document) VALUES ($1, $2, $3)
 ON CONFLICT (role_id, name) DO UPDATE SET document = excluded.document`
-	selectRolePolicy = `SELECT name, document FROM iam_role_policies WHERE role_id = $1 AND name = $2`
-	listRolePolicies = `SELECT name FROM iam_role_policies WHERE role_id = $1 AND name > $2 ORDER BY name LIMIT CAST($3 AS INTEGER)`
-	deleteRolePolicy = `DELETE FROM iam_role_policies WHERE role_id = $1 AND name = $2`
-	attachRolePolicy = `INSERT INTO iam_role_attachments (role_id, account_id, policy_arn) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING`
-	countAttachedSQL = `SELECT COUNT(*) FROM iam_role_attachments WHERE role_id = $1 AND policy_arn <> $2`
-	detachRolePolicy = `DELETE FROM iam_role_attachments WHERE role_id = $1 AND policy_arn = $2`
-	listAttachedSQL  = `SELECT policy_arn FROM iam_role_attachments WHERE role_id = $1 AND policy_arn > $2 ORDER BY policy_arn LIMIT CAST($3 AS INTEGER)`
-	attachedDocsSQL  = `SELECT a.policy_arn, COALESCE(v.document, '') FROM iam_role_attachments a
+	selectRolePolicy     = `SELECT name, document FROM iam_role_policies WHERE role_id = $1 AND name = $2`
+	listRolePolicies     = `SELECT name FROM iam_role_policies WHERE role_id = $1 AND name > $2 ORDER BY name LIMIT CAST($3 AS INTEGER)`
+	deleteRolePolicy     = `DELETE FROM iam_role_policies WHERE role_id = $1 AND name = $2`
+	attachRolePolicy     = `INSERT INTO iam_role_attachments (role_id, account_id, policy_arn) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING`
+	countRoleAttachedSQL = `SELECT COUNT(*) FROM iam_role_attachments WHERE role_id = $1 AND policy_arn <> $2`
+	detachRolePolicy     = `DELETE FROM iam_role_attachments WHERE role_id = $1 AND policy_arn = $2`
+	listAttachedSQL      = `SELECT policy_arn FROM iam_role_attachments WHERE role_id = $1 AND policy_arn > $2 ORDER BY policy_arn LIMIT CAST($3 AS INTEGER)`
+	attachedDocsSQL      = `SELECT a.policy_arn, COALESCE(v.document, '') FROM iam_role_attachments a
 LEFT JOIN iam_policies p ON p.arn = a.policy_arn AND p.account_id = a.account_id
 LEFT JOIN iam_policy_versions v ON v.policy_id = p.id AND v.version_id = p.default_version
 WHERE a.role_id = $1 ORDER BY a.policy_arn`
@@ -113,7 +113,7 @@ func (db *DB) AttachRolePolicy(ctx context.Context, accountID, roleName, policyA
 			}
 		}
 		var n int
-		if err := queryRow(ctx, tx, countAttachedSQL, r.ID, policyARN).Scan(&n); err != nil {
+		if err := queryRow(ctx, tx, countRoleAttachedSQL, r.ID, policyARN).Scan(&n); err != nil {
 			return mapErr(err, "count attached policies")
 		}
 		if n >= store.MaxAttachedRolePolicies {

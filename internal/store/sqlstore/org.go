@@ -53,6 +53,12 @@ func insertBootstrap(ctx context.Context, tx *txn, b store.Bootstrap) error {
 	if err := insertAccount(ctx, tx, b.ManagementAccount); err != nil {
 		return err
 	}
+	if err := insertRoot(ctx, tx, o); err != nil {
+		return err
+	}
+	if err := placeAccount(ctx, tx, b.ManagementAccount.ID); err != nil {
+		return err
+	}
 	if _, err := exec(ctx, tx, "insert organization", insertOrgSQL,
 		o.ID, o.ManagementAccountID, o.ManagementEmail, k.ID, ts(o.CreatedAt)); err != nil {
 		return err

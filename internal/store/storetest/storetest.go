@@ -70,6 +70,8 @@ func Run(t *testing.T, open func(t *testing.T, clk clock.Clock) store.AWS) {
 		{"identity source", identitySourceTests},
 		{"one-time keys", oneTimeKeyTests},
 		{"iam roles", iamRoleTests}, {"iam policies", iamPolicyTests},
+		{"organizational units", orgUnitTests}, {"organization policies", orgPolicyTests},
+		{"organization tags", orgTagTests}, {"delegated administrators", delegationTests},
 		{"iam users", iamUserTests},
 		{"iam providers", iamProviderTests},
 		{"iam users and policies", iamPrincipalPolicyTests},

@@ -1,0 +1,109 @@
+// Package authz decides whether a signed AWS call is allowed, as IAM does:
+// it gathers every policy that applies to the caller and the request — the
+// caller's identity policies (an IAM role's inline and attached policies,
+// or for an Identity Center role its permission set's), its permissions
+// boundary, its session policies, a role's trust policy when the action
+// assumes that role, and the service control policies above the caller's
+// account — and asks iam.Evaluate. A refusal carries AWS's access denied
+// message. It owns which policies apply to which principal and the request
+// context keys keyward knows; it does not own the policy language or the
+// evaluation logic (package iam), nor the action and resource names of
+// operations (each service's inputs, through gateway.Resourcer).
+//
+// A root user may do anything in its own account, limited only by the
+// service control policies over a member account (the management account
+// has none), as in AWS; in another account it needs what anyone needs
+// there, such as a role's trust policy.
+package authz
+
+import (
+	"context"
+	"strings"
+
+	"github.com/keyward/keyward/internal/aws/awsauth"
+	"github.com/keyward/keyward/internal/aws/gateway"
+	"github.com/keyward/keyward/internal/clock"
+	"github.com/keyward/keyward/internal/errs"
+	"github.com/keyward/keyward/internal/iam"
+)
+
+// Authority authorizes signed calls against the store's policies.
+type Authority struct {
+	store      Store
+	clock      clock.Clock
+	management string // the management account's id
+	orgID      string
+	docs       *docCache // identity policies: inline, managed, boundaries, session
+	trustDocs  *docCache
+}
+
+// New returns an authority for the organization whose management account
+// is managementAccountID.
+func New(s Store, clk clock.Clock, managementAccountID, orgID string) *Authority {
+	return &Authority{store: s, clock: clk, management: managementAccountID, orgID: orgID,
+		docs: &docCache{parse: iam.ParseIdentityPolicy}, trustDocs: &docCache{parse: iam.ParseTrustPolicy}}
+}
+
+// Authorize is a gateway.Authorizer.
+func (a *Authority) Authorize(ctx context.Context, p awsauth.Principal, req gateway.Request) error {
+	if strings.EqualFold(req.Action, "sts:GetCallerIdentity") {
+		return nil // AWS needs no permission for it
+	}
+	pol, err := a.policies(ctx, p, req)
+	if err != nil {
+		return err
+	}
+	r := a.request(ctx, p, req)
+	if err := decide(p, r, pol); err != nil {
+		return err
+	}
+	// Passing session tags to a role also needs sts:TagSession.
+	if _, tagged := r.Context.Get(iam.KeyTagKeys); tagged && strings.EqualFold(req.Action, "sts:AssumeRole") {
+		r.Action = "sts:TagSession"
+		return decide(p, r, pol)
+	}
+	return nil
+}
+
+// decide evaluates r and words a denial as AWS does.
+func decide(p awsauth.Principal, r iam.Request, pol iam.Policies) error {
+	d := iam.Evaluate(r, pol)
+	if d.Allowed {
+		return nil
+	}
+	resource := r.Resource
+	if resource == "*" {
+		resource = ""
+	}
+	return errs.E(errs.Denied, "%s", d.Message(p.ARN, r.Action, resource))
+}
+
+// request is the evaluation's question: the caller, the action, the
+// resource and its account, and the context keys.
+func (a *Authority) request(ctx context.Context, p awsauth.Principal, req gateway.Request) iam.Request {
+	return iam.Request{Action: req.Action, Resource: req.Resource, Principal: a.principal(p),
+		ResourceAccount: arnAccount(req.Resource), Context: a.context(ctx, p, req)}
+}
+
+// principal describes the caller to the evaluator.
+func (a *Authority) principal(p awsauth.Principal) iam.Principal {
+	out := iam.Principal{ARN: p.ARN, Account: p.AccountID, UserID: p.UserID, OrgID: a.orgID}
+	switch p.Type {
+	case awsauth.Root:
+		out.Type = iam.PrincipalTypeAccount
+	case awsauth.AssumedRole:
+		out.Type, out.RoleARN = iam.PrincipalTypeAssumedRole, p.Session.RoleARN()
+		out.Tags, out.SourceIdentity = p.Session.Tags, p.Session.SourceIdentity
+	}
+	return out
+}
+
+// arnAccount is the account field of an ARN ("" for "*" or an ARN without
+// one, such as an SSO instance's).
+func arnAccount(arn string) string {
+	parts := strings.SplitN(arn, ":", 6)
+	if len(parts) < 6 {
+		return ""
+	}
+	return parts[4]
+}

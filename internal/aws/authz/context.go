@@ -1,0 +1,41 @@
+package authz
+
+import (
+	"context"
+	"strconv"
+	"time"
+
+	"github.com/keyward/keyward/internal/audit"
+	"github.com/keyward/keyward/internal/aws/awsauth"
+	"github.com/keyward/keyward/internal/aws/gateway"
+	"github.com/keyward/keyward/internal/iam"
+)
+
+// ConditionKeys is implemented by inputs that carry request condition
+// keys: sts:ExternalId, aws:RequestTag/…, aws:TagKeys and the like.
+type ConditionKeys interface {
+	ConditionKeys() map[string][]string
+}
+
+// context is the request's condition keys: time, the caller's address,
+// the organization, and what the input supplies. The principal's own keys
+// (aws:PrincipalArn, aws:PrincipalTag/…) come from the principal.
+func (a *Authority) context(ctx context.Context, p awsauth.Principal, req gateway.Request) iam.Context {
+	var c iam.Context
+	now := a.clock.Now().UTC()
+	c.Set(iam.KeyCurrentTime, now.Format(time.RFC3339))
+	c.Set(iam.KeyEpochTime, strconv.FormatInt(now.Unix(), 10))
+	if ip := audit.ClientFrom(ctx).IP; ip != "" {
+		c.Set(iam.KeySourceIP, ip)
+	}
+	if p.Type != awsauth.Root {
+		// Sessions say whether MFA was used; long-term keys leave it absent.
+		c.Set(iam.KeyMultiFactorAuthPresent, "false")
+	}
+	if in, ok := req.Input.(ConditionKeys); ok {
+		for k, v := range in.ConditionKeys() {
+			c.Set(k, v...)
+		}
+	}
+	return c
+}

@@ -1,0 +1,110 @@
+package organizations_test
+
+import (
+	"context"
+	"errors"
+	"net/http/httptest"
+	"testing"
+	"time"
+	"unicode"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/credentials"
+	orgs "github.com/aws/aws-sdk-go-v2/service/organizations"
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/keyward/keyward/internal/aws/gateway"
+	"github.com/keyward/keyward/internal/aws/organizations"
+	"github.com/keyward/keyward/internal/aws/protocol"
+	"github.com/keyward/keyward/internal/aws/sigv4"
+	"github.com/keyward/keyward/internal/clock"
+	ic "github.com/keyward/keyward/internal/identitycenter"
+	"github.com/keyward/keyward/internal/store"
+	"github.com/keyward/keyward/internal/store/sqlite/sqlitetest"
+)
+
+const (
+	testKey    = "AKIAKEYWARDORGS00001"
+	testSecret = "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY"
+	orgID      = "o-abcd123456"
+	mgmtID     = "111111111111"
+)
+
+// fixture is a served Organizations with a fresh store and an SDK client.
+type fixture struct {
+	c      *orgs.Client
+	s      store.AWS
+	rootID string
+	ctx    context.Context
+}
+
+// newFixture bootstraps an organization in a fresh store and serves the
+// service over real HTTP to aws-sdk-go-v2's client.
+func newFixture(t *testing.T) *fixture {
+	t.Helper()
+	clk := clock.NewFake(time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC))
+	db := sqlitetest.Open(t, clk)
+	mgmt := ic.Account{ID: mgmtID, Name: "Management", Email: "root@example.com", Status: ic.AccountActive,
+		JoinedMethod: ic.JoinedCreated, JoinedAt: clk.Now()}
+	_, _, err := db.Bootstrap(t.Context(), store.Bootstrap{
+		Organization:      ic.Organization{ID: orgID, ManagementAccountID: mgmtID, ManagementEmail: mgmt.Email, CreatedAt: clk.Now()},
+		ManagementAccount: mgmt,
+		Instance:          ic.Instance{ID: "ssoins-0123456789abcdef", IdentityStoreID: "d-0123456789", OwnerAccountID: mgmtID, Name: "keyward"},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	v := &sigv4.Verifier{Clock: clock.Real{}, MaxSkew: 15 * time.Minute,
+		Lookup: func(context.Context, string, string) (sigv4.Key, error) { return sigv4.Key{Secret: testSecret}, nil }}
+	g := gateway.New(v, nil)
+	g.AddJSON(organizations.New(db, clk, clock.Random).JSONService(nil))
+	srv := httptest.NewServer(protocol.WithRequestID(g))
+	t.Cleanup(srv.Close)
+	c := orgs.NewFromConfig(aws.Config{Region: "us-east-1", RetryMaxAttempts: 1,
+		Credentials: credentials.NewStaticCredentialsProvider(testKey, testSecret, "")},
+		func(o *orgs.Options) { o.BaseEndpoint = aws.String(srv.URL) })
+	return &fixture{c: c, s: db, rootID: ic.RootIDFor(orgID), ctx: t.Context()}
+}
+
+// account creates a member account and returns its id.
+func (f *fixture) account(t *testing.T, name string) string {
+	t.Helper()
+	out, err := f.c.CreateAccount(f.ctx, &orgs.CreateAccountInput{AccountName: aws.String(name), Email: aws.String(name + "@example.com")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return aws.ToString(out.CreateAccountStatus.AccountId)
+}
+
+// ou creates an OU under parent and returns its id.
+func (f *fixture) ou(t *testing.T, parent, name string) string {
+	t.Helper()
+	out, err := f.c.CreateOrganizationalUnit(f.ctx, &orgs.CreateOrganizationalUnitInput{ParentId: aws.String(parent), Name: aws.String(name)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return aws.ToString(out.OrganizationalUnit.Id)
+}
+
+// wantErr fails t unless err is the SDK's modeled exception T; it returns it.
+func wantErr[T error](t *testing.T, err error) T {
+	t.Helper()
+	var target T
+	if !errors.As(err, &target) {
+		t.Fatalf("error = %v, want %T", err, target)
+	}
+	return target
+}
+
+// ignoreUnexported skips the SDK types' unexported bookkeeping fields.
+var ignoreUnexported = cmp.FilterPath(func(p cmp.Path) bool {
+	sf, ok := p.Last().(cmp.StructField)
+	return ok && !unicode.IsUpper([]rune(sf.Name())[0])
+}, cmp.Ignore())
+
+func equal[T any](t *testing.T, what string, want, got T) {
+	t.Helper()
+	if diff := cmp.Diff(want, got, ignoreUnexported); diff != "" {
+		t.Errorf("%s mismatch (-want +got):\n%s", what, diff)
+	}
+}
