@@ -7,8 +7,8 @@ import (
 	"time"
 
 	"github.com/keyward/keyward/internal/authn/signin"
-	"github.com/keyward/keyward/internal/aws/awsauth"
 	"github.com/keyward/keyward/internal/aws/authz"
+	"github.com/keyward/keyward/internal/aws/awsauth"
 	"github.com/keyward/keyward/internal/aws/console"
 	"github.com/keyward/keyward/internal/aws/gateway"
 	"github.com/keyward/keyward/internal/aws/iamapi"

@@ -23,8 +23,8 @@ const (
 )
 
 type fixture struct {
-	ctx  context.Context
-	db   interface {
+	ctx context.Context
+	db  interface {
 		store.IAMRoles
 		store.IAMPolicies
 	}

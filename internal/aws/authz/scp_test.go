@@ -28,8 +28,8 @@ func TestServiceControlPoliciesLimitEveryoneInAMemberAccount(t *testing.T) {
 	org := ic.Organization{ID: "o-exampleorg1", ManagementAccountID: mgmt, ManagementEmail: "m@example.com", CreatedAt: now}
 	mgmtAcct := ic.Account{ID: mgmt, Name: "Management", Email: "m@example.com", Status: ic.AccountActive, JoinedMethod: ic.JoinedCreated, JoinedAt: now}
 	_, _, err := db.Bootstrap(ctx, store.Bootstrap{Organization: org, ManagementAccount: mgmtAcct,
-		Instance:  ic.Instance{ID: "ssoins-0123456789abcdef", IdentityStoreID: "d-0123456789", OwnerAccountID: mgmt, Name: "keyward", CreatedAt: now},
-		RootKey:   ic.AccessKey{ID: iam.NewAccessKeyID(clock.Random), AccountID: mgmt, SealedSecret: []byte("x"), CreatedAt: now}})
+		Instance: ic.Instance{ID: "ssoins-0123456789abcdef", IdentityStoreID: "d-0123456789", OwnerAccountID: mgmt, Name: "keyward", CreatedAt: now},
+		RootKey:  ic.AccessKey{ID: iam.NewAccessKeyID(clock.Random), AccountID: mgmt, SealedSecret: []byte("x"), CreatedAt: now}})
 	must(t, err)
 	must(t, db.CreateAccount(ctx, ic.Account{ID: member, Name: "Dev", Email: "dev@example.com", Status: ic.AccountActive, JoinedMethod: ic.JoinedCreated, JoinedAt: now},
 		ic.CreateAccountStatus{ID: "car-0123456789abcdef", AccountName: "Dev", State: ic.StateSucceeded, AccountID: member, RequestedAt: now, CompletedAt: now}))
