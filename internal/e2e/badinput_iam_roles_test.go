@@ -52,7 +52,8 @@ func TestIAMRoleAndPolicyOperationsRefuseBadInputInIAMsXMLShape(t *testing.T) {
 		{"ListAttachedRolePolicies of a missing role", "Action=ListAttachedRolePolicies&RoleName=ghost", "NoSuchEntity", "cannot be found"},
 		{"CreatePolicy with a space in the name", "Action=CreatePolicy&PolicyName=my+policy&PolicyDocument=" + url.QueryEscape(iamAllowS3), "ValidationError", "'policyName'"},
 		{"CreatePolicy with a taken name", "Action=CreatePolicy&PolicyName=READER&PolicyDocument=" + url.QueryEscape(iamAllowS3), "EntityAlreadyExists", "A policy called READER already exists."},
-		{"GetPolicy of another account's policy", "Action=GetPolicy&PolicyArn=" + other, "NoSuchEntity", "does not exist or is not attachable"},
+		// IAM resources have no resource-based policies: another account's are out of reach.
+		{"GetPolicy of another account's policy", "Action=GetPolicy&PolicyArn=" + other, "AccessDenied", "because no resource-based policy allows the iam:GetPolicy action"},
 		{"ListPolicies with an unknown scope", "Action=ListPolicies&Scope=Mine", "ValidationError", "enum value set"},
 		{"DeletePolicy while attached", "Action=DeletePolicy&PolicyArn=" + policyARN, "DeleteConflict", "attached to entities"},
 		{"CreatePolicyVersion over 6144 characters", "Action=CreatePolicyVersion&PolicyArn=" + policyARN + "&PolicyDocument=" + big, "LimitExceeded", "PolicySize: 6144"},
@@ -101,7 +102,7 @@ func iamError(t *testing.T, w wire, code, msg string) {
 
 // iamStatus is the HTTP status IAM sends with each code.
 var iamStatus = map[string]int{"ValidationError": 400, "MalformedPolicyDocument": 400, "MalformedQueryString": 400,
-	"InvalidInput": 400, "NoSuchEntity": 404, "EntityAlreadyExists": 409, "DeleteConflict": 409, "LimitExceeded": 409}
+	"InvalidInput": 400, "NoSuchEntity": 404, "EntityAlreadyExists": 409, "DeleteConflict": 409, "LimitExceeded": 409, "AccessDenied": 403}
 
 // seedIAM creates the role app (an inline policy s3, the policy reader
 // attached) and returns reader's ARN.

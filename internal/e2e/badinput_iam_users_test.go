@@ -45,7 +45,7 @@ func TestIAMRefusesBadUserAndProviderInputInItsOwnXMLShape(t *testing.T) {
 		{"SAML metadata under 1000 characters is InvalidInput", "Action=CreateSAMLProvider&Name=idp&SAMLMetadataDocument=%3Cx%2F%3E", "InvalidInput", "1000"},
 		{"an http OIDC issuer is InvalidInput", "Action=CreateOpenIDConnectProvider&Url=" + url.QueryEscape("http://issuer.example.com"), "InvalidInput", "https://"},
 		{"a short thumbprint is InvalidInput", "Action=CreateOpenIDConnectProvider&Url=" + url.QueryEscape("https://issuer.example.com") + "&ThumbprintList.member.1=abc", "InvalidInput", "40 hexadecimal"},
-		{"a provider ARN of another account is NoSuchEntity", "Action=GetOpenIDConnectProvider&OpenIDConnectProviderArn=" + url.QueryEscape("arn:aws:iam::000000000000:oidc-provider/x"), "NoSuchEntity", "not found"},
+		{"a provider ARN of another account is out of reach", "Action=GetOpenIDConnectProvider&OpenIDConnectProviderArn=" + url.QueryEscape("arn:aws:iam::000000000000:oidc-provider/x"), "AccessDenied", "because no resource-based policy allows"},
 		{"an account alias with upper case is a ValidationError", "Action=CreateAccountAlias&AccountAlias=Acme", "ValidationError", "accountAlias"},
 	}
 	for _, tc := range cases {

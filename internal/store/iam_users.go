@@ -19,6 +19,16 @@ const (
 	ResourceIAMAccountAlias = "iam account alias"
 )
 
+// UserAuthorization is what evaluating an IAM user's calls needs: the user
+// (with its permissions boundary), and the inline and attached policies of
+// the user and of its groups. Attached customer managed policies carry
+// their default version's document; AWS managed ones an empty one.
+type UserAuthorization struct {
+	User     iam.User
+	Inline   []RolePolicy
+	Attached []AttachedPolicy
+}
+
 // IAMUsers are IAM users and groups with their memberships, inline and
 // attached policies, access keys and virtual MFA devices. Users and groups
 // are named per account (unique case-insensitively) and addressed by id
@@ -27,6 +37,10 @@ const (
 // (ResourceIAMAccessKey, ResourceIAMInlinePolicy, ResourceIAMAttachment,
 // ResourceIAMMember, ResourceIAMMFADevice).
 type IAMUsers interface {
+	// UserAuthorization returns a user with its own and its groups' inline
+	// and attached policies, for policy evaluation; a missing user is
+	// errs.NotFound.
+	UserAuthorization(ctx context.Context, userID string) (UserAuthorization, error)
 	// Action: "iam.user.create". A taken name is errs.Conflict (FieldName).
 	CreateIAMUser(ctx context.Context, u iam.User) error
 	IAMUser(ctx context.Context, accountID, name string) (iam.User, error)

@@ -94,15 +94,19 @@ func (a *Authority) principal(p awsauth.Principal) iam.Principal {
 	case awsauth.AssumedRole:
 		out.Type, out.RoleARN = iam.PrincipalTypeAssumedRole, p.Session.RoleARN()
 		out.Tags, out.SourceIdentity = p.Session.Tags, p.Session.SourceIdentity
+	case awsauth.User:
+		out.Type, out.Username = iam.PrincipalTypeUser, p.ARN[strings.LastIndex(p.ARN, "/")+1:]
 	}
 	return out
 }
 
-// arnAccount is the account field of an ARN ("" for "*" or an ARN without
-// one, such as an SSO instance's).
+// arnAccount is the account field of an ARN: "" for "*", for an ARN
+// without one (an SSO instance's) and for AWS's own resources (AWS managed
+// policies, arn:aws:iam::aws:policy/…), which every account may read as
+// its own.
 func arnAccount(arn string) string {
 	parts := strings.SplitN(arn, ":", 6)
-	if len(parts) < 6 {
+	if len(parts) < 6 || parts[4] == "aws" {
 		return ""
 	}
 	return parts[4]

@@ -15,6 +15,7 @@ import (
 // Store is what authorization reads.
 type Store interface {
 	RoleAuthorization(ctx context.Context, accountID, roleName string) (store.RoleAuthorization, error)
+	UserAuthorization(ctx context.Context, userID string) (store.UserAuthorization, error)
 	IAMPolicy(ctx context.Context, accountID, name string) (iam.Policy, error)
 	PolicyVersion(ctx context.Context, accountID, name, versionID string) (iam.PolicyVersion, error)
 	ListRoles(ctx context.Context, f store.RoleFilter, p store.Page) ([]ic.Role, string, error)
@@ -31,6 +32,8 @@ func (a *Authority) policies(ctx context.Context, p awsauth.Principal, req gatew
 		pol.Identity = []iam.Document{allowAll}
 	case awsauth.AssumedRole:
 		pol, err = a.rolePolicies(ctx, p.Session)
+	case awsauth.User:
+		pol.Identity, pol.Boundary, err = a.userPolicies(ctx, p.UserID)
 	default:
 		return pol, errs.E(errs.Denied, "%s principals cannot call this API", p.Type)
 	}
@@ -128,21 +131,50 @@ func (a *Authority) iamRolePolicies(ctx context.Context, s iam.Session) (identit
 	if err != nil {
 		return nil, nil, err
 	}
-	for _, p := range ra.Inline {
-		identity = a.docs.add(identity, p.Document)
+	identity = a.identityDocs(ra.Inline, ra.Attached)
+	boundary, err = a.boundary(ctx, ra.Role.PermissionsBoundary)
+	return identity, boundary, err
+}
+
+// userPolicies are an IAM user's and its groups' policies and the user's
+// permissions boundary. A user deleted since its key was read grants
+// nothing.
+func (a *Authority) userPolicies(ctx context.Context, userID string) (identity, boundary []iam.Document, err error) {
+	ua, err := a.store.UserAuthorization(ctx, userID)
+	if errs.Is(err, errs.NotFound) {
+		return nil, nil, nil
 	}
-	for _, p := range ra.Attached {
-		identity = a.attachedDoc(identity, p.ARN, p.Document)
+	if err != nil {
+		return nil, nil, err
 	}
-	if arn := ra.Role.PermissionsBoundary; arn != "" {
-		doc, err := a.policyDocument(ctx, arn)
-		if err != nil {
-			return nil, nil, err
-		}
-		// A boundary that cannot be read allows nothing: non-nil and empty.
-		boundary = a.docs.add([]iam.Document{}, doc)
+	identity = a.identityDocs(ua.Inline, ua.Attached)
+	boundary, err = a.boundary(ctx, ua.User.PermissionsBoundary)
+	return identity, boundary, err
+}
+
+// identityDocs are the documents of inline and attached policies.
+func (a *Authority) identityDocs(inline []store.RolePolicy, attached []store.AttachedPolicy) []iam.Document {
+	var docs []iam.Document
+	for _, p := range inline {
+		docs = a.docs.add(docs, p.Document)
 	}
-	return identity, boundary, nil
+	for _, p := range attached {
+		docs = a.attachedDoc(docs, p.ARN, p.Document)
+	}
+	return docs
+}
+
+// boundary is a permissions boundary's document: nil when there is none,
+// and non-nil but empty (allowing nothing) when it cannot be read.
+func (a *Authority) boundary(ctx context.Context, arn string) ([]iam.Document, error) {
+	if arn == "" {
+		return nil, nil
+	}
+	doc, err := a.policyDocument(ctx, arn)
+	if err != nil {
+		return nil, err
+	}
+	return a.docs.add([]iam.Document{}, doc), nil
 }
 
 // sessionPolicies are the policies passed when the session was made; nil

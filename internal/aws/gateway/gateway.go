@@ -52,7 +52,9 @@ type Request struct {
 }
 
 // Resourcer is implemented by the input of an operation on one resource:
-// the resource's ARN, in the caller's account where the ARN names one.
+// the resource's ARN, in the caller's account where the ARN names one, or
+// "" when the operation acts on the caller itself (IAM's GetUser with no
+// user name).
 type Resourcer interface {
 	ResourceARN(account string) string
 }
@@ -390,7 +392,9 @@ func (g *Gateway) authorizer(ctx context.Context, authorize Authorizer, action s
 		p, _ := awsauth.PrincipalFrom(ctx)
 		req := Request{Action: action, Resource: "*", Input: in}
 		if r, ok := in.(Resourcer); ok {
-			req.Resource = r.ResourceARN(p.AccountID)
+			if req.Resource = r.ResourceARN(p.AccountID); req.Resource == "" {
+				req.Resource = p.ARN
+			}
 		}
 		if err := authorize(ctx, p, req); err != nil {
 			g.deny(ctx, req, err)

@@ -255,3 +255,27 @@ func userNames(us []iam.User) []string {
 	}
 	return out
 }
+
+var iamUserAuthorizationTests = []test{
+	{"a user's authorization holds its own and its groups' policies, customer documents filled in", func(t *testing.T, h *harness) {
+		u, g, other := h.createIAMUser(t, "alice"), h.createIAMGroup(t, "ops"), h.createIAMGroup(t, "other")
+		ok(t, h.s.AddIAMGroupMember(h.ctx, g.ID, u.ID))
+		ok(t, h.s.PutIAMInlinePolicy(h.ctx, u.ID, iam.InlinePolicy{Name: "own", Document: iamAllowS3}))
+		ok(t, h.s.PutIAMInlinePolicy(h.ctx, g.ID, iam.InlinePolicy{Name: "group", Document: iamTrust}))
+		ok(t, h.s.PutIAMInlinePolicy(h.ctx, other.ID, iam.InlinePolicy{Name: "not-hers", Document: iamTrust}))
+		p := h.newIAMPolicy(t, "reader", "/")
+		ok(t, h.s.AttachIAMPolicy(h.ctx, g.ID, p.ARN()))
+		ok(t, h.s.AttachIAMPolicy(h.ctx, u.ID, awsReadOnly))
+		got, err := h.s.UserAuthorization(h.ctx, u.ID)
+		ok(t, err)
+		equal(t, "user", u, got.User)
+		equal(t, "inline", 2, len(got.Inline))
+		want := map[string]string{p.ARN(): iamAllowS3, awsReadOnly: ""}
+		equal(t, "attached", 2, len(got.Attached))
+		for _, a := range got.Attached {
+			equal(t, "document of "+a.ARN, want[a.ARN], a.Document)
+		}
+		_, err = h.s.UserAuthorization(h.ctx, "AIDANOSUCHUSER")
+		notFound(t, err, store.ResourceIAMUser)
+	}},
+}

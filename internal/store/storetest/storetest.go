@@ -72,7 +72,7 @@ func Run(t *testing.T, open func(t *testing.T, clk clock.Clock) store.AWS) {
 		{"iam roles", iamRoleTests}, {"iam policies", iamPolicyTests},
 		{"organizational units", orgUnitTests}, {"organization policies", orgPolicyTests},
 		{"organization tags", orgTagTests}, {"delegated administrators", delegationTests},
-		{"iam users", iamUserTests},
+		{"iam users", iamUserTests}, {"iam user authorization", iamUserAuthorizationTests},
 		{"iam providers", iamProviderTests},
 		{"iam users and policies", iamPrincipalPolicyTests},
 	}

@@ -1,0 +1,55 @@
+package authz_test
+
+import (
+	"context"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/keyward/keyward/internal/aws/authz"
+	"github.com/keyward/keyward/internal/aws/awsauth"
+	"github.com/keyward/keyward/internal/aws/gateway"
+	"github.com/keyward/keyward/internal/clock"
+	"github.com/keyward/keyward/internal/errs"
+	"github.com/keyward/keyward/internal/iam"
+	"github.com/keyward/keyward/internal/store/sqlite/sqlitetest"
+)
+
+// TestAnIAMUserHasItsOwnAndItsGroupsPolicies: a group's Allow and the
+// user's own Deny both apply; a boundary caps what the group grants.
+func TestAnIAMUserHasItsOwnAndItsGroupsPolicies(t *testing.T) {
+	ctx := context.Background()
+	clk := clock.NewFake(time.Date(2026, 12, 2, 10, 0, 0, 0, time.UTC))
+	db := sqlitetest.Open(t, clk)
+	u := iam.User{AccountID: member, ID: iam.NewUserID(clock.Random), Name: "carol", Path: "/", CreatedAt: clk.Now()}
+	g := iam.Group{AccountID: member, ID: iam.NewGroupID(clock.Random), Name: "ops", Path: "/", CreatedAt: clk.Now()}
+	must(t, db.CreateIAMUser(ctx, u))
+	must(t, db.CreateIAMGroup(ctx, g))
+	must(t, db.AddIAMGroupMember(ctx, g.ID, u.ID))
+	must(t, db.PutIAMInlinePolicy(ctx, g.ID, iam.InlinePolicy{Name: "ops", Document: `{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"iam:*","Resource":"*"}}`}))
+	must(t, db.PutIAMInlinePolicy(ctx, u.ID, iam.InlinePolicy{Name: "self", Document: `{"Version":"2012-10-17","Statement":{"Effect":"Deny","Action":"iam:DeleteUser","Resource":"*"}}`}))
+	must(t, db.AttachIAMPolicy(ctx, u.ID, "arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess"))
+
+	auth := authz.New(db, clk, mgmt, "o-exampleorg1")
+	p := awsauth.Principal{Type: awsauth.User, AccountID: member, ARN: u.ARN(), UserID: u.ID}
+	decide := func(action string) error {
+		return auth.Authorize(ctx, p, gateway.Request{Action: action, Resource: "arn:aws:iam::" + member + ":user/dave"})
+	}
+	for _, action := range []string{"iam:CreateUser", "s3:GetObject"} {
+		if err := decide(action); err != nil {
+			t.Errorf("%s, allowed by the group's or an attached policy: %v", action, err)
+		}
+	}
+	if err := decide("iam:DeleteUser"); !errs.Is(err, errs.Denied) || !strings.Contains(err.Error(), "User: arn:aws:iam::222222222222:user/carol is not authorized to perform: iam:DeleteUser") {
+		t.Errorf("DeleteUser under the user's own deny: %v", err)
+	}
+
+	_, err := db.UpdateIAMUser(ctx, u.ID, func(u iam.User) (iam.User, error) {
+		u.PermissionsBoundary = "arn:aws:iam::aws:policy/ReadOnlyAccess"
+		return u, nil
+	})
+	must(t, err)
+	if err := decide("iam:CreateUser"); !errs.Is(err, errs.Denied) || !strings.Contains(err.Error(), "because no permissions boundary allows") {
+		t.Errorf("CreateUser outside the boundary: %v", err)
+	}
+}
