@@ -70,13 +70,14 @@ func (m *Main) buildAWS(master []byte, auth *awsauth.Authority, b store.Bootstra
 	gw := gateway.New(&sigv4.Verifier{Lookup: auth.Lookup, Verified: auth.Verified, Clock: m.clock}, m.Store)
 	// Every signed call is evaluated against the caller's policies; the
 	// management account's root may do anything.
-	admin := authz.New(m.Store, m.clock, b.Organization.ManagementAccountID, b.Organization.ID).Authorize
+	policies := authz.New(m.Store, m.clock, b.Organization.ManagementAccountID, b.Organization.ID)
+	admin := policies.Authorize
 	gw.AddJSON(organizations.New(m.Store, m.clock, m.random).JSONService(admin))
 	gw.AddJSON(identitystore.New(m.Store, m.clock, m.random).JSONService(admin))
 	gw.AddJSON(ssoadmin.New(m.Store, m.clock, m.random).JSONService(admin))
 	gw.AddQuery(sts.New(m.Store, auth, m.clock, m.random, m.Config.AWS.Region).QueryService(admin))
 	// IAM acts on the caller's own account.
-	gw.AddQuery(iamapi.New(m.Store, m.clock, m.random).WithCredentials(auth).QueryService(admin))
+	gw.AddQuery(iamapi.New(m.Store, m.clock, m.random).WithCredentials(auth).WithSimulator(policies).QueryService(admin))
 
 	sp, err := samlsp.New(m.Store, samlsp.Config{Region: m.Config.AWS.Region, PublicURL: m.AWSURL, Instance: b.Instance,
 		Clock: m.clock, Random: m.random})

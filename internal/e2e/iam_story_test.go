@@ -63,4 +63,26 @@ func TestTheManagementAccountAdministersANewAccountThroughItsAccessRole(t *testi
 	if _, err := admin.GetRole(ctx, &iam.GetRoleInput{RoleName: aws.String("Scratch")}); err != nil {
 		t.Errorf("the refused DeleteRole removed the role: %v", err)
 	}
+
+	// The policy simulator gives the same answers without calling anything.
+	sim, err := admin.SimulatePrincipalPolicy(ctx, &iam.SimulatePrincipalPolicyInput{PolicySourceArn: aws.String(roleARN),
+		ActionNames: []string{"iam:ListRoles", "iam:DeleteRole"}})
+	must(t, err)
+	got := map[string]string{}
+	for _, r := range sim.EvaluationResults {
+		got[aws.ToString(r.EvalActionName)] = string(r.EvalDecision)
+		if aws.ToString(r.EvalActionName) == "iam:DeleteRole" && (r.OrganizationsDecisionDetail == nil || r.OrganizationsDecisionDetail.AllowedByOrganizations) {
+			t.Errorf("the simulator does not say the organization denied DeleteRole: %+v", r.OrganizationsDecisionDetail)
+		}
+	}
+	if got["iam:ListRoles"] != "allowed" || got["iam:DeleteRole"] != "explicitDeny" {
+		t.Errorf("SimulatePrincipalPolicy = %v, want ListRoles allowed and DeleteRole explicitDeny", got)
+	}
+	custom, err := admin.SimulateCustomPolicy(ctx, &iam.SimulateCustomPolicyInput{
+		PolicyInputList: []string{`{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"s3:Get*","Resource":"arn:aws:s3:::reports/*"}}`},
+		ActionNames:     []string{"s3:GetObject"}, ResourceArns: []string{"arn:aws:s3:::reports/q1.csv", "arn:aws:s3:::secrets/key"}})
+	must(t, err)
+	if len(custom.EvaluationResults) != 2 || custom.EvaluationResults[0].EvalDecision != "allowed" || custom.EvaluationResults[1].EvalDecision != "implicitDeny" {
+		t.Errorf("SimulateCustomPolicy = %+v, want reports allowed and secrets implicitly denied", custom.EvaluationResults)
+	}
 }

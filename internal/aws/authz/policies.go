@@ -16,6 +16,11 @@ import (
 type Store interface {
 	RoleAuthorization(ctx context.Context, accountID, roleName string) (store.RoleAuthorization, error)
 	UserAuthorization(ctx context.Context, userID string) (store.UserAuthorization, error)
+	IAMUser(ctx context.Context, accountID, name string) (iam.User, error)
+	IAMGroup(ctx context.Context, accountID, name string) (iam.Group, error)
+	ListIAMInlinePolicies(ctx context.Context, ownerID string, p store.Page) ([]string, string, error)
+	IAMInlinePolicy(ctx context.Context, ownerID, name string) (iam.InlinePolicy, error)
+	ListIAMAttachedPolicies(ctx context.Context, ownerID string, p store.Page) ([]string, string, error)
 	IAMPolicy(ctx context.Context, accountID, name string) (iam.Policy, error)
 	PolicyVersion(ctx context.Context, accountID, name, versionID string) (iam.PolicyVersion, error)
 	ListRoles(ctx context.Context, f store.RoleFilter, p store.Page) ([]ic.Role, string, error)

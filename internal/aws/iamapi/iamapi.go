@@ -64,6 +64,7 @@ type Service struct {
 	clock  clock.Clock
 	random io.Reader
 	creds  Credentials // mints and seals users' keys and MFA seeds; see WithCredentials
+	sim    Simulator   // see WithSimulator
 }
 
 // New returns the service.
@@ -74,7 +75,7 @@ func New(s Store, clk clock.Clock, random io.Reader) *Service {
 // QueryService describes IAM for the gateway.
 func (s *Service) QueryService(authorize gateway.Authorizer) *gateway.QueryService {
 	actions := map[string]gateway.QueryAction{}
-	for _, group := range []map[string]gateway.QueryAction{s.roleActions(), s.userActions()} {
+	for _, group := range []map[string]gateway.QueryAction{s.roleActions(), s.userActions(), s.simulateActions()} {
 		maps.Copy(actions, group)
 	}
 	return &gateway.QueryService{
