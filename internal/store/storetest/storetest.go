@@ -72,6 +72,7 @@ func Run(t *testing.T, open func(t *testing.T, clk clock.Clock) store.AWS) {
 		{"iam roles", iamRoleTests}, {"iam policies", iamPolicyTests},
 		{"organizational units", orgUnitTests}, {"organization policies", orgPolicyTests},
 		{"organization tags", orgTagTests}, {"delegated administrators", delegationTests},
+		{"sso admin", ssoAdminTests},
 	}
 	for _, s := range suites {
 		t.Run(s.name, func(t *testing.T) {
