@@ -96,40 +96,39 @@ func (s *Service) listManagedPolicies(ctx context.Context, in *listManagedPolici
 	if err != nil {
 		return nil, err
 	}
-	arns, next, err := policyPage(ps.ManagedPolicies, limit, in.NextToken)
+	start, end, next, err := policyPage(ps.ManagedPolicies, limit, in.NextToken)
 	if err != nil {
 		return nil, err
 	}
 	out := &listManagedPoliciesOutput{AttachedManagedPolicies: []attachedPolicy{}, NextToken: next}
-	for _, arn := range arns {
+	for _, arn := range ps.ManagedPolicies[start:end] {
 		p, _ := iam.LookupManaged(arn)
 		out.AttachedManagedPolicies = append(out.AttachedManagedPolicies, attachedPolicy{Name: p.Name, Arn: arn})
 	}
 	return out, nil
 }
 
-// policyPage returns up to limit of a permission set's policies, in the order
-// they were attached, starting after the one token names, and the token of
-// the next page. The policies live in the permission set rather than in a
-// table the store pages, so the token is the opaque last ARN of its page; a
-// token naming no attached policy (forged, or detached since) is invalid,
-// with the store's message.
-func policyPage(arns []string, limit int, token string) ([]string, string, error) {
-	start := 0
+// policyPage bounds a page of up to limit of a permission set's policies
+// (keys names each), in the order they were attached, starting after the
+// one token names, and gives the token of the next page. The policies live
+// in the permission set rather than in a table the store pages, so the
+// token is the opaque key of its page's last policy; a token naming no
+// attached policy (forged, or detached since) is invalid, with the store's
+// message.
+func policyPage(keys []string, limit int, token string) (start, end int, next string, err error) {
 	if token != "" {
 		last, err := base64.RawURLEncoding.DecodeString(token)
-		i := slices.Index(arns, string(last))
+		i := slices.Index(keys, string(last))
 		if err != nil || i < 0 {
-			return nil, "", errs.E(errs.Invalid, "invalid NextToken")
+			return 0, 0, "", errs.E(errs.Invalid, "invalid NextToken")
 		}
 		start = i + 1
 	}
-	end := min(start+limit, len(arns))
-	next := ""
-	if end < len(arns) {
-		next = base64.RawURLEncoding.EncodeToString([]byte(arns[end-1]))
+	end = min(start+limit, len(keys))
+	if end < len(keys) {
+		next = base64.RawURLEncoding.EncodeToString([]byte(keys[end-1]))
 	}
-	return arns[start:end], next, nil
+	return start, end, next, nil
 }
 
 type putInlinePolicyInput struct {

@@ -13,15 +13,21 @@ import (
 	"github.com/keyward/keyward/internal/aws/protocol"
 	"github.com/keyward/keyward/internal/clock"
 	"github.com/keyward/keyward/internal/errs"
+	"github.com/keyward/keyward/internal/iam"
 	ic "github.com/keyward/keyward/internal/identitycenter"
 	"github.com/keyward/keyward/internal/store"
 )
 
-// Store is what the service needs from storage.
+// Store is what the service needs from storage: besides its own, the IAM
+// policies customer managed policy references resolve to and the
+// delegated administrators of Identity Center.
 type Store interface {
 	Instance(ctx context.Context) (ic.Instance, error)
 	store.PermissionSets
 	store.Assignments
+	store.SSOAdmin
+	IAMPolicy(ctx context.Context, accountID, name string) (iam.Policy, error)
+	ListDelegatedAdmins(ctx context.Context, servicePrincipal string, p store.Page) ([]ic.DelegatedAdmin, string, error)
 }
 
 // Service implements the SSO Admin operations.
@@ -62,9 +68,10 @@ func (s *Service) JSONService(authorize gateway.Authorizer) *gateway.JSONService
 		"ListAccountsForProvisionedPermissionSet": gateway.Op(s.listAccountsForPermissionSet),
 		"ListPermissionSetsProvisionedToAccount":  gateway.Op(s.listPermissionSetsForAccount),
 	}
+	s.addMoreOps(ops)
 	return &gateway.JSONService{
 		TargetPrefix: "SWBExternalService", SigningName: "sso",
-		Codes: protocol.JSONCodes, Authorize: authorize, Operations: ops, Word: protocol.WordStoreError,
+		Codes: protocol.JSONCodes, Authorize: s.Delegation(authorize), Operations: ops, Word: protocol.WordStoreError,
 	}
 }
 
