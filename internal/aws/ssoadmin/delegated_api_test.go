@@ -20,7 +20,9 @@ func (s *server) delegate(t *testing.T) {
 		EnabledAt: time.Now().UTC()}, 1))
 }
 
-func accessDenied(msg string) refusal { return refusal{http.StatusBadRequest, "AccessDeniedException", msg} }
+func accessDenied(msg string) refusal {
+	return refusal{http.StatusBadRequest, "AccessDeniedException", msg}
+}
 
 func TestAMemberAccountThatIsNotTheDelegatedAdministratorCannotAdministerTheInstance(t *testing.T) {
 	s := newServerWith(t, allowAll)
