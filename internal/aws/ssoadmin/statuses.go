@@ -97,8 +97,8 @@ func (in *principalAssignmentsInput) principal() (account string, err error) {
 	if in.PrincipalType != ic.PrincipalUser && in.PrincipalType != ic.PrincipalGroup {
 		return "", errs.E(errs.Invalid, "PrincipalType must be USER or GROUP")
 	}
-	if len(in.PrincipalID) > 47 {
-		return "", errs.E(errs.Invalid, "PrincipalId must be at most 47 characters")
+	if !ic.ValidPrincipalID(in.PrincipalID) {
+		return "", errs.E(errs.Invalid, "PrincipalId %.64q is not a valid identity store id", in.PrincipalID)
 	}
 	if in.Filter != nil && in.Filter.AccountID != "" {
 		return in.Filter.AccountID, checkAccountID(in.Filter.AccountID)
