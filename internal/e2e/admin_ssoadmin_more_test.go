@@ -30,7 +30,9 @@ func TestAnAutomationScriptManagesPermissionSetsBeyondTheBasicsWithTheAWSCLI(t *
 	inst := []string{"--instance-arn", st.InstanceARN}
 	sso := func(v any, args ...string) { c.admin(t, v, append(append([]string{"sso-admin"}, args...), inst...)...) }
 
-	var ps struct{ PermissionSet struct{ PermissionSetArn string } }
+	var ps struct {
+		PermissionSet struct{ PermissionSetArn string }
+	}
 	sso(&ps, "create-permission-set", "--name", "Builders")
 	builders := []string{"--permission-set-arn", ps.PermissionSet.PermissionSetArn}
 	sso(nil, append([]string{"attach-customer-managed-policy-reference-to-permission-set",
@@ -44,13 +46,17 @@ func TestAnAutomationScriptManagesPermissionSetsBeyondTheBasicsWithTheAWSCLI(t *
 		"--principal-type", "USER", "--principal-id", st.UserID}, builders...)...)
 	equal(t, "assignment", "FAILED Received a 404 status error: Not supported policy arn:aws:iam::"+st.AccountID+":policy/ci/Deploy.",
 		created.AccountAssignmentCreationStatus.Status+" "+created.AccountAssignmentCreationStatus.FailureReason)
-	var failed struct{ AccountAssignmentsCreationStatus []struct{ Status, RequestId string } }
+	var failed struct {
+		AccountAssignmentsCreationStatus []struct{ Status, RequestId string }
+	}
 	sso(&failed, "list-account-assignment-creation-status", "--filter", "Status=FAILED")
 	equal(t, "failed creations", created.AccountAssignmentCreationStatus.RequestId, failed.AccountAssignmentsCreationStatus[0].RequestId)
 
 	sso(nil, append([]string{"put-permissions-boundary-to-permission-set", "--permissions-boundary",
 		"ManagedPolicyArn=arn:aws:iam::aws:policy/PowerUserAccess"}, builders...)...)
-	var boundary struct{ PermissionsBoundary struct{ ManagedPolicyArn string } }
+	var boundary struct {
+		PermissionsBoundary struct{ ManagedPolicyArn string }
+	}
 	sso(&boundary, append([]string{"get-permissions-boundary-for-permission-set"}, builders...)...)
 	equal(t, "boundary", "arn:aws:iam::aws:policy/PowerUserAccess", boundary.PermissionsBoundary.ManagedPolicyArn)
 

@@ -145,7 +145,9 @@ func accessControlCases() []jsonCase {
 }
 
 func instanceAndListCases() []jsonCase {
-	tags := func(list string) string { return `{"InstanceArn":"{instance}","ResourceArn":"{ps}","Tags":[` + list + `]}` }
+	tags := func(list string) string {
+		return `{"InstanceArn":"{instance}","ResourceArn":"{ps}","Tags":[` + list + `]}`
+	}
 	tag := func(i int) string { return `{"Key":"k` + strings.Repeat("x", i) + `","Value":"v"}` }
 	return []jsonCase{
 		{name: "tagging without tags is a ValidationException", op: "TagResource", body: `{"InstanceArn":"{instance}","ResourceArn":"{ps}"}`,
