@@ -9,10 +9,6 @@ import (
 	ic "github.com/keyward/keyward/internal/identitycenter"
 )
 
-// maxCustomerPolicies is Identity Center's quota of customer managed
-// policy references per permission set (not adjustable).
-const maxCustomerPolicies = 20
-
 type customerPolicyInput struct {
 	permissionSetRef
 	CustomerManagedPolicyReference *ic.PolicyRef
@@ -41,8 +37,8 @@ func (s *Service) attachCustomerPolicy(ctx context.Context, in *customerPolicyIn
 		if slices.Contains(ps.CustomerPolicies, ref) {
 			return errs.E(errs.Conflict, "Customer managed policy reference %s%s is already attached to the permission set", ref.Path, ref.Name)
 		}
-		if len(ps.CustomerPolicies) >= maxCustomerPolicies {
-			return errs.E(errs.Invalid, "a permission set holds at most %d customer managed policy references", maxCustomerPolicies).WithCode("ServiceQuotaExceededException")
+		if err := checkPolicyQuota(*ps); err != nil {
+			return err
 		}
 		ps.CustomerPolicies = append(ps.CustomerPolicies, ref)
 		ps.Version++

@@ -79,13 +79,16 @@ func TestCustomerManagedPolicyReferencesAreAttachedListedAndDetached(t *testing.
 	})
 }
 
-func TestAPermissionSetHoldsAtMost20CustomerManagedPolicyReferences(t *testing.T) {
+func TestAPermissionSetHoldsAtMost20AWSAndCustomerManagedPoliciesTogether(t *testing.T) {
 	s := newServer(t)
 	ps := s.createPS(t, "Many")
 	for i := range 20 {
 		must(t, s.attachRef(ps, ref("P"+string(rune('a'+i)), "")))
 	}
-	refused(t, s.attachRef(ps, ref("OneTooMany", "")), refusal{400, "ServiceQuotaExceededException", "at most 20"})
+	refused(t, s.attachRef(ps, ref("OneTooMany", "")), quotaExceeded)
+	_, err := s.admin.AttachManagedPolicyToPermissionSet(s.ctx, &sdk.AttachManagedPolicyToPermissionSetInput{InstanceArn: s.inst,
+		PermissionSetArn: ps, ManagedPolicyArn: aws.String("arn:aws:iam::aws:policy/ReadOnlyAccess")})
+	refused(t, err, quotaExceeded)
 	out, err := s.admin.ListCustomerManagedPolicyReferencesInPermissionSet(s.ctx, &sdk.ListCustomerManagedPolicyReferencesInPermissionSetInput{
 		InstanceArn: s.inst, PermissionSetArn: ps, MaxResults: aws.Int32(15)})
 	must(t, err)

@@ -14,7 +14,7 @@ import (
 )
 
 // Quotas on a permission set's policies. Identity Center allows 20 AWS and
-// customer managed policies per permission set (not adjustable); see
+// customer managed policies per permission set, together (not adjustable); see
 // docs/operator-guide.md for why keyward enforces 20 rather than IAM's
 // default of 10 managed policies per role.
 const (
@@ -47,8 +47,8 @@ func (s *Service) attachManagedPolicy(ctx context.Context, in *managedPolicyInpu
 		if slices.Contains(ps.ManagedPolicies, in.ManagedPolicyArn) {
 			return errs.E(errs.Conflict, "Policy %s is already attached to the permission set", in.ManagedPolicyArn)
 		}
-		if len(ps.ManagedPolicies) >= maxManagedPolicies {
-			return errs.E(errs.Invalid, "a permission set holds at most %d managed policies", maxManagedPolicies).WithCode("ServiceQuotaExceededException")
+		if err := checkPolicyQuota(*ps); err != nil {
+			return err
 		}
 		ps.ManagedPolicies = append(ps.ManagedPolicies, in.ManagedPolicyArn)
 		ps.Version++
@@ -69,6 +69,16 @@ func (s *Service) detachManagedPolicy(ctx context.Context, in *managedPolicyInpu
 		ps.Version++
 		return nil
 	})
+}
+
+// checkPolicyQuota refuses one more managed policy, AWS or customer
+// managed, when the permission set holds its quota of them together.
+func checkPolicyQuota(ps ic.PermissionSet) error {
+	if len(ps.ManagedPolicies)+len(ps.CustomerPolicies) >= maxManagedPolicies {
+		return errs.E(errs.Invalid, "a permission set holds at most %d managed policies, AWS and customer managed together", maxManagedPolicies).
+			WithCode("ServiceQuotaExceededException")
+	}
+	return nil
 }
 
 type attachedPolicy struct {
