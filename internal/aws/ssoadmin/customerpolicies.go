@@ -4,7 +4,6 @@ import (
 	"context"
 	"slices"
 
-	"github.com/keyward/keyward/internal/aws/protocol"
 	"github.com/keyward/keyward/internal/errs"
 	ic "github.com/keyward/keyward/internal/identitycenter"
 )
@@ -68,11 +67,7 @@ type listCustomerPoliciesOutput struct {
 }
 
 func (s *Service) listCustomerPolicies(ctx context.Context, in *listManagedPoliciesInput) (*listCustomerPoliciesOutput, error) {
-	ps, err := s.permissionSet(ctx, in.InstanceArn, in.PermissionSetArn)
-	if err != nil {
-		return nil, err
-	}
-	limit, err := protocol.Limit(in.MaxResults, 100, 100)
+	ps, limit, err := s.policyList(ctx, in)
 	if err != nil {
 		return nil, err
 	}

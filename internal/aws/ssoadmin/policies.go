@@ -98,11 +98,7 @@ type listManagedPoliciesOutput struct {
 }
 
 func (s *Service) listManagedPolicies(ctx context.Context, in *listManagedPoliciesInput) (*listManagedPoliciesOutput, error) {
-	ps, err := s.permissionSet(ctx, in.InstanceArn, in.PermissionSetArn)
-	if err != nil {
-		return nil, err
-	}
-	limit, err := protocol.Limit(in.MaxResults, 100, 100)
+	ps, limit, err := s.policyList(ctx, in)
 	if err != nil {
 		return nil, err
 	}
@@ -116,6 +112,16 @@ func (s *Service) listManagedPolicies(ctx context.Context, in *listManagedPolici
 		out.AttachedManagedPolicies = append(out.AttachedManagedPolicies, attachedPolicy{Name: p.Name, Arn: arn})
 	}
 	return out, nil
+}
+
+// policyList resolves a policy list's permission set and page size.
+func (s *Service) policyList(ctx context.Context, in *listManagedPoliciesInput) (ic.PermissionSet, int, error) {
+	ps, err := s.permissionSet(ctx, in.InstanceArn, in.PermissionSetArn)
+	if err != nil {
+		return ps, 0, err
+	}
+	limit, err := protocol.Limit(in.MaxResults, 100, 100)
+	return ps, limit, err
 }
 
 // policyPage bounds a page of up to limit of a permission set's policies

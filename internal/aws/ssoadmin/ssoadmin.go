@@ -1,8 +1,13 @@
 // Package ssoadmin serves the IAM Identity Center admin API (SSO Admin):
-// instances, permission sets with their managed and inline policies, account
-// assignments and provisioning. Work AWS does asynchronously is done at once
-// here, and its status objects are recorded so the Describe...Status calls
-// answer SUCCEEDED (or FAILED) as real clients expect when they poll.
+// the instance (its name, tags and attributes for access control),
+// permission sets with their AWS managed, customer managed and inline
+// policies and permissions boundary, account assignments and provisioning.
+// Work AWS does asynchronously is done at once here, and its status objects
+// are recorded so the Describe...Status and List...Status calls answer
+// SUCCEEDED (or FAILED) as real clients expect when they poll. Who may
+// administer the instance (the management account, or the delegated
+// administrator within AWS's limits) is checked after policy evaluation
+// (delegated.go).
 package ssoadmin
 
 import (
