@@ -28,8 +28,9 @@ type SSOAdmin interface {
 	RecordRequest(ctx context.Context, req ic.Request) error
 	// ListRequests pages requests ordered by id.
 	ListRequests(ctx context.Context, f RequestFilter, p Page) ([]ic.Request, string, error)
-	// ListPrincipalAssignments pages a principal's direct assignments,
-	// on one account when accountID is set, ordered by account id then
-	// permission set id.
+	// ListPrincipalAssignments pages a principal's assignments (a user's
+	// include those of the groups it is in), on one account when accountID
+	// is set, ordered by account id, permission set id, principal type and
+	// principal id.
 	ListPrincipalAssignments(ctx context.Context, principalType, principalID, accountID string, p Page) ([]ic.Assignment, string, error)
 }

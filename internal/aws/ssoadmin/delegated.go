@@ -36,6 +36,10 @@ var psWrites = []string{
 // input targets.
 var accountWrites = []string{"CreateAccountAssignment", "DeleteAccountAssignment", "ProvisionPermissionSet"}
 
+// managementOnly are the operations AWS documents as callable from the
+// management account only.
+var managementOnly = []string{"ListAccountAssignmentsForPrincipal"}
+
 // Delegation returns authorize followed by the delegated-administrator
 // rule (CheckAdministrator): the authorizer to mount SSO Admin with.
 func (s *Service) Delegation(authorize gateway.Authorizer) gateway.Authorizer {
@@ -60,14 +64,18 @@ func (s *Service) CheckAdministrator(ctx context.Context, p awsauth.Principal, r
 	if err != nil || p.AccountID == inst.OwnerAccountID {
 		return err
 	}
-	delegated, err := s.isDelegatedAdmin(ctx, p.AccountID)
-	if err != nil {
-		return err
-	}
-	if !delegated {
-		return denied(p, req, "because account "+p.AccountID+" is neither the management account nor the delegated administrator of IAM Identity Center")
-	}
 	op := req.Action[strings.IndexByte(req.Action, ':')+1:]
+	delegated, err := s.isDelegatedAdmin(ctx, p.AccountID)
+	switch {
+	case err != nil:
+		return err
+	case op == "ListInstances":
+		return nil // it lists no instance to other accounts (listInstances)
+	case !delegated:
+		return denied(p, req, "because account "+p.AccountID+" is neither the management account nor the delegated administrator of IAM Identity Center")
+	case slices.Contains(managementOnly, op):
+		return denied(p, req, "because it must be called from the management account")
+	}
 	if slices.Contains(accountWrites, op) && targetAccount(req.Input) == inst.OwnerAccountID {
 		return denied(p, req, "because a delegated administrator cannot manage access to the management account")
 	}
@@ -89,6 +97,17 @@ func (s *Service) checkManagementPermissionSet(ctx context.Context, p awsauth.Pr
 		return err
 	}
 	return denied(p, req, "because a delegated administrator cannot change a permission set provisioned to the management account")
+}
+
+// administers reports whether the caller in ctx may see the instance: a
+// caller from its owner or from the delegated administrator account, or
+// a call the gateway did not make (no caller).
+func (s *Service) administers(ctx context.Context, inst ic.Instance) (bool, error) {
+	p, ok := awsauth.PrincipalFrom(ctx)
+	if !ok || p.AccountID == inst.OwnerAccountID {
+		return true, nil
+	}
+	return s.isDelegatedAdmin(ctx, p.AccountID)
 }
 
 func (s *Service) isDelegatedAdmin(ctx context.Context, accountID string) (bool, error) {

@@ -29,6 +29,13 @@ func TestAMemberAccountThatIsNotTheDelegatedAdministratorCannotAdministerTheInst
 	member, _ := s.sessionClient(s.account)
 	_, err := member.ListPermissionSets(s.ctx, &sdk.ListPermissionSetsInput{InstanceArn: s.inst})
 	refused(t, err, accessDenied("is neither the management account nor the delegated administrator"))
+	t.Run("and it lists no instance", func(t *testing.T) {
+		out, err := member.ListInstances(s.ctx, &sdk.ListInstancesInput{})
+		must(t, err)
+		if len(out.Instances) != 0 {
+			t.Errorf("instances %+v, want none", out.Instances)
+		}
+	})
 }
 
 func TestTheDelegatedAdministratorManagesAllButAccessToTheManagementAccount(t *testing.T) {
@@ -70,6 +77,18 @@ func TestTheDelegatedAdministratorManagesAllButAccessToTheManagementAccount(t *t
 		refused(t, err, accessDenied("cannot change a permission set provisioned to the management account"))
 		_, err = member.DeletePermissionSet(s.ctx, &sdk.DeletePermissionSetInput{InstanceArn: s.inst, PermissionSetArn: ps})
 		refused(t, err, accessDenied("cannot change a permission set provisioned to the management account"))
+	})
+	t.Run("it lists the instance", func(t *testing.T) {
+		out, err := member.ListInstances(s.ctx, &sdk.ListInstancesInput{})
+		must(t, err)
+		if len(out.Instances) != 1 || aws.ToString(out.Instances[0].InstanceArn) != *s.inst {
+			t.Errorf("instances %+v, want %s", out.Instances, *s.inst)
+		}
+	})
+	t.Run("it cannot list a principal's assignments, which only the management account may", func(t *testing.T) {
+		_, err := member.ListAccountAssignmentsForPrincipal(s.ctx, &sdk.ListAccountAssignmentsForPrincipalInput{InstanceArn: s.inst,
+			PrincipalType: types.PrincipalTypeUser, PrincipalId: &s.user})
+		refused(t, err, accessDenied("must be called from the management account"))
 	})
 	t.Run("it still reads that permission set", func(t *testing.T) {
 		_, err := member.DescribePermissionSet(s.ctx, &sdk.DescribePermissionSetInput{InstanceArn: s.inst, PermissionSetArn: ps})

@@ -173,8 +173,9 @@ func (s *Service) listInstances(ctx context.Context, in *listInstancesInput) (*l
 	if err != nil {
 		return nil, err
 	}
-	return &listInstancesOutput{Instances: []instanceOut{{
-		InstanceArn: inst.ARN(), IdentityStoreID: inst.IdentityStoreID, OwnerAccountID: inst.OwnerAccountID,
-		Name: inst.Name, CreatedDate: protocol.Time(inst.CreatedAt), Status: "ACTIVE",
-	}}}, nil
+	// Other accounts see no instance: keyward has no account instances.
+	if ok, err := s.administers(ctx, inst); !ok || err != nil {
+		return &listInstancesOutput{Instances: []instanceOut{}}, err
+	}
+	return &listInstancesOutput{Instances: []instanceOut{toInstanceOut(inst)}}, nil
 }

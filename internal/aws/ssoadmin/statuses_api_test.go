@@ -2,12 +2,16 @@ package ssoadmin_test
 
 import (
 	"testing"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	sdk "github.com/aws/aws-sdk-go-v2/service/ssoadmin"
 	"github.com/aws/aws-sdk-go-v2/service/ssoadmin/types"
 	"github.com/google/go-cmp/cmp"
 	"github.com/google/go-cmp/cmp/cmpopts"
+
+	"github.com/keyward/keyward/internal/clock"
+	ic "github.com/keyward/keyward/internal/identitycenter"
 )
 
 func TestRequestsAreListedByKindAndFilteredByStatus(t *testing.T) {
@@ -57,13 +61,24 @@ func TestRequestsAreListedByKindAndFilteredByStatus(t *testing.T) {
 	}
 }
 
-func TestAPrincipalsAssignmentsAreListedAcrossPermissionSets(t *testing.T) {
+func TestAUsersAssignmentsAreListedAcrossPermissionSetsWithItsGroups(t *testing.T) {
 	s := newServer(t)
-	a, b := s.createPS(t, "A"), s.createPS(t, "B")
-	for _, g := range []grant{s.userGrant(a), s.userGrant(b), s.groupGrant(a)} {
+	a, b, c := s.createPS(t, "A"), s.createPS(t, "B"), s.createPS(t, "C")
+	for _, g := range []grant{s.userGrant(a), s.userGrant(b), s.groupGrant(c)} {
 		_, err := s.assign(g)
 		must(t, err)
 	}
+	listAll := func() []types.AccountAssignmentForPrincipal {
+		out, err := s.admin.ListAccountAssignmentsForPrincipal(s.ctx, &sdk.ListAccountAssignmentsForPrincipalInput{InstanceArn: s.inst,
+			PrincipalType: types.PrincipalTypeUser, PrincipalId: &s.user})
+		must(t, err)
+		return out.AccountAssignments
+	}
+	if got := listAll(); len(got) != 2 {
+		t.Errorf("before joining the group: %d assignments, want 2", len(got))
+	}
+	must(t, s.db.CreateMembership(s.ctx, ic.Membership{ID: ic.NewPrincipalID(clock.Random, s.boot.Instance.IdentityStoreID),
+		GroupID: s.group, UserID: s.user, CreatedAt: time.Now().UTC(), CreatedBy: "test"}))
 	list := func(filter *types.ListAccountAssignmentsFilter) []types.AccountAssignmentForPrincipal {
 		out, err := s.admin.ListAccountAssignmentsForPrincipal(s.ctx, &sdk.ListAccountAssignmentsForPrincipalInput{InstanceArn: s.inst,
 			PrincipalType: types.PrincipalTypeUser, PrincipalId: &s.user, Filter: filter})
@@ -73,6 +88,7 @@ func TestAPrincipalsAssignmentsAreListedAcrossPermissionSets(t *testing.T) {
 	want := []types.AccountAssignmentForPrincipal{
 		{AccountId: &s.account, PermissionSetArn: a, PrincipalType: types.PrincipalTypeUser, PrincipalId: &s.user},
 		{AccountId: &s.account, PermissionSetArn: b, PrincipalType: types.PrincipalTypeUser, PrincipalId: &s.user},
+		{AccountId: &s.account, PermissionSetArn: c, PrincipalType: types.PrincipalTypeGroup, PrincipalId: &s.group},
 	}
 	opts := cmp.Options{cmpopts.IgnoreUnexported(types.AccountAssignmentForPrincipal{}),
 		cmpopts.SortSlices(func(x, y types.AccountAssignmentForPrincipal) bool { return *x.PermissionSetArn < *y.PermissionSetArn })}

@@ -22,9 +22,15 @@ type tagResourceInput struct {
 }
 
 // ConditionKeys are the request's tags, for policies that limit them.
-func (in *tagResourceInput) ConditionKeys() map[string][]string {
+func (in *tagResourceInput) ConditionKeys() map[string][]string { return requestTagKeys(in.Tags) }
+
+// ConditionKeys are the tags the permission set is created with.
+func (in *createPermissionSetInput) ConditionKeys() map[string][]string { return requestTagKeys(in.Tags) }
+
+// requestTagKeys are aws:RequestTag/<key> for each tag and aws:TagKeys.
+func requestTagKeys(tags []ic.Tag) map[string][]string {
 	keys := map[string][]string{}
-	for _, t := range in.Tags {
+	for _, t := range tags {
 		keys["aws:RequestTag/"+t.Key] = []string{t.Value}
 		keys["aws:TagKeys"] = append(keys["aws:TagKeys"], t.Key)
 	}

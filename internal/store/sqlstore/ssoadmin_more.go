@@ -14,10 +14,14 @@ const (
 	principal_type, principal_id, created_at`
 	listRequestsSQL = `SELECT ` + requestCols + ` FROM requests
 WHERE kind = $2 AND ($3 = '' OR status = $3) AND id > $1 ORDER BY id LIMIT CAST($4 AS INTEGER)`
+	// A user's assignments include those of the groups it is in.
 	listPrincipalAssignmentsSQL = `SELECT account_id, permission_set_id, principal_type, principal_id, created_at
-FROM assignments WHERE principal_type = $3 AND principal_id = $4 AND ($5 = '' OR account_id = $5)
-	AND (account_id, permission_set_id) > ($1, $2)
-ORDER BY account_id, permission_set_id LIMIT CAST($6 AS INTEGER)`
+FROM assignments a WHERE ((a.principal_type = $5 AND a.principal_id = $6)
+		OR ($5 = 'USER' AND a.principal_type = 'GROUP' AND EXISTS (
+			SELECT 1 FROM memberships m WHERE m.user_id = $6 AND m.group_id = a.principal_id)))
+	AND ($7 = '' OR a.account_id = $7)
+	AND (a.account_id, a.permission_set_id, a.principal_type, a.principal_id) > ($1, $2, $3, $4)
+ORDER BY a.account_id, a.permission_set_id, a.principal_type, a.principal_id LIMIT CAST($8 AS INTEGER)`
 )
 
 // UpdateInstance is compare-and-swap on the instance's editable fields.
@@ -73,13 +77,17 @@ func (db *DB) ListRequests(ctx context.Context, f store.RequestFilter, p store.P
 	return pq.run(ctx, db.r, listRequestsSQL, cur[0], f.Kind, f.Status, p.Limit+1)
 }
 
-// ListPrincipalAssignments pages a principal's direct assignments.
+// ListPrincipalAssignments pages a principal's assignments, a user's
+// through its groups included.
 func (db *DB) ListPrincipalAssignments(ctx context.Context, principalType, principalID, accountID string, p store.Page) ([]ic.Assignment, string, error) {
-	cur, err := decodeCursor("principal-assignments", p, 2)
+	cur, err := decodeCursor("principal-assignments", p, 4)
 	if err != nil {
 		return nil, "", err
 	}
 	pq := pageQuery[ic.Assignment]{list: "principal-assignments", scan: scanAssignment, limit: p.Limit,
-		key: func(a ic.Assignment) []string { return []string{a.AccountID, a.PermissionSetID} }}
-	return pq.run(ctx, db.r, listPrincipalAssignmentsSQL, cur[0], cur[1], principalType, principalID, accountID, p.Limit+1)
+		key: func(a ic.Assignment) []string {
+			return []string{a.AccountID, a.PermissionSetID, a.PrincipalType, a.PrincipalID}
+		}}
+	return pq.run(ctx, db.r, listPrincipalAssignmentsSQL, cur[0], cur[1], cur[2], cur[3],
+		principalType, principalID, accountID, p.Limit+1)
 }

@@ -79,17 +79,22 @@ var ssoAdminTests = []test{
 		ok(t, err)
 		equal(t, "provisionings", 0, len(none))
 	}},
-	{"a principal's assignments are listed by account, optionally on one account", func(t *testing.T, h *harness) {
+	{"a user's assignments, its groups' included, are listed by account, optionally on one account", func(t *testing.T, h *harness) {
 		ps1, ps2, a1, a2 := h.createPermissionSet(t), h.createPermissionSet(t), h.createAccount(t), h.createAccount(t)
-		u, other := h.createUser(t), h.createUser(t)
+		u, other, g, otherGroup := h.createUser(t), h.createUser(t), h.createGroup(t), h.createGroup(t)
+		h.addMember(t, g, u)
 		var want []ic.Assignment
 		for _, acct := range []ic.Account{a1, a2} {
 			for _, ps := range []ic.PermissionSet{ps1, ps2} {
 				want = append(want, h.assign(t, acct.ID, ps, ic.PrincipalUser, u.ID))
 			}
 		}
+		want = append(want, h.assign(t, a1.ID, ps1, ic.PrincipalGroup, g.ID))
 		h.assign(t, a1.ID, ps1, ic.PrincipalUser, other.ID)
-		sortBy(want, func(a ic.Assignment) string { return a.AccountID + "/" + a.PermissionSetID })
+		h.assign(t, a1.ID, ps1, ic.PrincipalGroup, otherGroup.ID)
+		sortBy(want, func(a ic.Assignment) string {
+			return a.AccountID + "/" + a.PermissionSetID + "/" + a.PrincipalType + "/" + a.PrincipalID
+		})
 		got, pages := walk(t, 3, func(p store.Page) ([]ic.Assignment, string, error) {
 			return h.s.ListPrincipalAssignments(h.ctx, ic.PrincipalUser, u.ID, "", p)
 		})
@@ -98,5 +103,8 @@ var ssoAdminTests = []test{
 		one, _, err := h.s.ListPrincipalAssignments(h.ctx, ic.PrincipalUser, u.ID, a2.ID, store.Page{Limit: 10})
 		ok(t, err)
 		equal(t, "on one account", 2, len(one))
+		group, _, err := h.s.ListPrincipalAssignments(h.ctx, ic.PrincipalGroup, g.ID, "", store.Page{Limit: 10})
+		ok(t, err)
+		equal(t, "the group's", 1, len(group))
 	}},
 }
