@@ -191,5 +191,9 @@ func instanceAndListCases() []jsonCase {
 			body: `{"InstanceArn":"{instance}","MaxResults":101}`, code: "ValidationException", msg: "MaxResults must be between 1 and 100"},
 		{name: "provisioning statuses with a forged NextToken are a ValidationException", op: "ListPermissionSetProvisioningStatus",
 			body: `{"InstanceArn":"{instance}","NextToken":"AAAA"}`, code: "ValidationException", msg: "NextToken"},
+		{name: "applications with MaxResults of 0 are a ValidationException", op: "ListApplications",
+			body: `{"InstanceArn":"{instance}","MaxResults":0}`, code: "ValidationException", msg: "MaxResults must be between 1 and 100"},
+		{name: "trusted token issuers of another instance are not found", op: "ListTrustedTokenIssuers",
+			body: `{"InstanceArn":"` + otherInstance + `"}`, code: "ResourceNotFoundException", msg: "does not exist"},
 	}
 }

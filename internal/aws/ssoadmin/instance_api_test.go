@@ -129,3 +129,16 @@ func TestTheAccessControlAttributeConfigurationHasALifecycle(t *testing.T) {
 		refused(t, err, notFound("No attribute-based access control configuration"))
 	})
 }
+
+func TestTheInstanceListsNoApplicationsOrTrustedTokenIssuers(t *testing.T) {
+	s := newServer(t)
+	apps, err := s.admin.ListApplications(s.ctx, &sdk.ListApplicationsInput{InstanceArn: s.inst})
+	must(t, err)
+	issuers, err := s.admin.ListTrustedTokenIssuers(s.ctx, &sdk.ListTrustedTokenIssuersInput{InstanceArn: s.inst})
+	must(t, err)
+	if apps.Applications == nil || len(apps.Applications) != 0 || len(issuers.TrustedTokenIssuers) != 0 || apps.NextToken != nil {
+		t.Errorf("applications %+v, issuers %+v; want two empty lists", apps.Applications, issuers.TrustedTokenIssuers)
+	}
+	_, err = s.admin.ListApplications(s.ctx, &sdk.ListApplicationsInput{InstanceArn: s.inst, NextToken: aws.String("AAAA")})
+	refused(t, err, validation("invalid NextToken"))
+}

@@ -25,6 +25,8 @@ func (s *Service) addMoreOps(ops map[string]gateway.Operation) {
 		"ListAccountAssignmentCreationStatus": gateway.Op(s.listCreationStatus),
 		"ListAccountAssignmentDeletionStatus": gateway.Op(s.listDeletionStatus),
 		"ListPermissionSetProvisioningStatus": gateway.Op(s.listProvisioningStatus),
+		"ListApplications":                    gateway.Op(s.listApplications),
+		"ListTrustedTokenIssuers":             gateway.Op(s.listTrustedTokenIssuers),
 	}
 	for name, op := range more {
 		ops[name] = op
