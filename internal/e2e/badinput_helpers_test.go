@@ -211,18 +211,20 @@ type state map[string]string
 func (c *caller) snapshot(st story) state {
 	c.t.Helper()
 	reads := map[string]string{
-		"AWSIdentityStore.ListUsers":                                `{"IdentityStoreId":"{store}"}`,
-		"AWSIdentityStore.ListGroups":                               `{"IdentityStoreId":"{store}"}`,
-		"AWSIdentityStore.ListGroupMemberships":                     `{"IdentityStoreId":"{store}","GroupId":"{group}"}`,
-		"AWSIdentityStore.ListGroupMembershipsForMember":            `{"IdentityStoreId":"{store}","MemberId":{"UserId":"{user}"}}`,
-		"SWBExternalService.ListPermissionSets":                     `{"InstanceArn":"{instance}"}`,
-		"SWBExternalService.DescribePermissionSet":                  `{"InstanceArn":"{instance}","PermissionSetArn":"{ps}"}`,
-		"SWBExternalService.ListManagedPoliciesInPermissionSet":     `{"InstanceArn":"{instance}","PermissionSetArn":"{ps}"}`,
-		"SWBExternalService.GetInlinePolicyForPermissionSet":        `{"InstanceArn":"{instance}","PermissionSetArn":"{ps}"}`,
-		"SWBExternalService.ListTagsForResource":                    `{"InstanceArn":"{instance}","ResourceArn":"{ps}"}`,
-		"SWBExternalService.ListAccountAssignments":                 `{"InstanceArn":"{instance}","AccountId":"{account}","PermissionSetArn":"{ps}"}`,
-		"SWBExternalService.ListPermissionSetsProvisionedToAccount": `{"InstanceArn":"{instance}","AccountId":"{account}"}`,
-		"AWSOrganizationsV20161128.ListAccounts":                    `{}`,
+		"AWSIdentityStore.ListUsers":                                            `{"IdentityStoreId":"{store}"}`,
+		"AWSIdentityStore.ListGroups":                                           `{"IdentityStoreId":"{store}"}`,
+		"AWSIdentityStore.ListGroupMemberships":                                 `{"IdentityStoreId":"{store}","GroupId":"{group}"}`,
+		"AWSIdentityStore.ListGroupMembershipsForMember":                        `{"IdentityStoreId":"{store}","MemberId":{"UserId":"{user}"}}`,
+		"SWBExternalService.ListPermissionSets":                                 `{"InstanceArn":"{instance}"}`,
+		"SWBExternalService.DescribePermissionSet":                              `{"InstanceArn":"{instance}","PermissionSetArn":"{ps}"}`,
+		"SWBExternalService.ListManagedPoliciesInPermissionSet":                 `{"InstanceArn":"{instance}","PermissionSetArn":"{ps}"}`,
+		"SWBExternalService.GetInlinePolicyForPermissionSet":                    `{"InstanceArn":"{instance}","PermissionSetArn":"{ps}"}`,
+		"SWBExternalService.ListTagsForResource":                                `{"InstanceArn":"{instance}","ResourceArn":"{ps}"}`,
+		"SWBExternalService.ListAccountAssignments":                             `{"InstanceArn":"{instance}","AccountId":"{account}","PermissionSetArn":"{ps}"}`,
+		"SWBExternalService.ListPermissionSetsProvisionedToAccount":             `{"InstanceArn":"{instance}","AccountId":"{account}"}`,
+		"SWBExternalService.ListCustomerManagedPolicyReferencesInPermissionSet": `{"InstanceArn":"{instance}","PermissionSetArn":"{ps}"}`,
+		"SWBExternalService.DescribeInstance":                                   `{"InstanceArn":"{instance}"}`,
+		"AWSOrganizationsV20161128.ListAccounts":                                `{}`,
 	}
 	out := state{}
 	for target, body := range reads {

@@ -209,7 +209,7 @@ func TestSSOAdminRefusesBadInputAndChangesNothing(t *testing.T) {
 		{name: "assigning on an account that does not exist is not found", op: "CreateAccountAssignment",
 			body: `{"InstanceArn":"{instance}","TargetId":"999999999999","TargetType":"AWS_ACCOUNT","PermissionSetArn":"{ps}","PrincipalType":"GROUP","PrincipalId":"{group}"}`,
 			code: "ResourceNotFoundException", msg: "ACCOUNT 999999999999 not found", resourceType: "ACCOUNT"},
-		{name: "an unknown operation is an UnknownOperationException", op: "CreateInstance", body: `{}`,
-			code: "UnknownOperationException", msg: "CreateInstance"},
+		{name: "an unknown operation is an UnknownOperationException", op: "CreateTrustedTokenIssuer", body: `{}`,
+			code: "UnknownOperationException", msg: "CreateTrustedTokenIssuer"},
 	})
 }

@@ -64,6 +64,10 @@ type Instance struct {
 	OwnerAccountID  string
 	Name            string
 	CreatedAt       time.Time
+	Tags            []Tag
+	// AccessControl is the attribute-based access control configuration;
+	// nil until one is created.
+	AccessControl *AccessControlConfig
 }
 
 // ARN returns the instance ARN.

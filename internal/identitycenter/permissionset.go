@@ -34,7 +34,12 @@ type PermissionSet struct {
 	RelayState      string
 	Tags            []Tag
 	ManagedPolicies []string // AWS managed policy ARNs
-	InlinePolicy    string
+	// CustomerPolicies refer to customer managed policies by name and path,
+	// in each account the permission set is provisioned to.
+	CustomerPolicies []PolicyRef
+	InlinePolicy     string
+	// Boundary is the permissions boundary of its roles; nil for none.
+	Boundary *PermissionsBoundary
 	// Version counts changes that need provisioning; a role records the
 	// version it was provisioned from.
 	Version   int

@@ -439,6 +439,7 @@ type AWS interface {
 	Memberships
 	PermissionSets
 	Assignments
+	SSOAdmin
 	Entitlements
 	Passwords
 	PortalSessions

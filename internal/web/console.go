@@ -150,7 +150,7 @@ func (p *Pages) consoleSignOut(w http.ResponseWriter, r *http.Request) error {
 // credentials, and signs the browser in through the federation endpoint.
 func (p *Pages) consoleLink(w http.ResponseWriter, r *http.Request, s session) error {
 	q := r.URL.Query()
-	c, err := p.Credentials.RoleCredentials(auditCtx(r, s.User), s.User, q.Get("account_id"), q.Get("role_name"))
+	c, err := p.Credentials.RoleCredentials(signInCtx(r, s), s.User, q.Get("account_id"), q.Get("role_name"))
 	if err != nil {
 		return err
 	}

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/keyward/keyward/internal/audit"
+	"github.com/keyward/keyward/internal/aws/portal"
 	"github.com/keyward/keyward/internal/httpx"
 	ic "github.com/keyward/keyward/internal/identitycenter"
 )
@@ -18,4 +19,10 @@ var funcs = template.FuncMap{
 // auditCtx is r's context with the signed-in user as the audit actor.
 func auditCtx(r *http.Request, u ic.User) context.Context {
 	return audit.WithActor(httpx.AuditContext(r), audit.Actor{Type: "user", ID: u.ID, Name: u.Profile.UserName})
+}
+
+// signInCtx is auditCtx carrying the attributes for access control the
+// session's sign-in asserted, for the role sessions it mints to be tagged.
+func signInCtx(r *http.Request, s session) context.Context {
+	return portal.WithAccessControl(auditCtx(r, s.User), s.Portal.AccessControl)
 }

@@ -70,7 +70,7 @@ type credentialsData struct {
 func (p *Pages) credentials(w http.ResponseWriter, r *http.Request, s session) error {
 	q := r.URL.Query()
 	accountID, roleName := q.Get("account_id"), q.Get("role_name")
-	c, err := p.Credentials.RoleCredentials(auditCtx(r, s.User), s.User, accountID, roleName)
+	c, err := p.Credentials.RoleCredentials(signInCtx(r, s), s.User, accountID, roleName)
 	if err != nil {
 		return err
 	}

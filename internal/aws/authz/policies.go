@@ -86,7 +86,7 @@ func (a *Authority) rolePolicies(ctx context.Context, s iam.Session) (iam.Polici
 	var pol iam.Policies
 	var err error
 	if s.RolePath == ic.RolePath {
-		pol.Identity, err = a.permissionSetPolicies(ctx, s)
+		pol.Identity, pol.Boundary, err = a.permissionSetPolicies(ctx, s)
 	} else {
 		pol.Identity, pol.Boundary, err = a.iamRolePolicies(ctx, s)
 	}
@@ -97,13 +97,44 @@ func (a *Authority) rolePolicies(ctx context.Context, s iam.Session) (iam.Polici
 	return pol, err
 }
 
-// permissionSetPolicies are the managed and inline policies of the
-// permission set behind an Identity Center role. keyward evaluates the
-// permission set as it is now, where AWS uses what was last provisioned.
-func (a *Authority) permissionSetPolicies(ctx context.Context, s iam.Session) ([]iam.Document, error) {
+// permissionSetPolicies are the AWS and customer managed and inline
+// policies of the permission set behind an Identity Center role, and its
+// permissions boundary. Customer managed references resolve to the policy
+// of that name in the role's account. keyward evaluates the permission set
+// as it is now, where AWS uses what was last provisioned.
+func (a *Authority) permissionSetPolicies(ctx context.Context, s iam.Session) (identity, boundary []iam.Document, err error) {
+	ps, found, err := a.sessionPermissionSet(ctx, s)
+	if err != nil || !found {
+		return nil, nil, err // a deprovisioned role's sessions have no permissions left
+	}
+	identity = a.managedDocs(ps.ManagedPolicies)
+	for _, ref := range ps.CustomerPolicies {
+		doc, err := a.policyDocument(ctx, ref.ARN(s.AccountID))
+		if err != nil {
+			return nil, nil, err
+		}
+		identity = a.docs.add(identity, doc)
+	}
+	if ps.InlinePolicy != "" {
+		identity = a.docs.add(identity, ps.InlinePolicy)
+	}
+	if ps.Boundary != nil {
+		doc, err := a.policyDocument(ctx, ps.Boundary.ARN(s.AccountID))
+		if err != nil {
+			return nil, nil, err
+		}
+		// A boundary that cannot be read allows nothing: non-nil and empty.
+		boundary = a.docs.add([]iam.Document{}, doc)
+	}
+	return identity, boundary, nil
+}
+
+// sessionPermissionSet is the permission set of the Identity Center role a
+// session is for; found is false once the role or permission set is gone.
+func (a *Authority) sessionPermissionSet(ctx context.Context, s iam.Session) (ic.PermissionSet, bool, error) {
 	roles, _, err := a.store.ListRoles(ctx, store.RoleFilter{AccountID: s.AccountID}, store.Page{Limit: 1000})
 	if err != nil {
-		return nil, err
+		return ic.PermissionSet{}, false, err
 	}
 	for _, r := range roles {
 		if r.ID != s.RoleID {
@@ -111,18 +142,11 @@ func (a *Authority) permissionSetPolicies(ctx context.Context, s iam.Session) ([
 		}
 		ps, err := a.store.PermissionSet(ctx, r.PermissionSetID)
 		if errs.Is(err, errs.NotFound) {
-			return nil, nil
+			return ps, false, nil
 		}
-		if err != nil {
-			return nil, err
-		}
-		docs := a.managedDocs(ps.ManagedPolicies)
-		if ps.InlinePolicy != "" {
-			docs = a.docs.add(docs, ps.InlinePolicy)
-		}
-		return docs, nil
+		return ps, err == nil, err
 	}
-	return nil, nil // the role was deprovisioned: its sessions have no permissions left
+	return ic.PermissionSet{}, false, nil
 }
 
 // iamRolePolicies are an IAM role's inline and attached policies and its

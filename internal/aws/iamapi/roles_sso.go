@@ -65,12 +65,33 @@ func (s *Service) ssoRoles(ctx context.Context, accountID string) ([]ssoRole, er
 		}
 		out = append(out, ssoRole{role: iam.Role{AccountID: r.AccountID, ID: r.ID, Name: r.Name, Path: r.Path,
 			TrustPolicy: ssoTrustPolicy(r.AccountID, inst.ID), MaxSessionDuration: int(ps.Duration().Seconds()),
-			CreatedAt: r.CreatedAt}, inline: ps.InlinePolicy, managed: ps.ManagedPolicies})
+			PermissionsBoundary: ssoBoundary(ps, r.AccountID), CreatedAt: r.CreatedAt},
+			inline: ps.InlinePolicy, managed: ssoManaged(ps, r.AccountID)})
 	}
 	slices.SortFunc(out, func(a, b ssoRole) int {
 		return strings.Compare(strings.ToLower(a.role.Name), strings.ToLower(b.role.Name))
 	})
 	return out, nil
+}
+
+// ssoManaged are the managed policies of a permission set's role in an
+// account: its AWS managed policies, then the account's customer managed
+// policies it refers to.
+func ssoManaged(ps ic.PermissionSet, accountID string) []string {
+	arns := slices.Clone(ps.ManagedPolicies)
+	for _, ref := range ps.CustomerPolicies {
+		arns = append(arns, ref.ARN(accountID))
+	}
+	return arns
+}
+
+// ssoBoundary is the ARN of the permissions boundary of a permission set's
+// role in an account, or empty.
+func ssoBoundary(ps ic.PermissionSet, accountID string) string {
+	if ps.Boundary == nil {
+		return ""
+	}
+	return ps.Boundary.ARN(accountID)
 }
 
 // ssoRoleNamed finds one of the account's Identity Center roles.
@@ -140,6 +161,11 @@ func (s *Service) policyUses(ctx context.Context, accountID string) (map[string]
 		for _, arn := range r.managed {
 			u := uses[arn]
 			u.Attachments++
+			uses[arn] = u
+		}
+		if arn := r.role.PermissionsBoundary; arn != "" {
+			u := uses[arn]
+			u.Boundaries++
 			uses[arn] = u
 		}
 	}

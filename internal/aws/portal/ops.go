@@ -30,7 +30,11 @@ type getRoleCredentialsInput struct {
 }
 
 func (s *Service) getRoleCredentials(ctx context.Context, u ic.User, in *getRoleCredentialsInput) (*getRoleCredentialsOutput, error) {
-	c, err := s.RoleCredentials(ctx, u, in.AccountID, in.RoleName)
+	attrs, err := s.signInAccessControl(ctx, in.BearerToken)
+	if err != nil {
+		return nil, err
+	}
+	c, err := s.RoleCredentials(WithAccessControl(ctx, attrs), u, in.AccountID, in.RoleName)
 	if err != nil {
 		return nil, err
 	}
@@ -40,7 +44,9 @@ func (s *Service) getRoleCredentials(ctx context.Context, u ic.User, in *getRole
 
 // RoleCredentials mints credentials for u's role (permission set name) on an
 // account, if u is entitled to it right now. The session is named for the
-// user and lasts the permission set's session duration.
+// user, lasts the permission set's session duration and carries u's
+// attributes for access control as session tags (with those ctx carries
+// from WithAccessControl).
 func (s *Service) RoleCredentials(ctx context.Context, u ic.User, accountID, roleName string) (awsauth.Credentials, error) {
 	if accountID == "" || roleName == "" {
 		return awsauth.Credentials{}, errs.E(errs.Invalid, "account_id and role_name are required")
@@ -56,7 +62,11 @@ func (s *Service) RoleCredentials(ctx context.Context, u ic.User, accountID, rol
 	if err != nil {
 		return awsauth.Credentials{}, err
 	}
-	c, err := s.issuer.IssueSession(roleSession(e, sessionName(u.Profile.UserName), s.clock.Now()))
+	sess := roleSession(e, sessionName(u.Profile.UserName), s.clock.Now())
+	if sess.Tags, err = s.sessionTags(ctx, u); err != nil {
+		return awsauth.Credentials{}, err
+	}
+	c, err := s.issuer.IssueSession(sess)
 	if err != nil {
 		return awsauth.Credentials{}, err
 	}
@@ -67,7 +77,7 @@ func (s *Service) RoleCredentials(ctx context.Context, u ic.User, accountID, rol
 // roleSession describes the session for an entitlement's role, named
 // sessionName and lasting the permission set's session duration from now.
 // The role's permissions are its own (the permission set's policies), so
-// the session carries no session policies or tags.
+// the session carries no session policies; RoleCredentials adds its tags.
 func roleSession(e ic.Entitlement, sessionName string, now time.Time) iam.Session {
 	return iam.Session{Kind: iam.KindAssumedRole, AccountID: e.Role.AccountID, RoleID: e.Role.ID, RoleName: e.Role.Name,
 		RolePath: e.Role.Path, SessionName: sessionName, Expires: now.Add(e.PermissionSet.Duration())}

@@ -28,6 +28,10 @@ type Store interface {
 	RevokeToken(ctx context.Context, accessHash string) error
 	store.Entitlements
 	AppendEvent(ctx context.Context, e audit.Event) error
+	// Instance and PortalSession give the attribute-based access control
+	// configuration and what a sign-in asserted for it.
+	Instance(ctx context.Context) (ic.Instance, error)
+	PortalSession(ctx context.Context, idHash string) (ic.PortalSession, error)
 }
 
 // Issuer mints session credentials for a session description.

@@ -88,10 +88,34 @@ func (s *Service) createAssignment(ctx context.Context, in *assignmentInput) (*c
 		return nil, err
 	}
 	req := s.newRequest(ic.RequestAssignmentCreate, a)
-	if err := s.store.CreateAssignment(ctx, a, role, req); err != nil {
+	if req.FailureReason, err = s.assignmentFailure(ctx, a); err != nil {
+		return nil, err
+	}
+	if req.FailureReason != "" {
+		req.Status = ic.StateFailed
+		err = s.store.RecordRequest(ctx, req)
+	} else {
+		err = s.store.CreateAssignment(ctx, a, role, req)
+	}
+	if err != nil {
 		return nil, err
 	}
 	return &creationOutput{AccountAssignmentCreationStatus: s.toStatusOut(inst, req)}, nil
+}
+
+// assignmentFailure is why creating a fails: the permission set is not yet
+// provisioned to the account and cannot be, for a policy it refers to is
+// missing there. "" when it can go ahead.
+func (s *Service) assignmentFailure(ctx context.Context, a ic.Assignment) (string, error) {
+	roles, _, err := s.store.ListRoles(ctx, store.RoleFilter{AccountID: a.AccountID, PermissionSetID: a.PermissionSetID}, store.Page{Limit: 1})
+	if err != nil || len(roles) > 0 {
+		return "", err
+	}
+	ps, err := s.store.PermissionSet(ctx, a.PermissionSetID)
+	if err != nil {
+		return "", err
+	}
+	return s.provisionFailure(ctx, ps, a.AccountID)
 }
 
 func (s *Service) deleteAssignment(ctx context.Context, in *assignmentInput) (*deletionOutput, error) {

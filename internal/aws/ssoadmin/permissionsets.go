@@ -177,16 +177,16 @@ func (s *Service) listTags(ctx context.Context, in *listTagsInput) (*listTagsOut
 	return &listTagsOutput{Tags: tags}, nil
 }
 
-// tags returns the tags of the resource an input names. keyward keeps no
-// tags on its instance and has no applications or trusted token issuers.
+// tags returns the tags of the resource an input names. keyward has no
+// applications or trusted token issuers.
 func (s *Service) tags(ctx context.Context, in *listTagsInput, res ic.TaggableResource) ([]ic.Tag, error) {
 	switch res.Kind {
 	case ic.ResourcePermissionSet:
 		ps, err := s.permissionSet(ctx, in.InstanceArn, in.ResourceArn)
 		return ps.Tags, err
 	case ic.ResourceInstance:
-		_, err := s.checkInstance(ctx, in.ResourceArn)
-		return nil, err
+		inst, err := s.checkInstance(ctx, in.ResourceArn)
+		return inst.Tags, err
 	}
 	return nil, errs.E(errs.NotFound, "%s %s not found", res.Kind, in.ResourceArn)
 }

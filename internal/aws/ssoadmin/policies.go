@@ -14,7 +14,7 @@ import (
 )
 
 // Quotas on a permission set's policies. Identity Center allows 20 AWS and
-// customer managed policies per permission set (not adjustable); see
+// customer managed policies per permission set, together (not adjustable); see
 // docs/operator-guide.md for why keyward enforces 20 rather than IAM's
 // default of 10 managed policies per role.
 const (
@@ -47,8 +47,8 @@ func (s *Service) attachManagedPolicy(ctx context.Context, in *managedPolicyInpu
 		if slices.Contains(ps.ManagedPolicies, in.ManagedPolicyArn) {
 			return errs.E(errs.Conflict, "Policy %s is already attached to the permission set", in.ManagedPolicyArn)
 		}
-		if len(ps.ManagedPolicies) >= maxManagedPolicies {
-			return errs.E(errs.Invalid, "a permission set holds at most %d managed policies", maxManagedPolicies).WithCode("ServiceQuotaExceededException")
+		if err := checkPolicyQuota(*ps); err != nil {
+			return err
 		}
 		ps.ManagedPolicies = append(ps.ManagedPolicies, in.ManagedPolicyArn)
 		ps.Version++
@@ -71,6 +71,16 @@ func (s *Service) detachManagedPolicy(ctx context.Context, in *managedPolicyInpu
 	})
 }
 
+// checkPolicyQuota refuses one more managed policy, AWS or customer
+// managed, when the permission set holds its quota of them together.
+func checkPolicyQuota(ps ic.PermissionSet) error {
+	if len(ps.ManagedPolicies)+len(ps.CustomerPolicies) >= maxManagedPolicies {
+		return errs.E(errs.Invalid, "a permission set holds at most %d managed policies, AWS and customer managed together", maxManagedPolicies).
+			WithCode("ServiceQuotaExceededException")
+	}
+	return nil
+}
+
 type attachedPolicy struct {
 	Name string
 	Arn  string
@@ -88,48 +98,53 @@ type listManagedPoliciesOutput struct {
 }
 
 func (s *Service) listManagedPolicies(ctx context.Context, in *listManagedPoliciesInput) (*listManagedPoliciesOutput, error) {
-	ps, err := s.permissionSet(ctx, in.InstanceArn, in.PermissionSetArn)
+	ps, limit, err := s.policyList(ctx, in)
 	if err != nil {
 		return nil, err
 	}
-	limit, err := protocol.Limit(in.MaxResults, 100, 100)
-	if err != nil {
-		return nil, err
-	}
-	arns, next, err := policyPage(ps.ManagedPolicies, limit, in.NextToken)
+	start, end, next, err := policyPage(ps.ManagedPolicies, limit, in.NextToken)
 	if err != nil {
 		return nil, err
 	}
 	out := &listManagedPoliciesOutput{AttachedManagedPolicies: []attachedPolicy{}, NextToken: next}
-	for _, arn := range arns {
+	for _, arn := range ps.ManagedPolicies[start:end] {
 		p, _ := iam.LookupManaged(arn)
 		out.AttachedManagedPolicies = append(out.AttachedManagedPolicies, attachedPolicy{Name: p.Name, Arn: arn})
 	}
 	return out, nil
 }
 
-// policyPage returns up to limit of a permission set's policies, in the order
-// they were attached, starting after the one token names, and the token of
-// the next page. The policies live in the permission set rather than in a
-// table the store pages, so the token is the opaque last ARN of its page; a
-// token naming no attached policy (forged, or detached since) is invalid,
-// with the store's message.
-func policyPage(arns []string, limit int, token string) ([]string, string, error) {
-	start := 0
+// policyList resolves a policy list's permission set and page size.
+func (s *Service) policyList(ctx context.Context, in *listManagedPoliciesInput) (ic.PermissionSet, int, error) {
+	ps, err := s.permissionSet(ctx, in.InstanceArn, in.PermissionSetArn)
+	if err != nil {
+		return ps, 0, err
+	}
+	limit, err := protocol.Limit(in.MaxResults, 100, 100)
+	return ps, limit, err
+}
+
+// policyPage bounds a page of up to limit of a permission set's policies
+// (keys names each), in the order they were attached, starting after the
+// one token names, and gives the token of the next page. The policies live
+// in the permission set rather than in a table the store pages, so the
+// token is the opaque key of its page's last policy; a token naming no
+// attached policy (forged, or detached since) is invalid, with the store's
+// message.
+func policyPage(keys []string, limit int, token string) (start, end int, next string, err error) {
 	if token != "" {
 		last, err := base64.RawURLEncoding.DecodeString(token)
-		i := slices.Index(arns, string(last))
+		i := slices.Index(keys, string(last))
 		if err != nil || i < 0 {
-			return nil, "", errs.E(errs.Invalid, "invalid NextToken")
+			return 0, 0, "", errs.E(errs.Invalid, "invalid NextToken")
 		}
 		start = i + 1
 	}
-	end := min(start+limit, len(arns))
-	next := ""
-	if end < len(arns) {
-		next = base64.RawURLEncoding.EncodeToString([]byte(arns[end-1]))
+	end = min(start+limit, len(keys))
+	if end < len(keys) {
+		next = base64.RawURLEncoding.EncodeToString([]byte(keys[end-1]))
 	}
-	return arns[start:end], next, nil
+	return start, end, next, nil
 }
 
 type putInlinePolicyInput struct {

@@ -49,10 +49,46 @@ func (s *Service) provision(ctx context.Context, in *provisionInput) (*provision
 	}
 	req := ic.Request{ID: ic.NewUUID(s.random), Kind: ic.RequestProvision, Status: ic.StateSucceeded,
 		AccountID: in.TargetID, PermissionSetID: ps.ID, CreatedAt: s.clock.Now()}
-	if err := s.store.Provision(ctx, ps.ID, in.TargetID, role, req); err != nil {
+	if req.FailureReason, err = s.provisionFailure(ctx, ps, in.TargetID); err != nil {
+		return nil, err
+	}
+	if req.FailureReason != "" {
+		req.Status = ic.StateFailed
+		err = s.store.RecordRequest(ctx, req)
+	} else {
+		err = s.store.Provision(ctx, ps.ID, in.TargetID, role, req)
+	}
+	if err != nil {
 		return nil, err
 	}
 	return &provisioningOutput{PermissionSetProvisioningStatus: toProvisioningOut(ps, req)}, nil
+}
+
+// provisionFailure is why provisioning ps into accountID (every account it
+// is provisioned to when empty) fails, or "" when it can go ahead.
+func (s *Service) provisionFailure(ctx context.Context, ps ic.PermissionSet, accountID string) (string, error) {
+	if len(ps.CustomerPolicies) == 0 && (ps.Boundary == nil || ps.Boundary.CustomerPolicy == nil) {
+		return "", nil
+	}
+	if accountID != "" {
+		return s.missingPolicy(ctx, ps, accountID)
+	}
+	p := store.Page{Limit: 100}
+	for {
+		roles, next, err := s.store.ListRoles(ctx, store.RoleFilter{PermissionSetID: ps.ID}, p)
+		if err != nil {
+			return "", err
+		}
+		for _, r := range roles {
+			if reason, err := s.missingPolicy(ctx, ps, r.AccountID); reason != "" || err != nil {
+				return reason, err
+			}
+		}
+		if next == "" {
+			return "", nil
+		}
+		p.Token = next
+	}
 }
 
 func toProvisioningOut(ps ic.PermissionSet, r ic.Request) provisioningStatusOut {

@@ -55,3 +55,30 @@ func orInstance(arn, instance string) string {
 	}
 	return "*"
 }
+
+// ResourceARN is the instance's ARN.
+func (in *accessControlInput) ResourceARN(string) string { return orInstance("", in.InstanceArn) }
+
+// ResourceARN is the instance's ARN.
+func (in *instanceRef) ResourceARN(string) string { return orInstance("", in.InstanceArn) }
+
+// ResourceARN is the instance's ARN.
+func (in *updateInstanceInput) ResourceARN(string) string { return orInstance("", in.InstanceArn) }
+
+// ResourceARN is the tagged resource's ARN.
+func (in *tagResourceInput) ResourceARN(string) string {
+	return orInstance(in.ResourceArn, in.InstanceArn)
+}
+
+// ResourceARN is the tagged resource's ARN.
+func (in *untagResourceInput) ResourceARN(string) string {
+	return orInstance(in.ResourceArn, in.InstanceArn)
+}
+
+// ResourceARN is the instance's ARN.
+func (in *listStatusInput) ResourceARN(string) string { return orInstance("", in.InstanceArn) }
+
+// ResourceARN is the instance's ARN.
+func (in *principalAssignmentsInput) ResourceARN(string) string {
+	return orInstance("", in.InstanceArn)
+}

@@ -48,6 +48,17 @@ type server struct {
 
 func newServer(t *testing.T) *server {
 	t.Helper()
+	return newServerWith(t, nil)
+}
+
+// allowAll is an authorizer whose policies allow every call: what policy
+// evaluation does for a role with AdministratorAccess.
+func allowAll(context.Context, awsauth.Principal, gateway.Request) error { return nil }
+
+// newServerWith is newServer authorizing with authorize instead of
+// ManagementRootOnly when it is not nil.
+func newServerWith(t *testing.T, authorize gateway.Authorizer) *server {
+	t.Helper()
 	ctx, clk := t.Context(), clock.Real{}
 	db, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "keyward.db"), clk)
 	must(t, err)
@@ -58,7 +69,10 @@ func newServer(t *testing.T) *server {
 	secret := s.bootstrap(t)
 
 	gw := gateway.New(&sigv4.Verifier{Lookup: auth.Lookup, Clock: clk}, db)
-	gw.AddJSON(ssoadmin.New(db, clk, clock.Random).JSONService(gateway.ManagementRootOnly(s.boot.Organization.ManagementAccountID)))
+	if authorize == nil {
+		authorize = gateway.ManagementRootOnly(s.boot.Organization.ManagementAccountID)
+	}
+	gw.AddJSON(ssoadmin.New(db, clk, clock.Random).JSONService(authorize))
 	mux := http.NewServeMux()
 	mux.Handle("POST /{$}", gw)
 	s.srv = httptest.NewServer(protocol.WithRequestID(mux))

@@ -1,8 +1,13 @@
 // Package ssoadmin serves the IAM Identity Center admin API (SSO Admin):
-// instances, permission sets with their managed and inline policies, account
-// assignments and provisioning. Work AWS does asynchronously is done at once
-// here, and its status objects are recorded so the Describe...Status calls
-// answer SUCCEEDED (or FAILED) as real clients expect when they poll.
+// the instance (its name, tags and attributes for access control),
+// permission sets with their AWS managed, customer managed and inline
+// policies and permissions boundary, account assignments and provisioning.
+// Work AWS does asynchronously is done at once here, and its status objects
+// are recorded so the Describe...Status and List...Status calls answer
+// SUCCEEDED (or FAILED) as real clients expect when they poll. Who may
+// administer the instance (the management account, or the delegated
+// administrator within AWS's limits) is checked after policy evaluation
+// (delegated.go).
 package ssoadmin
 
 import (
@@ -13,15 +18,21 @@ import (
 	"github.com/keyward/keyward/internal/aws/protocol"
 	"github.com/keyward/keyward/internal/clock"
 	"github.com/keyward/keyward/internal/errs"
+	"github.com/keyward/keyward/internal/iam"
 	ic "github.com/keyward/keyward/internal/identitycenter"
 	"github.com/keyward/keyward/internal/store"
 )
 
-// Store is what the service needs from storage.
+// Store is what the service needs from storage: besides its own, the IAM
+// policies customer managed policy references resolve to and the
+// delegated administrators of Identity Center.
 type Store interface {
 	Instance(ctx context.Context) (ic.Instance, error)
 	store.PermissionSets
 	store.Assignments
+	store.SSOAdmin
+	IAMPolicy(ctx context.Context, accountID, name string) (iam.Policy, error)
+	ListDelegatedAdmins(ctx context.Context, servicePrincipal string, p store.Page) ([]ic.DelegatedAdmin, string, error)
 }
 
 // Service implements the SSO Admin operations.
@@ -62,9 +73,10 @@ func (s *Service) JSONService(authorize gateway.Authorizer) *gateway.JSONService
 		"ListAccountsForProvisionedPermissionSet": gateway.Op(s.listAccountsForPermissionSet),
 		"ListPermissionSetsProvisionedToAccount":  gateway.Op(s.listPermissionSetsForAccount),
 	}
+	s.addMoreOps(ops)
 	return &gateway.JSONService{
 		TargetPrefix: "SWBExternalService", SigningName: "sso",
-		Codes: protocol.JSONCodes, Authorize: authorize, Operations: ops, Word: protocol.WordStoreError,
+		Codes: protocol.JSONCodes, Authorize: s.Delegation(authorize), Operations: ops, Word: protocol.WordStoreError,
 	}
 }
 
@@ -161,8 +173,9 @@ func (s *Service) listInstances(ctx context.Context, in *listInstancesInput) (*l
 	if err != nil {
 		return nil, err
 	}
-	return &listInstancesOutput{Instances: []instanceOut{{
-		InstanceArn: inst.ARN(), IdentityStoreID: inst.IdentityStoreID, OwnerAccountID: inst.OwnerAccountID,
-		Name: inst.Name, CreatedDate: protocol.Time(inst.CreatedAt), Status: "ACTIVE",
-	}}}, nil
+	// Other accounts see no instance: keyward has no account instances.
+	if ok, err := s.administers(ctx, inst); !ok || err != nil {
+		return &listInstancesOutput{Instances: []instanceOut{}}, err
+	}
+	return &listInstancesOutput{Instances: []instanceOut{toInstanceOut(inst)}}, nil
 }

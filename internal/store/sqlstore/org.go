@@ -18,8 +18,8 @@ const (
 FROM organization WHERE singleton = 1`
 	insertInstanceSQL = `INSERT INTO instance (singleton, id, identity_store_id,
 	owner_account_id, name, created_at) VALUES (1, $1, $2, $3, $4, $5)`
-	selectInstanceSQL = `SELECT id, identity_store_id, owner_account_id, name, created_at
-FROM instance WHERE singleton = 1`
+	selectInstanceSQL = `SELECT id, identity_store_id, owner_account_id, name, created_at, tags,
+	access_control FROM instance WHERE singleton = 1`
 	insertAccessKeySQL = `INSERT INTO access_keys (id, account_id, sealed_secret, created_at)
 VALUES ($1, $2, $3, $4)`
 	selectAccessKeySQL = `SELECT id, account_id, sealed_secret, created_at FROM access_keys WHERE id = $1`
@@ -115,7 +115,7 @@ func (db *DB) Instance(ctx context.Context) (ic.Instance, error) { return instan
 func instance(ctx context.Context, q querier) (ic.Instance, error) {
 	var i ic.Instance
 	err := queryRow(ctx, q, selectInstanceSQL).Scan(&i.ID, &i.IdentityStoreID,
-		&i.OwnerAccountID, &i.Name, timeCol{&i.CreatedAt})
+		&i.OwnerAccountID, &i.Name, timeCol{&i.CreatedAt}, jsonCol{&i.Tags}, jsonCol{&i.AccessControl})
 	return i, notFound(err, "instance", missing(store.ResourceInstance, ""))
 }
 

@@ -11,13 +11,14 @@ import (
 
 const (
 	psCols = `ps.id, ps.instance_id, ps.name, ps.description, ps.session_duration, ps.relay_state,
-	ps.tags, ps.managed_policies, ps.inline_policy, ps.version, ps.created_at`
+	ps.tags, ps.managed_policies, ps.inline_policy, ps.version, ps.created_at,
+	ps.customer_policies, ps.permissions_boundary`
 	insertPSSQL = `INSERT INTO permission_sets (id, instance_id, name, description, session_duration,
-	relay_state, tags, managed_policies, inline_policy, version, created_at)
-VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`
+	relay_state, tags, managed_policies, inline_policy, version, created_at, customer_policies,
+	permissions_boundary) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)`
 	updatePSSQL = `UPDATE permission_sets SET instance_id = $2, name = $3, description = $4,
 	session_duration = $5, relay_state = $6, tags = $7, managed_policies = $8, inline_policy = $9,
-	version = $10, created_at = $11 WHERE id = $1`
+	version = $10, created_at = $11, customer_policies = $12, permissions_boundary = $13 WHERE id = $1`
 	selectPSSQL     = `SELECT ` + psCols + ` FROM permission_sets ps WHERE ps.id = $1`
 	listPSSQL       = `SELECT ` + psCols + ` FROM permission_sets ps WHERE ps.id > $1 ORDER BY ps.id LIMIT CAST($2 AS INTEGER)`
 	psInUseSQL      = `SELECT 1 FROM assignments WHERE permission_set_id = $1 LIMIT 1`
@@ -38,7 +39,8 @@ func (db *DB) CreatePermissionSet(ctx context.Context, ps ic.PermissionSet) erro
 func writePS(ctx context.Context, tx *txn, query string, ps ic.PermissionSet) error {
 	_, err := exec(ctx, tx, "write permission set", query, ps.ID, ps.InstanceID, ps.Name,
 		ps.Description, ps.SessionDuration, ps.RelayState, jsonCol{ps.Tags},
-		jsonCol{ps.ManagedPolicies}, ps.InlinePolicy, ps.Version, ts(ps.CreatedAt))
+		jsonCol{ps.ManagedPolicies}, ps.InlinePolicy, ps.Version, ts(ps.CreatedAt),
+		jsonCol{ps.CustomerPolicies}, jsonCol{ps.Boundary})
 	return err
 }
 
@@ -62,7 +64,7 @@ func scanPS(s scanner) (ic.PermissionSet, error) {
 func psDest(ps *ic.PermissionSet) []any {
 	return []any{&ps.ID, &ps.InstanceID, &ps.Name, &ps.Description, &ps.SessionDuration,
 		&ps.RelayState, jsonCol{&ps.Tags}, jsonCol{&ps.ManagedPolicies}, &ps.InlinePolicy,
-		&ps.Version, timeCol{&ps.CreatedAt}}
+		&ps.Version, timeCol{&ps.CreatedAt}, jsonCol{&ps.CustomerPolicies}, jsonCol{&ps.Boundary}}
 }
 
 // ListPermissionSets pages permission sets in id order.

@@ -75,6 +75,7 @@ func Run(t *testing.T, open func(t *testing.T, clk clock.Clock) store.AWS) {
 		{"iam users", iamUserTests}, {"iam user authorization", iamUserAuthorizationTests},
 		{"iam providers", iamProviderTests},
 		{"iam users and policies", iamPrincipalPolicyTests},
+		{"sso admin", ssoAdminTests},
 	}
 	for _, s := range suites {
 		t.Run(s.name, func(t *testing.T) {
