@@ -1,5 +1,7 @@
 package ssoadmin
 
+import "strings"
+
 // The resources SSO Admin's operations act on, for the gateway's
 // authorizer: the permission set an operation names, else the instance
 // (IAM's resource types for sso: Instance, PermissionSet, Account).
@@ -32,9 +34,7 @@ func (in *deletionStatusInput) ResourceARN(string) string { return in.InstanceAr
 func (in *listInput) ResourceARN(string) string { return in.InstanceArn }
 
 // ResourceARN is the tagged resource's ARN.
-func (in *listTagsInput) ResourceARN(string) string {
-	return orInstance(in.ResourceArn, in.InstanceArn)
-}
+func (in *listTagsInput) ResourceARN(string) string { return tagged(in.ResourceArn, in.InstanceArn) }
 
 // ResourceARN is the instance's ARN.
 func (in *provisioningStatusInput) ResourceARN(string) string { return in.InstanceArn }
@@ -42,6 +42,17 @@ func (in *provisioningStatusInput) ResourceARN(string) string { return in.Instan
 // ResourceARN is the permission set's ARN.
 func (in *provisionedListInput) ResourceARN(string) string {
 	return orInstance(in.PermissionSetArn, in.InstanceArn)
+}
+
+// tagged is the ARN a tagging operation is authorized on: the permission
+// set or instance it names. keyward has no other taggable SSO resource
+// (applications, trusted token issuers), so any other ARN is authorized
+// as the instance and the operation answers that it does not exist.
+func tagged(arn, instance string) string {
+	if strings.HasPrefix(arn, "arn:aws:sso:::permissionSet/") || strings.HasPrefix(arn, "arn:aws:sso:::instance/") {
+		return arn
+	}
+	return orInstance("", instance)
 }
 
 // orInstance is arn, or the instance's ARN when the input names none, or
@@ -66,13 +77,11 @@ func (in *instanceRef) ResourceARN(string) string { return orInstance("", in.Ins
 func (in *updateInstanceInput) ResourceARN(string) string { return orInstance("", in.InstanceArn) }
 
 // ResourceARN is the tagged resource's ARN.
-func (in *tagResourceInput) ResourceARN(string) string {
-	return orInstance(in.ResourceArn, in.InstanceArn)
-}
+func (in *tagResourceInput) ResourceARN(string) string { return tagged(in.ResourceArn, in.InstanceArn) }
 
 // ResourceARN is the tagged resource's ARN.
 func (in *untagResourceInput) ResourceARN(string) string {
-	return orInstance(in.ResourceArn, in.InstanceArn)
+	return tagged(in.ResourceArn, in.InstanceArn)
 }
 
 // ResourceARN is the instance's ARN.
