@@ -36,9 +36,11 @@ func newUnsignedGateway() *Gateway {
 	})
 	g.AddQuery(&QueryService{
 		SigningName: "sts", Version: "2011-06-15", Namespace: protocol.QueryNamespace, Codes: protocol.QueryCodes,
-		Authorize: func(context.Context, awsauth.Principal, Request) error { return errs.E(errs.Denied, "no").WithCode("AccessDenied") },
-		Actions:   map[string]QueryAction{"AssumeRoleWithWebIdentity": answer, "GetSessionToken": answer},
-		Unsigned:  map[string]bool{"AssumeRoleWithWebIdentity": true},
+		Authorize: func(context.Context, awsauth.Principal, Request) error {
+			return errs.E(errs.Denied, "no").WithCode("AccessDenied")
+		},
+		Actions:  map[string]QueryAction{"AssumeRoleWithWebIdentity": answer, "GetSessionToken": answer},
+		Unsigned: map[string]bool{"AssumeRoleWithWebIdentity": true},
 	})
 	return g
 }
