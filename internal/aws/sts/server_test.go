@@ -18,6 +18,7 @@ import (
 	"github.com/keyward/keyward/internal/aws/authz"
 	"github.com/keyward/keyward/internal/aws/awsauth"
 	"github.com/keyward/keyward/internal/aws/gateway"
+	"github.com/keyward/keyward/internal/aws/iamapi"
 	"github.com/keyward/keyward/internal/aws/protocol"
 	"github.com/keyward/keyward/internal/aws/sigv4"
 	"github.com/keyward/keyward/internal/aws/sts"
@@ -51,7 +52,8 @@ func newServer(t *testing.T) *server {
 	auth, err := awsauth.New(clock.Bytes(clock.Random, 32), db, clk, clock.Random)
 	must(t, err)
 	gw := gateway.New(&sigv4.Verifier{Lookup: auth.Lookup, Clock: clk}, db)
-	gw.AddQuery(sts.New(db, auth, clk, clock.Random, "us-east-1").QueryService(authz.New(db, clk, mgmt, "o-exampleorg1").Authorize))
+	fed := iamapi.New(db, clk, clock.Random).WithCredentials(auth).Federation()
+	gw.AddQuery(sts.New(db, auth, clk, clock.Random, "us-east-1").WithFederation(fed).QueryService(authz.New(db, clk, mgmt, "o-exampleorg1").Authorize))
 	mux := http.NewServeMux()
 	mux.Handle("POST /{$}", gw)
 	s := &server{ctx: context.Background(), db: db, auth: auth, srv: httptest.NewServer(protocol.WithRequestID(mux))}

@@ -39,6 +39,8 @@ type Service struct {
 	clock  clock.Clock
 	random io.Reader
 	region string
+	// federation is set by WithFederation.
+	federation Federation
 }
 
 // New returns the service; region is where role use is recorded.
@@ -54,14 +56,32 @@ func (s *Service) QueryService(authorize gateway.Authorizer) *gateway.QueryServi
 		Version:     "2011-06-15",
 		Namespace:   protocol.QueryNamespace,
 		Codes:       protocol.QueryCodes,
-		Authorize:   authorize,
+		Authorize:   noPermissionFor("sts:GetSessionToken", authorize),
 		Actions: map[string]gateway.QueryAction{
 			"GetCallerIdentity": gateway.QueryOp(getCallerIdentity),
 			"AssumeRole":        gateway.QueryOp(s.assumeRole),
+			// Session tokens, federation tokens and key ids (tokens.go, keyinfo.go).
+			"GetSessionToken":    gateway.QueryOp(s.getSessionToken),
+			"GetFederationToken": gateway.QueryOp(s.getFederationToken),
+			"GetAccessKeyInfo":   gateway.QueryOp(s.getAccessKeyInfo),
 		},
 		// aws-iam-authenticator (EKS tokens) and the like hand a presigned
 		// GetCallerIdentity to a server to prove who they are.
 		Presignable: map[string]bool{"GetCallerIdentity": true},
+	}
+}
+
+// noPermissionFor lets action through without asking authorize (nil
+// allows everything): AWS requires no permission for it.
+func noPermissionFor(action string, authorize gateway.Authorizer) gateway.Authorizer {
+	if authorize == nil {
+		return nil
+	}
+	return func(ctx context.Context, p awsauth.Principal, req gateway.Request) error {
+		if req.Action == action {
+			return nil
+		}
+		return authorize(ctx, p, req)
 	}
 }
 
