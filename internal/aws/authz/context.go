@@ -28,10 +28,8 @@ func (a *Authority) context(ctx context.Context, p awsauth.Principal, req gatewa
 	if ip := audit.ClientFrom(ctx).IP; ip != "" {
 		c.Set(iam.KeySourceIP, ip)
 	}
-	if p.Type != awsauth.Root {
-		// Sessions say whether MFA was used; long-term keys leave it absent.
-		c.Set(iam.KeyMultiFactorAuthPresent, "false")
-	}
+	// Sessions say whether MFA was used; long-term keys leave it absent.
+	setMFA(&c, p.Session, now)
 	if in, ok := req.Input.(ConditionKeys); ok {
 		for k, v := range in.ConditionKeys() {
 			c.Set(k, v...)

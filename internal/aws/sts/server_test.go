@@ -47,13 +47,19 @@ type server struct {
 
 func newServer(t *testing.T) *server {
 	t.Helper()
+	return newServerWith(t, func(a gateway.Authorizer) gateway.Authorizer { return a })
+}
+
+// newServerWith is newServer whose authorizer is wrap(the policy authorizer).
+func newServerWith(t *testing.T, wrap func(gateway.Authorizer) gateway.Authorizer) *server {
+	t.Helper()
 	clk := clock.Real{}
 	db := sqlitetest.Open(t, clk)
 	auth, err := awsauth.New(clock.Bytes(clock.Random, 32), db, clk, clock.Random)
 	must(t, err)
 	gw := gateway.New(&sigv4.Verifier{Lookup: auth.Lookup, Clock: clk}, db)
 	fed := iamapi.New(db, clk, clock.Random).WithCredentials(auth).Federation()
-	gw.AddQuery(sts.New(db, auth, clk, clock.Random, "us-east-1").WithFederation(fed).QueryService(authz.New(db, clk, mgmt, "o-exampleorg1").Authorize))
+	gw.AddQuery(sts.New(db, auth, clk, clock.Random, "us-east-1").WithFederation(fed).QueryService(wrap(authz.New(db, clk, mgmt, "o-exampleorg1").Authorize)))
 	mux := http.NewServeMux()
 	mux.Handle("POST /{$}", gw)
 	s := &server{ctx: context.Background(), db: db, auth: auth, srv: httptest.NewServer(protocol.WithRequestID(mux))}
