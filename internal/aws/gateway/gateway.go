@@ -360,8 +360,10 @@ func queryParams(r *http.Request, presigned bool) (map[string]string, []byte, er
 }
 
 // queryError renames the JSON-family SigV4 codes to their awsQuery names.
+// An action's own ExpiredTokenException (STS's answer to an expired web
+// identity token, a 400) is not the signature's and keeps its name.
 func queryError(err error) error {
-	if e, ok := errs.As(err); ok && e.Code != "" {
+	if e, ok := errs.As(err); ok && e.Code != "" && (e.Code != sigv4.CodeExpiredToken || e.Kind == errs.Unauthenticated) {
 		if q := sigv4.QueryCode(e.Code); q != e.Code {
 			return e.WithCode(q)
 		}

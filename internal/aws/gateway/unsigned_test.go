@@ -16,8 +16,11 @@ import (
 type tokenInput struct{ Token string }
 
 func (in *tokenInput) Validate() error {
-	if in.Token == "" {
+	switch in.Token {
+	case "":
 		return errs.E(errs.Invalid, "token is required").WithCode("ValidationError")
+	case "expired":
+		return errs.E(errs.Invalid, "Token expired").WithCode(sigv4.CodeExpiredToken)
 	}
 	return nil
 }
@@ -63,6 +66,8 @@ func TestUnsignedActions(t *testing.T) {
 			"Action=AssumeRoleWithWebIdentity&Version=2011-06-15", 400, "<Code>ValidationError</Code>"},
 		{"an action not listed as unsigned still needs a signature",
 			"Action=GetSessionToken&Version=2011-06-15&Token=t", 403, "<Code>MissingAuthenticationToken</Code>"},
+		{"an action's own ExpiredTokenException keeps its name (it is not the signature's ExpiredToken)",
+			"Action=AssumeRoleWithWebIdentity&Version=2011-06-15&Token=expired", 400, "<Code>ExpiredTokenException</Code>"},
 		{"an unsigned action still needs the service's version",
 			"Action=AssumeRoleWithWebIdentity&Version=2010-05-08&Token=t", 400, "<Code>InvalidAction</Code>"},
 	} {

@@ -43,6 +43,7 @@ type server struct {
 	db   *sqlite.DB
 	auth *awsauth.Authority
 	srv  *httptest.Server
+	svc  *sts.Service
 }
 
 func newServer(t *testing.T) *server {
@@ -59,10 +60,11 @@ func newServerWith(t *testing.T, wrap func(gateway.Authorizer) gateway.Authorize
 	must(t, err)
 	gw := gateway.New(&sigv4.Verifier{Lookup: auth.Lookup, Clock: clk}, db)
 	fed := iamapi.New(db, clk, clock.Random).WithCredentials(auth).Federation()
-	gw.AddQuery(sts.New(db, auth, clk, clock.Random, "us-east-1").WithFederation(fed).QueryService(wrap(authz.New(db, clk, mgmt, "o-exampleorg1").Authorize)))
+	svc := sts.New(db, auth, clk, clock.Random, "us-east-1").WithFederation(fed)
+	gw.AddQuery(svc.QueryService(wrap(authz.New(db, clk, mgmt, "o-exampleorg1").Authorize)))
 	mux := http.NewServeMux()
 	mux.Handle("POST /{$}", gw)
-	s := &server{ctx: context.Background(), db: db, auth: auth, srv: httptest.NewServer(protocol.WithRequestID(mux))}
+	s := &server{ctx: context.Background(), db: db, auth: auth, srv: httptest.NewServer(protocol.WithRequestID(mux)), svc: svc}
 	t.Cleanup(s.srv.Close)
 	s.role(t, "Deployer", `{"Version":"2012-10-17","Statement":{"Effect":"Allow","Principal":{"Service":"ec2.amazonaws.com"},"Action":"sts:AssumeRole"}}`, 3600)
 	return s

@@ -15,6 +15,7 @@ import (
 	"github.com/keyward/keyward/internal/aws/awsauth"
 	"github.com/keyward/keyward/internal/aws/gateway"
 	"github.com/keyward/keyward/internal/aws/protocol"
+	"github.com/keyward/keyward/internal/aws/webidentity"
 	"github.com/keyward/keyward/internal/clock"
 	"github.com/keyward/keyward/internal/errs"
 	"github.com/keyward/keyward/internal/iam"
@@ -39,13 +40,15 @@ type Service struct {
 	clock  clock.Clock
 	random io.Reader
 	region string
-	// federation is set by WithFederation.
+	// federation is set by WithFederation, web by New (WithWebIdentity).
 	federation Federation
+	web        *webidentity.Verifier
 }
 
 // New returns the service; region is where role use is recorded.
 func New(s Store, issuer Issuer, clk clock.Clock, random io.Reader, region string) *Service {
-	return &Service{store: s, issuer: issuer, clock: clk, random: random, region: region}
+	web := &webidentity.Verifier{Keys: &webidentity.Fetcher{Clock: clk}, Clock: clk}
+	return &Service{store: s, issuer: issuer, clock: clk, random: random, region: region, web: web}
 }
 
 // QueryService describes STS for the gateway. Any verified caller may ask
@@ -64,10 +67,14 @@ func (s *Service) QueryService(authorize gateway.Authorizer) *gateway.QueryServi
 			"GetSessionToken":    gateway.QueryOp(s.getSessionToken),
 			"GetFederationToken": gateway.QueryOp(s.getFederationToken),
 			"GetAccessKeyInfo":   gateway.QueryOp(s.getAccessKeyInfo),
+			// Web identity federation (webidentity.go), unsigned.
+			"AssumeRoleWithWebIdentity": gateway.QueryOp(s.assumeRoleWithWebIdentity),
 		},
 		// aws-iam-authenticator (EKS tokens) and the like hand a presigned
 		// GetCallerIdentity to a server to prove who they are.
 		Presignable: map[string]bool{"GetCallerIdentity": true},
+		// The token (or assertion) is the proof: clients send these unsigned.
+		Unsigned: map[string]bool{"AssumeRoleWithWebIdentity": true},
 	}
 }
 
