@@ -24,8 +24,8 @@ import (
 )
 
 const (
-	webRole    = "arn:aws:iam::222222222222:role/WebApp"
-	webTrust   = `{"Version":"2012-10-17","Statement":{"Effect":"Allow","Principal":{"Federated":"arn:aws:iam::222222222222:oidc-provider/example.com/tenant"},
+	webRole  = "arn:aws:iam::222222222222:role/WebApp"
+	webTrust = `{"Version":"2012-10-17","Statement":{"Effect":"Allow","Principal":{"Federated":"arn:aws:iam::222222222222:oidc-provider/example.com/tenant"},
 		"Action":"sts:AssumeRoleWithWebIdentity","Condition":{"StringEquals":{"example.com/tenant:sub":"repo:acme/app","example.com/tenant:aud":"sts.amazonaws.com"}}}}`
 	webSubject = "repo:acme/app"
 	webClient  = "sts.amazonaws.com"

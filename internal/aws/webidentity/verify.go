@@ -107,4 +107,3 @@ func stringOrList(raw json.RawMessage) []string {
 	_ = json.Unmarshal(raw, &many)
 	return many
 }
-

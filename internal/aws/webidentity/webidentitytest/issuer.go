@@ -29,7 +29,7 @@ import (
 type Issuer struct {
 	URL    string
 	Server *httptest.Server
-	RSA    *rsa.PrivateKey // published as kid "rsa-1", alg RS256
+	RSA    *rsa.PrivateKey   // published as kid "rsa-1", alg RS256
 	EC     *ecdsa.PrivateKey // published as kid "ec-1", alg ES256
 
 	mu      sync.Mutex
