@@ -43,6 +43,7 @@ type Service struct {
 	// federation is set by WithFederation, web by New (WithWebIdentity).
 	federation Federation
 	web        *webidentity.Verifier
+	messages   *Messages // set by WithMessages
 }
 
 // New returns the service; region is where role use is recorded.
@@ -64,9 +65,10 @@ func (s *Service) QueryService(authorize gateway.Authorizer) *gateway.QueryServi
 			"GetCallerIdentity": gateway.QueryOp(getCallerIdentity),
 			"AssumeRole":        gateway.QueryOp(s.assumeRole),
 			// Session tokens, federation tokens and key ids (tokens.go, keyinfo.go).
-			"GetSessionToken":    gateway.QueryOp(s.getSessionToken),
-			"GetFederationToken": gateway.QueryOp(s.getFederationToken),
-			"GetAccessKeyInfo":   gateway.QueryOp(s.getAccessKeyInfo),
+			"GetSessionToken":            gateway.QueryOp(s.getSessionToken),
+			"GetFederationToken":         gateway.QueryOp(s.getFederationToken),
+			"GetAccessKeyInfo":           gateway.QueryOp(s.getAccessKeyInfo),
+			"DecodeAuthorizationMessage": gateway.QueryOp(s.decodeAuthorizationMessage),
 			// Web identity federation (webidentity.go), unsigned.
 			"AssumeRoleWithWebIdentity": gateway.QueryOp(s.assumeRoleWithWebIdentity),
 		},
