@@ -36,7 +36,9 @@ func (c *awsCLI) asCredentials(t *testing.T, id, secret, token string, args ...s
 func userWithMFA(t *testing.T, cli *awsCLI) (id, secret, serial string, seed []byte) {
 	t.Helper()
 	cli.admin(t, nil, "iam", "create-user", "--user-name", "alice")
-	var key struct{ AccessKey struct{ AccessKeyId, SecretAccessKey string } }
+	var key struct {
+		AccessKey struct{ AccessKeyId, SecretAccessKey string }
+	}
 	cli.admin(t, &key, "iam", "create-access-key", "--user-name", "alice")
 	seedFile := filepath.Join(cli.home, "seed.txt")
 	var dev struct{ VirtualMFADevice struct{ SerialNumber string } }
