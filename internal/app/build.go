@@ -22,6 +22,7 @@ import (
 	"github.com/keyward/keyward/internal/aws/ssoadmin"
 	"github.com/keyward/keyward/internal/aws/ssooidc"
 	"github.com/keyward/keyward/internal/aws/sts"
+	"github.com/keyward/keyward/internal/aws/webidentity"
 	"github.com/keyward/keyward/internal/store"
 	"github.com/keyward/keyward/internal/web"
 )
@@ -79,7 +80,11 @@ func (m *Main) buildAWS(master []byte, auth *awsauth.Authority, b store.Bootstra
 	if err != nil {
 		return err
 	}
-	gw.AddQuery(sts.New(m.Store, auth, m.clock, m.random, m.Config.AWS.Region).WithFederation(iamSvc.Federation()).WithMessages(messages).QueryService(admin))
+	stsSvc := sts.New(m.Store, auth, m.clock, m.random, m.Config.AWS.Region).WithFederation(iamSvc.Federation()).WithMessages(messages)
+	if opt.WebIdentityDial != nil {
+		stsSvc.WithWebIdentity(&webidentity.Verifier{Keys: &webidentity.Fetcher{Clock: m.clock, DialContext: opt.WebIdentityDial}, Clock: m.clock})
+	}
+	gw.AddQuery(stsSvc.QueryService(admin))
 	// IAM acts on the caller's own account.
 	gw.AddQuery(iamSvc.QueryService(admin))
 
