@@ -6,6 +6,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/keyward/keyward/internal/audit"
 	"github.com/keyward/keyward/internal/aws/awsauth"
 	"github.com/keyward/keyward/internal/errs"
 	"github.com/keyward/keyward/internal/iam"
@@ -15,6 +16,19 @@ import (
 // need from authorization: GetFederationToken's federated users and
 // GetSessionToken's user sessions (Principal.Type "user" or "root" with a
 // Session), and MFA in the request context.
+
+// RequestContext is the condition keys every request has, whoever makes
+// it: the time (aws:CurrentTime, aws:EpochTime) and the client's address
+// (aws:SourceIp). STS evaluates unsigned requests' trust policies with it.
+func RequestContext(ctx context.Context, now time.Time) iam.Context {
+	var c iam.Context
+	c.Set(iam.KeyCurrentTime, now.Format(time.RFC3339))
+	c.Set(iam.KeyEpochTime, strconv.FormatInt(now.Unix(), 10))
+	if ip := audit.ClientFrom(ctx).IP; ip != "" {
+		c.Set(iam.KeySourceIP, ip)
+	}
+	return c
+}
 
 // setMFA sets aws:MultiFactorAuthPresent for a session ("true" with
 // aws:MultiFactorAuthAge in seconds when its MFA code was verified,

@@ -58,17 +58,11 @@ func (s *Service) getSessionToken(ctx context.Context, in *getSessionTokenInput)
 	if err != nil {
 		return nil, err
 	}
-	sess := iam.Session{Kind: iam.KindUserSession, AccountID: caller.AccountID, MFAAuthTime: mfa,
-		Expires: s.tokenExpiry(caller, in.DurationSeconds)}
-	if caller.Type == awsauth.User {
-		sess.UserPath, sess.UserName = userPathName(caller.ARN)
-		sess.IAMUserID = caller.UserID
-	}
-	creds, err := s.issuer.IssueSession(sess)
+	sess := iam.Session{Kind: iam.KindUserSession, MFAAuthTime: mfa}
+	creds, _, err := s.issueAsCaller(ctx, caller, sess, in.DurationSeconds, "sts.session-token.issue")
 	if err != nil {
 		return nil, err
 	}
-	s.record(ctx, "sts.session-token.issue", caller, sess)
 	return &getSessionTokenOutput{Credentials: credentialsOut(creds)}, nil
 }
 
@@ -139,19 +133,29 @@ func (s *Service) getFederationToken(ctx context.Context, in *getFederationToken
 	for i, p := range in.PolicyArns {
 		arns[i] = p.Arn
 	}
-	sess := iam.Session{Kind: iam.KindFederatedUser, AccountID: caller.AccountID, SessionName: in.Name, Policy: in.Policy,
-		PolicyARNs: arns, Tags: in.Tags, Expires: s.tokenExpiry(caller, in.DurationSeconds)}
+	sess := iam.Session{Kind: iam.KindFederatedUser, SessionName: in.Name, Policy: in.Policy, PolicyARNs: arns, Tags: in.Tags}
+	creds, sess, err := s.issueAsCaller(ctx, caller, sess, in.DurationSeconds, "sts.federation-token.issue")
+	if err != nil {
+		return nil, err
+	}
+	return &getFederationTokenOutput{Credentials: credentialsOut(creds), PackedPolicySize: packedSize(in.asAssumeRole()),
+		FederatedUser: federatedUser{FederatedUserID: sess.UserID(), Arn: sess.ARN()}}, nil
+}
+
+// issueAsCaller completes sess as the calling user's (or root's), for the
+// duration asked, issues its credentials and logs them.
+func (s *Service) issueAsCaller(ctx context.Context, caller awsauth.Principal, sess iam.Session, asked *int, event string) (awsauth.Credentials, iam.Session, error) {
+	sess.AccountID, sess.Expires = caller.AccountID, s.tokenExpiry(caller, asked)
 	if caller.Type == awsauth.User {
 		sess.UserPath, sess.UserName = userPathName(caller.ARN)
 		sess.IAMUserID = caller.UserID
 	}
 	creds, err := s.issuer.IssueSession(sess)
 	if err != nil {
-		return nil, err
+		return creds, sess, err
 	}
-	s.record(ctx, "sts.federation-token.issue", caller, sess)
-	return &getFederationTokenOutput{Credentials: credentialsOut(creds), PackedPolicySize: packedSize(in.asAssumeRole()),
-		FederatedUser: federatedUser{FederatedUserID: sess.UserID(), Arn: sess.ARN()}}, nil
+	s.record(ctx, event, caller, sess)
+	return creds, sess, nil
 }
 
 // longTermOnly refuses a caller signing with session credentials, as AWS

@@ -3,9 +3,8 @@ package sts
 import (
 	"context"
 	"strconv"
-	"time"
 
-	"github.com/keyward/keyward/internal/audit"
+	"github.com/keyward/keyward/internal/aws/authz"
 	"github.com/keyward/keyward/internal/aws/awsauth"
 	"github.com/keyward/keyward/internal/aws/webidentity"
 	"github.com/keyward/keyward/internal/errs"
@@ -116,13 +115,7 @@ func (s *Service) trustsWebIdentity(ctx context.Context, role iam.Role, p iam.OI
 	if err != nil {
 		return false
 	}
-	var keys iam.Context
-	now := s.clock.Now().UTC()
-	keys.Set(iam.KeyCurrentTime, now.Format(time.RFC3339))
-	keys.Set(iam.KeyEpochTime, strconv.FormatInt(now.Unix(), 10))
-	if ip := audit.ClientFrom(ctx).IP; ip != "" {
-		keys.Set(iam.KeySourceIP, ip)
-	}
+	keys := authz.RequestContext(ctx, s.clock.Now().UTC())
 	keys.Set(iam.OIDCKey(p.URL, "sub"), c.Subject)
 	keys.Set(iam.OIDCKey(p.URL, "aud"), aud)
 	if len(c.AMR) > 0 {
