@@ -49,6 +49,9 @@ func (a *Authority) Authorize(ctx context.Context, p awsauth.Principal, req gate
 	if strings.EqualFold(req.Action, "sts:GetCallerIdentity") {
 		return nil // AWS needs no permission for it
 	}
+	if err := sessionKindRefusal(p, req.Action); err != nil {
+		return err
+	}
 	pol, err := a.policies(ctx, p, req)
 	if err != nil {
 		return err

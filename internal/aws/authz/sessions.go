@@ -61,7 +61,9 @@ func sessionKindRefusal(p awsauth.Principal, action string) error {
 		if service == "iam" && !p.Session.MFAPresent() {
 			return errs.E(errs.Denied, "User: %s is not authorized to perform: %s: credentials from GetSessionToken call IAM only when MFA was verified.", p.ARN, action)
 		}
-		if service == "sts" && !strings.EqualFold(action, "sts:AssumeRole") {
+		// STS refuses GetFederationToken (and GetSessionToken) to session
+		// credentials itself, in AWS's words.
+		if service == "sts" && !strings.EqualFold(action, "sts:AssumeRole") && !strings.EqualFold(action, "sts:GetFederationToken") {
 			return errs.E(errs.Denied, "User: %s is not authorized to perform: %s: credentials from GetSessionToken may only call sts:AssumeRole.", p.ARN, action)
 		}
 	}

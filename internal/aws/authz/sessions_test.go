@@ -98,7 +98,7 @@ func TestSessionKindsRefuseWhatAWSRefusesThem(t *testing.T) {
 		{"a federated user calling S3 is left to its policies", federated("", allS3), "s3:GetObject", false},
 		{"a user session without MFA calling IAM is refused", userSession(false), "iam:ListRoles", true},
 		{"a user session with MFA calling IAM is left to its policies", userSession(true), "iam:ListRoles", false},
-		{"a user session calling GetFederationToken is refused", userSession(true), "sts:GetFederationToken", true},
+		{"a user session calling GetAccessKeyInfo is refused", userSession(true), "sts:GetAccessKeyInfo", true},
 		{"a user session assuming a role is left to its policies", userSession(false), "sts:AssumeRole", false},
 		{"a long-term key is left to its policies", awsauth.Principal{Type: awsauth.User, ARN: "arn:aws:iam::222222222222:user/alice"}, "iam:ListRoles", false},
 	} {
@@ -145,5 +145,20 @@ func TestARoleSessionIssuedWithMFASatisfiesAnMFACondition(t *testing.T) {
 				t.Errorf("err = %v, want allowed %v", err, tc.allow)
 			}
 		})
+	}
+}
+
+// TestARootSessionTokenWithoutMFACannotCallIAM: Authorize applies the
+// session kind's limits before any policy (root's allow-all included).
+func TestARootSessionTokenWithoutMFACannotCallIAM(t *testing.T) {
+	a, _ := newAuthority(t)
+	s := iam.Session{Kind: iam.KindUserSession, AccountID: "111111111111", Expires: t0.Add(time.Hour)}
+	root := awsauth.Principal{Type: awsauth.Root, AccountID: "111111111111", ARN: s.ARN(), UserID: s.UserID(), Session: s}
+	if err := a.Authorize(context.Background(), root, gateway.Request{Action: "iam:ListRoles", Resource: "*"}); !errs.Is(err, errs.Denied) {
+		t.Errorf("without MFA: %v, want denied", err)
+	}
+	root.Session.MFAAuthTime = t0
+	if err := a.Authorize(context.Background(), root, gateway.Request{Action: "iam:ListRoles", Resource: "*"}); err != nil {
+		t.Errorf("with MFA: %v", err)
 	}
 }
