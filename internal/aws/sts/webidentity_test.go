@@ -1,6 +1,7 @@
 package sts_test
 
 import (
+	"context"
 	"crypto/ecdsa"
 	"crypto/elliptic"
 	"crypto/rand"
@@ -9,6 +10,7 @@ import (
 	"encoding/base64"
 	"encoding/pem"
 	"errors"
+	"net"
 	"testing"
 	"time"
 
@@ -186,7 +188,7 @@ func TestTheRolesTrustPolicyDecides(t *testing.T) {
 func TestAnIssuerWhoseCertificateIsNotTrustedIsRefused(t *testing.T) {
 	f := newWebFixture(t, "0000000000000000000000000000000000000000")
 	_, err := f.assume(f.iss.Sign(t, f.iss.RSA, jose.RS256, "rsa-1", f.iss.Claims(webSubject, webClient)), 0)
-	refused(t, err, "InvalidIdentityToken", "Couldn't retrieve verification key")
+	refused(t, err, "InvalidIdentityToken", "OpenIDConnect provider's HTTPS certificate doesn't match configured thumbprint")
 	if n := f.iss.Fetches(); n != 0 {
 		t.Errorf("the key set was fetched %d times over an untrusted connection", n)
 	}
@@ -212,5 +214,16 @@ func TestARotatedKeySetIsFetchedAgainAtMostOnceAMinute(t *testing.T) {
 	refused(t, err, "InvalidIdentityToken", "Couldn't retrieve verification key")
 	if n := f.iss.Fetches(); n != 2 {
 		t.Errorf("the key set was fetched %d times, want 2", n)
+	}
+}
+
+func TestAnIssuerThatCannotBeReachedIsAnIDPCommunicationError(t *testing.T) {
+	f := newWebFixture(t)
+	unreachable := func(context.Context, string, string) (net.Conn, error) { return nil, errors.New("connection refused") }
+	f.svc.WithWebIdentity(&webidentity.Verifier{Keys: &webidentity.Fetcher{Clock: f.keys, DialContext: unreachable}, Clock: clock.Real{}})
+	_, err := f.assume(f.iss.Sign(t, f.iss.RSA, jose.RS256, "rsa-1", f.iss.Claims(webSubject, webClient)), 0)
+	var e *types.IDPCommunicationErrorException
+	if !errors.As(err, &e) {
+		t.Errorf("err = %v, want IDPCommunicationErrorException", err)
 	}
 }

@@ -31,6 +31,15 @@ const (
 	maxCached  = 1024
 )
 
+// Why a key set could not be fetched: the issuer's certificate is not
+// trusted, or the issuer could not be reached at all (a network error or
+// the timeout). Other failures (an error status, a malformed document) are
+// neither.
+var (
+	ErrUntrusted   = errors.New("webidentity: the issuer's certificate is not trusted and its thumbprint is not registered")
+	ErrUnreachable = errors.New("webidentity: the issuer could not be reached")
+)
+
 // Fetcher gets issuers' key sets over HTTPS and keeps them for TTL. A
 // connection is trusted when its chain verifies against the system roots
 // (or Roots) for the issuer's host, or when the SHA-1 thumbprint of the
@@ -122,8 +131,11 @@ func get(ctx context.Context, client *http.Client, url string, limit int64) ([]b
 		return nil, err
 	}
 	resp, err := client.Do(req)
+	if errors.Is(err, ErrUntrusted) {
+		return nil, ErrUntrusted
+	}
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("%w: %v", ErrUnreachable, err)
 	}
 	defer resp.Body.Close()
 	if resp.StatusCode != http.StatusOK {
@@ -177,11 +189,13 @@ func verifyConnection(roots *x509.CertPool, thumbprints []string) func(tls.Conne
 		top := certs[len(certs)-1]
 		sum := sha1.Sum(top.Raw)
 		if !slices.ContainsFunc(thumbprints, func(t string) bool { return strings.EqualFold(t, hex.EncodeToString(sum[:])) }) {
-			return errors.New("webidentity: the issuer's certificate is not trusted and its thumbprint is not registered")
+			return ErrUntrusted
 		}
 		opts.Roots = x509.NewCertPool()
 		opts.Roots.AddCert(top)
-		_, err := certs[0].Verify(opts)
-		return err
+		if _, err := certs[0].Verify(opts); err != nil {
+			return ErrUntrusted
+		}
+		return nil
 	}
 }

@@ -3,11 +3,13 @@ package webidentity
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"slices"
 
 	"github.com/go-jose/go-jose/v4/jwt"
 
 	"github.com/keyward/keyward/internal/clock"
+	"github.com/keyward/keyward/internal/errs"
 	"github.com/keyward/keyward/internal/iam"
 )
 
@@ -46,7 +48,13 @@ func (v *Verifier) Verify(ctx context.Context, t *Token, provider iam.OIDCProvid
 func (v *Verifier) verifySignature(ctx context.Context, t *Token, p iam.OIDCProvider, c *wire) error {
 	h := t.jws.Headers[0]
 	set, err := v.Keys.Keys(ctx, "https://"+p.URL, p.Thumbprints, h.KeyID)
-	if err != nil {
+	switch {
+	case errors.Is(err, ErrUntrusted):
+		return Invalid("OpenIDConnect provider's HTTPS certificate doesn't match configured thumbprint")
+	case errors.Is(err, ErrUnreachable):
+		return errs.E(errs.Invalid, "The request could not be fulfilled because the identity provider (IDP) that was asked to verify the incoming identity token could not be reached. Retry the request.").
+			WithCode("IDPCommunicationError")
+	case err != nil:
 		return Invalid("Couldn't retrieve verification key from your identity provider,  please reference AssumeRoleWithWebIdentity documentation for requirements")
 	}
 	keys := set.candidates(h.KeyID, h.Algorithm)
