@@ -3,6 +3,7 @@ package sts
 import (
 	"context"
 	"strconv"
+	"strings"
 
 	"github.com/keyward/keyward/internal/aws/authz"
 	"github.com/keyward/keyward/internal/aws/awsauth"
@@ -98,10 +99,26 @@ func (s *Service) assumeRoleWithWebIdentity(ctx context.Context, in *assumeRoleW
 	if err != nil {
 		return nil, err
 	}
-	if !s.trustsWebIdentity(ctx, role, provider, claims, aud, in.RoleSessionName) {
+	like, err := withClaims(in, claims)
+	if err != nil {
+		return nil, err
+	}
+	if !s.trustsWebIdentity(ctx, role, provider, claims, aud, like) {
 		return nil, notAuthorizedWebIdentity()
 	}
-	return s.issueWebIdentity(ctx, role, provider, claims, aud, in)
+	return s.issueWebIdentity(ctx, role, provider, claims, aud, like)
+}
+
+// withClaims is the session the token asks for: the input's name,
+// policies and duration with the token's session tags and source
+// identity, checked as AssumeRole checks them.
+func withClaims(in *assumeRoleWithWebIdentityInput, c webidentity.Claims) (*assumeRoleInput, error) {
+	like := in.asAssumeRole()
+	like.Tags, like.TransitiveTagKeys, like.SourceIdentity = c.Tags, c.TransitiveTagKeys, c.SourceIdentity
+	if like.SourceIdentity != "" && (!sourceIdentityRe.MatchString(like.SourceIdentity) || strings.HasPrefix(strings.ToLower(like.SourceIdentity), "aws:")) {
+		return nil, webidentity.Invalid("The token's source identity must be 2 to 64 characters of [\\w+=,.@-] and not start with aws:.")
+	}
+	return like, like.validateTags()
 }
 
 func notAuthorizedWebIdentity() error {
@@ -109,8 +126,9 @@ func notAuthorizedWebIdentity() error {
 }
 
 // trustsWebIdentity evaluates the role's trust policy for the provider,
-// with the token's claims as the provider's condition keys.
-func (s *Service) trustsWebIdentity(ctx context.Context, role iam.Role, p iam.OIDCProvider, c webidentity.Claims, aud, sessionName string) bool {
+// with the token's claims as the provider's condition keys; session tags
+// also need sts:TagSession, a source identity sts:SetSourceIdentity.
+func (s *Service) trustsWebIdentity(ctx context.Context, role iam.Role, p iam.OIDCProvider, c webidentity.Claims, aud string, like *assumeRoleInput) bool {
 	doc, err := iam.ParseTrustPolicy([]byte(role.TrustPolicy))
 	if err != nil {
 		return false
@@ -121,16 +139,29 @@ func (s *Service) trustsWebIdentity(ctx context.Context, role iam.Role, p iam.OI
 	if len(c.AMR) > 0 {
 		keys.Set(iam.OIDCKey(p.URL, "amr"), c.AMR...)
 	}
-	keys.Set(iam.KeySTSRoleSessionName, sessionName)
-	d := iam.Evaluate(iam.Request{Action: actionWebIdentity, Resource: role.ARN(), ResourceAccount: role.AccountID,
-		Principal: iam.Principal{Federated: p.ARN()}, Context: keys}, iam.Policies{Trust: []iam.Document{doc}})
-	return d.Allowed
+	for k, v := range like.ConditionKeys() {
+		keys.Set(k, v...)
+	}
+	actions := []string{actionWebIdentity}
+	if len(like.Tags) > 0 {
+		actions = append(actions, "sts:TagSession")
+	}
+	if like.SourceIdentity != "" {
+		actions = append(actions, "sts:SetSourceIdentity")
+	}
+	for _, action := range actions {
+		d := iam.Evaluate(iam.Request{Action: action, Resource: role.ARN(), ResourceAccount: role.AccountID,
+			Principal: iam.Principal{Federated: p.ARN()}, Context: keys}, iam.Policies{Trust: []iam.Document{doc}})
+		if !d.Allowed {
+			return false
+		}
+	}
+	return true
 }
 
 // issueWebIdentity issues the role session a verified token was allowed.
 func (s *Service) issueWebIdentity(ctx context.Context, role iam.Role, p iam.OIDCProvider, c webidentity.Claims, aud string,
-	in *assumeRoleWithWebIdentityInput) (*assumeRoleWithWebIdentityOutput, error) {
-	like := in.asAssumeRole()
+	like *assumeRoleInput) (*assumeRoleWithWebIdentityOutput, error) {
 	sess, err := s.session(awsauth.Principal{}, role, like)
 	if err != nil {
 		return nil, err
@@ -143,5 +174,5 @@ func (s *Service) issueWebIdentity(ctx context.Context, role iam.Role, p iam.OID
 	s.recordUse(ctx, awsauth.Principal{ARN: p.ARN() + " sub " + c.Subject}, sess)
 	return &assumeRoleWithWebIdentityOutput{Credentials: credentialsOut(creds), SubjectFromWebIdentityToken: c.Subject,
 		AssumedRoleUser: assumedRoleUser{AssumedRoleID: sess.UserID(), Arn: sess.ARN()}, PackedPolicySize: packedSize(like),
-		Provider: c.Issuer, Audience: aud}, nil
+		Provider: c.Issuer, Audience: aud, SourceIdentity: sess.SourceIdentity}, nil
 }

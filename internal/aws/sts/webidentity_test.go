@@ -18,6 +18,7 @@ import (
 	sdk "github.com/aws/aws-sdk-go-v2/service/sts"
 	"github.com/aws/aws-sdk-go-v2/service/sts/types"
 	"github.com/go-jose/go-jose/v4"
+	"github.com/google/go-cmp/cmp"
 
 	"github.com/keyward/keyward/internal/aws/webidentity"
 	"github.com/keyward/keyward/internal/aws/webidentity/webidentitytest"
@@ -225,5 +226,59 @@ func TestAnIssuerThatCannotBeReachedIsAnIDPCommunicationError(t *testing.T) {
 	var e *types.IDPCommunicationErrorException
 	if !errors.As(err, &e) {
 		t.Errorf("err = %v, want IDPCommunicationErrorException", err)
+	}
+}
+
+// TestATokensSessionTagsAndSourceIdentityNeedTheTrustPolicysLeave: the
+// token's https://aws.amazon.com/tags and source_identity claims ride in
+// the session only when the trust policy also allows sts:TagSession and
+// sts:SetSourceIdentity.
+func TestATokensSessionTagsAndSourceIdentityNeedTheTrustPolicysLeave(t *testing.T) {
+	f := newWebFixture(t)
+	f.role(t, "Tagged", `{"Version":"2012-10-17","Statement":{"Effect":"Allow","Principal":{"Federated":"arn:aws:iam::222222222222:oidc-provider/example.com/tenant"},
+		"Action":["sts:AssumeRoleWithWebIdentity","sts:TagSession","sts:SetSourceIdentity"],"Condition":{"StringEquals":{"aws:RequestTag/team":"infra"}}}}`, 3600)
+	claims := func(tags any, source string) map[string]any {
+		c := f.iss.Claims(webSubject, webClient)
+		c["https://aws.amazon.com/tags"] = tags
+		if source != "" {
+			c["https://aws.amazon.com/source_identity"] = source
+		}
+		return c
+	}
+	infra := map[string]any{"principal_tags": map[string][]string{"team": {"infra"}, "cost": {"42"}}, "transitive_tag_keys": []string{"team"}}
+	assume := func(role string, c map[string]any) (*sdk.AssumeRoleWithWebIdentityOutput, error) {
+		tok := f.iss.Sign(t, f.iss.RSA, jose.RS256, "rsa-1", c)
+		return f.anon.AssumeRoleWithWebIdentity(f.ctx, &sdk.AssumeRoleWithWebIdentityInput{RoleArn: aws.String("arn:aws:iam::222222222222:role/" + role),
+			RoleSessionName: aws.String("s1"), WebIdentityToken: &tok})
+	}
+
+	out, err := assume("Tagged", claims(infra, "alice"))
+	must(t, err)
+	p := f.opened(t, out.Credentials)
+	want := []iam.Tag{{Key: "cost", Value: "42"}, {Key: "team", Value: "infra"}}
+	if !cmp.Equal(p.Session.Tags, want) || !cmp.Equal(p.Session.TransitiveTagKeys, []string{"team"}) ||
+		p.Session.SourceIdentity != "alice" || aws.ToString(out.SourceIdentity) != "alice" {
+		t.Errorf("session tags %v (transitive %v), source identity %q/%q", p.Session.Tags, p.Session.TransitiveTagKeys,
+			p.Session.SourceIdentity, aws.ToString(out.SourceIdentity))
+	}
+	for _, tc := range []struct {
+		name, role string
+		claims     map[string]any
+		code, msg  string
+	}{
+		{"tags the trust policy's condition refuses", "Tagged", claims(map[string]any{"principal_tags": map[string][]string{"team": {"web"}}}, ""),
+			"AccessDenied", "Not authorized"},
+		{"tags on a role whose trust policy does not allow sts:TagSession", "WebApp", claims(infra, ""), "AccessDenied", "Not authorized"},
+		{"a source identity on a role whose trust policy does not allow sts:SetSourceIdentity", "WebApp", claims(nil, "alice"), "AccessDenied", "Not authorized"},
+		{"a tag with two values", "Tagged", claims(map[string]any{"principal_tags": map[string][]string{"team": {"infra", "web"}}}, ""),
+			"InvalidIdentityToken", "exactly one value"},
+		{"a tags claim that is a string", "Tagged", claims("team=infra", ""), "InvalidIdentityToken", "principal_tags"},
+		{"an aws: tag", "Tagged", claims(map[string]any{"principal_tags": map[string][]string{"aws:x": {"y"}}}, ""), "InvalidParameterValue", "reserved prefix"},
+		{"an aws: source identity", "Tagged", claims(infra, "aws:alice"), "InvalidIdentityToken", "source identity"},
+	} {
+		t.Run(tc.name+" is refused", func(t *testing.T) {
+			_, err := assume(tc.role, tc.claims)
+			refused(t, err, tc.code, tc.msg)
+		})
 	}
 }

@@ -18,6 +18,7 @@ import (
 	"github.com/go-jose/go-jose/v4/jwt"
 
 	"github.com/keyward/keyward/internal/errs"
+	"github.com/keyward/keyward/internal/iam"
 )
 
 // Limits of a token, as STS's model bounds WebIdentityToken.
@@ -43,6 +44,12 @@ type Claims struct {
 	AMR      []string // authentication methods, when present
 	Expiry   time.Time
 	IssuedAt time.Time
+	// Tags, TransitiveTagKeys and SourceIdentity are what the token asks
+	// the session to carry (the https://aws.amazon.com/tags and
+	// https://aws.amazon.com/source_identity claims).
+	Tags              []iam.Tag
+	TransitiveTagKeys []string
+	SourceIdentity    string
 }
 
 // wire is the token's JSON claims.
@@ -50,6 +57,9 @@ type wire struct {
 	jwt.Claims
 	AZP string          `json:"azp,omitempty"`
 	AMR json.RawMessage `json:"amr,omitempty"`
+
+	AWSTags        json.RawMessage `json:"https://aws.amazon.com/tags,omitempty"`
+	SourceIdentity string          `json:"https://aws.amazon.com/source_identity,omitempty"`
 }
 
 // Token is a parsed, not yet verified, token.

@@ -29,7 +29,12 @@ func (v *Verifier) Verify(ctx context.Context, t *Token, provider iam.OIDCProvid
 	if err := v.verifySignature(ctx, t, provider, &c); err != nil {
 		return Claims{}, "", err
 	}
-	out := Claims{Issuer: c.Issuer, Subject: c.Subject, Audience: c.Audience, AZP: c.AZP, AMR: stringOrList(c.AMR)}
+	out := Claims{Issuer: c.Issuer, Subject: c.Subject, Audience: c.Audience, AZP: c.AZP, AMR: stringOrList(c.AMR),
+		SourceIdentity: c.SourceIdentity}
+	var err error
+	if out.Tags, out.TransitiveTagKeys, err = sessionTags(c.AWSTags); err != nil {
+		return Claims{}, "", err
+	}
 	if err := v.checkTimes(c.Claims, &out); err != nil {
 		return Claims{}, "", err
 	}
