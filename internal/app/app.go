@@ -60,6 +60,10 @@ type Options struct {
 	Log    io.Writer
 	// PasswordParams overrides argon2id costs (tests use cheap ones).
 	PasswordParams *password.Params
+	// WebIdentityDial, if set, connects to OIDC issuers for STS's
+	// AssumeRoleWithWebIdentity (tests route an issuer's host to a test
+	// server); nil dials the network.
+	WebIdentityDial func(ctx context.Context, network, addr string) (net.Conn, error)
 }
 
 // New listens, opens the store, bootstraps a fresh data directory or

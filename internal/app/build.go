@@ -22,6 +22,7 @@ import (
 	"github.com/keyward/keyward/internal/aws/ssoadmin"
 	"github.com/keyward/keyward/internal/aws/ssooidc"
 	"github.com/keyward/keyward/internal/aws/sts"
+	"github.com/keyward/keyward/internal/aws/webidentity"
 	"github.com/keyward/keyward/internal/store"
 	"github.com/keyward/keyward/internal/web"
 )
@@ -75,9 +76,18 @@ func (m *Main) buildAWS(master []byte, auth *awsauth.Authority, b store.Bootstra
 	gw.AddJSON(organizations.New(m.Store, m.clock, m.random).JSONService(admin))
 	gw.AddJSON(identitystore.New(m.Store, m.clock, m.random).JSONService(admin))
 	gw.AddJSON(ssoadmin.New(m.Store, m.clock, m.random).JSONService(admin))
-	gw.AddQuery(sts.New(m.Store, auth, m.clock, m.random, m.Config.AWS.Region).QueryService(admin))
+	iamSvc := iamapi.New(m.Store, m.clock, m.random).WithCredentials(auth).WithSimulator(policies)
+	messages, err := sts.NewMessages(master, m.random)
+	if err != nil {
+		return err
+	}
+	stsSvc := sts.New(m.Store, auth, m.clock, m.random, m.Config.AWS.Region).WithFederation(iamSvc.Federation()).WithMessages(messages)
+	if opt.WebIdentityDial != nil {
+		stsSvc.WithWebIdentity(&webidentity.Verifier{Keys: &webidentity.Fetcher{Clock: m.clock, DialContext: opt.WebIdentityDial}, Clock: m.clock})
+	}
+	gw.AddQuery(stsSvc.QueryService(admin))
 	// IAM acts on the caller's own account.
-	gw.AddQuery(iamapi.New(m.Store, m.clock, m.random).WithCredentials(auth).WithSimulator(policies).QueryService(admin))
+	gw.AddQuery(iamSvc.QueryService(admin))
 
 	sp, err := samlsp.New(m.Store, samlsp.Config{Region: m.Config.AWS.Region, PublicURL: m.AWSURL, Instance: b.Instance,
 		Clock: m.clock, Random: m.random})

@@ -3,6 +3,7 @@ package e2e
 import (
 	"bufio"
 	"context"
+	"net"
 	"net/http"
 	"net/http/cookiejar"
 	"net/url"
@@ -65,7 +66,11 @@ func launch(tb testing.TB, dir string, clk clock.Clock, tweaks ...func(*config.C
 		tweak(&cfg)
 	}
 	ctx, cancel := context.WithCancel(context.Background())
-	m, err := app.New(ctx, cfg, app.Options{Clock: clk, PasswordParams: &cheap, Log: testWriter{tb}})
+	opts := app.Options{Clock: clk, PasswordParams: &cheap, Log: testWriter{tb}}
+	if d, ok := webIdentityDials.Load(dir); ok {
+		opts.WebIdentityDial = d.(func(context.Context, string, string) (net.Conn, error))
+	}
+	m, err := app.New(ctx, cfg, opts)
 	if err != nil {
 		cancel()
 		tb.Fatal(err)

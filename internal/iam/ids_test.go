@@ -62,7 +62,7 @@ func TestASessionNamesItsPrincipal(t *testing.T) {
 	}
 	for name, broken := range map[string]func(*Session){
 		"no kind":         func(s *Session) { s.Kind = "" },
-		"another kind":    func(s *Session) { s.Kind = "federated-user" },
+		"an unknown kind": func(s *Session) { s.Kind = "space-alien" },
 		"no account":      func(s *Session) { s.AccountID = "" },
 		"no role id":      func(s *Session) { s.RoleID = "" },
 		"no role name":    func(s *Session) { s.RoleName = "" },

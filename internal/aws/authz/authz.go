@@ -49,6 +49,9 @@ func (a *Authority) Authorize(ctx context.Context, p awsauth.Principal, req gate
 	if strings.EqualFold(req.Action, "sts:GetCallerIdentity") {
 		return nil // AWS needs no permission for it
 	}
+	if err := sessionKindRefusal(p, req.Action); err != nil {
+		return err
+	}
 	pol, err := a.policies(ctx, p, req)
 	if err != nil {
 		return err
@@ -57,8 +60,9 @@ func (a *Authority) Authorize(ctx context.Context, p awsauth.Principal, req gate
 	if err := decide(p, r, pol); err != nil {
 		return err
 	}
-	// Passing session tags to a role also needs sts:TagSession.
-	if _, tagged := r.Context.Get(iam.KeyTagKeys); tagged && strings.EqualFold(req.Action, "sts:AssumeRole") {
+	// Passing session tags to a role or a federated user also needs
+	// sts:TagSession.
+	if _, tagged := r.Context.Get(iam.KeyTagKeys); tagged && (strings.EqualFold(req.Action, "sts:AssumeRole") || strings.EqualFold(req.Action, "sts:GetFederationToken")) {
 		r.Action = "sts:TagSession"
 		return decide(p, r, pol)
 	}
@@ -96,6 +100,8 @@ func (a *Authority) principal(p awsauth.Principal) iam.Principal {
 		out.Tags, out.SourceIdentity = p.Session.Tags, p.Session.SourceIdentity
 	case awsauth.User:
 		out.Type, out.Username = iam.PrincipalTypeUser, p.ARN[strings.LastIndex(p.ARN, "/")+1:]
+	case awsauth.FederatedUser:
+		describeFederatedUser(&out, p)
 	}
 	return out
 }

@@ -2,10 +2,7 @@ package authz
 
 import (
 	"context"
-	"strconv"
-	"time"
 
-	"github.com/keyward/keyward/internal/audit"
 	"github.com/keyward/keyward/internal/aws/awsauth"
 	"github.com/keyward/keyward/internal/aws/gateway"
 	"github.com/keyward/keyward/internal/iam"
@@ -21,17 +18,10 @@ type ConditionKeys interface {
 // the organization, and what the input supplies. The principal's own keys
 // (aws:PrincipalArn, aws:PrincipalTag/…) come from the principal.
 func (a *Authority) context(ctx context.Context, p awsauth.Principal, req gateway.Request) iam.Context {
-	var c iam.Context
 	now := a.clock.Now().UTC()
-	c.Set(iam.KeyCurrentTime, now.Format(time.RFC3339))
-	c.Set(iam.KeyEpochTime, strconv.FormatInt(now.Unix(), 10))
-	if ip := audit.ClientFrom(ctx).IP; ip != "" {
-		c.Set(iam.KeySourceIP, ip)
-	}
-	if p.Type != awsauth.Root {
-		// Sessions say whether MFA was used; long-term keys leave it absent.
-		c.Set(iam.KeyMultiFactorAuthPresent, "false")
-	}
+	c := RequestContext(ctx, now)
+	// Sessions say whether MFA was used; long-term keys leave it absent.
+	setMFA(&c, p.Session, now)
 	if in, ok := req.Input.(ConditionKeys); ok {
 		for k, v := range in.ConditionKeys() {
 			c.Set(k, v...)

@@ -39,6 +39,13 @@ func (a *Authority) policies(ctx context.Context, p awsauth.Principal, req gatew
 		pol, err = a.rolePolicies(ctx, p.Session)
 	case awsauth.User:
 		pol.Identity, pol.Boundary, err = a.userPolicies(ctx, p.UserID)
+	case awsauth.FederatedUser:
+		pol, err = a.federatedUserPolicies(ctx, p, func(ctx context.Context, parent awsauth.Principal) (iam.Policies, error) {
+			var pp iam.Policies
+			var err error
+			pp.Identity, pp.Boundary, err = a.userPolicies(ctx, parent.UserID)
+			return pp, err
+		})
 	default:
 		return pol, errs.E(errs.Denied, "%s principals cannot call this API", p.Type)
 	}

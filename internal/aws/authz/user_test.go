@@ -53,3 +53,30 @@ func TestAnIAMUserHasItsOwnAndItsGroupsPolicies(t *testing.T) {
 		t.Errorf("CreateUser outside the boundary: %v", err)
 	}
 }
+
+// TestAFederatedUserHasTheIntersectionOfItsParentAndItsSessionPolicy: a
+// GetFederationToken session of an IAM user may do what both the user's
+// policies and the session policy allow, and never call IAM or STS.
+func TestAFederatedUserHasTheIntersectionOfItsParentAndItsSessionPolicy(t *testing.T) {
+	ctx := context.Background()
+	clk := clock.NewFake(time.Date(2026, 12, 2, 10, 0, 0, 0, time.UTC))
+	db := sqlitetest.Open(t, clk)
+	u := iam.User{AccountID: member, ID: iam.NewUserID(clock.Random), Name: "broker", Path: "/", CreatedAt: clk.Now()}
+	must(t, db.CreateIAMUser(ctx, u))
+	must(t, db.PutIAMInlinePolicy(ctx, u.ID, iam.InlinePolicy{Name: "s3", Document: `{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":["s3:*","iam:*"],"Resource":"*"}}`}))
+	s := iam.Session{Kind: iam.KindFederatedUser, AccountID: member, SessionName: "bob", UserName: u.Name, UserPath: "/", IAMUserID: u.ID,
+		Policy: `{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":["s3:Get*","ec2:*"],"Resource":"*"}}`, Expires: clk.Now().Add(time.Hour)}
+	p := awsauth.Principal{Type: awsauth.FederatedUser, AccountID: member, ARN: s.ARN(), UserID: s.UserID(), Session: s}
+	auth := authz.New(db, clk, mgmt, "o-exampleorg1")
+	decide := func(action string) error {
+		return auth.Authorize(ctx, p, gateway.Request{Action: action, Resource: "*"})
+	}
+	if err := decide("s3:GetObject"); err != nil {
+		t.Errorf("GetObject, allowed by both: %v", err)
+	}
+	for action, why := range map[string]string{"s3:PutObject": "session policy", "ec2:RunInstances": "identity-based policy", "iam:ListRoles": "federated user"} {
+		if err := decide(action); !errs.Is(err, errs.Denied) || !strings.Contains(err.Error(), why) {
+			t.Errorf("%s: %v, want a denial naming the %s", action, err, why)
+		}
+	}
+}

@@ -28,12 +28,13 @@ import (
 
 // Principal is the identity behind verified credentials.
 type Principal struct {
-	Type        string // "root", "user" or "assumed-role"
+	Type        string // "root", "user", "assumed-role" or "federated-user"
 	AccountID   string
 	ARN         string
 	UserID      string
 	AccessKeyID string
-	// Session is what a session's token asserts; zero for a root key.
+	// Session is what a session's token asserts; zero for a long-term key.
+	// A GetSessionToken session is Type "user" or "root" with a Session.
 	Session iam.Session
 }
 

@@ -37,13 +37,32 @@ type sealed struct {
 	Tags              []iam.Tag `json:"tg,omitempty"`
 	TransitiveTagKeys []string  `json:"tt,omitempty"`
 	SourceIdentity    string    `json:"si,omitempty"`
+
+	// Federated users and user sessions (GetFederationToken,
+	// GetSessionToken), MFA and the caller kind of a role session.
+	UserName    string `json:"un,omitempty"`
+	UserPath    string `json:"up,omitempty"`
+	IAMUserID   string `json:"ui,omitempty"`
+	MFAAuthTime int64  `json:"m,omitempty"`
+	CallerKind  string `json:"ck,omitempty"`
 }
+
+// FederatedUser is the Principal.Type of a GetFederationToken session.
+const FederatedUser = iam.KindFederatedUser
 
 func sealedOf(s iam.Session, secret string, issuedAt time.Time) sealed {
 	return sealed{AccountID: s.AccountID, RoleName: s.RoleName, RoleID: s.RoleID, SessionName: s.SessionName,
 		Secret: secret, IssuedAt: issuedAt.Unix(), ExpiresAt: s.Expires.Unix(),
 		Kind: s.Kind, RolePath: s.RolePath, PolicyARNs: s.PolicyARNs, Policy: s.Policy, Tags: s.Tags,
-		TransitiveTagKeys: s.TransitiveTagKeys, SourceIdentity: s.SourceIdentity}
+		TransitiveTagKeys: s.TransitiveTagKeys, SourceIdentity: s.SourceIdentity,
+		UserName: s.UserName, UserPath: s.UserPath, IAMUserID: s.IAMUserID, MFAAuthTime: unixOrZero(s.MFAAuthTime), CallerKind: s.CallerKind}
+}
+
+func unixOrZero(t time.Time) int64 {
+	if t.IsZero() {
+		return 0
+	}
+	return t.Unix()
 }
 
 // session returns the description p asserts; a token of the first format
@@ -53,9 +72,26 @@ func (p sealed) session() iam.Session {
 	if kind == "" {
 		kind = iam.KindAssumedRole
 	}
-	return iam.Session{Kind: kind, AccountID: p.AccountID, RoleID: p.RoleID, RoleName: p.RoleName, RolePath: p.RolePath,
+	s := iam.Session{Kind: kind, AccountID: p.AccountID, RoleID: p.RoleID, RoleName: p.RoleName, RolePath: p.RolePath,
 		SessionName: p.SessionName, PolicyARNs: p.PolicyARNs, Policy: p.Policy, Tags: p.Tags,
-		TransitiveTagKeys: p.TransitiveTagKeys, SourceIdentity: p.SourceIdentity, Expires: time.Unix(p.ExpiresAt, 0).UTC()}
+		TransitiveTagKeys: p.TransitiveTagKeys, SourceIdentity: p.SourceIdentity, Expires: time.Unix(p.ExpiresAt, 0).UTC(),
+		UserName: p.UserName, UserPath: p.UserPath, IAMUserID: p.IAMUserID, CallerKind: p.CallerKind}
+	if p.MFAAuthTime != 0 {
+		s.MFAAuthTime = time.Unix(p.MFAAuthTime, 0).UTC()
+	}
+	return s
+}
+
+// principalType is Principal.Type for a session: a user session is its
+// user or root; the other kinds are their own type.
+func principalType(s iam.Session) string {
+	switch {
+	case s.Kind != iam.KindUserSession:
+		return s.Kind
+	case s.UserName == "":
+		return Root
+	}
+	return User
 }
 
 // IssueSession mints credentials for the session s describes, whatever
@@ -71,7 +107,7 @@ func (a *Authority) IssueSession(s iam.Session) (Credentials, error) {
 		return Credentials{}, errs.E(errs.Internal, "awsauth: a session must end after it is issued (%s)", s.Expires)
 	}
 	p := sealedOf(s, iam.NewSecretAccessKey(a.random), now)
-	id := iam.NewTemporaryAccessKeyID(a.random)
+	id := newTemporaryKeyID(a.random, s.AccountID)
 	payload, err := json.Marshal(p)
 	if err != nil {
 		return Credentials{}, err
@@ -99,7 +135,7 @@ func (a *Authority) openSession(accessKeyID, token string) (sigv4.Key, error) {
 	if !a.clock.Now().Before(s.Expires) {
 		return sigv4.Key{}, errs.E(errs.Unauthenticated, "The security token included in the request is expired").WithCode("ExpiredTokenException")
 	}
-	prin := Principal{Type: s.Kind, AccountID: s.AccountID, AccessKeyID: accessKeyID, ARN: s.ARN(), UserID: s.UserID(), Session: s}
+	prin := Principal{Type: principalType(s), AccountID: s.AccountID, AccessKeyID: accessKeyID, ARN: s.ARN(), UserID: s.UserID(), Session: s}
 	return sigv4.Key{Secret: p.Secret, Principal: prin}, nil
 }
 

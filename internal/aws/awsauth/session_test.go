@@ -77,7 +77,7 @@ func TestATokenThatOpensButDescribesNoSessionIsInvalid(t *testing.T) {
 		"a payload that is not JSON":     `not json`,
 		"a JSON array":                   `[1,2]`,
 		"a member of the wrong type":     `{"a":1}`,
-		"a kind keyward does not issue":  `{"k":"federated-user","a":"111122223333","r":"r","i":"AROA1","n":"n","s":"x","e":` + exp + `}`,
+		"a kind keyward does not issue":  `{"k":"space-alien","a":"111122223333","r":"r","i":"AROA1","n":"n","s":"x","e":` + exp + `}`,
 		"a session without a role name":  `{"a":"111122223333","i":"AROA1","n":"n","s":"x","e":` + exp + `}`,
 		"a session without a secret":     `{"a":"111122223333","r":"r","i":"AROA1","n":"n","e":` + exp + `}`,
 		"a session without its account":  `{"r":"r","i":"AROA1","n":"n","s":"x","e":` + exp + `}`,

@@ -110,6 +110,9 @@ func (s *Service) SigninToken(c Credentials, duration time.Duration) (string, er
 	if err != nil {
 		return "", errs.E(errs.Unauthenticated, "The credentials in Session are not valid temporary credentials: %v", err)
 	}
+	if p.Session.Kind == iam.KindUserSession {
+		return "", errs.E(errs.Denied, "Credentials from GetSessionToken cannot sign in to the console; use a role session or GetFederationToken.")
+	}
 	return s.tokenFor(p.Session, duration)
 }
 

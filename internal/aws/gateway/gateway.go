@@ -3,7 +3,8 @@
 // services (STS, IAM) chosen by the signing name in the credential scope,
 // then by the form's Action. The awsQuery actions a service lists as
 // presignable are also served as presigned URLs (GET or POST with the
-// parameters and signature in the query string). For each request it bounds
+// parameters and signature in the query string), and those it lists as
+// unsigned are served without a signature. For each request it bounds
 // the body, verifies the signature, checks the credential scope's service,
 // authorizes the caller, decodes the input and renders any error in the
 // service's own wire shape (its codes, and for awsQuery its XML namespace).
@@ -125,6 +126,12 @@ type QueryService struct {
 	// prove an identity by handing over a presigned GetCallerIdentity;
 	// nothing else needs one, so nothing else accepts one.
 	Presignable map[string]bool
+	// Unsigned names the actions served without a signature, whose input
+	// carries its own proof (a web identity token, a SAML assertion) that
+	// the action checks itself: no principal is resolved and no authorizer
+	// runs (the input is still validated). A signature sent along is
+	// ignored, as AWS ignores it.
+	Unsigned map[string]bool
 }
 
 // Events records denials in the system log.
@@ -267,6 +274,10 @@ func (g *Gateway) runQuery(r *http.Request, q *QueryService) (string, any, error
 		return "", nil, errs.E(errs.Invalid, "%s does not accept a presigned (query-string) signature; sign the request with an Authorization header.", action).
 			WithCode(sigv4.CodeIncompleteSignature)
 	}
+	if q.Unsigned[action] && !presigned {
+		out, err := run(httpx.AuditContext(r), params, func(any) error { return nil })
+		return action, out, err
+	}
 	ctx, err := g.authenticate(r, body, q.SigningName, presigned)
 	if err != nil {
 		return "", nil, err
@@ -351,8 +362,10 @@ func queryParams(r *http.Request, presigned bool) (map[string]string, []byte, er
 }
 
 // queryError renames the JSON-family SigV4 codes to their awsQuery names.
+// An action's own ExpiredTokenException (STS's answer to an expired web
+// identity token, a 400) is not the signature's and keeps its name.
 func queryError(err error) error {
-	if e, ok := errs.As(err); ok && e.Code != "" {
+	if e, ok := errs.As(err); ok && e.Code != "" && (e.Code != sigv4.CodeExpiredToken || e.Kind == errs.Unauthenticated) {
 		if q := sigv4.QueryCode(e.Code); q != e.Code {
 			return e.WithCode(q)
 		}

@@ -1,6 +1,7 @@
 package sts
 
 import (
+	"cmp"
 	"context"
 	"regexp"
 	"strings"
@@ -61,6 +62,12 @@ func (in *assumeRoleInput) ConditionKeys() map[string][]string {
 	set(iam.KeySTSExternalID, in.ExternalID)
 	set(iam.KeySTSRoleSessionName, in.RoleSessionName)
 	set(iam.KeySTSSourceIdentity, in.SourceIdentity)
+	if in.SerialNumber != "" && in.TokenCode != "" {
+		// The code is verified before the session is issued; a wrong one
+		// refuses the call whatever the policies allowed.
+		set(iam.KeyMultiFactorAuthPresent, "true")
+		set(iam.KeyMultiFactorAuthAge, "0")
+	}
 	if len(in.TransitiveTagKeys) > 0 {
 		keys[iam.KeySTSTransitiveTagKeys] = in.TransitiveTagKeys
 	}
@@ -107,6 +114,10 @@ func (s *Service) assumeRole(ctx context.Context, in *assumeRoleInput) (*assumeR
 	if err != nil {
 		return nil, err
 	}
+	if sess.MFAAuthTime, err = s.verifyMFA(ctx, caller, in.SerialNumber, in.TokenCode); err != nil {
+		return nil, err
+	}
+	sess.CallerKind = cmp.Or(caller.Session.Kind, caller.Type)
 	creds, err := s.issuer.IssueSession(sess)
 	if err != nil {
 		return nil, err

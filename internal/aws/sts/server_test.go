@@ -18,6 +18,7 @@ import (
 	"github.com/keyward/keyward/internal/aws/authz"
 	"github.com/keyward/keyward/internal/aws/awsauth"
 	"github.com/keyward/keyward/internal/aws/gateway"
+	"github.com/keyward/keyward/internal/aws/iamapi"
 	"github.com/keyward/keyward/internal/aws/protocol"
 	"github.com/keyward/keyward/internal/aws/sigv4"
 	"github.com/keyward/keyward/internal/aws/sts"
@@ -42,19 +43,28 @@ type server struct {
 	db   *sqlite.DB
 	auth *awsauth.Authority
 	srv  *httptest.Server
+	svc  *sts.Service
 }
 
 func newServer(t *testing.T) *server {
+	t.Helper()
+	return newServerWith(t, func(a gateway.Authorizer) gateway.Authorizer { return a })
+}
+
+// newServerWith is newServer whose authorizer is wrap(the policy authorizer).
+func newServerWith(t *testing.T, wrap func(gateway.Authorizer) gateway.Authorizer) *server {
 	t.Helper()
 	clk := clock.Real{}
 	db := sqlitetest.Open(t, clk)
 	auth, err := awsauth.New(clock.Bytes(clock.Random, 32), db, clk, clock.Random)
 	must(t, err)
 	gw := gateway.New(&sigv4.Verifier{Lookup: auth.Lookup, Clock: clk}, db)
-	gw.AddQuery(sts.New(db, auth, clk, clock.Random, "us-east-1").QueryService(authz.New(db, clk, mgmt, "o-exampleorg1").Authorize))
+	fed := iamapi.New(db, clk, clock.Random).WithCredentials(auth).Federation()
+	svc := sts.New(db, auth, clk, clock.Random, "us-east-1").WithFederation(fed)
+	gw.AddQuery(svc.QueryService(wrap(authz.New(db, clk, mgmt, "o-exampleorg1").Authorize)))
 	mux := http.NewServeMux()
 	mux.Handle("POST /{$}", gw)
-	s := &server{ctx: context.Background(), db: db, auth: auth, srv: httptest.NewServer(protocol.WithRequestID(mux))}
+	s := &server{ctx: context.Background(), db: db, auth: auth, srv: httptest.NewServer(protocol.WithRequestID(mux)), svc: svc}
 	t.Cleanup(s.srv.Close)
 	s.role(t, "Deployer", `{"Version":"2012-10-17","Statement":{"Effect":"Allow","Principal":{"Service":"ec2.amazonaws.com"},"Action":"sts:AssumeRole"}}`, 3600)
 	return s

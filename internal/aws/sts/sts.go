@@ -15,6 +15,7 @@ import (
 	"github.com/keyward/keyward/internal/aws/awsauth"
 	"github.com/keyward/keyward/internal/aws/gateway"
 	"github.com/keyward/keyward/internal/aws/protocol"
+	"github.com/keyward/keyward/internal/aws/webidentity"
 	"github.com/keyward/keyward/internal/clock"
 	"github.com/keyward/keyward/internal/errs"
 	"github.com/keyward/keyward/internal/iam"
@@ -39,11 +40,16 @@ type Service struct {
 	clock  clock.Clock
 	random io.Reader
 	region string
+	// federation is set by WithFederation, web by New (WithWebIdentity).
+	federation Federation
+	web        *webidentity.Verifier
+	messages   *Messages // set by WithMessages
 }
 
 // New returns the service; region is where role use is recorded.
 func New(s Store, issuer Issuer, clk clock.Clock, random io.Reader, region string) *Service {
-	return &Service{store: s, issuer: issuer, clock: clk, random: random, region: region}
+	web := &webidentity.Verifier{Keys: &webidentity.Fetcher{Clock: clk}, Clock: clk}
+	return &Service{store: s, issuer: issuer, clock: clk, random: random, region: region, web: web}
 }
 
 // QueryService describes STS for the gateway. Any verified caller may ask
@@ -54,14 +60,37 @@ func (s *Service) QueryService(authorize gateway.Authorizer) *gateway.QueryServi
 		Version:     "2011-06-15",
 		Namespace:   protocol.QueryNamespace,
 		Codes:       protocol.QueryCodes,
-		Authorize:   authorize,
+		Authorize:   noPermissionFor("sts:GetSessionToken", authorize),
 		Actions: map[string]gateway.QueryAction{
 			"GetCallerIdentity": gateway.QueryOp(getCallerIdentity),
 			"AssumeRole":        gateway.QueryOp(s.assumeRole),
+			// Session tokens, federation tokens and key ids (tokens.go, keyinfo.go).
+			"GetSessionToken":            gateway.QueryOp(s.getSessionToken),
+			"GetFederationToken":         gateway.QueryOp(s.getFederationToken),
+			"GetAccessKeyInfo":           gateway.QueryOp(s.getAccessKeyInfo),
+			"DecodeAuthorizationMessage": gateway.QueryOp(s.decodeAuthorizationMessage),
+			// Web identity federation (webidentity.go), unsigned.
+			"AssumeRoleWithWebIdentity": gateway.QueryOp(s.assumeRoleWithWebIdentity),
 		},
 		// aws-iam-authenticator (EKS tokens) and the like hand a presigned
 		// GetCallerIdentity to a server to prove who they are.
 		Presignable: map[string]bool{"GetCallerIdentity": true},
+		// The token (or assertion) is the proof: clients send these unsigned.
+		Unsigned: map[string]bool{"AssumeRoleWithWebIdentity": true},
+	}
+}
+
+// noPermissionFor lets action through without asking authorize (nil
+// allows everything): AWS requires no permission for it.
+func noPermissionFor(action string, authorize gateway.Authorizer) gateway.Authorizer {
+	if authorize == nil {
+		return nil
+	}
+	return func(ctx context.Context, p awsauth.Principal, req gateway.Request) error {
+		if req.Action == action {
+			return nil
+		}
+		return authorize(ctx, p, req)
 	}
 }
 

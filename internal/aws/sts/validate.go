@@ -28,6 +28,9 @@ func (in *assumeRoleInput) Validate() error {
 	case len(in.Tags) > maxSessionTags:
 		return iam.Invalid("tags", strconv.Itoa(len(in.Tags)), "Member must have length less than or equal to 50")
 	}
+	if err := validMFA(in.SerialNumber, in.TokenCode); err != nil {
+		return err
+	}
 	if err := in.validatePolicy(); err != nil {
 		return err
 	}

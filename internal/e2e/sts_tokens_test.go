@@ -1,0 +1,144 @@
+package e2e
+
+import (
+	"context"
+	"encoding/base32"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/go-jose/go-jose/v4"
+
+	"github.com/keyward/keyward/internal/authn/totp"
+	"github.com/keyward/keyward/internal/aws/webidentity/webidentitytest"
+)
+
+type stsCredentials struct {
+	Credentials struct{ AccessKeyId, SecretAccessKey, SessionToken, Expiration string }
+}
+
+// asCredentials runs a CLI command signed with (temporary) credentials and
+// returns its output and whether it succeeded.
+func (c *awsCLI) asCredentials(t *testing.T, id, secret, token string, args ...string) (string, bool) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), awsCLITimeout)
+	defer cancel()
+	env := []string{"AWS_ACCESS_KEY_ID=" + id, "AWS_SECRET_ACCESS_KEY=" + secret}
+	if token != "" {
+		env = append(env, "AWS_SESSION_TOKEN="+token)
+	}
+	out, err := c.command(ctx, env, append(args, "--region", "us-east-1", "--output", "json")...).CombinedOutput()
+	return string(out), err == nil
+}
+
+// userWithMFA creates alice with an access key and an enabled virtual MFA
+// device, and returns the key, the device's serial and its seed.
+func userWithMFA(t *testing.T, cli *awsCLI) (id, secret, serial string, seed []byte) {
+	t.Helper()
+	cli.admin(t, nil, "iam", "create-user", "--user-name", "alice")
+	var key struct {
+		AccessKey struct{ AccessKeyId, SecretAccessKey string }
+	}
+	cli.admin(t, &key, "iam", "create-access-key", "--user-name", "alice")
+	seedFile := filepath.Join(cli.home, "seed.txt")
+	var dev struct{ VirtualMFADevice struct{ SerialNumber string } }
+	cli.admin(t, &dev, "iam", "create-virtual-mfa-device", "--virtual-mfa-device-name", "alice-phone",
+		"--outfile", seedFile, "--bootstrap-method", "Base32StringSeed")
+	b32, err := os.ReadFile(seedFile)
+	must(t, err)
+	seed, err = base32.StdEncoding.WithPadding(base32.NoPadding).DecodeString(strings.TrimSpace(string(b32)))
+	must(t, err)
+	now := time.Now()
+	cli.admin(t, nil, "iam", "enable-mfa-device", "--user-name", "alice", "--serial-number", dev.VirtualMFADevice.SerialNumber,
+		"--authentication-code1", totp.Code(seed, now.Add(-totp.Period)), "--authentication-code2", totp.Code(seed, now))
+	return key.AccessKey.AccessKeyId, key.AccessKey.SecretAccessKey, dev.VirtualMFADevice.SerialNumber, seed
+}
+
+func TestSessionAndFederationTokensThroughTheAWSCLI(t *testing.T) {
+	s := start(t)
+	cli := newAWSCLI(t, s)
+	id, secret, serial, seed := userWithMFA(t, cli)
+	// Enabling spent the current step's code; the next step's is accepted (clock drift).
+	code := totp.Code(seed, time.Now().Add(totp.Period))
+
+	out, ok := cli.asCredentials(t, id, secret, "", "sts", "get-session-token", "--serial-number", serial, "--token-code", code, "--duration-seconds", "900")
+	if !ok {
+		t.Fatalf("get-session-token: %s", out)
+	}
+	var sess stsCredentials
+	must(t, json.Unmarshal([]byte(out), &sess))
+	cr := sess.Credentials
+	if !strings.HasPrefix(cr.AccessKeyId, "ASIA") || cr.SessionToken == "" {
+		t.Errorf("get-session-token = %+v", cr)
+	}
+	who, ok := cli.asCredentials(t, cr.AccessKeyId, cr.SecretAccessKey, cr.SessionToken, "sts", "get-caller-identity")
+	if !ok || !strings.Contains(who, ":user/alice\"") {
+		t.Errorf("the session token acts as %s, want alice", who)
+	}
+	again, ok := cli.asCredentials(t, id, secret, "", "sts", "get-session-token", "--serial-number", serial, "--token-code", code)
+	if ok || !strings.Contains(again, "AccessDenied") || !strings.Contains(again, "MultiFactorAuthentication failed with invalid MFA one time pass code.") {
+		t.Errorf("the same code again: %s", again)
+	}
+
+	var fed struct {
+		stsCredentials
+		FederatedUser struct{ FederatedUserId, Arn string }
+	}
+	cli.admin(t, &fed, "sts", "get-federation-token", "--name", "bob",
+		"--policy", `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:GetObject","Resource":"*"}]}`, "--duration-seconds", "900")
+	if !strings.HasSuffix(fed.FederatedUser.Arn, ":federated-user/bob") || !strings.HasSuffix(fed.FederatedUser.FederatedUserId, ":bob") {
+		t.Errorf("get-federation-token = %+v", fed.FederatedUser)
+	}
+	fc := fed.Credentials
+	who, ok = cli.asCredentials(t, fc.AccessKeyId, fc.SecretAccessKey, fc.SessionToken, "sts", "get-caller-identity")
+	if !ok || !strings.Contains(who, fed.FederatedUser.Arn) {
+		t.Errorf("the federation token acts as %s, want %s", who, fed.FederatedUser.Arn)
+	}
+
+	account := strings.Split(fed.FederatedUser.Arn, ":")[4]
+	for name, key := range map[string]string{"alice's key": id, "the session token's key": cr.AccessKeyId, "the federated user's key": fc.AccessKeyId} {
+		var info struct{ Account string }
+		cli.admin(t, &info, "sts", "get-access-key-info", "--access-key-id", key)
+		if info.Account != account {
+			t.Errorf("get-access-key-info of %s = %q, want %s", name, info.Account, account)
+		}
+	}
+}
+
+// webIdentityDials holds, by data directory, the dialer a server started
+// there uses to reach OIDC issuers (launch reads it).
+var webIdentityDials sync.Map
+
+func TestAssumeRoleWithWebIdentityThroughBoto3(t *testing.T) {
+	dir := t.TempDir()
+	iss := webidentitytest.New(t)
+	webIdentityDials.Store(dir, iss.DialContext)
+	t.Cleanup(func() { webIdentityDials.Delete(dir) })
+	s := startIn(t, dir)
+	cli := newAWSCLI(t, s)
+
+	var provider struct{ OpenIDConnectProviderArn string }
+	cli.admin(t, &provider, "iam", "create-open-id-connect-provider", "--url", iss.URL,
+		"--client-id-list", "sts.amazonaws.com", "--thumbprint-list", iss.Thumbprint())
+	trust := `{"Version":"2012-10-17","Statement":{"Effect":"Allow","Principal":{"Federated":"` + provider.OpenIDConnectProviderArn + `"},
+		"Action":"sts:AssumeRoleWithWebIdentity","Condition":{"StringEquals":{"example.com/tenant:sub":"repo:acme/app"}}}}`
+	var role struct{ Role struct{ Arn string } }
+	cli.admin(t, &role, "iam", "create-role", "--role-name", "WebApp", "--assume-role-policy-document", trust)
+
+	token := iss.Sign(t, iss.RSA, jose.RS256, "rsa-1", iss.Claims("repo:acme/app", "sts.amazonaws.com"))
+	req, err := json.Marshal(map[string]string{"RoleArn": role.Role.Arn, "WebIdentityToken": token})
+	must(t, err)
+	must(t, os.WriteFile(filepath.Join(cli.home, "webidentity.json"), req, 0o600))
+	var got struct{ Arn, Subject, Audience, CallerArn string }
+	out := cli.runBoto3(t, s, "boto3_web_identity.py", []string{"sts/2011-06-15"})
+	must(t, json.Unmarshal(out, &got))
+	account := strings.Split(role.Role.Arn, ":")[4]
+	want := "arn:aws:sts::" + account + ":assumed-role/WebApp/boto3-run"
+	if got.Arn != want || got.CallerArn != want || got.Subject != "repo:acme/app" || got.Audience != "sts.amazonaws.com" {
+		t.Errorf("boto3 printed %+v, want the WebApp session %s for repo:acme/app", got, want)
+	}
+}
