@@ -123,6 +123,12 @@ type QueryService struct {
 	// prove an identity by handing over a presigned GetCallerIdentity;
 	// nothing else needs one, so nothing else accepts one.
 	Presignable map[string]bool
+	// Unsigned names the actions that may arrive with no signature
+	// (AssumeRoleWithSAML and AssumeRoleWithWebIdentity: the CLI sends them
+	// unsigned). An unsigned request reaches the action with no principal
+	// in its context; a signed one is verified as usual. Either way the
+	// gateway's Authorize is not asked: the action authorizes itself.
+	Unsigned map[string]bool
 }
 
 // Events records denials in the system log.
@@ -265,12 +271,29 @@ func (g *Gateway) runQuery(r *http.Request, q *QueryService) (string, any, error
 		return "", nil, errs.E(errs.Invalid, "%s does not accept a presigned (query-string) signature; sign the request with an Authorization header.", action).
 			WithCode(sigv4.CodeIncompleteSignature)
 	}
+	if q.Unsigned[action] {
+		out, err := g.runUnsigned(r, body, q, run, params, presigned)
+		return action, out, err
+	}
 	ctx, err := g.authenticate(r, body, q.SigningName, presigned)
 	if err != nil {
 		return "", nil, err
 	}
 	out, err := run(ctx, params, g.authorizer(ctx, q.Authorize, q.SigningName+":"+action))
 	return action, out, err
+}
+
+// runUnsigned runs an action that needs no signature: anonymous when the
+// request carries none, else as the verified signer.
+func (g *Gateway) runUnsigned(r *http.Request, body []byte, q *QueryService, run QueryAction, params map[string]string, presigned bool) (any, error) {
+	ctx := audit.WithActor(httpx.AuditContext(r), audit.Actor{Type: "anonymous"})
+	if presigned || r.Header.Get("Authorization") != "" {
+		var err error
+		if ctx, err = g.authenticate(r, body, q.SigningName, presigned); err != nil {
+			return nil, err
+		}
+	}
+	return run(ctx, params, func(any) error { return nil })
 }
 
 // queryService picks the awsQuery service named by r's credential scope,
