@@ -74,9 +74,12 @@ func (m *Main) buildAWS(master []byte, auth *awsauth.Authority, b store.Bootstra
 	gw.AddJSON(organizations.New(m.Store, m.clock, m.random).JSONService(admin))
 	gw.AddJSON(identitystore.New(m.Store, m.clock, m.random).JSONService(admin))
 	gw.AddJSON(ssoadmin.New(m.Store, m.clock, m.random).JSONService(admin))
-	gw.AddQuery(sts.New(m.Store, auth, m.clock, m.random, m.Config.AWS.Region).QueryService(admin))
+	iamSvc := iamapi.New(m.Store, m.clock, m.random).WithCredentials(auth)
+	stsSvc := sts.New(m.Store, auth, m.clock, m.random, m.Config.AWS.Region).
+		WithSAML(sts.SAMLConfig{Providers: iamSvc.Federation(), Keys: m.Store, Recipients: []string{m.AWSURL + "/saml"}})
+	gw.AddQuery(stsSvc.QueryService(admin))
 	// IAM acts on the caller's own account.
-	gw.AddQuery(iamapi.New(m.Store, m.clock, m.random).WithCredentials(auth).QueryService(admin))
+	gw.AddQuery(iamSvc.QueryService(admin))
 
 	sp, err := samlsp.New(m.Store, samlsp.Config{Region: m.Config.AWS.Region, PublicURL: m.AWSURL, Instance: b.Instance,
 		Clock: m.clock, Random: m.random})

@@ -39,6 +39,7 @@ type Service struct {
 	clock  clock.Clock
 	random io.Reader
 	region string
+	saml   *SAMLConfig // nil: AssumeRoleWithSAML is not enabled (see WithSAML)
 }
 
 // New returns the service; region is where role use is recorded.
@@ -56,9 +57,12 @@ func (s *Service) QueryService(authorize gateway.Authorizer) *gateway.QueryServi
 		Codes:       protocol.QueryCodes,
 		Authorize:   authorize,
 		Actions: map[string]gateway.QueryAction{
-			"GetCallerIdentity": gateway.QueryOp(getCallerIdentity),
-			"AssumeRole":        gateway.QueryOp(s.assumeRole),
+			"GetCallerIdentity":  gateway.QueryOp(getCallerIdentity),
+			"AssumeRole":         gateway.QueryOp(s.assumeRole),
+			"AssumeRoleWithSAML": gateway.QueryOp(s.assumeRoleWithSAML),
 		},
+		// The CLI and SDKs send AssumeRoleWithSAML unsigned.
+		Unsigned: map[string]bool{"AssumeRoleWithSAML": true},
 		// aws-iam-authenticator (EKS tokens) and the like hand a presigned
 		// GetCallerIdentity to a server to prove who they are.
 		Presignable: map[string]bool{"GetCallerIdentity": true},
