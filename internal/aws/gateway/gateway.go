@@ -247,7 +247,7 @@ func (g *Gateway) serveQuery(w http.ResponseWriter, r *http.Request) {
 	q := g.queryService(r)
 	action, out, err := g.runQuery(r, q)
 	if err != nil {
-		protocol.WriteQueryError(w, r, q.Codes, q.Namespace, queryError(err))
+		protocol.WriteQueryError(w, r, q.Codes, q.Namespace, err)
 		return
 	}
 	protocol.WriteQueryResult(w, r, q.Namespace, action, out)
@@ -257,7 +257,7 @@ func (g *Gateway) runQuery(r *http.Request, q *QueryService) (string, any, error
 	presigned := sigv4.IsPresigned(r)
 	params, body, err := queryParams(r, presigned)
 	if err != nil {
-		return "", nil, err
+		return "", nil, queryError(err)
 	}
 	action := params["Action"]
 	run, ok := q.Actions[action]
@@ -268,8 +268,8 @@ func (g *Gateway) runQuery(r *http.Request, q *QueryService) (string, any, error
 		return "", nil, errs.E(errs.Invalid, "Version %.32q is not supported; use %s", v, q.Version).WithCode("InvalidAction")
 	}
 	if presigned && !q.Presignable[action] {
-		return "", nil, errs.E(errs.Invalid, "%s does not accept a presigned (query-string) signature; sign the request with an Authorization header.", action).
-			WithCode(sigv4.CodeIncompleteSignature)
+		return "", nil, queryError(errs.E(errs.Invalid, "%s does not accept a presigned (query-string) signature; sign the request with an Authorization header.", action).
+			WithCode(sigv4.CodeIncompleteSignature))
 	}
 	if q.Unsigned[action] {
 		out, err := g.runUnsigned(r, body, q, run, params, presigned)
@@ -277,7 +277,7 @@ func (g *Gateway) runQuery(r *http.Request, q *QueryService) (string, any, error
 	}
 	ctx, err := g.authenticate(r, body, q.SigningName, presigned)
 	if err != nil {
-		return "", nil, err
+		return "", nil, queryError(err)
 	}
 	out, err := run(ctx, params, g.authorizer(ctx, q.Authorize, q.SigningName+":"+action))
 	return action, out, err
@@ -290,7 +290,7 @@ func (g *Gateway) runUnsigned(r *http.Request, body []byte, q *QueryService, run
 	if presigned || r.Header.Get("Authorization") != "" {
 		var err error
 		if ctx, err = g.authenticate(r, body, q.SigningName, presigned); err != nil {
-			return nil, err
+			return nil, queryError(err)
 		}
 	}
 	return run(ctx, params, func(any) error { return nil })
@@ -371,7 +371,9 @@ func queryParams(r *http.Request, presigned bool) (map[string]string, []byte, er
 	return params, body, err
 }
 
-// queryError renames the JSON-family SigV4 codes to their awsQuery names.
+// queryError renames the JSON-family SigV4 codes of an authentication
+// failure to their awsQuery names. An action's own errors keep their codes
+// (AssumeRoleWithSAML's ExpiredTokenException is modeled as such).
 func queryError(err error) error {
 	if e, ok := errs.As(err); ok && e.Code != "" {
 		if q := sigv4.QueryCode(e.Code); q != e.Code {
