@@ -42,11 +42,14 @@ func (s *Service) WithSAML(c SAMLConfig) *Service {
 // awsSignInRecipients are the Recipients AWS's sign-in accepts (aws-wire.md §4.1).
 var awsSignInRecipients = []string{samlsp.SignInURL, "https://signin.aws.amazon.com/static/saml"}
 
-// SAMLScopeSTS and SAMLScopeSignIn are the replay scopes: an assertion is
-// used once by AssumeRoleWithSAML and once by the console's sign-in.
+// The replay scopes: an assertion is used once by AssumeRoleWithSAML, and
+// once by the console's sign-in, which spends it when verifying it
+// (SAMLScopeSignIn) and again when issuing the chosen role's console
+// session (SAMLScopeConsole), so that a role chooser's choice is used once.
 const (
-	SAMLScopeSTS    = "sts"
-	SAMLScopeSignIn = "signin"
+	SAMLScopeSTS     = "sts"
+	SAMLScopeSignIn  = "signin"
+	SAMLScopeConsole = "console"
 )
 
 // recipients are the Recipients accepted here: AWS's, its regional

@@ -57,6 +57,11 @@ type assumeRoleWithSAMLOutput struct {
 }
 
 func (s *Service) assumeRoleWithSAML(ctx context.Context, in *assumeRoleWithSAMLInput) (*assumeRoleWithSAMLOutput, error) {
+	out, err := s.assumeWithSAML(ctx, in)
+	return out, s.logSAMLRefusal(ctx, "AssumeRoleWithSAML", in.RoleArn, err)
+}
+
+func (s *Service) assumeWithSAML(ctx context.Context, in *assumeRoleWithSAMLInput) (*assumeRoleWithSAMLOutput, error) {
 	if s.saml == nil {
 		return nil, errs.E(errs.Invalid, "AssumeRoleWithSAML is not enabled on this endpoint.").WithCode("InvalidAction")
 	}
@@ -182,4 +187,25 @@ func (s *Service) recordSAMLUse(ctx context.Context, a SAMLAssertion, sess iam.S
 	e.Detail = map[string]string{"sessionEnds": sess.Expires.Format(time.RFC3339), "provider": a.Provider.ARN(),
 		"subject": a.NameID, "issuer": a.Issuer, "assertionId": a.ID}
 	_ = s.store.AppendEvent(ctx, e)
+}
+
+// logSAMLRefusal records a refused assertion in the system log, naming
+// where (endpoint) and why; it returns err unchanged. Failures of our own
+// are not refusals and are not logged here.
+func (s *Service) logSAMLRefusal(ctx context.Context, endpoint, role string, err error) error {
+	e, ok := errs.As(err)
+	if !ok || e.Kind == errs.Internal {
+		return err
+	}
+	ev := audit.New(ctx, "aws.saml.refuse", "role", role)
+	ev.Outcome, ev.Message = audit.Failure, e.Message
+	if e.Kind == errs.Denied {
+		ev.Outcome = audit.Deny
+	}
+	ev.Detail = map[string]string{"endpoint": endpoint, "code": e.Code}
+	if e.Reason != "" {
+		ev.Detail["reason"] = e.Reason
+	}
+	_ = s.store.AppendEvent(ctx, ev)
+	return err
 }

@@ -7,10 +7,12 @@ import (
 	"encoding/xml"
 	"errors"
 	"io"
+	"slices"
 	"strings"
 
 	"github.com/keyward/keyward/internal/aws/samlsp"
 	"github.com/keyward/keyward/internal/errs"
+	"github.com/keyward/keyward/internal/iam"
 )
 
 // maxSignInProviders bounds the SAML providers one sign-in tries.
@@ -23,6 +25,11 @@ const maxSignInProviders = 10
 // response. The assertion is spent in the sign-in's replay scope, so the
 // roles a person chooses from come from one use of it.
 func (s *Service) VerifySAML(ctx context.Context, encoded string) (SAMLAssertion, error) {
+	a, err := s.verifySignIn(ctx, encoded)
+	return a, s.logSAMLRefusal(ctx, "signin", "", err)
+}
+
+func (s *Service) verifySignIn(ctx context.Context, encoded string) (SAMLAssertion, error) {
 	if s.saml == nil {
 		return SAMLAssertion{}, errs.E(errs.Invalid, "SAML sign-in is not enabled.")
 	}
@@ -102,7 +109,7 @@ func rolesProviders(encoded string) ([]string, error) {
 				continue
 			}
 			for _, part := range strings.Split(string(t), ",") {
-				if p := strings.TrimSpace(part); strings.Contains(p, ":saml-provider/") && !contains(out, p) {
+				if p := strings.TrimSpace(part); strings.Contains(p, ":saml-provider/") && !slices.Contains(out, p) {
 					out = append(out, p)
 				}
 			}
@@ -123,11 +130,10 @@ func attr(t xml.StartElement, name string) string {
 	return ""
 }
 
-func contains(list []string, s string) bool {
-	for _, v := range list {
-		if v == s {
-			return true
-		}
-	}
-	return false
+// SignInWithSAML issues the console session of pair that a, verified by
+// VerifySAML, offers: as long as its SessionDuration allows within the
+// role's maximum, once per assertion. A refusal is logged.
+func (s *Service) SignInWithSAML(ctx context.Context, a SAMLAssertion, pair RolePair) (iam.Session, error) {
+	sess, _, err := s.AssumeRoleWithSAMLAssertion(ctx, a, pair, SAMLSessionOptions{Console: true, ReplayScope: SAMLScopeConsole})
+	return sess, s.logSAMLRefusal(ctx, "signin", pair.RoleARN, err)
 }
