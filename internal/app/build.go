@@ -22,6 +22,7 @@ import (
 	"github.com/keyward/keyward/internal/aws/ssoadmin"
 	"github.com/keyward/keyward/internal/aws/ssooidc"
 	"github.com/keyward/keyward/internal/aws/sts"
+	"github.com/keyward/keyward/internal/keys"
 	"github.com/keyward/keyward/internal/store"
 	"github.com/keyward/keyward/internal/web"
 )
@@ -90,7 +91,12 @@ func (m *Main) buildAWS(master []byte, auth *awsauth.Authority, b store.Bootstra
 	if err != nil {
 		return err
 	}
+	choices, err := keys.NewSealer(master, "saml role choice", m.random)
+	if err != nil {
+		return err
+	}
 	pages := &web.Pages{Log: m.Log, SignIn: signIn, Devices: oidc, Credentials: portalAPI, Directory: m.Store, Federation: sp, Console: consoleSignIn,
+		AccountFederation: &web.AccountFederation{SignIn: stsSvc, Aliases: m.Store, Choices: choices, Console: consoleSignIn},
 		StartURL: m.StartURL, Region: m.Config.AWS.Region, SecureCookies: isHTTPS(m.AWSURL), SessionLifetime: lifetime}
 
 	mux := http.NewServeMux()
@@ -101,7 +107,7 @@ func (m *Main) buildAWS(master []byte, auth *awsauth.Authority, b store.Bootstra
 	scim := &scimserver.Server{Store: m.Store, Clock: m.clock, Random: m.random, Tenant: tenant, Issuer: scimserver.IssuerFor(m.AWSURL, tenant)}
 	scim.Register(mux)
 	browser := pages.Handler()
-	for _, p := range []string{"/start", "/start/", "/device", "/static/", "/platform/saml/", "/federation", "/console", "/console/"} {
+	for _, p := range []string{"/start", "/start/", "/device", "/static/", "/platform/saml/", "/federation", "/console", "/console/", "/saml", "/saml/"} {
 		mux.Handle(p, browser)
 	}
 	mux.Handle("/{$}", root(gw))
