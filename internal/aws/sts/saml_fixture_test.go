@@ -33,7 +33,7 @@ const (
 
 // samlTrust trusts the Corp provider for assertions to AWS's sign-in.
 const samlTrust = `{"Version":"2012-10-17","Statement":{"Effect":"Allow","Principal":{"Federated":"` + providerARN + `"},
- "Action":["sts:AssumeRoleWithSAML","sts:TagSession","sts:SetSourceIdentity"],"Condition":{"StringEquals":{"SAML:aud":"https://signin.aws.amazon.com/saml"}}}}`
+ "Action":["sts:AssumeRoleWithSAML","sts:TagSession","sts:SetSourceIdentity"],"Condition":{"StringEquals":{"SAML:aud":["https://signin.aws.amazon.com/saml","https://us-east-1.signin.aws.amazon.com/saml"]}}}}`
 
 // samlServer is STS with AssumeRoleWithSAML over real HTTP, a Corp SAML
 // provider in the member account whose identity provider is idp, and the
@@ -71,8 +71,7 @@ func newSAMLServer(t *testing.T) *samlServer {
 	t.Cleanup(s.srv.Close)
 	s.provider(t, "Corp", s.idp)
 	for _, name := range []string{"SAMLAdmin", "SAMLReader"} {
-		must(t, db.CreateIAMRole(s.ctx, iam.Role{AccountID: member, ID: iam.NewRoleID(clock.Random), Name: name, Path: "/",
-			TrustPolicy: samlTrust, MaxSessionDuration: 7200, CreatedAt: time.Now()}))
+		must(t, db.CreateIAMRole(s.ctx, iamRole(name, samlTrust)))
 	}
 	return s
 }
@@ -106,6 +105,15 @@ func (s *samlServer) anonymous() *sdk.Client {
 }
 
 func (s *samlServer) assume(role, assertion string) (*sdk.AssumeRoleWithSAMLOutput, error) {
-	return s.anonymous().AssumeRoleWithSAML(s.ctx, &sdk.AssumeRoleWithSAMLInput{RoleArn: aws.String(role),
-		PrincipalArn: aws.String(providerARN), SAMLAssertion: aws.String(assertion)})
+	return s.anonymous().AssumeRoleWithSAML(s.ctx, assumeInput(role, providerARN, assertion))
+}
+
+func assumeInput(role, provider, assertion string) *sdk.AssumeRoleWithSAMLInput {
+	return &sdk.AssumeRoleWithSAMLInput{RoleArn: aws.String(role), PrincipalArn: aws.String(provider), SAMLAssertion: aws.String(assertion)}
+}
+
+// iamRole is a member account role trusting as trust says, for up to two hours.
+func iamRole(name, trust string) iam.Role {
+	return iam.Role{AccountID: member, ID: iam.NewRoleID(clock.Random), Name: name, Path: "/",
+		TrustPolicy: trust, MaxSessionDuration: 7200, CreatedAt: time.Now()}
 }

@@ -70,3 +70,33 @@ func TestTheSessionIsTheShortestOfWhatIsAskedAndWhatTheAssertionAllows(t *testin
 		})
 	}
 }
+
+func TestTheRecipientIsSAMLAudForTheTrustPolicy(t *testing.T) {
+	s := newSAMLServer(t)
+	must(t, s.db.CreateIAMRole(s.ctx, iamRole("KeywardOnly", `{"Version":"2012-10-17","Statement":{"Effect":"Allow","Principal":{"Federated":"`+
+		providerARN+`"},"Action":"sts:AssumeRoleWithSAML","Condition":{"StringEquals":{"SAML:aud":"https://aws.keyward.test/saml"}}}}`)))
+	keywardOnly := "arn:aws:iam::222222222222:role/KeywardOnly"
+	cases := []struct {
+		name, recipient, role, wantAudience string
+	}{
+		{"keyward's own /saml is a recipient SAML:aud can require", "https://aws.keyward.test/saml", keywardOnly, "https://aws.keyward.test/saml"},
+		{"AWS's regional sign-in is a recipient too, and SAML:aud then names it", "https://us-east-1.signin.aws.amazon.com/saml", readerARN, ""},
+		{"AWS's sign-in does not satisfy a trust policy requiring keyward's", "https://signin.aws.amazon.com/saml", keywardOnly, ""},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			spec := s.spec()
+			spec.Attributes[sts.AttrRole] = []string{c.role + "," + providerARN}
+			spec.Recipient, spec.Destination = c.recipient, c.recipient
+			out, err := s.assume(c.role, s.idp.Signed(t, spec))
+			if c.role == keywardOnly && c.wantAudience == "" {
+				refused(t, err, "AccessDenied", "Not authorized")
+				return
+			}
+			must(t, err)
+			if got := aws.ToString(out.Audience); got != c.recipient {
+				t.Errorf("Audience = %s, want the recipient %s", got, c.recipient)
+			}
+		})
+	}
+}
