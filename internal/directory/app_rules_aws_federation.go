@@ -114,11 +114,7 @@ func ReadAWSFederation(s map[string]string) (AWSFederation, []string) {
 	} else if u, err := url.Parse(f.LoginURL); err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
 		add(AWSFedLoginURL, "Must be an absolute https URL: AWS's sign-in (https://signin.aws.amazon.com/saml) or keyward's <AWS URL>/saml")
 	}
-	causes = append(causes, f.readRoles()...)
-	if (f.AccessKey == "") != (f.SealedSecret == "" && s[AWSFedSecretKey] == "") {
-		add(AWSFedAccessKey, "Set accessKey and secretKey together (the API integration's IAM access key), or neither")
-	}
-	return f, causes
+	return f, append(causes, f.readRoles()...)
 }
 
 // readRoles checks the role mapping: without group mapping the provider

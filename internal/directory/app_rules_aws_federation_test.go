@@ -55,8 +55,6 @@ func TestBadAWSFederationSettingsAreNamed(t *testing.T) {
 			[]string{"settings.app.groupFilter: With useGroupMapping it must capture the account id as (?{{accountid}}...)"}},
 		{"an unknown environment", map[string]string{AWSFedIdentityProviderARN: provider, AWSFedEnvironmentType: "aws.moon"},
 			[]string{"settings.app.awsEnvironmentType: Must be aws.amazon, aws.cn or aws.us-gov"}},
-		{"an access key without its secret", map[string]string{AWSFedIdentityProviderARN: provider, AWSFedAccessKey: "AKIAEXAMPLE"},
-			[]string{"settings.app.accessKey: Set accessKey and secretKey together (the API integration's IAM access key), or neither"}},
 	}
 	for _, c := range cases {
 		t.Run(c.name+" is refused", func(t *testing.T) {
