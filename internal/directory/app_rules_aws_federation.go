@@ -3,6 +3,7 @@ package directory
 import (
 	"net/url"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 )
@@ -178,6 +179,20 @@ func (f AWSFederation) SAML() SAMLSettings {
 			{Type: AttributeExpression, Name: AWSAttrRoleSessionName, Namespace: AttrFormatURI, Values: []string{"${user.userName}"}},
 			{Type: AttributeExpression, Name: AWSAttrSessionDuration, Namespace: AttrFormatURI, Values: []string{`"` + strconv.Itoa(f.SessionDuration) + `"`}},
 		}}
+}
+
+// SAMLWith is SAML() with the administrator's statements added, except
+// those naming one of the preset's attributes (a read-modify-write of the
+// app sends the preset's own back).
+func (f AWSFederation) SAMLWith(extra []AttributeStatement) SAMLSettings {
+	s := f.SAML()
+	preset := len(s.Attributes)
+	for _, st := range extra {
+		if !slices.ContainsFunc(s.Attributes[:preset], func(p AttributeStatement) bool { return p.Name == st.Name }) {
+			s.Attributes = append(s.Attributes, st)
+		}
+	}
+	return s
 }
 
 // RoleFor is the "<provider ARN>,<role ARN>" value a group gives under

@@ -2,7 +2,6 @@ package oktaapi
 
 import (
 	"context"
-	"slices"
 	"strings"
 
 	"github.com/keyward/keyward/internal/directory"
@@ -16,13 +15,7 @@ func awsFederationSAML(settings map[string]string, in *signOnJSON, c *causes) di
 	*c = append(*c, problems...)
 	s := f.SAML()
 	if in != nil {
-		// The preset's own statements come back in a read-modify-write of
-		// the app: they are the preset's, not the administrator's.
-		for _, st := range statements(in.AttributeStatements, c) {
-			if !slices.ContainsFunc(s.Attributes, func(p directory.AttributeStatement) bool { return p.Name == st.Name }) {
-				s.Attributes = append(s.Attributes, st)
-			}
-		}
+		s = f.SAMLWith(statements(in.AttributeStatements, c))
 		s.DefaultRelayState = in.DefaultRelayState
 		checkAlgorithms(in, c)
 	}
