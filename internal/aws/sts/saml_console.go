@@ -94,6 +94,8 @@ func rolesProviders(encoded string) ([]string, error) {
 			return nil, invalidToken("The SAML response is not XML.")
 		}
 		switch t := tok.(type) {
+		case xml.Directive:
+			return nil, invalidToken("The SAML response contains a document type declaration, which SAML forbids.")
 		case xml.StartElement:
 			inValue = inRole && t.Name.Local == "AttributeValue"
 			if t.Name.Local == "Attribute" {
