@@ -53,16 +53,8 @@ func TestAccountFederationStory(t *testing.T) {
 	}
 	step("the administrator creates the AWS Account Federation app with the Okta SDK, group mapping on", func(t *testing.T) {
 		af.account = c.setUpOrg(t).AccountID
-		app := okta.NewSamlApplication("AWS Account Federation", "SAML_2_0")
-		app.SetName("amazon_aws")
-		settings := okta.NewSamlApplicationSettings()
-		settings.SetApp(okta.SamlApplicationSettingsApplication{AdditionalProperties: map[string]any{
-			"useGroupMapping": true, "groupFilter": `aws\#\S+\#(?{{role}}[\w\-]+)\#(?{{accountid}}\d+)`,
-			"roleValuePattern": "arn:aws:iam::${accountid}:saml-provider/Keyward,arn:aws:iam::${accountid}:role/${role}",
-			"loginURL":         s.url + "/saml", "sessionDuration": 3600, "awsEnvironmentType": "aws.amazon"}})
-		app.SetSettings(*settings)
 		created := must2[*okta.ListApplications200ResponseInner](t, "create the app")(
-			admin.ApplicationAPI.CreateApplication(ctx).Application(okta.SamlApplicationAsListApplications200ResponseInner(app)).Execute())
+			admin.ApplicationAPI.CreateApplication(ctx).Application(federationApp(s, map[string]any{"sessionDuration": 3600})).Execute())
 		af.appID = created.SamlApplication.GetId()
 		af.tile = "/app/amazon_aws/" + af.appID + "/sso/saml"
 	})
@@ -168,6 +160,24 @@ func TestAccountFederationStory(t *testing.T) {
 			t.Errorf("the assertion used twice: %s", again)
 		}
 	})
+}
+
+// federationApp is the AWS Account Federation app as the Okta SDK sends
+// it: group mapping on for groups named aws#<account name>#<role>#<account
+// id>, posting to keyward's /saml, with the extra settings.
+func federationApp(s *server, extra map[string]any) okta.ListApplications200ResponseInner {
+	props := map[string]any{"useGroupMapping": true, "groupFilter": `aws\#\S+\#(?{{role}}[\w\-]+)\#(?{{accountid}}\d+)`,
+		"roleValuePattern": "arn:aws:iam::${accountid}:saml-provider/Keyward,arn:aws:iam::${accountid}:role/${role}",
+		"loginURL":         s.url + "/saml", "awsEnvironmentType": "aws.amazon"}
+	for k, v := range extra {
+		props[k] = v
+	}
+	app := okta.NewSamlApplication("AWS Account Federation", "SAML_2_0")
+	app.SetName("amazon_aws")
+	settings := okta.NewSamlApplicationSettings()
+	settings.SetApp(okta.SamlApplicationSettingsApplication{AdditionalProperties: props})
+	app.SetSettings(*settings)
+	return okta.SamlApplicationAsListApplications200ResponseInner(app)
 }
 
 // inAccount runs a CLI command in the member account (as its

@@ -4,6 +4,7 @@
 package samltest
 
 import (
+	"bytes"
 	"crypto/rand"
 	"crypto/rsa"
 	"crypto/x509"
@@ -12,6 +13,7 @@ import (
 	"encoding/pem"
 	"math/big"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"runtime"
 	"strconv"
@@ -29,9 +31,17 @@ type IdP struct {
 	DER      []byte
 }
 
-// New returns identity provider n (0 or 1: samlsp's test keys) valid
-// around now.
+// New returns identity provider n (0 or 1: samlsp's test keys) with a
+// certificate valid from a day before now for a year.
 func New(t testing.TB, n int, entityID string, now time.Time) *IdP {
+	t.Helper()
+	return NewValid(t, n, entityID, now.Add(-24*time.Hour), now.Add(365*24*time.Hour))
+}
+
+// NewValid returns identity provider n with a certificate valid from
+// notBefore to notAfter. The keys are checked in (test-only): under the
+// fuzzer's coverage instrumentation RSA key generation takes minutes.
+func NewValid(t testing.TB, n int, entityID string, notBefore, notAfter time.Time) *IdP {
 	t.Helper()
 	_, file, _, _ := runtime.Caller(0)
 	b, err := os.ReadFile(filepath.Join(filepath.Dir(file), "..", "testdata", "test-idp-key-"+strconv.Itoa(n)+".pem"))
@@ -44,7 +54,7 @@ func New(t testing.TB, n int, entityID string, now time.Time) *IdP {
 		t.Fatal(err)
 	}
 	tmpl := &x509.Certificate{SerialNumber: big.NewInt(int64(n + 1)), Subject: pkix.Name{CommonName: entityID},
-		NotBefore: now.Add(-24 * time.Hour), NotAfter: now.Add(365 * 24 * time.Hour)}
+		NotBefore: notBefore, NotAfter: notAfter}
 	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
 	if err != nil {
 		t.Fatal(err)
@@ -63,11 +73,15 @@ func (idp *IdP) Metadata() string {
 }
 
 // Spec is what a Response says. Attributes may have several values.
+// Empty Status is success, zero NotBefore a minute before IssueInstant,
+// zero SCDNotOnOrAfter (the subject confirmation's) NotOnOrAfter.
 type Spec struct {
 	ResponseID, AssertionID        string
 	Issuer, Destination, Recipient string
 	Audience, NameID, NameIDFormat string
-	IssueInstant, NotOnOrAfter     time.Time
+	InResponseTo, Status           string
+	IssueInstant, NotBefore        time.Time
+	NotOnOrAfter, SCDNotOnOrAfter  time.Time
 	SessionNotOnOrAfter            time.Time
 	Attributes                     map[string][]string
 }
@@ -102,9 +116,32 @@ func Document(s Spec) *etree.Document {
 	if s.Destination != "" {
 		r.CreateAttr("Destination", s.Destination)
 	}
+	if s.InResponseTo != "" {
+		r.CreateAttr("InResponseTo", s.InResponseTo)
+	}
 	r.CreateElement("saml:Issuer").SetText(s.Issuer)
-	r.CreateElement("samlp:Status").CreateElement("samlp:StatusCode").CreateAttr("Value", "urn:oasis:names:tc:SAML:2.0:status:Success")
-	a := r.CreateElement("saml:Assertion")
+	r.CreateElement("samlp:Status").CreateElement("samlp:StatusCode").CreateAttr("Value", or(s.Status, "urn:oasis:names:tc:SAML:2.0:status:Success"))
+	r.AddChild(assertion(s))
+	return doc
+}
+
+func or(v, fallback string) string {
+	if v == "" {
+		return fallback
+	}
+	return v
+}
+
+func orTime(v, fallback time.Time) time.Time {
+	if v.IsZero() {
+		return fallback
+	}
+	return v
+}
+
+// assertion is the Assertion element s describes.
+func assertion(s Spec) *etree.Element {
+	a := etree.NewElement("saml:Assertion")
 	a.CreateAttr("xmlns:saml", "urn:oasis:names:tc:SAML:2.0:assertion")
 	a.CreateAttr("ID", s.AssertionID)
 	a.CreateAttr("Version", "2.0")
@@ -117,10 +154,13 @@ func Document(s Spec) *etree.Document {
 	sc := sub.CreateElement("saml:SubjectConfirmation")
 	sc.CreateAttr("Method", "urn:oasis:names:tc:SAML:2.0:cm:bearer")
 	scd := sc.CreateElement("saml:SubjectConfirmationData")
-	scd.CreateAttr("NotOnOrAfter", s.NotOnOrAfter.Format(xsTime))
+	scd.CreateAttr("NotOnOrAfter", orTime(s.SCDNotOnOrAfter, s.NotOnOrAfter).Format(xsTime))
 	scd.CreateAttr("Recipient", s.Recipient)
+	if s.InResponseTo != "" {
+		scd.CreateAttr("InResponseTo", s.InResponseTo)
+	}
 	c := a.CreateElement("saml:Conditions")
-	c.CreateAttr("NotBefore", s.IssueInstant.Add(-time.Minute).Format(xsTime))
+	c.CreateAttr("NotBefore", orTime(s.NotBefore, s.IssueInstant.Add(-time.Minute)).Format(xsTime))
 	c.CreateAttr("NotOnOrAfter", s.NotOnOrAfter.Format(xsTime))
 	c.CreateElement("saml:AudienceRestriction").CreateElement("saml:Audience").SetText(s.Audience)
 	as := a.CreateElement("saml:AuthnStatement")
@@ -138,34 +178,42 @@ func Document(s Spec) *etree.Document {
 			at.CreateElement("saml:AttributeValue").SetText(v)
 		}
 	}
-	return doc
+	return a
 }
 
 // SignAssertion signs doc's assertion in place with method (RSA-SHA256
-// when empty), the Signature after the Issuer.
+// when empty).
 func (idp *IdP) SignAssertion(t testing.TB, doc *etree.Document, method string) {
+	t.Helper()
+	idp.Sign(t, doc.Root().SelectElement("Assertion"), method)
+}
+
+// Sign replaces el (a child of its parent, or a document's root, which the
+// caller then sets) with a copy signed with method (RSA-SHA256 when
+// empty), the Signature after the Issuer as SAML's schema orders it.
+func (idp *IdP) Sign(t testing.TB, el *etree.Element, method string) *etree.Element {
 	t.Helper()
 	ctx, err := dsig.NewSigningContext(idp.Key, [][]byte{idp.DER})
 	if err != nil {
 		t.Fatal(err)
 	}
 	ctx.Canonicalizer = dsig.MakeC14N10ExclusiveCanonicalizerWithPrefixList("")
-	if method == "" {
-		method = dsig.RSASHA256SignatureMethod
-	}
-	if err := ctx.SetSignatureMethod(method); err != nil {
+	if err := ctx.SetSignatureMethod(or(method, dsig.RSASHA256SignatureMethod)); err != nil {
 		t.Fatal(err)
 	}
-	el := doc.Root().SelectElement("Assertion")
 	signed, err := ctx.SignEnveloped(el)
 	if err != nil {
 		t.Fatal(err)
 	}
+	// SignEnveloped appends the Signature without setting its index, so
+	// remove it by position, not with RemoveChild.
 	sig := signed.RemoveChildAt(len(signed.Child) - 1)
 	signed.InsertChildAt(1, sig)
-	parent := el.Parent()
-	parent.InsertChildAt(el.Index(), signed)
-	parent.RemoveChild(el)
+	if parent := el.Parent(); parent != nil && parent.Tag != "" { // not the document itself
+		parent.InsertChildAt(el.Index(), signed)
+		parent.RemoveChild(el)
+	}
+	return signed
 }
 
 // Encode is doc in base64, as SAMLResponse and SAMLAssertion carry it.
@@ -184,4 +232,48 @@ func (idp *IdP) Signed(t testing.TB, s Spec) string {
 	doc := Document(s)
 	idp.SignAssertion(t, doc, "")
 	return Encode(t, doc)
+}
+
+// NeedPySAML2 skips t without pysaml2 and xmlsec1, except in CI, where
+// their absence is a failure (scripts/test installs them).
+func NeedPySAML2(t *testing.T) {
+	t.Helper()
+	_, err := exec.LookPath("xmlsec1")
+	if err == nil && exec.Command("/usr/bin/python3", "-c", "import saml2").Run() == nil {
+		return
+	}
+	if os.Getenv("CI") == "true" {
+		t.Fatal("pysaml2 (python3-pysaml2) and xmlsec1 are needed: apt-get install -y python3-pysaml2 xmlsec1")
+	}
+	t.Skip("pysaml2 or xmlsec1 is not installed (apt-get install -y python3-pysaml2 xmlsec1)")
+}
+
+// PySAML2Response has pysaml2 (samlsp's testdata/pysaml2_idp.py), loading
+// the service provider's metadata, sign with idp's key a Response for
+// nameID, and returns it base64-encoded. args are the script's optional
+// IN_RESPONSE_TO and NAME=VALUE arguments.
+func (idp *IdP) PySAML2Response(t *testing.T, spMetadata []byte, nameID string, args ...string) string {
+	t.Helper()
+	dir := t.TempDir()
+	files := map[string][]byte{
+		"sp.xml":   spMetadata,
+		"key.pem":  pem.EncodeToMemory(&pem.Block{Type: "RSA PRIVATE KEY", Bytes: x509.MarshalPKCS1PrivateKey(idp.Key)}),
+		"cert.pem": pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: idp.DER}),
+	}
+	for name, b := range files {
+		if err := os.WriteFile(filepath.Join(dir, name), b, 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	_, file, _, _ := runtime.Caller(0)
+	argv := append([]string{filepath.Join(filepath.Dir(file), "..", "testdata", "pysaml2_idp.py"), filepath.Join(dir, "sp.xml"),
+		filepath.Join(dir, "key.pem"), filepath.Join(dir, "cert.pem"), idp.EntityID, nameID}, args...)
+	var stderr bytes.Buffer
+	cmd := exec.CommandContext(t.Context(), "/usr/bin/python3", argv...)
+	cmd.Stderr = &stderr
+	out, err := cmd.Output()
+	if err != nil {
+		t.Fatalf("pysaml2: %v\n%s", err, stderr.String())
+	}
+	return string(out)
 }
