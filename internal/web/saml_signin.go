@@ -27,6 +27,7 @@ type AccountFederation struct {
 	SignIn interface {
 		VerifySAML(ctx context.Context, encoded string) (sts.SAMLAssertion, error)
 		SignInWithSAML(ctx context.Context, a sts.SAMLAssertion, pair sts.RolePair) (iam.Session, error)
+		LogSAMLRefusal(ctx context.Context, endpoint, role string, err error) error
 	}
 	// Aliases names the chooser's accounts (store.IAMProviders).
 	Aliases interface {
@@ -60,11 +61,11 @@ type sealedChoice struct {
 
 // samlSignIn takes the identity provider's post.
 func (p *Pages) samlSignIn(w http.ResponseWriter, r *http.Request) error {
+	ctx := httpx.AuditContext(r)
 	form, err := samlForm(w, r)
 	if err != nil {
-		return err
+		return p.AccountFederation.SignIn.LogSAMLRefusal(ctx, "signin", "", err)
 	}
-	ctx := httpx.AuditContext(r)
 	a, err := p.AccountFederation.SignIn.VerifySAML(ctx, form.Get("SAMLResponse"))
 	if err != nil {
 		return err
@@ -99,23 +100,24 @@ func samlForm(w http.ResponseWriter, r *http.Request) (url.Values, error) {
 func (p *Pages) samlChoice(w http.ResponseWriter, r *http.Request) error {
 	r.Body = http.MaxBytesReader(w, r.Body, maxChoiceForm)
 	if err := r.ParseForm(); err != nil {
-		return errUnreadableForm
+		return p.AccountFederation.SignIn.LogSAMLRefusal(httpx.AuditContext(r), "signin", "", errUnreadableForm)
 	}
 	var c sealedChoice
 	raw, err := base64.RawURLEncoding.DecodeString(r.PostForm.Get("choice"))
 	if err == nil {
 		raw, err = p.AccountFederation.Choices.Open(raw, []byte(choiceAD))
 	}
-	if err != nil || json.Unmarshal(raw, &c) != nil || !time.Now().Before(c.Expires) {
-		return errs.E(errs.Unauthenticated, "This role selection has expired or is not valid. Sign in at your identity provider again.")
-	}
 	role := r.PostForm.Get("role")
+	if err != nil || json.Unmarshal(raw, &c) != nil || !time.Now().Before(c.Expires) {
+		return p.AccountFederation.SignIn.LogSAMLRefusal(httpx.AuditContext(r), "signin", role,
+			errs.E(errs.Unauthenticated, "This role selection has expired or is not valid. Sign in at your identity provider again."))
+	}
 	for _, pair := range c.Assertion.Roles {
 		if pair.RoleARN == role {
 			return p.samlConsole(w, r, c.Assertion, pair, c.RelayState)
 		}
 	}
-	return errs.E(errs.Invalid, "Select one of the roles offered.")
+	return p.AccountFederation.SignIn.LogSAMLRefusal(httpx.AuditContext(r), "signin", role, errs.E(errs.Invalid, "Select one of the roles offered."))
 }
 
 // maxChoiceForm bounds the chooser's post: a sealed assertion without its

@@ -201,9 +201,33 @@ func TestABadSAMLPostIsAnErrorPageAndALoggedEvent(t *testing.T) {
 			}
 		})
 	}
-	evs, _, err := f.db.ListEvents(context.Background(), store.Page{Limit: 1})
+	evs, _, err := f.db.ListEvents(context.Background(), store.Page{Limit: 10})
 	must(t, err)
-	if len(evs) == 0 || evs[0].Action != "aws.saml.refuse" || evs[0].Detail["reason"] != "SignatureInvalid" {
-		t.Errorf("last event %+v, want the refused signature", evs)
+	var logged []string
+	for _, e := range evs {
+		if e.Action == "aws.saml.refuse" {
+			logged = append(logged, e.Message)
+		}
+	}
+	if len(logged) != len(cases) || !strings.Contains(logged[0], "signature") {
+		t.Errorf("logged refusals (newest first) %q, want one per post, the last the bad signature", logged)
+	}
+}
+
+func TestARelayStateNamingAConsolePageIsWhereTheSignInLands(t *testing.T) {
+	f := newSAMLFixture(t)
+	cases := []struct {
+		name, relay, want string
+	}{
+		{"an AWS console address", "https://console.aws.amazon.com/ec2/home", consolePath + "?destination=" + url.QueryEscape("https://console.aws.amazon.com/ec2/home")},
+		{"another site is ignored", "https://evil.example/steal", consolePath},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			w := f.post("/saml", url.Values{"SAMLResponse": {f.assertion(fedReader)}, "RelayState": {c.relay}}, "https://idp.example.com")
+			if w.Code != http.StatusSeeOther || w.Header().Get("Location") != c.want {
+				t.Errorf("answered %d to %q, want %q", w.Code, w.Header().Get("Location"), c.want)
+			}
+		})
 	}
 }

@@ -58,7 +58,7 @@ type assumeRoleWithSAMLOutput struct {
 
 func (s *Service) assumeRoleWithSAML(ctx context.Context, in *assumeRoleWithSAMLInput) (*assumeRoleWithSAMLOutput, error) {
 	out, err := s.assumeWithSAML(ctx, in)
-	return out, s.logSAMLRefusal(ctx, "AssumeRoleWithSAML", in.RoleArn, err)
+	return out, s.LogSAMLRefusal(ctx, "AssumeRoleWithSAML", in.RoleArn, err)
 }
 
 func (s *Service) assumeWithSAML(ctx context.Context, in *assumeRoleWithSAMLInput) (*assumeRoleWithSAMLOutput, error) {
@@ -189,10 +189,11 @@ func (s *Service) recordSAMLUse(ctx context.Context, a SAMLAssertion, sess iam.S
 	_ = s.store.AppendEvent(ctx, e)
 }
 
-// logSAMLRefusal records a refused assertion in the system log, naming
-// where (endpoint) and why; it returns err unchanged. Failures of our own
-// are not refusals and are not logged here.
-func (s *Service) logSAMLRefusal(ctx context.Context, endpoint, role string, err error) error {
+// LogSAMLRefusal records a refused assertion in the system log, naming
+// where (endpoint: "AssumeRoleWithSAML", "signin") and why; it returns err
+// unchanged. Failures of our own are not refusals and are not logged here.
+// The sign-in page calls it for a post it refuses before STS reads it.
+func (s *Service) LogSAMLRefusal(ctx context.Context, endpoint, role string, err error) error {
 	e, ok := errs.As(err)
 	if !ok || e.Kind == errs.Internal {
 		return err

@@ -26,7 +26,7 @@ const maxSignInProviders = 10
 // roles a person chooses from come from one use of it.
 func (s *Service) VerifySAML(ctx context.Context, encoded string) (SAMLAssertion, error) {
 	a, err := s.verifySignIn(ctx, encoded)
-	return a, s.logSAMLRefusal(ctx, "signin", "", err)
+	return a, s.LogSAMLRefusal(ctx, "signin", "", err)
 }
 
 func (s *Service) verifySignIn(ctx context.Context, encoded string) (SAMLAssertion, error) {
@@ -137,5 +137,5 @@ func attr(t xml.StartElement, name string) string {
 // role's maximum, once per assertion. A refusal is logged.
 func (s *Service) SignInWithSAML(ctx context.Context, a SAMLAssertion, pair RolePair) (iam.Session, error) {
 	sess, _, err := s.AssumeRoleWithSAMLAssertion(ctx, a, pair, SAMLSessionOptions{Console: true, ReplayScope: SAMLScopeConsole})
-	return sess, s.logSAMLRefusal(ctx, "signin", pair.RoleARN, err)
+	return sess, s.LogSAMLRefusal(ctx, "signin", pair.RoleARN, err)
 }
