@@ -283,19 +283,6 @@ func (g *Gateway) runQuery(r *http.Request, q *QueryService) (string, any, error
 	return action, out, err
 }
 
-// runUnsigned runs an action that needs no signature: anonymous when the
-// request carries none, else as the verified signer.
-func (g *Gateway) runUnsigned(r *http.Request, body []byte, q *QueryService, run QueryAction, params map[string]string, presigned bool) (any, error) {
-	ctx := audit.WithActor(httpx.AuditContext(r), audit.Actor{Type: "anonymous"})
-	if presigned || r.Header.Get("Authorization") != "" {
-		var err error
-		if ctx, err = g.authenticate(r, body, q.SigningName, presigned); err != nil {
-			return nil, queryError(err)
-		}
-	}
-	return run(ctx, params, func(any) error { return nil })
-}
-
 // queryService picks the awsQuery service named by r's credential scope,
 // or the fallback when the scope names none of them (or cannot be read: the
 // verifier then refuses the request in the fallback's shape).
