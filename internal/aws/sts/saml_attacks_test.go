@@ -5,6 +5,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/beevik/etree"
 	dsig "github.com/russellhaering/goxmldsig"
 
@@ -59,6 +60,27 @@ var samlAttacks = []samlAttack{
 			doc.Root().InsertChildAt(a.Index(), c)
 		})
 	}, "InvalidIdentityToken", "exactly one assertion"},
+	{"a forged assertion wrapping the signed one", readerARN, func(t *testing.T, s *samlServer) string {
+		return edited(t, s, s.spec(), func(doc *etree.Document) {
+			signed := doc.Root().SelectElement("Assertion")
+			forged := signed.Copy()
+			forged.RemoveChildAt(forged.SelectElement("Signature").Index())
+			forged.SelectElement("Subject").SelectElement("NameID").SetText("root")
+			doc.Root().RemoveChild(signed)
+			forged.AddChild(signed)
+			doc.Root().AddChild(forged)
+		})
+	}, "InvalidIdentityToken", "exactly one assertion"},
+	{"the signed assertion hidden in the Response's Extensions, a forged one in its place", readerARN, func(t *testing.T, s *samlServer) string {
+		return edited(t, s, s.spec(), func(doc *etree.Document) {
+			signed := doc.Root().SelectElement("Assertion")
+			forged := signed.Copy()
+			forged.RemoveChildAt(forged.SelectElement("Signature").Index())
+			doc.Root().RemoveChild(signed)
+			doc.Root().CreateElement("samlp:Extensions").AddChild(signed)
+			doc.Root().AddChild(forged)
+		})
+	}, "InvalidIdentityToken", "exactly one assertion"},
 	{"an assertion signed with an unknown key", readerARN, func(t *testing.T, s *samlServer) string {
 		return samltest.New(t, 1, idpEntityID, time.Now()).Signed(t, s.spec())
 	}, "InvalidIdentityToken", "Response signature invalid"},
@@ -107,6 +129,30 @@ func TestAssumeRoleWithSAMLRefusesTheSAMLAttackCorpus(t *testing.T) {
 			_, err := s.assume(a.role, a.assertion(t, s))
 			refused(t, err, a.code, a.msg)
 		})
+	}
+}
+
+func TestACommentInTheRoleSessionNameDoesNotShortenIt(t *testing.T) {
+	s := newSAMLServer(t)
+	spec := s.spec()
+	spec.Attributes[sts.AttrRoleSessionName] = []string{"admin.evil"}
+	// Exclusive c14n leaves comments out, so a comment added after
+	// signing keeps the signature valid: a reader taking the first text
+	// node would see "admin".
+	assertion := edited(t, s, spec, func(doc *etree.Document) {
+		for _, at := range doc.FindElements("//Attribute") {
+			if at.SelectAttrValue("Name", "") == sts.AttrRoleSessionName {
+				v := at.SelectElement("AttributeValue")
+				v.SetText("admin")
+				v.CreateComment("")
+				v.CreateText(".evil")
+			}
+		}
+	})
+	out, err := s.assume(readerARN, assertion)
+	must(t, err)
+	if got := aws.ToString(out.AssumedRoleUser.Arn); got != "arn:aws:sts::222222222222:assumed-role/SAMLReader/admin.evil" {
+		t.Errorf("assumed %s, want the whole session name admin.evil", got)
 	}
 }
 
