@@ -17,6 +17,7 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/credentials"
@@ -40,15 +41,19 @@ type Checker struct {
 	client  *http.Client
 }
 
+// callTimeout bounds each call to AWS, so that an unreachable endpoint
+// fails the configuration instead of hanging it.
+const callTimeout = 15 * time.Second
+
 // New returns a checker sealing secrets with a key derived from master;
-// client (nil: http.DefaultClient) reaches AWS.
+// client (nil: one with a timeout of callTimeout) reaches AWS.
 func New(master []byte, random io.Reader, groups Groups, client *http.Client) (*Checker, error) {
 	s, err := keys.NewSealer(master, directory.AWSSecretKeyPurpose, random)
 	if err != nil {
 		return nil, err
 	}
 	if client == nil {
-		client = http.DefaultClient
+		client = &http.Client{Timeout: callTimeout}
 	}
 	return &Checker{groups: groups, secrets: s, client: client}, nil
 }
