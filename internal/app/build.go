@@ -95,9 +95,9 @@ func (m *Main) buildAWS(master []byte, auth *awsauth.Authority, b store.Bootstra
 	if err != nil {
 		return err
 	}
+	accountFed := &web.AccountFederation{SignIn: stsSvc, Aliases: m.Store, Choices: choices, Console: consoleSignIn}
 	pages := &web.Pages{Log: m.Log, SignIn: signIn, Devices: oidc, Credentials: portalAPI, Directory: m.Store, Federation: sp, Console: consoleSignIn,
-		AccountFederation: &web.AccountFederation{SignIn: stsSvc, Aliases: m.Store, Choices: choices, Console: consoleSignIn},
-		StartURL: m.StartURL, Region: m.Config.AWS.Region, SecureCookies: isHTTPS(m.AWSURL), SessionLifetime: lifetime}
+		AccountFederation: accountFed, StartURL: m.StartURL, Region: m.Config.AWS.Region, SecureCookies: isHTTPS(m.AWSURL), SessionLifetime: lifetime}
 
 	mux := http.NewServeMux()
 	mux.Handle("POST /{$}", gw)

@@ -30,6 +30,20 @@ func edited(t *testing.T, s *samlServer, spec samltest.Spec, edit func(doc *etre
 	return samltest.Encode(t, doc)
 }
 
+// wrapped is a signature-wrapping attack: place puts the signed assertion
+// and a forged unsigned copy naming root in the Response.
+func wrapped(place func(root, signed, forged *etree.Element)) func(*testing.T, *samlServer) string {
+	return func(t *testing.T, s *samlServer) string {
+		return edited(t, s, s.spec(), func(doc *etree.Document) {
+			signed := doc.Root().SelectElement("Assertion")
+			forged := signed.Copy()
+			forged.RemoveChildAt(forged.SelectElement("Signature").Index())
+			forged.SelectElement("Subject").SelectElement("NameID").SetText("root")
+			place(doc.Root(), signed, forged)
+		})
+	}
+}
+
 func withSpec(edit func(*samltest.Spec)) func(*testing.T, *samlServer) string {
 	return func(t *testing.T, s *samlServer) string {
 		spec := s.spec()
@@ -52,35 +66,19 @@ var samlAttacks = []samlAttack{
 			at.CreateElement("saml:AttributeValue").SetText("arn:aws:iam::222222222222:role/Deployer," + providerARN)
 		})
 	}, "InvalidIdentityToken", "Response signature invalid"},
-	{"a forged second assertion beside the signed one (signature wrapping)", readerARN, func(t *testing.T, s *samlServer) string {
-		return edited(t, s, s.spec(), func(doc *etree.Document) {
-			a := doc.Root().SelectElement("Assertion")
-			c := a.Copy()
-			c.RemoveChildAt(c.SelectElement("Signature").Index())
-			doc.Root().InsertChildAt(a.Index(), c)
-		})
-	}, "InvalidIdentityToken", "exactly one assertion"},
-	{"a forged assertion wrapping the signed one", readerARN, func(t *testing.T, s *samlServer) string {
-		return edited(t, s, s.spec(), func(doc *etree.Document) {
-			signed := doc.Root().SelectElement("Assertion")
-			forged := signed.Copy()
-			forged.RemoveChildAt(forged.SelectElement("Signature").Index())
-			forged.SelectElement("Subject").SelectElement("NameID").SetText("root")
-			doc.Root().RemoveChild(signed)
-			forged.AddChild(signed)
-			doc.Root().AddChild(forged)
-		})
-	}, "InvalidIdentityToken", "exactly one assertion"},
-	{"the signed assertion hidden in the Response's Extensions, a forged one in its place", readerARN, func(t *testing.T, s *samlServer) string {
-		return edited(t, s, s.spec(), func(doc *etree.Document) {
-			signed := doc.Root().SelectElement("Assertion")
-			forged := signed.Copy()
-			forged.RemoveChildAt(forged.SelectElement("Signature").Index())
-			doc.Root().RemoveChild(signed)
-			doc.Root().CreateElement("samlp:Extensions").AddChild(signed)
-			doc.Root().AddChild(forged)
-		})
-	}, "InvalidIdentityToken", "exactly one assertion"},
+	{"a forged second assertion beside the signed one (signature wrapping)", readerARN, wrapped(func(root, signed, forged *etree.Element) {
+		root.InsertChildAt(signed.Index(), forged)
+	}), "InvalidIdentityToken", "exactly one assertion"},
+	{"a forged assertion wrapping the signed one", readerARN, wrapped(func(root, signed, forged *etree.Element) {
+		root.RemoveChild(signed)
+		forged.AddChild(signed)
+		root.AddChild(forged)
+	}), "InvalidIdentityToken", "exactly one assertion"},
+	{"the signed assertion hidden in the Response's Extensions, a forged one in its place", readerARN, wrapped(func(root, signed, forged *etree.Element) {
+		root.RemoveChild(signed)
+		root.CreateElement("samlp:Extensions").AddChild(signed)
+		root.AddChild(forged)
+	}), "InvalidIdentityToken", "exactly one assertion"},
 	{"an assertion signed with an unknown key", readerARN, func(t *testing.T, s *samlServer) string {
 		return samltest.New(t, 1, idpEntityID, time.Now()).Signed(t, s.spec())
 	}, "InvalidIdentityToken", "Response signature invalid"},
