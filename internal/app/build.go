@@ -23,6 +23,7 @@ import (
 	"github.com/keyward/keyward/internal/aws/ssooidc"
 	"github.com/keyward/keyward/internal/aws/sts"
 	"github.com/keyward/keyward/internal/aws/webidentity"
+	"github.com/keyward/keyward/internal/keys"
 	"github.com/keyward/keyward/internal/store"
 	"github.com/keyward/keyward/internal/web"
 )
@@ -85,6 +86,7 @@ func (m *Main) buildAWS(master []byte, auth *awsauth.Authority, b store.Bootstra
 	if opt.WebIdentityDial != nil {
 		stsSvc.WithWebIdentity(&webidentity.Verifier{Keys: &webidentity.Fetcher{Clock: m.clock, DialContext: opt.WebIdentityDial}, Clock: m.clock})
 	}
+	stsSvc.WithSAML(sts.SAMLConfig{Providers: iamSvc.Federation(), Keys: m.Store, Recipients: []string{m.AWSURL + "/saml"}})
 	gw.AddQuery(stsSvc.QueryService(admin))
 	// IAM acts on the caller's own account.
 	gw.AddQuery(iamSvc.QueryService(admin))
@@ -98,8 +100,13 @@ func (m *Main) buildAWS(master []byte, auth *awsauth.Authority, b store.Bootstra
 	if err != nil {
 		return err
 	}
+	choices, err := keys.NewSealer(master, "saml role choice", m.random)
+	if err != nil {
+		return err
+	}
+	accountFed := &web.AccountFederation{SignIn: stsSvc, Aliases: m.Store, Choices: choices, Console: consoleSignIn}
 	pages := &web.Pages{Log: m.Log, SignIn: signIn, Devices: oidc, Credentials: portalAPI, Directory: m.Store, Federation: sp, Console: consoleSignIn,
-		StartURL: m.StartURL, Region: m.Config.AWS.Region, SecureCookies: isHTTPS(m.AWSURL), SessionLifetime: lifetime}
+		AccountFederation: accountFed, StartURL: m.StartURL, Region: m.Config.AWS.Region, SecureCookies: isHTTPS(m.AWSURL), SessionLifetime: lifetime}
 
 	mux := http.NewServeMux()
 	mux.Handle("POST /{$}", gw)
@@ -109,7 +116,7 @@ func (m *Main) buildAWS(master []byte, auth *awsauth.Authority, b store.Bootstra
 	scim := &scimserver.Server{Store: m.Store, Clock: m.clock, Random: m.random, Tenant: tenant, Issuer: scimserver.IssuerFor(m.AWSURL, tenant)}
 	scim.Register(mux)
 	browser := pages.Handler()
-	for _, p := range []string{"/start", "/start/", "/device", "/static/", "/platform/saml/", "/federation", "/console", "/console/"} {
+	for _, p := range []string{"/start", "/start/", "/device", "/static/", "/platform/saml/", "/federation", "/console", "/console/", "/saml", "/saml/"} {
 		mux.Handle(p, browser)
 	}
 	mux.Handle("/{$}", root(gw))

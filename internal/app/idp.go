@@ -15,6 +15,7 @@ import (
 	"github.com/keyward/keyward/internal/clock"
 	"github.com/keyward/keyward/internal/directory"
 	"github.com/keyward/keyward/internal/httpx"
+	"github.com/keyward/keyward/internal/idp/awsroles"
 	"github.com/keyward/keyward/internal/idp/oktaapi"
 	"github.com/keyward/keyward/internal/idp/samlidp"
 	"github.com/keyward/keyward/internal/keys"
@@ -48,8 +49,12 @@ func (m *Main) buildIdP(ctx context.Context, master []byte, opt Options) error {
 	if err != nil {
 		return err
 	}
+	awsRoles, err := awsroles.New(master, m.random, m.IdP, nil)
+	if err != nil {
+		return err
+	}
 	api := oktaapi.New(oktaapi.Config{Store: m.IdP, Clock: m.clock, Random: m.random, Log: m.Log,
-		Hasher: hasher, OrgURL: m.OrgURL, SigningKeyID: activeKeyID(samlKeys)})
+		Hasher: hasher, OrgURL: m.OrgURL, SigningKeyID: activeKeyID(samlKeys), AWSRoles: awsRoles})
 	signIn, err := orgsignin.New(orgsignin.Config{Store: m.IdP, Hasher: hasher, Clock: m.clock, Random: m.random,
 		Master: master, Issuer: issuer(m.OrgURL), OrgURL: m.OrgURL, Limits: m.signInLimits()})
 	if err != nil {

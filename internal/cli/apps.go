@@ -34,7 +34,7 @@ provisioning is enabled) and the groups it pushes, the provisioning's status, a
 resync, and a drift report comparing the target with the identity provider.`,
 	}
 	cmd.AddCommand(listAppsCmd(stdio), provisioningCmd(stdio), pushGroupCmd(stdio, true), pushGroupCmd(stdio, false),
-		appsStatusCmd(stdio), appsResyncCmd(stdio), appsDriftCmd(stdio))
+		appsStatusCmd(stdio), appsResyncCmd(stdio), appsDriftCmd(stdio), awsFederationCmd(stdio))
 	return cmd
 }
 

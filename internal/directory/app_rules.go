@@ -127,6 +127,10 @@ func checkStatement(a AttributeStatement) []string {
 		if _, err := regexp.Compile(a.FilterValue); a.FilterType == FilterRegex && err != nil {
 			add("filterValue", "Not a valid regular expression")
 		}
+	case AttributeAWSRoles:
+		if _, err := AWSRoleMapper(a); err != nil {
+			out = append(out, Causes(err)...)
+		}
 	default:
 		add("type", "Must be EXPRESSION or GROUP")
 	}

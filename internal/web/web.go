@@ -70,6 +70,9 @@ type Pages struct {
 	// Console, when set, serves the federation endpoint, the console page
 	// and the portal's Management console links.
 	Console Console
+	// AccountFederation, when set with Console, serves AWS's SAML sign-in
+	// at /saml (account federation's console sign-in).
+	AccountFederation *AccountFederation
 	// StartURL is the access portal URL and Region the SSO region people
 	// type into `aws configure sso`.
 	StartURL string
@@ -104,6 +107,10 @@ func (p *Pages) Handler() http.Handler {
 		mux.Handle("POST "+consolePath+"/signout", p.public(p.consoleSignOut))
 		mux.Handle("GET /start/console", p.signedIn(p.consoleLink))
 	}
+	if p.Console != nil && p.AccountFederation != nil {
+		mux.Handle("POST "+samlSignInPath, p.public(p.samlSignIn))
+		mux.Handle("POST "+samlSignInPath+"/role", p.public(p.samlChoice))
+	}
 	if p.Federation != nil {
 		mux.Handle("POST "+acsPattern, p.public(p.acs))
 		mux.Handle("GET /platform/saml/metadata/{id}", p.public(p.spMetadata))
@@ -123,5 +130,6 @@ func (p *Pages) sameOriginOnly(next http.Handler) http.Handler {
 	// The identity provider's site posts its Response to the ACS; the
 	// signed assertion, not the origin, is what authenticates it.
 	cop.AddInsecureBypassPattern("POST " + acsPattern)
+	cop.AddInsecureBypassPattern("POST " + samlSignInPath)
 	return cop.Handler(next)
 }

@@ -126,11 +126,11 @@ type QueryService struct {
 	// prove an identity by handing over a presigned GetCallerIdentity;
 	// nothing else needs one, so nothing else accepts one.
 	Presignable map[string]bool
-	// Unsigned names the actions served without a signature, whose input
-	// carries its own proof (a web identity token, a SAML assertion) that
-	// the action checks itself: no principal is resolved and no authorizer
-	// runs (the input is still validated). A signature sent along is
-	// ignored, as AWS ignores it.
+	// Unsigned names the actions that may arrive with no signature
+	// (AssumeRoleWithSAML and AssumeRoleWithWebIdentity: the CLI sends them
+	// unsigned). An unsigned request reaches the action with no principal
+	// in its context; a signed one is verified as usual. Either way the
+	// gateway's Authorize is not asked: the action authorizes itself.
 	Unsigned map[string]bool
 }
 
@@ -250,7 +250,7 @@ func (g *Gateway) serveQuery(w http.ResponseWriter, r *http.Request) {
 	q := g.queryService(r)
 	action, out, err := g.runQuery(r, q)
 	if err != nil {
-		protocol.WriteQueryError(w, r, q.Codes, q.Namespace, queryError(err))
+		protocol.WriteQueryError(w, r, q.Codes, q.Namespace, err)
 		return
 	}
 	protocol.WriteQueryResult(w, r, q.Namespace, action, out)
@@ -260,7 +260,7 @@ func (g *Gateway) runQuery(r *http.Request, q *QueryService) (string, any, error
 	presigned := sigv4.IsPresigned(r)
 	params, body, err := queryParams(r, presigned)
 	if err != nil {
-		return "", nil, err
+		return "", nil, queryError(err)
 	}
 	action := params["Action"]
 	run, ok := q.Actions[action]
@@ -271,16 +271,16 @@ func (g *Gateway) runQuery(r *http.Request, q *QueryService) (string, any, error
 		return "", nil, errs.E(errs.Invalid, "Version %.32q is not supported; use %s", v, q.Version).WithCode("InvalidAction")
 	}
 	if presigned && !q.Presignable[action] {
-		return "", nil, errs.E(errs.Invalid, "%s does not accept a presigned (query-string) signature; sign the request with an Authorization header.", action).
-			WithCode(sigv4.CodeIncompleteSignature)
+		return "", nil, queryError(errs.E(errs.Invalid, "%s does not accept a presigned (query-string) signature; sign the request with an Authorization header.", action).
+			WithCode(sigv4.CodeIncompleteSignature))
 	}
-	if q.Unsigned[action] && !presigned {
-		out, err := run(httpx.AuditContext(r), params, func(any) error { return nil })
+	if q.Unsigned[action] {
+		out, err := g.runUnsigned(r, body, q, run, params, presigned)
 		return action, out, err
 	}
 	ctx, err := g.authenticate(r, body, q.SigningName, presigned)
 	if err != nil {
-		return "", nil, err
+		return "", nil, queryError(err)
 	}
 	out, err := run(ctx, params, g.authorizer(ctx, q.Authorize, q.SigningName+":"+action))
 	return action, out, err
@@ -361,9 +361,9 @@ func queryParams(r *http.Request, presigned bool) (map[string]string, []byte, er
 	return params, body, err
 }
 
-// queryError renames the JSON-family SigV4 codes to their awsQuery names.
-// An action's own ExpiredTokenException (STS's answer to an expired web
-// identity token, a 400) is not the signature's and keeps its name.
+// queryError renames the JSON-family SigV4 codes of an authentication
+// failure to their awsQuery names. An action's own errors keep their codes
+// (AssumeRoleWithSAML's ExpiredTokenException is modeled as such).
 func queryError(err error) error {
 	if e, ok := errs.As(err); ok && e.Code != "" && (e.Code != sigv4.CodeExpiredToken || e.Kind == errs.Unauthenticated) {
 		if q := sigv4.QueryCode(e.Code); q != e.Code {

@@ -9,82 +9,64 @@ import (
 
 	"github.com/keyward/keyward/internal/aws/awsauth"
 	"github.com/keyward/keyward/internal/aws/protocol"
-	"github.com/keyward/keyward/internal/aws/sigv4"
 	"github.com/keyward/keyward/internal/errs"
 )
 
-type tokenInput struct{ Token string }
-
-func (in *tokenInput) Validate() error {
-	switch in.Token {
-	case "":
-		return errs.E(errs.Invalid, "token is required").WithCode("ValidationError")
-	case "expired":
-		return errs.E(errs.Invalid, "Token expired").WithCode(sigv4.CodeExpiredToken)
-	}
-	return nil
-}
-
-// newUnsignedGateway serves one unsigned action, whose answer says whether
-// a principal reached it, and one signed action; its authorizer refuses
-// everything, so only an action that skips it can answer.
+// newUnsignedGateway serves an STS whose Federate action may be unsigned
+// and answers with the caller it saw; its authorizer refuses everything.
 func newUnsignedGateway() *Gateway {
-	v := &sigv4.Verifier{Lookup: func(context.Context, string, string) (sigv4.Key, error) {
-		return sigv4.Key{Secret: testSecret}, nil
-	}}
-	g := New(v, nil)
-	answer := QueryOp(func(ctx context.Context, in *tokenInput) (*struct{ Principal bool }, error) {
-		_, ok := awsauth.PrincipalFrom(ctx)
-		return &struct{ Principal bool }{ok}, nil
-	})
+	g := New(newQueryGateway().verifier, nil)
+	who := func(ctx context.Context, _ map[string]string, authorize func(any) error) (any, error) {
+		if err := authorize(nil); err != nil {
+			return nil, err
+		}
+		p, ok := awsauth.PrincipalFrom(ctx)
+		return struct{ Caller string }{map[bool]string{true: "signed:" + p.ARN, false: "anonymous"}[ok]}, nil
+	}
 	g.AddQuery(&QueryService{
 		SigningName: "sts", Version: "2011-06-15", Namespace: protocol.QueryNamespace, Codes: protocol.QueryCodes,
-		Authorize: func(context.Context, awsauth.Principal, Request) error {
-			return errs.E(errs.Denied, "no").WithCode("AccessDenied")
-		},
-		Actions:  map[string]QueryAction{"AssumeRoleWithWebIdentity": answer, "GetSessionToken": answer},
-		Unsigned: map[string]bool{"AssumeRoleWithWebIdentity": true},
+		Authorize: func(context.Context, awsauth.Principal, Request) error { return errs.E(errs.Denied, "no") },
+		Actions:   map[string]QueryAction{"Federate": who, "GetSessionToken": who},
+		Unsigned:  map[string]bool{"Federate": true},
 	})
 	return g
 }
 
-func post(form string) *http.Request {
-	r := httptest.NewRequest(http.MethodPost, "/", strings.NewReader(form))
-	r.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	return r
-}
-
-func TestUnsignedActions(t *testing.T) {
-	for _, tc := range []struct {
-		name, form string
-		code       int
-		want       string
+func TestOnlyUnsignedActionsAnswerARequestWithNoSignature(t *testing.T) {
+	g := newUnsignedGateway()
+	cases := []struct {
+		name string
+		req  *http.Request
+		code int
+		want string
 	}{
-		{"an unsigned action answers without a signature or an authorizer, and with no principal",
-			"Action=AssumeRoleWithWebIdentity&Version=2011-06-15&Token=t", 200, "<Principal>false</Principal>"},
-		{"an unsigned action still validates its input",
-			"Action=AssumeRoleWithWebIdentity&Version=2011-06-15", 400, "<Code>ValidationError</Code>"},
-		{"an action not listed as unsigned still needs a signature",
-			"Action=GetSessionToken&Version=2011-06-15&Token=t", 403, "<Code>MissingAuthenticationToken</Code>"},
-		{"an action's own ExpiredTokenException keeps its name (it is not the signature's ExpiredToken)",
-			"Action=AssumeRoleWithWebIdentity&Version=2011-06-15&Token=expired", 400, "<Code>ExpiredTokenException</Code>"},
-		{"an unsigned action still needs the service's version",
-			"Action=AssumeRoleWithWebIdentity&Version=2010-05-08&Token=t", 400, "<Code>InvalidAction</Code>"},
-	} {
-		t.Run(tc.name, func(t *testing.T) {
+		{"an unsigned Federate reaches the action with no principal", unsignedForm("Action=Federate&Version=2011-06-15"), http.StatusOK, "<Caller>anonymous</Caller>"},
+		{"a signed Federate reaches it as the signer, not asking the authorizer", signedForm(t, "sts", "Action=Federate&Version=2011-06-15"), http.StatusOK, "<Caller>signed:</Caller>"},
+		{"an unsigned GetSessionToken is refused", unsignedForm("Action=GetSessionToken&Version=2011-06-15"), http.StatusForbidden, "MissingAuthenticationToken"},
+		{"a Federate with a bad signature is refused", badlySigned(t), http.StatusForbidden, "SignatureDoesNotMatch"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
 			w := httptest.NewRecorder()
-			newUnsignedGateway().ServeHTTP(w, post(tc.form))
-			if w.Code != tc.code || !strings.Contains(w.Body.String(), tc.want) {
-				t.Errorf("= %d %s, want %d with %s", w.Code, w.Body, tc.code, tc.want)
+			g.ServeHTTP(w, c.req)
+			if w.Code != c.code || !strings.Contains(w.Body.String(), c.want) {
+				t.Errorf("got %d %s, want %d containing %s", w.Code, w.Body, c.code, c.want)
 			}
 		})
 	}
 }
 
-func TestAnUnsignedActionIsNotPresignable(t *testing.T) {
-	w := httptest.NewRecorder()
-	newUnsignedGateway().ServeHTTP(w, presignedFor(t, "sts", "Action=AssumeRoleWithWebIdentity&Version=2011-06-15&Token=t&X-Amz-Expires=60"))
-	if w.Code != http.StatusBadRequest || !strings.Contains(w.Body.String(), "<Code>IncompleteSignature</Code>") {
-		t.Errorf("= %d %s", w.Code, w.Body)
-	}
+// unsignedForm is a POST / of form with no signature.
+func unsignedForm(form string) *http.Request {
+	r := httptest.NewRequest(http.MethodPost, "http://aws.keyward.test/", strings.NewReader(form))
+	r.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	return r
+}
+
+// badlySigned is a signed Federate whose signature's last digit changed.
+func badlySigned(t *testing.T) *http.Request {
+	r := signedForm(t, "sts", "Action=Federate&Version=2011-06-15")
+	h := r.Header.Get("Authorization")
+	r.Header.Set("Authorization", h[:len(h)-1]+map[bool]string{true: "1", false: "0"}[h[len(h)-1] == '0'])
+	return r
 }

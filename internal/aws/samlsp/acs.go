@@ -2,16 +2,9 @@ package samlsp
 
 import (
 	"context"
-	"crypto/x509"
-	"encoding/base64"
-	"errors"
 	"net/url"
 	"strings"
 	"time"
-
-	saml2 "github.com/russellhaering/gosaml2"
-	"github.com/russellhaering/gosaml2/types"
-	dsig "github.com/russellhaering/goxmldsig"
 
 	"github.com/keyward/keyward/internal/errs"
 	ic "github.com/keyward/keyward/internal/identitycenter"
@@ -84,14 +77,15 @@ func (sp *SP) consume(ctx context.Context, form url.Values, seen *attempt) (Resu
 		return Result{}, reject(errs.Invalid, ReasonNotExternal, "This AWS access portal signs people in with its own directory, "+
 			"not through an external identity provider. Sign in at the portal's start URL instead.")
 	}
-	doc, err := decodeForm(form)
+	p := sp.party(src.IdP)
+	doc, err := p.decodeForm(form)
 	if err != nil {
 		return Result{}, err
 	}
-	if err := checkShape(doc); err != nil {
+	if _, err := p.checkShape(doc); err != nil {
 		return Result{}, err
 	}
-	resp, err := sp.verify(doc, src.IdP)
+	resp, err := p.verify(doc, sp.ACSURL())
 	if err != nil {
 		return Result{}, err
 	}
@@ -100,7 +94,12 @@ func (sp *SP) consume(ctx context.Context, form url.Values, seen *attempt) (Resu
 	if a.Subject != nil && a.Subject.NameID != nil {
 		seen.nameID = strings.TrimSpace(a.Subject.NameID.Value)
 	}
-	c, err := sp.check(resp, seen)
+	c, err := p.check(resp)
+	if err != nil {
+		return Result{}, err
+	}
+	seen.inResponseTo = c.inResponseTo
+	access, err := accessControl(a.AttributeStatement, p.fix())
 	if err != nil {
 		return Result{}, err
 	}
@@ -114,101 +113,6 @@ func (sp *SP) consume(ctx context.Context, form url.Values, seen *attempt) (Resu
 	}
 	seen.userID = u.ID
 	return Result{User: u, NameID: seen.nameID, Issuer: seen.issuer, AssertionID: a.ID,
-		SessionNotOnOrAfter: c.sessionEnd, AccessControl: c.accessControl,
+		SessionNotOnOrAfter: c.sessionEnd, AccessControl: access,
 		SPInitiated: c.inResponseTo != "", RelayState: relay}, nil
-}
-
-// decodeForm returns the Response document the form carries, bounded.
-func decodeForm(form url.Values) ([]byte, error) {
-	values := form["SAMLResponse"]
-	if len(values) != 1 || values[0] == "" {
-		return nil, malformed("the form must carry exactly one SAMLResponse")
-	}
-	if len(values[0]) > MaxFormBytes { // base64 of MaxResponseBytes, with room for line breaks
-		return nil, tooLarge()
-	}
-	compact := strings.Map(func(r rune) rune {
-		if r == ' ' || r == '\t' || r == '\r' || r == '\n' {
-			return -1
-		}
-		return r
-	}, values[0])
-	doc, err := base64.StdEncoding.DecodeString(compact)
-	if err != nil {
-		return nil, malformed("SAMLResponse is not base64")
-	}
-	if len(doc) > MaxResponseBytes {
-		return nil, tooLarge()
-	}
-	return doc, nil
-}
-
-func tooLarge() *errs.Error {
-	return reject(errs.Invalid, ReasonTooLarge, "The sign-in response from your identity provider is too large to be a SAML response.")
-}
-
-// checkShape refuses a document that is not plainly one Response with one
-// assertion, before any signature is looked at.
-func checkShape(doc []byte) error {
-	trimmed := strings.TrimLeft(string(doc[:min(len(doc), 64)]), " \t\r\n\ufeff")
-	if !strings.HasPrefix(trimmed, "<") {
-		return malformed("it is not an XML document (compressed responses belong to the HTTP-Redirect binding, which an ACS does not use)")
-	}
-	s, err := inspect(doc)
-	switch {
-	case errors.Is(err, errDTD) || errors.Is(err, errProcInst):
-		return reject(errs.Invalid, ReasonDTD, "The sign-in response contains a document type declaration or processing instruction, which SAML forbids.")
-	case err != nil:
-		return malformed(err.Error())
-	case s.root.Space != nsProtocol || s.root.Local != "Response":
-		return malformed("it is not a SAML 2.0 Response")
-	case s.weakAlgorithm != "":
-		return reject(errs.Unauthenticated, ReasonAlgorithm, "The sign-in response is signed with "+s.weakAlgorithm+
-			", which Identity Center does not accept: use RSA-SHA256 (or stronger) for the signature and SHA-256 for the digest."+fixAtIdP)
-	case s.encrypted > 0:
-		return reject(errs.Invalid, ReasonEncrypted, "The sign-in response carries an encrypted assertion; Identity Center accepts only signed, unencrypted assertions."+fixAtIdP)
-	case s.assertions != 1 || s.assertionDepth != 2:
-		return reject(errs.Invalid, ReasonAssertionCount, "The sign-in response must carry exactly one assertion, directly inside the Response.")
-	case s.duplicateID != "":
-		return reject(errs.Invalid, ReasonDuplicateID, "The sign-in response uses the ID "+quote(s.duplicateID)+" more than once.")
-	}
-	return nil
-}
-
-// verify checks the signature with the identity provider's certificates
-// and returns the Response as gosaml2 read it from the verified element
-// only: the signed Response, or the unsigned Response's fields with only
-// its verified assertion.
-func (sp *SP) verify(doc []byte, idp ic.ExternalIdP) (*types.Response, error) {
-	roots := make([]*x509.Certificate, 0, len(idp.Certificates))
-	for _, der := range idp.Certificates {
-		c, err := x509.ParseCertificate(der)
-		if err != nil {
-			return nil, reject(errs.Invalid, ReasonSignature, "Identity Center holds an unreadable certificate for your identity provider, "+
-				"so it cannot check the sign-in response. Ask your administrator to set the identity provider's metadata again.")
-		}
-		roots = append(roots, c)
-	}
-	v := &saml2.SAMLServiceProvider{
-		IdentityProviderIssuer:      idp.EntityID,
-		AssertionConsumerServiceURL: sp.ACSURL(),
-		AudienceURI:                 sp.EntityID(),
-		IDPCertificateStore:         &dsig.MemoryX509CertificateStore{Roots: roots},
-		// gosaml2 checks SubjectConfirmationData's NotOnOrAfter and the
-		// certificate's validity itself, with no skew: give it a clock
-		// that is the skew behind, and check the rest here.
-		Clock:                       dsig.NewFakeClockAt(sp.cfg.Clock.Now().Add(-sp.cfg.Skew)),
-		MaximumDecompressedBodySize: MaxResponseBytes,
-	}
-	resp, err := v.ValidateEncodedResponse(base64.StdEncoding.EncodeToString(doc))
-	if err != nil {
-		return nil, sp.verifyError(err, idp)
-	}
-	if len(resp.Assertions) != 1 {
-		return nil, reject(errs.Invalid, ReasonAssertionCount, "The sign-in response must carry exactly one signed assertion.")
-	}
-	if !resp.SignatureValidated && !resp.Assertions[0].SignatureValidated {
-		return nil, badSignature()
-	}
-	return resp, nil
 }

@@ -11,48 +11,47 @@ import (
 	dsig "github.com/russellhaering/goxmldsig"
 
 	"github.com/keyward/keyward/internal/errs"
-	ic "github.com/keyward/keyward/internal/identitycenter"
 )
 
 // verifyError words what gosaml2 refused. Anything it does not name is a
 // signature that did not verify.
-func (sp *SP) verifyError(err error, idp ic.ExternalIdP) error {
+func (p *party) verifyError(err error) error {
 	var bad saml2.ErrInvalidValue
 	var absent saml2.ErrMissingElement
 	switch {
 	case errors.Is(err, dsig.ErrMissingSignature):
-		return reject(errs.Unauthenticated, ReasonSignature, "The sign-in response is not signed: Identity Center accepts only a signed response or assertion."+fixAtIdP)
+		return reject(errs.Unauthenticated, ReasonSignature, "The sign-in response is not signed: "+p.product+" accepts only a signed response or assertion."+p.fix())
 	case errors.As(err, &bad):
-		return sp.invalidValue(bad, idp)
+		return p.invalidValue(bad)
 	case errors.As(err, &absent):
-		return malformed("it has no " + absent.Tag + " " + strings.TrimSpace(absent.Attribute+" element"))
+		return p.malformed("it has no " + absent.Tag + " " + strings.TrimSpace(absent.Attribute+" element"))
 	}
-	e := badSignature()
+	e := p.badSignature()
 	e.Err = err // for the log, never the person
 	return e
 }
 
-func (sp *SP) invalidValue(bad saml2.ErrInvalidValue, idp ic.ExternalIdP) error {
+func (p *party) invalidValue(bad saml2.ErrInvalidValue) error {
 	switch bad.Key {
 	case saml2.DestinationAttr:
-		return destinationMismatch(sp.ACSURL(), bad.Actual)
+		return p.destinationMismatch(bad.Actual)
 	case saml2.RecipientAttr:
 		return reject(errs.Unauthenticated, ReasonRecipient, "The sign-in assertion is meant for "+quote(bad.Actual)+
-			", not for this Identity Center's ACS URL "+sp.ACSURL()+"."+fixAtIdP)
+			", not for "+p.product+"'s ACS URL "+p.acsList()+"."+p.fix())
 	case saml2.IssuerTag:
 		return reject(errs.Unauthenticated, ReasonIssuer, "The sign-in response comes from "+quote(bad.Actual)+
-			", not from the identity provider Identity Center trusts ("+idp.EntityID+")."+fixAtIdP)
+			", not from the identity provider "+p.product+" trusts ("+p.idpEntityID+")."+p.fix())
 	case saml2.StatusCodeTag:
 		return reject(errs.Unauthenticated, ReasonStatus, "Your identity provider did not sign you in (status "+quote(bad.Actual)+"). Try signing in again.")
 	case saml2.NotOnOrAfterAttr:
 		return expired()
 	}
-	return malformed("its " + bad.Key + " is not valid")
+	return p.malformed("its " + bad.Key + " is not valid")
 }
 
-func destinationMismatch(acs, got string) error {
+func (p *party) destinationMismatch(got string) error {
 	return reject(errs.Unauthenticated, ReasonDestination, "The sign-in response is addressed to "+quote(got)+
-		", not to this Identity Center's ACS URL "+acs+"."+fixAtIdP)
+		", not to "+p.product+"'s ACS URL "+p.acsList()+"."+p.fix())
 }
 
 func expired() error {
@@ -65,59 +64,64 @@ func notYetValid() error {
 
 // checked is what the verified assertion says, once checked.
 type checked struct {
-	assertionID   string
-	issuer        string
-	inResponseTo  string
-	validUntil    time.Time // the latest NotOnOrAfter: how long to remember the assertion id
-	sessionEnd    time.Time
-	accessControl map[string]string
+	assertionID  string
+	issuer       string
+	nameID       string
+	inResponseTo string
+	validUntil   time.Time // the latest NotOnOrAfter: how long to remember the assertion id
+	sessionEnd   time.Time
 }
 
 // check applies the rules gosaml2 leaves to its caller to the verified
 // response: destination, audience, validity times with skew, InResponseTo
-// agreement, NameID and attributes.
-func (sp *SP) check(resp *types.Response, seen *attempt) (checked, error) {
+// agreement and NameID.
+func (p *party) check(resp *types.Response) (checked, error) {
 	a := resp.Assertions[0]
 	c := checked{assertionID: a.ID, issuer: a.Issuer.Value}
-	if resp.Destination != sp.ACSURL() {
-		return c, destinationMismatch(sp.ACSURL(), resp.Destination)
+	if a.Subject != nil && a.Subject.NameID != nil {
+		c.nameID = strings.TrimSpace(a.Subject.NameID.Value)
 	}
-	if a.ID == "" || seen.nameID == "" {
-		return c, malformed("its assertion has no ID or no NameID")
+	if resp.Destination != "" || p.requireDestination {
+		if !p.accepts(resp.Destination) {
+			return c, p.destinationMismatch(resp.Destination)
+		}
 	}
-	if err := sp.checkAudience(a.Conditions); err != nil {
+	if a.ID == "" || c.nameID == "" {
+		return c, p.malformed("its assertion has no ID or no NameID")
+	}
+	if err := p.checkAudience(a.Conditions); err != nil {
 		return c, err
 	}
 	var err error
-	if c.validUntil, err = sp.checkTimes(a); err != nil {
+	if c.validUntil, err = p.checkTimes(a); err != nil {
 		return c, err
 	}
 	if c.inResponseTo, err = inResponseTo(resp); err != nil {
 		return c, err
 	}
-	seen.inResponseTo = c.inResponseTo
 	if a.AuthnStatement != nil && a.AuthnStatement.SessionNotOnOrAfter != nil {
 		c.sessionEnd = a.AuthnStatement.SessionNotOnOrAfter.UTC()
-		if !sp.cfg.Clock.Now().Before(c.sessionEnd) {
+		if !p.clock.Now().Before(c.sessionEnd) {
 			return c, reject(errs.Unauthenticated, ReasonExpired, "Your session at the identity provider has already ended. Sign in again.")
 		}
 	}
-	c.accessControl, err = accessControl(a.AttributeStatement)
-	return c, err
+	return c, nil
 }
 
 // checkAudience requires an audience restriction, and every one of them to
 // name this service provider.
-func (sp *SP) checkAudience(cond *types.Conditions) error {
+func (p *party) checkAudience(cond *types.Conditions) error {
 	wrong := reject(errs.Unauthenticated, ReasonAudience, "The sign-in assertion is meant for another service provider: its Audience must be "+
-		sp.EntityID()+", this Identity Center's entity ID."+fixAtIdP)
+		strings.Join(p.audiences, " or ")+", "+p.product+"'s entity ID."+p.fix())
 	if cond == nil || len(cond.AudienceRestrictions) == 0 {
 		return wrong
 	}
 	for _, r := range cond.AudienceRestrictions {
 		found := false
 		for _, a := range r.Audiences {
-			found = found || strings.TrimSpace(a.Value) == sp.EntityID()
+			for _, want := range p.audiences {
+				found = found || strings.TrimSpace(a.Value) == want
+			}
 		}
 		if !found {
 			return wrong
@@ -129,20 +133,20 @@ func (sp *SP) checkAudience(cond *types.Conditions) error {
 // checkTimes checks the assertion's validity window and its subject
 // confirmation's NotOnOrAfter with the skew, and returns the latest
 // NotOnOrAfter.
-func (sp *SP) checkTimes(a types.Assertion) (time.Time, error) {
-	now, skew := sp.cfg.Clock.Now(), sp.cfg.Skew
+func (p *party) checkTimes(a types.Assertion) (time.Time, error) {
+	now, skew := p.clock.Now(), p.skew
 	scd := a.Subject.SubjectConfirmation.SubjectConfirmationData // gosaml2 required it
 	until, err := parseTime(scd.NotOnOrAfter)
 	if err != nil {
-		return time.Time{}, malformed("its subject confirmation's NotOnOrAfter is not a time")
+		return time.Time{}, p.malformed("its subject confirmation's NotOnOrAfter is not a time")
 	}
 	cond := a.Conditions
 	if cond.NotOnOrAfter == "" {
-		return time.Time{}, malformed("its Conditions have no NotOnOrAfter")
+		return time.Time{}, p.malformed("its Conditions have no NotOnOrAfter")
 	}
 	condUntil, err := parseTime(cond.NotOnOrAfter)
 	if err != nil {
-		return time.Time{}, malformed("its Conditions' NotOnOrAfter is not a time")
+		return time.Time{}, p.malformed("its Conditions' NotOnOrAfter is not a time")
 	}
 	if !now.Add(-skew).Before(until) || !now.Add(-skew).Before(condUntil) {
 		return time.Time{}, expired()
@@ -150,7 +154,7 @@ func (sp *SP) checkTimes(a types.Assertion) (time.Time, error) {
 	if cond.NotBefore != "" {
 		from, err := parseTime(cond.NotBefore)
 		if err != nil {
-			return time.Time{}, malformed("its Conditions' NotBefore is not a time")
+			return time.Time{}, p.malformed("its Conditions' NotBefore is not a time")
 		}
 		if now.Add(skew).Before(from) {
 			return time.Time{}, notYetValid()
@@ -200,7 +204,7 @@ const (
 
 // accessControl collects the attributes for access control, taking an
 // attribute's first value as AWS does for session tags.
-func accessControl(st *types.AttributeStatement) (map[string]string, error) {
+func accessControl(st *types.AttributeStatement, fix string) (map[string]string, error) {
 	if st == nil {
 		return nil, nil
 	}
@@ -213,12 +217,12 @@ func accessControl(st *types.AttributeStatement) (map[string]string, error) {
 		value := strings.TrimSpace(a.Values[0].Value)
 		if key == "" || len(key) > maxAccessControlKey || len(value) > maxAccessControlValue {
 			return nil, reject(errs.Invalid, ReasonMalformed, "The attribute for access control "+quote(a.Name)+
-				" has an empty or too long key (at most 128 characters) or a value over 256 characters."+fixAtIdP)
+				" has an empty or too long key (at most 128 characters) or a value over 256 characters."+fix)
 		}
 		out[key] = value
 	}
 	if len(out) > maxAccessControl {
-		return nil, reject(errs.Invalid, ReasonMalformed, "The sign-in response carries more than 50 attributes for access control."+fixAtIdP)
+		return nil, reject(errs.Invalid, ReasonMalformed, "The sign-in response carries more than 50 attributes for access control."+fix)
 	}
 	if len(out) == 0 {
 		return nil, nil

@@ -5,6 +5,7 @@ import (
 	"encoding/xml"
 	"errors"
 	"io"
+	"strings"
 
 	rtvalidator "github.com/mattermost/xml-roundtrip-validator"
 )
@@ -44,6 +45,10 @@ type shape struct {
 	encrypted                  int
 	duplicateID                string
 	weakAlgorithm              string
+	// nameIDFormat and recipient are read (unverified) from the one
+	// assertion's Subject: once the signature over that same assertion
+	// verifies, they are its signed values.
+	nameIDFormat, recipient string
 }
 
 var (
@@ -64,6 +69,7 @@ func inspect(doc []byte) (shape, error) {
 	d := xml.NewDecoder(bytes.NewReader(doc))
 	d.Strict = true
 	depth, elements := 0, 0
+	var path []string
 	for {
 		tok, err := d.Token()
 		if errors.Is(err, io.EOF) {
@@ -81,8 +87,10 @@ func inspect(doc []byte) (shape, error) {
 			}
 		case xml.EndElement:
 			depth--
+			path = path[:len(path)-1]
 		case xml.StartElement:
 			depth++
+			path = append(path, t.Name.Local)
 			elements++
 			if depth > maxDepth {
 				return s, errTooDeep
@@ -94,6 +102,7 @@ func inspect(doc []byte) (shape, error) {
 				s.root = t.Name
 			}
 			s.element(t, depth, ids)
+			s.subject(t, path)
 		}
 	}
 	if elements == 0 {
@@ -140,6 +149,23 @@ func (s *shape) algorithm(t xml.StartElement, allowed map[string]bool) {
 		if a.Name.Space == "" && a.Name.Local == "Algorithm" && !allowed[a.Value] && s.weakAlgorithm == "" {
 			s.weakAlgorithm = a.Value
 			return
+		}
+	}
+}
+
+// subject records the NameID's Format and the subject confirmation's
+// Recipient when t is one of them in Response/Assertion/Subject.
+func (s *shape) subject(t xml.StartElement, path []string) {
+	at := strings.Join(path, "/")
+	if t.Name.Space != nsAssertion {
+		return
+	}
+	for _, a := range t.Attr {
+		switch {
+		case at == "Response/Assertion/Subject/NameID" && a.Name.Space == "" && a.Name.Local == "Format":
+			s.nameIDFormat = a.Value
+		case at == "Response/Assertion/Subject/SubjectConfirmation/SubjectConfirmationData" && a.Name.Space == "" && a.Name.Local == "Recipient":
+			s.recipient = a.Value
 		}
 	}
 }

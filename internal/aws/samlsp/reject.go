@@ -47,13 +47,17 @@ func ReasonOf(err error) Reason {
 	return ""
 }
 
-const fixAtIdP = " Ask your administrator to check the identity provider's settings for AWS IAM Identity Center."
-
-func malformed(detail string) *errs.Error {
-	return reject(errs.Invalid, ReasonMalformed, "The sign-in response from your identity provider could not be read: "+detail+"."+fixAtIdP)
+// fix is the advice that ends a refusal the identity provider's settings
+// cause.
+func (p *party) fix() string {
+	return " Ask your administrator to check the identity provider's settings for " + p.app + "."
 }
 
-func badSignature() *errs.Error {
+func (p *party) malformed(detail string) *errs.Error {
+	return reject(errs.Invalid, ReasonMalformed, "The sign-in response from your identity provider could not be read: "+detail+"."+p.fix())
+}
+
+func (p *party) badSignature() *errs.Error {
 	return reject(errs.Unauthenticated, ReasonSignature, "The sign-in response is not signed by your identity provider: "+
-		"its signature does not verify with the identity provider's certificate that Identity Center holds."+fixAtIdP)
+		"its signature does not verify with the identity provider's certificate that "+p.product+" holds."+p.fix())
 }

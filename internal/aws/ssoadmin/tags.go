@@ -25,7 +25,9 @@ type tagResourceInput struct {
 func (in *tagResourceInput) ConditionKeys() map[string][]string { return requestTagKeys(in.Tags) }
 
 // ConditionKeys are the tags the permission set is created with.
-func (in *createPermissionSetInput) ConditionKeys() map[string][]string { return requestTagKeys(in.Tags) }
+func (in *createPermissionSetInput) ConditionKeys() map[string][]string {
+	return requestTagKeys(in.Tags)
+}
 
 // requestTagKeys are aws:RequestTag/<key> for each tag and aws:TagKeys.
 func requestTagKeys(tags []ic.Tag) map[string][]string {

@@ -1,9 +1,13 @@
 // Package sts serves AWS STS (awsQuery) on the gateway: GetCallerIdentity
-// for every principal (signed in a header or presigned in the URL) and
-// AssumeRole, whose trust policy the gateway's authorizer has already
-// evaluated with the caller's own policies. It owns STS's inputs, limits
-// and answers; it does not own policy evaluation (packages iam and authz),
-// the session token's format (awsauth) or the roles (the store).
+// for every principal (signed in a header or presigned in the URL);
+// AssumeRole, whose trust policy the gateway's authorizer evaluates with
+// the caller's own policies; AssumeRoleWithSAML and
+// AssumeRoleWithWebIdentity, unsigned, which check their assertion or
+// token and the role's trust policy themselves; GetSessionToken and
+// GetFederationToken for long-term keys; GetAccessKeyInfo and
+// DecodeAuthorizationMessage. It owns STS's inputs, limits and answers; it
+// does not own policy evaluation (packages iam and authz), the session
+// token's format (awsauth) or the roles and providers (the store, iamapi).
 package sts
 
 import (
@@ -43,7 +47,8 @@ type Service struct {
 	// federation is set by WithFederation, web by New (WithWebIdentity).
 	federation Federation
 	web        *webidentity.Verifier
-	messages   *Messages // set by WithMessages
+	messages   *Messages   // set by WithMessages
+	saml       *SAMLConfig // nil: AssumeRoleWithSAML is not enabled (see WithSAML)
 }
 
 // New returns the service; region is where role use is recorded.
@@ -71,12 +76,14 @@ func (s *Service) QueryService(authorize gateway.Authorizer) *gateway.QueryServi
 			"DecodeAuthorizationMessage": gateway.QueryOp(s.decodeAuthorizationMessage),
 			// Web identity federation (webidentity.go), unsigned.
 			"AssumeRoleWithWebIdentity": gateway.QueryOp(s.assumeRoleWithWebIdentity),
+			// SAML federation (saml*.go), unsigned.
+			"AssumeRoleWithSAML": gateway.QueryOp(s.assumeRoleWithSAML),
 		},
 		// aws-iam-authenticator (EKS tokens) and the like hand a presigned
 		// GetCallerIdentity to a server to prove who they are.
 		Presignable: map[string]bool{"GetCallerIdentity": true},
 		// The token (or assertion) is the proof: clients send these unsigned.
-		Unsigned: map[string]bool{"AssumeRoleWithWebIdentity": true},
+		Unsigned: map[string]bool{"AssumeRoleWithWebIdentity": true, "AssumeRoleWithSAML": true},
 	}
 }
 

@@ -63,6 +63,15 @@ type Config struct {
 	// SigningKeyID, when set, names the key an app's assertions are signed
 	// with (the Application's credentials.signing.kid).
 	SigningKeyID func(directory.App) string
+	// AWSRoles, when set, seals the AWS Account Federation app's secret
+	// key and checks its sessionDuration against its roles (awsroles).
+	AWSRoles AWSRoles
+}
+
+// AWSRoles is the AWS Account Federation app's API integration.
+type AWSRoles interface {
+	SealSecret(secret string) string
+	Check(ctx context.Context, app directory.App) error
 }
 
 // API is the management API's handler.

@@ -46,6 +46,9 @@ func (a *API) createApp(w http.ResponseWriter, r *http.Request, c *caller) error
 	if err != nil {
 		return err
 	}
+	if app, err = a.awsFederationSecret(r.Context(), app, nil); err != nil {
+		return err
+	}
 	app.Status = directory.AppInactive
 	if activate {
 		app.Status = directory.AppActive
@@ -207,6 +210,9 @@ func (a *API) replaceApp(w http.ResponseWriter, r *http.Request, c *caller) erro
 	}
 	next, err := b.app(old.Name)
 	if err != nil {
+		return err
+	}
+	if next, err = a.awsFederationSecret(r.Context(), next, old.Settings); err != nil {
 		return err
 	}
 	app, err := a.cfg.Store.UpdateApp(r.Context(), old.ID, appUpdate, func(app directory.App) (directory.App, error) {

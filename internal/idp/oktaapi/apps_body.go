@@ -69,8 +69,10 @@ func (b appBody) app(name string) (directory.App, error) {
 		c.add("name", "An app's name cannot change")
 	}
 	catalogue := name == directory.AWSIdentityCenterApp
-	if !catalogue && name != "" && !strings.HasPrefix(name, directory.CustomSAMLApp+"_") {
-		c.add("name", "keyward's catalogue has "+directory.AWSIdentityCenterApp+"; leave name out for a custom SAML 2.0 app")
+	federation := name == directory.AWSAccountFederationApp
+	if !catalogue && !federation && name != "" && !strings.HasPrefix(name, directory.CustomSAMLApp+"_") {
+		c.add("name", "keyward's catalogue has "+directory.AWSIdentityCenterApp+" and "+directory.AWSAccountFederationApp+
+			"; leave name out for a custom SAML 2.0 app")
 	}
 	app := directory.App{Name: name, Label: label, SignOnMode: directory.SAML2}
 	app.Settings = appSettings(b, &c)
@@ -78,9 +80,12 @@ func (b appBody) app(name string) (directory.App, error) {
 	if b.Settings != nil {
 		signOn = b.Settings.SignOn
 	}
-	if catalogue {
+	switch {
+	case catalogue:
 		app.SAML = awsSAML(app.Settings, signOn, &c)
-	} else {
+	case federation:
+		app.SAML = awsFederationSAML(app.Settings, signOn, &c)
+	default:
 		app.SAML = customSAML(signOn, &c)
 	}
 	return app, c.err()

@@ -145,7 +145,7 @@ func (a *API) appJSON(app directory.App) appJSON {
 		Features:    features(app),
 		Visibility:  visibilityJSON{AppLinks: map[string]bool{app.Name + "_link": true}},
 		Credentials: appCredentials{UserNameTemplate: userNameTemplate{"${source.login}", "BUILT_IN"}},
-		Settings:    appSettingsJSON{App: app.Settings, SignOn: signOnOut(app.SAML)},
+		Settings:    appSettingsJSON{App: publicSettings(app.Settings), SignOn: signOnOut(app.SAML)},
 		Links: appLinksJSON{Self: href{Href: self}, Users: href{Href: self + "/users"}, Groups: href{Href: self + "/groups"},
 			Metadata: typedHref{self + "/sso/saml/metadata", "application/xml"},
 			AppLinks: []appLinkH{{Name: app.Name + "_link", Href: a.cfg.OrgURL + ssoPath(app), Type: "text/html"}}},

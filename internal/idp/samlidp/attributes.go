@@ -2,6 +2,7 @@ package samlidp
 
 import (
 	"regexp"
+	"slices"
 	"strings"
 
 	"github.com/keyward/keyward/internal/directory"
@@ -116,6 +117,16 @@ func attributes(st []directory.AttributeStatement, u directory.User, groups []di
 			a.NameFormat = attrNameBasic
 		}
 		switch s.Type {
+		case directory.AttributeAWSRoles:
+			roleOf, err := directory.AWSRoleMapper(s)
+			if err != nil {
+				return nil, err
+			}
+			for _, g := range groups {
+				if v := roleOf(g.Name); v != "" && !slices.Contains(a.Values, v) {
+					a.Values = append(a.Values, v)
+				}
+			}
 		case directory.AttributeGroup:
 			keep, err := CompileGroupFilter(s.FilterType, s.FilterValue)
 			if err != nil {
@@ -146,10 +157,15 @@ func ValidateSettings(s directory.SAMLSettings) error {
 		return errs.E(errs.Invalid, "a SAML app signs its response, its assertion or both")
 	}
 	for _, a := range s.Attributes {
-		if a.Type == directory.AttributeGroup {
-			if _, err := CompileGroupFilter(a.FilterType, a.FilterValue); err != nil {
-				return err
-			}
+		var err error
+		switch a.Type {
+		case directory.AttributeGroup:
+			_, err = CompileGroupFilter(a.FilterType, a.FilterValue)
+		case directory.AttributeAWSRoles:
+			_, err = directory.AWSRoleMapper(a)
+		}
+		if err != nil {
+			return err
 		}
 	}
 	return nil

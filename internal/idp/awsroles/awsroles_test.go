@@ -1,0 +1,82 @@
+package awsroles_test
+
+import (
+	"context"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+
+	"github.com/keyward/keyward/internal/clock"
+	"github.com/keyward/keyward/internal/directory"
+	"github.com/keyward/keyward/internal/errs"
+	"github.com/keyward/keyward/internal/idp/awsroles"
+	"github.com/keyward/keyward/internal/store"
+)
+
+// groups is a directory of group names.
+type groups []string
+
+func (g groups) ListGroups(context.Context, store.GroupQuery, store.Page) ([]directory.Group, string, error) {
+	out := make([]directory.Group, len(g))
+	for i, n := range g {
+		out[i] = directory.Group{ID: "00g" + n, Name: n}
+	}
+	return out, "", nil
+}
+
+// iamServer answers ListRoles with two roles, as IAM does, to requests
+// signed with AKIAEXAMPLE.
+func iamServer(t *testing.T) *httptest.Server {
+	s := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		_ = r.ParseForm()
+		if !strings.Contains(r.Header.Get("Authorization"), "Credential=AKIAEXAMPLE/") || r.PostForm.Get("Action") != "ListRoles" {
+			w.WriteHeader(http.StatusForbidden)
+			_, _ = w.Write([]byte(`<ErrorResponse><Error><Code>InvalidClientTokenId</Code><Message>bad key</Message></Error></ErrorResponse>`))
+			return
+		}
+		w.Header().Set("Content-Type", "text/xml")
+		_, _ = w.Write([]byte(`<ListRolesResponse xmlns="https://iam.amazonaws.com/doc/2010-05-08/"><ListRolesResult><IsTruncated>false</IsTruncated><Roles>` +
+			`<member><Arn>arn:aws:iam::222222222222:role/Admin</Arn><RoleName>Admin</RoleName><Path>/</Path><RoleId>AROAADMIN</RoleId><CreateDate>2026-01-01T00:00:00Z</CreateDate><MaxSessionDuration>3600</MaxSessionDuration></member>` +
+			`<member><Arn>arn:aws:iam::222222222222:role/Reader</Arn><RoleName>Reader</RoleName><Path>/</Path><RoleId>AROAREADER</RoleId><CreateDate>2026-01-01T00:00:00Z</CreateDate><MaxSessionDuration>43200</MaxSessionDuration></member>` +
+			`</Roles></ListRolesResult></ListRolesResponse>`))
+	}))
+	t.Cleanup(s.Close)
+	return s
+}
+
+func TestASessionLongerThanAMappedRolesMaximumIsRefusedAtConfiguration(t *testing.T) {
+	srv := iamServer(t)
+	c, err := awsroles.New(clock.Bytes(clock.Random, 32), clock.Random, groups{"aws-Admin", "aws-Reader", "staff"}, srv.Client())
+	if err != nil {
+		t.Fatal(err)
+	}
+	app := func(duration, filter, key string) directory.App {
+		return directory.App{Name: directory.AWSAccountFederationApp, Settings: map[string]string{
+			directory.AWSFedIdentityProviderARN: "arn:aws:iam::222222222222:saml-provider/Keyward", directory.AWSFedGroupFilter: filter,
+			directory.AWSFedSessionDuration: duration, directory.AWSFedLoginURL: srv.URL + "/saml",
+			directory.AWSFedAccessKey: key, directory.SealedSecretSetting: c.SealSecret("secret")}}
+	}
+	cases := []struct {
+		name string
+		app  directory.App
+		want string
+	}{
+		{"a session within every mapped role's maximum is accepted", app("3600", `aws-(?{{role}}\w+)`, "AKIAEXAMPLE"), ""},
+		{"a session above Admin's maximum is refused naming Admin and its maximum", app("7200", `aws-(?{{role}}\w+)`, "AKIAEXAMPLE"),
+			"role arn:aws:iam::222222222222:role/Admin (3600 seconds)"},
+		{"a role no group maps to does not limit the session", app("7200", `aws-(?{{role}}Reader)`, "AKIAEXAMPLE"), ""},
+		{"a key AWS refuses is reported", app("3600", `aws-(?{{role}}\w+)`, "AKIAOTHER"), "could not list the account's roles"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			err := c.Check(context.Background(), tc.app)
+			switch {
+			case tc.want == "" && err != nil:
+				t.Errorf("refused: %v", err)
+			case tc.want != "" && (!errs.Is(err, errs.Invalid) || !strings.Contains(err.Error(), tc.want)):
+				t.Errorf("err = %v, want a refusal saying %q", err, tc.want)
+			}
+		})
+	}
+}

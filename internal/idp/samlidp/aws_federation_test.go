@@ -1,0 +1,45 @@
+package samlidp_test
+
+import (
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/keyward/keyward/internal/directory"
+)
+
+func TestTheAWSAccountFederationAppSendsAWSsAttributes(t *testing.T) {
+	f, causes := directory.ReadAWSFederation(map[string]string{
+		directory.AWSFedIdentityProviderARN: "arn:aws:iam::222222222222:saml-provider/Keyward",
+		directory.AWSFedGroupFilter:         `(?i)aws-(?{{role}}[a-z]+)`, directory.AWSFedSessionDuration: "7200"})
+	if len(causes) > 0 {
+		t.Fatal(causes)
+	}
+	app := testApp(func(s *directory.SAMLSettings) {})
+	app.SAML = f.SAML().WithDefaults()
+	_, root := issue(t, app, "")
+	values := func(name string) []string {
+		var out []string
+		for _, v := range root.FindElements("//Attribute[@Name='" + name + "']/AttributeValue") {
+			out = append(out, v.Text())
+		}
+		return out
+	}
+	got := map[string][]string{}
+	for _, n := range []string{directory.AWSAttrRole, directory.AWSAttrRoleSessionName, directory.AWSAttrSessionDuration} {
+		got[n] = values(n)
+	}
+	want := map[string][]string{
+		directory.AWSAttrRole: {"arn:aws:iam::222222222222:saml-provider/Keyward,arn:aws:iam::222222222222:role/Admins",
+			"arn:aws:iam::222222222222:saml-provider/Keyward,arn:aws:iam::222222222222:role/readers"},
+		directory.AWSAttrRoleSessionName: {"alice@example.com"},
+		directory.AWSAttrSessionDuration: {"7200"},
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("AWS attributes (-want +got):\n%s", diff)
+	}
+	scd := root.FindElement("//SubjectConfirmationData")
+	if r := scd.SelectAttrValue("Recipient", ""); r != "https://signin.aws.amazon.com/saml" {
+		t.Errorf("Recipient %s, want AWS's sign-in", r)
+	}
+}
