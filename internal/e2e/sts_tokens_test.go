@@ -21,9 +21,9 @@ type stsCredentials struct {
 	Credentials struct{ AccessKeyId, SecretAccessKey, SessionToken, Expiration string }
 }
 
-// asCredentials runs a CLI command signed with (temporary) credentials and
+// withKeys runs a CLI command signed with (temporary) credentials and
 // returns its output and whether it succeeded.
-func (c *awsCLI) asCredentials(t *testing.T, id, secret, token string, args ...string) (string, bool) {
+func (c *awsCLI) withKeys(t *testing.T, id, secret, token string, args ...string) (string, bool) {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), awsCLITimeout)
 	defer cancel()
@@ -65,7 +65,7 @@ func TestSessionAndFederationTokensThroughTheAWSCLI(t *testing.T) {
 	// Enabling spent the current step's code; the next step's is accepted (clock drift).
 	code := totp.Code(seed, time.Now().Add(totp.Period))
 
-	out, ok := cli.asCredentials(t, id, secret, "", "sts", "get-session-token", "--serial-number", serial, "--token-code", code, "--duration-seconds", "900")
+	out, ok := cli.withKeys(t, id, secret, "", "sts", "get-session-token", "--serial-number", serial, "--token-code", code, "--duration-seconds", "900")
 	if !ok {
 		t.Fatalf("get-session-token: %s", out)
 	}
@@ -75,11 +75,11 @@ func TestSessionAndFederationTokensThroughTheAWSCLI(t *testing.T) {
 	if !strings.HasPrefix(cr.AccessKeyId, "ASIA") || cr.SessionToken == "" {
 		t.Errorf("get-session-token = %+v", cr)
 	}
-	who, ok := cli.asCredentials(t, cr.AccessKeyId, cr.SecretAccessKey, cr.SessionToken, "sts", "get-caller-identity")
+	who, ok := cli.withKeys(t, cr.AccessKeyId, cr.SecretAccessKey, cr.SessionToken, "sts", "get-caller-identity")
 	if !ok || !strings.Contains(who, ":user/alice\"") {
 		t.Errorf("the session token acts as %s, want alice", who)
 	}
-	again, ok := cli.asCredentials(t, id, secret, "", "sts", "get-session-token", "--serial-number", serial, "--token-code", code)
+	again, ok := cli.withKeys(t, id, secret, "", "sts", "get-session-token", "--serial-number", serial, "--token-code", code)
 	if ok || !strings.Contains(again, "AccessDenied") || !strings.Contains(again, "MultiFactorAuthentication failed with invalid MFA one time pass code.") {
 		t.Errorf("the same code again: %s", again)
 	}
@@ -94,7 +94,7 @@ func TestSessionAndFederationTokensThroughTheAWSCLI(t *testing.T) {
 		t.Errorf("get-federation-token = %+v", fed.FederatedUser)
 	}
 	fc := fed.Credentials
-	who, ok = cli.asCredentials(t, fc.AccessKeyId, fc.SecretAccessKey, fc.SessionToken, "sts", "get-caller-identity")
+	who, ok = cli.withKeys(t, fc.AccessKeyId, fc.SecretAccessKey, fc.SessionToken, "sts", "get-caller-identity")
 	if !ok || !strings.Contains(who, fed.FederatedUser.Arn) {
 		t.Errorf("the federation token acts as %s, want %s", who, fed.FederatedUser.Arn)
 	}
