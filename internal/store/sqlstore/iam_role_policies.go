@@ -21,11 +21,14 @@ ON CONFLICT (role_id, name) DO UPDATE SET document = excluded.document`
 	countRoleAttachedSQL = `SELECT COUNT(*) FROM iam_role_attachments WHERE role_id = $1 AND policy_arn <> $2`
 	detachRolePolicy     = `DELETE FROM iam_role_attachments WHERE role_id = $1 AND policy_arn = $2`
 	listAttachedSQL      = `SELECT policy_arn FROM iam_role_attachments WHERE role_id = $1 AND policy_arn > $2 ORDER BY policy_arn LIMIT CAST($3 AS INTEGER)`
-	attachedDocsSQL      = `SELECT a.policy_arn, COALESCE(v.document, '') FROM iam_role_attachments a
+	customerPolicyByARN  = `SELECT 1 FROM iam_policies WHERE account_id = $1 AND arn = $2`
+	// rolePolicyDocsAllSQL is a role's inline ('i') and attached ('a')
+	// policies in one read, for authorization.
+	rolePolicyDocsAllSQL = `SELECT 'i', name, document FROM iam_role_policies WHERE role_id = $1
+UNION ALL SELECT 'a', a.policy_arn, COALESCE(v.document, '') FROM iam_role_attachments a
 LEFT JOIN iam_policies p ON p.arn = a.policy_arn AND p.account_id = a.account_id
 LEFT JOIN iam_policy_versions v ON v.policy_id = p.id AND v.version_id = p.default_version
-WHERE a.role_id = $1 ORDER BY a.policy_arn`
-	customerPolicyByARN = `SELECT 1 FROM iam_policies WHERE account_id = $1 AND arn = $2`
+WHERE a.role_id = $1 ORDER BY 1, 2`
 )
 
 func scanRolePolicy(s scanner) (store.RolePolicy, error) {
@@ -141,27 +144,38 @@ func (db *DB) ListAttachedRolePolicies(ctx context.Context, accountID, roleName 
 	return db.pageRoleList(ctx, "iam-role-attachments", listAttachedSQL, accountID, roleName, p)
 }
 
-// RoleAuthorization reads a role and its policies (three indexed reads on
+// RoleAuthorization reads a role and its policies (two indexed reads on
 // the read pool, not one transaction: a change landing between them is as
-// if it landed just before or after the read).
+// if it landed just before or after the read). It runs on every signed
+// call a role session makes, so its policies come in one query.
 func (db *DB) RoleAuthorization(ctx context.Context, accountID, roleName string) (store.RoleAuthorization, error) {
 	r, err := iamRole(ctx, db.r, accountID, roleName)
 	if err != nil {
 		return store.RoleAuthorization{}, err
 	}
-	inline, err := collect(ctx, db.r, "list iam role policies", scanRolePolicy, rolePolicyDocsSQL, r.ID)
-	if err != nil {
-		return store.RoleAuthorization{}, err
-	}
-	attached, err := collect(ctx, db.r, "list attached policies", scanAttached, attachedDocsSQL, r.ID)
-	if err != nil {
-		return store.RoleAuthorization{}, err
-	}
-	return store.RoleAuthorization{Role: r, Inline: inline, Attached: attached}, nil
+	inline, attached, err := ownedPolicies(ctx, db, "list iam role policies", rolePolicyDocsAllSQL, r.ID)
+	return store.RoleAuthorization{Role: r, Inline: inline, Attached: attached}, err
 }
 
-func scanAttached(s scanner) (store.AttachedPolicy, error) {
-	var a store.AttachedPolicy
-	err := s.Scan(&a.ARN, &a.Document)
-	return a, err
+// ownedPolicies runs a query answering (kind, name or ARN, document) rows,
+// kind 'i' for inline and 'a' for attached, and splits them.
+func ownedPolicies(ctx context.Context, db *DB, op, query string, args ...any) ([]store.RolePolicy, []store.AttachedPolicy, error) {
+	type row struct{ kind, key, doc string }
+	rows, err := collect(ctx, db.r, op, func(s scanner) (row, error) {
+		var r row
+		return r, s.Scan(&r.kind, &r.key, &r.doc)
+	}, query, args...)
+	if err != nil {
+		return nil, nil, err
+	}
+	var inline []store.RolePolicy
+	var attached []store.AttachedPolicy
+	for _, r := range rows {
+		if r.kind == "i" {
+			inline = append(inline, store.RolePolicy{Name: r.key, Document: r.doc})
+		} else {
+			attached = append(attached, store.AttachedPolicy{ARN: r.key, Document: r.doc})
+		}
+	}
+	return inline, attached, nil
 }
