@@ -55,7 +55,8 @@ func benchRole(b *testing.B, admin *iam.Client, account string) string {
 // BenchmarkSignedCallPolicyEvaluation times a signed iam:GetRole by a role
 // session whose role has seven policies, and reports "evaluation-share":
 // the time authorizing that same request takes in-process (gathering the
-// role's policies from the store and evaluating them), over the time of the
+// role's policies, from the store at most once a second, and evaluating
+// them), over the time of the
 // whole call through aws-sdk-go-v2 (goal: under 0.10). Both are medians of
 // seven rounds measured in this run.
 func BenchmarkSignedCallPolicyEvaluation(b *testing.B) {

@@ -25,6 +25,7 @@ import (
 	"github.com/keyward/keyward/internal/clock"
 	"github.com/keyward/keyward/internal/errs"
 	"github.com/keyward/keyward/internal/iam"
+	"github.com/keyward/keyward/internal/store"
 )
 
 // Authority authorizes signed calls against the store's policies.
@@ -35,6 +36,8 @@ type Authority struct {
 	orgID      string
 	docs       *docCache // identity policies: inline, managed, boundaries, session
 	trustDocs  *docCache
+	roles      readCache[store.RoleAuthorization]
+	users      readCache[store.UserAuthorization]
 }
 
 // New returns an authority for the organization whose management account

@@ -160,7 +160,9 @@ func (a *Authority) sessionPermissionSet(ctx context.Context, s iam.Session) (ic
 // permissions boundary. A role deleted since the session began grants
 // nothing.
 func (a *Authority) iamRolePolicies(ctx context.Context, s iam.Session) (identity, boundary []iam.Document, err error) {
-	ra, err := a.store.RoleAuthorization(ctx, s.AccountID, s.RoleName)
+	ra, err := a.roles.get(s.AccountID+"/"+strings.ToLower(s.RoleName), a.clock.Now(), func() (store.RoleAuthorization, error) {
+		return a.store.RoleAuthorization(ctx, s.AccountID, s.RoleName)
+	})
 	if errs.Is(err, errs.NotFound) {
 		return nil, nil, nil
 	}
@@ -176,7 +178,9 @@ func (a *Authority) iamRolePolicies(ctx context.Context, s iam.Session) (identit
 // permissions boundary. A user deleted since its key was read grants
 // nothing.
 func (a *Authority) userPolicies(ctx context.Context, userID string) (identity, boundary []iam.Document, err error) {
-	ua, err := a.store.UserAuthorization(ctx, userID)
+	ua, err := a.users.get(userID, a.clock.Now(), func() (store.UserAuthorization, error) {
+		return a.store.UserAuthorization(ctx, userID)
+	})
 	if errs.Is(err, errs.NotFound) {
 		return nil, nil, nil
 	}

@@ -49,6 +49,12 @@ func TestAnIAMUserHasItsOwnAndItsGroupsPolicies(t *testing.T) {
 		return u, nil
 	})
 	must(t, err)
+	// A change applies within a second (policies read for one call are
+	// reused that long, IAM being eventually consistent too).
+	if err := decide("iam:CreateUser"); err != nil {
+		t.Errorf("CreateUser at once after the change, within the read's second: %v", err)
+	}
+	clk.Advance(time.Second)
 	if err := decide("iam:CreateUser"); !errs.Is(err, errs.Denied) || !strings.Contains(err.Error(), "because no permissions boundary allows") {
 		t.Errorf("CreateUser outside the boundary: %v", err)
 	}
