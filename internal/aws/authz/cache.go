@@ -5,17 +5,17 @@ import (
 	"time"
 )
 
-// readTTL is how long a role's or user's policies read from the store are
+// ReadTTL is how long a role's or user's policies read from the store are
 // reused. Every signed call needs them, and reading them costs more than
 // evaluating them; IAM itself is eventually consistent (AWS documents that
 // a change takes a few seconds to apply everywhere), so a policy change
 // takes effect here within this time on each replica.
-const readTTL = time.Second
+const ReadTTL = time.Second
 
 // maxCachedReads bounds the cache; past it the cache starts over.
 const maxCachedReads = 4096
 
-// readCache keeps recent store reads by key for readTTL.
+// readCache keeps recent store reads by key for ReadTTL.
 type readCache[T any] struct {
 	mu      sync.Mutex
 	entries map[string]cached[T]
@@ -27,12 +27,12 @@ type cached[T any] struct {
 }
 
 // get returns the value read for key, reading it with read when there is
-// none younger than readTTL at now. Failed reads are not kept.
+// none younger than ReadTTL at now. Failed reads are not kept.
 func (c *readCache[T]) get(key string, now time.Time, read func() (T, error)) (T, error) {
 	c.mu.Lock()
 	e, ok := c.entries[key]
 	c.mu.Unlock()
-	if ok && now.Sub(e.at) < readTTL && !now.Before(e.at) {
+	if ok && now.Sub(e.at) < ReadTTL && !now.Before(e.at) {
 		return e.v, nil
 	}
 	v, err := read()

@@ -44,6 +44,9 @@ type server struct {
 	auth *awsauth.Authority
 	srv  *httptest.Server
 	svc  *sts.Service
+	// policies is the authorizer's clock: allow moves it past the
+	// authorizer's read cache, as a caller waiting a second would.
+	policies *clock.Fake
 }
 
 func newServer(t *testing.T) *server {
@@ -61,10 +64,11 @@ func newServerWith(t *testing.T, wrap func(gateway.Authorizer) gateway.Authorize
 	gw := gateway.New(&sigv4.Verifier{Lookup: auth.Lookup, Clock: clk}, db)
 	fed := iamapi.New(db, clk, clock.Random).WithCredentials(auth).Federation()
 	svc := sts.New(db, auth, clk, clock.Random, "us-east-1").WithFederation(fed)
-	gw.AddQuery(svc.QueryService(wrap(authz.New(db, clk, mgmt, "o-exampleorg1").Authorize)))
+	policies := clock.NewFake(time.Now())
+	gw.AddQuery(svc.QueryService(wrap(authz.New(db, policies, mgmt, "o-exampleorg1").Authorize)))
 	mux := http.NewServeMux()
 	mux.Handle("POST /{$}", gw)
-	s := &server{ctx: context.Background(), db: db, auth: auth, srv: httptest.NewServer(protocol.WithRequestID(mux)), svc: svc}
+	s := &server{ctx: context.Background(), db: db, auth: auth, srv: httptest.NewServer(protocol.WithRequestID(mux)), svc: svc, policies: policies}
 	t.Cleanup(s.srv.Close)
 	s.role(t, "Deployer", `{"Version":"2012-10-17","Statement":{"Effect":"Allow","Principal":{"Service":"ec2.amazonaws.com"},"Action":"sts:AssumeRole"}}`, 3600)
 	return s
@@ -80,6 +84,7 @@ func (s *server) role(t *testing.T, name, trust string, maxSession int) {
 func (s *server) allow(t *testing.T, role, doc string) {
 	t.Helper()
 	must(t, s.db.PutRolePolicy(s.ctx, member, role, store.RolePolicy{Name: "p", Document: doc}))
+	s.policies.Advance(authz.ReadTTL)
 }
 
 // as is an STS client signing with a fresh session of the member account's
