@@ -60,6 +60,7 @@ func (a *Authority) Authorize(ctx context.Context, p awsauth.Principal, req gate
 		return err
 	}
 	r := a.request(ctx, p, req)
+	r.Principal.Tags = a.principalTags(ctx, p)
 	if err := decide(p, r, pol); err != nil {
 		return err
 	}

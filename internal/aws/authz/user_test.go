@@ -86,3 +86,24 @@ func TestAFederatedUserHasTheIntersectionOfItsParentAndItsSessionPolicy(t *testi
 		}
 	}
 }
+
+// TestPrincipalTagsAreTheRolesTagsWithTheSessionsWinning: aws:PrincipalTag
+// reads an IAM role's tags, and a session tag of the same key wins.
+func TestPrincipalTagsAreTheRolesTagsWithTheSessionsWinning(t *testing.T) {
+	f := newFixture(t)
+	_, err := f.db.UpdateIAMRole(f.ctx, member, "Deployer", func(r iam.Role) (iam.Role, error) {
+		r.Tags = []iam.Tag{{Key: "team", Value: "infra"}, {Key: "env", Value: "prod"}}
+		return r, nil
+	})
+	must(t, err)
+	f.inline(t, "Deployer", `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:GetObject","Resource":"*",
+		"Condition":{"StringEquals":{"aws:PrincipalTag/team":"infra","aws:PrincipalTag/env":"prod"}}}]}`)
+	role := session("")
+	if err := f.decide(role, "s3:GetObject", "*"); err != nil {
+		t.Errorf("with the role's own tags: %v", err)
+	}
+	role.Session.Tags = []iam.Tag{{Key: "ENV", Value: "dev"}}
+	if err := f.decide(role, "s3:GetObject", "*"); !errs.Is(err, errs.Denied) {
+		t.Errorf("a session tag env=dev did not win over the role's env=prod: %v", err)
+	}
+}
