@@ -17,20 +17,7 @@ import (
 // the chain migration goes down (seq an identity again, past the newest)
 // and up again.
 func TestAnUpgradedLogChainsOnFromItsLegacyEvents(t *testing.T) {
-	url := pgtest.URL(t)
-	raw, err := sql.Open("pgx", url)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer raw.Close()
-	p, err := goose.NewProvider(goose.DialectPostgres, raw, os.DirFS("migrations"),
-		goose.WithDisableGlobalRegistry(true), goose.WithLogger(goose.NopLogger()))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := p.UpTo(t.Context(), 8); err != nil {
-		t.Fatal(err)
-	}
+	url, raw, p := migratedTo(t, 8)
 	legacy := func(id string) {
 		t.Helper()
 		if _, err := raw.Exec(`INSERT INTO events (id, time, action, actor_type, actor_id, actor_name, client_ip,
@@ -69,4 +56,25 @@ func TestAnUpgradedLogChainsOnFromItsLegacyEvents(t *testing.T) {
 	if _, err := p.Up(t.Context()); err != nil {
 		t.Fatalf("up again: %v", err)
 	}
+}
+
+// migratedTo is a fresh database migrated to version: its URL, a raw
+// connection and the migration provider that can take it further (or back).
+func migratedTo(t *testing.T, version int64) (string, *sql.DB, *goose.Provider) {
+	t.Helper()
+	url := pgtest.URL(t)
+	raw, err := sql.Open("pgx", url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { raw.Close() })
+	p, err := goose.NewProvider(goose.DialectPostgres, raw, os.DirFS("migrations"),
+		goose.WithDisableGlobalRegistry(true), goose.WithLogger(goose.NopLogger()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := p.UpTo(t.Context(), version); err != nil {
+		t.Fatal(err)
+	}
+	return url, raw, p
 }

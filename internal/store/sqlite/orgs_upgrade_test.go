@@ -1,12 +1,7 @@
 package sqlite_test
 
 import (
-	"database/sql"
-	"os"
-	"path/filepath"
 	"testing"
-
-	"github.com/pressly/goose/v3"
 
 	"github.com/keyward/keyward/internal/clock"
 	"github.com/keyward/keyward/internal/store/sqlite"
@@ -19,20 +14,7 @@ import (
 // root a first start would have made, with every account under it; then
 // the migration goes down and up again.
 func TestAnUpgradedOrganizationGetsItsRootWithEveryAccountUnderIt(t *testing.T) {
-	path := filepath.Join(t.TempDir(), "keyward.db")
-	raw, err := sql.Open("sqlite", path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer raw.Close()
-	p, err := goose.NewProvider(goose.DialectSQLite3, raw, os.DirFS("migrations"),
-		goose.WithDisableGlobalRegistry(true), goose.WithLogger(goose.NopLogger()))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := p.UpTo(t.Context(), 16); err != nil {
-		t.Fatal(err)
-	}
+	path, raw, p := migratedTo(t, 16)
 	for _, q := range storetest.LegacyOrganization {
 		if _, err := raw.Exec(q); err != nil {
 			t.Fatal(err)

@@ -18,20 +18,7 @@ import (
 // events chain on and verification skips only the legacy prefix; then the
 // chain migration goes down and up again.
 func TestAnUpgradedLogChainsOnFromItsLegacyEvents(t *testing.T) {
-	path := filepath.Join(t.TempDir(), "keyward.db")
-	raw, err := sql.Open("sqlite", path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer raw.Close()
-	p, err := goose.NewProvider(goose.DialectSQLite3, raw, os.DirFS("migrations"),
-		goose.WithDisableGlobalRegistry(true), goose.WithLogger(goose.NopLogger()))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := p.UpTo(t.Context(), 8); err != nil {
-		t.Fatal(err)
-	}
+	path, raw, p := migratedTo(t, 8)
 	for _, id := range []string{"old1", "old2"} {
 		if _, err := raw.Exec(`INSERT INTO events (id, time, action, actor_type, actor_id, actor_name, client_ip,
 			client_user_agent, target_type, target_id, outcome, message) VALUES (?, 1, 'x', '', '', '', '', '', '', '', 'SUCCESS', '')`, id); err != nil {
@@ -65,4 +52,25 @@ func TestAnUpgradedLogChainsOnFromItsLegacyEvents(t *testing.T) {
 	if _, err := p.Up(t.Context()); err != nil {
 		t.Fatalf("up again: %v", err)
 	}
+}
+
+// migratedTo is a fresh database file migrated to version, opened raw,
+// and the migration provider that can take it further (or back).
+func migratedTo(t *testing.T, version int64) (string, *sql.DB, *goose.Provider) {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "keyward.db")
+	raw, err := sql.Open("sqlite", path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { raw.Close() })
+	p, err := goose.NewProvider(goose.DialectSQLite3, raw, os.DirFS("migrations"),
+		goose.WithDisableGlobalRegistry(true), goose.WithLogger(goose.NopLogger()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := p.UpTo(t.Context(), version); err != nil {
+		t.Fatal(err)
+	}
+	return path, raw, p
 }
