@@ -1,5 +1,7 @@
 package iam
 
+import "strings"
+
 // Partition is the one AWS partition keyward serves: every ARN it issues
 // starts "arn:aws:".
 const Partition = "aws"
@@ -28,4 +30,17 @@ func AssumedRoleARN(accountID, roleName, sessionName string) string {
 // the role id, a colon and the session name.
 func AssumedRoleUserID(roleID, sessionName string) string {
 	return roleID + ":" + sessionName
+}
+
+// ParseRoleARN reads arn:aws:iam::ACCOUNT:role/PATH/NAME into the account
+// and the role's name; ok is false for anything else.
+func ParseRoleARN(arn string) (account, name string, ok bool) {
+	parts := strings.SplitN(arn, ":", 6)
+	if len(parts) != 6 || parts[0] != "arn" || parts[1] != Partition || parts[2] != "iam" || parts[3] != "" ||
+		len(parts[4]) != 12 || !strings.HasPrefix(parts[5], "role/") {
+		return "", "", false
+	}
+	res := parts[5]
+	name = res[strings.LastIndex(res, "/")+1:]
+	return parts[4], name, name != ""
 }

@@ -1,8 +1,12 @@
 package authz
 
 import (
+	"context"
+	"strings"
 	"sync"
 	"time"
+
+	"github.com/keyward/keyward/internal/store"
 )
 
 // ReadTTL is how long a role's or user's policies read from the store are
@@ -46,4 +50,19 @@ func (c *readCache[T]) get(key string, now time.Time, read func() (T, error)) (T
 	c.entries[key] = cached[T]{v: v, at: now}
 	c.mu.Unlock()
 	return v, nil
+}
+
+// roleAuthorization is a role and its policies, read at most once a
+// ReadTTL (a role's sessions, its trust policy and its tags share it).
+func (a *Authority) roleAuthorization(ctx context.Context, accountID, name string) (store.RoleAuthorization, error) {
+	return a.roles.get(accountID+"/"+strings.ToLower(name), a.clock.Now(), func() (store.RoleAuthorization, error) {
+		return a.store.RoleAuthorization(ctx, accountID, name)
+	})
+}
+
+// userAuthorization is a user and its policies, read at most once a ReadTTL.
+func (a *Authority) userAuthorization(ctx context.Context, userID string) (store.UserAuthorization, error) {
+	return a.users.get(userID, a.clock.Now(), func() (store.UserAuthorization, error) {
+		return a.store.UserAuthorization(ctx, userID)
+	})
 }

@@ -160,9 +160,7 @@ func (a *Authority) sessionPermissionSet(ctx context.Context, s iam.Session) (ic
 // permissions boundary. A role deleted since the session began grants
 // nothing.
 func (a *Authority) iamRolePolicies(ctx context.Context, s iam.Session) (identity, boundary []iam.Document, err error) {
-	ra, err := a.roles.get(s.AccountID+"/"+strings.ToLower(s.RoleName), a.clock.Now(), func() (store.RoleAuthorization, error) {
-		return a.store.RoleAuthorization(ctx, s.AccountID, s.RoleName)
-	})
+	ra, err := a.roleAuthorization(ctx, s.AccountID, s.RoleName)
 	if errs.Is(err, errs.NotFound) {
 		return nil, nil, nil
 	}
@@ -178,9 +176,7 @@ func (a *Authority) iamRolePolicies(ctx context.Context, s iam.Session) (identit
 // permissions boundary. A user deleted since its key was read grants
 // nothing.
 func (a *Authority) userPolicies(ctx context.Context, userID string) (identity, boundary []iam.Document, err error) {
-	ua, err := a.users.get(userID, a.clock.Now(), func() (store.UserAuthorization, error) {
-		return a.store.UserAuthorization(ctx, userID)
-	})
+	ua, err := a.userAuthorization(ctx, userID)
 	if errs.Is(err, errs.NotFound) {
 		return nil, nil, nil
 	}
@@ -243,11 +239,11 @@ func (a *Authority) trustPolicy(ctx context.Context, req gateway.Request) ([]iam
 	if !strings.EqualFold(req.Action, "sts:AssumeRole") {
 		return nil, nil
 	}
-	account, name, ok := roleFromARN(req.Resource)
+	account, name, ok := iam.ParseRoleARN(req.Resource)
 	if !ok {
 		return []iam.Document{}, nil
 	}
-	ra, err := a.store.RoleAuthorization(ctx, account, name)
+	ra, err := a.roleAuthorization(ctx, account, name)
 	if errs.Is(err, errs.NotFound) {
 		return []iam.Document{}, nil
 	}
@@ -255,16 +251,6 @@ func (a *Authority) trustPolicy(ctx context.Context, req gateway.Request) ([]iam
 		return nil, err
 	}
 	return a.trustDocs.add([]iam.Document{}, ra.Role.TrustPolicy), nil
-}
-
-// roleFromARN reads arn:aws:iam::ACCOUNT:role/PATH/NAME.
-func roleFromARN(arn string) (account, name string, ok bool) {
-	parts := strings.SplitN(arn, ":", 6)
-	if len(parts) != 6 || parts[2] != "iam" || !strings.HasPrefix(parts[5], "role/") {
-		return "", "", false
-	}
-	res := parts[5]
-	return parts[4], res[strings.LastIndex(res, "/")+1:], true
 }
 
 // managedDocs are the documents of AWS managed policies by ARN; one keyward

@@ -65,18 +65,17 @@ func (a *Authority) groupPolicies(ctx context.Context, account, name string) ([]
 	if err != nil {
 		return nil, err
 	}
-	var inline []store.RolePolicy
 	names, _, err := a.store.ListIAMInlinePolicies(ctx, g.ID, store.Page{Limit: 1000})
-	for _, n := range names {
-		if err != nil {
-			break
-		}
-		var p iam.InlinePolicy
-		p, err = a.store.IAMInlinePolicy(ctx, g.ID, n)
-		inline = append(inline, store.RolePolicy{Name: p.Name, Document: p.Document})
-	}
 	if err != nil {
 		return nil, err
+	}
+	var inline []store.RolePolicy
+	for _, n := range names {
+		p, err := a.store.IAMInlinePolicy(ctx, g.ID, n)
+		if err != nil {
+			return nil, err
+		}
+		inline = append(inline, store.RolePolicy{Name: p.Name, Document: p.Document})
 	}
 	arns, _, err := a.store.ListIAMAttachedPolicies(ctx, g.ID, store.Page{Limit: 1000})
 	if err != nil {

@@ -7,7 +7,6 @@ import (
 	"github.com/keyward/keyward/internal/aws/awsauth"
 	"github.com/keyward/keyward/internal/iam"
 	ic "github.com/keyward/keyward/internal/identitycenter"
-	"github.com/keyward/keyward/internal/store"
 )
 
 // principalTags are aws:PrincipalTag's values: an IAM role's or user's own
@@ -17,16 +16,12 @@ func (a *Authority) principalTags(ctx context.Context, p awsauth.Principal) []ia
 	var stored []iam.Tag
 	switch {
 	case p.Type == awsauth.AssumedRole && p.Session.RolePath != ic.RolePath:
-		ra, err := a.roles.get(p.AccountID+"/"+strings.ToLower(p.Session.RoleName), a.clock.Now(), func() (store.RoleAuthorization, error) {
-			return a.store.RoleAuthorization(ctx, p.AccountID, p.Session.RoleName)
-		})
+		ra, err := a.roleAuthorization(ctx, p.AccountID, p.Session.RoleName)
 		if err == nil {
 			stored = ra.Role.Tags
 		}
 	case p.Type == awsauth.User:
-		ua, err := a.users.get(p.UserID, a.clock.Now(), func() (store.UserAuthorization, error) {
-			return a.store.UserAuthorization(ctx, p.UserID)
-		})
+		ua, err := a.userAuthorization(ctx, p.UserID)
 		if err == nil {
 			stored = ua.User.Tags
 		}

@@ -228,10 +228,13 @@ func validContextType(t string) bool {
 func parseAll(docs []string, field string) ([]iam.Document, error) {
 	out := make([]iam.Document, 0, len(docs))
 	for _, d := range docs {
-		if err := iam.ValidateIdentityPolicy(field, d); err != nil {
-			return nil, err
+		if d == "" {
+			return nil, iam.Invalid(field, d, "Member must have length greater than or equal to 1")
 		}
-		doc, _ := iam.ParseIdentityPolicy([]byte(d))
+		doc, err := iam.ParseIdentityPolicy([]byte(d))
+		if err != nil {
+			return nil, iam.Malformed(err)
+		}
 		out = append(out, doc)
 	}
 	return out, nil

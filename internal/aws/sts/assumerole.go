@@ -99,7 +99,7 @@ type assumeRoleOutput struct {
 
 func (s *Service) assumeRole(ctx context.Context, in *assumeRoleInput) (*assumeRoleOutput, error) {
 	caller, _ := awsauth.PrincipalFrom(ctx)
-	account, name, ok := roleARN(in.RoleArn)
+	account, name, ok := iam.ParseRoleARN(in.RoleArn)
 	if !ok {
 		return nil, iam.Invalid("roleArn", in.RoleArn, "Member must be the ARN of an IAM role: arn:aws:iam::<account>:role/<name>")
 	}
@@ -207,18 +207,6 @@ func (s *Service) recordUse(ctx context.Context, caller awsauth.Principal, sess 
 		e.Detail["sourceIdentity"] = sess.SourceIdentity
 	}
 	_ = s.store.AppendEvent(ctx, e)
-}
-
-// roleARN reads arn:aws:iam::ACCOUNT:role/PATH/NAME.
-func roleARN(arn string) (account, name string, ok bool) {
-	parts := strings.SplitN(arn, ":", 6)
-	if len(parts) != 6 || parts[0] != "arn" || parts[1] != iam.Partition || parts[2] != "iam" || parts[3] != "" ||
-		len(parts[4]) != 12 || !strings.HasPrefix(parts[5], "role/") {
-		return "", "", false
-	}
-	res := parts[5]
-	name = res[strings.LastIndex(res, "/")+1:]
-	return parts[4], name, name != ""
 }
 
 func credentialsOut(c awsauth.Credentials) credentialsXML {

@@ -101,7 +101,7 @@ func (a *SAMLAssertion) readRoles(values []string) error {
 		if strings.Contains(first, ":saml-provider/") {
 			first, second = second, first
 		}
-		if _, _, isRole := roleARN(first); !ok || !isRole || !strings.Contains(second, ":saml-provider/") {
+		if _, _, isRole := iam.ParseRoleARN(first); !ok || !isRole || !strings.Contains(second, ":saml-provider/") {
 			return invalidToken("Each value of the Role attribute in AuthnResponse must be \"<role ARN>,<SAML provider ARN>\"; %.200q is not", v)
 		}
 		a.Roles = append(a.Roles, RolePair{RoleARN: first, ProviderARN: second})

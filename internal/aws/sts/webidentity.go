@@ -77,7 +77,7 @@ func (s *Service) assumeRoleWithWebIdentity(ctx context.Context, in *assumeRoleW
 	if err != nil {
 		return nil, err
 	}
-	account, name, ok := roleARN(in.RoleArn)
+	account, name, ok := iam.ParseRoleARN(in.RoleArn)
 	if !ok || s.federation == nil {
 		return nil, notAuthorizedWebIdentity()
 	}
