@@ -8,11 +8,9 @@ import (
 // SignOnMode is how people sign in to an app (Okta's signOnMode).
 type SignOnMode string
 
-// The sign-on modes keyward serves. OPENID_CONNECT apps arrive with the
-// OpenID Connect provider.
-const (
-	SAML2 SignOnMode = "SAML_2_0"
-)
+// SAML2 is the sign-on mode of SAML 2.0 apps (OIDC, in oauth.go, is the
+// other one keyward serves).
+const SAML2 SignOnMode = "SAML_2_0"
 
 // AppStatus is an app's lifecycle status.
 type AppStatus string
@@ -48,6 +46,8 @@ type App struct {
 	// assignments).
 	LastUpdated time.Time
 	SAML        SAMLSettings
+	// OAuth is an OIDC app's client settings; zero for other apps.
+	OAuth OAuthClient
 	// Provisioning is the app's SCIM target; zero when it has none.
 	Provisioning Provisioning
 	// Settings holds catalogue-specific keys (Okta's settings.app) as the
