@@ -4,6 +4,7 @@ import (
 	"context"
 	"time"
 
+	"github.com/keyward/keyward/internal/authn/usercode"
 	"github.com/keyward/keyward/internal/errs"
 	ic "github.com/keyward/keyward/internal/identitycenter"
 )
@@ -32,7 +33,7 @@ func (s *Service) Pending(ctx context.Context, typed, userID, clientIP string) (
 	if err != nil {
 		return DeviceRequest{}, err
 	}
-	return DeviceRequest{UserCode: FormatUserCode(d.UserCode), ClientName: c.Name, Scopes: d.Scopes, ExpiresAt: d.ExpiresAt}, nil
+	return DeviceRequest{UserCode: usercode.Format(d.UserCode), ClientName: c.Name, Scopes: d.Scopes, ExpiresAt: d.ExpiresAt}, nil
 }
 
 // throttleLookup counts one user-code lookup against the person's address
@@ -58,7 +59,7 @@ func invalidCode() error {
 }
 
 func (s *Service) pending(ctx context.Context, typed string) (ic.DeviceAuthorization, error) {
-	code, ok := NormalizeUserCode(typed)
+	code, ok := usercode.Normalize(typed)
 	if !ok {
 		return ic.DeviceAuthorization{}, invalidCode()
 	}

@@ -2,22 +2,12 @@ package ssooidc
 
 import (
 	"context"
-	"crypto/rand"
-	"io"
-	"math/big"
-	"strings"
-
+	"github.com/keyward/keyward/internal/authn/usercode"
 	"github.com/keyward/keyward/internal/aws/protocol"
 	"github.com/keyward/keyward/internal/errs"
 	ic "github.com/keyward/keyward/internal/identitycenter"
 	"github.com/keyward/keyward/internal/keys"
 )
-
-// UserCodeAlphabet is RFC 8628 §6.1's: no vowels, so no words. Eight of them
-// give 20^8 (about 2^34.6) codes.
-const UserCodeAlphabet = "BCDFGHJKLMNPQRSTVWXZ"
-
-const userCodeLen = 8
 
 type startInput struct {
 	ClientID     string `json:"clientId"`
@@ -53,7 +43,7 @@ func (s *Service) startDeviceAuthorization(ctx context.Context, in *startInput) 
 	d := ic.DeviceAuthorization{CodeHash: keys.HashSecret(code), ClientID: c.ID, Scopes: c.Scopes, StartURL: in.StartURL,
 		Status: ic.DevicePending, Interval: s.cfg.Interval, CreatedAt: now, ExpiresAt: now.Add(s.cfg.DeviceCodeLifetime)}
 	for attempt := 0; ; attempt++ {
-		d.UserCode = newUserCode(s.random)
+		d.UserCode = usercode.New(s.random)
 		err = s.store.CreateDeviceAuthorization(ctx, d)
 		if !errs.Is(err, errs.Conflict) || attempt == 4 {
 			break
@@ -62,52 +52,10 @@ func (s *Service) startDeviceAuthorization(ctx context.Context, in *startInput) 
 	if err != nil {
 		return nil, err
 	}
-	shown := FormatUserCode(d.UserCode)
+	shown := usercode.Format(d.UserCode)
 	return &startOutput{DeviceCode: code, UserCode: shown, VerificationURI: s.cfg.VerificationURI,
 		VerificationURIComplete: s.cfg.VerificationURI + "?user_code=" + shown,
 		ExpiresIn:               int(s.cfg.DeviceCodeLifetime.Seconds()), Interval: int(s.cfg.Interval.Seconds())}, nil
-}
-
-func newUserCode(r io.Reader) string {
-	max := big.NewInt(int64(len(UserCodeAlphabet)))
-	b := make([]byte, userCodeLen)
-	for i := range b {
-		n, err := rand.Int(r, max)
-		if err != nil {
-			panic("ssooidc: random source failed: " + err.Error())
-		}
-		b[i] = UserCodeAlphabet[n.Int64()]
-	}
-	return string(b)
-}
-
-// FormatUserCode shows a normalized code as XXXX-XXXX.
-func FormatUserCode(code string) string {
-	if len(code) != userCodeLen {
-		return code
-	}
-	return code[:4] + "-" + code[4:]
-}
-
-// NormalizeUserCode uppercases a typed code and drops dashes and spaces. It
-// reports false for anything that cannot be a user code, so no lookup is
-// spent on it.
-func NormalizeUserCode(typed string) (string, bool) {
-	if len(typed) > 32 {
-		return "", false
-	}
-	var b strings.Builder
-	for _, r := range strings.ToUpper(typed) {
-		switch {
-		case r == '-' || r == ' ':
-		case strings.ContainsRune(UserCodeAlphabet, r):
-			b.WriteRune(r)
-		default:
-			return "", false
-		}
-	}
-	code := b.String()
-	return code, len(code) == userCodeLen
 }
 
 // limitStarts bounds device authorizations per address and per client a

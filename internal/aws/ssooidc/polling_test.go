@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/keyward/keyward/internal/authn/usercode"
 	"github.com/keyward/keyward/internal/clock"
 	"github.com/keyward/keyward/internal/errs"
 	ic "github.com/keyward/keyward/internal/identitycenter"
@@ -86,8 +87,8 @@ func TestUserCodesAreNormalizedBeforeAnyLookup(t *testing.T) {
 	cases := map[string]bool{"BCDF-GHJK": true, "bcdfghjk": true, " bcdf ghjk ": true,
 		"BCDF-GHJ": false, "ABCD-EFGH": false, "BCDF-GHJK-L": false, "": false}
 	for typed, ok := range cases {
-		if _, got := NormalizeUserCode(typed); got != ok {
-			t.Errorf("NormalizeUserCode(%q) ok = %v, want %v", typed, got, ok)
+		if _, got := usercode.Normalize(typed); got != ok {
+			t.Errorf("usercode.Normalize(%q) ok = %v, want %v", typed, got, ok)
 		}
 	}
 }
