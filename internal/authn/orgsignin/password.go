@@ -2,6 +2,7 @@ package orgsignin
 
 import (
 	"context"
+	"slices"
 	"time"
 
 	"github.com/keyward/keyward/internal/audit"
@@ -192,4 +193,16 @@ func (s *Service) activeFactors(ctx context.Context, userID string) ([]directory
 		}
 	}
 	return out, err
+}
+
+// StepUp is the sign-in a live session must take again before something
+// that needs the assurance the person's policy requires: a second factor
+// (or enrolling one) when the policy requires MFA and the session had
+// none. It reports false when the session is enough.
+func (s *Service) StepUp(ctx context.Context, u directory.User, ss directory.Session, next string) (State, bool, error) {
+	if slices.ContainsFunc(ss.AMR, func(m string) bool { return m == "otp" || m == "hwk" || m == "mfa" }) {
+		return State{}, false, nil
+	}
+	st, err := s.afterPassword(ctx, State{Login: u.Login(), UserID: u.ID, AMR: ss.AMR, Next: next})
+	return st, err == nil && st.Step != StepDone, err
 }

@@ -66,6 +66,9 @@ type Config struct {
 	// AWSRoles, when set, seals the AWS Account Federation app's secret
 	// key and checks its sessionDuration against its roles (awsroles).
 	AWSRoles AWSRoles
+	// AccessTokens, when set, lets a person call the endpoints about
+	// themselves with an access token of the org authorization server.
+	AccessTokens AccessTokens
 }
 
 // AWSRoles is the AWS Account Federation app's API integration.
@@ -110,6 +113,9 @@ type handler func(w http.ResponseWriter, r *http.Request, c *caller) error
 func (a *API) wrap(h handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		c, err := a.authenticate(r)
+		if err == nil {
+			err = allowBearer(r, c)
+		}
 		if err == nil {
 			err = a.limit(w, r, c)
 		}

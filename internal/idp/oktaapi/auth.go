@@ -20,6 +20,9 @@ type caller struct {
 	user  directory.User
 	roles []directory.Role
 	token directory.APIToken
+	// scopes, for a person calling with their own access token (Bearer),
+	// are what it grants; nil for an API token (SSWS).
+	scopes []string
 }
 
 func (c *caller) context(r *http.Request) context.Context {
@@ -41,6 +44,9 @@ func errInvalidToken() error {
 // administrator behind it, who must still be able to sign in.
 func (a *API) authenticate(r *http.Request) (*caller, error) {
 	scheme, secret, ok := strings.Cut(r.Header.Get("Authorization"), " ")
+	if ok && strings.EqualFold(scheme, "Bearer") {
+		return a.bearerCaller(r, secret)
+	}
 	if !ok || !strings.EqualFold(scheme, "SSWS") || secret == "" || len(secret) > maxTokenLength {
 		return nil, errInvalidToken()
 	}

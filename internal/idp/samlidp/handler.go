@@ -53,8 +53,10 @@ type Config struct {
 	Directory Directory
 	SignIn    SignIn
 	Keys      Keys
-	Clock     clock.Clock
-	Random    io.Reader
+	// WebSSO, when set, serves /login/token/sso.
+	WebSSO WebSSO
+	Clock  clock.Clock
+	Random io.Reader
 	// SecureCookies marks cookies Secure (an https org URL).
 	SecureCookies bool
 	Log           *slog.Logger // nil: slog.Default()
@@ -92,6 +94,8 @@ func (h *Handler) Routes(mux *http.ServeMux) {
 	mux.HandleFunc("POST "+ssoPattern, h.ServeSSO)
 	mux.HandleFunc("GET /api/v1/apps/{id}/sso/saml/metadata", h.ServeMetadata)
 	mux.HandleFunc("GET "+ScriptPath, ServeScript)
+	mux.HandleFunc("GET "+WebSSOPath, h.ServeWebSSO)
+	mux.HandleFunc("POST "+WebSSOPath, h.ServeWebSSO)
 }
 
 const ssoPattern = "/app/{name}/{id}/sso/saml"

@@ -43,6 +43,9 @@ type SignIn interface {
 	StartSession(ctx context.Context, st orgsignin.State, clientIP, userAgent string) (string, directory.Session, error)
 	Session(ctx context.Context, value string) (directory.Session, directory.User, error)
 	EndSession(ctx context.Context, value string) error
+	// StepUp is the second factor a session must add for a page that
+	// needs the assurance the person's policy requires.
+	StepUp(ctx context.Context, u directory.User, ss directory.Session, next string) (orgsignin.State, bool, error)
 	LinkUser(ctx context.Context, token string, purpose directory.UserTokenPurpose) (directory.User, error)
 	UseLink(ctx context.Context, token string, purpose directory.UserTokenPurpose, pw string) (directory.User, error)
 	ChangePassword(ctx context.Context, u directory.User, old, pw string) (directory.User, error)
@@ -69,6 +72,8 @@ type Directory interface {
 type Pages struct {
 	SignIn    SignIn
 	Directory Directory
+	// Devices, when set, serves the device-authorization page (/activate).
+	Devices Devices
 	// SecureCookies marks cookies Secure and turns on HSTS (set when the
 	// org URL is https).
 	SecureCookies bool
@@ -90,6 +95,7 @@ func (p *Pages) Handler() http.Handler {
 	p.signInRoutes(mux)
 	p.dashboardRoutes(mux)
 	p.linkRoutes(mux)
+	p.activateRoutes(mux)
 	mux.Handle("/", p.public(func(http.ResponseWriter, *http.Request) error { return errNoPage }))
 	return look.SecureHeaders(p.sameOriginOnly(mux), p.SecureCookies)
 }

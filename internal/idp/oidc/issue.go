@@ -1,0 +1,131 @@
+package oidc
+
+import (
+	"context"
+	"crypto/sha256"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/keyward/keyward/internal/audit"
+	"github.com/keyward/keyward/internal/clock"
+	"github.com/keyward/keyward/internal/directory"
+	"github.com/keyward/keyward/internal/keys"
+)
+
+// grant is what a token answer is issued for: a client, and for every
+// grant but client credentials a person and the session they signed in
+// with.
+type grant struct {
+	kind        string // the grant type, for the log
+	server      server
+	client      directory.App
+	user        *directory.User
+	sessionHash string
+	scopes      []string
+	amr         []string
+	authTime    time.Time
+	nonce       string
+	lifetime    time.Duration // of the access token
+}
+
+// accessClaims are an access token's claims, as Okta's.
+type accessClaims struct {
+	Ver      int      `json:"ver"`
+	JTI      string   `json:"jti"`
+	Issuer   string   `json:"iss"`
+	Audience string   `json:"aud"`
+	IssuedAt int64    `json:"iat"`
+	Expiry   int64    `json:"exp"`
+	ClientID string   `json:"cid"`
+	UserID   string   `json:"uid,omitempty"`
+	Scopes   []string `json:"scp"`
+	AuthTime int64    `json:"auth_time,omitempty"`
+	Subject  string   `json:"sub"`
+}
+
+// idClaims are an ID token's claims, as Okta's.
+type idClaims struct {
+	Subject           string   `json:"sub"`
+	Name              string   `json:"name,omitempty"`
+	Email             string   `json:"email,omitempty"`
+	Ver               int      `json:"ver"`
+	Issuer            string   `json:"iss"`
+	Audience          string   `json:"aud"`
+	IssuedAt          int64    `json:"iat"`
+	Expiry            int64    `json:"exp"`
+	JTI               string   `json:"jti"`
+	AMR               []string `json:"amr,omitempty"`
+	IdP               string   `json:"idp"`
+	Nonce             string   `json:"nonce,omitempty"`
+	PreferredUsername string   `json:"preferred_username,omitempty"`
+	AuthTime          int64    `json:"auth_time,omitempty"`
+	AtHash            string   `json:"at_hash"`
+}
+
+// issue signs and records the tokens of g: an access token always, an ID
+// token when openid was granted to a person.
+func (p *Provider) issue(ctx context.Context, g grant) (tokenResponse, error) {
+	now := p.now()
+	if g.lifetime == 0 {
+		g.lifetime = accessTokenLifetime
+	}
+	ac := accessClaims{Ver: 1, JTI: p.newJTI("AT"), Issuer: g.server.issuer, Audience: g.server.audience(),
+		IssuedAt: now.Unix(), Expiry: now.Add(g.lifetime).Unix(), ClientID: g.client.ID, Scopes: g.scopes,
+		AuthTime: unix(g.authTime), Subject: g.client.ID}
+	if g.user != nil {
+		ac.UserID, ac.Subject = g.user.ID, g.user.Login()
+	}
+	access, err := p.sign(ctx, ac)
+	if err != nil {
+		return tokenResponse{}, err
+	}
+	res := tokenResponse{TokenType: "Bearer", ExpiresIn: int(g.lifetime.Seconds()), AccessToken: access,
+		Scope: strings.Join(g.scopes, " ")}
+	if g.user != nil && slices.Contains(g.scopes, "openid") {
+		if res.IDToken, err = p.idToken(ctx, g, access, now); err != nil {
+			return tokenResponse{}, err
+		}
+	}
+	t := directory.OAuthToken{AccessHash: keys.HashSecret(ac.JTI), FamilyID: clock.Token(p.Random, 16),
+		AuthServerID: g.server.id, ClientID: g.client.ID, SessionHash: g.sessionHash, Scopes: g.scopes,
+		AMR: g.amr, AuthTime: g.authTime, CreatedAt: now, ExpiresAt: now.Add(g.lifetime)}
+	if g.user != nil {
+		t.UserID = g.user.ID
+	}
+	if err := p.Store.CreateOAuthToken(ctx, t); err != nil {
+		return tokenResponse{}, err
+	}
+	return res, p.Directory.AppendEvent(ctx, p.grantEvent(ctx, g))
+}
+
+func (p *Provider) idToken(ctx context.Context, g grant, access string, now time.Time) (string, error) {
+	u := g.user
+	ic := idClaims{Subject: u.ID, Ver: 1, Issuer: g.server.issuer, Audience: g.client.ID, IssuedAt: now.Unix(),
+		Expiry: now.Add(idTokenLifetime).Unix(), JTI: p.newJTI("ID"), AMR: g.amr, IdP: p.orgID(),
+		Nonce: g.nonce, AuthTime: unix(g.authTime), AtHash: halfHash(sha256.Sum256([]byte(access)))}
+	if slices.Contains(g.scopes, "profile") {
+		ic.Name = u.DisplayName()
+		ic.PreferredUsername = u.Login()
+	}
+	if slices.Contains(g.scopes, "email") {
+		ic.Email = u.Profile.String("email")
+	}
+	return p.sign(ctx, ic)
+}
+
+// grantEvent is the system log's record of an issued access token, with
+// Okta's event type for the org or a custom server.
+func (p *Provider) grantEvent(ctx context.Context, g grant) audit.Event {
+	action := "app.oauth2.token.grant.access_token"
+	if g.server.custom != nil {
+		action = "app.oauth2.as.token.grant.access_token"
+	}
+	e := audit.New(ctx, action, "AppInstance", g.client.ID)
+	e.TargetName = g.client.Label
+	if e.Detail == nil {
+		e.Detail = map[string]string{}
+	}
+	e.Detail["grantType"], e.Detail["scopes"], e.Detail["authorizationServer"] = g.kind, strings.Join(g.scopes, " "), g.server.issuer
+	return e
+}
