@@ -17,11 +17,21 @@ type oauthError struct {
 
 func (e *oauthError) Error() string { return e.code + ": " + e.desc }
 
-func invalidRequest(desc string) error { return &oauthError{http.StatusBadRequest, "invalid_request", desc} }
-func invalidGrant(desc string) error   { return &oauthError{http.StatusBadRequest, "invalid_grant", desc} }
-func invalidScope(desc string) error   { return &oauthError{http.StatusBadRequest, "invalid_scope", desc} }
-func accessDenied(desc string) error   { return &oauthError{http.StatusBadRequest, "access_denied", desc} }
-func invalidClient(desc string) error  { return &oauthError{http.StatusUnauthorized, "invalid_client", desc} }
+func invalidRequest(desc string) error {
+	return &oauthError{http.StatusBadRequest, "invalid_request", desc}
+}
+func invalidGrant(desc string) error {
+	return &oauthError{http.StatusBadRequest, "invalid_grant", desc}
+}
+func invalidScope(desc string) error {
+	return &oauthError{http.StatusBadRequest, "invalid_scope", desc}
+}
+func accessDenied(desc string) error {
+	return &oauthError{http.StatusBadRequest, "access_denied", desc}
+}
+func invalidClient(desc string) error {
+	return &oauthError{http.StatusUnauthorized, "invalid_client", desc}
+}
 
 func unauthorizedClient(desc string) error {
 	return &oauthError{http.StatusBadRequest, "unauthorized_client", desc}
