@@ -160,9 +160,11 @@ func (p *Provider) deviceTokens(ctx context.Context, s server, app directory.App
 	if err != nil {
 		return tokenResponse{}, err
 	}
-	if err := p.policyAllows(ctx, s, app, u, directory.GrantDeviceCode, d.Scopes); err != nil {
+	rule, err := p.entitled(ctx, s, app, u, directory.GrantDeviceCode, d.Scopes)
+	if err != nil {
 		return tokenResponse{}, err
 	}
 	return p.issue(ctx, grant{kind: directory.GrantDeviceCode, server: s, client: app, user: &u,
-		sessionHash: d.SessionHash, scopes: d.Scopes, amr: d.AMR, authTime: d.AuthTime})
+		sessionHash: d.SessionHash, scopes: d.Scopes, amr: d.AMR, authTime: d.AuthTime,
+		lifetime: rule.AccessTokenLifetime, refresh: wantsRefresh(app, d.Scopes), refreshLifetime: rule.RefreshTokenLifetime})
 }

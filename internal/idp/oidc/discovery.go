@@ -10,10 +10,16 @@ import (
 // 1.0, RFC 8414), listing only what keyward serves.
 type metadata struct {
 	Issuer                        string   `json:"issuer"`
+	AuthorizationEndpoint         string   `json:"authorization_endpoint"`
 	TokenEndpoint                 string   `json:"token_endpoint"`
+	UserinfoEndpoint              string   `json:"userinfo_endpoint"`
+	IntrospectionEndpoint         string   `json:"introspection_endpoint"`
+	RevocationEndpoint            string   `json:"revocation_endpoint"`
+	EndSessionEndpoint            string   `json:"end_session_endpoint"`
 	JWKSURI                       string   `json:"jwks_uri"`
 	DeviceAuthorizationEndpoint   string   `json:"device_authorization_endpoint"`
 	ResponseTypesSupported        []string `json:"response_types_supported"`
+	ResponseModesSupported        []string `json:"response_modes_supported"`
 	SubjectTypesSupported         []string `json:"subject_types_supported"`
 	IDTokenSigningAlgs            []string `json:"id_token_signing_alg_values_supported"`
 	ScopesSupported               []string `json:"scopes_supported"`
@@ -34,12 +40,14 @@ func (p *Provider) serveDiscovery(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	writeJSON(w, http.StatusOK, metadata{
-		Issuer: s.issuer, TokenEndpoint: s.endpoint("token"), JWKSURI: s.endpoint("keys"),
+		Issuer: s.issuer, AuthorizationEndpoint: s.endpoint("authorize"), TokenEndpoint: s.endpoint("token"),
+		UserinfoEndpoint: s.endpoint("userinfo"), IntrospectionEndpoint: s.endpoint("introspect"),
+		RevocationEndpoint: s.endpoint("revoke"), EndSessionEndpoint: s.endpoint("logout"), JWKSURI: s.endpoint("keys"),
 		DeviceAuthorizationEndpoint: s.endpoint("device/authorize"),
-		ResponseTypesSupported:      []string{"code"}, SubjectTypesSupported: []string{"public"},
-		IDTokenSigningAlgs: []string{directory.KeyAlgRS256}, ScopesSupported: s.scopes(),
-		GrantTypesSupported: []string{directory.GrantClientCredentials, directory.GrantDeviceCode,
-			directory.GrantTokenExchange},
+		ResponseTypesSupported:      []string{"code"}, ResponseModesSupported: []string{"query"},
+		SubjectTypesSupported: []string{"public"},
+		IDTokenSigningAlgs:    []string{directory.KeyAlgRS256}, ScopesSupported: s.scopes(),
+		GrantTypesSupported: grantNames(),
 		TokenEndpointAuthMethods: []string{directory.AuthClientSecretBasic, directory.AuthClientSecretPost,
 			directory.AuthPrivateKeyJWT, directory.AuthNone},
 		TokenEndpointAuthSigningAlgs: signingAlgs,

@@ -26,7 +26,13 @@ type grant struct {
 	amr         []string
 	authTime    time.Time
 	nonce       string
-	lifetime    time.Duration // of the access token
+	lifetime    time.Duration // of the access token; zero is the default
+	// refresh asks for a refresh token, in familyID's chain (a fresh
+	// family when empty), expiring after refreshLifetime (zero: never on
+	// its own).
+	refresh         bool
+	familyID        string
+	refreshLifetime time.Duration
 }
 
 // accessClaims are an access token's claims, as Okta's.
@@ -63,15 +69,59 @@ type idClaims struct {
 	AtHash            string   `json:"at_hash"`
 }
 
-// issue signs and records the tokens of g: an access token always, an ID
-// token when openid was granted to a person.
+// issue records and signs the tokens of g: an access token always, a
+// refresh token when g asks for one, an ID token when openid was granted
+// to a person.
 func (p *Provider) issue(ctx context.Context, g grant) (tokenResponse, error) {
-	now := p.now()
-	if g.lifetime == 0 {
-		g.lifetime = accessTokenLifetime
+	now, jti := p.now(), p.newJTI("AT")
+	t := p.record(g, jti, now)
+	t.FamilyID = g.familyID
+	if t.FamilyID == "" {
+		t.FamilyID = clock.Token(p.Random, 16)
 	}
-	ac := accessClaims{Ver: 1, JTI: p.newJTI("AT"), Issuer: g.server.issuer, Audience: g.server.audience(),
-		IssuedAt: now.Unix(), Expiry: now.Add(g.lifetime).Unix(), ClientID: g.client.ID, Scopes: g.scopes,
+	var refresh string
+	if g.refresh {
+		refresh = clock.Token(p.Random, 32)
+		t.RefreshHash = keys.HashSecret(refresh)
+	}
+	if err := p.Store.CreateOAuthToken(ctx, t); err != nil {
+		return tokenResponse{}, err
+	}
+	res, err := p.mint(ctx, g, jti, now)
+	res.RefreshToken = refresh
+	if err != nil {
+		return tokenResponse{}, err
+	}
+	return res, p.Directory.AppendEvent(ctx, p.grantEvent(ctx, g))
+}
+
+// record is the stored form of g's access token jti issued at now.
+func (p *Provider) record(g grant, jti string, now time.Time) directory.OAuthToken {
+	t := directory.OAuthToken{AccessHash: keys.HashSecret(jti), AuthServerID: g.server.id, ClientID: g.client.ID,
+		SessionHash: g.sessionHash, Scopes: g.scopes, AMR: g.amr, AuthTime: g.authTime, CreatedAt: now,
+		ExpiresAt: now.Add(g.accessLifetime())}
+	if g.user != nil {
+		t.UserID = g.user.ID
+	}
+	if g.refresh && g.refreshLifetime > 0 {
+		t.RefreshExpiresAt = now.Add(g.refreshLifetime)
+	}
+	return t
+}
+
+func (g grant) accessLifetime() time.Duration {
+	if g.lifetime == 0 {
+		return accessTokenLifetime
+	}
+	return g.lifetime
+}
+
+// mint signs the access token jti of g, and its ID token when openid was
+// granted to a person.
+func (p *Provider) mint(ctx context.Context, g grant, jti string, now time.Time) (tokenResponse, error) {
+	lifetime := g.accessLifetime()
+	ac := accessClaims{Ver: 1, JTI: jti, Issuer: g.server.issuer, Audience: g.server.audience(),
+		IssuedAt: now.Unix(), Expiry: now.Add(lifetime).Unix(), ClientID: g.client.ID, Scopes: g.scopes,
 		AuthTime: unix(g.authTime), Subject: g.client.ID}
 	if g.user != nil {
 		ac.UserID, ac.Subject = g.user.ID, g.user.Login()
@@ -80,23 +130,14 @@ func (p *Provider) issue(ctx context.Context, g grant) (tokenResponse, error) {
 	if err != nil {
 		return tokenResponse{}, err
 	}
-	res := tokenResponse{TokenType: "Bearer", ExpiresIn: int(g.lifetime.Seconds()), AccessToken: access,
+	res := tokenResponse{TokenType: "Bearer", ExpiresIn: int(lifetime.Seconds()), AccessToken: access,
 		Scope: strings.Join(g.scopes, " ")}
 	if g.user != nil && slices.Contains(g.scopes, "openid") {
 		if res.IDToken, err = p.idToken(ctx, g, access, now); err != nil {
 			return tokenResponse{}, err
 		}
 	}
-	t := directory.OAuthToken{AccessHash: keys.HashSecret(ac.JTI), FamilyID: clock.Token(p.Random, 16),
-		AuthServerID: g.server.id, ClientID: g.client.ID, SessionHash: g.sessionHash, Scopes: g.scopes,
-		AMR: g.amr, AuthTime: g.authTime, CreatedAt: now, ExpiresAt: now.Add(g.lifetime)}
-	if g.user != nil {
-		t.UserID = g.user.ID
-	}
-	if err := p.Store.CreateOAuthToken(ctx, t); err != nil {
-		return tokenResponse{}, err
-	}
-	return res, p.Directory.AppendEvent(ctx, p.grantEvent(ctx, g))
+	return res, nil
 }
 
 func (p *Provider) idToken(ctx context.Context, g grant, access string, now time.Time) (string, error) {

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/keyward/keyward/internal/audit"
+	"github.com/keyward/keyward/internal/authn/orgsignin"
 	"github.com/keyward/keyward/internal/clock"
 	"github.com/keyward/keyward/internal/directory"
 	"github.com/keyward/keyward/internal/keys"
@@ -38,7 +39,12 @@ type Store interface {
 	OAuthDeviceByUserCode(ctx context.Context, userCode string) (directory.OAuthDevice, error)
 	PendingOAuthDevices(ctx context.Context, clientID string) (int, error)
 	UpdateOAuthDevice(ctx context.Context, codeHash string, fn func(directory.OAuthDevice) (directory.OAuthDevice, error)) (directory.OAuthDevice, error)
+	CreateOAuthCode(ctx context.Context, c directory.OAuthCode) error
+	RedeemOAuthCode(ctx context.Context, codeHash string) (directory.OAuthCode, error)
 	CreateOAuthToken(ctx context.Context, t directory.OAuthToken) error
+	OAuthTokenByRefresh(ctx context.Context, refreshHash string) (directory.OAuthToken, error)
+	RotateOAuthToken(ctx context.Context, refreshHash string, fn func(old directory.OAuthToken) (directory.OAuthToken, error)) (directory.OAuthToken, error)
+	RevokeOAuthFamily(ctx context.Context, hash string) (bool, error)
 	OAuthTokenByAccess(ctx context.Context, accessHash string) (directory.OAuthToken, error)
 	// RememberKey and ConsumeKey are the one-time keys (a client
 	// assertion's jti, a web-SSO token).
@@ -51,6 +57,13 @@ type Store interface {
 // browser's cookie.
 type SignIn interface {
 	Session(ctx context.Context, value string) (directory.Session, directory.User, error)
+	// StepUp is the second factor a session must add when the person's
+	// policy requires one it lacks; Seal carries that step in the org
+	// pages' sign-in cookie.
+	StepUp(ctx context.Context, u directory.User, ss directory.Session, next string) (orgsignin.State, bool, error)
+	Seal(st orgsignin.State) string
+	// EndSession signs the browser's session out (RP-initiated logout).
+	EndSession(ctx context.Context, value string) error
 }
 
 // Keys are the OIDC signing keys (keys.SigningKeys of use oidc).
@@ -113,14 +126,22 @@ func New(cfg Config) (*Provider, error) {
 
 // Routes mounts the endpoints on mux: the org authorization server's, the
 // custom servers' under /oauth2/{as}, and Okta's organization document.
-// The token and device endpoints are APIs that other sites' clients call,
-// so they must sit outside the org pages' cross-origin protection; the
-// verification page is a page and sits inside it (PageRoutes).
+// They are called by other sites' clients and browsers (a relying party's
+// form may post to /authorize), so they sit outside the org pages'
+// cross-origin protection; the device verification page is an org page
+// (web/orgpages) and sits inside it.
 func (p *Provider) Routes(mux *http.ServeMux) {
 	for _, prefix := range []string{"/oauth2/v1", "/oauth2/{as}/v1"} {
 		mux.HandleFunc("GET "+prefix+"/keys", p.serveKeys)
 		mux.HandleFunc("POST "+prefix+"/token", p.serveToken)
 		mux.HandleFunc("POST "+prefix+"/device/authorize", p.serveDeviceAuthorize)
+		mux.HandleFunc("GET "+prefix+"/authorize", p.serveAuthorize)
+		mux.HandleFunc("POST "+prefix+"/authorize", p.serveAuthorize)
+		mux.HandleFunc("GET "+prefix+"/userinfo", p.serveUserinfo)
+		mux.HandleFunc("POST "+prefix+"/userinfo", p.serveUserinfo)
+		mux.HandleFunc("POST "+prefix+"/introspect", p.serveIntrospect)
+		mux.HandleFunc("POST "+prefix+"/revoke", p.serveRevoke)
+		mux.HandleFunc("GET "+prefix+"/logout", p.serveLogout)
 	}
 	for _, doc := range []string{"openid-configuration", "oauth-authorization-server"} {
 		mux.HandleFunc("GET /.well-known/"+doc, p.serveDiscovery)

@@ -33,17 +33,23 @@ func (p *Provider) standing(ctx context.Context, userID, sessionHash string) (di
 	return u, err
 }
 
-// policyAllows checks a custom server's access policy for a person's grant.
-func (p *Provider) policyAllows(ctx context.Context, s server, app directory.App, u directory.User, grantType string, scopes []string) error {
+// entitled checks the person may use the client now: assigned to its app
+// and, on a custom server, allowed by its access policy, whose matching
+// rule it returns (for token lifetimes; zero on the org server).
+func (p *Provider) entitled(ctx context.Context, s server, app directory.App, u directory.User, grantType string, scopes []string) (directory.AuthRule, error) {
+	if _, err := p.Apps.AppUser(ctx, app.ID, u.ID); errs.Is(err, errs.NotFound) {
+		return directory.AuthRule{}, accessDenied("User is not assigned to the client application.")
+	} else if err != nil {
+		return directory.AuthRule{}, err
+	}
 	if s.custom == nil {
-		return nil
+		return directory.AuthRule{}, nil
 	}
 	groups, err := p.Directory.UserGroups(ctx, u.ID)
 	if err != nil {
-		return err
+		return directory.AuthRule{}, err
 	}
-	_, err = decide(s, request{clientID: app.ID, grant: grantType, scopes: scopes, userID: u.ID, groupIDs: groupIDs(groups)})
-	return err
+	return decide(s, request{clientID: app.ID, grant: grantType, scopes: scopes, userID: u.ID, groupIDs: groupIDs(groups)})
 }
 
 // assured refuses a person whose sign-on policy requires a second factor

@@ -27,6 +27,8 @@ type grantHandler func(p *Provider, ctx context.Context, s server, app directory
 
 // grants are the grant types the token endpoint serves.
 var grants = map[string]grantHandler{
+	directory.GrantAuthorizationCode: (*Provider).authorizationCode,
+	directory.GrantRefreshToken:      (*Provider).refreshToken,
 	directory.GrantClientCredentials: (*Provider).clientCredentials,
 	directory.GrantDeviceCode:        (*Provider).deviceCode,
 	directory.GrantTokenExchange:     (*Provider).tokenExchange,
@@ -75,7 +77,8 @@ func (p *Provider) token(w http.ResponseWriter, r *http.Request) (tokenResponse,
 
 // grantNames lists the served grant types in a stable order.
 func grantNames() []string {
-	return []string{directory.GrantClientCredentials, directory.GrantDeviceCode, directory.GrantTokenExchange}
+	return []string{directory.GrantAuthorizationCode, directory.GrantRefreshToken, directory.GrantClientCredentials,
+		directory.GrantDeviceCode, directory.GrantTokenExchange}
 }
 
 // scopeList splits a scope parameter; repeated scopes count once.

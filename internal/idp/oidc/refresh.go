@@ -1,0 +1,91 @@
+package oidc
+
+import (
+	"context"
+	"slices"
+
+	"github.com/keyward/keyward/internal/clock"
+	"github.com/keyward/keyward/internal/directory"
+	"github.com/keyward/keyward/internal/errs"
+	"github.com/keyward/keyward/internal/keys"
+)
+
+// errRefresh is every refresh token that cannot be used by this request.
+var errRefresh = invalidGrant("The refresh token is invalid or expired.")
+
+// refreshToken is the refresh grant (RFC 6749 §6) with rotation: the
+// token is spent and a new one issued in its family; presenting a spent
+// one again revokes the whole family (the store does it). The person must
+// still be able to sign in and be assigned to the client; a narrower scope
+// may be asked for, never a wider one.
+func (p *Provider) refreshToken(ctx context.Context, s server, app directory.App, f map[string]string) (tokenResponse, error) {
+	raw := f["refresh_token"]
+	if raw == "" || len(raw) > 128 {
+		return tokenResponse{}, invalidRequest("The refresh_token parameter is required.")
+	}
+	hash := keys.HashSecret(raw)
+	old, err := p.Store.OAuthTokenByRefresh(ctx, hash)
+	if err != nil && !errs.Is(err, errs.NotFound) {
+		return tokenResponse{}, err
+	}
+	if err != nil || old.ClientID != app.ID || old.AuthServerID != s.id ||
+		(!old.RefreshExpiresAt.IsZero() && !p.now().Before(old.RefreshExpiresAt)) {
+		// A spent token is not found: rotating it reports the replay and
+		// revokes its family.
+		if errs.Is(err, errs.NotFound) {
+			p.Store.RotateOAuthToken(ctx, hash, func(t directory.OAuthToken) (directory.OAuthToken, error) { return t, errRefresh })
+		}
+		return tokenResponse{}, errRefresh
+	}
+	g, err := p.refreshGrant(ctx, s, app, old, f["scope"])
+	if err != nil {
+		return tokenResponse{}, err
+	}
+	now, jti, refresh := p.now(), p.newJTI("AT"), clock.Token(p.Random, 32)
+	_, err = p.Store.RotateOAuthToken(ctx, hash, func(cur directory.OAuthToken) (directory.OAuthToken, error) {
+		if cur.AccessHash != old.AccessHash {
+			return cur, errRefresh // rotated by a concurrent request meanwhile
+		}
+		t := p.record(g, jti, now)
+		t.FamilyID, t.RefreshHash, t.RefreshExpiresAt = old.FamilyID, keys.HashSecret(refresh), old.RefreshExpiresAt
+		return t, nil
+	})
+	if errs.Is(err, errs.NotFound) {
+		return tokenResponse{}, errRefresh
+	}
+	if err != nil {
+		return tokenResponse{}, err
+	}
+	res, err := p.mint(ctx, g, jti, now)
+	res.RefreshToken = refresh
+	if err != nil {
+		return tokenResponse{}, err
+	}
+	return res, p.Directory.AppendEvent(ctx, p.grantEvent(ctx, g))
+}
+
+// refreshGrant is what a refresh of old grants now.
+func (p *Provider) refreshGrant(ctx context.Context, s server, app directory.App, old directory.OAuthToken, scope string) (grant, error) {
+	scopes := old.Scopes
+	if asked := scopeList(scope); len(asked) > 0 {
+		for _, sc := range asked {
+			if !slices.Contains(old.Scopes, sc) {
+				return grant{}, invalidScope("The requested scope is invalid, unknown, or exceeds the scope granted by the resource owner.")
+			}
+		}
+		scopes = asked
+	}
+	u, err := p.standing(ctx, old.UserID, "")
+	if err != nil {
+		return grant{}, err
+	}
+	rule, err := p.entitled(ctx, s, app, u, directory.GrantRefreshToken, scopes)
+	if e, ok := err.(*oauthError); ok {
+		return grant{}, invalidGrant(e.desc)
+	}
+	if err != nil {
+		return grant{}, err
+	}
+	return grant{kind: directory.GrantRefreshToken, server: s, client: app, user: &u, sessionHash: old.SessionHash,
+		scopes: scopes, amr: old.AMR, authTime: old.AuthTime, lifetime: rule.AccessTokenLifetime, refresh: true}, nil
+}
