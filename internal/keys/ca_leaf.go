@@ -80,12 +80,18 @@ func (c *CA) issue(names []string, now time.Time) (*tls.Certificate, error) {
 	if tmpl.NotAfter.After(c.cert.NotAfter) {
 		tmpl.NotAfter = c.cert.NotAfter
 	}
+	seen := map[string]bool{}
 	for _, n := range names {
-		if ip := net.ParseIP(n); ip != nil {
+		n = strings.ToLower(n)
+		ip := net.ParseIP(n)
+		switch {
+		case seen[n]:
+		case ip != nil:
 			tmpl.IPAddresses = append(tmpl.IPAddresses, ip)
-		} else {
-			tmpl.DNSNames = append(tmpl.DNSNames, strings.ToLower(n))
+		default:
+			tmpl.DNSNames = append(tmpl.DNSNames, n)
 		}
+		seen[n] = true
 	}
 	der, err := x509.CreateCertificate(rand.Reader, tmpl, c.cert, &c.leaves.key.PublicKey, c.key)
 	if err != nil {
