@@ -8,6 +8,7 @@ import (
 	"crypto/x509"
 	"crypto/x509/pkix"
 	"encoding/pem"
+	"errors"
 	"fmt"
 	"io"
 	"math/big"
@@ -79,16 +80,12 @@ func newCAKey(sealer *Sealer, cfg CAConfig) (directory.SigningKey, error) {
 		IsCA: true, BasicConstraintsValid: true, MaxPathLenZero: true,
 		KeyUsage: x509.KeyUsageCertSign | x509.KeyUsageCRLSign | x509.KeyUsageDigitalSignature,
 	}
-	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &priv.PublicKey, priv)
-	if err != nil {
-		return directory.SigningKey{}, err
-	}
-	p8, err := x509.MarshalPKCS8PrivateKey(priv)
+	der, sealed, err := selfSigned(sealer, id, tmpl, priv)
 	if err != nil {
 		return directory.SigningKey{}, err
 	}
 	return directory.SigningKey{ID: id, Use: directory.KeyUseTLSCA, Algorithm: directory.KeyAlgES256,
-		SealedPrivateKey: sealer.Seal(p8, []byte(id)), Certificate: der, Created: now, ActivatesAt: now}, nil
+		SealedPrivateKey: sealed, Certificate: der, Created: now, ActivatesAt: now}, nil
 }
 
 // openCA parses k's certificate and opens its sealed private key.
@@ -97,11 +94,10 @@ func openCA(sealer *Sealer, k directory.SigningKey, cfg CAConfig) (*CA, error) {
 	if err != nil {
 		return nil, fmt.Errorf("local CA %s certificate: %w", k.ID, err)
 	}
-	p8, err := sealer.Open(k.SealedPrivateKey, []byte(k.ID))
-	if err != nil {
+	parsed, err := openSealed(sealer, k.ID, k.SealedPrivateKey)
+	if errors.Is(err, ErrUnseal) {
 		return nil, fmt.Errorf("local CA %s: %w", k.ID, err)
 	}
-	parsed, err := x509.ParsePKCS8PrivateKey(p8)
 	priv, ok := parsed.(*ecdsa.PrivateKey)
 	if err != nil || !ok {
 		return nil, fmt.Errorf("local CA %s is not an ECDSA key: %v", k.ID, err)

@@ -18,14 +18,21 @@ import (
 	"github.com/keyward/keyward/internal/store/sqlite"
 )
 
-func TestLocalCA(t *testing.T) {
+// openStore opens a fresh SQLite store on a fake clock and makes a master
+// key: what the key users of one keyward share.
+func openStore(t *testing.T) (*sqlite.DB, *clock.Fake, []byte) {
+	t.Helper()
 	clk := clock.NewFake(time.Date(2026, 12, 2, 9, 0, 0, 0, time.UTC))
 	db, err := sqlite.Open(t.Context(), filepath.Join(t.TempDir(), "keyward.db"), clk)
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { db.Close() })
-	master := clock.Bytes(rand.Reader, 32)
+	return db, clk, clock.Bytes(rand.Reader, 32)
+}
+
+func TestLocalCA(t *testing.T) {
+	db, clk, master := openStore(t)
 	cfg := keys.CAConfig{Store: db.IdP(), Clock: clk, Random: rand.Reader}
 	open := func(master []byte) (*keys.CA, error) { return keys.OpenCA(t.Context(), master, cfg) }
 
