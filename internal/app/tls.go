@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"net/url"
 	"slices"
+	"strings"
 
 	"github.com/keyward/keyward/internal/aws/protocol"
 	"github.com/keyward/keyward/internal/awsproxy"
@@ -97,8 +98,8 @@ func (m *Main) wrapTLS(side string, l net.Listener, t config.TLS, publicURL stri
 		return nil, err
 	}
 	cfg.GetCertificate = func(hello *tls.ClientHelloInfo) (*tls.Certificate, error) {
-		if side == "aws" && awsproxy.Allowed(hello.ServerName, "443") {
-			return m.ca.Leaf(hello.ServerName) // a client sent here by an /etc/hosts entry
+		if sni := strings.ToLower(hello.ServerName); side == "aws" && awsproxy.Allowed(sni, "443") {
+			return m.ca.Leaf(sni) // a client sent here by an /etc/hosts entry
 		}
 		return m.ca.Leaf(names...)
 	}
