@@ -130,6 +130,21 @@ func TestTLSListenersAndTheHTTPSProxyMode(t *testing.T) {
 		must(t, err)
 	})
 
+	t.Run("the AWS endpoint presents an AWS host's certificate to a client that asks for that host", func(t *testing.T) {
+		for _, host := range []string{"sts.amazonaws.com", "oidc.eu-west-1.amazonaws.com"} {
+			conn, err := tls.Dial("tcp", s.main.Addr(), &tls.Config{ServerName: host, RootCAs: s.roots})
+			if err != nil {
+				t.Errorf("TLS to the AWS endpoint as %s: %v", host, err)
+				continue
+			}
+			conn.Close()
+		}
+		if conn, err := tls.Dial("tcp", s.main.Addr(), &tls.Config{ServerName: "example.com", RootCAs: s.roots}); err == nil {
+			conn.Close()
+			t.Error("the AWS endpoint presented a certificate valid for example.com")
+		}
+	})
+
 	t.Run("the proxy refuses a CONNECT to a host keyward does not serve", func(t *testing.T) {
 		_, err := c.Get("https://example.com/")
 		if err == nil || !strings.Contains(err.Error(), "Forbidden") {
