@@ -120,7 +120,13 @@ func leafNames(publicURL string, addr net.Addr) []string {
 	if slices.ContainsFunc(names, isLoopback) {
 		names = append(names, "localhost", "127.0.0.1", "::1")
 	}
-	return names
+	var out []string
+	for _, n := range names {
+		if !slices.Contains(out, n) {
+			out = append(out, n)
+		}
+	}
+	return out
 }
 
 func isLoopback(name string) bool {
