@@ -34,12 +34,12 @@ type tlsServer struct {
 	roots  *x509.CertPool
 }
 
-func startTLS(t *testing.T) *tlsServer {
+func startTLS(t *testing.T, tweaks ...func(*config.Config)) *tlsServer {
 	t.Helper()
 	dir := t.TempDir()
-	m := launch(t, dir, nil, func(c *config.Config) {
+	m := launch(t, dir, nil, append([]func(*config.Config){func(c *config.Config) {
 		c.IdP.TLS.Mode, c.AWS.TLS.Mode, c.AWS.ProxyAddr = config.TLSLocalCA, config.TLSLocalCA, "127.0.0.1:0"
-	})
+	}}, tweaks...)...)
 	s := &tlsServer{server: &server{t: t, main: m, url: m.AWSURL, dataDir: dir}, caFile: filepath.Join(t.TempDir(), "keyward-ca.pem")}
 	var out, errOut strings.Builder
 	args := []string{"admin", "ca", "export", "--data-dir", dir}
@@ -153,13 +153,14 @@ func TestTLSListenersAndTheHTTPSProxyMode(t *testing.T) {
 	})
 }
 
-func TestTheAWSCLIWithOnlyHTTPSProxyAndACABundle(t *testing.T) {
+// proxiedCLI is the real AWS CLI with no endpoint rule sets and no
+// --endpoint-url: it dials the real AWS host names, and only HTTPS_PROXY
+// and AWS_CA_BUNDLE bring it to keyward.
+func (s *tlsServer) proxiedCLI(t *testing.T) *awsCLI {
+	t.Helper()
 	requireTool(t, awsCLIPath, "apt-get install awscli")
-	s := startTLS(t)
 	home := t.TempDir()
-	// No endpoint rule sets, no --endpoint-url: the CLI dials the real AWS
-	// host names, and only the proxy and the CA bundle bring it to keyward.
-	c := &awsCLI{home: home, env: []string{
+	return &awsCLI{home: home, env: []string{
 		"HOME=" + home, "PATH=/usr/bin:/bin", "LANG=C.UTF-8",
 		"AWS_CONFIG_FILE=" + filepath.Join(home, ".aws", "config"),
 		"AWS_SHARED_CREDENTIALS_FILE=" + filepath.Join(s.dataDir, app.BootstrapCredentialsFile),
@@ -167,6 +168,11 @@ func TestTheAWSCLIWithOnlyHTTPSProxyAndACABundle(t *testing.T) {
 		"AWS_PAGER=", "AWS_EC2_METADATA_DISABLED=true",
 		"HTTPS_PROXY=" + s.main.ProxyURL, "AWS_CA_BUNDLE=" + s.caFile,
 	}}
+}
+
+func TestTheAWSCLIWithOnlyHTTPSProxyAndACABundle(t *testing.T) {
+	s := startTLS(t)
+	c := s.proxiedCLI(t)
 	var id struct{ Account, Arn string }
 	must(t, json.Unmarshal([]byte(c.mustRun(t, "sts", "get-caller-identity", "--output", "json")), &id))
 	if !strings.HasSuffix(id.Arn, ":root") {
@@ -205,5 +211,20 @@ func TestTheHTTPSProxyModeIsNoOpenProxy(t *testing.T) {
 				t.Errorf("the proxy answered %s, want %s", got, tt.want)
 			}
 		})
+	}
+}
+
+// TestAWSCLISSOLoginThroughTheProxy runs `aws sso login` and an SSO
+// profile's call with the CLI reaching SSO-OIDC, the portal API and
+// regional STS only at their real host names, as aws-vault and granted
+// do. The AWS endpoint itself stays plain HTTP for the person's browser.
+func TestAWSCLISSOLoginThroughTheProxy(t *testing.T) {
+	s := startTLS(t, func(c *config.Config) { c.AWS.TLS = config.TLS{} })
+	c := s.proxiedCLI(t)
+	st := s.setUpStory()
+	c.writeDevProfile(t, s.server, cliStory{AccountID: st.AccountID})
+	c.ssoLogin(t, s.server, "dev")
+	if arn := c.callerARN(t, cliStory{AccountID: st.AccountID}); !strings.Contains(arn, ":assumed-role/AWSReservedSSO_DevOps_") {
+		t.Errorf("get-caller-identity through the proxy answered %s, want the DevOps SSO role", arn)
 	}
 }
