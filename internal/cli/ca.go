@@ -2,12 +2,10 @@ package cli
 
 import (
 	"context"
-	"fmt"
 
 	"github.com/spf13/cobra"
 
 	"github.com/keyward/keyward/internal/clock"
-	"github.com/keyward/keyward/internal/config"
 	"github.com/keyward/keyward/internal/keys"
 	"github.com/keyward/keyward/internal/store"
 )
@@ -35,13 +33,9 @@ store unsealed: only its certificate is printed.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			return withIdP(cmd, stdio, func(ctx context.Context, s store.IdP) error {
-				cfg, err := config.Load(cmd.Flags(), stdio.Getenv)
+				_, master, err := loadMasterKey(cmd, stdio, "the CA's key")
 				if err != nil {
 					return err
-				}
-				master, err := keys.Load(cfg.MasterKeyPath())
-				if err != nil {
-					return fmt.Errorf("the master key seals the CA's key: %w", err)
 				}
 				ca, err := keys.OpenCA(ctx, master, keys.CAConfig{Store: s, Clock: clock.Real{}, Random: clock.Random})
 				if err != nil {
