@@ -43,7 +43,11 @@ type Main struct {
 	// port 0 works) and StartURL the access portal's.
 	AWSURL   string
 	StartURL string
+	// ProxyURL is the HTTPS proxy mode's URL (HTTPS_PROXY for clients
+	// that cannot be pointed at keyward), or "" when it is off.
+	ProxyURL string
 	Log      *slog.Logger
+	tlsState
 
 	listener        net.Listener
 	idpListener     net.Listener
@@ -107,7 +111,10 @@ func (m *Main) open(ctx context.Context, opt Options) error {
 	if err != nil {
 		return err
 	}
-	return m.build(ctx, master, opt)
+	if err := m.build(ctx, master, opt); err != nil {
+		return err
+	}
+	return m.setUpTLS(ctx, master)
 }
 
 // NewHasher returns the password hasher, bounded to one hash per CPU.
@@ -128,7 +135,7 @@ func (m *Main) listen() error {
 		}
 		m.AWSURL = m.Config.AWS.URL
 		if m.AWSURL == "" {
-			m.AWSURL = "http://" + m.listener.Addr().String()
+			m.AWSURL = scheme(m.Config.AWS.TLS) + m.listener.Addr().String()
 		}
 		m.AWSURL = trimSlash(m.AWSURL)
 		m.StartURL = m.AWSURL + "/start"
@@ -140,7 +147,7 @@ func (m *Main) listen() error {
 		}
 		m.OrgURL = m.Config.IdP.URL
 		if m.OrgURL == "" {
-			m.OrgURL = "http://" + m.idpListener.Addr().String()
+			m.OrgURL = scheme(m.Config.IdP.TLS) + m.idpListener.Addr().String()
 		}
 		m.OrgURL = trimSlash(m.OrgURL)
 	}
@@ -149,6 +156,10 @@ func (m *Main) listen() error {
 			m.closeListeners()
 			return fmt.Errorf("listen on %s (metrics): %w", a, err)
 		}
+	}
+	if err := m.listenProxy(); err != nil {
+		m.closeListeners()
+		return err
 	}
 	return nil
 }
@@ -161,7 +172,7 @@ func trimSlash(s string) string {
 }
 
 func (m *Main) closeListeners() {
-	for _, l := range []net.Listener{m.listener, m.idpListener, m.metricsListener} {
+	for _, l := range []net.Listener{m.listener, m.idpListener, m.metricsListener, m.proxyListener} {
 		if l != nil {
 			l.Close()
 		}
@@ -209,6 +220,9 @@ func (m *Main) served() []served {
 	if m.Metrics != nil {
 		out = append(out, served{m.Metrics, m.metricsListener})
 	}
+	if m.proxyHTTP != nil {
+		out = append(out, served{m.proxyHTTP, m.proxyListener}, served{m.tunnelHTTP, m.tunnels})
+	}
 	return out
 }
 
@@ -230,7 +244,7 @@ func (m *Main) Run(ctx context.Context) error {
 		go func() { errc <- s.srv.Serve(s.l) }()
 	}
 	m.Log.Info("keyward is serving", "aws_endpoint", m.AWSURL, "start_url", m.StartURL, "org_url", m.OrgURL,
-		"metrics", m.MetricsAddr(), "store", m.storeName(), "data_dir", m.Config.DataDir)
+		"https_proxy", m.ProxyURL, "metrics", m.MetricsAddr(), "store", m.storeName(), "data_dir", m.Config.DataDir)
 	select {
 	case err := <-errc: // stopped from outside (Shutdown) or failed
 		m.shutdown()

@@ -122,6 +122,7 @@ func (m *Main) buildAWS(master []byte, auth *awsauth.Authority, b store.Bootstra
 	mux.Handle("/{$}", root(gw))
 	m.health(mux)
 	m.HTTP = m.server(mux, protocol.WithRequestID)
+	m.awsMux = mux // the HTTPS proxy mode serves it on its tunnels too
 	return nil
 }
 

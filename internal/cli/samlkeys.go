@@ -60,13 +60,9 @@ new one before it starts signing.`,
 // withSAMLKeys runs fn with the store and the SAML keys sealed under the
 // master key.
 func withSAMLKeys(cmd *cobra.Command, stdio IO, fn func(ctx context.Context, s store.IdP, k *keys.SigningKeys) error) error {
-	cfg, err := config.Load(cmd.Flags(), stdio.Getenv)
+	cfg, master, err := loadMasterKey(cmd, stdio, "the signing keys")
 	if err != nil {
 		return err
-	}
-	master, err := keys.Load(cfg.MasterKeyPath())
-	if err != nil {
-		return fmt.Errorf("the master key seals the signing keys: %w", err)
 	}
 	return withIdP(cmd, stdio, func(ctx context.Context, s store.IdP) error {
 		k, err := keys.NewSigningKeys(master, keys.SigningKeysConfig{Store: s, Clock: clock.Real{}, Random: clock.Random,
@@ -76,6 +72,20 @@ func withSAMLKeys(cmd *cobra.Command, stdio IO, fn func(ctx context.Context, s s
 		}
 		return fn(ctx, s, k)
 	})
+}
+
+// loadMasterKey loads the configuration and the master key that seals
+// what (named in the error when the key cannot be read).
+func loadMasterKey(cmd *cobra.Command, stdio IO, what string) (config.Config, []byte, error) {
+	cfg, err := config.Load(cmd.Flags(), stdio.Getenv)
+	if err != nil {
+		return cfg, nil, err
+	}
+	master, err := keys.Load(cfg.MasterKeyPath())
+	if err != nil {
+		return cfg, nil, fmt.Errorf("the master key seals %s: %w", what, err)
+	}
+	return cfg, master, nil
 }
 
 // orgURLOf is the org URL as serve computes it.

@@ -64,7 +64,7 @@ type Metrics struct {
 type AWS struct {
 	// Addr is the listen address of the AWS endpoint.
 	Addr string
-	// URL is the endpoint's public URL; empty means http://<listen address>.
+	// URL is the endpoint's public URL; empty means http(s)://<listen address>.
 	URL string
 	// Region is the Identity Center home region clients use as sso_region.
 	Region string
@@ -73,17 +73,23 @@ type AWS struct {
 	// TrustedProxies are the CIDRs of proxies whose X-Forwarded-For names
 	// the client (comma-separated on the command line).
 	TrustedProxies []string
+	// TLS is the endpoint listener's TLS.
+	TLS TLS
+	// ProxyAddr, when set, is the listen address of the HTTPS proxy mode.
+	ProxyAddr string
 }
 
 // IdP configures the identity provider's org URL.
 type IdP struct {
 	// Addr is the listen address; empty turns the identity provider off.
 	Addr string
-	// URL is the public org URL; empty means http://<listen address>.
+	// URL is the public org URL; empty means http(s)://<listen address>.
 	URL string
 	// AdminLogin is the login of the super administrator the first start
 	// creates.
 	AdminLogin string
+	// TLS is the org URL listener's TLS.
+	TLS TLS
 }
 
 // Enabled reports whether the identity provider serves.
@@ -218,6 +224,9 @@ func (c Config) Validate() error {
 			add("aws-trusted-proxies: %q is not a CIDR like 10.0.0.0/8", p)
 		}
 	}
+	validateTLS("idp", c.IdP.TLS, c.IdP.Addr, c.IdP.URL, add)
+	validateTLS("aws", c.AWS.TLS, c.AWS.Addr, c.AWS.URL, add)
+	c.validateProxy(add)
 	if !regionPattern.MatchString(c.AWS.Region) {
 		add("aws-region %q is not a region name like us-east-1 or eu-central-2", c.AWS.Region)
 	}

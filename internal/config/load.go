@@ -77,11 +77,11 @@ var settings = append([]setting{
 		value: str(func(c *Config) *string { return &c.MasterKeyFile })},
 	{name: "aws-addr", key: "aws.addr", usage: `listen address of the AWS endpoint ("" turns the AWS side off)`,
 		value: str(func(c *Config) *string { return &c.AWS.Addr })},
-	{name: "aws-url", key: "aws.url", usage: "public URL of the AWS endpoint (default http://<aws-addr>)",
+	{name: "aws-url", key: "aws.url", usage: "public URL of the AWS endpoint (default http(s)://<aws-addr>)",
 		value: str(func(c *Config) *string { return &c.AWS.URL })},
 	{name: "idp-addr", key: "idp.addr", usage: `listen address of the identity provider's org URL ("" turns the identity provider off)`,
 		value: str(func(c *Config) *string { return &c.IdP.Addr })},
-	{name: "idp-url", key: "idp.url", usage: "public org URL of the identity provider (default http://<idp-addr>)",
+	{name: "idp-url", key: "idp.url", usage: "public org URL of the identity provider (default http(s)://<idp-addr>)",
 		value: str(func(c *Config) *string { return &c.IdP.URL })},
 	{name: "idp-admin-login", key: "idp.admin-login", usage: "login of the super administrator created at first start",
 		value: str(func(c *Config) *string { return &c.IdP.AdminLogin })},
@@ -103,7 +103,7 @@ var settings = append([]setting{
 		value: str(func(c *Config) *string { return &c.Log.Level })},
 	{name: "log-format", key: "log.format", usage: "text or json",
 		value: str(func(c *Config) *string { return &c.Log.Format })},
-}, limitSettings()...)
+}, append(tlsSettings(), limitSettings()...)...)
 
 // limitSettings are the settings of Limits, one per limit.
 func limitSettings() []setting {

@@ -9,11 +9,17 @@ import (
 const (
 	KeyUseSAML = "saml" // SAML responses and assertions
 	KeyUseOIDC = "oidc" // ID tokens and access tokens (the OpenID Connect provider)
+	// KeyUseTLSCA is keyward's local certificate authority, which issues
+	// the TLS certificates of its listeners and its HTTPS proxy mode.
+	KeyUseTLSCA = "tls-ca"
 )
 
 // KeyAlgRS256 is RSA PKCS#1 v1.5 with SHA-256: RSA-SHA256 in XML-DSig,
 // RS256 in JOSE.
 const KeyAlgRS256 = "RS256"
+
+// KeyAlgES256 is ECDSA on P-256 with SHA-256 (the local TLS CA's key).
+const KeyAlgES256 = "ES256"
 
 // SigningKey is one of the identity provider's signing keys. Its private
 // key is stored only sealed with the master key. A key signs from
@@ -23,8 +29,8 @@ const KeyAlgRS256 = "RS256"
 // while assertions it signed may still be in flight.
 type SigningKey struct {
 	ID        string // kid
-	Use       string // KeyUseSAML, KeyUseOIDC
-	Algorithm string // KeyAlgRS256
+	Use       string // KeyUseSAML, KeyUseOIDC, KeyUseTLSCA
+	Algorithm string // KeyAlgRS256, KeyAlgES256
 	// SealedPrivateKey is the PKCS#8 DER private key sealed with the
 	// master key (bound to ID).
 	SealedPrivateKey []byte

@@ -6,6 +6,7 @@ import (
 	"crypto/rsa"
 	"crypto/x509"
 	"crypto/x509/pkix"
+	"errors"
 	"fmt"
 	"io"
 	"math/big"
@@ -132,16 +133,12 @@ func (s *SigningKeys) generate(now, activates time.Time) (directory.SigningKey, 
 		NotBefore:    now.Add(-time.Hour), NotAfter: now.AddDate(10, 0, 0),
 		KeyUsage: x509.KeyUsageDigitalSignature,
 	}
-	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &priv.PublicKey, priv)
-	if err != nil {
-		return directory.SigningKey{}, err
-	}
-	p8, err := x509.MarshalPKCS8PrivateKey(priv)
+	der, sealed, err := selfSigned(s.sealer, id, tmpl, priv)
 	if err != nil {
 		return directory.SigningKey{}, err
 	}
 	return directory.SigningKey{ID: id, Use: s.cfg.Use, Algorithm: directory.KeyAlgRS256,
-		SealedPrivateKey: s.sealer.Seal(p8, []byte(id)), Certificate: der, Created: now, ActivatesAt: activates}, nil
+		SealedPrivateKey: sealed, Certificate: der, Created: now, ActivatesAt: activates}, nil
 }
 
 // signer opens k's private key, once per process.
@@ -155,11 +152,10 @@ func (s *SigningKeys) signer(k directory.SigningKey) (Signer, error) {
 	if priv, ok := s.opened[k.ID]; ok {
 		return Signer{Key: k, Private: priv, Certificate: cert}, nil
 	}
-	p8, err := s.sealer.Open(k.SealedPrivateKey, []byte(k.ID))
-	if err != nil {
+	parsed, err := openSealed(s.sealer, k.ID, k.SealedPrivateKey)
+	if errors.Is(err, ErrUnseal) {
 		return Signer{}, fmt.Errorf("keys: signing key %s: %w", k.ID, err)
 	}
-	parsed, err := x509.ParsePKCS8PrivateKey(p8)
 	priv, ok := parsed.(*rsa.PrivateKey)
 	if err != nil || !ok {
 		return Signer{}, fmt.Errorf("keys: signing key %s is not an RSA key: %v", k.ID, err)

@@ -5,7 +5,6 @@ import (
 	"context"
 	"crypto/rand"
 	"crypto/x509"
-	"path/filepath"
 	"sync"
 	"testing"
 	"time"
@@ -13,17 +12,10 @@ import (
 	"github.com/keyward/keyward/internal/clock"
 	"github.com/keyward/keyward/internal/directory"
 	"github.com/keyward/keyward/internal/keys"
-	"github.com/keyward/keyward/internal/store/sqlite"
 )
 
 func TestSigningKeys(t *testing.T) {
-	clk := clock.NewFake(time.Date(2026, 12, 2, 9, 0, 0, 0, time.UTC))
-	db, err := sqlite.Open(t.Context(), filepath.Join(t.TempDir(), "keyward.db"), clk)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
-	master := clock.Bytes(rand.Reader, 32)
+	db, clk, master := openStore(t)
 	replica := func(master []byte) *keys.SigningKeys {
 		k, err := keys.NewSigningKeys(master, keys.SigningKeysConfig{Store: db.IdP(), Clock: clk, Random: rand.Reader,
 			Use: directory.KeyUseSAML, Overlap: time.Hour, Subject: "https://org.example"})

@@ -21,7 +21,7 @@ var tiers = []struct {
 	{1, "errs"}, {1, "clock"}, {1, "audit"},
 	{2, "identitycenter"}, {2, "directory"}, {2, "iam"}, {2, "httpx"},
 	{3, "store"}, {3, "keys"}, {3, "authn/"},
-	{4, "aws/"}, {4, "idp/"},
+	{4, "aws/"}, {4, "idp/"}, {4, "awsproxy"},
 	{5, "web"}, {5, "client"},
 	{6, "config"},
 	{7, "app"},
