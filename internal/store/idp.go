@@ -321,6 +321,8 @@ type IdP interface {
 	IdPSessions
 	SignOnPolicies
 	Apps
+	AuthServers
+	OAuthGrants
 	SigningKeys
 	Provisioning
 }

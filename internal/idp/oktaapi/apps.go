@@ -42,8 +42,14 @@ func (a *API) createApp(w http.ResponseWriter, r *http.Request, c *caller) error
 	if err != nil {
 		return err
 	}
+	if b.SignOnMode == string(directory.OIDC) {
+		return a.createOIDCApp(w, r, b, activate)
+	}
 	app, err := b.app("")
 	if err != nil {
+		return err
+	}
+	if err := a.checkWebSSOClient(r.Context(), app); err != nil {
 		return err
 	}
 	if app, err = a.awsFederationSecret(r.Context(), app, nil); err != nil {
@@ -195,7 +201,8 @@ func appQuery(r *http.Request) (func(directory.App) bool, error) {
 }
 
 // replaceApp is PUT /api/v1/apps/{appId}: label, SAML settings and
-// settings.app; the name, status and provisioning stay.
+// settings.app (an OIDC app's: label and client settings); the name,
+// sign-on mode, status and provisioning stay.
 func (a *API) replaceApp(w http.ResponseWriter, r *http.Request, c *caller) error {
 	old, err := a.app(r)
 	if err != nil {
@@ -208,8 +215,17 @@ func (a *API) replaceApp(w http.ResponseWriter, r *http.Request, c *caller) erro
 	if err := a.allow(r, c, directory.ManageApps, directory.Scope{OrgWide: true}); err != nil {
 		return err
 	}
+	if err := modeChange(old, b); err != nil {
+		return err
+	}
+	if old.SignOnMode == directory.OIDC {
+		return a.replaceOIDCApp(w, r, old, b)
+	}
 	next, err := b.app(old.Name)
 	if err != nil {
+		return err
+	}
+	if err := a.checkWebSSOClient(r.Context(), next); err != nil {
 		return err
 	}
 	if next, err = a.awsFederationSecret(r.Context(), next, old.Settings); err != nil {

@@ -66,8 +66,8 @@ func TestEveryAppRouteAnswersBadInputWithOktasErrorObject(t *testing.T) {
 			})
 		}
 	}
-	if routes != 18 {
-		t.Errorf("%d app routes, want 18", routes)
+	if routes != 19 {
+		t.Errorf("%d app routes, want 19", routes)
 	}
 	if after := w.snapshot(); after != before {
 		t.Errorf("bad requests changed the store:\nbefore %s\nafter  %s", before, after)

@@ -17,9 +17,13 @@ type appBody struct {
 	Label      string `json:"label"`
 	SignOnMode string `json:"signOnMode"`
 	Settings   *struct {
-		App    map[string]any `json:"app"`
-		SignOn *signOnJSON    `json:"signOn"`
+		App         map[string]any   `json:"app"`
+		SignOn      *signOnJSON      `json:"signOn"`
+		OAuthClient *oauthClientBody `json:"oauthClient"`
 	} `json:"settings"`
+	Credentials *struct {
+		OAuthClient *oauthCredsBody `json:"oauthClient"`
+	} `json:"credentials"`
 }
 
 // Bounds on what an app may carry.
@@ -53,15 +57,9 @@ func (c causes) err() error {
 // a custom app).
 func (b appBody) app(name string) (directory.App, error) {
 	var c causes
-	label := strings.TrimSpace(b.Label)
-	switch {
-	case label == "":
-		c.add("label", "The field cannot be left blank")
-	case !validText(label) || len([]rune(label)) > maxLabel:
-		c.add("label", "Must be valid text of at most 100 characters")
-	}
+	label := b.label(&c)
 	if b.SignOnMode != string(directory.SAML2) {
-		c.add("signOnMode", "keyward serves SAML_2_0 apps; got "+quoteOrBlank(b.SignOnMode))
+		c.add("signOnMode", "keyward serves SAML_2_0 and OPENID_CONNECT apps; got "+quoteOrBlank(b.SignOnMode))
 	}
 	if name == "" {
 		name = b.Name

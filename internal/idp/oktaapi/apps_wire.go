@@ -138,7 +138,8 @@ const (
 // SAML identity provider serves it).
 func ssoPath(a directory.App) string { return "/app/" + a.Name + "/" + a.ID + "/sso/saml" }
 
-func (a *API) appJSON(app directory.App) appJSON {
+// samlAppJSON is a SAML 2.0 app on the wire.
+func (a *API) samlAppJSON(app directory.App) appJSON {
 	self := a.cfg.OrgURL + "/api/v1/apps/" + app.ID
 	out := appJSON{ID: app.ID, Name: app.Name, Label: app.Label, Status: string(app.Status),
 		Created: formatTime(app.Created), LastUpdated: formatTime(app.LastUpdated), SignOnMode: string(app.SignOnMode),
@@ -195,5 +196,3 @@ func signOnOut(s directory.SAMLSettings) signOnJSON {
 	}
 	return out
 }
-
-func (a *API) appsJSON(apps []directory.App) []appJSON { return each(apps, a.appJSON) }

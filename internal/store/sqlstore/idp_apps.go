@@ -11,11 +11,12 @@ import (
 )
 
 const (
-	idpAppCols      = `a.id, a.name, a.label, a.sign_on_mode, a.status, a.created, a.last_updated, a.saml, a.settings, a.scim_enabled, a.scim_url, a.scim_token`
+	idpAppCols      = `a.id, a.name, a.label, a.sign_on_mode, a.status, a.created, a.last_updated, a.saml, a.settings, a.scim_enabled, a.scim_url, a.scim_token, a.oauth`
 	insertIdPAppSQL = `INSERT INTO idp_apps (id, name, label, sign_on_mode, status, created, last_updated, saml, settings,
-	scim_enabled, scim_url, scim_token) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`
+	scim_enabled, scim_url, scim_token, oauth) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)`
 	updateIdPAppSQL = `UPDATE idp_apps SET name = $2, label = $3, sign_on_mode = $4, status = $5, created = $6,
-	last_updated = $7, saml = $8, settings = $9, scim_enabled = $10, scim_url = $11, scim_token = $12 WHERE id = $1`
+	last_updated = $7, saml = $8, settings = $9, scim_enabled = $10, scim_url = $11, scim_token = $12,
+	oauth = $13 WHERE id = $1`
 	selectIdPAppSQL = `SELECT ` + idpAppCols + ` FROM idp_apps a WHERE a.id = $1`
 	listIdPAppsSQL  = `SELECT ` + idpAppCols + ` FROM idp_apps a WHERE a.id > $1 ORDER BY a.id LIMIT CAST($2 AS INTEGER)`
 	idpAppExistsSQL = `SELECT 1 FROM idp_apps WHERE id = $1`
@@ -28,7 +29,8 @@ func scanIdPApp(s scanner) (directory.App, error) {
 	var a directory.App
 	var enabled int64
 	err := s.Scan(&a.ID, &a.Name, &a.Label, &a.SignOnMode, &a.Status, timeCol{&a.Created}, timeCol{&a.LastUpdated},
-		jsonCol{&a.SAML}, jsonCol{&a.Settings}, &enabled, &a.Provisioning.BaseURL, &a.Provisioning.SealedToken)
+		jsonCol{&a.SAML}, jsonCol{&a.Settings}, &enabled, &a.Provisioning.BaseURL, &a.Provisioning.SealedToken,
+		jsonCol{&a.OAuth})
 	a.Provisioning.Enabled = enabled != 0
 	if len(a.Provisioning.SealedToken) == 0 {
 		a.Provisioning.SealedToken = nil
@@ -71,6 +73,9 @@ func writeIdPApp(ctx context.Context, tx *txn, query string, a directory.App) er
 	if err := checkSAML(a.SAML); err != nil {
 		return err
 	}
+	if err := checkOAuthClient(a.OAuth); err != nil {
+		return err
+	}
 	settings := a.Settings
 	if settings == nil {
 		settings = map[string]string{}
@@ -84,7 +89,8 @@ func writeIdPApp(ctx context.Context, tx *txn, query string, a directory.App) er
 		enabled = 1
 	}
 	_, err := exec(ctx, tx, "write app", query, a.ID, a.Name, a.Label, string(a.SignOnMode), string(a.Status),
-		ts(a.Created), ts(a.LastUpdated), jsonCol{a.SAML}, jsonCol{settings}, enabled, a.Provisioning.BaseURL, token)
+		ts(a.Created), ts(a.LastUpdated), jsonCol{a.SAML}, jsonCol{settings}, enabled, a.Provisioning.BaseURL, token,
+		jsonCol{a.OAuth})
 	return err
 }
 

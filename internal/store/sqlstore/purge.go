@@ -24,12 +24,23 @@ var purges = []struct {
 	{"one-time links", `DELETE FROM idp_user_tokens WHERE expires_at <= $1`, 0},
 	{"api tokens", `DELETE FROM idp_api_tokens WHERE expires_at <= $1`, 0},
 	{"one-time keys", `DELETE FROM one_time_keys WHERE expires_at <= $1`, 0},
+	// The identity provider's OAuth grants (idp_oauth_*.go). A refresh
+	// token that never expires is remembered as spent while its family
+	// has tokens: after that a replay has nothing left to revoke.
+	{"oauth codes", `DELETE FROM idp_oauth_codes WHERE expires_at <= $1`, 0},
+	{"oauth device authorizations", `DELETE FROM idp_oauth_devices WHERE expires_at <= $1`, deviceRetention},
+	{"spent oauth tokens", `DELETE FROM idp_oauth_tokens WHERE refresh_hash IS NULL AND expires_at <= $1`, 0},
+	{"expired oauth tokens", `DELETE FROM idp_oauth_tokens
+WHERE expires_at <= $1 AND refresh_expires_at > 0 AND refresh_expires_at <= $1`, 0},
+	{"spent oauth refresh tokens", `DELETE FROM idp_oauth_spent_refresh WHERE expires_at <= $1 AND (expires_at > 0
+OR NOT EXISTS (SELECT 1 FROM idp_oauth_tokens t WHERE t.family_id = idp_oauth_spent_refresh.family_id))`, 0},
 }
 
 // Purge deletes expired tokens, rotation records, sessions, rate-limit
 // windows, device authorizations and the identity provider's expired
-// sessions, one-time links and API tokens, each purge in its own short
-// write (and expired one-time keys).
+// sessions, one-time links, API tokens and OAuth codes, device
+// authorizations and tokens, each purge in its own short write (and
+// expired one-time keys).
 // It writes no event: nothing anyone could still use changes.
 func (db *DB) Purge(ctx context.Context) (int64, error) {
 	now := db.clk.Now()

@@ -142,6 +142,13 @@ var taken = map[string][2]string{
 	"idp_factors.id":                    {store.ResourceFactor, store.FieldID},
 	"idp_factors.credential_id":         {store.ResourceFactor, store.FieldID},
 	"idp_sessions.id_hash":              {store.ResourceSession, store.FieldSecret},
+	"idp_auth_servers.id":               {store.ResourceAuthServer, store.FieldID},
+	"idp_auth_servers.name":             {store.ResourceAuthServer, store.FieldName},
+	"idp_oauth_codes.code_hash":         {store.ResourceOAuthCode, store.FieldSecret},
+	"idp_oauth_devices.code_hash":       {store.ResourceOAuthDevice, store.FieldSecret},
+	"idp_oauth_devices.user_code":       {store.ResourceOAuthDevice, store.FieldUserCode},
+	"idp_oauth_tokens.access_hash":      {store.ResourceOAuthToken, store.FieldSecret},
+	"idp_oauth_tokens.refresh_hash":     {store.ResourceOAuthToken, store.FieldSecret},
 }
 
 // mapErr passes an *errs.Error through and wraps anything else as a

@@ -44,6 +44,11 @@ func RunIdP(t *testing.T, open func(t *testing.T, clk clock.Clock) store.IdP) {
 		{"signing keys", idpSigningKeyTests},
 		{"provisioning", idpProvisioningTests},
 		{"one-time keys", idpOneTimeKeyTests},
+		{"authorization servers", idpAuthServerTests},
+		{"oauth codes", idpOAuthCodeTests},
+		{"oauth device authorizations", idpOAuthDeviceTests},
+		{"oauth tokens", idpOAuthTokenTests},
+		{"oauth cascades, purge and client settings", idpOAuthLifeTests},
 	}
 	for _, s := range suites {
 		t.Run(s.name, func(t *testing.T) {

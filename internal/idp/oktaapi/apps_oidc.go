@@ -1,0 +1,139 @@
+package oktaapi
+
+import (
+	"context"
+	"net/http"
+
+	"github.com/keyward/keyward/internal/clock"
+	"github.com/keyward/keyward/internal/directory"
+	"github.com/keyward/keyward/internal/errs"
+	"github.com/keyward/keyward/internal/keys"
+)
+
+// WebSSOAllowedClient is the AWS Account Federation app's settings.app key
+// naming the OIDC app (its client_id) allowed to exchange a person's
+// tokens for the app's web-SSO token (okta-aws-cli's client).
+const WebSSOAllowedClient = "webSSOAllowedClient"
+
+// secretBytes is the entropy of a generated client secret (40 characters
+// on the wire, as Okta's).
+const secretBytes = 30
+
+// createOIDCApp is POST /api/v1/apps for an OPENID_CONNECT app. A
+// confidential client's secret is in this response only.
+func (a *API) createOIDCApp(w http.ResponseWriter, r *http.Request, b appBody, activate bool) error {
+	id := directory.NewAppID(a.cfg.Random)
+	app, secret, err := b.oidcApp(id)
+	if err != nil {
+		return err
+	}
+	app.ID, app.Status = id, directory.AppInactive
+	if activate {
+		app.Status = directory.AppActive
+	}
+	secret = a.keepSecret(&app.OAuth, secret, "")
+	if app, err = a.cfg.Store.CreateApp(r.Context(), app); err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, a.oidcAppJSON(app, secret))
+	return nil
+}
+
+// keepSecret sets c's secret hash: the given secret's, else the old hash,
+// else a new secret's, for a client that authenticates with a secret; none
+// for others. It returns the secret to show once ("" when none is new).
+func (a *API) keepSecret(c *directory.OAuthClient, given, oldHash string) string {
+	switch {
+	case !needsSecret(*c):
+		c.SecretHash = ""
+		return ""
+	case given == "" && oldHash != "":
+		c.SecretHash = oldHash
+		return ""
+	case given == "":
+		given = clock.Token(a.cfg.Random, secretBytes)
+	}
+	c.SecretHash = keys.HashSecret(given)
+	return given
+}
+
+// replaceOIDCApp is PUT /api/v1/apps/{appId} for an OIDC app: the label and
+// client settings; the secret stays unless the body gives one.
+func (a *API) replaceOIDCApp(w http.ResponseWriter, r *http.Request, old directory.App, b appBody) error {
+	next, secret, err := b.oidcApp(old.ID)
+	if err != nil {
+		return err
+	}
+	var shown string
+	app, err := a.cfg.Store.UpdateApp(r.Context(), old.ID, appUpdate, func(app directory.App) (directory.App, error) {
+		shown = a.keepSecret(&next.OAuth, secret, app.OAuth.SecretHash)
+		app.Label, app.OAuth = next.Label, next.OAuth
+		return app, nil
+	})
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, a.oidcAppJSON(app, shown))
+	return nil
+}
+
+// modeChange refuses a replace that would change the app's sign-on mode.
+func modeChange(old directory.App, b appBody) error {
+	if b.SignOnMode == string(old.SignOnMode) {
+		return nil
+	}
+	return (&causes{"signOnMode: An app's sign-on mode cannot change (it is " + string(old.SignOnMode) + ")"}).err()
+}
+
+// newClientSecret is POST /api/v1/apps/{appId}/credentials/secrets: a new
+// secret, shown once, replaces the client's secret (keyward keeps one).
+func (a *API) newClientSecret(w http.ResponseWriter, r *http.Request, c *caller) error {
+	old, err := a.app(r)
+	if err != nil {
+		return err
+	}
+	if err := a.allow(r, c, directory.ManageApps, directory.Scope{OrgWide: true}); err != nil {
+		return err
+	}
+	if old.SignOnMode != directory.OIDC || !needsSecret(old.OAuth) {
+		return (&causes{"credentials.oauthClient.token_endpoint_auth_method: Only a client_secret_basic or client_secret_post client has secrets"}).err()
+	}
+	secret := clock.Token(a.cfg.Random, secretBytes)
+	app, err := a.cfg.Store.UpdateApp(r.Context(), old.ID, appUpdate, func(app directory.App) (directory.App, error) {
+		app.OAuth.SecretHash = keys.HashSecret(secret)
+		return app, nil
+	})
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, secretJSON{ID: "ocs" + app.ID, Status: string(directory.AppActive), ClientSecret: secret,
+		Created: formatTime(app.LastUpdated), LastUpdated: formatTime(app.LastUpdated)})
+	return nil
+}
+
+// secretJSON is Okta's OAuth2ClientSecret.
+type secretJSON struct {
+	ID           string `json:"id"`
+	Status       string `json:"status"`
+	ClientSecret string `json:"client_secret"`
+	Created      string `json:"created"`
+	LastUpdated  string `json:"lastUpdated"`
+}
+
+// checkWebSSOClient refuses an AWS Account Federation app whose
+// webSSOAllowedClient names no OIDC app.
+func (a *API) checkWebSSOClient(ctx context.Context, app directory.App) error {
+	id := app.Settings[WebSSOAllowedClient]
+	if app.Name != directory.AWSAccountFederationApp || id == "" {
+		return nil
+	}
+	cause := &causes{"settings.app." + WebSSOAllowedClient + ": Must be the client_id of an OpenID Connect app"}
+	if !directory.ValidID(id) {
+		return cause.err()
+	}
+	client, err := a.cfg.Store.App(ctx, id)
+	if errs.KindOf(err) == errs.NotFound || (err == nil && client.SignOnMode != directory.OIDC) {
+		return cause.err()
+	}
+	return err
+}

@@ -1,0 +1,199 @@
+package oktaapi
+
+import (
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/rand"
+	"crypto/rsa"
+	"encoding/base64"
+	"encoding/json"
+	"math/big"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/keyward/keyward/internal/directory"
+	"github.com/keyward/keyward/internal/keys"
+)
+
+const (
+	nativeBody = `{"name":"oidc_client","label":"okta-aws-cli","signOnMode":"OPENID_CONNECT",` +
+		`"credentials":{"oauthClient":{"token_endpoint_auth_method":"none"}},` +
+		`"settings":{"oauthClient":{"application_type":"native","redirect_uris":["http://localhost:8080/callback","com.example.cli:/cb"],` +
+		`"grant_types":["authorization_code","refresh_token","urn:ietf:params:oauth:grant-type:device_code",` +
+		`"urn:ietf:params:oauth:grant-type:token-exchange"],"response_types":["code"]}}}`
+	webBody = `{"name":"oidc_client","label":"Wiki","signOnMode":"OPENID_CONNECT",` +
+		`"settings":{"oauthClient":{"application_type":"web","redirect_uris":["https://wiki.example/cb"],` +
+		`"post_logout_redirect_uris":["https://wiki.example/"],"grant_types":["authorization_code","client_credentials"]}}}`
+)
+
+// ecJWK is a fresh P-256 public key as a JWK.
+func ecJWK(t *testing.T) map[string]any {
+	t.Helper()
+	k, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pt, err := k.PublicKey.Bytes()
+	if err != nil {
+		t.Fatal(err)
+	}
+	enc := base64.RawURLEncoding.EncodeToString
+	return map[string]any{"kty": "EC", "crv": "P-256", "kid": "ci-1", "alg": "ES256", "x": enc(pt[1:33]), "y": enc(pt[33:])}
+}
+
+// serviceBody is a service app authenticating with private_key_jwt and keys.
+func serviceBody(t *testing.T, keys ...map[string]any) string {
+	t.Helper()
+	b, err := json.Marshal(map[string]any{"name": "oidc_client", "label": "CI", "signOnMode": "OPENID_CONNECT",
+		"credentials": map[string]any{"oauthClient": map[string]any{"token_endpoint_auth_method": "private_key_jwt"}},
+		"settings": map[string]any{"oauthClient": map[string]any{"application_type": "service",
+			"grant_types": []string{"client_credentials"}, "jwks": map[string]any{"keys": keys}}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
+}
+
+func TestANativeOIDCAppIsAPublicClientWhoseClientIDIsItsID(t *testing.T) {
+	w := newAppWorld(t)
+	app := w.must(200, "POST", "/api/v1/apps", nativeBody)
+	id := app["id"].(string)
+	want := map[string]any{
+		"name": "oidc_client", "signOnMode": "OPENID_CONNECT", "status": "ACTIVE",
+		"credentials.oauthClient.client_id": id, "credentials.oauthClient.token_endpoint_auth_method": "none",
+		"credentials.oauthClient.pkce_required": true, "credentials.oauthClient.client_secret": nil,
+		"settings.oauthClient.application_type": "native", "settings.oauthClient.consent_method": "TRUSTED",
+		"settings.oauthClient.response_types": []any{"code"},
+		"settings.oauthClient.redirect_uris":  []any{"http://localhost:8080/callback", "com.example.cli:/cb"},
+		"_links.clientSecrets.href":           "https://keyward.example/api/v1/apps/" + id + "/credentials/secrets",
+	}
+	got := map[string]any{}
+	for k := range want {
+		got[k] = at(app, k)
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("created app (-want +got):\n%s", diff)
+	}
+	if read := w.must(200, "GET", "/api/v1/apps/"+id, ""); !cmp.Equal(app, read) {
+		t.Errorf("read back differs:\n%s", cmp.Diff(app, read))
+	}
+	stored, err := w.st.App(t.Context(), id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !stored.OAuth.Allows(directory.GrantDeviceCode) || stored.OAuth.SecretHash != "" {
+		t.Errorf("stored client settings: %+v", stored.OAuth)
+	}
+}
+
+func TestAWebAppsSecretIsShownOnceAndStoredOnlyAsItsHash(t *testing.T) {
+	w := newAppWorld(t)
+	app := w.must(200, "POST", "/api/v1/apps", webBody)
+	id := app["id"].(string)
+	secret, _ := at(app, "credentials.oauthClient.client_secret").(string)
+	if len(secret) != 40 || at(app, "credentials.oauthClient.token_endpoint_auth_method") != "client_secret_basic" {
+		t.Fatalf("created: secret %q, method %v", secret, at(app, "credentials.oauthClient.token_endpoint_auth_method"))
+	}
+	if read := w.must(200, "GET", "/api/v1/apps/"+id, ""); at(read, "credentials.oauthClient.client_secret") != nil {
+		t.Error("a read shows the secret")
+	}
+	stored, _ := w.st.App(t.Context(), id)
+	if stored.OAuth.SecretHash != keys.HashSecret(secret) {
+		t.Error("the stored hash is not the secret's")
+	}
+
+	replaced := w.must(200, "PUT", "/api/v1/apps/"+id, strings.Replace(webBody, `"label":"Wiki"`, `"label":"Wiki 2"`, 1))
+	if at(replaced, "label") != "Wiki 2" || at(replaced, "credentials.oauthClient.client_secret") != nil {
+		t.Errorf("replaced: %v", replaced)
+	}
+	if again, _ := w.st.App(t.Context(), id); again.OAuth.SecretHash != stored.OAuth.SecretHash {
+		t.Error("a replace without a secret changed it")
+	}
+
+	rotated := w.must(200, "POST", "/api/v1/apps/"+id+"/credentials/secrets", "")
+	next, _ := rotated["client_secret"].(string)
+	if again, _ := w.st.App(t.Context(), id); next == "" || next == secret || again.OAuth.SecretHash != keys.HashSecret(next) {
+		t.Errorf("a new secret %q did not replace the old", next)
+	}
+	native := w.must(200, "POST", "/api/v1/apps", nativeBody)["id"].(string)
+	code, out := w.call(w.admin, "POST", "/api/v1/apps/"+native+"/credentials/secrets", "")
+	wantOktaError(t, code, out, 400, "E0000001", "credentials.oauthClient.token_endpoint_auth_method")
+	code, out = w.call(w.admin, "PUT", "/api/v1/apps/"+native, awsBody)
+	wantOktaError(t, code, out, 400, "E0000001", "signOnMode")
+}
+
+func TestAServiceAppWithPrivateKeyJWTKeepsItsPublicKeys(t *testing.T) {
+	w := newAppWorld(t)
+	key := ecJWK(t)
+	app := w.must(200, "POST", "/api/v1/apps", serviceBody(t, key))
+	if diff := cmp.Diff([]any{key}, at(app, "settings.oauthClient.jwks.keys")); diff != "" {
+		t.Errorf("keys (-want +got):\n%s", diff)
+	}
+	if at(app, "credentials.oauthClient.client_secret") != nil {
+		t.Error("a private_key_jwt client got a secret")
+	}
+}
+
+func TestOIDCAppSettingsOktaRefusesAreRefusedWithTheFieldToFix(t *testing.T) {
+	w := newAppWorld(t)
+	priv := ecJWK(t)
+	priv["d"] = priv["x"]
+	small, _ := rsa.GenerateKey(rand.Reader, 1024)
+	weak := map[string]any{"kty": "RSA", "n": base64.RawURLEncoding.EncodeToString(small.N.Bytes()),
+		"e": base64.RawURLEncoding.EncodeToString(big.NewInt(int64(small.E)).Bytes())}
+	offCurve := ecJWK(t)
+	offCurve["y"] = offCurve["x"]
+	native := func(from, to string) string { return strings.Replace(nativeBody, from, to, 1) }
+	cases := []struct{ name, body, cause string }{
+		{"a service app asking for authorization codes", strings.Replace(serviceBody(t, ecJWK(t)), `["client_credentials"]`, `["authorization_code"]`, 1), "settings.oauthClient.grant_types"},
+		{"a native app asking for client credentials", native(`"refresh_token",`, `"client_credentials",`), "settings.oauthClient.grant_types"},
+		{"no grant types", native(`"grant_types":[`, `"grant_types":[],"x":[`), "settings.oauthClient.grant_types"},
+		{"authorization codes with no redirect URI", native(`"redirect_uris":[`, `"redirect_uris":[],"x":[`), "settings.oauthClient.redirect_uris"},
+		{"a plain http redirect to another host", native(`http://localhost:8080/callback`, `http://cli.example/cb`), "settings.oauthClient.redirect_uris"},
+		{"a redirect with a fragment", native(`com.example.cli:/cb`, `https://cli.example/cb#x`), "settings.oauthClient.redirect_uris"},
+		{"a custom scheme on a web app", strings.Replace(webBody, `https://wiki.example/cb`, `com.example.wiki:/cb`, 1), "settings.oauthClient.redirect_uris"},
+		{"a public client without PKCE", native(`"none"`, `"none","pkce_required":false`), "credentials.oauthClient.pkce_required"},
+		{"a browser app with a secret method", `{"label":"SPA","signOnMode":"OPENID_CONNECT","credentials":{"oauthClient":{"token_endpoint_auth_method":"client_secret_basic"}},"settings":{"oauthClient":{"application_type":"browser","grant_types":["authorization_code"],"redirect_uris":["https://spa.example/cb"]}}}`, "credentials.oauthClient.token_endpoint_auth_method"},
+		{"private_key_jwt with no keys", serviceBody(t), "settings.oauthClient.jwks"},
+		{"a private key", serviceBody(t, priv), "settings.oauthClient.jwks"},
+		{"a 1024-bit RSA key", serviceBody(t, weak), "settings.oauthClient.jwks"},
+		{"an EC point off its curve", serviceBody(t, offCurve), "settings.oauthClient.jwks"},
+		{"a client_id of its own", native(`"token_endpoint_auth_method":"none"`, `"token_endpoint_auth_method":"none","client_id":"my-cli"`), "credentials.oauthClient.client_id"},
+		{"a short client secret", strings.Replace(webBody, `"settings"`, `"credentials":{"oauthClient":{"client_secret":"short"}},"settings"`, 1), "credentials.oauthClient.client_secret"},
+		{"an unknown application type", native(`"native"`, `"desktop"`), "settings.oauthClient.application_type"},
+		{"no client settings", `{"label":"x","signOnMode":"OPENID_CONNECT"}`, "settings.oauthClient"},
+		{"a jwks_uri", native(`"response_types"`, `"jwks_uri":"https://cli.example/jwks","response_types"`), "settings.oauthClient.jwks_uri"},
+	}
+	before := w.snapshot()
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			code, out := w.call(w.admin, "POST", "/api/v1/apps", tc.body)
+			wantOktaError(t, code, out, 400, "E0000001", tc.cause)
+		})
+	}
+	if after := w.snapshot(); after != before {
+		t.Errorf("refused apps changed the store:\nbefore %s\nafter  %s", before, after)
+	}
+	code, out := w.call(w.tokenFor(w.bob, ""), "POST", "/api/v1/apps", nativeBody)
+	wantOktaError(t, code, out, 403, "E0000006", "")
+}
+
+func TestTheAWSAccountFederationAppNamesItsWebSSOClient(t *testing.T) {
+	w := newAppWorld(t)
+	w.a.cfg.AWSRoles = &fakeAWSRoles{}
+	cli := w.must(200, "POST", "/api/v1/apps", nativeBody)["id"].(string)
+	saml := w.must(200, "POST", "/api/v1/apps", awsBody)["id"].(string)
+	with := func(client string) string {
+		return strings.Replace(strings.Replace(federationBody, "%s", "3600", 1), `"accessKey"`, `"webSSOAllowedClient":"`+client+`","accessKey"`, 1)
+	}
+	for _, bad := range []string{"0oaNoSuchApp", saml, "not an id!"} {
+		code, out := w.call(w.admin, "POST", "/api/v1/apps", with(bad))
+		wantOktaError(t, code, out, 400, "E0000001", "settings.app.webSSOAllowedClient")
+	}
+	app := w.must(200, "POST", "/api/v1/apps", with(cli))
+	if at(app, "settings.app.webSSOAllowedClient") != cli {
+		t.Errorf("settings.app = %v", at(app, "settings.app"))
+	}
+}
