@@ -1,0 +1,105 @@
+package oidc_test
+
+import (
+	"context"
+	"net/url"
+	"testing"
+
+	"github.com/keyward/keyward/internal/directory"
+)
+
+const oktaAWSCLIScope = "openid okta.apps.sso okta.apps.read okta.users.read.self"
+
+// startDevice starts a device authorization for cli as okta-aws-cli does.
+func (f *fixture) startDevice(t testing.TB) (deviceCode, userCode string) {
+	t.Helper()
+	status, body := f.post(t, "/oauth2/v1/device/authorize", url.Values{"client_id": {f.cli.ID}, "scope": {oktaAWSCLIScope}})
+	if status != 200 || str(body, "verification_uri_complete") != f.url+"/activate?user_code="+str(body, "user_code") {
+		t.Fatalf("device authorize: %d %v", status, body)
+	}
+	return str(body, "device_code"), str(body, "user_code")
+}
+
+func (f *fixture) poll(t testing.TB, clientID, deviceCode string) (int, map[string]any) {
+	t.Helper()
+	return f.post(t, "/oauth2/v1/token", url.Values{"client_id": {clientID}, "device_code": {deviceCode},
+		"grant_type": {directory.GrantDeviceCode}})
+}
+
+// approve approves userCode as alice in a session with amr.
+func (f *fixture) approve(t testing.TB, userCode string, approve bool, amr ...string) directory.Session {
+	t.Helper()
+	c := f.session(t, amr...)
+	ss, u, err := f.signIn.Session(context.Background(), c.Value)
+	must(t, err)
+	must(t, f.p.Decide(context.Background(), userCode, ss, u, approve, "192.0.2.1"))
+	return ss
+}
+
+// deviceTokens runs okta-aws-cli's device flow to its tokens.
+func (f *fixture) deviceTokens(t testing.TB) map[string]any {
+	t.Helper()
+	code, user := f.startDevice(t)
+	f.approve(t, user, true)
+	status, body := f.poll(t, f.cli.ID, code)
+	if status != 200 || str(body, "token_type") != "Bearer" || str(body, "id_token") == "" || str(body, "access_token") == "" {
+		t.Fatalf("device token: %d %v", status, body)
+	}
+	return body
+}
+
+func TestTheDeviceFlowIsPendingUntilApprovedThenIssuesOnce(t *testing.T) {
+	f := newFixture(t)
+	code, user := f.startDevice(t)
+	status, body := f.poll(t, f.cli.ID, code)
+	wantError(t, status, body, 400, "authorization_pending", "pending")
+	f.approve(t, user, true)
+	status, body = f.poll(t, f.cli.ID, code)
+	if status != 200 || str(body, "scope") != oktaAWSCLIScope || str(body, "id_token") == "" {
+		t.Fatalf("after approval: %d %v", status, body)
+	}
+	status, body = f.poll(t, f.cli.ID, code)
+	wantError(t, status, body, 400, "invalid_grant", "already been used")
+}
+
+func TestDeviceCodeAttacks(t *testing.T) {
+	f := newFixture(t)
+	t.Run("a device code is bound to the client it was issued to", func(t *testing.T) {
+		code, user := f.startDevice(t)
+		f.approve(t, user, true)
+		other := f.addApp(t, directory.App{Name: directory.OIDCClientApp, Label: "other", SignOnMode: directory.OIDC,
+			OAuth: directory.OAuthClient{ApplicationType: directory.AppTypeNative, TokenEndpointAuthMethod: directory.AuthNone,
+				GrantTypes: []string{directory.GrantDeviceCode}}})
+		status, body := f.poll(t, other.ID, code)
+		wantError(t, status, body, 400, "invalid_grant", "invalid")
+		if status, body := f.poll(t, f.cli.ID, code); status != 200 {
+			t.Errorf("the rightful client after the attempt: %d %v", status, body)
+		}
+	})
+	t.Run("a denied code cannot be approved later", func(t *testing.T) {
+		code, user := f.startDevice(t)
+		f.approve(t, user, false)
+		ss, u, err := f.signIn.Session(context.Background(), f.session(t).Value)
+		must(t, err)
+		if err := f.p.Decide(context.Background(), user, ss, u, true, "192.0.2.1"); err == nil {
+			t.Error("approving a denied code succeeded")
+		}
+		status, body := f.poll(t, f.cli.ID, code)
+		wantError(t, status, body, 400, "access_denied", "denied")
+	})
+	t.Run("guessing user codes is throttled per person", func(t *testing.T) {
+		ss, u, err := f.signIn.Session(context.Background(), f.session(t).Value)
+		must(t, err)
+		var last error
+		for range 11 {
+			last = f.p.Decide(context.Background(), "BCDF-GHJK", ss, u, true, "192.0.2.9")
+		}
+		if last == nil || last.Error() != "Too many codes tried. Wait a minute and try again." {
+			t.Errorf("the eleventh guess: %v", last)
+		}
+	})
+	t.Run("an unknown device code", func(t *testing.T) {
+		status, body := f.poll(t, f.cli.ID, "not-a-code")
+		wantError(t, status, body, 400, "invalid_grant", "invalid or has expired")
+	})
+}

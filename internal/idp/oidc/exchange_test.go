@@ -1,0 +1,97 @@
+package oidc_test
+
+import (
+	"context"
+	"net/url"
+	"testing"
+
+	"github.com/keyward/keyward/internal/directory"
+)
+
+// exchangeForm is okta-aws-cli's token exchange for app.
+func (f *fixture) exchangeForm(tokens map[string]any, appID string) url.Values {
+	return url.Values{"client_id": {f.cli.ID}, "actor_token": {str(tokens, "access_token")},
+		"actor_token_type": {"urn:ietf:params:oauth:token-type:access_token"}, "subject_token": {str(tokens, "id_token")},
+		"subject_token_type":   {"urn:ietf:params:oauth:token-type:id_token"},
+		"grant_type":           {"urn:ietf:params:oauth:grant-type:token-exchange"},
+		"requested_token_type": {"urn:okta:oauth:token-type:web_sso_token"}, "audience": {"urn:okta:apps:" + appID}}
+}
+
+func TestTokenExchangeGivesAWebSSOTokenRedeemedOnce(t *testing.T) {
+	f := newFixture(t)
+	tokens := f.deviceTokens(t)
+	status, body := f.post(t, "/oauth2/v1/token", f.exchangeForm(tokens, f.aws.ID))
+	if status != 200 || str(body, "token_type") != "N_A" || str(body, "issued_token_type") != "urn:okta:oauth:token-type:web_sso_token" ||
+		body["expires_in"] != float64(300) {
+		t.Fatalf("exchange: %d %v", status, body)
+	}
+	app, u, _, err := f.p.RedeemWebSSO(context.Background(), str(body, "access_token"))
+	if err != nil || app.ID != f.aws.ID || u.ID != f.alice.ID {
+		t.Fatalf("redeem: %v %s %s", err, app.ID, u.ID)
+	}
+	if _, _, _, err := f.p.RedeemWebSSO(context.Background(), str(body, "access_token")); err == nil {
+		t.Error("a web-SSO token redeemed twice")
+	}
+}
+
+func TestTokenExchangeRefusals(t *testing.T) {
+	f := newFixture(t)
+	ctx := context.Background()
+	cases := []struct {
+		name    string
+		prepare func(t *testing.T, tokens map[string]any) url.Values
+		code    string
+		desc    string
+	}{
+		{"an app that does not name this client its web-SSO client (foreign audience)", func(t *testing.T, tok map[string]any) url.Values {
+			other := f.addApp(t, directory.App{Name: directory.AWSAccountFederationApp, Label: "Other", SignOnMode: directory.SAML2})
+			return f.exchangeForm(tok, other.ID)
+		}, "invalid_request", "audience"},
+		{"a forged ID token", func(t *testing.T, tok map[string]any) url.Values {
+			tok["id_token"] = str(tok, "id_token")[:len(str(tok, "id_token"))-4] + "AAAA"
+			return f.exchangeForm(tok, f.aws.ID)
+		}, "invalid_grant", "subject_token"},
+		{"a forged access token as actor", func(t *testing.T, tok map[string]any) url.Values {
+			tok["access_token"] = str(tok, "access_token")[:len(str(tok, "access_token"))-4] + "AAAA"
+			return f.exchangeForm(tok, f.aws.ID)
+		}, "invalid_grant", "actor_token"},
+		{"a revoked actor token", func(t *testing.T, tok map[string]any) url.Values {
+			status, _ := f.post(t, "/oauth2/v1/revoke", url.Values{"client_id": {f.cli.ID}, "token": {str(tok, "access_token")}})
+			if status != 200 {
+				t.Fatalf("revoke: %d", status)
+			}
+			return f.exchangeForm(tok, f.aws.ID)
+		}, "invalid_grant", "revoked"},
+		{"a deactivated person", func(t *testing.T, tok map[string]any) url.Values {
+			_, err := f.s.UpdateUser(ctx, f.alice.ID, "user.lifecycle.suspend", func(u directory.User) (directory.User, error) {
+				u.Status = directory.Suspended
+				return u, nil
+			})
+			must(t, err)
+			t.Cleanup(func() {
+				f.s.UpdateUser(ctx, f.alice.ID, "user.lifecycle.unsuspend", func(u directory.User) (directory.User, error) {
+					u.Status = directory.Active
+					return u, nil
+				})
+			})
+			return f.exchangeForm(tok, f.aws.ID)
+		}, "invalid_grant", "not active"},
+		{"a sign-in that was ended", func(t *testing.T, tok map[string]any) url.Values {
+			_, err := f.s.EndUserSessions(ctx, f.alice.ID)
+			must(t, err)
+			return f.exchangeForm(tok, f.aws.ID)
+		}, "invalid_grant", "session associated with the token was terminated"},
+		{"a person no longer assigned to the app", func(t *testing.T, tok map[string]any) url.Values {
+			must(t, f.s.UnassignUser(ctx, f.aws.ID, f.alice.ID))
+			t.Cleanup(func() { f.s.AssignUser(ctx, f.aws.ID, f.alice.ID) })
+			return f.exchangeForm(tok, f.aws.ID)
+		}, "invalid_grant", "not assigned"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			form := c.prepare(t, f.deviceTokens(t))
+			status, body := f.post(t, "/oauth2/v1/token", form)
+			wantError(t, status, body, 400, c.code, c.desc)
+		})
+	}
+}
