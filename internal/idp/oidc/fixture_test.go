@@ -83,7 +83,7 @@ func newFixture(t testing.TB) *fixture {
 	f.srv = httptest.NewServer(mux)
 	t.Cleanup(f.srv.Close)
 	f.url = f.srv.URL
-	master := clock.Bytes(rand.Reader, 32)
+	master := sharedMaster(t)
 	hasher := password.NewHasher(password.Params{MemoryKiB: 64, Iterations: 1, Parallelism: 1}, 2, rand.Reader)
 	f.signIn, err = orgsignin.New(orgsignin.Config{Store: f.s, Hasher: hasher, Clock: clk, Random: rand.Reader,
 		Master: master, Issuer: "keyward test"})
@@ -96,8 +96,42 @@ func newFixture(t testing.TB) *fixture {
 		Limits: oidc.Limits{DeviceStartsPerClient: 30, PendingPerClient: 100, CodeLookupsPerAddress: 300, CodeLookupsPerUser: 10}})
 	must(t, err)
 	f.p.Routes(mux)
+	reuseSigningKey(t, f.s, signing)
 	f.setUp(t)
 	return f
+}
+
+var (
+	sharedOnce sync.Once
+	master     []byte
+	signingMu  sync.Mutex
+	signingKey *directory.SigningKey
+)
+
+// sharedMaster is one master key for every fixture, so that they can
+// share one OIDC signing key: making an RSA key per test is most of a
+// test's time under the race detector.
+func sharedMaster(testing.TB) []byte {
+	sharedOnce.Do(func() { master = clock.Bytes(rand.Reader, 32) })
+	return master
+}
+
+// reuseSigningKey stores the first fixture's signing key in s, or makes
+// it (through k) for the first fixture.
+func reuseSigningKey(t testing.TB, s store.IdP, k *keys.SigningKeys) {
+	signingMu.Lock()
+	defer signingMu.Unlock()
+	ctx := context.Background()
+	if signingKey != nil {
+		_, err := s.CreateFirstSigningKey(ctx, *signingKey)
+		must(t, err)
+		return
+	}
+	_, err := k.Active(ctx)
+	must(t, err)
+	all, err := s.SigningKeys(ctx, directory.KeyUseOIDC)
+	must(t, err)
+	signingKey = &all[0]
 }
 
 func (f *fixture) setUp(t testing.TB) {
