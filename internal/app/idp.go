@@ -16,6 +16,7 @@ import (
 	"github.com/keyward/keyward/internal/directory"
 	"github.com/keyward/keyward/internal/httpx"
 	"github.com/keyward/keyward/internal/idp/awsroles"
+	"github.com/keyward/keyward/internal/idp/oidc"
 	"github.com/keyward/keyward/internal/idp/oktaapi"
 	"github.com/keyward/keyward/internal/idp/samlidp"
 	"github.com/keyward/keyward/internal/keys"
@@ -49,34 +50,57 @@ func (m *Main) buildIdP(ctx context.Context, master []byte, opt Options) error {
 	if err != nil {
 		return err
 	}
-	awsRoles, err := awsroles.New(master, m.random, m.IdP, nil)
-	if err != nil {
-		return err
-	}
-	api := oktaapi.New(oktaapi.Config{Store: m.IdP, Clock: m.clock, Random: m.random, Log: m.Log,
-		Hasher: hasher, OrgURL: m.OrgURL, SigningKeyID: activeKeyID(samlKeys), AWSRoles: awsRoles})
 	signIn, err := orgsignin.New(orgsignin.Config{Store: m.IdP, Hasher: hasher, Clock: m.clock, Random: m.random,
 		Master: master, Issuer: issuer(m.OrgURL), OrgURL: m.OrgURL, Limits: m.signInLimits()})
 	if err != nil {
 		return err
 	}
+	provider, err := m.oidcProvider(master, signIn)
+	if err != nil {
+		return err
+	}
+	awsRoles, err := awsroles.New(master, m.random, m.IdP, nil)
+	if err != nil {
+		return err
+	}
+	api := oktaapi.New(oktaapi.Config{Store: m.IdP, Clock: m.clock, Random: m.random, Log: m.Log,
+		Hasher: hasher, OrgURL: m.OrgURL, SigningKeyID: activeKeyID(samlKeys), AWSRoles: awsRoles, AccessTokens: provider})
 	saml, err := samlidp.New(samlidp.Config{OrgURL: m.OrgURL, Master: master, Apps: m.IdP, Directory: m.IdP, SignIn: signIn,
-		Keys: samlKeys, Clock: m.clock, Random: m.random, SecureCookies: isHTTPS(m.OrgURL), Log: m.Log})
+		Keys: samlKeys, WebSSO: provider, Clock: m.clock, Random: m.random, SecureCookies: isHTTPS(m.OrgURL), Log: m.Log})
 	if err != nil {
 		return err
 	}
 	if m.Provisioning, err = m.provisioning(master); err != nil {
 		return err
 	}
-	pages := &orgpages.Pages{SignIn: signIn, Directory: m.IdP, SecureCookies: isHTTPS(m.OrgURL), Log: m.Log}
+	pages := &orgpages.Pages{SignIn: signIn, Directory: m.IdP, Devices: provider, SecureCookies: isHTTPS(m.OrgURL), Log: m.Log}
 	mux := http.NewServeMux()
 	mux.Handle("/api/v1/", pokeAfterWrites(api, m.Provisioning.Poke))
-	saml.Routes(mux) // outside the pages' cross-origin protection: service providers post AuthnRequests here
+	saml.Routes(mux)     // outside the pages' cross-origin protection: service providers post AuthnRequests here
+	provider.Routes(mux) // and relying parties call these
 	m.health(mux)
 	mux.Handle("/", pages.Handler())
 	m.IdPHTTP = m.server(mux, func(h http.Handler) http.Handler { return httpx.WithRequestID(httpx.OrgRequestIDHeader, h) })
 	return nil
 }
+
+// oidcProvider is the OpenID Connect provider, signing with the OIDC keys.
+func (m *Main) oidcProvider(master []byte, signIn *orgsignin.Service) (*oidc.Provider, error) {
+	signing, err := keys.NewSigningKeys(master, keys.SigningKeysConfig{Store: m.IdP, Clock: m.clock, Random: m.random,
+		Use: directory.KeyUseOIDC, Overlap: OIDCKeyOverlap, Subject: m.OrgURL})
+	if err != nil {
+		return nil, err
+	}
+	l := m.Config.Limits
+	return oidc.New(oidc.Config{OrgURL: m.OrgURL, Master: master, Apps: m.IdP, Directory: m.IdP, Store: m.IdP,
+		SignIn: signIn, Keys: signing, Clock: m.clock, Random: m.random, SecureCookies: isHTTPS(m.OrgURL), Log: m.Log,
+		Limits: oidc.Limits{DeviceStartsPerClient: l.DeviceStartsPerClient, PendingPerClient: l.PendingPerClient,
+			CodeLookupsPerAddress: l.CodeLookupsPerAddress, CodeLookupsPerUser: l.CodeLookupsPerUser}})
+}
+
+// OIDCKeyOverlap is how long a rotated OIDC key is published before it
+// signs (and after it stopped): relying parties cache a JWKS for hours.
+const OIDCKeyOverlap = 24 * time.Hour
 
 // SAMLKeyOverlap is how long a rotated SAML key is published before it
 // signs (and after it stopped): time for service providers to fetch the
