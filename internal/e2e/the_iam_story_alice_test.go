@@ -4,6 +4,8 @@ import (
 	"encoding/json"
 	"html"
 	"net/http"
+	"os"
+	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
@@ -42,12 +44,13 @@ func (is *iamStory) aliceAssumesDeployer(t *testing.T) {
 	}
 }
 
-// salesIsRefusedDeployer moves alice to Sales and signs her in again: her
-// new session's department tag no longer satisfies the trust policy.
+// salesIsRefusedDeployer moves alice to Sales. Once the CLI's cached
+// DevOps session is gone (as when it expires), the CLI asks the portal for
+// a new one, tagged with her new department, which no longer satisfies
+// Deployer's trust policy.
 func (is *iamStory) salesIsRefusedDeployer(t *testing.T) {
 	is.setDepartment(t, "Sales")
-	is.c.mustRun(t, "sso", "logout", "--profile", "dev")
-	is.c.ssoLogin(t, is.s.inSubtest(t), "dev")
+	must(t, os.RemoveAll(filepath.Join(is.c.home, ".aws", "cli", "cache")))
 	out := is.c.mustFail(t, "sts", "assume-role", "--role-arn", "arn:aws:iam::"+is.st.AccountID+":role/Deployer",
 		"--role-session-name", "alice", "--profile", "dev")
 	if !strings.Contains(out, "AccessDenied") || !strings.Contains(out, "role trust policy") {
