@@ -2,6 +2,7 @@ package e2e
 
 import (
 	"context"
+	"encoding/json"
 	"os"
 	"path/filepath"
 	"testing"
@@ -90,6 +91,12 @@ type profileCLI struct {
 func (p profileCLI) run(t *testing.T, args ...string) string {
 	t.Helper()
 	return p.c.mustRun(t, append(args, "--profile", p.profile, "--region", "us-east-1", "--output", "json")...)
+}
+
+// decode runs args and decodes the JSON the CLI printed into v.
+func (p profileCLI) decode(t *testing.T, v any, args ...string) {
+	t.Helper()
+	must(t, json.Unmarshal([]byte(p.run(t, args...)), v))
 }
 
 // assumedProfile adds a profile that assumes roleARN from the admin

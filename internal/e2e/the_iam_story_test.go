@@ -49,7 +49,7 @@ func TestTheIAMStory(t *testing.T) {
 	step("alice signs in through aws sso login with DevOps and lists the roles in the account", is.aliceListsRoles)
 	step("she is refused iam:DeleteRole by the SCP with AWS's message", is.aliceIsRefusedDeleteRole)
 	step("she assumes Deployer with sts:AssumeRole, whose trust policy requires her department session tag", is.aliceAssumesDeployer)
-	step("signed in from Sales, she is refused Deployer by its trust policy", is.salesIsRefusedDeployer)
+	step("moved to Sales, her next session is refused Deployer by its trust policy", is.salesIsRefusedDeployer)
 	step("she opens the management console from the portal with one click and it shows her DevOps session", is.aliceOpensTheConsole)
 	step("her colleague's CI job assumes a role with AssumeRoleWithWebIdentity and an OIDC token from a provider registered in IAM", is.ciJobAssumesARoleWithWebIdentity)
 	step("the administrator creates the AWS Account Federation app with the Okta SDK, group mapping on", is.adminCreatesTheFederationApp)
@@ -62,14 +62,16 @@ func TestTheIAMStory(t *testing.T) {
 
 // iamStory is the story's shared state, filled in step by step.
 type iamStory struct {
-	s   *server
-	c   *awsCLI
-	iss *webidentitytest.Issuer // the CI job's OIDC identity provider
-	st  cliStory                // alice, Developers and DevOps on Dev
-	dev profileCLI              // the administrator in Dev, through its access role
-	ou  string                  // the Workloads OU holding Dev
-	af  accountFederation       // the contractor's account and app
-	fed *fedBrowser             // the contractor's browser
+	s           *server
+	c           *awsCLI
+	okta        *oktaAdmin              // the identity provider's administrator
+	iss         *webidentitytest.Issuer // the CI job's OIDC identity provider
+	st          cliStory                // alice, Developers and DevOps on Dev
+	dev         profileCLI              // the administrator in Dev, through its access role
+	ou          string                  // the Workloads OU holding Dev
+	af          accountFederation       // the contractor's account and app
+	contractors profileCLI              // the administrator in the contractors' account
+	fed         *fedBrowser             // the contractor's browser
 }
 
 // startIAMStory starts keyward with the CI job's OIDC issuer reachable and
@@ -82,7 +84,7 @@ func startIAMStory(t *testing.T) *iamStory {
 	webIdentityDials.Store(dir, iss.DialContext)
 	t.Cleanup(func() { webIdentityDials.Delete(dir) })
 	s := startIn(t, dir)
-	is := &iamStory{s: s, c: newAWSCLI(t, s), iss: iss}
+	is := &iamStory{s: s, c: newAWSCLI(t, s), okta: s.oktaAdmin(), iss: iss}
 	sdk := s.setUpStory()
 	is.st = cliStory{AccountID: sdk.AccountID, InstanceARN: sdk.InstanceARN, IdentityStoreID: sdk.IdentityStoreID,
 		UserID: sdk.UserID, GroupID: sdk.GroupID, PermissionSetARN: sdk.PermissionSetARN}
