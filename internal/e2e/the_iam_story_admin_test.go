@@ -19,16 +19,15 @@ func (is *iamStory) adminShapesTheOrganization(t *testing.T) {
 	root := roots.Roots[0].Id
 	var ou struct{ OrganizationalUnit struct{ Id string } }
 	c.admin(t, &ou, "organizations", "create-organizational-unit", "--parent-id", root, "--name", "Workloads")
-	is.ou = ou.OrganizationalUnit.Id
 	c.admin(t, nil, "organizations", "move-account", "--account-id", is.st.AccountID, "--source-parent-id", root,
-		"--destination-parent-id", is.ou)
+		"--destination-parent-id", ou.OrganizationalUnit.Id)
 	c.admin(t, nil, "organizations", "enable-policy-type", "--root-id", root, "--policy-type", "SERVICE_CONTROL_POLICY")
 	var scp struct {
 		Policy struct{ PolicySummary struct{ Id string } }
 	}
 	c.admin(t, &scp, "organizations", "create-policy", "--name", "keep-roles", "--description", "no role deletion",
 		"--type", "SERVICE_CONTROL_POLICY", "--content", `{"Version":"2012-10-17","Statement":[{"Effect":"Deny","Action":"iam:DeleteRole","Resource":"*"}]}`)
-	c.admin(t, nil, "organizations", "attach-policy", "--policy-id", scp.Policy.PolicySummary.Id, "--target-id", is.ou)
+	c.admin(t, nil, "organizations", "attach-policy", "--policy-id", scp.Policy.PolicySummary.Id, "--target-id", ou.OrganizationalUnit.Id)
 }
 
 func (is *iamStory) adminRegistersTheDelegatedAdministrator(t *testing.T) {

@@ -68,7 +68,6 @@ type iamStory struct {
 	iss         *webidentitytest.Issuer // the CI job's OIDC identity provider
 	st          cliStory                // alice, Developers and DevOps on Dev
 	dev         profileCLI              // the administrator in Dev, through its access role
-	ou          string                  // the Workloads OU holding Dev
 	af          accountFederation       // the contractor's account and app
 	contractors profileCLI              // the administrator in the contractors' account
 	fed         *fedBrowser             // the contractor's browser
