@@ -8,8 +8,6 @@ import (
 	"io"
 	"net/http"
 	"net/url"
-	"os"
-	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
@@ -26,137 +24,11 @@ const (
 		`"Action":"sts:AssumeRoleWithSAML","Condition":{"StringEquals":{"SAML:aud":"https://signin.aws.amazon.com/saml"}}}]}`
 )
 
-// accountFederation is the story's shared state.
+// accountFederation is the contractor's part of the story.
 type accountFederation struct {
 	account string // the Contractors member account
-	creds   []string
 	appID   string
 	tile    string // the dashboard tile's path
-}
-
-// TestAccountFederationStory is the issue's contractor: he federates
-// straight into one account with SAML through the identity provider's AWS
-// Account Federation app, picks the second of his two roles in the /saml
-// sign-in's chooser and lands in the console as it; the same assertion
-// through `aws sts assume-role-with-saml` gives the CLI credentials of that
-// role session.
-func TestAccountFederationStory(t *testing.T) {
-	s := start(t)
-	c := newAWSCLI(t, s)
-	admin := s.oktaAdmin()
-	ctx := context.Background()
-	var af accountFederation
-	step := func(name string, fn func(t *testing.T)) {
-		if !t.Run(name, fn) {
-			t.FailNow()
-		}
-	}
-	step("the administrator creates the AWS Account Federation app with the Okta SDK, group mapping on", func(t *testing.T) {
-		af.account = c.setUpOrg(t).AccountID
-		created := must2[*okta.ListApplications200ResponseInner](t, "create the app")(
-			admin.ApplicationAPI.CreateApplication(ctx).Application(federationApp(s, map[string]any{"sessionDuration": 3600})).Execute())
-		af.appID = created.SamlApplication.GetId()
-		af.tile = "/app/amazon_aws/" + af.appID + "/sso/saml"
-	})
-	step("in the member account he creates the SAML provider from the app's metadata and two roles trusting it", func(t *testing.T) {
-		var assumed struct {
-			Credentials struct{ AccessKeyId, SecretAccessKey, SessionToken string }
-		}
-		c.admin(t, &assumed, "sts", "assume-role", "--role-arn", "arn:aws:iam::"+af.account+":role/OrganizationAccountAccessRole",
-			"--role-session-name", "admin")
-		af.creds = []string{"AWS_ACCESS_KEY_ID=" + assumed.Credentials.AccessKeyId, "AWS_SECRET_ACCESS_KEY=" + assumed.Credentials.SecretAccessKey,
-			"AWS_SESSION_TOKEN=" + assumed.Credentials.SessionToken}
-		metadata := filepath.Join(t.TempDir(), "idp-metadata.xml")
-		must(t, os.WriteFile(metadata, []byte(orgGET(t, s, admin.token, "/api/v1/apps/"+af.appID+"/sso/saml/metadata")), 0o600))
-		var provider struct{ SAMLProviderArn string }
-		c.inAccount(t, af, &provider, "iam", "create-saml-provider", "--name", "Keyward", "--saml-metadata-document", "file://"+metadata)
-		if provider.SAMLProviderArn != "arn:aws:iam::"+af.account+":saml-provider/Keyward" {
-			t.Fatalf("create-saml-provider printed %+v", provider)
-		}
-		for _, role := range []string{"Auditor", "Deployer"} {
-			c.inAccount(t, af, nil, "iam", "create-role", "--role-name", role,
-				"--assume-role-policy-document", strings.ReplaceAll(samlTrust, "ACCOUNT", af.account))
-		}
-		c.inAccount(t, af, nil, "iam", "create-account-alias", "--account-alias", "contractors")
-	})
-	step("he maps the contractor's two groups and assigns the app", func(t *testing.T) {
-		var groups []string
-		for _, role := range []string{"Auditor", "Deployer"} {
-			g := must2[*okta.Group](t, "create "+role)(admin.GroupAPI.CreateGroup(ctx).Group(newGroup("aws#contractors#"+role+"#"+af.account, "")).Execute())
-			groups = append(groups, g.GetId())
-			must2[*okta.ApplicationGroupAssignment](t, "assign "+role)(admin.ApplicationGroupsAPI.AssignGroupToApplication(ctx, af.appID, g.GetId()).Execute())
-		}
-		must2[*okta.User](t, "create the contractor")(admin.UserAPI.CreateUser(ctx).
-			Body(withPassword(newPerson(contractor, "Carol", "Contractor", groups...), contractorPassword)).Execute())
-	})
-	step("with the API integration's key, a session longer than a mapped role's maximum is refused when configured", func(t *testing.T) {
-		c.inAccount(t, af, nil, "iam", "create-user", "--user-name", "okta-integration")
-		c.inAccount(t, af, nil, "iam", "put-user-policy", "--user-name", "okta-integration", "--policy-name", "list-roles",
-			"--policy-document", `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["iam:ListRoles","iam:ListAccountAliases"],"Resource":"*"}]}`)
-		var key struct {
-			AccessKey struct{ AccessKeyId, SecretAccessKey string }
-		}
-		c.inAccount(t, af, &key, "iam", "create-access-key", "--user-name", "okta-integration")
-		put := func(duration int) error {
-			app := okta.NewSamlApplication("AWS Account Federation", "SAML_2_0")
-			app.SetName("amazon_aws")
-			settings := okta.NewSamlApplicationSettings()
-			settings.SetApp(okta.SamlApplicationSettingsApplication{AdditionalProperties: map[string]any{
-				"useGroupMapping": true, "groupFilter": `aws\#\S+\#(?{{role}}[\w\-]+)\#(?{{accountid}}\d+)`,
-				"roleValuePattern": "arn:aws:iam::${accountid}:saml-provider/Keyward,arn:aws:iam::${accountid}:role/${role}",
-				"loginURL":         s.url + "/saml", "sessionDuration": duration,
-				"accessKey": key.AccessKey.AccessKeyId, "secretKey": key.AccessKey.SecretAccessKey}})
-			app.SetSettings(*settings)
-			_, _, err := admin.ApplicationAPI.ReplaceApplication(ctx, af.appID).
-				Application(okta.SamlApplicationAsListApplications200ResponseInner(app)).Execute()
-			return err
-		}
-		err := put(43200)
-		if err == nil || !strings.Contains(oktaErrorText(err), "role arn:aws:iam::"+af.account+":role/Auditor (3600 seconds)") {
-			t.Fatalf("a 12-hour session: %v (%s), want a refusal naming Auditor's one-hour maximum", err, oktaErrorText(err))
-		}
-		must(t, put(3600))
-	})
-
-	b := newFederatedBrowser(t)
-	step("the contractor signs in at the identity provider, picks the second role and lands in the console", func(t *testing.T) {
-		b.t = t
-		where, _, body := b.visit(s.main.OrgURL+af.tile, nil)
-		_, _, chooser := b.signInAtIdP(where, body, contractor, contractorPassword)
-		b.chooseRole(t, s, chooser, "Deployer", af.account)
-	})
-	step("the same assertion through aws sts assume-role-with-saml gives credentials of that role session", func(t *testing.T) {
-		b.t = t
-		assertion := b.assertionFromTile(t, s.main.OrgURL+af.tile)
-		_, _, chooser := b.visit(s.url+"/saml", url.Values{"SAMLResponse": {assertion}})
-		b.chooseRole(t, s, chooser, "Deployer", af.account)
-
-		var out struct {
-			Credentials                    struct{ AccessKeyId, SecretAccessKey, SessionToken string }
-			Subject, SubjectType, Audience string
-			AssumedRoleUser                struct{ Arn string }
-		}
-		file := filepath.Join(t.TempDir(), "assertion")
-		must(t, os.WriteFile(file, []byte(assertion), 0o600))
-		c.asCredentials(t, nil, &out, "sts", "assume-role-with-saml", "--role-arn", "arn:aws:iam::"+af.account+":role/Deployer",
-			"--principal-arn", "arn:aws:iam::"+af.account+":saml-provider/Keyward", "--saml-assertion", "file://"+file)
-		want := "arn:aws:sts::" + af.account + ":assumed-role/Deployer/" + contractor
-		if out.AssumedRoleUser.Arn != want || out.Subject != contractor || out.Audience != "https://signin.aws.amazon.com/saml" {
-			t.Fatalf("assume-role-with-saml printed %+v, want %s", out, want)
-		}
-		var who struct{ Arn string }
-		c.asCredentials(t, []string{"AWS_ACCESS_KEY_ID=" + out.Credentials.AccessKeyId, "AWS_SECRET_ACCESS_KEY=" + out.Credentials.SecretAccessKey,
-			"AWS_SESSION_TOKEN=" + out.Credentials.SessionToken}, &who, "sts", "get-caller-identity")
-		if who.Arn != want {
-			t.Errorf("get-caller-identity Arn = %s, want %s", who.Arn, want)
-		}
-		again := c.mustFail(t, "sts", "assume-role-with-saml", "--role-arn", "arn:aws:iam::"+af.account+":role/Auditor",
-			"--principal-arn", "arn:aws:iam::"+af.account+":saml-provider/Keyward", "--saml-assertion", "file://"+file,
-			"--region", "us-east-1", "--no-sign-request")
-		if !strings.Contains(again, "InvalidIdentityToken") || !strings.Contains(again, "already been used") {
-			t.Errorf("the assertion used twice: %s", again)
-		}
-	})
 }
 
 // federationApp is the AWS Account Federation app as the Okta SDK sends
@@ -175,13 +47,6 @@ func federationApp(s *server, extra map[string]any) okta.ListApplications200Resp
 	settings.SetApp(okta.SamlApplicationSettingsApplication{AdditionalProperties: props})
 	app.SetSettings(*settings)
 	return okta.SamlApplicationAsListApplications200ResponseInner(app)
-}
-
-// inAccount runs a CLI command in the member account (as its
-// OrganizationAccountAccessRole session) and decodes its JSON into v.
-func (c *awsCLI) inAccount(t *testing.T, af accountFederation, v any, args ...string) {
-	t.Helper()
-	c.asCredentials(t, af.creds, v, args...)
 }
 
 // asCredentials runs a CLI command with env's credentials (none: unsigned

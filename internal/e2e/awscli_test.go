@@ -198,19 +198,7 @@ func (c *awsCLI) setUpStory(t *testing.T) cliStory {
 // setUpOrg creates the Dev account and reads the instance.
 func (c *awsCLI) setUpOrg(t *testing.T) cliStory {
 	t.Helper()
-	var st cliStory
-	var acct struct {
-		CreateAccountStatus struct{ Id, State, AccountId string }
-	}
-	c.admin(t, &acct, "organizations", "create-account", "--account-name", "Dev", "--email", "dev@example.com")
-	pollUntil(t, "create-account", func() (bool, string) {
-		c.admin(t, &acct, "organizations", "describe-create-account-status", "--create-account-request-id", acct.CreateAccountStatus.Id)
-		if s := acct.CreateAccountStatus.State; s != "IN_PROGRESS" && s != "SUCCEEDED" {
-			t.Fatalf("create-account state %q", s)
-		}
-		return acct.CreateAccountStatus.State == "SUCCEEDED", acct.CreateAccountStatus.State
-	})
-	st.AccountID = acct.CreateAccountStatus.AccountId
+	st := cliStory{AccountID: c.createAccount(t, "Dev", "dev@example.com")}
 
 	var inst struct {
 		Instances []struct{ InstanceArn, IdentityStoreId string }
@@ -221,6 +209,24 @@ func (c *awsCLI) setUpOrg(t *testing.T) cliStory {
 	}
 	st.InstanceARN, st.IdentityStoreID = inst.Instances[0].InstanceArn, inst.Instances[0].IdentityStoreId
 	return st
+}
+
+// createAccount creates a member account with create-account, waits
+// until it exists and returns its id.
+func (c *awsCLI) createAccount(t *testing.T, name, email string) string {
+	t.Helper()
+	var acct struct {
+		CreateAccountStatus struct{ Id, State, AccountId string }
+	}
+	c.admin(t, &acct, "organizations", "create-account", "--account-name", name, "--email", email)
+	pollUntil(t, "create-account", func() (bool, string) {
+		c.admin(t, &acct, "organizations", "describe-create-account-status", "--create-account-request-id", acct.CreateAccountStatus.Id)
+		if s := acct.CreateAccountStatus.State; s != "IN_PROGRESS" && s != "SUCCEEDED" {
+			t.Fatalf("create-account state %q", s)
+		}
+		return acct.CreateAccountStatus.State == "SUCCEEDED", acct.CreateAccountStatus.State
+	})
+	return acct.CreateAccountStatus.AccountId
 }
 
 func (c *awsCLI) setUpPeople(t *testing.T, st *cliStory) {

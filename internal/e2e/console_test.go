@@ -10,49 +10,7 @@ import (
 	"testing"
 )
 
-var (
-	exportRe     = regexp.MustCompile(`export (AWS_[A-Z_]+)="([^"]+)"`)
-	consoleARNRe = regexp.MustCompile(`id="console-arn">([^<]+)<`)
-)
-
-// TestThePortalsManagementConsoleLinkSignsIntoTheConsole follows the role's
-// "Management console" link: the portal mints the role's credentials, the
-// federation endpoint signs the browser in, and the console page says who
-// she is.
-func TestThePortalsManagementConsoleLinkSignsIntoTheConsole(t *testing.T) {
-	s := start(t)
-	st := s.setUpStory()
-	b := s.browser()
-	b.signIn(aliceName, alicePassword)
-
-	_, account := b.get("/start/account/" + st.AccountID)
-	if !strings.Contains(account, `/start/console?account_id=`+st.AccountID+`&amp;role_name=DevOps`) {
-		t.Fatalf("the account page has no Management console link for DevOps:\n%s", account)
-	}
-	status, body := b.get("/start/console?account_id=" + st.AccountID + "&role_name=DevOps")
-	if status != http.StatusOK {
-		t.Fatalf("the console link ends at %d:\n%s", status, body)
-	}
-	m := consoleARNRe.FindStringSubmatch(body)
-	if m == nil || !strings.HasPrefix(html.UnescapeString(m[1]), "arn:aws:sts::"+st.AccountID+":assumed-role/AWSReservedSSO_DevOps_") ||
-		!strings.HasSuffix(m[1], "/"+aliceName) {
-		t.Errorf("the console page shows the principal %q, want alice's DevOps session in %s\n%s", m, st.AccountID, body)
-	}
-
-	// Signing out of the console leaves the portal session alone.
-	if status, _ := b.post("/console/signout", nil); status != http.StatusUnauthorized {
-		t.Errorf("after signing out of the console, the console page answers %d, want 401", status)
-	}
-	if status, _ := b.get("/start"); status != http.StatusOK {
-		t.Errorf("after signing out of the console the portal answers %d, want 200", status)
-	}
-
-	// A role she does not have gets no console.
-	status, body = b.get("/start/console?account_id=" + st.AccountID + "&role_name=Admin")
-	if status == http.StatusOK || strings.Contains(body, `id="console-arn"`) {
-		t.Errorf("a role she has not got opened the console (%d)", status)
-	}
-}
+var exportRe = regexp.MustCompile(`export (AWS_[A-Z_]+)="([^"]+)"`)
 
 // TestTheFederationEndpointTradesRoleCredentialsForAConsoleSession is the
 // custom identity broker flow of AWS's docs: credentials from the portal,

@@ -11,10 +11,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/go-jose/go-jose/v4"
-
 	"github.com/keyward/keyward/internal/authn/totp"
-	"github.com/keyward/keyward/internal/aws/webidentity/webidentitytest"
 )
 
 type stsCredentials struct {
@@ -112,33 +109,3 @@ func TestSessionAndFederationTokensThroughTheAWSCLI(t *testing.T) {
 // webIdentityDials holds, by data directory, the dialer a server started
 // there uses to reach OIDC issuers (launch reads it).
 var webIdentityDials sync.Map
-
-func TestAssumeRoleWithWebIdentityThroughBoto3(t *testing.T) {
-	dir := t.TempDir()
-	iss := webidentitytest.New(t)
-	webIdentityDials.Store(dir, iss.DialContext)
-	t.Cleanup(func() { webIdentityDials.Delete(dir) })
-	s := startIn(t, dir)
-	cli := newAWSCLI(t, s)
-
-	var provider struct{ OpenIDConnectProviderArn string }
-	cli.admin(t, &provider, "iam", "create-open-id-connect-provider", "--url", iss.URL,
-		"--client-id-list", "sts.amazonaws.com", "--thumbprint-list", iss.Thumbprint())
-	trust := `{"Version":"2012-10-17","Statement":{"Effect":"Allow","Principal":{"Federated":"` + provider.OpenIDConnectProviderArn + `"},
-		"Action":"sts:AssumeRoleWithWebIdentity","Condition":{"StringEquals":{"example.com/tenant:sub":"repo:acme/app"}}}}`
-	var role struct{ Role struct{ Arn string } }
-	cli.admin(t, &role, "iam", "create-role", "--role-name", "WebApp", "--assume-role-policy-document", trust)
-
-	token := iss.Sign(t, iss.RSA, jose.RS256, "rsa-1", iss.Claims("repo:acme/app", "sts.amazonaws.com"))
-	req, err := json.Marshal(map[string]string{"RoleArn": role.Role.Arn, "WebIdentityToken": token})
-	must(t, err)
-	must(t, os.WriteFile(filepath.Join(cli.home, "webidentity.json"), req, 0o600))
-	var got struct{ Arn, Subject, Audience, CallerArn string }
-	out := cli.runBoto3(t, s, "boto3_web_identity.py", []string{"sts/2011-06-15"})
-	must(t, json.Unmarshal(out, &got))
-	account := strings.Split(role.Role.Arn, ":")[4]
-	want := "arn:aws:sts::" + account + ":assumed-role/WebApp/boto3-run"
-	if got.Arn != want || got.CallerArn != want || got.Subject != "repo:acme/app" || got.Audience != "sts.amazonaws.com" {
-		t.Errorf("boto3 printed %+v, want the WebApp session %s for repo:acme/app", got, want)
-	}
-}

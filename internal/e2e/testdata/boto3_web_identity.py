@@ -1,9 +1,10 @@
 """A plain boto3 program: trade an OIDC ID token for a role session.
 
-Run by sts_tokens_test.go with HOME (and the working directory) pointing at
-the AWS CLI's home, where the test wrote webidentity.json holding RoleArn
-and WebIdentityToken. boto3 sends AssumeRoleWithWebIdentity unsigned. Prints
-the session's {"Arn", "Subject", "Audience", "CallerArn"} as JSON.
+Run by the_iam_story_ci_test.go with HOME (and the working directory)
+pointing at the AWS CLI's home, where the test wrote webidentity.json
+holding RoleArn and WebIdentityToken. boto3 sends AssumeRoleWithWebIdentity
+unsigned. Prints the session's {"Arn", "Subject", "Audience", "CallerArn"}
+as JSON.
 """
 
 import json
