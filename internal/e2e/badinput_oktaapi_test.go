@@ -47,6 +47,8 @@ var garbageIDs = []struct{ name, value string }{
 var realParams = map[string]string{
 	"id": "{user}", "userId": "{user}", "groupId": "{group}", "roleId": "{role}", "op": "suspend",
 	"factorId": "fac0000000000000000x", "apiTokenId": "{token}", "schemaId": "default", "appId": "{app}",
+	"authServerId": "default", "scopeId": "scp0000000000000000x", "claimId": "ocl0000000000000000x",
+	"policyId": "00p0000000000000000x", "ruleId": "0pr0000000000000000x",
 }
 
 var goodBodies = map[string]string{
