@@ -128,12 +128,27 @@ func (p part[T, B]) remove(a *API) handler {
 	}
 }
 
+// exists finds what the path names (server, policy, part) before the
+// body is read, so a wrong path is a 404 whatever the body.
+func (p part[T, B]) exists(a *API, r *http.Request) error {
+	s, err := a.server(r)
+	if err != nil {
+		return err
+	}
+	items, err := p.items(r, &s)
+	if err != nil || r.PathValue(p.param) == "" {
+		return err
+	}
+	_, err = p.find(r, *items)
+	return err
+}
+
 // change reads the body into b (unless nil), checks the caller may manage
 // servers, applies edit to the server's parts in one compare-and-swap and
 // answers status with the part id names (no body for 204).
 func (p part[T, B]) change(a *API, w http.ResponseWriter, r *http.Request, c *caller, b *B, verb string, status int,
 	id string, edit func(s directory.AuthServer, items *[]T) error) error {
-	if _, err := a.server(r); err != nil {
+	if err := p.exists(a, r); err != nil {
 		return err
 	}
 	if b != nil {
