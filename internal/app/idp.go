@@ -163,7 +163,7 @@ func (m *Main) bootstrapIdP(ctx context.Context) error {
 	b := store.IdPBootstrap{Admin: admin,
 		Role:      directory.Role{UserID: admin.ID, Type: directory.SuperAdmin, Created: now, LastUpdated: now},
 		Token:     directory.APIToken{Name: "bootstrap", UserID: admin.ID, ClientName: "keyward", Created: now},
-		TokenHash: keys.HashSecret(secret)}
+		TokenHash: keys.HashSecret(secret), AuthServer: oktaapi.DefaultServer(m.random, now)}
 	final := filepath.Join(m.Config.DataDir, BootstrapCredentialsFile)
 	tmp := final + ".idp"
 	old, err := os.ReadFile(final)

@@ -290,19 +290,22 @@ type Apps interface {
 }
 
 // IdPBootstrap is what the identity provider's first start creates: a
-// super administrator and an API token acting as them.
+// super administrator, an API token acting as them and, when its ID is
+// set, the "default" authorization server.
 type IdPBootstrap struct {
-	Admin     directory.User
-	Role      directory.Role
-	Token     directory.APIToken
-	TokenHash string
+	Admin      directory.User
+	Role       directory.Role
+	Token      directory.APIToken
+	TokenHash  string
+	AuthServer directory.AuthServer
 }
 
 // IdPOrg is the identity provider's one-time set-up.
 type IdPOrg interface {
-	// BootstrapIdP stores b (user, role and token, in one transaction) if
-	// no super administrator exists and reports true; otherwise it stores
-	// nothing and reports false. Event: "keyward.idp.bootstrap".
+	// BootstrapIdP stores b (user, role, token and authorization server,
+	// in one transaction) if no super administrator exists and reports
+	// true; otherwise it stores nothing and reports false. Events:
+	// "keyward.idp.bootstrap" (and "oauth2.as.created" for the server).
 	BootstrapIdP(ctx context.Context, b IdPBootstrap) (bool, error)
 }
 

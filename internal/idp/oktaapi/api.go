@@ -1,7 +1,9 @@
 // Package oktaapi serves keyward's Okta-compatible management API under
 // /api/v1: users and their lifecycle, groups and members, factors,
 // administrator roles, API tokens, the system log, and apps with their user
-// and group assignments and each user's app links, with Okta's field
+// and group assignments and each user's app links, OpenID Connect apps'
+// client settings, and the custom authorization servers with their
+// scopes, claims, access policies and rules, with Okta's field
 // names, status codes, error object, Link pagination and X-Rate-Limit-*
 // headers, so the Okta SDKs and scripts written for Okta work unchanged.
 //
@@ -39,6 +41,7 @@ type Store interface {
 	store.Factors
 	store.IdPSessions
 	store.Apps
+	store.AuthServers
 	scimclient.StatusSource // an app's provisioning status
 	store.RateLimits
 	systemlog.Store

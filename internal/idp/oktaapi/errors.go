@@ -103,7 +103,11 @@ func conflict(e *errs.Error) problem {
 		return problem{403, codeStatus, e.Message, nil}
 	}
 	if e.Field == store.FieldStatus {
-		return problem{400, codeValidation, "Api validation failed: status", []string{"status: Deactivate the app before deleting it"}}
+		what := "app"
+		if e.ResourceType == store.ResourceAuthServer {
+			what = "authorization server"
+		}
+		return problem{400, codeValidation, "Api validation failed: status", []string{"status: Deactivate the " + what + " before deleting it"}}
 	}
 	field := map[string]string{store.FieldLogin: "login", store.FieldName: "name", store.FieldRoleType: "type"}[e.Field]
 	if field == "" {
@@ -122,6 +126,8 @@ func wireResource(t string) string {
 		store.ResourceUser: "User", store.ResourceGroup: "UserGroup", store.ResourceRole: "RoleAssignment",
 		store.ResourceAPIToken: "ApiToken", store.ResourceFactor: "UserFactor", store.ResourceApp: "AppInstance",
 		store.ResourceAppUser: "AppUser", store.ResourceAppGroup: "ApplicationGroupAssignment",
+		store.ResourceAuthServer: "AuthorizationServer", "OAuth2Scope": "OAuth2Scope", "OAuth2Claim": "OAuth2Claim",
+		"AuthorizationServerPolicy": "AuthorizationServerPolicy", "AuthorizationServerPolicyRule": "AuthorizationServerPolicyRule",
 	}[t]; ok {
 		return n
 	}

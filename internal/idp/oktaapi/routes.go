@@ -1,6 +1,7 @@
 package oktaapi
 
 import (
+	"maps"
 	"net/http"
 	"slices"
 	"strings"
@@ -8,7 +9,7 @@ import (
 
 // operations is the API's operation table: "METHOD path" to handler.
 func (a *API) operations() map[string]handler {
-	return map[string]handler{
+	ops := map[string]handler{
 		"POST /api/v1/users":                                                a.createUser,
 		"GET /api/v1/users":                                                 a.listUsers,
 		"GET /api/v1/users/{id}":                                            a.getUser,
@@ -63,6 +64,8 @@ func (a *API) operations() map[string]handler {
 		"GET /api/v1/apps/{appId}/provisioning":                             a.getProvisioning, // keyward's extension
 		"POST /api/v1/apps/{appId}/credentials/secrets":                     a.newClientSecret,
 	}
+	maps.Copy(ops, a.authServerOperations())
+	return ops
 }
 
 // Routes lists the operation table's "METHOD path" patterns, sorted.

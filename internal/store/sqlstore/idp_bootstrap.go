@@ -10,8 +10,9 @@ import (
 )
 
 // BootstrapIdP stores the first super administrator, their role (made
-// SUPER_ADMIN whatever b says) and an API token acting as them, in one
-// transaction, unless a super administrator exists.
+// SUPER_ADMIN whatever b says), an API token acting as them and the
+// default authorization server (when given), in one transaction, unless a
+// super administrator exists.
 func (s *IdP) BootstrapIdP(ctx context.Context, b store.IdPBootstrap) (bool, error) {
 	now := s.db.clk.Now()
 	u := b.Admin
@@ -43,8 +44,23 @@ func (s *IdP) BootstrapIdP(ctx context.Context, b store.IdPBootstrap) (bool, err
 		if err := s.insertAPIToken(ctx, tx, t, b.TokenHash); err != nil {
 			return err
 		}
+		if err := s.bootstrapAuthServer(ctx, tx, b.AuthServer); err != nil {
+			return err
+		}
 		created = true
 		return s.event(ctx, tx, audit.New(ctx, "keyward.idp.bootstrap", targetUser, u.ID))
 	})
 	return created, err
+}
+
+// bootstrapAuthServer stores the first start's authorization server, if
+// it has an id.
+func (s *IdP) bootstrapAuthServer(ctx context.Context, tx *txn, a directory.AuthServer) error {
+	if a.ID == "" {
+		return nil
+	}
+	if err := writeAuthServer(ctx, tx, insertAuthServerSQL, a); err != nil {
+		return err
+	}
+	return s.event(ctx, tx, authServerEvent(ctx, "oauth2.as.created", a))
 }

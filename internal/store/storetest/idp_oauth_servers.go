@@ -85,6 +85,29 @@ var idpAuthServerTests = []idpTest{
 		e = h.lastEvent(t)
 		equal(t, "event", [2]string{"oauth2.as.deleted", "Renamed"}, [2]string{e.Action, e.TargetName})
 	}},
+	{"bootstrap stores the default server with the administrator, once", func(t *testing.T, h *idpHarness) {
+		def := h.newAuthServer()
+		def.ID, def.Name = directory.DefaultAuthServer, "default"
+		b := store.IdPBootstrap{Admin: h.newUser(), Token: directory.APIToken{Name: "bootstrap"}, TokenHash: "h1", AuthServer: def}
+		created, err := h.s.BootstrapIdP(h.ctx, b)
+		ok(t, err)
+		equal(t, "created", true, created)
+		got, err := h.s.AuthServer(h.ctx, directory.DefaultAuthServer)
+		ok(t, err)
+		equal(t, "default server", def, got)
+		acts := h.actions(t)
+		equal(t, "events", []string{"oauth2.as.created", "keyward.idp.bootstrap"}, acts[len(acts)-2:])
+		h.deactivate(t, def.ID)
+		ok(t, h.s.DeleteAuthServer(h.ctx, def.ID))
+		b.Admin, b.TokenHash = h.newUser(), "h2"
+		h.nothingWritten(t, func() {
+			created, err := h.s.BootstrapIdP(h.ctx, b)
+			ok(t, err)
+			equal(t, "created again", false, created)
+		})
+		_, err = h.s.AuthServer(h.ctx, directory.DefaultAuthServer)
+		notFound(t, err, store.ResourceAuthServer) // a deleted default server stays deleted, as Okta's
+	}},
 	{"servers are listed by name", func(t *testing.T, h *idpHarness) {
 		for _, name := range []string{"Charlie", "alpha", "Bravo"} {
 			s := h.newAuthServer()
