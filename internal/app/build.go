@@ -23,6 +23,7 @@ import (
 	"github.com/keyward/keyward/internal/aws/ssooidc"
 	"github.com/keyward/keyward/internal/aws/sts"
 	"github.com/keyward/keyward/internal/aws/webidentity"
+	"github.com/keyward/keyward/internal/httpx"
 	"github.com/keyward/keyward/internal/keys"
 	"github.com/keyward/keyward/internal/store"
 	"github.com/keyward/keyward/internal/web"
@@ -121,7 +122,7 @@ func (m *Main) buildAWS(master []byte, auth *awsauth.Authority, b store.Bootstra
 	}
 	mux.Handle("/{$}", root(gw))
 	m.health(mux)
-	m.HTTP = m.server(mux, protocol.WithRequestID)
+	m.HTTP = m.server(mux, protocol.WithRequestID, httpx.Framing)
 	m.awsMux = mux // the HTTPS proxy mode serves it on its tunnels too
 	return nil
 }

@@ -80,7 +80,8 @@ func (m *Main) buildIdP(ctx context.Context, master []byte, opt Options) error {
 	provider.Routes(mux) // and relying parties call these
 	m.health(mux)
 	mux.Handle("/", pages.Handler())
-	m.IdPHTTP = m.server(mux, func(h http.Handler) http.Handler { return httpx.WithRequestID(httpx.OrgRequestIDHeader, h) })
+	m.IdPHTTP = m.server(mux, func(h http.Handler) http.Handler { return httpx.WithRequestID(httpx.OrgRequestIDHeader, h) },
+		httpx.FramingServingChunked)
 	return nil
 }
 
@@ -136,11 +137,13 @@ func issuer(orgURL string) string {
 	return "keyward " + u.Hostname()
 }
 
-// server wraps a mux as every listener is: framing checks, the client's
-// real address, a request id (each side's own, from withID) and metrics.
-func (m *Main) server(mux *http.ServeMux, withID func(http.Handler) http.Handler) *http.Server {
+// server wraps a mux as every listener is: framing checks (the AWS side's
+// refuse chunked bodies, the org URL's serve them on a closing
+// connection), the client's real address, a request id (each side's own,
+// from withID) and metrics.
+func (m *Main) server(mux *http.ServeMux, withID, framing func(http.Handler) http.Handler) *http.Server {
 	return &http.Server{
-		Handler:           httpx.Framing(httpx.RealIP(trustedProxies(m.Config.AWS.TrustedProxies), withID(m.observe(mux)))), // observe must see the request the mux routes
+		Handler:           framing(httpx.RealIP(trustedProxies(m.Config.AWS.TrustedProxies), withID(m.observe(mux)))), // observe must see the request the mux routes
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       30 * time.Second,
 		WriteTimeout:      60 * time.Second,

@@ -14,6 +14,7 @@ import (
 	"github.com/keyward/keyward/internal/aws/protocol"
 	"github.com/keyward/keyward/internal/awsproxy"
 	"github.com/keyward/keyward/internal/config"
+	"github.com/keyward/keyward/internal/httpx"
 	"github.com/keyward/keyward/internal/keys"
 )
 
@@ -73,7 +74,7 @@ func (m *Main) setUpTLS(ctx context.Context, master []byte) error {
 		p := awsproxy.New(awsproxy.Config{Allow: awsproxy.Allowed, Log: m.Log,
 			Certificate: func(host string) (*tls.Certificate, error) { return m.ca.Leaf(host) }}, m.proxyListener.Addr())
 		m.proxyHTTP = p.Server()
-		m.tunnelHTTP = m.server(m.awsMux, protocol.WithRequestID)
+		m.tunnelHTTP = m.server(m.awsMux, protocol.WithRequestID, httpx.Framing)
 		m.tunnels = p.Tunnels()
 	}
 	return nil

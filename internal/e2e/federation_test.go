@@ -200,7 +200,9 @@ var (
 // browser ended and what it shows.
 func (p *fedBrowser) signInAtIdP(where, body, login, pw string) (string, int, string) {
 	p.t.Helper()
-	org := where[:strings.Index(where, "/login")]
+	u, err := url.Parse(where)
+	must(p.t, err)
+	org := u.Scheme + "://" + u.Host
 	m := nextRe.FindStringSubmatch(body)
 	if m == nil {
 		p.t.Fatalf("expected the identity provider's sign-in page at %s, got:\n%s", where, body)

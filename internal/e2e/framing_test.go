@@ -63,6 +63,21 @@ func TestARequestWithContentLengthAndTransferEncodingIsRefusedAndItsConnectionCl
 	}
 }
 
+// TestAChunkedRequestAtTheOrgURLIsServedAndItsConnectionClosed: the org
+// URL serves chunked bodies (okta-aws-cli's device poll sends them) but
+// closes the connection after the answer, so the bytes after a body a
+// proxy framed by its Content-Length are never read as a request.
+func TestAChunkedRequestAtTheOrgURLIsServedAndItsConnectionClosed(t *testing.T) {
+	s := start(t)
+	smuggled := "POST /oauth2/v1/token HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-www-form-urlencoded\r\n" +
+		"Content-Length: 5\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\nGET /healthz HTTP/1.1\r\nHost: x\r\n\r\n"
+	resps, err := rawExchange(t, s.main.IdPAddr(), []byte(smuggled))
+	must(t, err)
+	if len(resps) != 1 || resps[0].StatusCode != http.StatusBadRequest {
+		t.Fatalf("got %v, want one 400 from the token endpoint and a closed connection (no answer to the smuggled request)", statuses(resps))
+	}
+}
+
 func statuses(rs []*http.Response) []int {
 	var out []int
 	for _, r := range rs {

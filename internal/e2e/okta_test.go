@@ -3,6 +3,8 @@ package e2e
 import (
 	"bufio"
 	"context"
+	"crypto/tls"
+	"crypto/x509"
 	"encoding/json"
 	"errors"
 	"net"
@@ -31,12 +33,19 @@ type oktaAdmin struct {
 // port), so its HTTP client dials keyward's address; every request is
 // otherwise the SDK's own.
 func oktaClient(tb testing.TB, orgURL, addr, token string) *okta.APIClient {
+	return oktaClientTrusting(tb, orgURL, addr, token, nil)
+}
+
+// oktaClientTrusting is oktaClient for an https org URL whose certificate
+// roots verify (keyward's local CA).
+func oktaClientTrusting(tb testing.TB, orgURL, addr, token string, roots *x509.CertPool) *okta.APIClient {
 	tb.Helper()
 	dialer := &net.Dialer{}
 	hc := &http.Client{Transport: &http.Transport{
 		DialContext: func(ctx context.Context, network, _ string) (net.Conn, error) {
 			return dialer.DialContext(ctx, network, addr)
 		},
+		TLSClientConfig: &tls.Config{RootCAs: roots},
 	}}
 	cfg, err := okta.NewConfiguration(okta.WithOrgUrl(orgURL), okta.WithToken(token), okta.WithCache(false),
 		okta.WithTestingDisableHttpsCheck(true), okta.WithHttpClientPtr(hc), okta.WithRateLimitMaxRetries(0))

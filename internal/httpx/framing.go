@@ -21,12 +21,23 @@ const MaxDrain = 64 << 20
 //   - If the handler answered without reading the whole body, the answer is
 //     flushed and the rest of the body (up to MaxDrain) is read and
 //     discarded before the connection is closed or reused.
-func Framing(next http.Handler) http.Handler {
+func Framing(next http.Handler) http.Handler { return framing(next, false) }
+
+// FramingServingChunked is Framing for a listener whose clients send
+// chunked bodies (okta-aws-cli's device poll, at the org URL): a chunked
+// request is served, but its connection is closed after the answer, so
+// no bytes after its body are ever read as another request, whichever
+// framing a proxy in front believed.
+func FramingServingChunked(next http.Handler) http.Handler { return framing(next, true) }
+
+func framing(next http.Handler, serveChunked bool) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if len(r.TransferEncoding) > 0 {
 			w.Header().Set("Connection", "close")
-			http.Error(w, "keyward needs a Content-Length on request bodies; chunked transfer encoding is refused", http.StatusLengthRequired)
-			return
+			if !serveChunked {
+				http.Error(w, "keyward needs a Content-Length on request bodies; chunked transfer encoding is refused", http.StatusLengthRequired)
+				return
+			}
 		}
 		body := r.Body
 		next.ServeHTTP(w, r)

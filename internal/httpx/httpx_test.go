@@ -67,6 +67,21 @@ func TestFramingRefusesChunkedBodiesAndClosesTheConnection(t *testing.T) {
 	}
 }
 
+func TestFramingServingChunkedServesTheBodyAndClosesTheConnection(t *testing.T) {
+	var got string
+	h := FramingServingChunked(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		b, _ := io.ReadAll(r.Body)
+		got = string(b)
+	}))
+	r := httptest.NewRequest(http.MethodPost, "/", strings.NewReader("device_code=x"))
+	r.TransferEncoding = []string{"chunked"}
+	w := httptest.NewRecorder()
+	h.ServeHTTP(w, r)
+	if got != "device_code=x" || w.Code != http.StatusOK || w.Header().Get("Connection") != "close" {
+		t.Errorf("chunked request: handler read %q, status %d, Connection %q", got, w.Code, w.Header().Get("Connection"))
+	}
+}
+
 func TestFramingDrainsWhatTheHandlerLeftUnread(t *testing.T) {
 	body := &countingReader{r: strings.NewReader(strings.Repeat("x", 1<<20))}
 	h := Framing(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
