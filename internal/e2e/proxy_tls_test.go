@@ -36,7 +36,13 @@ type tlsServer struct {
 
 func startTLS(t *testing.T, tweaks ...func(*config.Config)) *tlsServer {
 	t.Helper()
-	dir := t.TempDir()
+	return startTLSIn(t, t.TempDir(), tweaks...)
+}
+
+// startTLSIn is startTLS with its data directory (a test that routes
+// web-identity issuers stores their dialer under it first).
+func startTLSIn(t *testing.T, dir string, tweaks ...func(*config.Config)) *tlsServer {
+	t.Helper()
 	m := launch(t, dir, nil, append([]func(*config.Config){func(c *config.Config) {
 		c.IdP.TLS.Mode, c.AWS.TLS.Mode, c.AWS.ProxyAddr = config.TLSLocalCA, config.TLSLocalCA, "127.0.0.1:0"
 	}}, tweaks...)...)

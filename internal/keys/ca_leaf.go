@@ -101,5 +101,8 @@ func (c *CA) issue(names []string, now time.Time) (*tls.Certificate, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &tls.Certificate{Certificate: [][]byte{der}, PrivateKey: c.leaves.key, Leaf: leaf}, nil
+	// The chain ends with the CA itself, so that the top certificate a
+	// client sees is the CA's: that is what AWS's OIDC provider thumbprint
+	// names, and it outlives every leaf.
+	return &tls.Certificate{Certificate: [][]byte{der, c.cert.Raw}, PrivateKey: c.leaves.key, Leaf: leaf}, nil
 }
