@@ -28,7 +28,7 @@ the YAML file named by --config or KEYWARD_CONFIG.`,
 	}
 	config.AddStoreFlags(cmd.PersistentFlags())
 	cmd.AddCommand(setPasswordCmd(stdio), eventsCmd(stdio), apiTokenCmd(stdio), signOnPolicyCmd(stdio), importCmd(stdio),
-		scimTokenCmd(stdio), appsCmd(stdio), identitySourceCmd(stdio), samlKeysCmd(stdio), caCmd(stdio))
+		scimTokenCmd(stdio), appsCmd(stdio), identitySourceCmd(stdio), signingKeysCmd(stdio, samlKeys), signingKeysCmd(stdio, oidcKeys), caCmd(stdio))
 	return cmd
 }
 
