@@ -128,6 +128,24 @@ func (p part[T, B]) remove(a *API) handler {
 	}
 }
 
+// lifecycle is POST .../<parts>/{id}/lifecycle/activate or .../deactivate
+// for a part with a status: 204.
+func (p part[T, B]) lifecycle(a *API, activate bool, set func(*T, directory.AppStatus)) handler {
+	status, verb := directory.AppInactive, "deactivated"
+	if activate {
+		status, verb = directory.AppActive, "activated"
+	}
+	return func(w http.ResponseWriter, r *http.Request, c *caller) error {
+		return p.change(a, w, r, c, nil, verb, http.StatusNoContent, "", func(_ directory.AuthServer, items *[]T) error {
+			i, err := p.find(r, *items)
+			if err == nil {
+				set(&(*items)[i], status)
+			}
+			return err
+		})
+	}
+}
+
 // exists finds what the path names (server, policy, part) before the
 // body is read, so a wrong path is a 404 whatever the body.
 func (p part[T, B]) exists(a *API, r *http.Request) error {

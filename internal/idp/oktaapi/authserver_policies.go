@@ -155,22 +155,3 @@ func priority(c *causes, p *int, n, old int) int {
 	}
 	return *p
 }
-
-// policyLifecycle is POST .../policies/{policyId}/lifecycle/activate and
-// .../deactivate: 204.
-func (a *API) policyLifecycle(activate bool) handler {
-	status, verb := directory.AppInactive, "deactivated"
-	if activate {
-		status, verb = directory.AppActive, "activated"
-	}
-	return func(w http.ResponseWriter, r *http.Request, c *caller) error {
-		return policyPart.change(a, w, r, c, nil, verb, http.StatusNoContent, "",
-			func(_ directory.AuthServer, items *[]directory.AuthPolicy) error {
-				i, err := policyPart.find(r, *items)
-				if err == nil {
-					(*items)[i].Status = status
-				}
-				return err
-			})
-	}
-}

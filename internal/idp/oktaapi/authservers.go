@@ -24,8 +24,12 @@ func (a *API) authServerOperations() map[string]handler {
 		"DELETE " + one:                         a.deleteServer,
 		"POST " + one + "/lifecycle/activate":   a.serverLifecycle(true),
 		"POST " + one + "/lifecycle/deactivate": a.serverLifecycle(false),
-		"POST " + one + "/policies/{policyId}/lifecycle/activate":   a.policyLifecycle(true),
-		"POST " + one + "/policies/{policyId}/lifecycle/deactivate": a.policyLifecycle(false),
+	}
+	setPolicy := func(p *directory.AuthPolicy, s directory.AppStatus) { p.Status = s }
+	setRule := func(r *directory.AuthRule, s directory.AppStatus) { r.Status = s }
+	for verb, activate := range map[string]bool{"activate": true, "deactivate": false} {
+		ops["POST "+one+"/policies/{policyId}/lifecycle/"+verb] = policyPart.lifecycle(a, activate, setPolicy)
+		ops["POST "+one+"/policies/{policyId}/rules/{ruleId}/lifecycle/"+verb] = rulePart.lifecycle(a, activate, setRule)
 	}
 	for path, h := range map[string]partHandlers{
 		one + "/scopes":                    scopePart.handlers(a),

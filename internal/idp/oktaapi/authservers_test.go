@@ -112,6 +112,10 @@ func TestAServerGetsAScopeAClaimAndAPolicyRuleForClientCredentials(t *testing.T)
 
 	w.must(200, "PUT", base+"/scopes/"+scope["id"].(string), `{"name":"okta-m2m-access","description":"machines"}`)
 	w.must(204, "POST", base+"/policies/"+pid+"/lifecycle/deactivate", "")
+	w.must(204, "POST", base+"/policies/"+pid+"/rules/"+rid+"/lifecycle/deactivate", "")
+	if got := w.stored(id).Policies[0].Rules[0].Status; got != directory.AppInactive {
+		t.Errorf("rule status after deactivate = %s", got)
+	}
 	w.must(204, "DELETE", base+"/policies/"+pid+"/rules/"+rid, "")
 	code, out := w.call(w.admin, "GET", base+"/policies/"+pid+"/rules/"+rid, "")
 	wantOktaError(t, code, out, 404, "E0000007", "")
@@ -125,7 +129,7 @@ func TestAServerGetsAScopeAClaimAndAPolicyRuleForClientCredentials(t *testing.T)
 		}
 	}
 	want := []string{"oauth2.as.created", "oauth2.scope.created", "oauth2.claim.created", "oauth2.policy.created",
-		"oauth2.policy.rule.created", "oauth2.scope.updated", "oauth2.policy.deactivated", "oauth2.policy.rule.deleted"}
+		"oauth2.policy.rule.created", "oauth2.scope.updated", "oauth2.policy.deactivated", "oauth2.policy.rule.deactivated", "oauth2.policy.rule.deleted"}
 	if diff := cmp.Diff(want, actions); diff != "" {
 		t.Errorf("events (-want +got):\n%s", diff)
 	}
