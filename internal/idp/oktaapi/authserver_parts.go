@@ -42,22 +42,26 @@ func (p part[T, B]) find(r *http.Request, items []T) (int, error) {
 
 // list is GET .../<parts>.
 func (p part[T, B]) list(a *API) handler {
-	return func(w http.ResponseWriter, r *http.Request, c *caller) error {
-		s, err := a.readServer(r, c)
-		if err != nil {
-			return err
-		}
-		items, err := p.items(r, &s)
-		if err != nil {
-			return err
-		}
-		writeJSON(w, http.StatusOK, each(*items, func(t T) any { return p.wire(a, s, t) }))
+	return p.reader(a, func(w http.ResponseWriter, _ *http.Request, s directory.AuthServer, items []T) error {
+		writeJSON(w, http.StatusOK, each(items, func(t T) any { return p.wire(a, s, t) }))
 		return nil
-	}
+	})
 }
 
 // get is GET .../<parts>/{id}.
 func (p part[T, B]) get(a *API) handler {
+	return p.reader(a, func(w http.ResponseWriter, r *http.Request, s directory.AuthServer, items []T) error {
+		i, err := p.find(r, items)
+		if err == nil {
+			writeJSON(w, http.StatusOK, p.wire(a, s, items[i]))
+		}
+		return err
+	})
+}
+
+// reader is a reading handler: it finds the server and the list the path
+// names for a caller allowed to read, and hands them to answer.
+func (p part[T, B]) reader(a *API, answer func(http.ResponseWriter, *http.Request, directory.AuthServer, []T) error) handler {
 	return func(w http.ResponseWriter, r *http.Request, c *caller) error {
 		s, err := a.readServer(r, c)
 		if err != nil {
@@ -67,12 +71,7 @@ func (p part[T, B]) get(a *API) handler {
 		if err != nil {
 			return err
 		}
-		i, err := p.find(r, *items)
-		if err != nil {
-			return err
-		}
-		writeJSON(w, http.StatusOK, p.wire(a, s, (*items)[i]))
-		return nil
+		return answer(w, r, s, *items)
 	}
 }
 
