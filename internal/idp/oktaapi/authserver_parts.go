@@ -28,6 +28,8 @@ type part[T, B any] struct {
 	// setID gives a new part its id.
 	setID func(*T, string)
 	wire  func(a *API, s directory.AuthServer, t T) any
+	// fixed, when set, refuses deleting a part that must stay.
+	fixed func(T) error
 }
 
 // find returns the index of the part the request names in items.
@@ -118,6 +120,9 @@ func (p part[T, B]) remove(a *API) handler {
 	return func(w http.ResponseWriter, r *http.Request, c *caller) error {
 		return p.change(a, w, r, c, nil, "deleted", http.StatusNoContent, "", func(_ directory.AuthServer, items *[]T) error {
 			i, err := p.find(r, *items)
+			if err == nil && p.fixed != nil {
+				err = p.fixed((*items)[i])
+			}
 			if err != nil {
 				return err
 			}

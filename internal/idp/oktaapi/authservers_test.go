@@ -197,12 +197,14 @@ func TestAuthorizationServerBodiesOktaRefusesChangeNothing(t *testing.T) {
 	if diff := cmp.Diff(before, w.stored(id)); diff != "" {
 		t.Errorf("refused bodies changed the server (-before +after):\n%s", diff)
 	}
+	code, out := w.call(w.admin, "DELETE", base+"/scopes/"+openid, "")
+	wantOktaError(t, code, out, 400, "E0000001", "name: A system scope (openid) cannot be deleted")
 	for _, path := range []string{"/api/v1/authorizationServers/ausNoSuch", base + "/scopes/scpNoSuch", base + "/claims/oclNoSuch",
 		base + "/policies/00pNoSuch", base + "/policies/00pNoSuch/rules/0prNoSuch", base + "/policies/" + pid + "/rules/0prNoSuch"} {
 		code, out := w.call(w.admin, "GET", path, "")
 		wantOktaError(t, code, out, 404, "E0000007", "")
 	}
-	code, out := w.call(w.tokenFor(w.bob, directory.ReadOnlyAdmin), "POST", base+"/scopes", `{"name":"x"}`)
+	code, out = w.call(w.tokenFor(w.bob, directory.ReadOnlyAdmin), "POST", base+"/scopes", `{"name":"x"}`)
 	wantOktaError(t, code, out, 403, "E0000006", "")
 	code, _ = w.call(w.tokenFor(w.user("reader@example.com"), directory.ReadOnlyAdmin), "GET", base+"/scopes", "")
 	if code != 200 {
