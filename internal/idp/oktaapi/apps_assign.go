@@ -371,15 +371,26 @@ func (a *API) appLinks(w http.ResponseWriter, r *http.Request, c *caller) error 
 	}
 	out := []appLinkJSON{}
 	for _, app := range apps {
-		if app.Status != directory.AppActive {
+		link := a.launchURL(app)
+		if app.Status != directory.AppActive || link == "" {
 			continue
 		}
-		out = append(out, appLinkJSON{ID: app.ID, Label: app.Label, LinkURL: a.cfg.OrgURL + ssoPath(app),
+		out = append(out, appLinkJSON{ID: app.ID, Label: app.Label, LinkURL: link,
 			LogoURL: "", AppName: app.Name, AppInstanceID: app.ID, AppAssignmentID: assignmentID(app.ID, u.ID),
 			SortOrder: len(out)})
 	}
 	writeJSON(w, http.StatusOK, out)
 	return nil
+}
+
+// launchURL is where a person starts using the app from the dashboard: a
+// SAML app's IdP-initiated sign-in, an OIDC app's initiate_login_uri; ""
+// for an OIDC app without one (a CLI, a service), which has no link.
+func (a *API) launchURL(app directory.App) string {
+	if app.SignOnMode == directory.OIDC {
+		return app.OAuth.InitiateLoginURI
+	}
+	return a.cfg.OrgURL + ssoPath(app)
 }
 
 // assignmentID is a stable opaque id for the user's assignment to the app
