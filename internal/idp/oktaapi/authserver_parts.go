@@ -201,6 +201,9 @@ func (p part[T, B]) change(a *API, w http.ResponseWriter, r *http.Request, c *ca
 		return err
 	}
 	i := slices.IndexFunc(*items, func(t T) bool { return p.id(t) == id })
+	if i < 0 {
+		return notFound(p.missing, id)
+	}
 	writeJSON(w, status, p.wire(a, s, (*items)[i]))
 	return nil
 }

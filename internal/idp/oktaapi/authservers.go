@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/keyward/keyward/internal/directory"
+	"github.com/keyward/keyward/internal/errs"
 	"github.com/keyward/keyward/internal/store"
 )
 
@@ -76,11 +77,15 @@ func (a *API) listServers(w http.ResponseWriter, r *http.Request, c *caller) err
 	if err := a.allow(r, c, directory.ReadDirectory, directory.Scope{}); err != nil {
 		return err
 	}
+	q := r.URL.Query().Get("q")
+	if !validText(q) || len(q) > maxServerName {
+		return errs.E(errs.Invalid, "q: must be valid text of at most 100 characters")
+	}
+	q = strings.ToLower(q)
 	all, err := a.cfg.Store.ListAuthServers(r.Context())
 	if err != nil {
 		return err
 	}
-	q := strings.ToLower(r.URL.Query().Get("q"))
 	out := []any{}
 	for _, s := range all {
 		if strings.HasPrefix(strings.ToLower(s.Name), q) {

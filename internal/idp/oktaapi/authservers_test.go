@@ -58,11 +58,18 @@ func TestAnAuthorizationServerIsCreatedWithTheOpenIDScopesAndDeletedOnceInactive
 	if diff := cmp.Diff([]string{"openid", "profile", "email", "address", "phone", "offline_access", "device_sso"}, names); diff != "" {
 		t.Errorf("system scopes (-want +got):\n%s", diff)
 	}
+	for q, want := range map[string]int{"c": 1, "CI": 1, "x": 0} {
+		if _, out := w.call(w.admin, "GET", "/api/v1/authorizationServers?q="+q, ""); len(out.([]any)) != want {
+			t.Errorf("q=%s lists %v, want %d", q, out, want)
+		}
+	}
+	code, out := w.call(w.admin, "GET", "/api/v1/authorizationServers?q=%FF", "")
+	wantOktaError(t, code, out, 400, "E0000001", "")
 	renamed := w.must(200, "PUT", "/api/v1/authorizationServers/"+id, strings.Replace(serverBodyJSON, `"CI"`, `"CI jobs"`, 1))
 	if at(renamed, "name") != "CI jobs" {
 		t.Errorf("replaced name = %v", at(renamed, "name"))
 	}
-	code, out := w.call(w.admin, "DELETE", "/api/v1/authorizationServers/"+id, "")
+	code, out = w.call(w.admin, "DELETE", "/api/v1/authorizationServers/"+id, "")
 	wantOktaError(t, code, out, 400, "E0000001", "status: Deactivate the authorization server")
 	w.must(204, "POST", "/api/v1/authorizationServers/"+id+"/lifecycle/deactivate", "")
 	if w.stored(id).Status != directory.AppInactive {
