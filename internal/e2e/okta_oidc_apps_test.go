@@ -96,6 +96,16 @@ func TestAnAdministratorSetsUpOIDCAppsAndAnAuthorizationServerWithTheOktaSDK(t *
 			t.Errorf("jwks = %+v", keys)
 		}
 	})
+	step("an app read with the SDK is replaced with the SDK, its keys and settings kept", func(t *testing.T) {
+		read := must2[*okta.ListApplications200ResponseInner](t, "read the CI app")(admin.ApplicationAPI.GetApplication(ctx, ci).Execute())
+		read.OpenIdConnectApplication.SetLabel("CI jobs")
+		replaced := must2[*okta.ListApplications200ResponseInner](t, "replace the CI app")(admin.ApplicationAPI.
+			ReplaceApplication(ctx, ci).Application(*read).Execute())
+		oc := replaced.OpenIdConnectApplication.Settings.GetOauthClient()
+		if replaced.OpenIdConnectApplication.GetLabel() != "CI jobs" || len(oc.GetJwks().Keys) != 1 {
+			t.Errorf("replaced: label %q, %d keys", replaced.OpenIdConnectApplication.GetLabel(), len(oc.GetJwks().Keys))
+		}
+	})
 	step("the org starts with the default authorization server for every client", func(t *testing.T) {
 		def := must2[*okta.AuthorizationServer](t, "get default")(admin.AuthorizationServerAPI.GetAuthorizationServer(ctx, "default").Execute())
 		if !slices.Equal(def.Audiences, []string{"api://default"}) || def.GetIssuer() != s.main.OrgURL+"/oauth2/default" {
