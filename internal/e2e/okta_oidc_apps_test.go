@@ -6,11 +6,26 @@ import (
 	"crypto/elliptic"
 	"crypto/rand"
 	"encoding/base64"
+	"maps"
 	"slices"
 	"testing"
 
 	"github.com/okta/okta-sdk-golang/v5/okta"
 )
+
+// The bad-input test (badinput_oktaapi_test.go) walks every route: these
+// are the authorization-server routes' path parameters (ids that need not
+// exist: a wrong one is a 404 either way) and bodies that would succeed.
+func init() {
+	maps.Copy(realParams, map[string]string{"authServerId": "default", "scopeId": "scp0000000000000000x",
+		"claimId": "ocl0000000000000000x", "policyId": "00p0000000000000000x", "ruleId": "0pr0000000000000000x"})
+	maps.Copy(goodBodies, map[string]string{
+		"POST /api/v1/authorizationServers":                         `{"name":"CI","audiences":["api://ci"]}`,
+		"PUT /api/v1/authorizationServers/{authServerId}":           `{"name":"default","audiences":["api://default"]}`,
+		"POST /api/v1/authorizationServers/{authServerId}/scopes":   `{"name":"okta-m2m-access"}`,
+		"POST /api/v1/authorizationServers/{authServerId}/policies": `{"name":"P","description":"d","conditions":{"clients":{"include":["ALL_CLIENTS"]}}}`,
+	})
+}
 
 // oidcApp is an OpenID Connect app for the Okta SDK.
 func oidcApp(label, appType, authMethod string, grants []string, redirects []string, jwks []okta.SchemasJsonWebKey) okta.ListApplications200ResponseInner {

@@ -383,16 +383,6 @@ func (a *API) appLinks(w http.ResponseWriter, r *http.Request, c *caller) error 
 	return nil
 }
 
-// launchURL is where a person starts using the app from the dashboard: a
-// SAML app's IdP-initiated sign-in, an OIDC app's initiate_login_uri; ""
-// for an OIDC app without one (a CLI, a service), which has no link.
-func (a *API) launchURL(app directory.App) string {
-	if app.SignOnMode == directory.OIDC {
-		return app.OAuth.InitiateLoginURI
-	}
-	return a.cfg.OrgURL + ssoPath(app)
-}
-
 // assignmentID is a stable opaque id for the user's assignment to the app
 // (Okta's 0ua... id), derived so it needs no storage.
 func assignmentID(appID, userID string) string {

@@ -115,6 +115,16 @@ type secretJSON struct {
 	LastUpdated  string `json:"lastUpdated"`
 }
 
+// launchURL is where a person starts using the app from the dashboard: a
+// SAML app's IdP-initiated sign-in, an OIDC app's initiate_login_uri; ""
+// for an OIDC app without one (a CLI, a service), which has no link.
+func (a *API) launchURL(app directory.App) string {
+	if app.SignOnMode == directory.OIDC {
+		return app.OAuth.InitiateLoginURI
+	}
+	return a.cfg.OrgURL + ssoPath(app)
+}
+
 // checkWebSSOClient refuses an AWS Account Federation app whose
 // webSSOAllowedClient names no OIDC app.
 func (a *API) checkWebSSOClient(ctx context.Context, app directory.App) error {
