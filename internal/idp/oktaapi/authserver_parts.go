@@ -30,6 +30,9 @@ type part[T, B any] struct {
 	wire  func(a *API, s directory.AuthServer, t T) any
 	// fixed, when set, refuses deleting a part that must stay.
 	fixed func(T) error
+	// order, when set, is the order lists show (policies and rules by
+	// priority, as Okta evaluates them).
+	order func(x, y T) int
 }
 
 // find returns the index of the part the request names in items.
@@ -45,6 +48,9 @@ func (p part[T, B]) find(r *http.Request, items []T) (int, error) {
 // list is GET .../<parts>.
 func (p part[T, B]) list(a *API) handler {
 	return p.reader(a, func(w http.ResponseWriter, _ *http.Request, s directory.AuthServer, items []T) error {
+		if p.order != nil {
+			items = slices.SortedStableFunc(slices.Values(items), p.order)
+		}
 		writeJSON(w, http.StatusOK, each(items, func(t T) any { return p.wire(a, s, t) }))
 		return nil
 	})

@@ -50,6 +50,7 @@ var policyPart = part[directory.AuthPolicy, policyBody]{
 	id:    func(p directory.AuthPolicy) string { return p.ID },
 	setID: func(p *directory.AuthPolicy, id string) { p.ID = id },
 	read:  readPolicy,
+	order: func(x, y directory.AuthPolicy) int { return x.Priority - y.Priority },
 	wire: func(_ *API, _ directory.AuthServer, p directory.AuthPolicy) any {
 		out := policyJSON{Type: policyType, ID: p.ID, Name: p.Name, Description: p.Description,
 			Status: string(p.Status), Priority: p.Priority}

@@ -117,6 +117,18 @@ func TestAServerGetsAScopeAClaimAndAPolicyRuleForClientCredentials(t *testing.T)
 		t.Errorf("scope metadataPublish = %v", got)
 	}
 
+	for name, priority := range map[string]string{"Later": "5", "Early": "2"} {
+		w.must(201, "POST", base+"/policies", `{"name":"`+name+`","description":"d","priority":`+priority+`,`+
+			`"conditions":{"clients":{"include":["ALL_CLIENTS"]}}}`)
+	}
+	_, listed := w.call(w.admin, "GET", base+"/policies", "")
+	var names []any
+	for _, p := range listed.([]any) {
+		names = append(names, at(p, "name"))
+	}
+	if want := []any{"CI", "Early", "Later"}; !cmp.Equal(names, want) {
+		t.Errorf("policies listed %v, want %v (by priority)", names, want)
+	}
 	w.must(200, "PUT", base+"/scopes/"+scope["id"].(string), `{"name":"okta-m2m-access","description":"machines"}`)
 	w.must(204, "POST", base+"/policies/"+pid+"/lifecycle/deactivate", "")
 	w.must(204, "POST", base+"/policies/"+pid+"/rules/"+rid+"/lifecycle/deactivate", "")
@@ -136,7 +148,7 @@ func TestAServerGetsAScopeAClaimAndAPolicyRuleForClientCredentials(t *testing.T)
 		}
 	}
 	want := []string{"oauth2.as.created", "oauth2.scope.created", "oauth2.claim.created", "oauth2.policy.created",
-		"oauth2.policy.rule.created", "oauth2.scope.updated", "oauth2.policy.deactivated", "oauth2.policy.rule.deactivated", "oauth2.policy.rule.deleted"}
+		"oauth2.policy.rule.created", "oauth2.policy.created", "oauth2.policy.created", "oauth2.scope.updated", "oauth2.policy.deactivated", "oauth2.policy.rule.deactivated", "oauth2.policy.rule.deleted"}
 	if diff := cmp.Diff(want, actions); diff != "" {
 		t.Errorf("events (-want +got):\n%s", diff)
 	}
