@@ -25,6 +25,9 @@ const (
 	AWSFedEnvironmentType     = "awsEnvironmentType"
 	AWSFedAccessKey           = "accessKey"
 	AWSFedSecretKey           = "secretKey"
+	// AWSFedWebSSOClient names the OIDC app (its client_id) allowed to
+	// exchange a person's tokens for the app's web-SSO token.
+	AWSFedWebSSOClient = "webSSOAllowedClient"
 )
 
 // AWS's SAML attribute names the app sends.

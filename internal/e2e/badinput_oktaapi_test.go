@@ -47,26 +47,20 @@ var garbageIDs = []struct{ name, value string }{
 var realParams = map[string]string{
 	"id": "{user}", "userId": "{user}", "groupId": "{group}", "roleId": "{role}", "op": "suspend",
 	"factorId": "fac0000000000000000x", "apiTokenId": "{token}", "schemaId": "default", "appId": "{app}",
-	"authServerId": "default", "scopeId": "scp0000000000000000x", "claimId": "ocl0000000000000000x",
-	"policyId": "00p0000000000000000x", "ruleId": "0pr0000000000000000x",
 }
 
 var goodBodies = map[string]string{
-	"POST /api/v1/users":                                        `{"profile":{"login":"new@example.com","email":"new@example.com","firstName":"New","lastName":"Person"}}`,
-	"POST /api/v1/users/{id}":                                   `{"profile":{"nickName":"Al"}}`,
-	"PUT /api/v1/users/{id}":                                    `{"profile":{"login":"alice@example.com","email":"alice@example.com","firstName":"Alice","lastName":"L"}}`,
-	"POST /api/v1/users/{id}/roles":                             `{"type":"READ_ONLY_ADMIN"}`,
-	"POST /api/v1/groups":                                       `{"profile":{"name":"New group"}}`,
-	"PUT /api/v1/groups/{groupId}":                              `{"profile":{"name":"Renamed"}}`,
-	"POST /api/v1/meta/schemas/user/{schemaId}":                 `{"definitions":{"custom":{"properties":{"shoeSize":{"title":"Shoe size","type":"integer"}}}}}`,
-	"POST /api/v1/apps":                                         awsAppBody,
-	"PUT /api/v1/apps/{appId}":                                  awsAppBody,
-	"POST /api/v1/apps/{appId}/users":                           `{"id":"00u0000000000000000x"}`,
-	"POST /api/v1/apps/{appId}/users/{userId}":                  `{}`,
-	"POST /api/v1/authorizationServers":                         `{"name":"CI","audiences":["api://ci"]}`,
-	"PUT /api/v1/authorizationServers/{authServerId}":           `{"name":"default","audiences":["api://default"]}`,
-	"POST /api/v1/authorizationServers/{authServerId}/scopes":   `{"name":"okta-m2m-access"}`,
-	"POST /api/v1/authorizationServers/{authServerId}/policies": `{"name":"P","description":"d","conditions":{"clients":{"include":["ALL_CLIENTS"]}}}`,
+	"POST /api/v1/users":                        `{"profile":{"login":"new@example.com","email":"new@example.com","firstName":"New","lastName":"Person"}}`,
+	"POST /api/v1/users/{id}":                   `{"profile":{"nickName":"Al"}}`,
+	"PUT /api/v1/users/{id}":                    `{"profile":{"login":"alice@example.com","email":"alice@example.com","firstName":"Alice","lastName":"L"}}`,
+	"POST /api/v1/users/{id}/roles":             `{"type":"READ_ONLY_ADMIN"}`,
+	"POST /api/v1/groups":                       `{"profile":{"name":"New group"}}`,
+	"PUT /api/v1/groups/{groupId}":              `{"profile":{"name":"Renamed"}}`,
+	"POST /api/v1/meta/schemas/user/{schemaId}": `{"definitions":{"custom":{"properties":{"shoeSize":{"title":"Shoe size","type":"integer"}}}}}`,
+	"POST /api/v1/apps":                         awsAppBody,
+	"PUT /api/v1/apps/{appId}":                  awsAppBody,
+	"POST /api/v1/apps/{appId}/users":           `{"id":"00u0000000000000000x"}`,
+	"POST /api/v1/apps/{appId}/users/{userId}":  `{}`,
 }
 
 // awsAppBody adds the AWS IAM Identity Center catalogue app.

@@ -6,11 +6,26 @@ import (
 	"crypto/elliptic"
 	"crypto/rand"
 	"encoding/base64"
+	"maps"
 	"slices"
 	"testing"
 
 	"github.com/okta/okta-sdk-golang/v5/okta"
 )
+
+// The bad-input test (badinput_oktaapi_test.go) walks every route: these
+// are the authorization-server routes' path parameters (ids that need not
+// exist: a wrong one is a 404 either way) and bodies that would succeed.
+func init() {
+	maps.Copy(realParams, map[string]string{"authServerId": "default", "scopeId": "scp0000000000000000x",
+		"claimId": "ocl0000000000000000x", "policyId": "00p0000000000000000x", "ruleId": "0pr0000000000000000x"})
+	maps.Copy(goodBodies, map[string]string{
+		"POST /api/v1/authorizationServers":                         `{"name":"CI","audiences":["api://ci"]}`,
+		"PUT /api/v1/authorizationServers/{authServerId}":           `{"name":"default","audiences":["api://default"]}`,
+		"POST /api/v1/authorizationServers/{authServerId}/scopes":   `{"name":"okta-m2m-access"}`,
+		"POST /api/v1/authorizationServers/{authServerId}/policies": `{"name":"P","description":"d","conditions":{"clients":{"include":["ALL_CLIENTS"]}}}`,
+	})
+}
 
 // oidcApp is an OpenID Connect app for the Okta SDK.
 func oidcApp(label, appType, authMethod string, grants []string, redirects []string, jwks []okta.SchemasJsonWebKey) okta.ListApplications200ResponseInner {
@@ -94,6 +109,16 @@ func TestAnAdministratorSetsUpOIDCAppsAndAnAuthorizationServerWithTheOktaSDK(t *
 		keys := oc.GetJwks().Keys
 		if len(keys) != 1 || keys[0].GetKid() != "ci-1" || keys[0].AdditionalProperties["crv"] != "P-256" {
 			t.Errorf("jwks = %+v", keys)
+		}
+	})
+	step("an app read with the SDK is replaced with the SDK, its keys and settings kept", func(t *testing.T) {
+		read := must2[*okta.ListApplications200ResponseInner](t, "read the CI app")(admin.ApplicationAPI.GetApplication(ctx, ci).Execute())
+		read.OpenIdConnectApplication.SetLabel("CI jobs")
+		replaced := must2[*okta.ListApplications200ResponseInner](t, "replace the CI app")(admin.ApplicationAPI.
+			ReplaceApplication(ctx, ci).Application(*read).Execute())
+		oc := replaced.OpenIdConnectApplication.Settings.GetOauthClient()
+		if replaced.OpenIdConnectApplication.GetLabel() != "CI jobs" || len(oc.GetJwks().Keys) != 1 {
+			t.Errorf("replaced: label %q, %d keys", replaced.OpenIdConnectApplication.GetLabel(), len(oc.GetJwks().Keys))
 		}
 	})
 	step("the org starts with the default authorization server for every client", func(t *testing.T) {

@@ -371,10 +371,11 @@ func (a *API) appLinks(w http.ResponseWriter, r *http.Request, c *caller) error 
 	}
 	out := []appLinkJSON{}
 	for _, app := range apps {
-		if app.Status != directory.AppActive {
+		link := a.launchURL(app)
+		if app.Status != directory.AppActive || link == "" {
 			continue
 		}
-		out = append(out, appLinkJSON{ID: app.ID, Label: app.Label, LinkURL: a.cfg.OrgURL + ssoPath(app),
+		out = append(out, appLinkJSON{ID: app.ID, Label: app.Label, LinkURL: link,
 			LogoURL: "", AppName: app.Name, AppInstanceID: app.ID, AppAssignmentID: assignmentID(app.ID, u.ID),
 			SortOrder: len(out)})
 	}

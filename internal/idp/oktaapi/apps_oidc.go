@@ -10,11 +10,6 @@ import (
 	"github.com/keyward/keyward/internal/keys"
 )
 
-// WebSSOAllowedClient is the AWS Account Federation app's settings.app key
-// naming the OIDC app (its client_id) allowed to exchange a person's
-// tokens for the app's web-SSO token (okta-aws-cli's client).
-const WebSSOAllowedClient = "webSSOAllowedClient"
-
 // secretBytes is the entropy of a generated client secret (40 characters
 // on the wire, as Okta's).
 const secretBytes = 30
@@ -120,14 +115,24 @@ type secretJSON struct {
 	LastUpdated  string `json:"lastUpdated"`
 }
 
+// launchURL is where a person starts using the app from the dashboard: a
+// SAML app's IdP-initiated sign-in, an OIDC app's initiate_login_uri; ""
+// for an OIDC app without one (a CLI, a service), which has no link.
+func (a *API) launchURL(app directory.App) string {
+	if app.SignOnMode == directory.OIDC {
+		return app.OAuth.InitiateLoginURI
+	}
+	return a.cfg.OrgURL + ssoPath(app)
+}
+
 // checkWebSSOClient refuses an AWS Account Federation app whose
 // webSSOAllowedClient names no OIDC app.
 func (a *API) checkWebSSOClient(ctx context.Context, app directory.App) error {
-	id := app.Settings[WebSSOAllowedClient]
+	id := app.Settings[directory.AWSFedWebSSOClient]
 	if app.Name != directory.AWSAccountFederationApp || id == "" {
 		return nil
 	}
-	cause := &causes{"settings.app." + WebSSOAllowedClient + ": Must be the client_id of an OpenID Connect app"}
+	cause := &causes{"settings.app." + directory.AWSFedWebSSOClient + ": Must be the client_id of an OpenID Connect app"}
 	if !directory.ValidID(id) {
 		return cause.err()
 	}

@@ -197,3 +197,22 @@ func TestTheAWSAccountFederationAppNamesItsWebSSOClient(t *testing.T) {
 		t.Errorf("settings.app = %v", at(app, "settings.app"))
 	}
 }
+
+func TestAnOIDCAppIsOnTheDashboardOnlyWithAnInitiateLoginURI(t *testing.T) {
+	w := newAppWorld(t)
+	alice := w.user("alice@example.com")
+	cli := w.must(200, "POST", "/api/v1/apps", nativeBody)["id"].(string)
+	web := w.must(200, "POST", "/api/v1/apps", strings.Replace(webBody, `"grant_types"`,
+		`"initiate_login_uri":"https://wiki.example/login","grant_types"`, 1))["id"].(string)
+	for _, app := range []string{cli, web} {
+		w.must(200, "POST", "/api/v1/apps/"+app+"/users", `{"id":"`+alice.ID+`"}`)
+	}
+	_, out := w.call(w.tokenFor(alice, ""), "GET", "/api/v1/users/me/appLinks", "")
+	var got []string
+	for _, l := range out.([]any) {
+		got = append(got, at(l, "appInstanceId").(string)+" "+at(l, "linkUrl").(string))
+	}
+	if diff := cmp.Diff([]string{web + " https://wiki.example/login"}, got); diff != "" {
+		t.Errorf("appLinks (-want +got):\n%s", diff)
+	}
+}

@@ -6,19 +6,10 @@ import (
 
 // oidcAppJSON is Okta's OpenIdConnectApplication.
 type oidcAppJSON struct {
-	ID            string            `json:"id"`
-	Name          string            `json:"name"`
-	Label         string            `json:"label"`
-	Status        string            `json:"status"`
-	Created       string            `json:"created"`
-	LastUpdated   string            `json:"lastUpdated"`
-	SignOnMode    string            `json:"signOnMode"`
-	Features      []string          `json:"features"`
-	Accessibility accessibilityJSON `json:"accessibility"`
-	Visibility    visibilityJSON    `json:"visibility"`
-	Credentials   oidcCredsJSON     `json:"credentials"`
-	Settings      oidcSettingsJSON  `json:"settings"`
-	Links         oidcLinksJSON     `json:"_links"`
+	appBaseJSON
+	Credentials oidcCredsJSON    `json:"credentials"`
+	Settings    oidcSettingsJSON `json:"settings"`
+	Links       oidcLinksJSON    `json:"_links"`
 }
 
 type oidcCredsJSON struct {
@@ -81,10 +72,7 @@ func (a *API) appsJSON(apps []directory.App) []any { return each(apps, a.appJSON
 func (a *API) oidcAppJSON(app directory.App, secret string) oidcAppJSON {
 	self := a.cfg.OrgURL + "/api/v1/apps/" + app.ID
 	c := app.OAuth
-	out := oidcAppJSON{ID: app.ID, Name: app.Name, Label: app.Label, Status: string(app.Status),
-		Created: formatTime(app.Created), LastUpdated: formatTime(app.LastUpdated), SignOnMode: string(app.SignOnMode),
-		Features:   []string{},
-		Visibility: visibilityJSON{AppLinks: map[string]bool{app.Name + "_link": true}},
+	out := oidcAppJSON{appBaseJSON: appBase(app),
 		Credentials: oidcCredsJSON{UserNameTemplate: userNameTemplate{"${source.login}", "BUILT_IN"},
 			OAuthClient: oauthCredsJSON{AutoKeyRotation: true, ClientID: app.ID, ClientSecret: secret,
 				TokenEndpointAuthMethod: c.TokenEndpointAuthMethod, PKCERequired: c.PKCERequired}},

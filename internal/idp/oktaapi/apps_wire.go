@@ -7,8 +7,9 @@ import (
 	"github.com/keyward/keyward/internal/directory"
 )
 
-// appJSON is Okta's Application object for a SAML 2.0 app.
-type appJSON struct {
+// appBaseJSON is what every Application object has, whatever its sign-on
+// mode.
+type appBaseJSON struct {
 	ID            string            `json:"id"`
 	Name          string            `json:"name"`
 	Label         string            `json:"label"`
@@ -19,9 +20,20 @@ type appJSON struct {
 	Features      []string          `json:"features"`
 	Accessibility accessibilityJSON `json:"accessibility"`
 	Visibility    visibilityJSON    `json:"visibility"`
-	Credentials   appCredentials    `json:"credentials"`
-	Settings      appSettingsJSON   `json:"settings"`
-	Links         appLinksJSON      `json:"_links"`
+}
+
+func appBase(app directory.App) appBaseJSON {
+	return appBaseJSON{ID: app.ID, Name: app.Name, Label: app.Label, Status: string(app.Status),
+		Created: formatTime(app.Created), LastUpdated: formatTime(app.LastUpdated), SignOnMode: string(app.SignOnMode),
+		Features: features(app), Visibility: visibilityJSON{AppLinks: map[string]bool{app.Name + "_link": true}}}
+}
+
+// appJSON is Okta's Application object for a SAML 2.0 app.
+type appJSON struct {
+	appBaseJSON
+	Credentials appCredentials  `json:"credentials"`
+	Settings    appSettingsJSON `json:"settings"`
+	Links       appLinksJSON    `json:"_links"`
 }
 
 type accessibilityJSON struct {
@@ -141,10 +153,7 @@ func ssoPath(a directory.App) string { return "/app/" + a.Name + "/" + a.ID + "/
 // samlAppJSON is a SAML 2.0 app on the wire.
 func (a *API) samlAppJSON(app directory.App) appJSON {
 	self := a.cfg.OrgURL + "/api/v1/apps/" + app.ID
-	out := appJSON{ID: app.ID, Name: app.Name, Label: app.Label, Status: string(app.Status),
-		Created: formatTime(app.Created), LastUpdated: formatTime(app.LastUpdated), SignOnMode: string(app.SignOnMode),
-		Features:    features(app),
-		Visibility:  visibilityJSON{AppLinks: map[string]bool{app.Name + "_link": true}},
+	out := appJSON{appBaseJSON: appBase(app),
 		Credentials: appCredentials{UserNameTemplate: userNameTemplate{"${source.login}", "BUILT_IN"}},
 		Settings:    appSettingsJSON{App: publicSettings(app.Settings), SignOn: signOnOut(app.SAML)},
 		Links: appLinksJSON{Self: href{Href: self}, Users: href{Href: self + "/users"}, Groups: href{Href: self + "/groups"},

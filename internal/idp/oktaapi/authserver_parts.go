@@ -28,6 +28,11 @@ type part[T, B any] struct {
 	// setID gives a new part its id.
 	setID func(*T, string)
 	wire  func(a *API, s directory.AuthServer, t T) any
+	// fixed, when set, refuses deleting a part that must stay.
+	fixed func(T) error
+	// order, when set, is the order lists show (policies and rules by
+	// priority, as Okta evaluates them).
+	order func(x, y T) int
 }
 
 // find returns the index of the part the request names in items.
@@ -42,22 +47,29 @@ func (p part[T, B]) find(r *http.Request, items []T) (int, error) {
 
 // list is GET .../<parts>.
 func (p part[T, B]) list(a *API) handler {
-	return func(w http.ResponseWriter, r *http.Request, c *caller) error {
-		s, err := a.readServer(r, c)
-		if err != nil {
-			return err
+	return p.reader(a, func(w http.ResponseWriter, _ *http.Request, s directory.AuthServer, items []T) error {
+		if p.order != nil {
+			items = slices.SortedStableFunc(slices.Values(items), p.order)
 		}
-		items, err := p.items(r, &s)
-		if err != nil {
-			return err
-		}
-		writeJSON(w, http.StatusOK, each(*items, func(t T) any { return p.wire(a, s, t) }))
+		writeJSON(w, http.StatusOK, each(items, func(t T) any { return p.wire(a, s, t) }))
 		return nil
-	}
+	})
 }
 
 // get is GET .../<parts>/{id}.
 func (p part[T, B]) get(a *API) handler {
+	return p.reader(a, func(w http.ResponseWriter, r *http.Request, s directory.AuthServer, items []T) error {
+		i, err := p.find(r, items)
+		if err == nil {
+			writeJSON(w, http.StatusOK, p.wire(a, s, items[i]))
+		}
+		return err
+	})
+}
+
+// reader is a reading handler: it finds the server and the list the path
+// names for a caller allowed to read, and hands them to answer.
+func (p part[T, B]) reader(a *API, answer func(http.ResponseWriter, *http.Request, directory.AuthServer, []T) error) handler {
 	return func(w http.ResponseWriter, r *http.Request, c *caller) error {
 		s, err := a.readServer(r, c)
 		if err != nil {
@@ -67,12 +79,7 @@ func (p part[T, B]) get(a *API) handler {
 		if err != nil {
 			return err
 		}
-		i, err := p.find(r, *items)
-		if err != nil {
-			return err
-		}
-		writeJSON(w, http.StatusOK, p.wire(a, s, (*items)[i]))
-		return nil
+		return answer(w, r, s, *items)
 	}
 }
 
@@ -119,11 +126,32 @@ func (p part[T, B]) remove(a *API) handler {
 	return func(w http.ResponseWriter, r *http.Request, c *caller) error {
 		return p.change(a, w, r, c, nil, "deleted", http.StatusNoContent, "", func(_ directory.AuthServer, items *[]T) error {
 			i, err := p.find(r, *items)
+			if err == nil && p.fixed != nil {
+				err = p.fixed((*items)[i])
+			}
 			if err != nil {
 				return err
 			}
 			*items = slices.Delete(*items, i, i+1)
 			return nil
+		})
+	}
+}
+
+// lifecycle is POST .../<parts>/{id}/lifecycle/activate or .../deactivate
+// for a part with a status: 204.
+func (p part[T, B]) lifecycle(a *API, activate bool, set func(*T, directory.AppStatus)) handler {
+	status, verb := directory.AppInactive, "deactivated"
+	if activate {
+		status, verb = directory.AppActive, "activated"
+	}
+	return func(w http.ResponseWriter, r *http.Request, c *caller) error {
+		return p.change(a, w, r, c, nil, verb, http.StatusNoContent, "", func(_ directory.AuthServer, items *[]T) error {
+			i, err := p.find(r, *items)
+			if err == nil {
+				set(&(*items)[i], status)
+			}
+			return err
 		})
 	}
 }
@@ -179,6 +207,9 @@ func (p part[T, B]) change(a *API, w http.ResponseWriter, r *http.Request, c *ca
 		return err
 	}
 	i := slices.IndexFunc(*items, func(t T) bool { return p.id(t) == id })
+	if i < 0 {
+		return notFound(p.missing, id)
+	}
 	writeJSON(w, status, p.wire(a, s, (*items)[i]))
 	return nil
 }

@@ -50,6 +50,7 @@ var policyPart = part[directory.AuthPolicy, policyBody]{
 	id:    func(p directory.AuthPolicy) string { return p.ID },
 	setID: func(p *directory.AuthPolicy, id string) { p.ID = id },
 	read:  readPolicy,
+	order: func(x, y directory.AuthPolicy) int { return x.Priority - y.Priority },
 	wire: func(_ *API, _ directory.AuthServer, p directory.AuthPolicy) any {
 		out := policyJSON{Type: policyType, ID: p.ID, Name: p.Name, Description: p.Description,
 			Status: string(p.Status), Priority: p.Priority}
@@ -154,23 +155,4 @@ func priority(c *causes, p *int, n, old int) int {
 		c.add("priority", "Must be between 1 and 1000")
 	}
 	return *p
-}
-
-// policyLifecycle is POST .../policies/{policyId}/lifecycle/activate and
-// .../deactivate: 204.
-func (a *API) policyLifecycle(activate bool) handler {
-	status, verb := directory.AppInactive, "deactivated"
-	if activate {
-		status, verb = directory.AppActive, "activated"
-	}
-	return func(w http.ResponseWriter, r *http.Request, c *caller) error {
-		return policyPart.change(a, w, r, c, nil, verb, http.StatusNoContent, "",
-			func(_ directory.AuthServer, items *[]directory.AuthPolicy) error {
-				i, err := policyPart.find(r, *items)
-				if err == nil {
-					(*items)[i].Status = status
-				}
-				return err
-			})
-	}
 }

@@ -71,6 +71,7 @@ var rulePart = part[directory.AuthRule, ruleBody]{
 	id:    func(r directory.AuthRule) string { return r.ID },
 	setID: func(r *directory.AuthRule, id string) { r.ID = id },
 	read:  readRule,
+	order: func(x, y directory.AuthRule) int { return x.Priority - y.Priority },
 	wire:  func(_ *API, _ directory.AuthServer, r directory.AuthRule) any { return ruleOut(r) },
 }
 

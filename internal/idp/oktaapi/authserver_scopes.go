@@ -35,6 +35,12 @@ var scopePart = part[directory.AuthScope, scopeBody]{
 	id:    func(s directory.AuthScope) string { return s.ID },
 	setID: func(s *directory.AuthScope, id string) { s.ID = id },
 	read:  readScope,
+	fixed: func(s directory.AuthScope) error {
+		if s.System {
+			return (&causes{"name: A system scope (" + s.Name + ") cannot be deleted"}).err()
+		}
+		return nil
+	},
 	wire: func(_ *API, _ directory.AuthServer, s directory.AuthScope) any {
 		publish := "NO_CLIENTS"
 		if s.System {

@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/keyward/keyward/internal/directory"
+	"github.com/keyward/keyward/internal/errs"
 	"github.com/keyward/keyward/internal/store"
 )
 
@@ -24,8 +25,12 @@ func (a *API) authServerOperations() map[string]handler {
 		"DELETE " + one:                         a.deleteServer,
 		"POST " + one + "/lifecycle/activate":   a.serverLifecycle(true),
 		"POST " + one + "/lifecycle/deactivate": a.serverLifecycle(false),
-		"POST " + one + "/policies/{policyId}/lifecycle/activate":   a.policyLifecycle(true),
-		"POST " + one + "/policies/{policyId}/lifecycle/deactivate": a.policyLifecycle(false),
+	}
+	setPolicy := func(p *directory.AuthPolicy, s directory.AppStatus) { p.Status = s }
+	setRule := func(r *directory.AuthRule, s directory.AppStatus) { r.Status = s }
+	for verb, activate := range map[string]bool{"activate": true, "deactivate": false} {
+		ops["POST "+one+"/policies/{policyId}/lifecycle/"+verb] = policyPart.lifecycle(a, activate, setPolicy)
+		ops["POST "+one+"/policies/{policyId}/rules/{ruleId}/lifecycle/"+verb] = rulePart.lifecycle(a, activate, setRule)
 	}
 	for path, h := range map[string]partHandlers{
 		one + "/scopes":                    scopePart.handlers(a),
@@ -72,11 +77,15 @@ func (a *API) listServers(w http.ResponseWriter, r *http.Request, c *caller) err
 	if err := a.allow(r, c, directory.ReadDirectory, directory.Scope{}); err != nil {
 		return err
 	}
+	q := r.URL.Query().Get("q")
+	if !validText(q) || len(q) > maxServerName {
+		return errs.E(errs.Invalid, "q: must be valid text of at most 100 characters")
+	}
+	q = strings.ToLower(q)
 	all, err := a.cfg.Store.ListAuthServers(r.Context())
 	if err != nil {
 		return err
 	}
-	q := strings.ToLower(r.URL.Query().Get("q"))
 	out := []any{}
 	for _, s := range all {
 		if strings.HasPrefix(strings.ToLower(s.Name), q) {

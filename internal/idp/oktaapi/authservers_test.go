@@ -58,11 +58,18 @@ func TestAnAuthorizationServerIsCreatedWithTheOpenIDScopesAndDeletedOnceInactive
 	if diff := cmp.Diff([]string{"openid", "profile", "email", "address", "phone", "offline_access", "device_sso"}, names); diff != "" {
 		t.Errorf("system scopes (-want +got):\n%s", diff)
 	}
+	for q, want := range map[string]int{"c": 1, "CI": 1, "x": 0} {
+		if _, out := w.call(w.admin, "GET", "/api/v1/authorizationServers?q="+q, ""); len(out.([]any)) != want {
+			t.Errorf("q=%s lists %v, want %d", q, out, want)
+		}
+	}
+	code, out := w.call(w.admin, "GET", "/api/v1/authorizationServers?q=%FF", "")
+	wantOktaError(t, code, out, 400, "E0000001", "")
 	renamed := w.must(200, "PUT", "/api/v1/authorizationServers/"+id, strings.Replace(serverBodyJSON, `"CI"`, `"CI jobs"`, 1))
 	if at(renamed, "name") != "CI jobs" {
 		t.Errorf("replaced name = %v", at(renamed, "name"))
 	}
-	code, out := w.call(w.admin, "DELETE", "/api/v1/authorizationServers/"+id, "")
+	code, out = w.call(w.admin, "DELETE", "/api/v1/authorizationServers/"+id, "")
 	wantOktaError(t, code, out, 400, "E0000001", "status: Deactivate the authorization server")
 	w.must(204, "POST", "/api/v1/authorizationServers/"+id+"/lifecycle/deactivate", "")
 	if w.stored(id).Status != directory.AppInactive {
@@ -110,8 +117,24 @@ func TestAServerGetsAScopeAClaimAndAPolicyRuleForClientCredentials(t *testing.T)
 		t.Errorf("scope metadataPublish = %v", got)
 	}
 
+	for name, priority := range map[string]string{"Later": "5", "Early": "2"} {
+		w.must(201, "POST", base+"/policies", `{"name":"`+name+`","description":"d","priority":`+priority+`,`+
+			`"conditions":{"clients":{"include":["ALL_CLIENTS"]}}}`)
+	}
+	_, listed := w.call(w.admin, "GET", base+"/policies", "")
+	var names []any
+	for _, p := range listed.([]any) {
+		names = append(names, at(p, "name"))
+	}
+	if want := []any{"CI", "Early", "Later"}; !cmp.Equal(names, want) {
+		t.Errorf("policies listed %v, want %v (by priority)", names, want)
+	}
 	w.must(200, "PUT", base+"/scopes/"+scope["id"].(string), `{"name":"okta-m2m-access","description":"machines"}`)
 	w.must(204, "POST", base+"/policies/"+pid+"/lifecycle/deactivate", "")
+	w.must(204, "POST", base+"/policies/"+pid+"/rules/"+rid+"/lifecycle/deactivate", "")
+	if got := w.stored(id).Policies[0].Rules[0].Status; got != directory.AppInactive {
+		t.Errorf("rule status after deactivate = %s", got)
+	}
 	w.must(204, "DELETE", base+"/policies/"+pid+"/rules/"+rid, "")
 	code, out := w.call(w.admin, "GET", base+"/policies/"+pid+"/rules/"+rid, "")
 	wantOktaError(t, code, out, 404, "E0000007", "")
@@ -125,7 +148,7 @@ func TestAServerGetsAScopeAClaimAndAPolicyRuleForClientCredentials(t *testing.T)
 		}
 	}
 	want := []string{"oauth2.as.created", "oauth2.scope.created", "oauth2.claim.created", "oauth2.policy.created",
-		"oauth2.policy.rule.created", "oauth2.scope.updated", "oauth2.policy.deactivated", "oauth2.policy.rule.deleted"}
+		"oauth2.policy.rule.created", "oauth2.policy.created", "oauth2.policy.created", "oauth2.scope.updated", "oauth2.policy.deactivated", "oauth2.policy.rule.deactivated", "oauth2.policy.rule.deleted"}
 	if diff := cmp.Diff(want, actions); diff != "" {
 		t.Errorf("events (-want +got):\n%s", diff)
 	}
@@ -193,12 +216,14 @@ func TestAuthorizationServerBodiesOktaRefusesChangeNothing(t *testing.T) {
 	if diff := cmp.Diff(before, w.stored(id)); diff != "" {
 		t.Errorf("refused bodies changed the server (-before +after):\n%s", diff)
 	}
+	code, out := w.call(w.admin, "DELETE", base+"/scopes/"+openid, "")
+	wantOktaError(t, code, out, 400, "E0000001", "name: A system scope (openid) cannot be deleted")
 	for _, path := range []string{"/api/v1/authorizationServers/ausNoSuch", base + "/scopes/scpNoSuch", base + "/claims/oclNoSuch",
 		base + "/policies/00pNoSuch", base + "/policies/00pNoSuch/rules/0prNoSuch", base + "/policies/" + pid + "/rules/0prNoSuch"} {
 		code, out := w.call(w.admin, "GET", path, "")
 		wantOktaError(t, code, out, 404, "E0000007", "")
 	}
-	code, out := w.call(w.tokenFor(w.bob, directory.ReadOnlyAdmin), "POST", base+"/scopes", `{"name":"x"}`)
+	code, out = w.call(w.tokenFor(w.bob, directory.ReadOnlyAdmin), "POST", base+"/scopes", `{"name":"x"}`)
 	wantOktaError(t, code, out, 403, "E0000006", "")
 	code, _ = w.call(w.tokenFor(w.user("reader@example.com"), directory.ReadOnlyAdmin), "GET", base+"/scopes", "")
 	if code != 200 {

@@ -65,29 +65,17 @@ func scanOAuthCode(s scanner) (c directory.OAuthCode, redeemed bool, err error) 
 // revokes the code's token family, commits that and returns
 // errs.NotFound.
 func (s *IdP) RedeemOAuthCode(ctx context.Context, codeHash string) (directory.OAuthCode, error) {
-	var c directory.OAuthCode
-	var replayed bool
-	err := s.db.write(ctx, func(tx *txn) error {
-		var redeemed bool
-		var err error
-		c, redeemed, err = scanOAuthCode(queryRow(ctx, tx, selectOAuthCodeSQL, codeHash))
+	return writeReplayed(ctx, s.db, errOAuthCodeNotFound(), func(tx *txn) (directory.OAuthCode, bool, error) {
+		c, redeemed, err := scanOAuthCode(queryRow(ctx, tx, selectOAuthCodeSQL, codeHash))
 		switch {
 		case err != nil:
-			return notFound(err, "redeem authorization code", errOAuthCodeNotFound())
+			return c, false, notFound(err, "redeem authorization code", errOAuthCodeNotFound())
 		case redeemed:
-			replayed = true
-			return s.revokeReplayed(ctx, tx, c.FamilyID, c.ClientID, "authorization code reused: token family revoked")
+			return c, true, s.revokeReplayed(ctx, tx, c.FamilyID, c.ClientID, "authorization code reused: token family revoked")
 		case !c.ExpiresAt.After(s.db.clk.Now()):
-			return errOAuthCodeNotFound()
+			return c, false, errOAuthCodeNotFound()
 		}
 		_, err = exec(ctx, tx, "redeem authorization code", redeemOAuthCodeSQL, codeHash)
-		return err
+		return c, false, err
 	})
-	switch {
-	case err != nil:
-		return directory.OAuthCode{}, err
-	case replayed:
-		return directory.OAuthCode{}, errOAuthCodeNotFound()
-	}
-	return c, nil
 }

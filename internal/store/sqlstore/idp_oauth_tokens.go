@@ -96,20 +96,9 @@ func (s *IdP) OAuthTokenByRefresh(ctx context.Context, refreshHash string) (dire
 // committed although the call returns errs.NotFound.
 func (s *IdP) RotateOAuthToken(ctx context.Context, refreshHash string,
 	fn func(old directory.OAuthToken) (directory.OAuthToken, error)) (directory.OAuthToken, error) {
-	var next directory.OAuthToken
-	var replayed bool
-	err := s.db.write(ctx, func(tx *txn) error {
-		var err error
-		next, replayed, err = s.rotate(ctx, tx, refreshHash, fn)
-		return err
+	return writeReplayed(ctx, s.db, errOAuthTokenNotFound(), func(tx *txn) (directory.OAuthToken, bool, error) {
+		return s.rotate(ctx, tx, refreshHash, fn)
 	})
-	switch {
-	case err != nil:
-		return directory.OAuthToken{}, err
-	case replayed:
-		return directory.OAuthToken{}, errOAuthTokenNotFound()
-	}
-	return next, nil
 }
 
 // rotate does RotateOAuthToken's work in tx, reporting a replay (whose

@@ -65,20 +65,9 @@ func scanToken(s scanner) (ic.Token, error) {
 // its family: that revocation is committed although the call returns
 // errs.NotFound.
 func (db *DB) RotateToken(ctx context.Context, refreshHash string, fn func(old ic.Token) (ic.Token, error)) (ic.Token, error) {
-	var next ic.Token
-	var replayed bool
-	err := db.write(ctx, func(tx *txn) error {
-		var err error
-		next, replayed, err = db.rotate(ctx, tx, refreshHash, fn)
-		return err
+	return writeReplayed(ctx, db, errTokenNotFound(), func(tx *txn) (ic.Token, bool, error) {
+		return db.rotate(ctx, tx, refreshHash, fn)
 	})
-	switch {
-	case err != nil:
-		return ic.Token{}, err
-	case replayed:
-		return ic.Token{}, errTokenNotFound()
-	}
-	return next, nil
 }
 
 // rotate does RotateToken's work in tx. It reports a replay (the family is

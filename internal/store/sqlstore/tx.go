@@ -271,3 +271,25 @@ func queryRows(ctx context.Context, q querier, query string, args ...any) (*sql.
 	}
 	return q.QueryContext(ctx, query, args...)
 }
+
+// writeReplayed runs fn in a write transaction for a one-time secret (a
+// code, a refresh token): fn reports a replay, whose revocation it wrote
+// and which must commit, with replayed true; the call then returns
+// spent instead of fn's value.
+func writeReplayed[T any](ctx context.Context, db *DB, spent error, fn func(tx *txn) (v T, replayed bool, err error)) (T, error) {
+	var v T
+	var replayed bool
+	err := db.write(ctx, func(tx *txn) error {
+		var err error
+		v, replayed, err = fn(tx)
+		return err
+	})
+	var zero T
+	switch {
+	case err != nil:
+		return zero, err
+	case replayed:
+		return zero, spent
+	}
+	return v, nil
+}
