@@ -258,8 +258,3 @@ func NewPolicyID(r io.Reader) string { return newID(r, policyPrefix) }
 
 // NewRuleID returns a fresh policy-rule id.
 func NewRuleID(r io.Reader) string { return newID(r, rulePrefix) }
-
-// WebSSOAllowedClient is the settings.app key of an AWS Account Federation
-// app naming the OIDC client allowed to get web-SSO tokens for it (Okta's
-// "Allowed Web SSO Client", okta-aws-cli's client).
-const WebSSOAllowedClient = "webSSOAllowedClient"

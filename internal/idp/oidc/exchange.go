@@ -108,7 +108,7 @@ func (p *Provider) webSSOApp(ctx context.Context, client directory.App, u direct
 	}
 	app, err := p.Apps.App(ctx, id)
 	if errs.Is(err, errs.NotFound) || (err == nil && (app.Status != directory.AppActive ||
-		app.Settings[directory.WebSSOAllowedClient] != client.ID)) {
+		app.Settings[directory.AWSFedWebSSOClient] != client.ID)) {
 		return app, foreign
 	}
 	if err != nil {

@@ -155,7 +155,7 @@ func (f *fixture) setUp(t testing.TB) {
 		OAuth: directory.OAuthClient{ApplicationType: directory.AppTypeService, TokenEndpointAuthMethod: directory.AuthPrivateKeyJWT,
 			GrantTypes: []string{directory.GrantClientCredentials}, JWKS: set}})
 	f.aws = f.addApp(t, directory.App{Name: directory.AWSAccountFederationApp, Label: "AWS Account Federation",
-		SignOnMode: directory.SAML2, Settings: map[string]string{directory.WebSSOAllowedClient: f.cli.ID}})
+		SignOnMode: directory.SAML2, Settings: map[string]string{directory.AWSFedWebSSOClient: f.cli.ID}})
 	_, err = f.s.CreateAuthServer(ctx, directory.AuthServer{ID: directory.DefaultAuthServer, Name: "default",
 		Audiences: []string{"api://default"}, Status: directory.AppActive,
 		Scopes: []directory.AuthScope{{ID: "scp1", Name: "okta-m2m-access", Consent: "IMPLICIT"}},
