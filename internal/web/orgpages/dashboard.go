@@ -43,11 +43,17 @@ type appTile struct {
 	URL   string
 }
 
-// appTiles are the person's active apps, by label.
+// appTiles are the person's active apps, by label. An OpenID Connect app
+// is a tile only when it has a URL that starts its sign-in
+// (initiate_login_uri): a CLI or a service has none.
 func appTiles(apps []directory.App) []appTile {
 	var out []appTile
 	for _, a := range apps {
-		if a.Status == directory.AppActive {
+		switch {
+		case a.Status != directory.AppActive:
+		case a.SignOnMode == directory.OIDC && a.OAuth.InitiateLoginURI != "":
+			out = append(out, appTile{a.Label, a.OAuth.InitiateLoginURI})
+		case a.SignOnMode == directory.SAML2:
 			out = append(out, appTile{a.Label, "/app/" + a.Name + "/" + a.ID + "/sso/saml"})
 		}
 	}

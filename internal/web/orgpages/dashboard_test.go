@@ -82,7 +82,19 @@ func TestTheDashboardShowsATilePerAssignedActiveApp(t *testing.T) {
 	wiki := app("keyward_saml_1", "Wiki <staff>", directory.AppActive)
 	old := app("keyward_saml_2", "Old", directory.AppInactive)
 	app("keyward_saml_3", "Payroll", directory.AppActive) // assigned to nobody
-	for _, a := range []directory.App{wiki, old} {
+	oidcApp := func(label, initiate string) directory.App {
+		a, err := st.CreateApp(ctx, directory.App{Name: directory.OIDCClientApp, Label: label, SignOnMode: directory.OIDC,
+			Status: directory.AppActive, OAuth: directory.OAuthClient{ApplicationType: directory.AppTypeWeb,
+				TokenEndpointAuthMethod: directory.AuthClientSecretBasic, InitiateLoginURI: initiate,
+				GrantTypes: []string{directory.GrantAuthorizationCode}, RedirectURIs: []string{"https://wiki2.example/cb"}}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return a
+	}
+	portal := oidcApp("Portal", "https://portal.example/login")
+	cli := oidcApp("A CLI", "") // no sign-in URL: no tile
+	for _, a := range []directory.App{wiki, old, portal, cli} {
 		if _, err := st.AssignUser(ctx, a.ID, alice.ID); err != nil {
 			t.Fatal(err)
 		}
@@ -98,6 +110,7 @@ func TestTheDashboardShowsATilePerAssignedActiveApp(t *testing.T) {
 	}
 	want := []string{
 		"AWS IAM Identity Center /app/amazon_aws_sso/" + aws.ID + "/sso/saml",
+		"Portal https://portal.example/login",
 		"Wiki &lt;staff&gt; /app/keyward_saml_1/" + wiki.ID + "/sso/saml",
 	}
 	if diff := cmp.Diff(want, got); diff != "" {
