@@ -117,7 +117,7 @@ func (is *Issuer) nameID(g Grant) (string, error) {
 	if tmpl == "" {
 		tmpl = defaultTemplate
 	}
-	v := expand(tmpl, g.User)
+	v := directory.Expand(tmpl, g.User)
 	if v == "" {
 		return "", errs.E(errs.Invalid, "This app identifies people by %s, and your profile has no value for it. "+
 			"Ask your administrator to fill it in.", tmpl)

@@ -227,7 +227,7 @@ func TestAttributeStatements(t *testing.T) {
 	}
 	t.Run("a REGEX longer than 1024 bytes or invalid is refused", func(t *testing.T) {
 		for _, re := range []string{strings.Repeat("a", 1025), "(unclosed"} {
-			if _, err := samlidp.CompileGroupFilter("REGEX", re); err == nil {
+			if _, err := directory.CompileGroupFilter("REGEX", re); err == nil {
 				t.Errorf("CompileGroupFilter(%.20q) accepted", re)
 			}
 		}
