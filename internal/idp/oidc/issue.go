@@ -126,7 +126,11 @@ func (p *Provider) mint(ctx context.Context, g grant, jti string, now time.Time)
 	if g.user != nil {
 		ac.UserID, ac.Subject = g.user.ID, g.user.Login()
 	}
-	access, err := p.sign(ctx, ac)
+	claims, err := p.withCustomClaims(ctx, g, directory.ClaimResource, ac)
+	if err != nil {
+		return tokenResponse{}, err
+	}
+	access, err := p.sign(ctx, claims)
 	if err != nil {
 		return tokenResponse{}, err
 	}
@@ -152,7 +156,11 @@ func (p *Provider) idToken(ctx context.Context, g grant, access string, now time
 	if slices.Contains(g.scopes, "email") {
 		ic.Email = u.Profile.String("email")
 	}
-	return p.sign(ctx, ic)
+	claims, err := p.withCustomClaims(ctx, g, directory.ClaimIdentity, ic)
+	if err != nil {
+		return "", err
+	}
+	return p.sign(ctx, claims)
 }
 
 // grantEvent is the system log's record of an issued access token, with
