@@ -170,6 +170,17 @@ func (rp *relyingParty) send(line string) {
 	must(rp.t, err)
 }
 
+// storySteps runs a story's steps as subtests; a failed step ends the
+// story, since every later step stands on it.
+func storySteps(t *testing.T) func(name string, fn func(t *testing.T)) {
+	return func(name string, fn func(t *testing.T)) {
+		t.Helper()
+		if !t.Run(name, fn) {
+			t.FailNow()
+		}
+	}
+}
+
 // rpFlow is the state TestOpenIDClientAndGoOIDCAgainstKeyward builds up.
 type rpFlow struct {
 	s        *tlsServer
@@ -192,11 +203,7 @@ type rpFlow struct {
 // was issued to another client.
 func TestOpenIDClientAndGoOIDCAgainstKeyward(t *testing.T) {
 	f := &rpFlow{s: startTLS(t), callback: loopbackCallback(t)}
-	step := func(name string, fn func(t *testing.T)) {
-		if !t.Run(name, fn) {
-			t.FailNow()
-		}
-	}
+	step := storySteps(t)
 	step("the administrator registers a native app with the loopback redirect URI and assigns the person", f.setUp)
 	f.rp = startRelyingParty(t, f.s, f.clientID, f.callback)
 	step("openid-client discovers the default authorization server and the org authorization server", f.discovery)
