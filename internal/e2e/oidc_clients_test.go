@@ -200,7 +200,8 @@ type rpFlow struct {
 // browser, validates the ID token's signature, nonce and audience, reads
 // userinfo, refreshes, and runs the device flow approved at /activate;
 // go-oidc then verifies the device flow's ID token and refuses one that
-// was issued to another client.
+// was issued to another client; last, openid-client's code flow on the
+// default authorization server returns at once for the signed-in person.
 func TestOpenIDClientAndGoOIDCAgainstKeyward(t *testing.T) {
 	f := &rpFlow{s: startTLS(t), callback: loopbackCallback(t)}
 	step := storySteps(t)
@@ -212,6 +213,7 @@ func TestOpenIDClientAndGoOIDCAgainstKeyward(t *testing.T) {
 	step("openid-client's device flow is approved at /activate and its poll gets tokens", f.deviceFlow)
 	step("go-oidc verifies the device flow's ID token against the org's discovery and keys", f.goOIDCVerifies)
 	step("go-oidc refuses an ID token issued to another client", f.goOIDCRefusesAnotherClient)
+	step("openid-client's code flow on the default authorization server comes straight back to the signed-in person", f.customServer)
 }
 
 func (f *rpFlow) setUp(t *testing.T) {
@@ -235,21 +237,35 @@ func (f *rpFlow) discovery(t *testing.T) {
 }
 
 func (f *rpFlow) codeFlow(t *testing.T) {
+	where, _, page := f.browser.visit(f.authorizeURL(t, f.s.main.OrgURL+"/oauth2/v1/authorize"), nil)
+	where, status, page := f.browser.signInAtIdP(where, page, rpPerson, rpPassword)
+	f.redeem(t, f.s.main.OrgURL, where, status, page)
+}
+
+// authorizeURL reads the script's authorization URL, which must be for
+// endpoint with S256 PKCE, the client and the loopback redirect URI.
+func (f *rpFlow) authorizeURL(t *testing.T, endpoint string) string {
+	t.Helper()
 	auth, err := url.Parse(f.rp.next("authorize").URL)
 	must(t, err)
 	q := auth.Query()
-	if auth.String() != f.s.main.OrgURL+"/oauth2/v1/authorize?"+auth.RawQuery || q.Get("code_challenge_method") != "S256" ||
+	if auth.String() != endpoint+"?"+auth.RawQuery || q.Get("code_challenge_method") != "S256" ||
 		q.Get("client_id") != f.clientID || q.Get("redirect_uri") != f.callback {
 		t.Fatalf("openid-client's authorization URL: %s", auth)
 	}
-	where, _, page := f.browser.visit(auth.String(), nil)
-	where, status, page := f.browser.signInAtIdP(where, page, rpPerson, rpPassword)
+	return auth.String()
+}
+
+// redeem hands the browser's callback URL to the script and checks what
+// openid-client validated: the ID token of issuer, the tokens, userinfo.
+func (f *rpFlow) redeem(t *testing.T, issuer, where string, status int, page string) {
+	t.Helper()
 	if !strings.HasPrefix(where, f.callback+"?") || status != http.StatusOK || !strings.Contains(page, "Signed in.") {
 		t.Fatalf("after sign-in the browser is at %s (%d):\n%s", where, status, page)
 	}
 	f.rp.send(where)
 	code := f.rp.next("code")
-	f.wantClaims(t, "the code flow's ID token", code.Claims)
+	f.wantClaims(t, "the code flow's ID token", issuer, code.Claims)
 	// openid-client normalizes the token type to lower case.
 	if code.Claims["nonce"] == nil || code.TokenType != "bearer" || !code.HasRefreshToken ||
 		code.Scope != "openid profile email offline_access" {
@@ -261,17 +277,23 @@ func (f *rpFlow) codeFlow(t *testing.T) {
 	}
 }
 
-// wantClaims checks an ID token's claims name the org, the client and the person.
-func (f *rpFlow) wantClaims(t *testing.T, what string, claims map[string]any) {
+func (f *rpFlow) customServer(t *testing.T) {
+	issuer := f.s.main.OrgURL + "/oauth2/default"
+	where, status, page := f.browser.visit(f.authorizeURL(t, issuer+"/v1/authorize"), nil)
+	f.redeem(t, issuer, where, status, page)
+}
+
+// wantClaims checks an ID token's claims name the issuer, the client and the person.
+func (f *rpFlow) wantClaims(t *testing.T, what, issuer string, claims map[string]any) {
 	t.Helper()
-	if claims["iss"] != f.s.main.OrgURL || claims["aud"] != f.clientID || claims["sub"] != f.person {
-		t.Errorf("%s: claims %v, want iss %s, aud %s, sub %s", what, claims, f.s.main.OrgURL, f.clientID, f.person)
+	if claims["iss"] != issuer || claims["aud"] != f.clientID || claims["sub"] != f.person {
+		t.Errorf("%s: claims %v, want iss %s, aud %s, sub %s", what, claims, issuer, f.clientID, f.person)
 	}
 }
 
 func (f *rpFlow) refresh(t *testing.T) {
 	r := f.rp.next("refresh")
-	f.wantClaims(t, "the refreshed ID token", r.Claims)
+	f.wantClaims(t, "the refreshed ID token", f.s.main.OrgURL, r.Claims)
 	if !r.Rotated {
 		t.Errorf("the refresh token was not rotated")
 	}
@@ -292,7 +314,7 @@ func (f *rpFlow) deviceFlow(t *testing.T) {
 		t.Fatalf("approving: %d\n%s", status, done)
 	}
 	tokens := f.rp.next("device_tokens")
-	f.wantClaims(t, "the device flow's ID token", tokens.Claims)
+	f.wantClaims(t, "the device flow's ID token", f.s.main.OrgURL, tokens.Claims)
 	f.deviceID = tokens.IDToken
 }
 

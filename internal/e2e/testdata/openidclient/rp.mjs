@@ -64,6 +64,7 @@ try {
   const tokens = await codeFlow(org);
   await refresh(org, tokens);
   await deviceFlow(org);
+  await codeFlow(custom);
 } catch (e) {
   say('error', { name: e.name, code: e.code, message: e.message, error: e.error, error_description: e.error_description });
   process.exitCode = 1;
