@@ -37,6 +37,9 @@ func (p *Pages) render(w http.ResponseWriter, r *http.Request, status int, name 
 		http.Error(w, look.OurFailure, http.StatusInternalServerError)
 		return
 	}
+	if d, ok := v.Data.(loginData); ok {
+		allowReturn(w, d.Next)
+	}
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	w.WriteHeader(status)
 	_, _ = w.Write(buf.Bytes())
