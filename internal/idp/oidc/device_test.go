@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/url"
 	"testing"
+	"time"
 
 	"github.com/keyward/keyward/internal/directory"
 )
@@ -102,4 +103,31 @@ func TestDeviceCodeAttacks(t *testing.T) {
 		status, body := f.poll(t, f.cli.ID, "not-a-code")
 		wantError(t, status, body, 400, "invalid_grant", "invalid or has expired")
 	})
+}
+
+func TestPollingFasterThanTheIntervalIsSlowDown(t *testing.T) {
+	f := newFixture(t)
+	code, user := f.startDevice(t)
+	steps := []struct {
+		name    string
+		advance time.Duration
+		want    string
+	}{
+		{"the first poll, right away, is pending", 0, "authorization_pending"},
+		{"a second poll in the first interval is pending too", time.Second, "authorization_pending"},
+		{"a poll five seconds later is pending", 5 * time.Second, "authorization_pending"},
+		{"a poll one second after that is slow_down", time.Second, "slow_down"},
+		{"a poll four seconds later is pending again", 4 * time.Second, "authorization_pending"},
+	}
+	for _, s := range steps {
+		f.clk.Advance(s.advance)
+		status, body := f.poll(t, f.cli.ID, code)
+		if status != 400 || str(body, "error") != s.want {
+			t.Errorf("%s: got %d %v", s.name, status, body)
+		}
+	}
+	f.approve(t, user, true)
+	if status, body := f.poll(t, f.cli.ID, code); status != 200 {
+		t.Errorf("an approved code polled right after the last poll: %d %v", status, body)
+	}
 }
