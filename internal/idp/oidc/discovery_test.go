@@ -44,7 +44,7 @@ func TestDiscoveryNamesEachServersIssuerAndEndpoints(t *testing.T) {
 				"token_endpoint": c.base + "/token", "userinfo_endpoint": c.base + "/userinfo",
 				"introspection_endpoint": c.base + "/introspect", "revocation_endpoint": c.base + "/revoke",
 				"end_session_endpoint": c.base + "/logout", "jwks_uri": c.base + "/keys",
-				"device_authorization_endpoint": c.base + "/device/authorize",
+				"device_authorization_endpoint":    c.base + "/device/authorize",
 				"code_challenge_methods_supported": []any{"S256"}, "response_types_supported": []any{"code"},
 				"id_token_signing_alg_values_supported": []any{"RS256"}}
 			got := map[string]any{}
@@ -116,10 +116,7 @@ func TestTheJWKSVerifiesTokensAcrossARotation(t *testing.T) {
 	if diff := cmp.Diff(keyIDs(before), keyIDs(f.jwks(t, defaultAS))); diff != "" {
 		t.Errorf("the default server publishes other keys (-org +default):\n%s", diff)
 	}
-	signing, err := keys.NewSigningKeys(sharedMaster(t), keys.SigningKeysConfig{Store: f.s, Clock: f.clk, Random: rand.Reader,
-		Use: directory.KeyUseOIDC, Overlap: 24 * time.Hour, Subject: f.url})
-	must(t, err)
-	next, err := signing.Rotate(context.Background())
+	next, err := f.signingKeys(t).Rotate(context.Background())
 	must(t, err)
 	f.clk.Advance(23*time.Hour + 30*time.Minute)
 	old := f.codeTokens(t, orgAS, "openid")
@@ -137,6 +134,15 @@ func TestTheJWKSVerifiesTokensAcrossARotation(t *testing.T) {
 	if status, _, _ := f.userinfo(t, orgAS, "Bearer "+str(old, "access_token")); status != 200 {
 		t.Errorf("an access token of the retired key during the overlap: userinfo %d", status)
 	}
+}
+
+// signingKeys are the fixture's OIDC signing keys, as the provider's
+// own are configured (same master key, store and clock).
+func (f *fixture) signingKeys(tb testing.TB) *keys.SigningKeys {
+	k, err := keys.NewSigningKeys(sharedMaster(tb), keys.SigningKeysConfig{Store: f.s, Clock: f.clk, Random: rand.Reader,
+		Use: directory.KeyUseOIDC, Overlap: 24 * time.Hour, Subject: f.url})
+	must(tb, err)
+	return k
 }
 
 func keyIDs(set jose.JSONWebKeySet) []string {
