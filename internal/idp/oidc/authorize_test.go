@@ -7,12 +7,15 @@ import (
 	"encoding/base64"
 	"io"
 	"net/http"
+	"net/http/cookiejar"
+	"net/http/httptest"
 	"net/url"
 	"strings"
 	"testing"
 
 	"github.com/go-jose/go-jose/v4"
 	"github.com/go-jose/go-jose/v4/jwt"
+	"golang.org/x/oauth2"
 
 	"github.com/keyward/keyward/internal/authn/orgsignin"
 	"github.com/keyward/keyward/internal/clock"
@@ -217,4 +220,47 @@ func TestASessionWithoutTheSecondFactorItsPolicyRequiresGoesToTheStep(t *testing
 		q.Del("prompt")
 		f.code(t, orgAS, q, f.session(t, "pwd", "otp"))
 	})
+}
+
+// TestXOAuth2CodeFlowThroughALoopbackListener is a native app's sign-in
+// with golang.org/x/oauth2: the app listens on a loopback port, the
+// browser (signed in) follows the authorization redirect to it, and the
+// app redeems the code with its PKCE verifier.
+func TestXOAuth2CodeFlowThroughALoopbackListener(t *testing.T) {
+	f := newFixture(t)
+	got := make(chan url.Values, 1)
+	app := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/callback" {
+			got <- r.URL.Query()
+		}
+		io.WriteString(w, "You may close this window.")
+	}))
+	defer app.Close()
+	cfg := oauth2.Config{ClientID: f.cli.ID, RedirectURL: app.URL + "/callback", Scopes: []string{"openid", "offline_access"},
+		Endpoint: oauth2.Endpoint{AuthURL: f.url + orgAS + "/authorize", TokenURL: f.url + orgAS + "/token", AuthStyle: oauth2.AuthStyleInParams}}
+	verifier := oauth2.GenerateVerifier()
+	jar, err := cookiejar.New(nil)
+	must(t, err)
+	orgURL, err := url.Parse(f.url)
+	must(t, err)
+	jar.SetCookies(orgURL, []*http.Cookie{f.session(t)})
+	res, err := (&http.Client{Jar: jar}).Get(cfg.AuthCodeURL("xyz", oauth2.S256ChallengeOption(verifier)))
+	must(t, err)
+	res.Body.Close()
+	var q url.Values
+	select {
+	case q = <-got:
+	default:
+		t.Fatalf("the browser never reached the app's listener: %d %s", res.StatusCode, res.Request.URL)
+	}
+	if q.Get("state") != "xyz" {
+		t.Fatalf("callback %v", q)
+	}
+	tok, err := cfg.Exchange(context.Background(), q.Get("code"), oauth2.VerifierOption(verifier))
+	if err != nil || tok.AccessToken == "" || tok.RefreshToken == "" || tok.Extra("id_token") == nil {
+		t.Fatalf("exchange: %v %+v", err, tok)
+	}
+	if _, err := cfg.Exchange(context.Background(), q.Get("code"), oauth2.VerifierOption(verifier)); err == nil {
+		t.Error("the code was redeemed twice")
+	}
 }
