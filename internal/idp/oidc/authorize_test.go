@@ -264,3 +264,19 @@ func TestXOAuth2CodeFlowThroughALoopbackListener(t *testing.T) {
 		t.Error("the code was redeemed twice")
 	}
 }
+
+func TestARelyingPartysFormMayPostTheAuthorizationRequest(t *testing.T) {
+	f := newFixture(t)
+	q := f.authParams(newPKCE(), "openid")
+	req, err := http.NewRequest(http.MethodPost, f.url+orgAS+"/authorize", strings.NewReader(q.Encode()))
+	must(t, err)
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.AddCookie(f.session(t))
+	res, err := noRedirects.Do(req)
+	must(t, err)
+	res.Body.Close()
+	got := redirectParams(t, page{status: res.StatusCode, location: res.Header.Get("Location")})
+	if got.Get("code") == "" || got.Get("state") != "state-1" {
+		t.Errorf("redirect params %v", got)
+	}
+}

@@ -67,6 +67,14 @@ func TestRedirectURIAttacksGetAnErrorPageNeverARedirect(t *testing.T) {
 			}
 		})
 	}
+	t.Run("a repeated redirect URI, one registered, gets the page too", func(t *testing.T) {
+		q := f.authParams(newPKCE(), "openid")
+		q.Add("redirect_uri", "http://evil.example/callback")
+		got := f.get(t, orgAS+"/authorize", q, f.session(t))
+		if got.status != http.StatusBadRequest || got.location != "" || !strings.Contains(got.body, "repeated") {
+			t.Errorf("got %d Location %q", got.status, got.location)
+		}
+	})
 	t.Run("an unknown client gets the page too", func(t *testing.T) {
 		q := f.authParams(newPKCE(), "openid")
 		q.Set("client_id", "0oaunknown")

@@ -118,3 +118,22 @@ func setStatus(t testing.TB, f *fixture, s directory.Status) {
 	})
 	must(t, err)
 }
+
+func TestARefreshTokenIsSpentOnlyAtTheServerThatIssuedIt(t *testing.T) {
+	f := newFixture(t)
+	form := func(refresh string) url.Values {
+		return url.Values{"grant_type": {"refresh_token"}, "client_id": {f.cli.ID}, "refresh_token": {refresh}}
+	}
+	custom := f.codeTokens(t, defaultAS, "openid offline_access")
+	status, body := f.post(t, defaultAS+"/token", form(str(custom, "refresh_token")))
+	if status != 200 || str(body, "refresh_token") == "" {
+		t.Fatalf("refresh at the default server: %d %v", status, body)
+	}
+	var c map[string]any
+	claimsOf(t, str(body, "access_token"), &c)
+	if c["iss"] != f.url+"/oauth2/default" || c["aud"] != "api://default" {
+		t.Errorf("the refreshed access token's iss %v aud %v", c["iss"], c["aud"])
+	}
+	status, body = f.post(t, orgAS+"/token", form(str(body, "refresh_token")))
+	wantError(t, status, body, 400, "invalid_grant", "invalid or expired")
+}
