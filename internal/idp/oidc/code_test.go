@@ -45,44 +45,36 @@ func (f *fixture) introspect(t testing.TB, prefix, clientID, token string) map[s
 
 func TestRedirectURIAttacksGetAnErrorPageNeverARedirect(t *testing.T) {
 	f := newFixture(t)
-	for _, c := range []struct{ name, uri string }{
-		{"another host", "http://evil.example/callback"},
-		{"the loopback address as userinfo before another host", "http://127.0.0.1@evil.example/callback"},
-		{"userinfo before the loopback host", "http://evil@127.0.0.1:49152/callback"},
-		{"a host that starts with the loopback address", "http://127.0.0.1.evil.example/callback"},
-		{"a fragment", "http://127.0.0.1:49152/callback#fragment"},
-		{"path traversal out of the callback", "http://127.0.0.1:49152/callback/../evil"},
-		{"the registered URI plus a query", "http://127.0.0.1/callback?next=https://evil.example"},
-		{"https on the loopback address", "https://127.0.0.1:49152/callback"},
-		{"the registered custom scheme with a longer path", "com.example.cli:/callback/../evil"},
-		{"no redirect URI", ""},
+	redirectTo := func(uri string) func(url.Values) { return func(q url.Values) { q.Set("redirect_uri", uri) } }
+	const notRegistered = "Login redirect URI"
+	for _, c := range []struct {
+		name string
+		edit func(url.Values)
+		want string
+	}{
+		{"another host", redirectTo("http://evil.example/callback"), notRegistered},
+		{"the loopback address as userinfo before another host", redirectTo("http://127.0.0.1@evil.example/callback"), notRegistered},
+		{"userinfo before the loopback host", redirectTo("http://evil@127.0.0.1:49152/callback"), notRegistered},
+		{"a host that starts with the loopback address", redirectTo("http://127.0.0.1.evil.example/callback"), notRegistered},
+		{"a fragment", redirectTo("http://127.0.0.1:49152/callback#fragment"), notRegistered},
+		{"path traversal out of the callback", redirectTo("http://127.0.0.1:49152/callback/../evil"), notRegistered},
+		{"the registered URI plus a query", redirectTo("http://127.0.0.1/callback?next=https://evil.example"), notRegistered},
+		{"https on the loopback address", redirectTo("https://127.0.0.1:49152/callback"), notRegistered},
+		{"the registered custom scheme with a longer path", redirectTo("com.example.cli:/callback/../evil"), notRegistered},
+		{"no redirect URI", redirectTo(""), notRegistered},
+		{"a repeated redirect URI, one registered", func(q url.Values) { q.Add("redirect_uri", "http://evil.example/callback") }, "repeated"},
+		{"an unknown client", func(q url.Values) { q.Set("client_id", "0oaunknown") }, "not an active OpenID Connect app"},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			q := f.authParams(newPKCE(), "openid")
-			q.Set("redirect_uri", c.uri)
+			c.edit(q)
 			got := f.get(t, orgAS+"/authorize", q, f.session(t))
-			if got.status != http.StatusBadRequest || got.location != "" || !strings.Contains(got.body, "Login redirect URI") ||
+			if got.status != http.StatusBadRequest || got.location != "" || !strings.Contains(got.body, c.want) ||
 				!strings.Contains(got.body, `id="error-code">invalid_request<`) {
 				t.Errorf("got %d Location %q body %.300s", got.status, got.location, got.body)
 			}
 		})
 	}
-	t.Run("a repeated redirect URI, one registered, gets the page too", func(t *testing.T) {
-		q := f.authParams(newPKCE(), "openid")
-		q.Add("redirect_uri", "http://evil.example/callback")
-		got := f.get(t, orgAS+"/authorize", q, f.session(t))
-		if got.status != http.StatusBadRequest || got.location != "" || !strings.Contains(got.body, "repeated") {
-			t.Errorf("got %d Location %q", got.status, got.location)
-		}
-	})
-	t.Run("an unknown client gets the page too", func(t *testing.T) {
-		q := f.authParams(newPKCE(), "openid")
-		q.Set("client_id", "0oaunknown")
-		got := f.get(t, orgAS+"/authorize", q, f.session(t))
-		if got.status != http.StatusBadRequest || got.location != "" || !strings.Contains(got.body, "not an active OpenID Connect app") {
-			t.Errorf("got %d Location %q", got.status, got.location)
-		}
-	})
 }
 
 func TestPKCEDowngradesAreRefused(t *testing.T) {
