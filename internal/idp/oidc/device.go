@@ -149,8 +149,19 @@ func (p *Provider) pollable(d directory.OAuthDevice, app directory.App, s server
 		return accessDenied("The resource owner or authorization server denied the request.")
 	case d.Status == directory.DeviceUsed:
 		return invalidGrant("The device code has already been used.")
+	case d.Status == directory.DevicePending && p.tooFast(d):
+		return &oauthError{http.StatusBadRequest, "slow_down", "The client is polling too frequently. Wait the interval between polls."}
 	}
 	return nil
+}
+
+// tooFast reports a pending poll sooner than 3/4 of the interval after
+// the last one (RFC 8628 §3.5). Polls in the first interval never count:
+// clients poll once right away, and a slow_down there would cost every
+// sign-in an interval.
+func (p *Provider) tooFast(d directory.OAuthDevice) bool {
+	now := p.now()
+	return now.Sub(d.CreatedAt) > d.Interval && now.Sub(d.LastPolledAt) < d.Interval*3/4
 }
 
 // deviceTokens issues the tokens of an approved device code, if the

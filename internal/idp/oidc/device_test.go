@@ -3,9 +3,16 @@ package oidc_test
 import (
 	"context"
 	"net/url"
+	"strconv"
+	"strings"
 	"testing"
+	"time"
 
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/keyward/keyward/internal/authn/usercode"
 	"github.com/keyward/keyward/internal/directory"
+	"github.com/keyward/keyward/internal/idp/oidc"
 )
 
 const oktaAWSCLIScope = "openid okta.apps.sso okta.apps.read okta.users.read.self"
@@ -102,4 +109,59 @@ func TestDeviceCodeAttacks(t *testing.T) {
 		status, body := f.poll(t, f.cli.ID, "not-a-code")
 		wantError(t, status, body, 400, "invalid_grant", "invalid or has expired")
 	})
+}
+
+func TestPollingFasterThanTheIntervalIsSlowDown(t *testing.T) {
+	f := newFixture(t)
+	code, user := f.startDevice(t)
+	steps := []struct {
+		name    string
+		advance time.Duration
+		want    string
+	}{
+		{"the first poll, right away, is pending", 0, "authorization_pending"},
+		{"a second poll in the first interval is pending too", time.Second, "authorization_pending"},
+		{"a poll five seconds later is pending", 5 * time.Second, "authorization_pending"},
+		{"a poll one second after that is slow_down", time.Second, "slow_down"},
+		{"a poll four seconds later is pending again", 4 * time.Second, "authorization_pending"},
+	}
+	for _, s := range steps {
+		f.clk.Advance(s.advance)
+		status, body := f.poll(t, f.cli.ID, code)
+		if status != 400 || str(body, "error") != s.want {
+			t.Errorf("%s: got %d %v", s.name, status, body)
+		}
+	}
+	f.approve(t, user, true)
+	if status, body := f.poll(t, f.cli.ID, code); status != 200 {
+		t.Errorf("an approved code polled right after the last poll: %d %v", status, body)
+	}
+}
+
+func TestTheVerificationPageShowsTheClientAndScopesUntilTheCodeExpires(t *testing.T) {
+	f := newFixture(t)
+	_, user := f.startDevice(t)
+	req, err := f.p.Pending(context.Background(), strings.ToLower(user), f.alice.ID, "192.0.2.1")
+	must(t, err)
+	want := oidc.DeviceRequest{UserCode: usercode.Format(user), ClientName: "okta-aws-cli",
+		Scopes: strings.Fields(oktaAWSCLIScope), ExpiresAt: f.clk.Now().Add(10 * time.Minute)}
+	if diff := cmp.Diff(want, req); diff != "" {
+		t.Errorf("the pending request (-want +got):\n%s", diff)
+	}
+	f.clk.Advance(10 * time.Minute)
+	if _, err := f.p.Pending(context.Background(), user, f.alice.ID, "192.0.2.1"); err == nil {
+		t.Error("an expired code is still pending")
+	}
+}
+
+func TestGuessingUserCodesIsThrottledPerAddress(t *testing.T) {
+	f := newFixture(t)
+	var last error
+	for i := range 301 {
+		// A new person every time: only the address is common.
+		_, last = f.p.Pending(context.Background(), "BCDF-GHJK", "user-"+strconv.Itoa(i), "192.0.2.7")
+	}
+	if last == nil || last.Error() != "Too many codes tried. Wait a minute and try again." {
+		t.Errorf("the 301st guess from one address: %v", last)
+	}
 }

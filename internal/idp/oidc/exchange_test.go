@@ -95,3 +95,20 @@ func TestTokenExchangeRefusals(t *testing.T) {
 		})
 	}
 }
+
+func TestTokenExchangeNeedsTheAssuranceThePolicyRequires(t *testing.T) {
+	f := newFixture(t)
+	f.requireMFA(t)
+	t.Run("a device approval signed in with a password only is refused", func(t *testing.T) {
+		status, body := f.post(t, "/oauth2/v1/token", f.exchangeForm(f.deviceTokens(t), f.aws.ID))
+		wantError(t, status, body, 400, "invalid_grant", "requires multifactor authentication")
+	})
+	t.Run("a device approval signed in with a second factor is exchanged", func(t *testing.T) {
+		code, user := f.startDevice(t)
+		f.approve(t, user, true, "pwd", "otp")
+		_, tokens := f.poll(t, f.cli.ID, code)
+		if status, body := f.post(t, "/oauth2/v1/token", f.exchangeForm(tokens, f.aws.ID)); status != 200 {
+			t.Errorf("got %d %v", status, body)
+		}
+	})
+}

@@ -42,8 +42,11 @@ var errWebSSO = errs.E(errs.Unauthenticated, "The sign-in token is invalid, expi
 // to sign in to, the person and the IdP session, if all three still stand.
 func (p *Provider) RedeemWebSSO(ctx context.Context, token string) (app directory.App, u directory.User, ss directory.Session, err error) {
 	var t webSSO
+	if len(token) > 4096 {
+		return app, u, ss, errWebSSO
+	}
 	sealed, err := base64.RawURLEncoding.DecodeString(token)
-	if err != nil || len(token) > 4096 {
+	if err != nil {
 		return app, u, ss, errWebSSO
 	}
 	plain, err := p.webSSO.Open(sealed, nil)
