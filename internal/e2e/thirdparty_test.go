@@ -254,19 +254,20 @@ func writeGrantedConfig(t *testing.T, home, browserScript string) {
 	must(t, os.WriteFile(filepath.Join(home, ".granted", "config"), []byte(conf), 0o600))
 }
 
-// recordingBrowser is a script that appends the URL it is given to a file
-// and returns a func reading the first one.
-func recordingBrowser(t *testing.T) (script string, opened func() string) {
+// recordingBrowser is a script that appends the URL it is given to a
+// file, and a func returning every URL it was given so far.
+func recordingBrowser(t *testing.T) (script string, opened func() []string) {
 	t.Helper()
 	dir := t.TempDir()
 	script = filepath.Join(dir, "browser")
 	must(t, os.WriteFile(script, []byte("#!/bin/sh\nprintf '%s\\n' \"$1\" >> \"$(dirname \"$0\")/opened-urls\"\n"), 0o755))
-	return script, func() string {
+	return script, func() []string {
 		b, err := os.ReadFile(filepath.Join(dir, "opened-urls"))
-		if line, _, ok := strings.Cut(string(b), "\n"); err == nil && ok {
-			return line
+		if err != nil && !errors.Is(err, os.ErrNotExist) {
+			t.Error(err)
 		}
-		return ""
+		lines := strings.SplitAfter(string(b), "\n")
+		return lines[:len(lines)-1] // complete lines only
 	}
 }
 
@@ -314,7 +315,12 @@ func TestGrantedSSOLoginAndCredentialProcessThroughTheProxy(t *testing.T) {
 		ctx, cancel := context.WithTimeout(context.Background(), thirdPartyTimeout)
 		defer cancel()
 		d := newDeviceLogin(ctx, home, env, bin, "sso", "login", "--sso-start-url", s.main.StartURL)
-		d.verificationURL = opened
+		d.verificationURL = func() string {
+			if urls := opened(); len(urls) > 0 {
+				return strings.TrimSuffix(urls[0], "\n")
+			}
+			return ""
+		}
 		var client string
 		d.run(t, func(u string) { client = s.approveAsAlice(t, u) })
 		if client != "Granted CLI" {
@@ -349,18 +355,8 @@ func TestGrantedSSOLoginAndCredentialProcessThroughTheProxy(t *testing.T) {
 		if fresh.AccessKeyId == creds.AccessKeyId || !devOpsARN(st).MatchString(s.callerOf(t, fresh.AccessKeyId, fresh.SecretAccessKey, fresh.SessionToken)) {
 			t.Errorf("credential-process --no-cache gave %s (first was %s), want new DevOps credentials", fresh.AccessKeyId, creds.AccessKeyId)
 		}
-		if opened() == "" || strings.Count(readOpened(t, script), "\n") != 1 {
-			t.Errorf("granted opened the browser %d times, want only the first login", strings.Count(readOpened(t, script), "\n"))
+		if urls := opened(); len(urls) != 1 {
+			t.Errorf("granted opened the browser for %q, want only the first login", urls)
 		}
 	})
-}
-
-// readOpened is every URL the recording browser was asked to open.
-func readOpened(t *testing.T, script string) string {
-	t.Helper()
-	b, err := os.ReadFile(filepath.Join(filepath.Dir(script), "opened-urls"))
-	if err != nil && !errors.Is(err, os.ErrNotExist) {
-		t.Fatal(err)
-	}
-	return string(b)
 }
