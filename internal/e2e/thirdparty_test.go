@@ -172,27 +172,23 @@ func envOf(out string) map[string]string {
 	return vars
 }
 
-// checkNoEndpointVariables fails if a tool's environment named an endpoint:
-// only the proxy may bring it to keyward.
-func checkNoEndpointVariables(t *testing.T, env []string) {
+// startForTool is keyward with TLS and the proxy mode, the story set up,
+// and a HOME for the tool whose ~/.aws/config has alice's SSO profile.
+func startForTool(t *testing.T) (s *tlsServer, st story, home string) {
 	t.Helper()
-	for _, kv := range env {
-		if strings.HasPrefix(kv, "AWS_ENDPOINT_URL") || strings.HasPrefix(kv, "AWS_CA_BUNDLE") {
-			t.Fatalf("the tool's environment names %s; it must reach keyward only through HTTPS_PROXY", kv)
-		}
-	}
+	s = startTLS(t)
+	st = s.setUpStory()
+	home = t.TempDir()
+	writeSSOProfile(t, home, s.main.StartURL, st)
+	return s, st, home
 }
 
 func TestAWSVaultExecWithAnSSOProfileThroughTheProxy(t *testing.T) {
 	bin := thirdPartyTool(t, "aws-vault", "v7.2.0", "aws-vault")
-	s := startTLS(t)
-	st := s.setUpStory()
-	home := t.TempDir()
-	writeSSOProfile(t, home, s.main.StartURL, st)
+	s, st, home := startForTool(t)
 	// No desktop keyring here: the file backend, its passphrase from the
 	// environment so that it never prompts.
 	env := s.thirdPartyEnv(home, "AWS_VAULT_BACKEND=file", "AWS_VAULT_FILE_PASSPHRASE=correct horse battery staple")
-	checkNoEndpointVariables(t, env)
 	vaultExec := func(ctx context.Context) *deviceLogin {
 		// --stdout prints the verification URL instead of running xdg-open
 		// (which this machine has, and which would start a real browser).
@@ -279,16 +275,12 @@ type processCredentials struct {
 
 func TestGrantedSSOLoginAndCredentialProcessThroughTheProxy(t *testing.T) {
 	bin := thirdPartyTool(t, "granted", "v0.38.0", "granted")
-	s := startTLS(t)
-	st := s.setUpStory()
-	home := t.TempDir()
-	writeSSOProfile(t, home, s.main.StartURL, st)
+	s, st, home := startForTool(t)
 	script, opened := recordingBrowser(t)
 	writeGrantedConfig(t, home, script)
 	// CF_KEYRING_FILE_PASSWORD is the file keyring's passphrase; the update
 	// check would only be refused by the proxy.
 	env := s.thirdPartyEnv(home, "CF_KEYRING_FILE_PASSWORD=correct horse battery staple", "GRANTED_DISABLE_UPDATE_CHECK=true")
-	checkNoEndpointVariables(t, env)
 	run := func(t *testing.T, args ...string) string {
 		t.Helper()
 		ctx, cancel := context.WithTimeout(context.Background(), thirdPartyTimeout)
