@@ -33,6 +33,9 @@ type server struct {
 	main    *app.Main
 	url     string // AWS endpoint URL
 	dataDir string
+	// client, when the AWS endpoint serves TLS from keyward's CA, is a
+	// client that trusts it (startTLS); adminConfig uses it.
+	client *http.Client
 }
 
 // cheap keeps argon2id fast in tests; production parameters are tested in
@@ -144,11 +147,15 @@ func readAdminCredentials(tb testing.TB, dataDir string) aws.Credentials {
 // adminConfig is an aws.Config signed with the bootstrap root key.
 func (s *server) adminConfig() aws.Config {
 	c := s.adminCredentials()
-	return aws.Config{
+	cfg := aws.Config{
 		Region:       "us-east-1",
 		Credentials:  credentials.NewStaticCredentialsProvider(c.AccessKeyID, c.SecretAccessKey, ""),
 		BaseEndpoint: aws.String(s.url),
 	}
+	if s.client != nil {
+		cfg.HTTPClient = s.client
+	}
+	return cfg
 }
 
 // setPassword runs `keyward admin set-password` as an operator would, with

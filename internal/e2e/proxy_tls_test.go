@@ -60,6 +60,7 @@ func startTLSIn(t *testing.T, dir string, tweaks ...func(*config.Config)) *tlsSe
 	if !s.roots.AppendCertsFromPEM([]byte(out.String())) {
 		t.Fatalf("ca export printed no certificate: %q", out.String())
 	}
+	s.client = &http.Client{Timeout: 10 * time.Second, Transport: &http.Transport{TLSClientConfig: &tls.Config{RootCAs: s.roots}}}
 	return s
 }
 

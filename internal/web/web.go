@@ -89,7 +89,10 @@ type Pages struct {
 
 // Handler returns the pages behind cross-origin protection.
 func (p *Pages) Handler() http.Handler {
-	p.tmpl = template.Must(template.New("").Funcs(funcs).ParseFS(templateFS, "templates/*.html"))
+	// Every page names the SSO region as the access portal's pages do;
+	// `granted sso login` reads it from the start URL's page.
+	region := template.FuncMap{"ssoRegion": func() string { return p.Region }}
+	p.tmpl = template.Must(template.New("").Funcs(funcs).Funcs(region).ParseFS(templateFS, "templates/*.html"))
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET "+look.StylesheetPath, look.Stylesheet)
 	mux.Handle("GET /start", p.signedIn(p.home))

@@ -27,7 +27,9 @@ type registerClientOutput struct {
 	ClientSecretExpiresAt int64  `json:"clientSecretExpiresAt"`
 }
 
-var scopeRe = regexp.MustCompile(`^[a-zA-Z0-9:._/-]{1,128}$`)
+// scopeRe is a scope's characters. "*" is in it for the legacy portal
+// scope "sso-portal:*", which granted registers with by default.
+var scopeRe = regexp.MustCompile(`^[a-zA-Z0-9:._/*-]{1,128}$`)
 
 func (s *Service) registerClient(ctx context.Context, in *registerClientInput) (*registerClientOutput, error) {
 	if err := protocol.Required("clientName", in.ClientName, "clientType", in.ClientType); err != nil {
