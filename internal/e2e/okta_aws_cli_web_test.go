@@ -49,6 +49,9 @@ type webFlow struct {
 // sts.amazonaws.com, ListAccountAliases at iam.amazonaws.com for
 // --all-profiles; a second run with the cached access token asks nothing;
 // deactivating the person makes the next exchange fail with invalid_grant.
+// The output formats (env-var, aws-credentials, process-credentials, noop)
+// send these same calls and differ only in what the CLI writes locally, so
+// one replay covers them all.
 func TestOktaAWSCLIWebAgainstKeyward(t *testing.T) {
 	w := &webFlow{s: startTLS(t)}
 	step := func(name string, fn func(t *testing.T)) {

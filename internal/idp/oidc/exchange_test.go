@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/url"
 	"testing"
+	"time"
 
 	"github.com/keyward/keyward/internal/directory"
 )
@@ -55,6 +56,10 @@ func TestTokenExchangeRefusals(t *testing.T) {
 			tok["access_token"] = str(tok, "access_token")[:len(str(tok, "access_token"))-4] + "AAAA"
 			return f.exchangeForm(tok, f.aws.ID)
 		}, "invalid_grant", "actor_token"},
+		{"tokens past their hour", func(t *testing.T, tok map[string]any) url.Values {
+			f.clk.Advance(61 * time.Minute)
+			return f.exchangeForm(tok, f.aws.ID)
+		}, "invalid_grant", "expired"},
 		{"a revoked actor token", func(t *testing.T, tok map[string]any) url.Values {
 			status, _ := f.post(t, "/oauth2/v1/revoke", url.Values{"client_id": {f.cli.ID}, "token": {str(tok, "access_token")}})
 			if status != 200 {
