@@ -2,6 +2,7 @@ package oidc
 
 import (
 	"context"
+	"crypto/x509"
 	"io"
 	"log/slog"
 	"net/http"
@@ -72,6 +73,9 @@ type SignIn interface {
 type Keys interface {
 	Active(ctx context.Context) (keys.Signer, error)
 	Published(ctx context.Context) ([]directory.SigningKey, error)
+	// PublishedCertificate is the parsed certificate of the published key
+	// id (ok false when none is published by that id).
+	PublishedCertificate(ctx context.Context, id string) (cert *x509.Certificate, ok bool, err error)
 }
 
 // Limits bound guessing and polling, per minute.
