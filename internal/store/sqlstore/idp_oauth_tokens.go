@@ -53,19 +53,22 @@ func errOAuthTokenNotFound() *errs.Error { return missing(store.ResourceOAuthTok
 
 // CreateOAuthToken stores an issued token and its grant's event e.
 func (s *IdP) CreateOAuthToken(ctx context.Context, t directory.OAuthToken, e audit.Event) error {
-	return s.db.write(ctx, func(tx *txn) error { return s.insertOAuthToken(ctx, tx, t, e) })
+	return s.db.write(ctx, func(tx *txn) error {
+		if err := grantHolders(ctx, tx, t.ClientID, t.UserID); err != nil {
+			return err
+		}
+		return s.insertOAuthToken(ctx, tx, t, e)
+	})
 }
 
-// insertOAuthToken stores t and writes e, its grant's event.
+// insertOAuthToken stores t, whose client and person exist, and writes e,
+// its grant's event.
 func (s *IdP) insertOAuthToken(ctx context.Context, tx *txn, t directory.OAuthToken, e audit.Event) error {
 	if t.AccessHash == "" || t.FamilyID == "" {
 		return required("a token's access hash and family")
 	}
 	if e.Action == "" {
 		return required("a token's grant event")
-	}
-	if err := grantHolders(ctx, tx, t.ClientID, t.UserID); err != nil {
-		return err
 	}
 	_, err := exec(ctx, tx, "create token", insertOAuthTokenSQL, t.AccessHash, t.RefreshHash, t.FamilyID,
 		t.AuthServerID, t.ClientID, t.UserID, t.SessionHash, jsonCol{list(t.Scopes)}, jsonCol{list(t.AMR)},
@@ -134,6 +137,11 @@ func (s *IdP) rotate(ctx context.Context, tx *txn, refreshHash string,
 	if _, err := exec(ctx, tx, "remember spent refresh token", insertSpentRefreshSQL, old.RefreshHash,
 		old.FamilyID, old.AuthServerID, old.ClientID, old.UserID, ts(old.RefreshExpiresAt)); err != nil {
 		return next, false, err
+	}
+	if next.ClientID != old.ClientID || next.UserID != old.UserID { // else the old token's row proves they exist
+		if err := grantHolders(ctx, tx, next.ClientID, next.UserID); err != nil {
+			return next, false, err
+		}
 	}
 	return next, false, s.insertOAuthToken(ctx, tx, next, e)
 }

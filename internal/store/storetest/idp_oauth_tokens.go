@@ -100,6 +100,11 @@ var idpOAuthTokenTests = []idpTest{
 			_, err = h.s.RotateOAuthToken(h.ctx, "refresh-1", h.rotateTo("access-2", "refresh-3"))
 			taken(t, err, store.ResourceOAuthToken, store.FieldSecret)
 			_, err = h.s.RotateOAuthToken(h.ctx, "refresh-1", func(old directory.OAuthToken) (directory.OAuthToken, audit.Event, error) {
+				next := h.newToken("0oaMissing", old.UserID, "", "access-3", "refresh-3")
+				return next, h.grantEvent(next), nil
+			})
+			notFound(t, err, store.ResourceApp)
+			_, err = h.s.RotateOAuthToken(h.ctx, "refresh-1", func(old directory.OAuthToken) (directory.OAuthToken, audit.Event, error) {
 				return h.newToken(old.ClientID, old.UserID, "", "access-3", "refresh-3"), audit.Event{}, nil
 			})
 			isKind(t, err, errs.Invalid)
