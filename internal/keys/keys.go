@@ -2,7 +2,7 @@
 // sealer that encrypts secrets at rest (access-key secrets) and in transit
 // (self-contained session tokens), and the identity provider's signing
 // keys (SigningKeys: created on first use, rotated with an overlap, stored
-// sealed) and the local TLS certificate authority (CA: one root stored the
+// sealed, their list read from the store at most once a minute) and the local TLS certificate authority (CA: one root stored the
 // same way, issuing short-lived leaves in memory). The master key lives in a 0600 file (in
 // the data directory unless the operator names another, which replicas
 // share); nothing derived from it is ever stored.

@@ -35,17 +35,24 @@ type SigningKeysConfig struct {
 	Overlap time.Duration
 	// Subject is the certificates' common name, such as the org URL.
 	Subject string
+	// CacheFor is how long the key list read from the store is reused
+	// (zero is DefaultKeyCacheFor; it never exceeds Overlap). See
+	// DefaultKeyCacheFor for why a list that old is safe.
+	CacheFor time.Duration
 }
 
 // SigningKeys are the RS256 keys of one use: created on first use,
 // rotated with an overlap, their private keys sealed with the master key
-// and opened once per process.
+// and opened once per process, their list read from the store at most
+// once per CacheFor.
 type SigningKeys struct {
 	cfg    SigningKeysConfig
 	sealer *Sealer
 
 	mu     sync.Mutex
-	opened map[string]*rsa.PrivateKey // by key id
+	opened map[string]Signer            // by key id
+	certs  map[string]*x509.Certificate // by key id
+	list   keyList
 }
 
 // Signer is the key that signs now.
@@ -61,7 +68,11 @@ func NewSigningKeys(master []byte, cfg SigningKeysConfig) (*SigningKeys, error) 
 	if err != nil {
 		return nil, err
 	}
-	return &SigningKeys{cfg: cfg, sealer: s, opened: map[string]*rsa.PrivateKey{}}, nil
+	if cfg.CacheFor == 0 {
+		cfg.CacheFor = DefaultKeyCacheFor
+	}
+	cfg.CacheFor = min(cfg.CacheFor, cfg.Overlap)
+	return &SigningKeys{cfg: cfg, sealer: s, opened: map[string]Signer{}, certs: map[string]*x509.Certificate{}}, nil
 }
 
 // Published lists the keys relying parties should trust now: the active
@@ -100,10 +111,27 @@ func (s *SigningKeys) Rotate(ctx context.Context) (directory.SigningKey, error) 
 	if err != nil {
 		return k, err
 	}
+	defer s.forget()
 	return k, s.cfg.Store.RotateSigningKey(ctx, k)
 }
 
+// ensure returns the keys of the use, read from the store unless the
+// list read last is fresh enough, creating the first key when there is
+// none.
 func (s *SigningKeys) ensure(ctx context.Context) ([]directory.SigningKey, error) {
+	if all, ok := s.cached(); ok {
+		return all, nil
+	}
+	all, err := s.load(ctx)
+	if err == nil {
+		s.remember(all)
+	}
+	return all, err
+}
+
+// load reads the keys of the use from the store, creating the first key
+// when there is none (replicas racing store one and all read it back).
+func (s *SigningKeys) load(ctx context.Context) ([]directory.SigningKey, error) {
 	all, err := s.cfg.Store.SigningKeys(ctx, s.cfg.Use)
 	if err != nil || len(all) > 0 {
 		return all, err
@@ -141,16 +169,17 @@ func (s *SigningKeys) generate(now, activates time.Time) (directory.SigningKey, 
 		SealedPrivateKey: sealed, Certificate: der, Created: now, ActivatesAt: activates}, nil
 }
 
-// signer opens k's private key, once per process.
+// signer opens k's private key and parses its certificate, once per
+// process (a key id names one key for ever).
 func (s *SigningKeys) signer(k directory.SigningKey) (Signer, error) {
-	cert, err := x509.ParseCertificate(k.Certificate)
-	if err != nil {
-		return Signer{}, fmt.Errorf("keys: signing key %s certificate: %w", k.ID, err)
-	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if priv, ok := s.opened[k.ID]; ok {
-		return Signer{Key: k, Private: priv, Certificate: cert}, nil
+	if signer, ok := s.opened[k.ID]; ok {
+		return signer, nil
+	}
+	cert, err := s.certificate(k)
+	if err != nil {
+		return Signer{}, err
 	}
 	parsed, err := openSealed(s.sealer, k.ID, k.SealedPrivateKey)
 	if errors.Is(err, ErrUnseal) {
@@ -161,6 +190,6 @@ func (s *SigningKeys) signer(k directory.SigningKey) (Signer, error) {
 		return Signer{}, fmt.Errorf("keys: signing key %s is not an RSA key: %v", k.ID, err)
 	}
 	priv.Precompute()
-	s.opened[k.ID] = priv
-	return Signer{Key: k, Private: priv, Certificate: cert}, nil
+	s.opened[k.ID] = Signer{Key: k, Private: priv, Certificate: cert}
+	return s.opened[k.ID], nil
 }

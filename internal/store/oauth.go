@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 
+	"github.com/keyward/keyward/internal/audit"
 	"github.com/keyward/keyward/internal/directory"
 )
 
@@ -37,9 +38,11 @@ type AuthServers interface {
 }
 
 // OAuthGrants are the identity provider's authorization codes, device
-// authorizations and tokens, all stored by hash. Issuing them is logged by
-// the OpenID Connect provider (it knows the grant), so only the changes a
-// person or an administrator causes write events here.
+// authorizations and tokens, all stored by hash. Codes and device
+// authorizations are not tokens and write no event when issued; a token's
+// event is the OpenID Connect provider's (it knows the grant), passed in
+// and written in the token's own transaction. The changes a person or an
+// administrator causes write their own events.
 type OAuthGrants interface {
 	// CreateOAuthCode stores an authorization code.
 	CreateOAuthCode(ctx context.Context, c directory.OAuthCode) error
@@ -61,8 +64,10 @@ type OAuthGrants interface {
 	// the actor); other changes write none.
 	UpdateOAuthDevice(ctx context.Context, codeHash string, fn func(directory.OAuthDevice) (directory.OAuthDevice, error)) (directory.OAuthDevice, error)
 
-	// CreateOAuthToken stores an issued token.
-	CreateOAuthToken(ctx context.Context, t directory.OAuthToken) error
+	// CreateOAuthToken stores an issued token and, in the same
+	// transaction, e: the grant's event (an event without an action is
+	// errs.Invalid). A refused token writes neither.
+	CreateOAuthToken(ctx context.Context, t directory.OAuthToken, e audit.Event) error
 	// OAuthTokenByAccess returns the token whose access token hashes to
 	// accessHash; a revoked or rotated-away one whose access token has
 	// expired is errs.NotFound.
@@ -70,13 +75,14 @@ type OAuthGrants interface {
 	// OAuthTokenByRefresh returns the token holding refreshHash.
 	OAuthTokenByRefresh(ctx context.Context, refreshHash string) (directory.OAuthToken, error)
 	// RotateOAuthToken finds the token holding refreshHash and, in one
-	// transaction, stores what fn returns in its place (fn keeps FamilyID
-	// and may refuse with an error, which aborts with nothing written).
+	// transaction, stores the token fn returns in its place and writes the
+	// event fn returns, the grant's (fn keeps FamilyID and may refuse with
+	// an error, which aborts with nothing written).
 	// The old refresh token is spent; its access token stays valid until
 	// it expires. If no token holds refreshHash it returns errs.NotFound
 	// and, when refreshHash was spent before (a replay), revokes every
 	// token of its family.
-	RotateOAuthToken(ctx context.Context, refreshHash string, fn func(old directory.OAuthToken) (directory.OAuthToken, error)) (directory.OAuthToken, error)
+	RotateOAuthToken(ctx context.Context, refreshHash string, fn func(old directory.OAuthToken) (directory.OAuthToken, audit.Event, error)) (directory.OAuthToken, error)
 	// RevokeOAuthFamily deletes every token of the family whose access or
 	// refresh token hashes to hash, and reports whether there was one.
 	// Event "oauth2.token.revoke" when there was.

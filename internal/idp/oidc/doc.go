@@ -23,6 +23,11 @@
 // app, so deactivating, suspending, unassigning or signing out ends the
 // next exchange with invalid_grant.
 //
+// A grant signs its tokens first and then stores the token record and its
+// system-log event (app.oauth2.token.grant.access_token, or .as. for a
+// custom server) in one transaction, so a signing failure spends nothing
+// and no token is issued unlogged.
+//
 // Why not zitadel/oidc's op: keyward must answer okta-aws-cli's exact
 // sequence (Okta's paths and custom authorization servers, the web-SSO
 // token type that op refuses as an unknown requested_token_type, Okta's

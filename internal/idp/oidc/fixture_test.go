@@ -41,6 +41,7 @@ type fixture struct {
 	srv    *httptest.Server
 	url    string
 	signIn *orgsignin.Service
+	keys   *failingKeys // the provider's signing keys, made to fail on demand
 	alice  directory.User
 	cli    directory.App
 	ci     directory.App
@@ -91,8 +92,9 @@ func newFixture(t testing.TB) *fixture {
 	signing, err := keys.NewSigningKeys(master, keys.SigningKeysConfig{Store: f.s, Clock: clk, Random: rand.Reader,
 		Use: directory.KeyUseOIDC, Overlap: 24 * time.Hour, Subject: f.url})
 	must(t, err)
+	f.keys = &failingKeys{SigningKeys: signing}
 	f.p, err = oidc.New(oidc.Config{OrgURL: f.url, Master: master, Apps: f.s, Directory: f.s, Store: f.s,
-		SignIn: f.signIn, Keys: signing, Clock: clk, Random: rand.Reader,
+		SignIn: f.signIn, Keys: f.keys, Clock: clk, Random: rand.Reader,
 		Limits: oidc.Limits{DeviceStartsPerClient: 30, PendingPerClient: 100, CodeLookupsPerAddress: 300, CodeLookupsPerUser: 10}})
 	must(t, err)
 	f.p.Routes(mux)

@@ -69,9 +69,10 @@ type idClaims struct {
 	AtHash            string   `json:"at_hash"`
 }
 
-// issue records and signs the tokens of g: an access token always, a
+// issue signs and records the tokens of g: an access token always, a
 // refresh token when g asks for one, an ID token when openid was granted
-// to a person.
+// to a person. It signs first, so a signing failure stores nothing; the
+// token and its grant's event are then stored in one transaction.
 func (p *Provider) issue(ctx context.Context, g grant) (tokenResponse, error) {
 	now, jti := p.now(), p.newJTI("AT")
 	t := p.record(g, jti, now)
@@ -84,15 +85,15 @@ func (p *Provider) issue(ctx context.Context, g grant) (tokenResponse, error) {
 		refresh = clock.Token(p.Random, 32)
 		t.RefreshHash = keys.HashSecret(refresh)
 	}
-	if err := p.Store.CreateOAuthToken(ctx, t); err != nil {
-		return tokenResponse{}, err
-	}
 	res, err := p.mint(ctx, g, jti, now)
-	res.RefreshToken = refresh
 	if err != nil {
 		return tokenResponse{}, err
 	}
-	return res, p.Directory.AppendEvent(ctx, p.grantEvent(ctx, g))
+	if err := p.Store.CreateOAuthToken(ctx, t, p.grantEvent(ctx, g)); err != nil {
+		return tokenResponse{}, err
+	}
+	res.RefreshToken = refresh
+	return res, nil
 }
 
 // record is the stored form of g's access token jti issued at now.

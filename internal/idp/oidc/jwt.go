@@ -45,24 +45,14 @@ func (p *Provider) verify(ctx context.Context, raw string, dst any) error {
 	if err != nil || len(tok.Headers) != 1 {
 		return errBadToken
 	}
-	published, err := p.Keys.Published(ctx)
+	cert, ok, err := p.Keys.PublishedCertificate(ctx, tok.Headers[0].KeyID)
 	if err != nil {
 		return err
 	}
-	for _, k := range published {
-		if k.ID != tok.Headers[0].KeyID {
-			continue
-		}
-		cert, err := x509.ParseCertificate(k.Certificate)
-		if err != nil {
-			return err
-		}
-		if tok.Claims(cert.PublicKey, dst) != nil {
-			return errBadToken
-		}
-		return nil
+	if !ok || tok.Claims(cert.PublicKey, dst) != nil {
+		return errBadToken
 	}
-	return errBadToken
+	return nil
 }
 
 // errBadToken is any token that is not one of ours, whatever the reason:

@@ -2,6 +2,7 @@ package oidc
 
 import (
 	"context"
+	"crypto/x509"
 	"io"
 	"log/slog"
 	"net/http"
@@ -41,9 +42,11 @@ type Store interface {
 	UpdateOAuthDevice(ctx context.Context, codeHash string, fn func(directory.OAuthDevice) (directory.OAuthDevice, error)) (directory.OAuthDevice, error)
 	CreateOAuthCode(ctx context.Context, c directory.OAuthCode) error
 	RedeemOAuthCode(ctx context.Context, codeHash string) (directory.OAuthCode, error)
-	CreateOAuthToken(ctx context.Context, t directory.OAuthToken) error
+	// CreateOAuthToken and RotateOAuthToken store a token with its
+	// grant's event in one transaction.
+	CreateOAuthToken(ctx context.Context, t directory.OAuthToken, e audit.Event) error
 	OAuthTokenByRefresh(ctx context.Context, refreshHash string) (directory.OAuthToken, error)
-	RotateOAuthToken(ctx context.Context, refreshHash string, fn func(old directory.OAuthToken) (directory.OAuthToken, error)) (directory.OAuthToken, error)
+	RotateOAuthToken(ctx context.Context, refreshHash string, fn func(old directory.OAuthToken) (directory.OAuthToken, audit.Event, error)) (directory.OAuthToken, error)
 	RevokeOAuthFamily(ctx context.Context, hash string) (bool, error)
 	OAuthTokenByAccess(ctx context.Context, accessHash string) (directory.OAuthToken, error)
 	// RememberKey and ConsumeKey are the one-time keys (a client
@@ -70,6 +73,9 @@ type SignIn interface {
 type Keys interface {
 	Active(ctx context.Context) (keys.Signer, error)
 	Published(ctx context.Context) ([]directory.SigningKey, error)
+	// PublishedCertificate is the parsed certificate of the published key
+	// id (ok false when none is published by that id).
+	PublishedCertificate(ctx context.Context, id string) (cert *x509.Certificate, ok bool, err error)
 }
 
 // Limits bound guessing and polling, per minute.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"slices"
 
+	"github.com/keyward/keyward/internal/audit"
 	"github.com/keyward/keyward/internal/clock"
 	"github.com/keyward/keyward/internal/directory"
 	"github.com/keyward/keyward/internal/errs"
@@ -33,7 +34,9 @@ func (p *Provider) refreshToken(ctx context.Context, s server, app directory.App
 		// A spent token is not found: rotating it reports the replay and
 		// revokes its family.
 		if errs.Is(err, errs.NotFound) {
-			p.Store.RotateOAuthToken(ctx, hash, func(t directory.OAuthToken) (directory.OAuthToken, error) { return t, errRefresh })
+			p.Store.RotateOAuthToken(ctx, hash, func(t directory.OAuthToken) (directory.OAuthToken, audit.Event, error) {
+				return t, audit.Event{}, errRefresh
+			})
 		}
 		return tokenResponse{}, errRefresh
 	}
@@ -41,14 +44,26 @@ func (p *Provider) refreshToken(ctx context.Context, s server, app directory.App
 	if err != nil {
 		return tokenResponse{}, err
 	}
+	return p.rotate(ctx, g, hash, old)
+}
+
+// rotate signs the tokens of g, then spends old (held by refreshHash) for
+// them, storing the new token and the grant's event in one transaction:
+// a signing failure spends nothing, and a refresh token that lost a race
+// to a concurrent request is refused with nothing stored.
+func (p *Provider) rotate(ctx context.Context, g grant, refreshHash string, old directory.OAuthToken) (tokenResponse, error) {
 	now, jti, refresh := p.now(), p.newJTI("AT"), clock.Token(p.Random, 32)
-	_, err = p.Store.RotateOAuthToken(ctx, hash, func(cur directory.OAuthToken) (directory.OAuthToken, error) {
+	res, err := p.mint(ctx, g, jti, now)
+	if err != nil {
+		return tokenResponse{}, err
+	}
+	_, err = p.Store.RotateOAuthToken(ctx, refreshHash, func(cur directory.OAuthToken) (directory.OAuthToken, audit.Event, error) {
 		if cur.AccessHash != old.AccessHash {
-			return cur, errRefresh // rotated by a concurrent request meanwhile
+			return cur, audit.Event{}, errRefresh // rotated by a concurrent request meanwhile
 		}
 		t := p.record(g, jti, now)
 		t.FamilyID, t.RefreshHash, t.RefreshExpiresAt = old.FamilyID, keys.HashSecret(refresh), old.RefreshExpiresAt
-		return t, nil
+		return t, p.grantEvent(ctx, g), nil
 	})
 	if errs.Is(err, errs.NotFound) {
 		return tokenResponse{}, errRefresh
@@ -56,12 +71,8 @@ func (p *Provider) refreshToken(ctx context.Context, s server, app directory.App
 	if err != nil {
 		return tokenResponse{}, err
 	}
-	res, err := p.mint(ctx, g, jti, now)
 	res.RefreshToken = refresh
-	if err != nil {
-		return tokenResponse{}, err
-	}
-	return res, p.Directory.AppendEvent(ctx, p.grantEvent(ctx, g))
+	return res, nil
 }
 
 // refreshGrant is what a refresh of old grants now.

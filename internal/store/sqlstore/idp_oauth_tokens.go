@@ -51,23 +51,32 @@ var revokeUserSQLs = []string{
 
 func errOAuthTokenNotFound() *errs.Error { return missing(store.ResourceOAuthToken, "") }
 
-// CreateOAuthToken stores an issued token. It writes no event: the OpenID
-// Connect provider logs the grant.
-func (s *IdP) CreateOAuthToken(ctx context.Context, t directory.OAuthToken) error {
-	return s.db.writeNoEvent(ctx, func(tx *txn) error { return insertOAuthToken(ctx, tx, t) })
+// CreateOAuthToken stores an issued token and its grant's event e.
+func (s *IdP) CreateOAuthToken(ctx context.Context, t directory.OAuthToken, e audit.Event) error {
+	return s.db.write(ctx, func(tx *txn) error {
+		if err := grantHolders(ctx, tx, t.ClientID, t.UserID); err != nil {
+			return err
+		}
+		return s.insertOAuthToken(ctx, tx, t, e)
+	})
 }
 
-func insertOAuthToken(ctx context.Context, tx *txn, t directory.OAuthToken) error {
+// insertOAuthToken stores t, whose client and person exist, and writes e,
+// its grant's event.
+func (s *IdP) insertOAuthToken(ctx context.Context, tx *txn, t directory.OAuthToken, e audit.Event) error {
 	if t.AccessHash == "" || t.FamilyID == "" {
 		return required("a token's access hash and family")
 	}
-	if err := grantHolders(ctx, tx, t.ClientID, t.UserID); err != nil {
-		return err
+	if e.Action == "" {
+		return required("a token's grant event")
 	}
 	_, err := exec(ctx, tx, "create token", insertOAuthTokenSQL, t.AccessHash, t.RefreshHash, t.FamilyID,
 		t.AuthServerID, t.ClientID, t.UserID, t.SessionHash, jsonCol{list(t.Scopes)}, jsonCol{list(t.AMR)},
 		ts(t.AuthTime), ts(t.CreatedAt), ts(t.ExpiresAt), ts(t.RefreshExpiresAt))
-	return err
+	if err != nil {
+		return err
+	}
+	return s.event(ctx, tx, e)
 }
 
 func scanOAuthToken(s scanner) (directory.OAuthToken, error) {
@@ -91,11 +100,12 @@ func (s *IdP) OAuthTokenByRefresh(ctx context.Context, refreshHash string) (dire
 	return t, notFound(err, "token by refresh", errOAuthTokenNotFound())
 }
 
-// RotateOAuthToken replaces the token holding refreshHash with what fn
-// returns. A refresh hash spent before revokes its family: that is
-// committed although the call returns errs.NotFound.
+// RotateOAuthToken replaces the token holding refreshHash with the token
+// fn returns and writes the event fn returns. A refresh hash spent before
+// revokes its family: that is committed although the call returns
+// errs.NotFound.
 func (s *IdP) RotateOAuthToken(ctx context.Context, refreshHash string,
-	fn func(old directory.OAuthToken) (directory.OAuthToken, error)) (directory.OAuthToken, error) {
+	fn func(old directory.OAuthToken) (directory.OAuthToken, audit.Event, error)) (directory.OAuthToken, error) {
 	return writeReplayed(ctx, s.db, errOAuthTokenNotFound(), func(tx *txn) (directory.OAuthToken, bool, error) {
 		return s.rotate(ctx, tx, refreshHash, fn)
 	})
@@ -104,7 +114,7 @@ func (s *IdP) RotateOAuthToken(ctx context.Context, refreshHash string,
 // rotate does RotateOAuthToken's work in tx, reporting a replay (whose
 // revocation must commit) with replayed true.
 func (s *IdP) rotate(ctx context.Context, tx *txn, refreshHash string,
-	fn func(directory.OAuthToken) (directory.OAuthToken, error)) (next directory.OAuthToken, replayed bool, err error) {
+	fn func(directory.OAuthToken) (directory.OAuthToken, audit.Event, error)) (next directory.OAuthToken, replayed bool, err error) {
 	if refreshHash == "" {
 		return next, false, errOAuthTokenNotFound()
 	}
@@ -116,7 +126,8 @@ func (s *IdP) rotate(ctx context.Context, tx *txn, refreshHash string,
 	if err != nil {
 		return next, false, mapErr(err, "rotate token")
 	}
-	if next, err = fn(old); err != nil {
+	next, e, err := fn(old)
+	if err != nil {
 		return next, false, err
 	}
 	next.FamilyID = old.FamilyID
@@ -127,7 +138,12 @@ func (s *IdP) rotate(ctx context.Context, tx *txn, refreshHash string,
 		old.FamilyID, old.AuthServerID, old.ClientID, old.UserID, ts(old.RefreshExpiresAt)); err != nil {
 		return next, false, err
 	}
-	return next, false, insertOAuthToken(ctx, tx, next)
+	if next.ClientID != old.ClientID || next.UserID != old.UserID { // else the old token's row proves they exist
+		if err := grantHolders(ctx, tx, next.ClientID, next.UserID); err != nil {
+			return next, false, err
+		}
+	}
+	return next, false, s.insertOAuthToken(ctx, tx, next, e)
 }
 
 // revokeSpent revokes the family of a refresh hash a rotation spent. An

@@ -54,9 +54,27 @@ func (h *idpHarness) newToken(client, user, family, access, refresh string) dire
 	return t
 }
 
+// grantEvent is the event a grant of tok writes with it, telling tokens
+// apart by their access hash.
+func (h *idpHarness) grantEvent(tok directory.OAuthToken) audit.Event {
+	e := audit.New(h.ctx, "app.oauth2.token.grant.access_token", "AppInstance", tok.ClientID)
+	e.Message = "access " + tok.AccessHash
+	return e
+}
+
+// createToken stores tok with its grant's event.
 func (h *idpHarness) createToken(t *testing.T, tok directory.OAuthToken) {
 	t.Helper()
-	ok(t, h.s.CreateOAuthToken(h.ctx, tok))
+	ok(t, h.s.CreateOAuthToken(h.ctx, tok, h.grantEvent(tok)))
+}
+
+// lastGrant fails t unless the newest event is the grant of the token
+// with access hash.
+func (h *idpHarness) lastGrant(t *testing.T, access string) {
+	t.Helper()
+	e := h.lastEvent(t)
+	equal(t, "newest event", [3]string{"app.oauth2.token.grant.access_token", "access " + access, audit.Success},
+		[3]string{e.Action, e.Message, e.Outcome})
 }
 
 // hasToken fails t unless the token with access hash is there (or not).

@@ -12,23 +12,25 @@ import (
 )
 
 // rotateTo returns a rotation fn giving the token new access and refresh
-// hashes, trying to move it to another family too.
-func (h *idpHarness) rotateTo(access, refresh string) func(directory.OAuthToken) (directory.OAuthToken, error) {
-	return func(old directory.OAuthToken) (directory.OAuthToken, error) {
+// hashes, trying to move it to another family too, with its grant's event.
+func (h *idpHarness) rotateTo(access, refresh string) func(directory.OAuthToken) (directory.OAuthToken, audit.Event, error) {
+	return func(old directory.OAuthToken) (directory.OAuthToken, audit.Event, error) {
 		next := h.newToken(old.ClientID, old.UserID, "another-family", access, refresh)
-		return next, nil
+		return next, h.grantEvent(next), nil
 	}
 }
 
 var idpOAuthTokenTests = []idpTest{
-	{"a token is found by its access and refresh hashes and writes no event", func(t *testing.T, h *idpHarness) {
+	{"a token is found by its access and refresh hashes and is written with its grant's event", func(t *testing.T, h *idpHarness) {
 		app, u := h.createOIDCApp(t), h.createUser(t)
 		tok := h.newToken(app.ID, u.ID, "fam-1", "access-1", "refresh-1")
 		m2m := h.newToken(app.ID, "", "fam-2", "access-2", "")
-		h.nothingWritten(t, func() {
-			h.createToken(t, tok)
-			h.createToken(t, m2m)
-		})
+		before := len(h.events(t))
+		h.createToken(t, tok)
+		h.lastGrant(t, "access-1")
+		h.createToken(t, m2m)
+		h.lastGrant(t, "access-2")
+		equal(t, "events written", 2, len(h.events(t))-before)
 		got, err := h.s.OAuthTokenByAccess(h.ctx, "access-1")
 		ok(t, err)
 		equal(t, "by access", tok, got)
@@ -49,23 +51,29 @@ var idpOAuthTokenTests = []idpTest{
 		_, err = h.s.OAuthTokenByRefresh(h.ctx, "refresh-1")
 		notFound(t, err, store.ResourceOAuthToken)
 	}},
-	{"a token of a missing client or user, or a taken hash, is refused", func(t *testing.T, h *idpHarness) {
+	{"a token of a missing client or user, a taken hash or no grant event is refused and writes nothing", func(t *testing.T, h *idpHarness) {
 		app, u := h.createOIDCApp(t), h.createUser(t)
 		h.createToken(t, h.newToken(app.ID, u.ID, "fam-1", "access-1", "refresh-1"))
+		create := func(tok directory.OAuthToken) error { return h.s.CreateOAuthToken(h.ctx, tok, h.grantEvent(tok)) }
 		h.nothingWritten(t, func() {
-			notFound(t, h.s.CreateOAuthToken(h.ctx, h.newToken("0oaMissing", u.ID, "f", "a2", "")), store.ResourceApp)
-			notFound(t, h.s.CreateOAuthToken(h.ctx, h.newToken(app.ID, "00uMissing", "f", "a3", "")), store.ResourceUser)
-			isKind(t, h.s.CreateOAuthToken(h.ctx, h.newToken(app.ID, u.ID, "", "a4", "")), errs.Invalid)
-			taken(t, h.s.CreateOAuthToken(h.ctx, h.newToken(app.ID, u.ID, "f", "access-1", "")), store.ResourceOAuthToken, store.FieldSecret)
-			taken(t, h.s.CreateOAuthToken(h.ctx, h.newToken(app.ID, u.ID, "f", "a5", "refresh-1")), store.ResourceOAuthToken, store.FieldSecret)
+			notFound(t, create(h.newToken("0oaMissing", u.ID, "f", "a2", "")), store.ResourceApp)
+			notFound(t, create(h.newToken(app.ID, "00uMissing", "f", "a3", "")), store.ResourceUser)
+			isKind(t, create(h.newToken(app.ID, u.ID, "", "a4", "")), errs.Invalid)
+			taken(t, create(h.newToken(app.ID, u.ID, "f", "access-1", "")), store.ResourceOAuthToken, store.FieldSecret)
+			taken(t, create(h.newToken(app.ID, u.ID, "f", "a5", "refresh-1")), store.ResourceOAuthToken, store.FieldSecret)
+			isKind(t, h.s.CreateOAuthToken(h.ctx, h.newToken(app.ID, u.ID, "f", "a6", ""), audit.Event{}), errs.Invalid)
 		})
+		h.hasToken(t, "a6", false)
 	}},
-	{"rotation spends the refresh token, keeps the family and leaves the old access token to expire", func(t *testing.T, h *idpHarness) {
+	{"rotation spends the refresh token, keeps the family, writes the grant's event and leaves the old access token to expire", func(t *testing.T, h *idpHarness) {
 		app, u := h.createOIDCApp(t), h.createUser(t)
 		h.createToken(t, h.newToken(app.ID, u.ID, "fam-1", "access-1", "refresh-1"))
 		h.newer()
+		before := len(h.events(t))
 		next, err := h.s.RotateOAuthToken(h.ctx, "refresh-1", h.rotateTo("access-2", "refresh-2"))
 		ok(t, err)
+		h.lastGrant(t, "access-2")
+		equal(t, "events written", 1, len(h.events(t))-before)
 		want := h.newToken(app.ID, u.ID, "fam-1", "access-2", "refresh-2")
 		equal(t, "rotated", want, next)
 		got, err := h.s.OAuthTokenByRefresh(h.ctx, "refresh-2")
@@ -80,15 +88,30 @@ var idpOAuthTokenTests = []idpTest{
 		h.hasToken(t, "access-1", false)
 		h.hasToken(t, "access-2", true)
 	}},
-	{"a rotation fn's error writes nothing and an unknown refresh token is not found", func(t *testing.T, h *idpHarness) {
+	{"a rotation refused by fn or the store writes nothing and an unknown refresh token is not found", func(t *testing.T, h *idpHarness) {
 		app, u := h.createOIDCApp(t), h.createUser(t)
 		h.createToken(t, h.newToken(app.ID, u.ID, "fam-1", "access-1", "refresh-1"))
+		h.createToken(t, h.newToken(app.ID, u.ID, "fam-2", "access-2", "refresh-2"))
 		h.nothingWritten(t, func() {
-			_, err := h.s.RotateOAuthToken(h.ctx, "refresh-1", func(old directory.OAuthToken) (directory.OAuthToken, error) { return old, errFn })
+			_, err := h.s.RotateOAuthToken(h.ctx, "refresh-1", func(old directory.OAuthToken) (directory.OAuthToken, audit.Event, error) {
+				return old, h.grantEvent(old), errFn
+			})
 			fnFailed(t, err)
+			_, err = h.s.RotateOAuthToken(h.ctx, "refresh-1", h.rotateTo("access-2", "refresh-3"))
+			taken(t, err, store.ResourceOAuthToken, store.FieldSecret)
+			_, err = h.s.RotateOAuthToken(h.ctx, "refresh-1", func(old directory.OAuthToken) (directory.OAuthToken, audit.Event, error) {
+				next := h.newToken("0oaMissing", old.UserID, "", "access-3", "refresh-3")
+				return next, h.grantEvent(next), nil
+			})
+			notFound(t, err, store.ResourceApp)
+			_, err = h.s.RotateOAuthToken(h.ctx, "refresh-1", func(old directory.OAuthToken) (directory.OAuthToken, audit.Event, error) {
+				return h.newToken(old.ClientID, old.UserID, "", "access-3", "refresh-3"), audit.Event{}, nil
+			})
+			isKind(t, err, errs.Invalid)
 			_, err = h.s.RotateOAuthToken(h.ctx, "never-issued", h.rotateTo("a", "r"))
 			notFound(t, err, store.ResourceOAuthToken)
 		})
+		h.hasToken(t, "access-3", false)
 		_, err := h.s.OAuthTokenByRefresh(h.ctx, "refresh-1")
 		ok(t, err)
 	}},
@@ -169,9 +192,9 @@ func (h *idpHarness) grantsOf(t *testing.T, client, user, server, tag string) {
 	tok := h.newToken(client, user, "fam-"+tag, "access-"+tag, "refresh-"+tag)
 	tok.AuthServerID = server
 	h.createToken(t, tok)
-	_, err = h.s.RotateOAuthToken(h.ctx, tok.RefreshHash, func(old directory.OAuthToken) (directory.OAuthToken, error) {
+	_, err = h.s.RotateOAuthToken(h.ctx, tok.RefreshHash, func(old directory.OAuthToken) (directory.OAuthToken, audit.Event, error) {
 		old.AccessHash, old.RefreshHash = "access2-"+tag, "refresh2-"+tag
-		return old, nil
+		return old, h.grantEvent(old), nil
 	})
 	ok(t, err)
 }
