@@ -81,8 +81,8 @@ func (o *oktaAWSCLI) exchange(t *testing.T, tok oktaToken, appID string) (int, o
 	t.Helper()
 	return o.token(t, "/oauth2/v1/token", url.Values{"client_id": {o.clientID}, "actor_token": {tok.AccessToken},
 		"actor_token_type": {"urn:ietf:params:oauth:token-type:access_token"}, "subject_token": {tok.IDToken},
-		"subject_token_type": {"urn:ietf:params:oauth:token-type:id_token"},
-		"grant_type":         {"urn:ietf:params:oauth:grant-type:token-exchange"},
+		"subject_token_type":   {"urn:ietf:params:oauth:token-type:id_token"},
+		"grant_type":           {"urn:ietf:params:oauth:grant-type:token-exchange"},
 		"requested_token_type": {"urn:okta:oauth:token-type:web_sso_token"}, "audience": {"urn:okta:apps:" + appID}}, false)
 }
 
