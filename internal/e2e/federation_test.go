@@ -144,11 +144,11 @@ func readOK(t *testing.T, req *http.Request) string {
 // fedBrowser is a person using a browser with no script: it follows redirects
 // and submits the auto-posting SAML forms a browser would post by itself.
 type fedBrowser struct {
-	t *testing.T
+	t testing.TB
 	c *http.Client
 }
 
-func newFederatedBrowser(t *testing.T) *fedBrowser {
+func newFederatedBrowser(t testing.TB) *fedBrowser {
 	jar, _ := cookiejar.New(nil)
 	return &fedBrowser{t: t, c: &http.Client{Jar: jar, Timeout: 10 * time.Second}}
 }

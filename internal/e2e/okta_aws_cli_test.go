@@ -38,7 +38,7 @@ type oktaToken struct {
 
 // send sends one of the CLI's requests and returns the status, the
 // content type and the body.
-func (o *oktaAWSCLI) send(t *testing.T, req *http.Request) (int, string, []byte) {
+func (o *oktaAWSCLI) send(t testing.TB, req *http.Request) (int, string, []byte) {
 	t.Helper()
 	req.Header.Set("User-Agent", "okta-aws-cli/2.6.0 (go1.24.4; linux; amd64)")
 	req.Header.Set("X-Okta-Aws-Cli-Operation", o.op)
@@ -52,7 +52,7 @@ func (o *oktaAWSCLI) send(t *testing.T, req *http.Request) (int, string, []byte)
 
 // post sends a form to the org, chunked (no Content-Length) when the CLI
 // reuses one request object (the device poll).
-func (o *oktaAWSCLI) post(t *testing.T, path string, form url.Values, chunked bool) (int, string, []byte) {
+func (o *oktaAWSCLI) post(t testing.TB, path string, form url.Values, chunked bool) (int, string, []byte) {
 	t.Helper()
 	var body io.Reader = strings.NewReader(form.Encode())
 	if chunked {
@@ -66,7 +66,7 @@ func (o *oktaAWSCLI) post(t *testing.T, path string, form url.Values, chunked bo
 }
 
 // token posts to a token endpoint and decodes the JSON answer.
-func (o *oktaAWSCLI) token(t *testing.T, path string, form url.Values, chunked bool) (int, oktaToken) {
+func (o *oktaAWSCLI) token(t testing.TB, path string, form url.Values, chunked bool) (int, oktaToken) {
 	t.Helper()
 	status, ctype, body := o.post(t, path, form, chunked)
 	var tok oktaToken
@@ -77,7 +77,7 @@ func (o *oktaAWSCLI) token(t *testing.T, path string, form url.Values, chunked b
 }
 
 // exchange is §1.5: the ID and access tokens for a web-SSO token of app.
-func (o *oktaAWSCLI) exchange(t *testing.T, tok oktaToken, appID string) (int, oktaToken) {
+func (o *oktaAWSCLI) exchange(t testing.TB, tok oktaToken, appID string) (int, oktaToken) {
 	t.Helper()
 	return o.token(t, "/oauth2/v1/token", url.Values{"client_id": {o.clientID}, "actor_token": {tok.AccessToken},
 		"actor_token_type": {"urn:ietf:params:oauth:token-type:access_token"}, "subject_token": {tok.IDToken},
@@ -89,7 +89,7 @@ func (o *oktaAWSCLI) exchange(t *testing.T, tok oktaToken, appID string) (int, o
 // samlForm is §1.6: the web-SSO token for the auto-posting form, POSTed
 // as 2.6 does or as a GET as earlier versions did; it returns the
 // SAMLResponse value as golang.org/x/net/html reads it.
-func (o *oktaAWSCLI) samlForm(t *testing.T, webSSO string, get bool) string {
+func (o *oktaAWSCLI) samlForm(t testing.TB, webSSO string, get bool) string {
 	t.Helper()
 	var req *http.Request
 	var err error
@@ -124,7 +124,7 @@ func (o *oktaAWSCLI) samlForm(t *testing.T, webSSO string, get bool) string {
 // rolesAsTheCLIReadsThem is §1.7: the assertion parsed as HTML, the
 // literal saml2:Attribute named Role, each value's first text node split
 // at the comma into the provider (IdP) ARN and the role ARN.
-func rolesAsTheCLIReadsThem(t *testing.T, samlResponse string) map[string][]string {
+func rolesAsTheCLIReadsThem(t testing.TB, samlResponse string) map[string][]string {
 	t.Helper()
 	raw, err := base64.StdEncoding.DecodeString(samlResponse)
 	must(t, err)
@@ -176,7 +176,7 @@ type stsAnswer struct {
 
 // sts is §1.9 / §4: an unsigned query to https://sts.amazonaws.com/ as
 // aws-sdk-go v1 sends it, through the proxy.
-func (o *oktaAWSCLI) sts(t *testing.T, form url.Values) (int, stsAnswer) {
+func (o *oktaAWSCLI) sts(t testing.TB, form url.Values) (int, stsAnswer) {
 	t.Helper()
 	form.Set("Version", "2011-06-15")
 	req, err := http.NewRequest(http.MethodPost, "https://sts.amazonaws.com/", strings.NewReader(form.Encode()))
@@ -199,14 +199,14 @@ func (o *oktaAWSCLI) sts(t *testing.T, form url.Values) (int, stsAnswer) {
 }
 
 // assumeRoleWithSAML is §1.9's body.
-func (o *oktaAWSCLI) assumeRoleWithSAML(t *testing.T, provider, role, assertion string) (int, stsAnswer) {
+func (o *oktaAWSCLI) assumeRoleWithSAML(t testing.TB, provider, role, assertion string) (int, stsAnswer) {
 	t.Helper()
 	return o.sts(t, url.Values{"Action": {"AssumeRoleWithSAML"}, "DurationSeconds": {"3600"}, "PrincipalArn": {provider},
 		"RoleArn": {role}, "SAMLAssertion": {assertion}})
 }
 
 // appLinks is §2: the person's apps with their own access token.
-func (o *oktaAWSCLI) appLinks(t *testing.T, tok oktaToken) (int, []map[string]any) {
+func (o *oktaAWSCLI) appLinks(t testing.TB, tok oktaToken) (int, []map[string]any) {
 	t.Helper()
 	req, err := http.NewRequest(http.MethodGet, o.s.main.OrgURL+"/api/v1/users/me/appLinks", nil)
 	must(t, err)

@@ -59,17 +59,17 @@ func TestOktaAWSCLIWebAgainstKeyward(t *testing.T) {
 			t.FailNow()
 		}
 	}
-	step("the administrator registers the CLI app, the federation app with the CLI as its web-SSO client, and the role", w.setUp)
-	step("the CLI finds an Identity Engine org", w.organization)
-	step("device authorization is pending until the person signs in and approves at the printed URL", w.deviceFlow)
-	step("without an app id the CLI discovers the AWS Account Federation app through appLinks", w.discovers)
-	step("the tokens become a web-SSO token and the SAML form, which STS trades for credentials", w.credentials)
-	step("--all-profiles names the profile from the account alias, read with the session's own keys", w.allProfiles)
-	step("a second run with --cache-access-token goes straight to the exchange", w.cachedToken)
-	step("after the person is deactivated the next exchange is invalid_grant", w.deactivated)
+	step("the administrator registers the CLI app, the federation app with the CLI as its web-SSO client, and the role", asTest(w.setUp))
+	step("the CLI finds an Identity Engine org", asTest(w.organization))
+	step("device authorization is pending until the person signs in and approves at the printed URL", asTest(w.deviceFlow))
+	step("without an app id the CLI discovers the AWS Account Federation app through appLinks", asTest(w.discovers))
+	step("the tokens become a web-SSO token and the SAML form, which STS trades for credentials", asTest(w.credentials))
+	step("--all-profiles names the profile from the account alias, read with the session's own keys", asTest(w.allProfiles))
+	step("a second run with --cache-access-token goes straight to the exchange", asTest(w.cachedToken))
+	step("after the person is deactivated the next exchange is invalid_grant", asTest(w.deactivated))
 }
 
-func (w *webFlow) setUp(t *testing.T) {
+func (w *webFlow) setUp(t testing.TB) {
 	s, ctx := w.s, context.Background()
 	org, token := bootstrapToken(t, s.dataDir)
 	w.admin = oktaClientTrusting(t, org, s.main.IdPAddr(), token, s.roots)
@@ -97,10 +97,9 @@ func (w *webFlow) setUp(t *testing.T) {
 
 // iamInAccount creates the SAML provider from the app's metadata, a role
 // trusting it and the account alias, as the account's administrator.
-func (w *webFlow) iamInAccount(t *testing.T) {
+func (w *webFlow) iamInAccount(t testing.TB) {
 	s, ctx := w.s, context.Background()
-	cfg := s.adminConfig()
-	cfg.HTTPClient = w.cli.c
+	cfg := w.adminConfig(t)
 	in := iam.NewFromConfig(cfg)
 	_, token := bootstrapToken(t, s.dataDir)
 	req, _ := http.NewRequest(http.MethodGet, s.main.OrgURL+"/api/v1/apps/"+w.fedApp+"/sso/saml/metadata", nil)
@@ -121,7 +120,7 @@ func (w *webFlow) iamInAccount(t *testing.T) {
 	must(t, err)
 }
 
-func (w *webFlow) organization(t *testing.T) {
+func (w *webFlow) organization(t testing.TB) {
 	req, _ := http.NewRequest(http.MethodGet, w.s.main.OrgURL+"/.well-known/okta-organization", nil)
 	status, ctype, body := w.cli.send(t, req)
 	if status != http.StatusOK || !strings.Contains(ctype, "application/json") || !strings.Contains(string(body), `"pipeline":"idx"`) {
@@ -129,7 +128,7 @@ func (w *webFlow) organization(t *testing.T) {
 	}
 }
 
-func (w *webFlow) deviceFlow(t *testing.T) {
+func (w *webFlow) deviceFlow(t testing.TB) {
 	status, ctype, body := w.cli.post(t, "/oauth2/v1/device/authorize", url.Values{"client_id": {w.cli.clientID},
 		"scope": {"openid okta.apps.sso okta.apps.read okta.users.read.self"}}, false)
 	var dev struct {
@@ -155,7 +154,7 @@ func (w *webFlow) deviceFlow(t *testing.T) {
 }
 
 // approve opens the verification URL in a browser, signs in and allows.
-func (w *webFlow) approve(t *testing.T, verification string) {
+func (w *webFlow) approve(t testing.TB, verification string) {
 	jar, _ := cookiejar.New(nil)
 	b := &fedBrowser{t: t, c: &http.Client{Jar: jar, Timeout: 10 * time.Second,
 		Transport: &http.Transport{TLSClientConfig: &tls.Config{RootCAs: w.s.roots}}}}
@@ -171,7 +170,7 @@ func (w *webFlow) approve(t *testing.T, verification string) {
 	}
 }
 
-func (w *webFlow) discovers(t *testing.T) {
+func (w *webFlow) discovers(t testing.TB) {
 	status, links := w.cli.appLinks(t, w.tokens)
 	if status != http.StatusOK {
 		t.Fatalf("appLinks: %d", status)
@@ -188,7 +187,7 @@ func (w *webFlow) discovers(t *testing.T) {
 }
 
 // webCredentials runs §1.5–§1.9 with tokens and returns the STS answer.
-func (w *webFlow) webCredentials(t *testing.T, tokens oktaToken, get bool) stsAnswer {
+func (w *webFlow) webCredentials(t testing.TB, tokens oktaToken, get bool) stsAnswer {
 	t.Helper()
 	status, web := w.cli.exchange(t, tokens, w.fedApp)
 	if status != http.StatusOK || web.TokenType != "N_A" || web.IssuedTokenType != "urn:okta:oauth:token-type:web_sso_token" {
@@ -206,12 +205,12 @@ func (w *webFlow) webCredentials(t *testing.T, tokens oktaToken, get bool) stsAn
 	return out
 }
 
-func (w *webFlow) credentials(t *testing.T) {
+func (w *webFlow) credentials(t testing.TB) {
 	w.webCredentials(t, w.tokens, false)
 	w.webCredentials(t, w.tokens, true) // okta-aws-cli before 2.6 sends a GET
 }
 
-func (w *webFlow) allProfiles(t *testing.T) {
+func (w *webFlow) allProfiles(t testing.TB) {
 	creds := w.webCredentials(t, w.tokens, false).Credentials
 	cfg := aws.Config{Region: "us-east-1", HTTPClient: w.cli.c,
 		Credentials: credentials.NewStaticCredentialsProvider(creds.AccessKeyId, creds.SecretAccessKey, creds.SessionToken)}
@@ -224,7 +223,7 @@ func (w *webFlow) allProfiles(t *testing.T) {
 
 // cachedToken is a second run: the token file holds the device flow's
 // answer, so the CLI exchanges it again with no device flow.
-func (w *webFlow) cachedToken(t *testing.T) {
+func (w *webFlow) cachedToken(t testing.TB) {
 	cache := filepath.Join(t.TempDir(), "awscli-access-token.json")
 	must(t, os.WriteFile(cache, mustJSON(t, w.tokens), 0o600))
 	var cached oktaToken
@@ -234,7 +233,7 @@ func (w *webFlow) cachedToken(t *testing.T) {
 	w.webCredentials(t, cached, false)
 }
 
-func (w *webFlow) deactivated(t *testing.T) {
+func (w *webFlow) deactivated(t testing.TB) {
 	ctx := context.Background()
 	mustOK(t, "deactivate the person")(w.admin.UserAPI.DeactivateUser(ctx, w.person).Execute())
 	status, tok := w.cli.exchange(t, w.tokens, w.fedApp)
@@ -244,16 +243,15 @@ func (w *webFlow) deactivated(t *testing.T) {
 }
 
 // managementAccount is the account of the administrator's keys.
-func (w *webFlow) managementAccount(t *testing.T) string {
-	cfg := w.s.adminConfig()
-	cfg.HTTPClient = w.cli.c
+func (w *webFlow) managementAccount(t testing.TB) string {
+	cfg := w.adminConfig(t)
 	out, err := sts.NewFromConfig(cfg).GetCallerIdentity(context.Background(), &sts.GetCallerIdentityInput{})
 	must(t, err)
 	return aws.ToString(out.Account)
 }
 
 // hiddenValue is the value of the page's hidden input name.
-func hiddenValue(t *testing.T, page, name string) string {
+func hiddenValue(t testing.TB, page, name string) string {
 	t.Helper()
 	for _, m := range hiddenRe.FindAllStringSubmatch(page, -1) {
 		if m[1] == name {
@@ -266,8 +264,22 @@ func hiddenValue(t *testing.T, page, name string) string {
 
 func jsonInto(b []byte, v any) error { return json.Unmarshal(b, v) }
 
-func mustJSON(t *testing.T, v any) []byte {
+func mustJSON(t testing.TB, v any) []byte {
 	b, err := json.Marshal(v)
 	must(t, err)
 	return b
+}
+
+// asTest runs a step written for testing.TB (so benchmarks share it) as a
+// subtest.
+func asTest(step func(testing.TB)) func(*testing.T) {
+	return func(t *testing.T) { step(t) }
+}
+
+// adminConfig is the management root's SDK configuration with the CLI's
+// client (it takes t, so benchmarks share it).
+func (w *webFlow) adminConfig(t testing.TB) aws.Config {
+	c := readAdminCredentials(t, w.s.dataDir)
+	return aws.Config{Region: "us-east-1", BaseEndpoint: aws.String(w.s.url), HTTPClient: w.cli.c,
+		Credentials: credentials.NewStaticCredentialsProvider(c.AccessKeyID, c.SecretAccessKey, "")}
 }

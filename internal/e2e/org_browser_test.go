@@ -100,7 +100,7 @@ func TestChromiumActivatesEnrolsTOTPAndSignsInWithIt(t *testing.T) {
 
 // phoneCode is what an authenticator app shows at now for the secret a
 // person typed from the page (base32 in groups of four).
-func phoneCode(t *testing.T, typed string, now time.Time) string {
+func phoneCode(t testing.TB, typed string, now time.Time) string {
 	t.Helper()
 	secret, err := base32.StdEncoding.WithPadding(base32.NoPadding).DecodeString(strings.ReplaceAll(typed, " ", ""))
 	if err != nil {

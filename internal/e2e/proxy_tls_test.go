@@ -43,10 +43,19 @@ func startTLS(t *testing.T, tweaks ...func(*config.Config)) *tlsServer {
 // web-identity issuers stores their dialer under it first).
 func startTLSIn(t *testing.T, dir string, tweaks ...func(*config.Config)) *tlsServer {
 	t.Helper()
+	s := launchTLS(t, dir, tweaks...)
+	s.t = t
+	return s
+}
+
+// launchTLS is startTLSIn for a benchmark: its server has no *testing.T,
+// so only the helpers that take their own testing.TB work on it.
+func launchTLS(t testing.TB, dir string, tweaks ...func(*config.Config)) *tlsServer {
+	t.Helper()
 	m := launch(t, dir, nil, append([]func(*config.Config){func(c *config.Config) {
 		c.IdP.TLS.Mode, c.AWS.TLS.Mode, c.AWS.ProxyAddr = config.TLSLocalCA, config.TLSLocalCA, "127.0.0.1:0"
 	}}, tweaks...)...)
-	s := &tlsServer{server: &server{t: t, main: m, url: m.AWSURL, dataDir: dir}, caFile: filepath.Join(t.TempDir(), "keyward-ca.pem")}
+	s := &tlsServer{server: &server{main: m, url: m.AWSURL, dataDir: dir}, caFile: filepath.Join(t.TempDir(), "keyward-ca.pem")}
 	var out, errOut strings.Builder
 	args := []string{"admin", "ca", "export", "--data-dir", dir}
 	if u := m.Config.Store.URL; u != "" {
