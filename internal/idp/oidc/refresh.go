@@ -34,9 +34,12 @@ func (p *Provider) refreshToken(ctx context.Context, s server, app directory.App
 		// A spent token is not found: rotating it reports the replay and
 		// revokes its family.
 		if errs.Is(err, errs.NotFound) {
-			p.Store.RotateOAuthToken(ctx, hash, func(t directory.OAuthToken) (directory.OAuthToken, audit.Event, error) {
+			_, rerr := p.Store.RotateOAuthToken(ctx, hash, func(t directory.OAuthToken) (directory.OAuthToken, audit.Event, error) {
 				return t, audit.Event{}, errRefresh
 			})
+			if rerr != nil && !errs.Is(rerr, errs.NotFound) && rerr != errRefresh {
+				return tokenResponse{}, rerr // the store failed: not the client's mistake
+			}
 		}
 		return tokenResponse{}, errRefresh
 	}
