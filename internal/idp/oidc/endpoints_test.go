@@ -50,14 +50,15 @@ func TestUserinfoRefusesWithBearerChallenges(t *testing.T) {
 		t.Fatalf("revoke: %d", status)
 	}
 	invalid := `Bearer error="invalid_token", error_description="The access token is invalid."`
+	scheme := `Bearer realm="` + f.p.OrgURL + `"` // RFC 6750 §3.1: no token, no error code
 	for _, c := range []struct{ name, prefix, header, challenge string }{
-		{"no Authorization header", orgAS, "", invalid},
-		{"a Basic header", orgAS, "Basic YTpi", invalid},
+		{"no Authorization header", orgAS, "", scheme},
+		{"a Basic header", orgAS, "Basic YTpi", scheme},
 		{"a forged token", orgAS, "Bearer " + str(tokens, "access_token")[:len(str(tokens, "access_token"))-4] + "AAAA", invalid},
 		{"a revoked token", orgAS, "Bearer " + str(revoked, "access_token"), invalid},
 		{"the org server's token at the default server", defaultAS, "Bearer " + str(tokens, "access_token"), invalid},
 	} {
-		t.Run(c.name+" is 401 invalid_token", func(t *testing.T) {
+		t.Run(c.name+" is 401 with its challenge", func(t *testing.T) {
 			status, challenge, _ := f.userinfo(t, c.prefix, c.header)
 			if status != http.StatusUnauthorized || challenge != c.challenge {
 				t.Errorf("got %d %q", status, challenge)

@@ -33,6 +33,10 @@ func (p *Provider) serveUserinfo(w http.ResponseWriter, r *http.Request) {
 	switch e := oauthErrorOf(err); {
 	case err == nil:
 		writeJSON(w, http.StatusOK, claims)
+	case err == errNoBearer:
+		// RFC 6750 §3.1: a request with no token learns only the scheme.
+		w.Header().Set("WWW-Authenticate", `Bearer realm="`+p.OrgURL+`"`)
+		w.WriteHeader(http.StatusUnauthorized)
 	case errs.KindOf(err) == errs.Unauthenticated:
 		bearerChallenge(w, http.StatusUnauthorized, "invalid_token", "The access token is invalid.")
 	case e.code == "insufficient_scope":
@@ -41,6 +45,9 @@ func (p *Provider) serveUserinfo(w http.ResponseWriter, r *http.Request) {
 		p.writeError(w, r, err)
 	}
 }
+
+// errNoBearer is a request that carries no bearer token at all.
+var errNoBearer = errs.E(errs.Unauthenticated, "The request carries no bearer token.")
 
 // bearerChallenge answers a resource request with RFC 6750's challenge.
 func bearerChallenge(w http.ResponseWriter, status int, code, desc string) {
@@ -55,7 +62,7 @@ func (p *Provider) userinfo(r *http.Request) (map[string]any, error) {
 	}
 	scheme, raw, ok := strings.Cut(r.Header.Get("Authorization"), " ")
 	if !ok || !strings.EqualFold(scheme, "Bearer") {
-		return nil, errAccessToken
+		return nil, errNoBearer
 	}
 	c, err := p.bearerAccess(r.Context(), s, raw)
 	if err != nil {
