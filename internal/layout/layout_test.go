@@ -22,7 +22,7 @@ var tiers = []struct {
 	{2, "identitycenter"}, {2, "directory"}, {2, "iam"}, {2, "httpx"},
 	{3, "store"}, {3, "keys"}, {3, "authn/"},
 	{4, "aws/"}, {4, "idp/"}, {4, "awsproxy"},
-	{5, "web"}, {5, "client"},
+	{5, "web"}, {5, "client"}, {5, "cred/"},
 	{6, "config"},
 	{7, "app"},
 	{8, "cli"},
