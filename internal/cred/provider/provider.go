@@ -2,11 +2,12 @@
 // reads the profile from the shared config, picks its source, and keeps
 // what the source hands out until shortly before it expires.
 //
-// It owns: which profile keys mean which source (keyward's own
-// keyward_sso_session / keyward_account_id / keyward_role_name, and the
-// AWS CLI's sso_session / sso_account_id / sso_role_name, so every SSO
-// profile the AWS CLI understands works here too), and the credential
-// cache with one fetch however many processes ask at once.
+// It owns: which profile keys mean which source — keyward's own
+// keyward_sso_session / keyward_account_id / keyward_role_name and the AWS
+// CLI's sso_session / sso_account_id / sso_role_name (so every SSO profile
+// the AWS CLI understands works here too), role_arn + source_profile
+// chains, and otherwise IAM user keys kept in the vault — and the
+// credential cache with one fetch however many processes ask at once.
 //
 // It does not own: the sources' protocols (cred/sso and friends), where
 // secrets are kept (the Keeper), or parsing the files (cred/awsconfig).
@@ -15,10 +16,13 @@ package provider
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
+	"strconv"
 	"strings"
 	"time"
 
+	"github.com/keyward/keyward/internal/cred/iamkeys"
 	"github.com/keyward/keyward/internal/cred/output"
 	"github.com/keyward/keyward/internal/cred/sso"
 )
@@ -46,6 +50,8 @@ type Resolver struct {
 	Keep     Keeper
 	// AWSCacheDir is the AWS CLI's SSO cache directory ("" leaves it alone).
 	AWSCacheDir string
+	// MFA asks for an MFA code; nil means there is no one to ask.
+	MFA iamkeys.MFA
 	// Now is the clock; nil is time.Now.
 	Now func() time.Time
 }
@@ -60,7 +66,43 @@ func (r *Resolver) now() time.Time {
 // Credentials returns credentials for profile, from the cache while they
 // have more than 15 minutes left.
 func (r *Resolver) Credentials(ctx context.Context, profile string) (output.Credentials, error) {
-	role, err := r.Role(profile)
+	if err := r.checkChain(profile); err != nil {
+		return output.Credentials{}, err
+	}
+	return r.credentials(ctx, profile, 0)
+}
+
+// checkChain refuses a source_profile loop before any lock is taken: a
+// loop would wait on a lock its own process holds.
+func (r *Resolver) checkChain(profile string) error {
+	seen := map[string]bool{}
+	for p := profile; p != ""; {
+		if seen[p] {
+			return fmt.Errorf("profile %q: source_profile leads back to %q", profile, p)
+		}
+		seen[p] = true
+		keys, _ := r.Profiles.Profile(p)
+		if keys["role_arn"] == "" {
+			return nil
+		}
+		p = keys["source_profile"]
+	}
+	return nil
+}
+
+// maxChain bounds source_profile chains (and catches loops).
+const maxChain = 8
+
+func (r *Resolver) credentials(ctx context.Context, profile string, depth int) (output.Credentials, error) {
+	if depth > maxChain {
+		return output.Credentials{}, fmt.Errorf("profile %q: source_profile goes more than %d deep (a loop?)", profile, maxChain)
+	}
+	p, ok := r.Profiles.Profile(profile)
+	if !ok {
+		return output.Credentials{}, fmt.Errorf("there is no profile %q in the AWS config file: list them with "+
+			"`keyward profiles list`, or create them with `keyward profiles sync`", profile)
+	}
+	fetch, err := r.fetcher(ctx, profile, p, depth)
 	if err != nil {
 		return output.Credentials{}, err
 	}
@@ -68,15 +110,13 @@ func (r *Resolver) Credentials(ctx context.Context, profile string) (output.Cred
 		var c output.Credentials
 		return json.Unmarshal(b, &c) == nil && c.Expiration.After(r.now().Add(refreshBefore))
 	}
-	fetch := func(ctx context.Context) ([]byte, error) {
-		c, err := role.Client.RoleCredentials(ctx, role.Role)
+	b, err := r.Keep.Refresh(ctx, "creds/"+profile, fresh, func(ctx context.Context) ([]byte, error) {
+		c, err := fetch(ctx)
 		if err != nil {
 			return nil, err
 		}
-		return json.Marshal(output.Credentials{AccessKeyID: c.AccessKeyID, SecretAccessKey: c.SecretAccessKey,
-			SessionToken: c.SessionToken, Expiration: c.Expiration})
-	}
-	b, err := r.Keep.Refresh(ctx, "creds/"+profile, fresh, fetch)
+		return json.Marshal(c)
+	})
 	if err != nil {
 		return output.Credentials{}, err
 	}
@@ -84,8 +124,80 @@ func (r *Resolver) Credentials(ctx context.Context, profile string) (output.Cred
 	if err := json.Unmarshal(b, &c); err != nil {
 		return output.Credentials{}, fmt.Errorf("cached credentials for %s are unreadable: %w", profile, err)
 	}
-	c.Region = role.Region
+	c.Region = p["region"]
 	return c, nil
+}
+
+// fetcher picks how profile's credentials are made.
+func (r *Resolver) fetcher(ctx context.Context, profile string, p map[string]string, depth int) (func(context.Context) (output.Credentials, error), error) {
+	switch {
+	case p["role_arn"] != "" && p["source_profile"] != "":
+		return r.chained(profile, p, depth), nil
+	case first(p, "keyward_sso_session", "sso_session") != "":
+		role, err := r.Role(profile)
+		if err != nil {
+			return nil, err
+		}
+		return func(ctx context.Context) (output.Credentials, error) {
+			c, err := role.Client.RoleCredentials(ctx, role.Role)
+			return output.Credentials{AccessKeyID: c.AccessKeyID, SecretAccessKey: c.SecretAccessKey,
+				SessionToken: c.SessionToken, Expiration: c.Expiration}, err
+		}, nil
+	}
+	keys, err := r.userKeys(ctx, profile)
+	if err != nil {
+		return nil, err
+	}
+	return func(ctx context.Context) (output.Credentials, error) {
+		return iamkeys.Session(ctx, keys, p["region"], p["mfa_serial"], seconds(p["duration_seconds"]), r.MFA)
+	}, nil
+}
+
+// chained assumes the profile's role with its source profile's
+// credentials. The source's MFA session covers the role: mfa_serial is
+// sent again only when the source has none of its own.
+func (r *Resolver) chained(profile string, p map[string]string, depth int) func(context.Context) (output.Credentials, error) {
+	return func(ctx context.Context) (output.Credentials, error) {
+		src, err := r.credentials(ctx, p["source_profile"], depth+1)
+		if err != nil {
+			return output.Credentials{}, fmt.Errorf("profile %q's source_profile: %w", profile, err)
+		}
+		role := iamkeys.Role{ARN: p["role_arn"], SessionName: p["role_session_name"], ExternalID: p["external_id"],
+			Duration: seconds(p["duration_seconds"])}
+		if sp, _ := r.Profiles.Profile(p["source_profile"]); sp["mfa_serial"] == "" {
+			role.MFASerial = p["mfa_serial"]
+		}
+		return iamkeys.Assume(ctx, src, p["region"], role, r.MFA)
+	}
+}
+
+// UserKeysKey is the vault key of profile's IAM user keys.
+func UserKeysKey(profile string) string { return "iam/" + profile }
+
+// userKeys reads profile's IAM user keys from the vault.
+func (r *Resolver) userKeys(ctx context.Context, profile string) (iamkeys.Keys, error) {
+	b, err := r.Keep.Get(ctx, UserKeysKey(profile))
+	var k iamkeys.Keys
+	if errors.Is(err, sso.ErrNotFound) {
+		return k, fmt.Errorf("profile %q names no role and keyward holds no keys for it: "+
+			"sign in with `keyward login`, or store IAM user keys with `keyward add %s`", profile, profile)
+	}
+	if err != nil {
+		return k, err
+	}
+	if err := json.Unmarshal(b, &k); err != nil || k.AccessKeyID == "" {
+		return k, fmt.Errorf("the keys kept for profile %q are unreadable: store them again with `keyward add %s`", profile, profile)
+	}
+	return k, nil
+}
+
+// seconds reads a duration_seconds value; anything else is 0 (the default).
+func seconds(v string) time.Duration {
+	n, err := strconv.Atoi(strings.TrimSpace(v))
+	if err != nil || n <= 0 {
+		return 0
+	}
+	return time.Duration(n) * time.Second
 }
 
 // SSORole is an Identity Center role a profile names.
