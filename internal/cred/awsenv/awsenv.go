@@ -6,6 +6,9 @@
 // AWS_IGNORE_CONFIGURED_ENDPOINT_URLS) the way the AWS SDKs do, so the CLI
 // reaches the same endpoint as every other AWS tool in that shell.
 //
+// It also owns the one HTTP client every credential call uses, and its
+// trace (--verbose) with secrets redacted.
+//
 // It does not own: shared config files (cred/awsconfig reads those; the
 // CLI never lets a profile's settings leak into its own protocol calls),
 // proxies and CA bundles (net/http and crypto/x509 read HTTPS_PROXY and

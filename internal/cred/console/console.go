@@ -18,7 +18,6 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
-	"time"
 
 	"github.com/keyward/keyward/internal/cred/awsenv"
 	"github.com/keyward/keyward/internal/cred/output"
@@ -63,7 +62,7 @@ func signinToken(ctx context.Context, endpoint string, c output.Credentials) (st
 	if err != nil {
 		return "", err
 	}
-	resp, err := client.Do(req)
+	resp, err := awsenv.HTTPClient.Do(req)
 	if err != nil {
 		return "", fmt.Errorf("cannot reach the console sign-in endpoint %s: %w", endpoint, err)
 	}
@@ -76,5 +75,3 @@ func signinToken(ctx context.Context, endpoint string, c output.Credentials) (st
 	}
 	return out.SigninToken, nil
 }
-
-var client = &http.Client{Timeout: 30 * time.Second}
