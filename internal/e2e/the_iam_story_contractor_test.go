@@ -121,7 +121,8 @@ func (is *iamStory) contractorGetsCLICredentials(t *testing.T) {
 	if who.Arn != want {
 		t.Errorf("get-caller-identity Arn = %s, want %s", who.Arn, want)
 	}
-	again := c.mustFail(t, "sts", "assume-role-with-saml", "--role-arn", "arn:aws:iam::"+account+":role/Auditor",
+	// Spent once per role: the same role again is a replay.
+	again := c.mustFail(t, "sts", "assume-role-with-saml", "--role-arn", "arn:aws:iam::"+account+":role/Deployer",
 		"--principal-arn", "arn:aws:iam::"+account+":saml-provider/Keyward", "--saml-assertion", "file://"+file,
 		"--region", "us-east-1", "--no-sign-request")
 	if !strings.Contains(again, "InvalidIdentityToken") || !strings.Contains(again, "already been used") {

@@ -129,7 +129,7 @@ func (s *Service) AssumeRoleWithSAMLAssertion(ctx context.Context, a SAMLAsserti
 	if err != nil {
 		return iam.Session{}, awsauth.Credentials{}, err
 	}
-	if err := s.spend(ctx, a, o.ReplayScope); err != nil {
+	if err := s.spend(ctx, a, replayScope(o.ReplayScope, role)); err != nil {
 		return iam.Session{}, awsauth.Credentials{}, err
 	}
 	creds, err := s.issuer.IssueSession(sess)
@@ -138,6 +138,17 @@ func (s *Service) AssumeRoleWithSAMLAssertion(ctx context.Context, a SAMLAsserti
 	}
 	s.recordSAMLUse(ctx, a, sess)
 	return sess, creds, nil
+}
+
+// replayScope is where a use of an assertion counts. AssumeRoleWithSAML
+// spends it once per role, not once in all: the assertion lists every role
+// the person may take, and clients that assume them all (okta-aws-cli
+// --all-profiles) send the same assertion for each, as AWS accepts.
+func replayScope(scope string, role iam.Role) string {
+	if scope != SAMLScopeSTS {
+		return scope
+	}
+	return scope + ":" + role.ARN()
 }
 
 // spend records the assertion's use in scope: a second use is refused.

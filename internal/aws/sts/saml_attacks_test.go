@@ -154,10 +154,17 @@ func TestACommentInTheRoleSessionNameDoesNotShortenIt(t *testing.T) {
 	}
 }
 
-func TestAnAssertionIsUsedOnce(t *testing.T) {
+// An assertion is spent once per role: a second AssumeRoleWithSAML for
+// the same role is a replay, while each other role it lists may still be
+// taken once (okta-aws-cli --all-profiles assumes them all with one).
+func TestAnAssertionIsUsedOncePerRole(t *testing.T) {
 	s := newSAMLServer(t)
 	assertion := s.idp.Signed(t, s.spec())
 	_, err := s.assume(readerARN, assertion)
+	must(t, err)
+	_, err = s.assume(readerARN, assertion)
+	refused(t, err, "InvalidIdentityToken", "already been used")
+	_, err = s.assume(adminARN, assertion)
 	must(t, err)
 	_, err = s.assume(adminARN, assertion)
 	refused(t, err, "InvalidIdentityToken", "already been used")
