@@ -1,6 +1,9 @@
-// Package cli is keyward's command tree: `serve` runs the server and `admin`
+// Package cli is keyward's command tree: `serve` runs the server, `admin`
 // holds operator commands that work on the data directory, also while the
-// server runs. It parses arguments and delegates; it holds no business logic.
+// server runs, and the credential commands (login, profiles, credentials,
+// env, exec, use, console, whoami, add, logout) sign a person in and hand
+// short-lived AWS credentials to their tools. It parses arguments and
+// delegates; it holds no business logic.
 package cli
 
 import (
@@ -27,20 +30,27 @@ func Execute(ctx context.Context, args []string, stdio IO) int {
 	root.SetIn(stdio.In)
 	root.SetOut(stdio.Out)
 	root.SetErr(stdio.Err)
-	if err := root.ExecuteContext(ctx); err != nil {
-		var e exitError
-		if errors.As(err, &e) {
-			return e.code
-		}
-		return 1
+	cmd, err := root.ExecuteContextC(ctx)
+	if err == nil {
+		return 0
 	}
-	return 0
+	if cmd == nil {
+		cmd = root
+	}
+	e := exitError{code: 1, err: err}
+	errors.As(err, &e)
+	if !e.quiet {
+		cmd.PrintErrln(cmd.ErrPrefix(), err.Error())
+	}
+	return e.code
 }
 
-// exitError is a command's error with an exit code other than 1.
+// exitError is a command's error with an exit code other than 1. quiet
+// ones (a child's own exit code) print nothing: the child has spoken.
 type exitError struct {
-	code int
-	err  error
+	code  int
+	err   error
+	quiet bool
 }
 
 func (e exitError) Error() string { return e.err.Error() }
@@ -55,11 +65,12 @@ func Root(stdio IO) *cobra.Command {
 		Use:           "keyward",
 		Short:         "Identity provider and AWS IAM Identity Center, in one binary",
 		SilenceUsage:  true,
-		SilenceErrors: false,
+		SilenceErrors: true, // Execute prints them, all but a child's exit code
 		Version:       versionString(),
 	}
 	root.SetVersionTemplate("keyward {{.Version}}\n")
 	root.AddCommand(serveCmd(stdio), adminCmd(stdio), versionCmd())
+	root.AddCommand(credCmds(stdio)...)
 	return root
 }
 

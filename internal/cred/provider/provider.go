@@ -72,6 +72,15 @@ func (r *Resolver) Credentials(ctx context.Context, profile string) (output.Cred
 	return r.credentials(ctx, profile, 0)
 }
 
+// Forget drops profile's cached credentials: the next Credentials fetches
+// anew from the source (and so learns of a lost role at once).
+func (r *Resolver) Forget(ctx context.Context, profile string) error {
+	return r.Keep.Delete(ctx, credsKey(profile))
+}
+
+// credsKey is the Keeper key of profile's cached credentials.
+func credsKey(profile string) string { return "creds/" + profile }
+
 // checkChain refuses a source_profile loop before any lock is taken: a
 // loop would wait on a lock its own process holds.
 func (r *Resolver) checkChain(profile string) error {
@@ -110,7 +119,7 @@ func (r *Resolver) credentials(ctx context.Context, profile string, depth int) (
 		var c output.Credentials
 		return json.Unmarshal(b, &c) == nil && c.Expiration.After(r.now().Add(refreshBefore))
 	}
-	b, err := r.Keep.Refresh(ctx, "creds/"+profile, fresh, func(ctx context.Context) ([]byte, error) {
+	b, err := r.Keep.Refresh(ctx, credsKey(profile), fresh, func(ctx context.Context) ([]byte, error) {
 		c, err := fetch(ctx)
 		if err != nil {
 			return nil, err

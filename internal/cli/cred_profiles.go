@@ -1,0 +1,179 @@
+package cli
+
+import (
+	"errors"
+	"fmt"
+	"sort"
+	"text/tabwriter"
+
+	"github.com/spf13/cobra"
+
+	"github.com/keyward/keyward/internal/cred/awsconfig"
+	"github.com/keyward/keyward/internal/cred/sso"
+)
+
+func profilesCmd(stdio IO) *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "profiles",
+		Short: "Write and list the AWS config profiles of the roles you may take",
+	}
+	cmd.AddCommand(profilesSyncCmd(stdio), profilesListCmd(stdio))
+	return cmd
+}
+
+type syncOptions struct {
+	credFlags
+	session, template, style, region string
+	prune, dryRun                    bool
+}
+
+func profilesSyncCmd(stdio IO) *cobra.Command {
+	var o syncOptions
+	cmd := &cobra.Command{
+		Use:   "sync",
+		Short: "Write one profile per account and role you may take into ~/.aws/config",
+		Long: `Ask the access portal which accounts and roles the sign-in may take and write one profile for each
+into ~/.aws/config, named by --template (Go template over .AccountName, .AccountID, .RoleName, .Region).
+Profiles keyward wrote carry keyward_source; the others are yours and are never touched, and a name
+that is already one of yours is reported, not overwritten. --prune removes keyward's profiles for roles
+you no longer have; --dry-run prints the changes and writes nothing.
+
+--style sso (the default) writes the AWS CLI's own keys (sso_session, sso_account_id, sso_role_name),
+which every SDK understands and which keyward reads too; --style process writes
+credential_process = keyward credentials NAME, for tools that only read credential_process.`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			e, err := openCred(cmd.Context(), stdio, &o.credFlags)
+			if err != nil {
+				return err
+			}
+			return e.syncProfiles(cmd, o)
+		},
+	}
+	f := cmd.Flags()
+	f.StringVar(&o.session, "sso-session", "", "the sign-in whose roles to write (default: the only one)")
+	f.StringVar(&o.template, "template", awsconfig.DefaultTemplate, "how to name each profile")
+	f.StringVar(&o.style, "style", "sso", "sso or process")
+	f.StringVar(&o.region, "region", "", "every profile's region (default: the sign-in's region)")
+	f.BoolVar(&o.prune, "prune", false, "remove keyward's profiles for roles you no longer have")
+	f.BoolVar(&o.dryRun, "dry-run", false, "print what would change and write nothing")
+	o.credFlags.add(cmd)
+	return cmd
+}
+
+func (e *credEnv) syncProfiles(cmd *cobra.Command, o syncOptions) error {
+	if o.style != "sso" && o.style != "process" {
+		return fmt.Errorf("unknown --style %q: use sso or process", o.style)
+	}
+	name, err := e.pickSession(o.session)
+	if err != nil {
+		return err
+	}
+	src, err := e.resolver.Source(name)
+	if err != nil {
+		return err
+	}
+	client := sso.New(src, e.keep)
+	client.AWSCacheDir = e.resolver.AWSCacheDir
+	roles, err := client.Roles(cmd.Context())
+	if err != nil {
+		return err
+	}
+	region := o.region
+	if region == "" {
+		region = src.Region
+	}
+	want := make([]awsconfig.Role, len(roles))
+	for i, r := range roles {
+		want[i] = awsconfig.Role{AccountID: r.AccountID, AccountName: r.AccountName, RoleName: r.RoleName, Region: region,
+			Keys: profileKeys(o.style, name, r, region)}
+	}
+	plan, err := awsconfig.PlanSync(e.shared.Config, awsconfig.Source{Name: "sso-session " + name, SessionName: name,
+		DefaultRegion: region}, want, awsconfig.SyncOptions{Template: o.template, Prune: o.prune})
+	if err != nil {
+		return err
+	}
+	if o.style == "process" {
+		plan.NameProcess()
+	}
+	for _, c := range plan.Conflicts {
+		fmt.Fprintf(e.stdio.Err, "left alone: %s\n", c)
+	}
+	if plan.Empty() {
+		fmt.Fprintf(e.stdio.Err, "The profiles of sso-session %s are up to date (%d roles).\n", name, len(roles))
+		return nil
+	}
+	fmt.Fprint(e.stdio.Out, plan.Diff())
+	if o.dryRun {
+		fmt.Fprintln(e.stdio.Err, "Dry run: nothing was written.")
+		return nil
+	}
+	plan.Apply(e.shared.Config)
+	if err := e.shared.Config.Save(); err != nil {
+		return err
+	}
+	fmt.Fprintf(e.stdio.Err, "Wrote %s: %d added, %d updated, %d removed.\n", e.paths.Config,
+		len(plan.Add), len(plan.Update), len(plan.Remove))
+	return nil
+}
+
+// profileKeys are the keys of a synced profile in style.
+func profileKeys(style, session string, r sso.Role, region string) []awsconfig.KV {
+	if style == "process" {
+		return []awsconfig.KV{{Key: "credential_process", Value: ""}, {Key: "keyward_sso_session", Value: session},
+			{Key: "keyward_account_id", Value: r.AccountID}, {Key: "keyward_role_name", Value: r.RoleName},
+			{Key: "region", Value: region}}
+	}
+	return []awsconfig.KV{{Key: "sso_session", Value: session}, {Key: "sso_account_id", Value: r.AccountID},
+		{Key: "sso_role_name", Value: r.RoleName}, {Key: "region", Value: region}}
+}
+
+func profilesListCmd(stdio IO) *cobra.Command {
+	var f credFlags
+	cmd := &cobra.Command{
+		Use:   "list",
+		Short: "List the profiles in ~/.aws/config and where their credentials come from",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			e, err := openCred(cmd.Context(), stdio, &f)
+			if err != nil {
+				return err
+			}
+			names := e.shared.Config.Profiles()
+			if len(names) == 0 {
+				return errors.New("there are no profiles yet: run `keyward profiles sync`")
+			}
+			sort.Strings(names)
+			w := tabwriter.NewWriter(stdio.Out, 0, 4, 2, ' ', 0)
+			fmt.Fprintln(w, "PROFILE\tSOURCE\tACCOUNT\tROLE\tREGION")
+			for _, n := range names {
+				v, _ := sharedConfig{e.shared.Config}.Profile(n)
+				fmt.Fprintf(w, "%s\t%s\t%s\t%s\t%s\n", n, profileSource(v), dash(first(v, "sso_account_id", "keyward_account_id")),
+					dash(first(v, "sso_role_name", "keyward_role_name", "role_arn")), dash(v["region"]))
+			}
+			return w.Flush()
+		},
+	}
+	f.add(cmd)
+	return cmd
+}
+
+// profileSource says where a profile's credentials come from.
+func profileSource(v map[string]string) string {
+	switch {
+	case first(v, "sso_session", "keyward_sso_session") != "":
+		return "sso-session " + first(v, "sso_session", "keyward_sso_session")
+	case v["role_arn"] != "":
+		return "role via " + dash(v["source_profile"])
+	case v["credential_process"] != "":
+		return "process"
+	}
+	return "keys"
+}
+
+func dash(s string) string {
+	if s == "" {
+		return "-"
+	}
+	return s
+}

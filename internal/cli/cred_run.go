@@ -1,0 +1,148 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"os/exec"
+	"os/signal"
+	"strings"
+	"syscall"
+
+	"github.com/spf13/cobra"
+
+	"github.com/keyward/keyward/internal/cred/output"
+)
+
+// profileCredentials resolves profile's credentials: the one path every
+// command that hands out credentials takes.
+func profileCredentials(cmd *cobra.Command, stdio IO, f *credFlags, profile string) (output.Credentials, error) {
+	e, err := openCred(cmd.Context(), stdio, f)
+	if err != nil {
+		return output.Credentials{}, err
+	}
+	return e.credentials(cmd.Context(), f, profile)
+}
+
+// credentials resolves profile, first dropping the cached credentials
+// when --refresh asks for new ones.
+func (e *credEnv) credentials(ctx context.Context, f *credFlags, profile string) (output.Credentials, error) {
+	if f.refresh {
+		if err := e.resolver.Forget(ctx, profile); err != nil {
+			return output.Credentials{}, err
+		}
+	}
+	return e.resolver.Credentials(ctx, profile)
+}
+
+func credentialsCmd(stdio IO) *cobra.Command {
+	var f credFlags
+	cmd := &cobra.Command{
+		Use:   "credentials PROFILE",
+		Short: "Print a profile's credentials as credential_process JSON (credential_process = keyward credentials PROFILE)",
+		Args:  cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			c, err := profileCredentials(cmd, stdio, &f, args[0])
+			if err != nil {
+				return err
+			}
+			_, err = stdio.Out.Write(output.Process(c))
+			return err
+		},
+		ValidArgsFunction: completeProfiles(stdio),
+	}
+	f.add(cmd)
+	return cmd
+}
+
+func envCmd(stdio IO) *cobra.Command {
+	var f credFlags
+	var shell string
+	cmd := &cobra.Command{
+		Use:   "env PROFILE",
+		Short: "Print shell commands that set a profile's credentials: eval \"$(keyward env PROFILE)\"",
+		Args:  cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			c, err := profileCredentials(cmd, stdio, &f, args[0])
+			if err != nil {
+				return err
+			}
+			s, err := output.Env(c, shell)
+			if err != nil {
+				return err
+			}
+			_, err = fmt.Fprint(stdio.Out, s)
+			return err
+		},
+		ValidArgsFunction: completeProfiles(stdio),
+	}
+	cmd.Flags().StringVar(&shell, "shell", "bash", "the shell to print for: "+strings.Join(output.Shells, ", "))
+	f.add(cmd)
+	return cmd
+}
+
+func execCmd(stdio IO) *cobra.Command {
+	var f credFlags
+	cmd := &cobra.Command{
+		Use:   "exec PROFILE -- COMMAND [ARGS...]",
+		Short: "Run a command with a profile's short-lived credentials in its environment",
+		Long: `Run COMMAND with the profile's credentials in AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY and
+AWS_SESSION_TOKEN, every other AWS credential and profile variable removed, and AWS_REGION from the
+profile. keyward exits with the command's exit code.`,
+		Args: cobra.MinimumNArgs(2),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if cmd.ArgsLenAtDash() != 1 {
+				return fmt.Errorf("usage: keyward exec PROFILE -- COMMAND [ARGS...]")
+			}
+			c, err := profileCredentials(cmd, stdio, &f, args[0])
+			if err != nil {
+				return err
+			}
+			return runChild(cmd.Context(), stdio, args[1:], output.Environ(os.Environ(), c, "KEYWARD_PROFILE="+args[0]))
+		},
+		ValidArgsFunction: completeProfiles(stdio),
+	}
+	f.add(cmd)
+	return cmd
+}
+
+// runChild runs argv with environ, passing signals on, and returns an
+// exitError carrying its exit code when it fails.
+func runChild(ctx context.Context, stdio IO, argv []string, environ []string) error {
+	path, err := exec.LookPath(argv[0])
+	if err != nil {
+		return exitError{code: 127, err: fmt.Errorf("%s: command not found", argv[0])}
+	}
+	child := exec.Command(path, argv[1:]...)
+	child.Env = environ
+	child.Stdin, child.Stdout, child.Stderr = stdio.In, stdio.Out, stdio.Err
+	sigs := make(chan os.Signal, 4)
+	signal.Notify(sigs, forwardedSignals...)
+	defer signal.Stop(sigs)
+	if err := child.Start(); err != nil {
+		return exitError{code: 126, err: err}
+	}
+	done := make(chan error, 1)
+	go func() { done <- child.Wait() }()
+	cancelled := ctx.Done()
+	for {
+		select {
+		case s := <-sigs:
+			_ = child.Process.Signal(s)
+		case err := <-done:
+			var ee *exec.ExitError
+			if errors.As(err, &ee) {
+				code := ee.ExitCode()
+				if code < 0 { // killed by a signal
+					code = 128 + int(ee.Sys().(syscall.WaitStatus).Signal())
+				}
+				return exitError{code: code, err: fmt.Errorf("%s exited with %d", argv[0], code), quiet: true}
+			}
+			return err
+		case <-cancelled:
+			_ = child.Process.Kill()
+			cancelled = nil
+		}
+	}
+}
