@@ -47,7 +47,7 @@ read from the terminal, or from stdin when there is none; it never appears in a 
 			if err := e.keep.Set(cmd.Context(), provider.UserKeysKey(args[0]), b); err != nil {
 				return err
 			}
-			kvs := []awsconfig.KV{{Key: "credential_process", Value: "keyward credentials " + shellWord(args[0])}}
+			kvs := []awsconfig.KV{{Key: "credential_process", Value: processCommand(args[0])}}
 			if region != "" {
 				kvs = append(kvs, awsconfig.KV{Key: "region", Value: region})
 			}

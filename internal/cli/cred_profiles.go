@@ -83,10 +83,18 @@ func (e *credEnv) syncProfiles(cmd *cobra.Command, o syncOptions) error {
 	if region == "" {
 		region = src.Region
 	}
+	namer, err := awsconfig.NewNamer(o.template)
+	if err != nil {
+		return err
+	}
 	want := make([]awsconfig.Role, len(roles))
 	for i, r := range roles {
-		want[i] = awsconfig.Role{AccountID: r.AccountID, AccountName: r.AccountName, RoleName: r.RoleName, Region: region,
-			Keys: profileKeys(o.style, name, r, region)}
+		want[i] = awsconfig.Role{AccountID: r.AccountID, AccountName: r.AccountName, RoleName: r.RoleName, Region: region}
+		profile, err := namer.Name(want[i])
+		if err != nil {
+			return err
+		}
+		want[i].Keys = profileKeys(o.style, name, profile, r, region)
 	}
 	plan, err := awsconfig.PlanSync(e.shared.Config, awsconfig.Source{Name: "sso-session " + name, SessionName: name,
 		DefaultRegion: region}, want, awsconfig.SyncOptions{Template: o.template, Prune: o.prune})
@@ -94,10 +102,21 @@ func (e *credEnv) syncProfiles(cmd *cobra.Command, o syncOptions) error {
 		return err
 	}
 	if o.style == "process" {
-		plan.NameProcess()
+		// A name PlanSync changed (two roles named alike) must be the
+		// one credential_process names.
+		for _, list := range [][]awsconfig.Change{plan.Add, plan.Update} {
+			for i := range list {
+				list[i].Keys[0].Value = processCommand(list[i].Name)
+			}
+		}
 	}
 	for _, c := range plan.Conflicts {
-		fmt.Fprintf(e.stdio.Err, "left alone: %s\n", c)
+		owner := "yours"
+		if c.Owner != "" {
+			owner = c.Owner + "'s"
+		}
+		fmt.Fprintf(e.stdio.Err, "Left alone: profile %s is %s; role %s in %s (%s) gets no profile. "+
+			"Rename yours, or pass another --template.\n", c.Name, owner, c.Role.RoleName, c.Role.AccountName, c.Role.AccountID)
 	}
 	if plan.Empty() {
 		fmt.Fprintf(e.stdio.Err, "The profiles of sso-session %s are up to date (%d roles).\n", name, len(roles))
@@ -118,9 +137,9 @@ func (e *credEnv) syncProfiles(cmd *cobra.Command, o syncOptions) error {
 }
 
 // profileKeys are the keys of a synced profile in style.
-func profileKeys(style, session string, r sso.Role, region string) []awsconfig.KV {
+func profileKeys(style, session, profile string, r sso.Role, region string) []awsconfig.KV {
 	if style == "process" {
-		return []awsconfig.KV{{Key: "credential_process", Value: ""}, {Key: "keyward_sso_session", Value: session},
+		return []awsconfig.KV{{Key: "credential_process", Value: processCommand(profile)}, {Key: "keyward_sso_session", Value: session},
 			{Key: "keyward_account_id", Value: r.AccountID}, {Key: "keyward_role_name", Value: r.RoleName},
 			{Key: "region", Value: region}}
 	}
@@ -171,9 +190,5 @@ func profileSource(v map[string]string) string {
 	return "keys"
 }
 
-func dash(s string) string {
-	if s == "" {
-		return "-"
-	}
-	return s
-}
+// processCommand is the credential_process of profile.
+func processCommand(profile string) string { return "keyward credentials " + shellWord(profile) }

@@ -45,14 +45,18 @@ func TestCredentialCLIStory(t *testing.T) {
 		if !strings.Contains(conf, "[sso-session kw]") || !strings.Contains(conf, "sso_start_url = "+s.main.StartURL) {
 			t.Errorf("~/.aws/config after login:\n%s", conf)
 		}
-		// The AWS CLI's own cache holds the token too, and no secret is in the clear in keyward's files.
-		checkTokenCache(t, c.tokenCache())
-		vault, err := os.ReadFile(filepath.Join(k.home, ".config", "keyward", "vault"))
-		must(t, err)
+		// The AWS CLI's own cache holds the access token too, so `aws` shares
+		// the sign-in; the refresh token stays in the vault, and the vault
+		// holds nothing in the clear.
 		cache, err := os.ReadFile(c.tokenCache())
 		must(t, err)
-		var tok struct{ AccessToken string }
+		var tok struct{ StartURL, AccessToken, RefreshToken, ClientSecret string }
 		must(t, json.Unmarshal(cache, &tok))
+		if tok.StartURL != s.main.StartURL || tok.AccessToken == "" || tok.RefreshToken != "" || tok.ClientSecret != "" {
+			t.Errorf("the AWS CLI's token cache:\n%s\nwant the start URL and access token, and no refresh token or client secret", cache)
+		}
+		vault, err := os.ReadFile(filepath.Join(k.home, ".config", "keyward", "vault"))
+		must(t, err)
 		if strings.Contains(string(vault), tok.AccessToken) {
 			t.Error("the vault file holds the access token in the clear")
 		}
@@ -81,7 +85,7 @@ func TestCredentialCLIStory(t *testing.T) {
 	var creds processCredentials
 	step("keyward credentials answers credential_process JSON, version 1 with an expiration", func(t *testing.T) {
 		creds = k.credentials(t, profile)
-		if creds.Version != 1 || !strings.HasPrefix(creds.AccessKeyId, "ASIA") || creds.SessionToken == "" || creds.Expiration.IsZero() {
+		if creds.Version != 1 || !strings.HasPrefix(creds.AccessKeyId, "ASIA") || creds.SessionToken == "" || creds.Expiration == "" {
 			t.Errorf("credentials = %+v", creds)
 		}
 	})
@@ -89,7 +93,7 @@ func TestCredentialCLIStory(t *testing.T) {
 		if arn := c.callerARNAs(t, st, profile); !roleARN.MatchString(arn) {
 			t.Errorf("aws --profile %s: %s, want %s", profile, arn, roleARN)
 		}
-		appendConfig(t, k, "[profile via-process]\ncredential_process = "+k.bin+" credentials "+profile+"\n")
+		appendConfig(t, k, "[profile via-process]\nregion = us-east-1\ncredential_process = "+k.bin+" credentials "+profile+"\n")
 		if arn := c.callerARNAs(t, st, "via-process"); !roleARN.MatchString(arn) {
 			t.Errorf("aws --profile via-process: %s, want %s", arn, roleARN)
 		}

@@ -173,13 +173,6 @@ func (k *credCLI) login(t *testing.T, s *server, args ...string) string {
 	return printed.String()
 }
 
-// processCredentials is a credential_process answer.
-type processCredentials struct {
-	Version                                          int
-	AccessKeyId, SecretAccessKey, SessionToken       string
-	Expiration                                       time.Time
-}
-
 func (k *credCLI) credentials(t *testing.T, profile string) processCredentials {
 	t.Helper()
 	var c processCredentials
