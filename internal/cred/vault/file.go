@@ -124,7 +124,7 @@ func decodeEntries(pt []byte) (map[string][]byte, error) {
 		return nil, &damagedError{"its contents are too large"}
 	}
 	m := map[string][]byte{}
-	if err := json.Unmarshal(pt, &m); err != nil {
+	if err := json.Unmarshal(pt, &m); err != nil || m == nil { // "null" empties m
 		return nil, &damagedError{"its contents are not a list of secrets"}
 	}
 	return m, nil
