@@ -14,13 +14,15 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/godbus/dbus/v5"
 )
 
-// runUnderSessionBus re-executes this test binary, running only test,
-// on a private D-Bus session bus (dbus-run-session) with a throwaway HOME.
-// With keyring set, gnome-keyring-daemon first starts on that bus with a
-// login keyring unlocked by a password it reads on stdin; without it, the
-// bus has no Secret Service and cannot start one.
+// runUnderSessionBus re-executes this test binary, running only test, on
+// a private D-Bus session bus (dbus-run-session) with a throwaway HOME.
+// The bus activates nothing, so the only Secret Service on it is the one
+// the test starts: with keyring set, gnome-keyring-daemon, its login
+// keyring unlocked by a password it reads on stdin; without, none.
 func runUnderSessionBus(t *testing.T, test, helper string, keyring bool) {
 	t.Helper()
 	if runtime.GOOS != "linux" {
@@ -28,17 +30,8 @@ func runUnderSessionBus(t *testing.T, test, helper string, keyring bool) {
 	}
 	drs := requireTool(t, "dbus-run-session", "apt-get install dbus-daemon")
 	home := t.TempDir()
-	args := []string{"--"}
-	script := `exec "$0" -test.run="^` + test + `$" -test.count=1 -test.v`
-	if keyring {
-		gkd := requireTool(t, "gnome-keyring-daemon", "apt-get install gnome-keyring")
-		// The unlock password reaches the daemon on stdin, never argv.
-		script = `printf %s "$KEYWARD_TEST_KEYRING_PASSWORD" | "$1" --unlock --components=secrets >/dev/null || exit 1; ` + script
-		args = append(args, "sh", "-c", script, os.Args[0], gkd)
-	} else {
-		// A bus with no service directories: nothing can be activated.
-		conf := filepath.Join(home, "bus.conf")
-		err := os.WriteFile(conf, []byte(`<!DOCTYPE busconfig PUBLIC "-//freedesktop//DTD D-Bus Bus Configuration 1.0//EN"
+	conf := filepath.Join(home, "bus.conf")
+	err := os.WriteFile(conf, []byte(`<!DOCTYPE busconfig PUBLIC "-//freedesktop//DTD D-Bus Bus Configuration 1.0//EN"
  "http://www.freedesktop.org/standards/dbus/1.0/busconfig.dtd">
 <busconfig>
   <type>session</type>
@@ -47,11 +40,15 @@ func runUnderSessionBus(t *testing.T, test, helper string, keyring bool) {
   <policy context="default"><allow send_destination="*" eavesdrop="true"/><allow eavesdrop="true"/><allow own="*"/></policy>
 </busconfig>
 `), 0o600)
-		if err != nil {
-			t.Fatal(err)
-		}
-		args = append([]string{"--config-file=" + conf}, args...)
-		args = append(args, "sh", "-c", script, os.Args[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	args := []string{"--config-file=" + conf, "--", "sh", "-c", `exec "$0" -test.run="^` + test + `$" -test.count=1 -test.v`, os.Args[0]}
+	if keyring {
+		gkd := requireTool(t, "gnome-keyring-daemon", "apt-get install gnome-keyring")
+		// The unlock password reaches the daemon on stdin, never argv.
+		args[4] = `printf %s "$KEYWARD_TEST_KEYRING_PASSWORD" | "$1" --unlock --components=secrets >/dev/null || exit 1; ` + args[4]
+		args = append(args, gkd)
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
@@ -78,6 +75,7 @@ func TestKeyringSecretService(t *testing.T) {
 		return
 	}
 	ctx := context.Background()
+	waitForSecretService(t)
 	dir := t.TempDir()
 	s, why, err := Open(ctx, Options{Dir: dir, KDF: cheapKDF, Getenv: envWith(nil)})
 	if err != nil {
@@ -147,6 +145,28 @@ func TestKeyringSecretService(t *testing.T) {
 	f, why, err := Open(ctx, Options{Dir: dir, KDF: cheapKDF, Getenv: envWith(map[string]string{BackendEnv: "file"})})
 	if err != nil || f.Name() != "file" || why != "" {
 		t.Fatalf("Open with KEYWARD_VAULT=file = %v, %q, %v", f, why, err)
+	}
+}
+
+// waitForSecretService waits until gnome-keyring-daemon, which --unlock
+// forks into the background, owns its name on the bus.
+func waitForSecretService(t *testing.T) {
+	conn, err := dbus.SessionBus()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for deadline := time.Now().Add(30 * time.Second); ; time.Sleep(20 * time.Millisecond) {
+		var owned bool
+		err := conn.BusObject().Call("org.freedesktop.DBus.NameHasOwner", 0, "org.freedesktop.secrets").Store(&owned)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if owned {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("gnome-keyring-daemon did not take org.freedesktop.secrets on the bus")
+		}
 	}
 }
 
