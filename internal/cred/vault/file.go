@@ -34,8 +34,11 @@ const (
 	// maxFileSize bounds what is read and written: tokens and role
 	// credentials for hundreds of profiles fit many times over.
 	maxFileSize = 8 << 20
-	// fileLockKey is the Lock key that serializes read-modify-write.
-	fileLockKey = "vault-file"
+	// fileLockKey is the Lock key that serializes read-modify-write. The
+	// NUL keeps it apart from callers' keys: Refresh holds a key's lock
+	// while it Sets, and one process taking the same flock twice waits on
+	// itself.
+	fileLockKey = "\x00vault-file"
 )
 
 // KDF bounds accepted from a file (and from the caller), so a damaged
