@@ -34,8 +34,11 @@ const (
 	// maxFileSize bounds what is read and written: tokens and role
 	// credentials for hundreds of profiles fit many times over.
 	maxFileSize = 8 << 20
-	// fileLockKey is the Lock key that serializes read-modify-write.
-	fileLockKey = "vault-file"
+	// fileLockKey is the Lock key that serializes read-modify-write. The
+	// NUL keeps it apart from callers' keys: Refresh holds a key's lock
+	// while it Sets, and one process taking the same flock twice waits on
+	// itself.
+	fileLockKey = "\x00vault-file"
 )
 
 // KDF bounds accepted from a file (and from the caller), so a damaged
@@ -124,7 +127,7 @@ func decodeEntries(pt []byte) (map[string][]byte, error) {
 		return nil, &damagedError{"its contents are too large"}
 	}
 	m := map[string][]byte{}
-	if err := json.Unmarshal(pt, &m); err != nil {
+	if err := json.Unmarshal(pt, &m); err != nil || m == nil { // "null" empties m
 		return nil, &damagedError{"its contents are not a list of secrets"}
 	}
 	return m, nil

@@ -5,11 +5,14 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"go/parser"
+	"go/token"
 	"os"
 	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
+	"time"
 )
 
 const testPass = "correct horse battery staple"
@@ -278,5 +281,42 @@ func TestNewFileRejectsBadCosts(t *testing.T) {
 	}
 	if _, err := NewFile("", cheapKDF, nil, nil); err == nil {
 		t.Fatal("NewFile accepted an empty directory")
+	}
+}
+
+// A caller's key named like the file's own lock does not deadlock Refresh.
+func TestRefreshOfKeyNamedLikeTheFileLock(t *testing.T) {
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	dir := t.TempDir()
+	s := newTestFile(t, dir, testPass)
+	v, err := Refresh(ctx, s, dir, "vault-file", func([]byte) bool { return false },
+		func(context.Context) ([]byte, error) { return []byte("x"), nil })
+	if err != nil || string(v) != "x" {
+		t.Fatalf("Refresh = %q, %v", v, err)
+	}
+}
+
+// Secrets never reach a process list: the package runs no programs (on
+// macOS go-keyring's /usr/bin/security gets them on stdin).
+func TestRunsNoSubprocesses(t *testing.T) {
+	files, err := filepath.Glob("*.go")
+	if err != nil {
+		t.Fatal(err)
+	}
+	fset := token.NewFileSet()
+	for _, name := range files {
+		if strings.HasSuffix(name, "_test.go") {
+			continue
+		}
+		f, err := parser.ParseFile(fset, name, nil, parser.ImportsOnly)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, imp := range f.Imports {
+			if imp.Path.Value == `"os/exec"` {
+				t.Errorf("%s imports os/exec", name)
+			}
+		}
 	}
 }

@@ -60,7 +60,9 @@ type Options struct {
 }
 
 // Open returns the store o asks for. When it chose the file because no
-// keyring answered, why says so in one line; otherwise why is "".
+// keyring answered, why says so in one line; otherwise why is "". The
+// choice is made afresh on every run (a probe is one lookup); KEYWARD_VAULT
+// pins it.
 func Open(ctx context.Context, o Options) (s Store, why string, err error) {
 	getenv := o.Getenv
 	if getenv == nil {
