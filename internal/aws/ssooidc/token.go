@@ -116,12 +116,10 @@ func (s *Service) refresh(ctx context.Context, c ic.Client, refreshToken string)
 	}
 	var out *createTokenOutput
 	var gone *audit.Event // a refusal to log once the rotation's transaction is over
-	var user string
 	_, err := s.store.RotateToken(ctx, keys.HashSecret(refreshToken), func(old ic.Token) (ic.Token, error) {
 		if err := s.refreshable(ctx, old, c.ID, &gone); err != nil {
 			return old, err
 		}
-		user = old.UserID
 		next, o := s.newToken(c, signIn{userID: old.UserID, scopes: old.Scopes, family: old.FamilyID,
 			sessionHash: old.SessionHash, ends: old.RefreshExpiresAt})
 		out = o
@@ -132,13 +130,6 @@ func (s *Service) refresh(ctx context.Context, c ic.Client, refreshToken string)
 	}
 	if errs.Is(err, errs.NotFound) {
 		return nil, oidcError(errs.Invalid, "InvalidGrantException", "Invalid refresh token provided")
-	}
-	if err == nil {
-		// Every refresh is logged, as CloudTrail logs CreateToken: how
-		// often clients refresh is what an operator watches for storms.
-		e := audit.New(ctx, "ssooidc.token.refresh", "user", user)
-		e.Message = "token refreshed for client " + c.Name
-		_ = s.store.AppendEvent(ctx, e)
 	}
 	return out, err
 }
