@@ -19,7 +19,8 @@ type File struct {
 	bom   bool
 	err   error // the first invalid edit
 	dirty bool
-	disk  snapshot // the file as read, to refuse saving over someone else's change
+	index map[Section]int // header line by section; nil after an edit
+	disk  snapshot        // the file as read, to refuse saving over someone else's change
 }
 
 type snapshot struct {
@@ -78,19 +79,20 @@ func (f *File) Section(s Section) (Values, bool) {
 // Profiles lists the profile names the file defines, in file order.
 func (f *File) Profiles() []string {
 	var names []string
+	seen := map[string]bool{}
 	for _, l := range f.lines {
-		if l.typ != headerLine {
-			continue
-		}
-		if n, ok := f.profileName(l.sec); ok && !slices.Contains(names, n) {
-			names = append(names, n)
+		if n, ok := f.profileName(l); ok && !seen[n] {
+			names, seen[n] = append(names, n), true
 		}
 	}
 	return names
 }
 
-func (f *File) profileName(s Section) (string, bool) {
+func (f *File) profileName(l line) (string, bool) {
+	s := l.sec
 	switch {
+	case l.typ != headerLine:
+		return "", false
 	case f.kind == credentialsFile:
 		return s.Name, true
 	case s.Type == "profile" || s == Section{Name: "default"}:
@@ -221,8 +223,16 @@ func checkKV(kv KV) error {
 
 // find returns the index of the header of s.
 func (f *File) find(s Section) (int, bool) {
-	i := slices.IndexFunc(f.lines, func(l line) bool { return l.typ == headerLine && l.sec == s })
-	return i, i >= 0
+	if f.index == nil {
+		f.index = map[Section]int{}
+		for i, l := range f.lines {
+			if l.typ == headerLine {
+				f.index[l.sec] = i
+			}
+		}
+	}
+	i, ok := f.index[s]
+	return i, ok
 }
 
 // end is the index of the next header after start (or the end of file).
@@ -239,7 +249,7 @@ func (f *File) end(start int) int {
 // header when it has none).
 func (f *File) coreEnd(start int) int {
 	core := start + 1
-	for i := start + 1; i < f.end(start); i++ {
+	for i, end := start+1, f.end(start); i < end; i++ {
 		if t := f.lines[i].typ; t == keyLine || t == contLine {
 			core = i + 1
 		}
@@ -248,7 +258,7 @@ func (f *File) coreEnd(start int) int {
 }
 
 func (f *File) findKey(start int, key string) (int, bool) {
-	for i := start + 1; i < f.end(start); i++ {
+	for i, end := start+1, f.end(start); i < end; i++ {
 		if f.lines[i].typ == keyLine && f.lines[i].key == key {
 			return i, true
 		}
@@ -274,18 +284,24 @@ func (f *File) valueEnd(i int) int {
 // as configparser joins continuation lines.
 func (f *File) kvs(start int) []KV {
 	var out []KV
-	for i := start + 1; i < f.end(start); i++ {
-		if f.lines[i].typ != keyLine {
-			continue
+	var parts []string
+	flush := func() {
+		if parts != nil {
+			out[len(out)-1].Value = strings.TrimRightFunc(strings.Join(parts, "\n"), unicode.IsSpace)
 		}
-		parts := []string{f.lines[i].val}
-		for j := i + 1; j < f.valueEnd(i); j++ {
-			if t := f.lines[j].typ; t == contLine || t == blankLine {
-				parts = append(parts, f.lines[j].val)
+	}
+	for i, end := start+1, f.end(start); i < end; i++ {
+		switch l := f.lines[i]; l.typ {
+		case keyLine:
+			flush()
+			out, parts = append(out, KV{Key: l.key}), []string{l.val}
+		case contLine, blankLine:
+			if parts != nil {
+				parts = append(parts, l.val)
 			}
 		}
-		out = append(out, KV{f.lines[i].key, strings.TrimRightFunc(strings.Join(parts, "\n"), unicode.IsSpace)})
 	}
+	flush()
 	return out
 }
 
@@ -334,7 +350,8 @@ func (f *File) insert(at int, l line) {
 		f.lines[at-1].eol = f.nl
 	}
 	f.lines = slices.Insert(f.lines, at, l)
-	f.dirty = true
+	f.dirty, f.index = true, nil
+	f.settle(at + 1)
 }
 
 func (f *File) cut(from, to int) {
@@ -342,7 +359,33 @@ func (f *File) cut(from, to int) {
 		return
 	}
 	f.lines = slices.Delete(f.lines, from, to)
-	f.dirty = true
+	f.dirty, f.index = true, nil
+	f.settle(from)
+}
+
+// settle keeps the next header at or after i a header. An indented header
+// reads as a continuation of the setting above it when it is indented
+// deeper, which an edit can bring about (a setting added before it, or
+// the section between them removed); such a header loses its indent.
+func (f *File) settle(i int) {
+	for i < len(f.lines) && (f.lines[i].typ == blankLine || f.lines[i].typ == commentLine) {
+		i++
+	}
+	if i == len(f.lines) || f.lines[i].typ != headerLine {
+		return
+	}
+	h := &f.lines[i]
+	for j := i - 1; j >= 0; j-- {
+		switch f.lines[j].typ {
+		case keyLine:
+			if indentOf(h.text) > indentOf(f.lines[j].text) {
+				h.text = strings.TrimLeftFunc(h.text, unicode.IsSpace)
+			}
+			return
+		case headerLine:
+			return
+		}
+	}
 }
 
 // bytes renders the file.
