@@ -185,3 +185,56 @@ func TestSyncNames(t *testing.T) {
 		})
 	}
 }
+
+func TestPlanDiff(t *testing.T) {
+	in := `[profile mine]
+region = x
+
+[profile gone]
+sso_session = corp
+keyward_source = sso-session corp
+
+[profile kept]
+sso_session = corp
+sso_account_id = 2
+sso_role_name = R
+region = us-east-1
+output = json
+keyward_source = sso-session corp
+`
+	f := mustParse(t, configFile, in)
+	p := plan(t, f, corp, []Role{role("1", "A", "R"), role("2", "B", "R"), role("3", "C", "R")},
+		SyncOptions{Template: `{{if eq .AccountID "2"}}kept{{else if eq .AccountID "3"}}mine{{else}}new{{end}}`, Prune: true})
+	want := `+ [profile new]
++   sso_session = corp
++   sso_account_id = 1
++   sso_role_name = R
++   region = us-east-1
++   keyward_source = sso-session corp
+~ [profile kept]
+-   output = json
+- [profile gone]
+-   sso_session = corp
+-   keyward_source = sso-session corp
+! [profile mine] (R in 3) left alone: the profile is not one keyward wrote
+`
+	wantText(t, want, p.Diff())
+	p.Apply(f)
+	wantText(t, `[profile mine]
+region = x
+
+[profile kept]
+sso_session = corp
+sso_account_id = 2
+sso_role_name = R
+region = us-east-1
+keyward_source = sso-session corp
+
+[profile new]
+sso_session = corp
+sso_account_id = 1
+sso_role_name = R
+region = us-east-1
+keyward_source = sso-session corp
+`, string(f.bytes()))
+}
