@@ -2,8 +2,6 @@ package awsconfig
 
 import (
 	"crypto/sha256"
-	"fmt"
-	"slices"
 	"strings"
 	"unicode"
 )
@@ -19,7 +17,8 @@ type File struct {
 	bom   bool
 	err   error // the first invalid edit
 	dirty bool
-	disk  snapshot // the file as read, to refuse saving over someone else's change
+	index map[Section]int // header line by section; nil after an edit
+	disk  snapshot        // the file as read, to refuse saving over someone else's change
 }
 
 type snapshot struct {
@@ -78,19 +77,20 @@ func (f *File) Section(s Section) (Values, bool) {
 // Profiles lists the profile names the file defines, in file order.
 func (f *File) Profiles() []string {
 	var names []string
+	seen := map[string]bool{}
 	for _, l := range f.lines {
-		if l.typ != headerLine {
-			continue
-		}
-		if n, ok := f.profileName(l.sec); ok && !slices.Contains(names, n) {
-			names = append(names, n)
+		if n, ok := f.profileName(l); ok && !seen[n] {
+			names, seen[n] = append(names, n), true
 		}
 	}
 	return names
 }
 
-func (f *File) profileName(s Section) (string, bool) {
+func (f *File) profileName(l line) (string, bool) {
+	s := l.sec
 	switch {
+	case l.typ != headerLine:
+		return "", false
 	case f.kind == credentialsFile:
 		return s.Name, true
 	case s.Type == "profile" || s == Section{Name: "default"}:
@@ -110,119 +110,18 @@ func (f *File) SSOSessions() []string {
 	return names
 }
 
-// Set sets keys of s, updating each existing key where it stands and
-// adding the others at the end of the section; it adds the section at the
-// end of the file if it is missing.
-func (f *File) Set(s Section, kvs ...KV) {
-	if !f.valid(s, kvs) {
-		return
-	}
-	start, ok := f.find(s)
-	if !ok {
-		f.appendSection(s, kvs)
-		return
-	}
-	for _, kv := range kvs {
-		f.setKey(start, kv)
-	}
-}
-
-// PutSection makes kvs the only settings of s: existing keys are updated
-// in place, the others removed, new ones added; comments stay.
-func (f *File) PutSection(s Section, kvs []KV) {
-	if !f.valid(s, kvs) {
-		return
-	}
-	if start, ok := f.find(s); ok {
-		var stale []string
-		for _, kv := range f.kvs(start) {
-			if !hasKey(kvs, kv.Key) {
-				stale = append(stale, kv.Key)
-			}
-		}
-		f.Delete(s, stale...)
-	}
-	f.Set(s, kvs...)
-}
-
-// Delete removes keys (any case) from s, with their continuation lines.
-func (f *File) Delete(s Section, keys ...string) {
-	start, ok := f.find(s)
-	if !ok {
-		return
-	}
-	for _, k := range keys {
-		if i, ok := f.findKey(start, strings.ToLower(k)); ok {
-			f.cut(i, f.valueEnd(i))
-		}
-	}
-}
-
-// DeleteSection removes s: its header, its settings and the blank lines
-// after them. Comments after its last setting stay: they usually
-// introduce the next section.
-func (f *File) DeleteSection(s Section) {
-	start, ok := f.find(s)
-	if !ok {
-		return
-	}
-	end := f.coreEnd(start)
-	for end < len(f.lines) && f.lines[end].typ == blankLine {
-		end++
-	}
-	f.cut(start, end)
-}
-
-func (f *File) valid(s Section, kvs []KV) bool {
-	if f.err != nil {
-		return false
-	}
-	err := f.checkSection(s)
-	for _, kv := range kvs {
-		if err == nil {
-			err = checkKV(kv)
-		}
-	}
-	if err != nil {
-		f.err = fmt.Errorf("%s not saved: %w", tildePath(f.path), err)
-		return false
-	}
-	return true
-}
-
-// checkSection accepts a section only if its header reads back as itself.
-func (f *File) checkSection(s Section) error {
-	h := s.String()
-	bad := s.Name == "" || strings.TrimSpace(s.Name) != s.Name || strings.ContainsAny(s.Name, "[]\"'\\") ||
-		strings.ContainsFunc(s.Name, unicode.IsControl) || sectionOf(f.kind, h[1:len(h)-1]) != s
-	if f.kind == credentialsFile && s.Type != "" {
-		bad = true
-	}
-	if s.Type != "" && s.Type != "profile" && s.Type != "sso-session" && s.Type != "services" {
-		bad = true
-	}
-	if bad {
-		return fmt.Errorf("%q is not a usable section name", s.String())
-	}
-	return nil
-}
-
-func checkKV(kv KV) error {
-	k := kv.Key
-	if k == "" || strings.ContainsAny(k, "=:[]#;") || strings.ContainsFunc(k, unicode.IsSpace) ||
-		strings.ContainsFunc(k, unicode.IsControl) {
-		return fmt.Errorf("%q is not a usable key", k)
-	}
-	if strings.ContainsFunc(kv.Value, func(r rune) bool { return r != '\t' && unicode.IsControl(r) }) {
-		return fmt.Errorf("the value of %s holds a line break or control character", k)
-	}
-	return nil
-}
-
 // find returns the index of the header of s.
 func (f *File) find(s Section) (int, bool) {
-	i := slices.IndexFunc(f.lines, func(l line) bool { return l.typ == headerLine && l.sec == s })
-	return i, i >= 0
+	if f.index == nil {
+		f.index = map[Section]int{}
+		for i, l := range f.lines {
+			if l.typ == headerLine {
+				f.index[l.sec] = i
+			}
+		}
+	}
+	i, ok := f.index[s]
+	return i, ok
 }
 
 // end is the index of the next header after start (or the end of file).
@@ -239,7 +138,7 @@ func (f *File) end(start int) int {
 // header when it has none).
 func (f *File) coreEnd(start int) int {
 	core := start + 1
-	for i := start + 1; i < f.end(start); i++ {
+	for i, end := start+1, f.end(start); i < end; i++ {
 		if t := f.lines[i].typ; t == keyLine || t == contLine {
 			core = i + 1
 		}
@@ -248,7 +147,7 @@ func (f *File) coreEnd(start int) int {
 }
 
 func (f *File) findKey(start int, key string) (int, bool) {
-	for i := start + 1; i < f.end(start); i++ {
+	for i, end := start+1, f.end(start); i < end; i++ {
 		if f.lines[i].typ == keyLine && f.lines[i].key == key {
 			return i, true
 		}
@@ -274,75 +173,25 @@ func (f *File) valueEnd(i int) int {
 // as configparser joins continuation lines.
 func (f *File) kvs(start int) []KV {
 	var out []KV
-	for i := start + 1; i < f.end(start); i++ {
-		if f.lines[i].typ != keyLine {
-			continue
+	var parts []string
+	flush := func() {
+		if parts != nil {
+			out[len(out)-1].Value = strings.TrimRightFunc(strings.Join(parts, "\n"), unicode.IsSpace)
 		}
-		parts := []string{f.lines[i].val}
-		for j := i + 1; j < f.valueEnd(i); j++ {
-			if t := f.lines[j].typ; t == contLine || t == blankLine {
-				parts = append(parts, f.lines[j].val)
+	}
+	for i, end := start+1, f.end(start); i < end; i++ {
+		switch l := f.lines[i]; l.typ {
+		case keyLine:
+			flush()
+			out, parts = append(out, KV{Key: l.key}), []string{l.val}
+		case contLine, blankLine:
+			if parts != nil {
+				parts = append(parts, l.val)
 			}
 		}
-		out = append(out, KV{f.lines[i].key, strings.TrimRightFunc(strings.Join(parts, "\n"), unicode.IsSpace)})
 	}
+	flush()
 	return out
-}
-
-func (f *File) setKey(start int, kv KV) {
-	key, val := strings.ToLower(kv.Key), strings.TrimSpace(kv.Value)
-	i, ok := f.findKey(start, key)
-	if !ok {
-		f.insert(f.coreEnd(start), newLine(key+" = "+val, keyLine, key, val))
-		return
-	}
-	end := f.valueEnd(i)
-	if f.lines[i].val == val && end == i+1 {
-		return
-	}
-	l := &f.lines[i]
-	text := l.text
-	if d := strings.IndexAny(text, "=:"); d >= 0 {
-		text = strings.TrimRightFunc(text[:d], unicode.IsSpace)
-	}
-	l.text, l.val = text+" = "+val, val
-	f.cut(i+1, end)
-	f.dirty = true
-}
-
-func (f *File) appendSection(s Section, kvs []KV) {
-	at := len(f.lines)
-	if at > 0 && f.lines[at-1].typ != blankLine {
-		f.insert(at, newLine("", blankLine, "", ""))
-		at++
-	}
-	h := newLine(s.String(), headerLine, "", "")
-	h.sec = s
-	f.insert(at, h)
-	for _, kv := range kvs {
-		f.setKey(at, kv)
-	}
-}
-
-func newLine(text string, t lineType, key, val string) line {
-	return line{text: text, typ: t, key: key, val: val}
-}
-
-func (f *File) insert(at int, l line) {
-	l.eol = f.nl
-	if at > 0 && f.lines[at-1].eol == "" {
-		f.lines[at-1].eol = f.nl
-	}
-	f.lines = slices.Insert(f.lines, at, l)
-	f.dirty = true
-}
-
-func (f *File) cut(from, to int) {
-	if from >= to {
-		return
-	}
-	f.lines = slices.Delete(f.lines, from, to)
-	f.dirty = true
 }
 
 // bytes renders the file.

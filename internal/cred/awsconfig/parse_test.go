@@ -113,23 +113,32 @@ func TestParse(t *testing.T) {
 	})
 }
 
+// badFiles are files keyward refuses, with the line and reason it gives.
+// The AWS CLI refuses them too (TestAWSCLIRefusesWhatWeRefuse), except
+// where cliReads says it reads them: keyward is stricter there because
+// an edit could not say which copy it meant.
+var badFiles = []struct {
+	name, in string
+	line     int
+	msg      string
+	cliReads bool
+}{
+	{"a truncated section header", "[default]\nregion = us-east-1\n[profile ad", 3, "section header is not closed", false},
+	{"a truncated setting", "[default]\nregion = us-east-1\nsso_sta", 3, "expected key = value", false},
+	{"a setting before any section", "region = us-east-1\n", 1, "expected a [section] header", false},
+	{"an empty header", "[]\n", 1, "section header has no name", false},
+	{"a repeated section", "[profile a]\nk = 1\n[profile a]\n", 3, "section [profile a] appears again (first at line 1)", false},
+	{"a repeated section, spaced differently", "[profile a]\n[profile  a]\n", 2, "section [profile  a] appears again", true},
+	{"a repeated key, in another case", "[a]\nregion = x\nRegion = y\n", 3, `key "region" appears again in [a] (first at line 2)`, false},
+	{"an indented header that continues a setting", "[default]\nregion = a\n [profile x]\nregion = q\n", 4, `key "region" appears again`, false},
+	{"a key without a name", "[a]\n = x\n", 2, "the setting has no key", false},
+	{"a nested line without =", "[a]\ns3 =\n  max_concurrent_requests\n", 3, "a nested setting must be key = value", false},
+	{"a lone carriage return", "[a]\nk = 1\rj = 2\n", 2, "carriage return", true},
+	{"bytes that are not UTF-8", "[a]\nk = \xff\n", 2, "not UTF-8", false},
+}
+
 func TestParseErrors(t *testing.T) {
-	for _, tc := range []struct {
-		name, in string
-		line     int
-		msg      string
-	}{
-		{"a truncated section header", "[default]\nregion = us-east-1\n[profile ad", 3, "section header is not closed"},
-		{"a truncated setting", "[default]\nregion = us-east-1\nsso_sta", 3, "expected key = value"},
-		{"a setting before any section", "region = us-east-1\n", 1, "expected a [section] header"},
-		{"an empty header", "[]\n", 1, "section header has no name"},
-		{"a repeated section", "[profile a]\nk = 1\n[profile  a]\n", 3, "section [profile  a] appears again (first at line 1)"},
-		{"a repeated key, in another case", "[a]\nregion = x\nRegion = y\n", 3, `key "region" appears again in [a] (first at line 2)`},
-		{"a key without a name", "[a]\n = x\n", 2, "the setting has no key"},
-		{"a nested line without =", "[a]\ns3 =\n  max_concurrent_requests\n", 3, "a nested setting must be key = value"},
-		{"a lone carriage return", "[a]\nk = 1\rj = 2\n", 2, "carriage return"},
-		{"bytes that are not UTF-8", "[a]\nk = \xff\n", 2, "not UTF-8"},
-	} {
+	for _, tc := range badFiles {
 		t.Run(tc.name, func(t *testing.T) {
 			_, err := parse("/x/config", configFile, []byte(tc.in))
 			var pe *ParseError

@@ -103,9 +103,13 @@ func (p *Plan) plan(cfg *File, src Source, w wanted) {
 }
 
 func (p *Plan) prune(cfg *File, src Source, want []wanted) {
+	keep := map[string]bool{}
+	for _, w := range want {
+		keep[w.name] = true
+	}
 	for _, name := range cfg.Profiles() {
 		start, ok := cfg.find(ProfileSection(name))
-		if !ok || slices.ContainsFunc(want, func(w wanted) bool { return w.name == name }) {
+		if !ok || keep[name] {
 			continue
 		}
 		if old := cfg.kvs(start); lookup(old, MarkerKey) == src.Name {
