@@ -23,8 +23,23 @@ import (
 // protocols (AWS's SSO-OIDC, portal and STS APIs, Okta's OAuth endpoints),
 // so they work against AWS and Okta as well as against keyward.
 func credCmds(stdio IO) []*cobra.Command {
-	return []*cobra.Command{loginCmd(stdio), logoutCmd(stdio), credentialsCmd(stdio), envCmd(stdio),
+	cmds := []*cobra.Command{loginCmd(stdio), logoutCmd(stdio), credentialsCmd(stdio), envCmd(stdio),
 		execCmd(stdio), consoleCmd(stdio), whoamiCmd(stdio), useCmd(stdio), addCmd(stdio), profilesCmd(stdio)}
+	for _, c := range cmds {
+		explainClock(c)
+	}
+	return cmds
+}
+
+// explainClock makes cmd and its subcommands say so when a wrong clock is
+// why AWS refused them.
+func explainClock(cmd *cobra.Command) {
+	if run := cmd.RunE; run != nil {
+		cmd.RunE = func(cmd *cobra.Command, args []string) error { return awsenv.ClockHint(run(cmd, args)) }
+	}
+	for _, sub := range cmd.Commands() {
+		explainClock(sub)
+	}
 }
 
 // credFlags are the flags every credential command takes.

@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/keyward/keyward/internal/clock"
 	"github.com/keyward/keyward/internal/cred/vault"
 )
 
@@ -158,4 +159,22 @@ func TestCredentialCLIBadInput(t *testing.T) {
 		}
 		k.mustRun(t, "credentials", "Dev-DevOps", "--refresh")
 	})
+}
+
+// TestCredentialCLISaysTheClockIsWrong: a server whose clock is an hour
+// ahead refuses every signature; keyward says to fix the clock.
+func TestCredentialCLISaysTheClockIsWrong(t *testing.T) {
+	dir := t.TempDir()
+	m := launch(t, dir, clock.NewFake(time.Now().Add(time.Hour)))
+	s := &server{t: t, main: m, url: m.AWSURL, dataDir: dir}
+	k := newCredCLI(t, s, newAWSCLI(t, s))
+	admin := readAdminCredentials(t, dir)
+	if _, errOut, code := k.run(admin.SecretAccessKey+"\n", "add", "admin", "--access-key-id", admin.AccessKeyID,
+		"--region", "us-east-1"); code != 0 {
+		t.Fatalf("keyward add exited %d: %s", code, errOut)
+	}
+	msg := k.mustFail(t, "whoami", "admin")
+	if !strings.Contains(msg, "Signature expired") || !strings.Contains(msg, "clock") {
+		t.Errorf("whoami against a server an hour ahead:\n%s", msg)
+	}
 }

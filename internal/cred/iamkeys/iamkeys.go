@@ -125,11 +125,12 @@ func explain(err error, call string) error {
 	if !errors.As(err, &api) {
 		return fmt.Errorf("%s: %w", call, err)
 	}
+	if hinted := awsenv.ClockHint(err); hinted != err {
+		return fmt.Errorf("%s: %w", call, hinted)
+	}
 	switch api.ErrorCode() {
 	case "InvalidClientTokenId", "SignatureDoesNotMatch":
 		return fmt.Errorf("%s: AWS does not accept these access keys (%s): replace them with `keyward add`", call, api.ErrorCode())
-	case "RequestExpired":
-		return fmt.Errorf("%s: AWS says this computer's clock is wrong (%s): set the clock and try again", call, api.ErrorMessage())
 	case "AccessDenied":
 		if strings.Contains(api.ErrorMessage(), "MultiFactorAuthentication") || strings.Contains(api.ErrorMessage(), "MFA") {
 			return fmt.Errorf("%s: the MFA code was refused (%s): wait for the next code and try again", call, api.ErrorMessage())
