@@ -178,3 +178,35 @@ func TestCredentialCLISaysTheClockIsWrong(t *testing.T) {
 		t.Errorf("whoami against a server an hour ahead:\n%s", msg)
 	}
 }
+
+// TestCredentialCLITwoIdentitiesOnOneStartURL: alice and bob sign in on
+// one laptop at one start URL under two sso-session names; each sign-in's
+// profiles hand out its own person's credentials, and the second sync
+// leaves the first one's profiles alone.
+func TestCredentialCLITwoIdentitiesOnOneStartURL(t *testing.T) {
+	s, c, st, k := signedInCLI(t)
+	var u struct{ UserId string }
+	c.admin(t, &u, "identitystore", "create-user", "--identity-store-id", st.IdentityStoreID, "--user-name", "bob",
+		"--display-name", "Bob Example", "--name", "GivenName=Bob,FamilyName=Example",
+		"--emails", "Value=bob@example.com,Type=work,Primary=true")
+	c.admin(t, nil, "identitystore", "create-group-membership", "--identity-store-id", st.IdentityStoreID,
+		"--group-id", st.GroupID, "--member-id", "UserId="+u.UserId)
+	const bobPassword = "Another-Horse-Battery-7"
+	s.setPassword("bob", bobPassword)
+
+	k.loginAs(t, s, "bob", bobPassword, "--start-url", s.main.StartURL, "--region", "us-east-1", "--sso-session", "bob")
+	_, errOut, code := k.run("", "profiles", "sync", "--sso-session", "bob")
+	if code != 0 || !strings.Contains(errOut, "Left alone: profile Dev-DevOps is sso-session kw's") {
+		t.Errorf("bob's sync over alice's profile name exited %d:\n%s", code, errOut)
+	}
+	k.mustRun(t, "profiles", "sync", "--sso-session", "bob", "--template", "{{.AccountName}}-{{.RoleName}}-bob")
+	for profile, who := range map[string]string{"Dev-DevOps": "alice", "Dev-DevOps-bob": "bob"} {
+		out := k.mustRun(t, "whoami", profile)
+		if !strings.Contains(out, "/"+who+"\n") {
+			t.Errorf("whoami %s:\n%s\nwant %s's session", profile, out, who)
+		}
+	}
+	if _, errOut, code := k.run("", "profiles", "sync"); code != 1 || !strings.Contains(errOut, "there are 2 sign-ins (bob, kw): pick one with --sso-session") {
+		t.Errorf("sync with two sign-ins and no --sso-session exited %d:\n%s", code, errOut)
+	}
+}

@@ -142,6 +142,12 @@ var approveLine = regexp.MustCompile(`To sign in, open (\S+)`)
 // URL it prints, and returns what it printed on stderr.
 func (k *credCLI) login(t *testing.T, s *server, args ...string) string {
 	t.Helper()
+	return k.loginAs(t, s, aliceName, alicePassword, args...)
+}
+
+// loginAs is login with user approving.
+func (k *credCLI) loginAs(t *testing.T, s *server, user, password string, args ...string) string {
+	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), awsCLITimeout)
 	defer cancel()
 	cmd := k.command(ctx, nil, append([]string{"login", "--no-browser"}, args...)...)
@@ -162,7 +168,7 @@ func (k *credCLI) login(t *testing.T, s *server, args ...string) string {
 		t.Fatalf("keyward login printed no URL to open:\n%s", printed.String())
 	}
 	b := s.browser()
-	b.signIn(aliceName, alicePassword)
+	b.signIn(user, password)
 	b.approve(opened, true)
 	for sc.Scan() {
 		printed.WriteString(sc.Text() + "\n")
