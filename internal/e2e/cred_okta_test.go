@@ -5,12 +5,16 @@ import (
 	"crypto/tls"
 	"errors"
 	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/config"
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
 	"github.com/okta/okta-sdk-golang/v5/okta"
@@ -18,6 +22,7 @@ import (
 	"github.com/keyward/keyward/internal/cred/awsenv"
 	"github.com/keyward/keyward/internal/cred/credtest"
 	credokta "github.com/keyward/keyward/internal/cred/okta"
+	"github.com/keyward/keyward/internal/cred/provider"
 )
 
 // TestCredentialCLIOktaSource is issue 10's Okta source against keyward
@@ -88,6 +93,27 @@ func TestCredentialCLIOktaSource(t *testing.T) {
 		must(t, err)
 		if want := "arn:aws:sts::" + w.account + ":assumed-role/ReadOnly/" + cliPerson; aws.ToString(id.Arn) != want {
 			t.Errorf("GetCallerIdentity = %s, want %s", aws.ToString(id.Arn), want)
+		}
+	})
+	step("a profile naming the sign-in and the role resolves to its credentials, cached", func(t *testing.T) {
+		r := &provider.Resolver{Keep: keep, Profiles: configFile{
+			"profile okta-dev":  {"keyward_okta_session": "corp", "keyward_role_arn": w.role, "region": "eu-west-1"},
+			"keyward-okta corp": {"okta_org_url": src.OrgURL, "okta_client_id": src.ClientID},
+		}}
+		first, err := r.Credentials(ctx, "okta-dev")
+		must(t, err)
+		again, err := r.Credentials(ctx, "okta-dev")
+		must(t, err)
+		if again.AccessKeyID != first.AccessKeyID || first.Region != "eu-west-1" {
+			t.Errorf("the second resolution made new credentials (%s, then %s) or lost the region %q",
+				first.AccessKeyID, again.AccessKeyID, first.Region)
+		}
+		cfg := aws.Config{Region: "eu-west-1", BaseEndpoint: aws.String(w.s.url), HTTPClient: w.s.client,
+			Credentials: credentials.NewStaticCredentialsProvider(first.AccessKeyID, first.SecretAccessKey, first.SessionToken)}
+		id, err := sts.NewFromConfig(cfg).GetCallerIdentity(ctx, &sts.GetCallerIdentityInput{})
+		must(t, err)
+		if !strings.HasSuffix(aws.ToString(id.Arn), ":assumed-role/ReadOnly/"+cliPerson) {
+			t.Errorf("the profile's credentials are %s, want the ReadOnly role's", aws.ToString(id.Arn))
 		}
 	})
 	step("twenty processes that find the tokens expired cause one refresh", func(t *testing.T) {
@@ -175,6 +201,56 @@ func refreshGrants(t *testing.T, w *webFlow) int {
 	return n
 }
 
+// configFile is an AWS config file in memory, by section name.
+type configFile map[string]map[string]string
+
+func (f configFile) Profile(name string) (map[string]string, bool) { return f.Section("profile", name) }
+func (f configFile) SSOSession(name string) (map[string]string, bool) {
+	return f.Section("sso-session", name)
+}
+func (f configFile) Section(kind, name string) (map[string]string, bool) {
+	v, ok := f[kind+" "+name]
+	return v, ok
+}
+
 type prompt func(verificationURL, userCode string) error
 
 func (p prompt) Approve(verificationURL, userCode string) error { return p(verificationURL, userCode) }
+
+// TestAWSToolsReadAConfigWithAKeywardOktaSection checks that the Okta
+// source's [keyward-okta NAME] section and its profile keys leave the AWS
+// config file readable by the AWS CLI and the Go SDK: they list the same
+// profiles and read the profile's own keys.
+func TestAWSToolsReadAConfigWithAKeywardOktaSection(t *testing.T) {
+	requireTool(t, awsCLIPath, "apt-get install awscli")
+	home := t.TempDir()
+	file := filepath.Join(home, "config")
+	must(t, os.WriteFile(file, []byte("[default]\nregion = us-east-1\n\n"+
+		"[keyward-okta corp]\nokta_org_url = https://corp.okta.com\nokta_client_id = 0oa1cli\nokta_app_id = 0oa2aws\n\n"+
+		"[profile okta-dev]\nregion = eu-west-1\nkeyward_okta_session = corp\n"+
+		"keyward_role_arn = arn:aws:iam::111122223333:role/Dev\ncredential_process = keyward credential-process --profile okta-dev\n"), 0o600))
+	env := []string{"HOME=" + home, "PATH=/usr/bin:/bin", "LANG=C.UTF-8", "AWS_CONFIG_FILE=" + file,
+		"AWS_SHARED_CREDENTIALS_FILE=" + filepath.Join(home, "none"), "AWS_PAGER="}
+	runAWS := func(args ...string) string {
+		cmd := exec.Command(awsCLIPath, args...)
+		cmd.Env = env
+		out, err := cmd.CombinedOutput()
+		if err != nil {
+			t.Fatalf("aws %s: %v\n%s", strings.Join(args, " "), err, out)
+		}
+		return strings.TrimSpace(string(out))
+	}
+	if got := runAWS("configure", "list-profiles"); got != "default\nokta-dev" {
+		t.Errorf("aws configure list-profiles = %q, want default and okta-dev", got)
+	}
+	if got := runAWS("configure", "get", "keyward_role_arn", "--profile", "okta-dev"); got != "arn:aws:iam::111122223333:role/Dev" {
+		t.Errorf("aws configure get keyward_role_arn = %q", got)
+	}
+	cfg, err := config.LoadSharedConfigProfile(context.Background(), "okta-dev", func(o *config.LoadSharedConfigOptions) {
+		o.ConfigFiles, o.CredentialsFiles = []string{file}, []string{}
+	})
+	must(t, err)
+	if cfg.Region != "eu-west-1" || cfg.CredentialProcess == "" {
+		t.Errorf("the Go SDK reads the profile as region %q, credential_process %q", cfg.Region, cfg.CredentialProcess)
+	}
+}

@@ -1,9 +1,10 @@
 // Package credtest holds what the credential CLI's tests share: a Keeper
 // in memory.
 //
-// It owns: Keeper, whose Refresh holds one lock from the freshness check
-// to the store, as the vault's lock does across processes, so tests of
-// "one refresh however many ask" exercise the real contract.
+// It owns: Keeper, whose Refresh holds a lock on its key from the
+// freshness check to the store, as the vault's lock does across
+// processes, so tests of "one refresh however many ask" exercise the real
+// contract (and a refresh inside another, of another key, still works).
 //
 // It does not own: the vault (cred/vault) or anything a command uses.
 package credtest
@@ -18,8 +19,8 @@ import (
 // Keeper is an sso.Keeper in memory. The zero value is ready.
 type Keeper struct {
 	mu      sync.Mutex
-	refresh sync.Mutex
 	m       map[string][]byte
+	refresh sync.Map // key → *sync.Mutex
 }
 
 var _ sso.Keeper = (*Keeper)(nil)
@@ -51,11 +52,12 @@ func (k *Keeper) Delete(_ context.Context, key string) error {
 }
 
 // Refresh returns the value under key when fresh accepts it, else what
-// fetch returns, stored; one caller at a time.
+// fetch returns, stored; one caller at a time for each key.
 func (k *Keeper) Refresh(ctx context.Context, key string, fresh func([]byte) bool,
 	fetch func(context.Context) ([]byte, error)) ([]byte, error) {
-	k.refresh.Lock()
-	defer k.refresh.Unlock()
+	l, _ := k.refresh.LoadOrStore(key, &sync.Mutex{})
+	l.(*sync.Mutex).Lock()
+	defer l.(*sync.Mutex).Unlock()
 	if v, err := k.Get(ctx, key); err == nil && fresh(v) {
 		return v, nil
 	}
