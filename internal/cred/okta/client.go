@@ -12,6 +12,7 @@ import (
 	"regexp"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/keyward/keyward/internal/cred/awsenv"
 	"github.com/keyward/keyward/internal/cred/sso"
@@ -79,6 +80,8 @@ type Client struct {
 	Keep   Keeper
 	// Now is the clock; nil is time.Now.
 	Now func() time.Time
+	// after waits between device polls; nil is time.After.
+	after func(time.Duration) <-chan time.Time
 }
 
 // New returns a client for src.
@@ -167,10 +170,10 @@ func errorOf(a answer) *oauthError {
 	if e.Code == "" {
 		e.Code, e.Description = bearerError(a.header.Get("WWW-Authenticate"))
 	}
-	if e.Code == "" {
-		e.Code = http.StatusText(a.status)
-	}
 	e.Code, e.Description = printable(e.Code, 64), printable(e.Description, 300)
+	if e.Code == "" {
+		e.Code = first(http.StatusText(a.status), "error")
+	}
 	return e
 }
 
@@ -192,7 +195,7 @@ func bearerError(h string) (code, desc string) {
 // text from a server reaches a terminal.
 func printable(s string, n int) string {
 	s = strings.Map(func(r rune) rune {
-		if r < 0x20 || r == 0x7f {
+		if r < 0x20 || r == 0x7f || r == utf8.RuneError {
 			return -1
 		}
 		return r

@@ -112,6 +112,10 @@ func (c *Client) poll(ctx context.Context, dev deviceAnswer) (tokenAnswer, error
 		expires = 10 * time.Minute
 	}
 	deadline := c.now().Add(expires)
+	after := c.after
+	if after == nil {
+		after = time.After
+	}
 	form := url.Values{"client_id": {c.Source.ClientID}, "device_code": {dev.DeviceCode}, "grant_type": {grantDeviceCode}}
 	for {
 		tok, err := c.token(ctx, form)
@@ -135,7 +139,7 @@ func (c *Client) poll(ctx context.Context, dev deviceAnswer) (tokenAnswer, error
 		select {
 		case <-ctx.Done():
 			return tok, ctx.Err()
-		case <-time.After(interval):
+		case <-after(interval):
 		}
 	}
 }
