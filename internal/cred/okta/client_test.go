@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"strings"
 	"testing"
+	"time"
 	"unicode/utf8"
 )
 
@@ -55,5 +56,23 @@ func TestOrgURLIsWhatOktaAWSCLIMakesOfAnOrg(t *testing.T) {
 		if got := OrgURL(in); got != want {
 			t.Errorf("OrgURL(%q) = %q, want %q", in, got, want)
 		}
+	}
+}
+
+func FuzzJWTLifetime(f *testing.F) {
+	f.Add("eyJhbGciOiJSUzI1NiJ9.eyJpYXQiOjE4OTM0NTI0MDAsImV4cCI6MTg5MzQ1NjAwMCwic3ViIjoiMDB1MSJ9.c2ln")
+	f.Add("a.b.c")
+	f.Add("eyJhbGciOiJub25lIn0.eyJleHAiOi0xfQ.")
+	f.Fuzz(func(t *testing.T, raw string) {
+		life, ok := jwtLifetime(raw)
+		if ok && (life <= 0 || life > 366*24*time.Hour) || !ok && life != 0 {
+			t.Errorf("jwtLifetime(%q) = %v, %v", raw, life, ok)
+		}
+	})
+}
+
+func TestJWTLifetimeIsExpMinusIat(t *testing.T) {
+	if life, ok := jwtLifetime("eyJhbGciOiJSUzI1NiJ9.eyJpYXQiOjE4OTM0NTI0MDAsImV4cCI6MTg5MzQ1NjAwMCwic3ViIjoiMDB1MSJ9.c2ln"); !ok || life != time.Hour {
+		t.Errorf("jwtLifetime = %v, %v; want an hour", life, ok)
 	}
 }

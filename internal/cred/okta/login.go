@@ -2,6 +2,7 @@ package okta
 
 import (
 	"context"
+	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -165,7 +166,32 @@ func (c *Client) tokens(answer tokenAnswer, old tokens) (tokens, error) {
 		return t, fmt.Errorf("Okta at %s issued no access token or no ID token: the app %s must be granted the openid scope",
 			c.Source.OrgURL, c.Source.ClientID)
 	}
+	// The exchange needs both tokens live: refresh when the first ends.
+	// Lifetimes, not Okta's timestamps, so a skewed clock here does not
+	// matter.
+	if life, ok := jwtLifetime(t.IDToken); ok && life < time.Duration(answer.ExpiresIn)*time.Second {
+		t.Expiry = c.now().Add(life).UTC().Truncate(time.Second)
+	}
 	return t, nil
+}
+
+// jwtLifetime reads a JWT's exp − iat, unverified: only to know when to
+// refresh (Okta verifies the token when it is used).
+func jwtLifetime(raw string) (time.Duration, bool) {
+	parts := strings.Split(raw, ".")
+	if len(raw) > 16<<10 || len(parts) != 3 {
+		return 0, false
+	}
+	payload, err := base64.RawURLEncoding.DecodeString(parts[1])
+	var claims struct {
+		IssuedAt int64 `json:"iat"`
+		Expiry   int64 `json:"exp"`
+	}
+	if err != nil || json.Unmarshal(payload, &claims) != nil || claims.IssuedAt <= 0 || claims.Expiry <= claims.IssuedAt ||
+		claims.Expiry-claims.IssuedAt > 366*24*3600 {
+		return 0, false
+	}
+	return time.Duration(claims.Expiry-claims.IssuedAt) * time.Second, true
 }
 
 // live returns live tokens, refreshing them when they are about to
