@@ -135,6 +135,9 @@ func (c *Client) RoleCredentials(ctx context.Context, r Role, region string, dur
 	if !idPattern.MatchString(r.AppID) || r.RoleARN == "" {
 		return output.Credentials{}, fmt.Errorf("role %q names no AWS Account Federation app and role ARN", r.RoleARN)
 	}
+	if duration < 0 || duration > 12*time.Hour {
+		return output.Credentials{}, fmt.Errorf("a session of %s: AWS allows 15 minutes to 12 hours", duration)
+	}
 	value, roles, err := c.assertion(ctx, app)
 	if err != nil {
 		return output.Credentials{}, err
