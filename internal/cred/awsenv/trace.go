@@ -126,7 +126,32 @@ func redactBody(b []byte) string {
 		}
 		return q.Encode()
 	}
-	return xmlSecret.ReplaceAllString(string(b), "<$1$2>[redacted]</")
+	return redactInputs(xmlSecret.ReplaceAllString(string(b), "<$1$2>[redacted]</"))
+}
+
+var (
+	htmlInput = regexp.MustCompile(`(?is)<input\b[^>]*>`)
+	htmlAttr  = regexp.MustCompile(`(?is)\b(name|value)\s*=\s*("[^"]*"|'[^']*'|[^\s"'>]+)`)
+)
+
+// redactInputs blanks the value of every HTML input named as a secret:
+// the SAMLResponse of an auto-posting sign-in form.
+func redactInputs(s string) string {
+	return htmlInput.ReplaceAllStringFunc(s, func(tag string) string {
+		secret := false
+		for _, m := range htmlAttr.FindAllStringSubmatch(tag, -1) {
+			secret = secret || strings.EqualFold(m[1], "name") && secretName.MatchString(strings.Trim(m[2], `"'`))
+		}
+		if !secret {
+			return tag
+		}
+		return htmlAttr.ReplaceAllStringFunc(tag, func(a string) string {
+			if strings.EqualFold(a[:5], "value") {
+				return `value="[redacted]"`
+			}
+			return a
+		})
+	})
 }
 
 func redactJSON(v any) any {

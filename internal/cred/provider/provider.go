@@ -5,9 +5,11 @@
 // It owns: which profile keys mean which source — keyward's own
 // keyward_sso_session / keyward_account_id / keyward_role_name and the AWS
 // CLI's sso_session / sso_account_id / sso_role_name (so every SSO profile
-// the AWS CLI understands works here too), role_arn + source_profile
-// chains, and otherwise IAM user keys kept in the vault — and the
-// credential cache with one fetch however many processes ask at once.
+// the AWS CLI understands works here too), keyward_okta_session /
+// keyward_role_arn (/ keyward_principal_arn / keyward_app_id) with its
+// [keyward-okta NAME] section, role_arn + source_profile chains, and
+// otherwise IAM user keys kept in the vault — and the credential cache
+// with one fetch however many processes ask at once.
 //
 // It does not own: the sources' protocols (cred/sso and friends), where
 // secrets are kept (the Keeper), or parsing the files (cred/awsconfig).
@@ -23,6 +25,7 @@ import (
 	"time"
 
 	"github.com/keyward/keyward/internal/cred/iamkeys"
+	"github.com/keyward/keyward/internal/cred/okta"
 	"github.com/keyward/keyward/internal/cred/output"
 	"github.com/keyward/keyward/internal/cred/sso"
 )
@@ -33,6 +36,10 @@ type Profiles interface {
 	Profile(name string) (map[string]string, bool)
 	// SSOSession returns an [sso-session NAME] section's keys.
 	SSOSession(name string) (map[string]string, bool)
+	// Section returns the keys of the section [KIND NAME], such as
+	// [keyward-okta corp] (the AWS CLI and SDKs skip sections they do not
+	// know).
+	Section(kind, name string) (map[string]string, bool)
 }
 
 // Keeper is where secrets are kept; sso.Keeper is the contract.
@@ -142,6 +149,8 @@ func (r *Resolver) fetcher(ctx context.Context, profile string, p map[string]str
 	switch {
 	case p["role_arn"] != "" && p["source_profile"] != "":
 		return r.chained(profile, p, depth), nil
+	case p["keyward_okta_session"] != "":
+		return r.oktaRole(profile, p)
 	case first(p, "keyward_sso_session", "sso_session") != "":
 		role, err := r.Role(profile)
 		if err != nil {
@@ -160,6 +169,62 @@ func (r *Resolver) fetcher(ctx context.Context, profile string, p map[string]str
 	return func(ctx context.Context) (output.Credentials, error) {
 		return iamkeys.Session(ctx, keys, p["region"], p["mfa_serial"], seconds(p["duration_seconds"]), r.MFA)
 	}, nil
+}
+
+// oktaRole takes the profile's role through its Okta sign-in. Without an
+// app id in the profile or its section, the role's app is found among the
+// person's AWS Account Federation apps.
+func (r *Resolver) oktaRole(profile string, p map[string]string) (func(context.Context) (output.Credentials, error), error) {
+	src, err := r.OktaSource(p["keyward_okta_session"])
+	if err != nil {
+		return nil, err
+	}
+	want := okta.Role{RoleARN: p["keyward_role_arn"], PrincipalARN: p["keyward_principal_arn"], AppID: p["keyward_app_id"]}
+	if want.AppID == "" {
+		want.AppID = src.AppID
+	}
+	if want.RoleARN == "" {
+		return nil, fmt.Errorf("profile %q names an Okta sign-in but no role: it needs keyward_role_arn", profile)
+	}
+	c := okta.New(src, r.Keep)
+	c.Now = r.Now
+	return func(ctx context.Context) (output.Credentials, error) {
+		role := want
+		if role.AppID == "" {
+			found, err := oktaApp(ctx, c, role)
+			if err != nil {
+				return output.Credentials{}, fmt.Errorf("profile %q: %w", profile, err)
+			}
+			role = found
+		}
+		return c.RoleCredentials(ctx, role, p["region"], seconds(p["duration_seconds"]))
+	}, nil
+}
+
+// oktaApp finds the app whose assertion carries role.
+func oktaApp(ctx context.Context, c *okta.Client, role okta.Role) (okta.Role, error) {
+	roles, err := c.Roles(ctx)
+	if err != nil {
+		return role, err
+	}
+	for _, got := range roles {
+		if got.RoleARN == role.RoleARN && (role.PrincipalARN == "" || got.PrincipalARN == role.PrincipalARN) {
+			return got, nil
+		}
+	}
+	return role, fmt.Errorf("none of your AWS Account Federation apps at %s lets you take %s: ask your Okta administrator, "+
+		"or remove the profile", c.Source.OrgURL, role.RoleARN)
+}
+
+// OktaSource reads the [keyward-okta name] section.
+func (r *Resolver) OktaSource(name string) (okta.Source, error) {
+	s, ok := r.Profiles.Section("keyward-okta", name)
+	if !ok {
+		return okta.Source{}, fmt.Errorf("there is no [keyward-okta %s] in the AWS config file: sign in with "+
+			"`keyward login --okta-org URL --okta-client-id ID --okta-session %s`", name, name)
+	}
+	src := okta.Source{Name: name, OrgURL: s["okta_org_url"], ClientID: s["okta_client_id"], AppID: s["okta_app_id"]}
+	return src, src.Check()
 }
 
 // chained assumes the profile's role with its source profile's

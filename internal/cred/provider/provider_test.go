@@ -3,10 +3,9 @@ package provider
 import (
 	"context"
 	"strings"
-	"sync"
 	"testing"
 
-	"github.com/keyward/keyward/internal/cred/sso"
+	"github.com/keyward/keyward/internal/cred/credtest"
 )
 
 // profiles is a config file in memory.
@@ -14,62 +13,27 @@ type profiles map[string]map[string]string
 
 func (p profiles) Profile(name string) (map[string]string, bool) { v, ok := p[name]; return v, ok }
 func (p profiles) SSOSession(name string) (map[string]string, bool) {
-	v, ok := p["sso-session "+name]
+	return p.Section("sso-session", name)
+}
+func (p profiles) Section(kind, name string) (map[string]string, bool) {
+	v, ok := p[kind+" "+name]
 	return v, ok
 }
 
-// memKeeper is a Keeper in memory, for one process.
-type memKeeper struct {
-	mu sync.Mutex
-	m  map[string][]byte
-}
-
-func (k *memKeeper) Get(_ context.Context, key string) ([]byte, error) {
-	k.mu.Lock()
-	defer k.mu.Unlock()
-	if v, ok := k.m[key]; ok {
-		return v, nil
-	}
-	return nil, sso.ErrNotFound
-}
-
-func (k *memKeeper) Set(_ context.Context, key string, v []byte) error {
-	k.mu.Lock()
-	defer k.mu.Unlock()
-	if k.m == nil {
-		k.m = map[string][]byte{}
-	}
-	k.m[key] = v
-	return nil
-}
-
-func (k *memKeeper) Delete(_ context.Context, key string) error {
-	k.mu.Lock()
-	defer k.mu.Unlock()
-	delete(k.m, key)
-	return nil
-}
-
-func (k *memKeeper) Refresh(ctx context.Context, key string, fresh func([]byte) bool,
-	fetch func(context.Context) ([]byte, error)) ([]byte, error) {
-	if v, err := k.Get(ctx, key); err == nil && fresh(v) {
-		return v, nil
-	}
-	v, err := fetch(ctx)
-	if err != nil {
-		return nil, err
-	}
-	return v, k.Set(ctx, key, v)
-}
-
 func TestProfilesThatCannotGiveCredentialsSayWhatToRun(t *testing.T) {
-	r := &Resolver{Keep: &memKeeper{}, Profiles: profiles{
-		"plain":            {"region": "eu-west-1"},
-		"loop-a":           {"role_arn": "arn:aws:iam::111122223333:role/A", "source_profile": "loop-b"},
-		"loop-b":           {"role_arn": "arn:aws:iam::111122223333:role/B", "source_profile": "loop-a"},
-		"no-session":       {"sso_session": "corp", "sso_account_id": "111122223333", "sso_role_name": "Admin"},
-		"half-sso":         {"sso_session": "corp"},
-		"sso-session corp": {"sso_start_url": "https://d-123.awsapps.com/start"},
+	r := &Resolver{Keep: &credtest.Keeper{}, Profiles: profiles{
+		"plain":             {"region": "eu-west-1"},
+		"loop-a":            {"role_arn": "arn:aws:iam::111122223333:role/A", "source_profile": "loop-b"},
+		"loop-b":            {"role_arn": "arn:aws:iam::111122223333:role/B", "source_profile": "loop-a"},
+		"no-session":        {"sso_session": "corp", "sso_account_id": "111122223333", "sso_role_name": "Admin"},
+		"half-sso":          {"sso_session": "corp"},
+		"sso-session corp":  {"sso_start_url": "https://d-123.awsapps.com/start"},
+		"okta-no-section":   {"keyward_okta_session": "gone", "keyward_role_arn": "arn:aws:iam::111122223333:role/Dev"},
+		"okta-no-role":      {"keyward_okta_session": "corp"},
+		"okta-bad-org":      {"keyward_okta_session": "typo", "keyward_role_arn": "arn:aws:iam::111122223333:role/Dev"},
+		"okta-signed-out":   {"keyward_okta_session": "corp", "keyward_role_arn": "arn:aws:iam::111122223333:role/Dev"},
+		"keyward-okta corp": {"okta_org_url": "https://corp.okta.com", "okta_client_id": "0oa1cli", "okta_app_id": "0oa2aws"},
+		"keyward-okta typo": {"okta_org_url": "corp.okta.com", "okta_client_id": "0oa1cli"},
 	}}
 	for _, c := range []struct{ name, profile, want string }{
 		{"an unknown profile names the commands that make profiles", "nope", "keyward profiles sync"},
@@ -77,6 +41,10 @@ func TestProfilesThatCannotGiveCredentialsSayWhatToRun(t *testing.T) {
 		{"a source_profile loop is refused before any call", "loop-a", `source_profile leads back to "loop-a"`},
 		{"an sso-session without a region says to pass one", "no-session", "--region"},
 		{"an SSO profile missing its account and role says what it needs", "half-sso", "sso_account_id"},
+		{"an Okta profile whose section is missing says how to sign in", "okta-no-section", "keyward login --okta-org URL --okta-client-id ID --okta-session gone"},
+		{"an Okta profile without a role says which key it needs", "okta-no-role", "keyward_role_arn"},
+		{"an Okta section with an org that is no URL says so", "okta-bad-org", `Okta org "corp.okta.com" is not a URL`},
+		{"an Okta profile never signed in says what to run", "okta-signed-out", "keyward login --okta-org https://corp.okta.com --okta-client-id 0oa1cli --okta-session corp"},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			_, err := r.Credentials(context.Background(), c.profile)
