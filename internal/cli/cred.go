@@ -148,6 +148,11 @@ func (c sharedConfig) SSOSession(name string) (map[string]string, bool) {
 	return v, ok
 }
 
+func (c sharedConfig) Section(kind, name string) (map[string]string, bool) {
+	v, ok := c.f.Section(awsconfig.Section{Type: kind, Name: name})
+	return v, ok
+}
+
 // completeProfiles completes a profile name from the AWS config file.
 func completeProfiles(stdio IO) func(*cobra.Command, []string, string) ([]string, cobra.ShellCompDirective) {
 	return func(_ *cobra.Command, args []string, prefix string) ([]string, cobra.ShellCompDirective) {

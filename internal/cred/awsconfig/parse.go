@@ -201,14 +201,15 @@ func indentOf(s string) int {
 
 // sectionOf names a header the way botocore reads it: in the config file
 // "profile NAME", "sso-session NAME" and "services NAME" are typed, any
-// other header (such as "default") is untyped; in the credentials file
+// other header (such as "default") is untyped, but for keyward's own
+// "keyward-okta NAME" (an Okta sign-in, which botocore skips); in the credentials file
 // every header is a profile name as it stands.
 func sectionOf(k kind, raw string) Section {
 	if k == configFile {
 		fields := strings.Fields(raw)
 		if len(fields) == 2 && strings.HasPrefix(raw, fields[0]) {
 			switch fields[0] {
-			case "profile", "sso-session", "services":
+			case "profile", "sso-session", "services", "keyward-okta":
 				return Section{Type: fields[0], Name: fields[1]}
 			}
 		}
