@@ -175,6 +175,61 @@ func TestCredentialCLIInATerminal(t *testing.T) {
 			t.Errorf("the terminal shows a typed passphrase:\n%s", screen)
 		}
 	})
+	step("a new vault asks for a passphrase twice on the terminal and stores nothing when the two differ", func(t *testing.T) {
+		// A person with no vault yet keeping an IAM user's keys: the secret
+		// and the new passphrase are asked on the terminal, none echoed.
+		fresh := t.TempDir()
+		env := slices.DeleteFunc(slices.Clone(k.env), func(kv string) bool {
+			return strings.HasPrefix(kv, "KEYWARD_VAULT_PASSPHRASE=") || strings.HasPrefix(kv, "XDG_CONFIG_HOME=") ||
+				strings.HasPrefix(kv, "AWS_CONFIG_FILE=")
+		})
+		env = append(env, "XDG_CONFIG_HOME="+filepath.Join(fresh, "config"), "AWS_CONFIG_FILE="+filepath.Join(fresh, "aws-config"))
+		vaultPath := filepath.Join(fresh, "config", "keyward", "vault")
+		const keyID, secret = "AKIAIOSFODNN7EXAMPLE", "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"
+		const chosen, other = "a new vault passphrase 7", "a different passphrase 8"
+		var p *tmuxPane
+		add := func(marker, repeat string) string {
+			t.Helper()
+			p = newTmuxPane(t, env)
+			p.typeLine("keyward add ci-keys --access-key-id " + keyID + "; echo " + marker + "=$?")
+			for _, q := range []struct{ prompt, answer string }{
+				{"Secret access key for " + keyID + ": ", secret},
+				{"Choose a passphrase for a new keyward vault at " + vaultPath + ": ", chosen},
+				{"Repeat the passphrase: ", repeat},
+			} {
+				p.waitFor("the prompt "+q.prompt, func(screen string) bool { return strings.Contains(screen, q.prompt) })
+				p.typeLine(q.answer)
+			}
+			code := p.exitCode(marker)
+			screen := p.capture()
+			for _, typed := range []string{secret, chosen, other} {
+				if strings.Contains(screen, typed) {
+					t.Errorf("the terminal shows what was typed (%q):\n%s", typed, screen)
+				}
+			}
+			return code
+		}
+		if code := add("differ-exit", other); code != "1" {
+			t.Errorf("keyward add with two different passphrases exited %s, want 1", code)
+		}
+		if screen := p.capture(); !strings.Contains(screen, "Error: the two passphrases differ; nothing was stored") {
+			t.Errorf("after two different passphrases the terminal shows\n%s", screen)
+		}
+		if _, err := os.Stat(vaultPath); !os.IsNotExist(err) {
+			t.Errorf("the vault file after two different passphrases: %v, want none", err)
+		}
+		if code := add("same-exit", chosen); code != "0" {
+			t.Fatalf("keyward add exited %s\n%s", code, p.capture())
+		}
+		if screen := p.capture(); !strings.Contains(screen, "Kept the keys of "+keyID+" for profile ci-keys in the ") {
+			t.Errorf("keyward add shows\n%s", screen)
+		}
+		raw, err := os.ReadFile(vaultPath)
+		must(t, err)
+		if strings.Contains(string(raw), secret) {
+			t.Error("the vault file holds the secret access key in the clear")
+		}
+	})
 }
 
 // addRole creates a permission set named name and assigns it to the
