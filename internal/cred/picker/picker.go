@@ -15,6 +15,7 @@ import (
 	"strconv"
 	"strings"
 
+	"charm.land/bubbles/v2/key"
 	"charm.land/huh/v2"
 )
 
@@ -33,15 +34,23 @@ func Pick(ctx context.Context, title string, items []string, in io.Reader, out i
 	return numbered(title, items, in, out)
 }
 
-// filterable is the terminal picker: arrows or typing to filter, enter.
+// filterable is the terminal picker: arrows, / and typing to filter,
+// enter to choose; esc or ctrl-c to leave, as in fzf. (Starting in filter
+// mode would hide the title behind an input that takes no typing until /.)
 func filterable(ctx context.Context, title string, items []string, in io.Reader, out io.Writer) (int, error) {
 	opts := make([]huh.Option[int], len(items))
 	for i, it := range items {
 		opts[i] = huh.NewOption(it, i)
 	}
 	chosen := -1
-	sel := huh.NewSelect[int]().Title(title).Options(opts...).Filtering(true).Height(min(len(items)+2, 15)).Value(&chosen)
-	err := huh.NewForm(huh.NewGroup(sel)).WithInput(in).WithOutput(out).RunWithContext(ctx)
+	sel := huh.NewSelect[int]().Title(title).Options(opts...).Height(min(len(items)+2, 15)).Value(&chosen)
+	keys := huh.NewDefaultKeyMap()
+	keys.Quit = key.NewBinding(key.WithKeys("ctrl+c", "esc"))
+	// The form sees esc before the list does: the list's own esc bindings
+	// (leave or clear the filter) are never reached, so their help says what esc does.
+	keys.Select.SetFilter = key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "cancel"), key.WithDisabled())
+	keys.Select.ClearFilter = key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "cancel"), key.WithDisabled())
+	err := huh.NewForm(huh.NewGroup(sel)).WithKeyMap(keys).WithInput(in).WithOutput(out).RunWithContext(ctx)
 	if errors.Is(err, huh.ErrUserAborted) {
 		return 0, ErrCancelled
 	}
