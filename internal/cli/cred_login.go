@@ -13,11 +13,13 @@ import (
 
 	"github.com/keyward/keyward/internal/cred/awsconfig"
 	"github.com/keyward/keyward/internal/cred/browser"
+	"github.com/keyward/keyward/internal/cred/okta"
 	"github.com/keyward/keyward/internal/cred/sso"
 )
 
 type loginOptions struct {
 	credFlags
+	okta                              oktaFlags
 	startURL, region, session, scopes string
 	noBrowser, deviceCode             bool
 }
@@ -27,7 +29,8 @@ func loginCmd(stdio IO) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "login",
 		Short: "Sign in to IAM Identity Center (AWS's or keyward's) and keep the sign-in for every other command",
-		Long: `Sign in at an access portal start URL. The first time, pass --start-url and --region: the sign-in is
+		Long: `Sign in at an access portal start URL, or with --okta-org at an Okta org (okta-aws-cli's path:
+device authorization, then the AWS Account Federation app's SAML assertion). The first time, pass --start-url and --region: the sign-in is
 saved as an [sso-session NAME] section in ~/.aws/config (NAME from --sso-session, else from the URL),
 which the AWS CLI and SDKs understand too. Later, ` + "`keyward login`" + ` alone signs in again.
 
@@ -39,6 +42,9 @@ copy of the access token to ~/.aws/sso/cache so ` + "`aws`" + ` shares the sign-
 			e, err := openCred(cmd.Context(), stdio, &o.credFlags)
 			if err != nil {
 				return err
+			}
+			if o.okta.org != "" {
+				return e.loginOkta(cmd, o.okta, o.noBrowser)
 			}
 			src, err := e.loginSource(cmd, o)
 			if err != nil {
@@ -63,6 +69,7 @@ copy of the access token to ~/.aws/sso/cache so ` + "`aws`" + ` shares the sign-
 	f.StringVar(&o.scopes, "scopes", "", "scopes to ask for, comma-separated (default sso:account:access)")
 	f.BoolVar(&o.noBrowser, "no-browser", false, "print the URL and a QR code instead of opening a browser")
 	f.BoolVar(&o.deviceCode, "device-code", false, "sign in with the device code flow even where the browser flow works")
+	o.okta.add(cmd, true)
 	o.credFlags.add(cmd)
 	return cmd
 }
@@ -139,6 +146,7 @@ func sessionName(startURL string) string {
 
 func logoutCmd(stdio IO) *cobra.Command {
 	var f credFlags
+	var o oktaFlags
 	var session string
 	var all bool
 	cmd := &cobra.Command{
@@ -149,6 +157,17 @@ func logoutCmd(stdio IO) *cobra.Command {
 			e, err := openCred(cmd.Context(), stdio, &f)
 			if err != nil {
 				return err
+			}
+			if o.session != "" {
+				src, err := e.resolver.OktaSource(o.session)
+				if err != nil {
+					return err
+				}
+				if err := okta.New(src, e.keep).Logout(cmd.Context()); err != nil {
+					return err
+				}
+				fmt.Fprintf(stdio.Err, "Signed out of keyward-okta %s.\n", o.session)
+				return nil
 			}
 			names := []string{session}
 			if all {
@@ -172,7 +191,8 @@ func logoutCmd(stdio IO) *cobra.Command {
 		},
 	}
 	cmd.Flags().StringVar(&session, "sso-session", "", "the sign-in to forget")
-	cmd.Flags().BoolVar(&all, "all", false, "forget every sign-in")
+	cmd.Flags().BoolVar(&all, "all", false, "forget every Identity Center sign-in")
+	o.add(cmd, false)
 	f.add(cmd)
 	return cmd
 }

@@ -23,6 +23,7 @@ func profilesCmd(stdio IO) *cobra.Command {
 
 type syncOptions struct {
 	credFlags
+	okta                             oktaFlags
 	session, template, style, region string
 	prune, dryRun                    bool
 }
@@ -57,6 +58,7 @@ credential_process = keyward credentials NAME, for tools that only read credenti
 	f.StringVar(&o.region, "region", "", "every profile's region (default: the sign-in's region)")
 	f.BoolVar(&o.prune, "prune", false, "remove keyward's profiles for roles you no longer have")
 	f.BoolVar(&o.dryRun, "dry-run", false, "print what would change and write nothing")
+	o.okta.add(cmd, false)
 	o.credFlags.add(cmd)
 	return cmd
 }
@@ -65,43 +67,27 @@ func (e *credEnv) syncProfiles(cmd *cobra.Command, o syncOptions) error {
 	if o.style != "sso" && o.style != "process" {
 		return fmt.Errorf("unknown --style %q: use sso or process", o.style)
 	}
-	name, err := e.pickSession(o.session)
-	if err != nil {
-		return err
-	}
-	src, err := e.resolver.Source(name)
-	if err != nil {
-		return err
-	}
-	client := sso.New(src, e.keep)
-	client.AWSCacheDir = e.resolver.AWSCacheDir
-	roles, err := client.Roles(cmd.Context())
-	if err != nil {
-		return err
-	}
-	region := o.region
-	if region == "" {
-		region = src.Region
-	}
 	namer, err := awsconfig.NewNamer(o.template)
 	if err != nil {
 		return err
 	}
-	want := make([]awsconfig.Role, len(roles))
-	for i, r := range roles {
-		want[i] = awsconfig.Role{AccountID: r.AccountID, AccountName: r.AccountName, RoleName: r.RoleName, Region: region}
-		profile, err := namer.Name(want[i])
-		if err != nil {
-			return err
-		}
-		want[i].Keys = profileKeys(o.style, name, profile, r, region)
+	var src awsconfig.Source
+	var want []awsconfig.Role
+	process := o.style == "process"
+	if o.okta.session != "" {
+		src, want, err = e.syncOktaRoles(cmd, o.okta.session, o.region, namer)
+		process = true
+	} else {
+		src, want, err = e.syncSSORoles(cmd, o, namer)
 	}
-	plan, err := awsconfig.PlanSync(e.shared.Config, awsconfig.Source{Name: "sso-session " + name, SessionName: name,
-		DefaultRegion: region}, want, awsconfig.SyncOptions{Template: o.template, Prune: o.prune})
 	if err != nil {
 		return err
 	}
-	if o.style == "process" {
+	plan, err := awsconfig.PlanSync(e.shared.Config, src, want, awsconfig.SyncOptions{Template: o.template, Prune: o.prune})
+	if err != nil {
+		return err
+	}
+	if process {
 		// A name PlanSync changed (two roles named alike) must be the
 		// one credential_process names.
 		for _, list := range [][]awsconfig.Change{plan.Add, plan.Update} {
@@ -119,7 +105,7 @@ func (e *credEnv) syncProfiles(cmd *cobra.Command, o syncOptions) error {
 			"Rename yours, or pass another --template.\n", c.Name, owner, c.Role.RoleName, c.Role.AccountName, c.Role.AccountID)
 	}
 	if plan.Empty() {
-		fmt.Fprintf(e.stdio.Err, "The profiles of sso-session %s are up to date (%d roles).\n", name, len(roles))
+		fmt.Fprintf(e.stdio.Err, "The profiles of %s are up to date (%d roles).\n", src.Name, len(want))
 		return nil
 	}
 	fmt.Fprint(e.stdio.Out, plan.Diff())
@@ -134,6 +120,38 @@ func (e *credEnv) syncProfiles(cmd *cobra.Command, o syncOptions) error {
 	fmt.Fprintf(e.stdio.Err, "Wrote %s: %d added, %d updated, %d removed.\n", e.paths.Config,
 		len(plan.Add), len(plan.Update), len(plan.Remove))
 	return nil
+}
+
+// syncSSORoles lists an Identity Center sign-in's roles as profiles to sync.
+func (e *credEnv) syncSSORoles(cmd *cobra.Command, o syncOptions, namer *awsconfig.Namer) (awsconfig.Source, []awsconfig.Role, error) {
+	name, err := e.pickSession(o.session)
+	if err != nil {
+		return awsconfig.Source{}, nil, err
+	}
+	src, err := e.resolver.Source(name)
+	if err != nil {
+		return awsconfig.Source{}, nil, err
+	}
+	client := sso.New(src, e.keep)
+	client.AWSCacheDir = e.resolver.AWSCacheDir
+	roles, err := client.Roles(cmd.Context())
+	if err != nil {
+		return awsconfig.Source{}, nil, err
+	}
+	region := o.region
+	if region == "" {
+		region = src.Region
+	}
+	want := make([]awsconfig.Role, len(roles))
+	for i, r := range roles {
+		want[i] = awsconfig.Role{AccountID: r.AccountID, AccountName: r.AccountName, RoleName: r.RoleName, Region: region}
+		profile, err := namer.Name(want[i])
+		if err != nil {
+			return awsconfig.Source{}, nil, err
+		}
+		want[i].Keys = profileKeys(o.style, name, profile, r, region)
+	}
+	return awsconfig.Source{Name: "sso-session " + name, SessionName: name, DefaultRegion: region}, want, nil
 }
 
 // profileKeys are the keys of a synced profile in style.
@@ -182,6 +200,8 @@ func profileSource(v map[string]string) string {
 	switch {
 	case first(v, "sso_session", "keyward_sso_session") != "":
 		return "sso-session " + first(v, "sso_session", "keyward_sso_session")
+	case v["keyward_okta_session"] != "":
+		return oktaKind + " " + v["keyward_okta_session"]
 	case v["role_arn"] != "":
 		return "role via " + dash(v["source_profile"])
 	case v["credential_process"] != "":

@@ -148,6 +148,16 @@ func (k *credCLI) login(t *testing.T, s *server, args ...string) string {
 // loginAs is login with user approving.
 func (k *credCLI) loginAs(t *testing.T, s *server, user, password string, args ...string) string {
 	t.Helper()
+	return k.loginWith(t, func(opened string) {
+		b := s.browser()
+		b.signIn(user, password)
+		b.approve(opened, true)
+	}, args...)
+}
+
+// loginWith is login with approve playing the person at the URL it prints.
+func (k *credCLI) loginWith(t *testing.T, approve func(opened string), args ...string) string {
+	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), awsCLITimeout)
 	defer cancel()
 	cmd := k.command(ctx, nil, append([]string{"login", "--no-browser"}, args...)...)
@@ -167,9 +177,7 @@ func (k *credCLI) loginAs(t *testing.T, s *server, user, password string, args .
 		_ = cmd.Wait()
 		t.Fatalf("keyward login printed no URL to open:\n%s", printed.String())
 	}
-	b := s.browser()
-	b.signIn(user, password)
-	b.approve(opened, true)
+	approve(opened)
 	for sc.Scan() {
 		printed.WriteString(sc.Text() + "\n")
 	}

@@ -95,7 +95,7 @@ func (f *File) checkSection(s Section) error {
 	if f.kind == credentialsFile && s.Type != "" {
 		bad = true
 	}
-	if s.Type != "" && s.Type != "profile" && s.Type != "sso-session" && s.Type != "services" {
+	if s.Type != "" && !typed[s.Type] {
 		bad = true
 	}
 	if bad {

@@ -199,6 +199,9 @@ func indentOf(s string) int {
 	return utf8.RuneCountInString(s[:len(s)-len(strings.TrimLeftFunc(s, unicode.IsSpace))])
 }
 
+// typed are the config file's section types.
+var typed = map[string]bool{"profile": true, "sso-session": true, "services": true, "keyward-okta": true}
+
 // sectionOf names a header the way botocore reads it: in the config file
 // "profile NAME", "sso-session NAME" and "services NAME" are typed, any
 // other header (such as "default") is untyped, but for keyward's own
@@ -208,8 +211,7 @@ func sectionOf(k kind, raw string) Section {
 	if k == configFile {
 		fields := strings.Fields(raw)
 		if len(fields) == 2 && strings.HasPrefix(raw, fields[0]) {
-			switch fields[0] {
-			case "profile", "sso-session", "services", "keyward-okta":
+			if typed[fields[0]] {
 				return Section{Type: fields[0], Name: fields[1]}
 			}
 		}
