@@ -41,6 +41,7 @@ type Store interface {
 	store.Factors
 	store.IdPSessions
 	store.Apps
+	store.ClientSecrets
 	store.AuthServers
 	scimclient.StatusSource // an app's provisioning status
 	store.RateLimits

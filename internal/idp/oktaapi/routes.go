@@ -62,9 +62,9 @@ func (a *API) operations() map[string]handler {
 		"PUT /api/v1/apps/{appId}/groups/{groupId}":                         a.assignAppGroup,
 		"DELETE /api/v1/apps/{appId}/groups/{groupId}":                      a.unassignAppGroup,
 		"GET /api/v1/apps/{appId}/provisioning":                             a.getProvisioning, // keyward's extension
-		"POST /api/v1/apps/{appId}/credentials/secrets":                     a.newClientSecret,
 	}
 	maps.Copy(ops, a.authServerOperations())
+	maps.Copy(ops, a.clientSecretOperations())
 	return ops
 }
 
