@@ -60,6 +60,22 @@ func (o *oktaAdmin) clientCredentials(t *testing.T, clientID, secret, scope stri
 	return resp.StatusCode, out
 }
 
+// nightlyJob creates, with the Okta SDK, a service app authenticating with
+// client_secret_basic and the default server's "nightly" scope; it
+// returns the app's client id and its first secret.
+func (o *oktaAdmin) nightlyJob(t *testing.T) (clientID, secret string) {
+	t.Helper()
+	ctx := context.Background()
+	app := must2[*okta.ListApplications200ResponseInner](t, "create the job's app")(o.ApplicationAPI.CreateApplication(ctx).
+		Application(oidcApp("Nightly job", "service", "client_secret_basic", []string{"client_credentials"}, nil, nil)).Execute())
+	oc := app.OpenIdConnectApplication.Credentials.GetOauthClient()
+	scope := okta.NewOAuth2Scope()
+	scope.SetName("nightly")
+	scope.SetConsent("IMPLICIT")
+	must2[*okta.OAuth2Scope](t, "create the scope")(o.AuthorizationServerScopesAPI.CreateOAuth2Scope(ctx, "default").OAuth2Scope(*scope).Execute())
+	return app.OpenIdConnectApplication.GetId(), oc.GetClientSecret()
+}
+
 // TestAClientSecretIsRotatedWithTheOktaSDKWhileTokensKeepFlowing is issue
 // 9's administrator rotating a nightly job's client secret the way Okta
 // lays it out: the job's app is created with the Okta SDK for Go; a second
@@ -71,7 +87,6 @@ func (o *oktaAdmin) clientCredentials(t *testing.T, clientID, secret, scope stri
 func TestAClientSecretIsRotatedWithTheOktaSDKWhileTokensKeepFlowing(t *testing.T) {
 	s := start(t)
 	admin := s.oktaAdmin()
-	ctx := context.Background()
 	step := storySteps(t)
 	var job, old, oldValue, next, nextValue string
 	base := func() string { return "/api/v1/apps/" + job + "/credentials/secrets" }
@@ -83,15 +98,7 @@ func TestAClientSecretIsRotatedWithTheOktaSDKWhileTokensKeepFlowing(t *testing.T
 		}
 	}
 	step("the nightly job is a service app with client_secret_basic, its first secret shown once", func(t *testing.T) {
-		app := must2[*okta.ListApplications200ResponseInner](t, "create the job's app")(admin.ApplicationAPI.CreateApplication(ctx).
-			Application(oidcApp("Nightly job", "service", "client_secret_basic", []string{"client_credentials"}, nil, nil)).Execute())
-		job = app.OpenIdConnectApplication.GetId()
-		oc := app.OpenIdConnectApplication.Credentials.GetOauthClient()
-		oldValue = oc.GetClientSecret()
-		scope := okta.NewOAuth2Scope()
-		scope.SetName("nightly")
-		scope.SetConsent("IMPLICIT")
-		must2[*okta.OAuth2Scope](t, "create the scope")(admin.AuthorizationServerScopesAPI.CreateOAuth2Scope(ctx, "default").OAuth2Scope(*scope).Execute())
+		job, oldValue = admin.nightlyJob(t)
 		var list []okta.APIServiceIntegrationInstanceSecret
 		if code, raw := admin.oktaCall(t, "GET", base(), "", &list); code != 200 || len(list) != 1 || list[0].ClientSecret != "" ||
 			list[0].Status != "ACTIVE" || list[0].SecretHash == "" {

@@ -139,7 +139,8 @@ func wireResource(t string) string {
 		store.ResourceUser: "User", store.ResourceGroup: "UserGroup", store.ResourceRole: "RoleAssignment",
 		store.ResourceAPIToken: "ApiToken", store.ResourceFactor: "UserFactor", store.ResourceApp: "AppInstance",
 		store.ResourceAppUser: "AppUser", store.ResourceAppGroup: "ApplicationGroupAssignment",
-		store.ResourceAuthServer: "AuthorizationServer", store.ResourceClientSecret: "OAuth2ClientSecret", "OAuth2Scope": "OAuth2Scope", "OAuth2Claim": "OAuth2Claim",
+		store.ResourceAuthServer: "AuthorizationServer", store.ResourceClientSecret: "OAuth2ClientSecret",
+		"JsonWebKey": "JsonWebKey", "OAuth2Scope": "OAuth2Scope", "OAuth2Claim": "OAuth2Claim",
 		"AuthorizationServerPolicy": "AuthorizationServerPolicy", "AuthorizationServerPolicyRule": "AuthorizationServerPolicyRule",
 	}[t]; ok {
 		return n

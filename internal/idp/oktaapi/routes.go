@@ -65,6 +65,7 @@ func (a *API) operations() map[string]handler {
 	}
 	maps.Copy(ops, a.authServerOperations())
 	maps.Copy(ops, a.clientSecretOperations())
+	maps.Copy(ops, a.authServerKeyOperations())
 	return ops
 }
 
