@@ -55,7 +55,12 @@ func (m *Main) buildIdP(ctx context.Context, master []byte, opt Options) error {
 	if err != nil {
 		return err
 	}
-	provider, err := m.oidcProvider(master, signIn)
+	oidcKeys, err := keys.NewSigningKeys(master, keys.SigningKeysConfig{Store: m.IdP, Clock: m.clock, Random: m.random,
+		Use: directory.KeyUseOIDC, Overlap: OIDCKeyOverlap, Subject: m.OrgURL})
+	if err != nil {
+		return err
+	}
+	provider, err := m.oidcProvider(master, signIn, oidcKeys)
 	if err != nil {
 		return err
 	}
@@ -64,7 +69,8 @@ func (m *Main) buildIdP(ctx context.Context, master []byte, opt Options) error {
 		return err
 	}
 	api := oktaapi.New(oktaapi.Config{Store: m.IdP, Clock: m.clock, Random: m.random, Log: m.Log,
-		Hasher: hasher, OrgURL: m.OrgURL, SigningKeyID: activeKeyID(samlKeys), AWSRoles: awsRoles, AccessTokens: provider})
+		Hasher: hasher, OrgURL: m.OrgURL, SigningKeyID: activeKeyID(samlKeys), AWSRoles: awsRoles, AccessTokens: provider,
+		AuthServerKeys: oidcKeys})
 	saml, err := samlidp.New(samlidp.Config{OrgURL: m.OrgURL, Master: master, Apps: m.IdP, Directory: m.IdP, SignIn: signIn,
 		Keys: samlKeys, WebSSO: provider, Clock: m.clock, Random: m.random, SecureCookies: isHTTPS(m.OrgURL), Log: m.Log})
 	if err != nil {
@@ -85,13 +91,10 @@ func (m *Main) buildIdP(ctx context.Context, master []byte, opt Options) error {
 	return nil
 }
 
-// oidcProvider is the OpenID Connect provider, signing with the OIDC keys.
-func (m *Main) oidcProvider(master []byte, signIn *orgsignin.Service) (*oidc.Provider, error) {
-	signing, err := keys.NewSigningKeys(master, keys.SigningKeysConfig{Store: m.IdP, Clock: m.clock, Random: m.random,
-		Use: directory.KeyUseOIDC, Overlap: OIDCKeyOverlap, Subject: m.OrgURL})
-	if err != nil {
-		return nil, err
-	}
+// oidcProvider is the OpenID Connect provider, signing with the OIDC keys
+// (the management API rotates the same keys, so this replica sees its own
+// rotation at once).
+func (m *Main) oidcProvider(master []byte, signIn *orgsignin.Service, signing *keys.SigningKeys) (*oidc.Provider, error) {
 	l := m.Config.Limits
 	return oidc.New(oidc.Config{OrgURL: m.OrgURL, Master: master, Apps: m.IdP, Directory: m.IdP, Store: m.IdP,
 		SignIn: signIn, Keys: signing, Clock: m.clock, Random: m.random, SecureCookies: isHTTPS(m.OrgURL), Log: m.Log,

@@ -37,7 +37,9 @@ new one before it starts signing.`}
 with one key at a time. Rotating schedules a new key: it is in the JWKS (/oauth2/v1/keys
 and each server's) at once and starts signing after the overlap (1 day), when the current
 key retires; the retired key stays in the JWKS for another overlap, while tokens it
-signed may still be in use. Relying parties that refresh their JWKS keep working.`}
+signed may still be in use. Relying parties that refresh their JWKS keep working. The
+management API's keyRotate (/api/v1/authorizationServers/{id}/credentials/lifecycle/keyRotate)
+rotates at once instead: the new key signs from then on.`}
 )
 
 // signingKeysCmd lists and rotates the identity provider's signing keys of

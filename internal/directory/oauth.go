@@ -56,8 +56,11 @@ type OAuthClient struct {
 	PKCERequired bool
 	// ConsentMethod is "TRUSTED" (no consent page) or "REQUIRED".
 	ConsentMethod string
-	// SecretHash is keys.HashSecret of the client secret (the secret
-	// itself is shown once, when created or rotated).
+	// SecretHash, when set on an app given to CreateApp or returned by an
+	// UpdateApp function, is keys.HashSecret of a new secret that becomes
+	// the client's only secret (ACTIVE), replacing any it had. The store
+	// keeps secrets as ClientSecrets, not on the app: an app read back
+	// has no SecretHash. Only a client that UsesSecret has secrets.
 	SecretHash string
 	// JWKS holds the client's public keys (a JWK Set, JSON) for
 	// private_key_jwt.
@@ -66,6 +69,12 @@ type OAuthClient struct {
 
 // Public reports whether the client has no credentials of its own.
 func (c OAuthClient) Public() bool { return c.TokenEndpointAuthMethod == AuthNone }
+
+// UsesSecret reports whether the client authenticates with a client
+// secret (client_secret_basic or client_secret_post).
+func (c OAuthClient) UsesSecret() bool {
+	return c.TokenEndpointAuthMethod == AuthClientSecretBasic || c.TokenEndpointAuthMethod == AuthClientSecretPost
+}
 
 // Allows reports whether the client may use grant.
 func (c OAuthClient) Allows(grant string) bool { return slices.Contains(c.GrantTypes, grant) }

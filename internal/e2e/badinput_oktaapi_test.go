@@ -363,7 +363,7 @@ func TestOktaAPIRefusesBadInputAndChangesNothing(t *testing.T) {
 // oktaSetUp makes what the cases act on: alice (active, with a password,
 // in Engineering), carol (a user administrator), a declared costCenterCode,
 // and the AWS app with carol assigned directly and Engineering (so alice
-// through it).
+// through it), and the first OIDC signing key.
 func oktaSetUp(t *testing.T, o *oktaRaw) oktaIDs {
 	var admin, alice, carol, group, role, app struct {
 		ID string `json:"id"`
@@ -380,6 +380,8 @@ func oktaSetUp(t *testing.T, o *oktaRaw) oktaIDs {
 	o.mustJSON("POST", "/api/v1/apps", awsAppBody, &app)
 	o.mustJSON("POST", "/api/v1/apps/"+app.ID+"/users", `{"id":"`+carol.ID+`"}`, nil)
 	o.mustJSON("PUT", "/api/v1/apps/"+app.ID+"/groups/"+group.ID, `{}`, nil)
+	// The first read of the signing keys creates the first one, an event.
+	o.mustJSON("GET", "/api/v1/authorizationServers/default/credentials/keys", "", nil)
 	var roles []struct {
 		ID   string `json:"id"`
 		Type string `json:"type"`

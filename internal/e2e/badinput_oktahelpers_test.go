@@ -159,7 +159,8 @@ type idpState struct {
 	Tokens  []directory.APIToken
 	Schema  directory.Schema
 	Apps    []directory.App
-	// Assigned lists each app's assignments: users with their scope, then groups.
+	// Assigned lists each app's assignments: users with their scope, then
+	// groups; then its client secrets.
 	Assigned map[string][]string
 	Events   int // events other than denials
 }
@@ -204,6 +205,11 @@ func idpSnapshot(tb testing.TB, st store.IdP) idpState {
 		}
 		for _, g := range pageAll(tb, func(p store.Page) ([]directory.AppGroup, string, error) { return st.ListAppGroups(ctx, a.ID, p) }) {
 			s.Assigned[a.ID] = append(s.Assigned[a.ID], "group "+g.GroupID)
+		}
+		secrets, err := st.ClientSecrets(ctx, a.ID)
+		check(err)
+		for _, c := range secrets {
+			s.Assigned[a.ID] = append(s.Assigned[a.ID], "secret "+c.ID+" "+string(c.Status))
 		}
 	}
 	events, err := st.EventsAfter(ctx, 0, 1<<20)

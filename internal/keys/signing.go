@@ -115,6 +115,27 @@ func (s *SigningKeys) Rotate(ctx context.Context) (directory.SigningKey, error) 
 	return k, s.cfg.Store.RotateSigningKey(ctx, k)
 }
 
+// RotateNow replaces the signing key at once (Okta's keyRotate): a new
+// key is published and signs from now, and every other key retires now,
+// staying published for the overlap, so what it signed still verifies. A
+// rotation scheduled with Rotate is overtaken: its key never signs.
+// Relying parties meet the new key id before their cached JWKS names it
+// and fetch the JWKS again; other replicas verify it at once (see
+// PublishedCertificate) and keep signing with the old key, still
+// published, until their cached key list expires (DefaultKeyCacheFor).
+func (s *SigningKeys) RotateNow(ctx context.Context) (directory.SigningKey, error) {
+	if _, err := s.ensure(ctx); err != nil {
+		return directory.SigningKey{}, err
+	}
+	now := s.cfg.Clock.Now()
+	k, err := s.generate(now, now)
+	if err != nil {
+		return k, err
+	}
+	defer s.forget()
+	return k, s.cfg.Store.RotateSigningKey(ctx, k)
+}
+
 // ensure returns the keys of the use, read from the store unless the
 // list read last is fresh enough, creating the first key when there is
 // none.

@@ -52,11 +52,33 @@ func (s *SigningKeys) forget() {
 	s.list = keyList{}
 }
 
+// missReread is how old the cached key list must be before a key id it
+// lacks makes PublishedCertificate read the store again: a key another
+// replica made to sign at once (RotateNow) is found within a second, and
+// made-up key ids cost at most one read a second.
+const missReread = time.Second
+
 // PublishedCertificate returns the certificate of the published key id,
 // parsed once per process; ok is false when no published key has that id.
 // Verifiers use it to check a token's signature by the key its header
 // names.
 func (s *SigningKeys) PublishedCertificate(ctx context.Context, id string) (cert *x509.Certificate, ok bool, err error) {
+	cert, ok, err = s.publishedCertificate(ctx, id)
+	if err != nil || ok || !s.readBefore(s.cfg.Clock.Now().Add(-missReread)) {
+		return cert, ok, err
+	}
+	s.forget()
+	return s.publishedCertificate(ctx, id)
+}
+
+// readBefore reports whether the cached key list was read before t.
+func (s *SigningKeys) readBefore(t time.Time) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.list.read.Before(t)
+}
+
+func (s *SigningKeys) publishedCertificate(ctx context.Context, id string) (*x509.Certificate, bool, error) {
 	published, err := s.Published(ctx)
 	if err != nil {
 		return nil, false, err

@@ -145,3 +145,71 @@ func TestPublishedCertificate(t *testing.T) {
 		}
 	})
 }
+
+func TestRotateNow(t *testing.T) {
+	t.Run("the new key signs at once on this replica and the old one stays published, not signing", func(t *testing.T) {
+		r, _, clk := cachedReplicas(t, 1)
+		old := activeID(t, r[0])
+		clk.Advance(time.Minute)
+		next, err := r[0].RotateNow(t.Context())
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := activeID(t, r[0]); got != next.ID || got == old {
+			t.Errorf("signing right after RotateNow: %s, want the new %s", got, next.ID)
+		}
+		if got := publishedIDs(t, r[0]); !slices.Equal(got, []string{old, next.ID}) {
+			t.Errorf("published %v, want the old and the new key", got)
+		}
+		clk.Advance(24*time.Hour - time.Second)
+		if got := publishedIDs(t, r[0]); !slices.Contains(got, old) {
+			t.Error("the old key left the JWKS before the overlap ended")
+		}
+		clk.Advance(time.Second)
+		if got := publishedIDs(t, r[0]); !slices.Equal(got, []string{next.ID}) {
+			t.Errorf("published after the overlap: %v, want only %s", got, next.ID)
+		}
+	})
+	t.Run("another replica verifies the new key at once and keeps signing with the old until its list expires", func(t *testing.T) {
+		r, store, clk := cachedReplicas(t, 2)
+		old := activeID(t, r[1])
+		clk.Advance(2 * keys.MissReread)
+		next, err := r[0].RotateNow(t.Context())
+		if err != nil {
+			t.Fatal(err)
+		}
+		if activeID(t, r[1]) != old {
+			t.Error("the other replica read the store within its cache time")
+		}
+		reads := store.reads.Load()
+		if _, ok, err := r[1].PublishedCertificate(t.Context(), next.ID); !ok || err != nil {
+			t.Fatalf("the other replica does not verify the new key: ok %v, err %v", ok, err)
+		}
+		if _, ok, _ := r[1].PublishedCertificate(t.Context(), "kwkMadeUp"); ok {
+			t.Error("a made-up key id was found")
+		}
+		if got := store.reads.Load() - reads; got != 1 {
+			t.Errorf("%d store reads for the new key and a made-up one a moment later, want 1", got)
+		}
+		clk.Advance(keys.DefaultKeyCacheFor)
+		if got := activeID(t, r[1]); got != next.ID {
+			t.Errorf("after its cache time the other replica signs with %s, want %s", got, next.ID)
+		}
+	})
+	t.Run("a scheduled rotation is overtaken: its key never signs", func(t *testing.T) {
+		r, _, clk := cachedReplicas(t, 1)
+		activeID(t, r[0])
+		scheduled, err := r[0].Rotate(t.Context())
+		if err != nil {
+			t.Fatal(err)
+		}
+		now, err := r[0].RotateNow(t.Context())
+		if err != nil {
+			t.Fatal(err)
+		}
+		clk.Advance(25 * time.Hour)
+		if got := activeID(t, r[0]); got != now.ID {
+			t.Errorf("after the overlap %s signs, want %s (not the overtaken %s)", got, now.ID, scheduled.ID)
+		}
+	})
+}

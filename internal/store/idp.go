@@ -324,6 +324,7 @@ type IdP interface {
 	IdPSessions
 	SignOnPolicies
 	Apps
+	ClientSecrets
 	AuthServers
 	OAuthGrants
 	SigningKeys

@@ -9,11 +9,42 @@ import (
 
 // What the identity provider's OAuth store errors are about.
 const (
-	ResourceAuthServer  = "authorization server"
-	ResourceOAuthCode   = "authorization code"
-	ResourceOAuthDevice = "device authorization"
-	ResourceOAuthToken  = "token"
+	ResourceAuthServer   = "authorization server"
+	ResourceOAuthCode    = "authorization code"
+	ResourceOAuthDevice  = "device authorization"
+	ResourceOAuthToken   = "token"
+	ResourceClientSecret = "client secret"
 )
+
+// FieldClientSecrets is what a client-secret conflict is about when the
+// client already holds directory.MaxClientSecrets.
+const FieldClientSecrets = "secrets"
+
+// ClientSecrets are OIDC clients' secrets, stored by hash, oldest first.
+// A client (an app) that does not exist is errs.NotFound (ResourceApp); a
+// secret that is not the client's is errs.NotFound (ResourceClientSecret).
+// Events name the app (target type AppInstance) by its label, as Okta's
+// app.oauth2.credentials.lifecycle.* do. CreateApp and UpdateApp replace
+// a client's secrets with the one its SecretHash names, in their own
+// transaction and with their own event.
+type ClientSecrets interface {
+	// CreateClientSecret adds s (ClientID, Hash, Status ACTIVE or
+	// INACTIVE; the store draws the id and sets the times). A client
+	// holding directory.MaxClientSecrets already is errs.Conflict
+	// (FieldClientSecrets). Event: "app.oauth2.credentials.lifecycle.create".
+	CreateClientSecret(ctx context.Context, s directory.ClientSecret) (directory.ClientSecret, error)
+	ClientSecret(ctx context.Context, clientID, id string) (directory.ClientSecret, error)
+	// ClientSecrets lists the client's secrets, oldest first.
+	ClientSecrets(ctx context.Context, clientID string) ([]directory.ClientSecret, error)
+	// SetClientSecretStatus activates or deactivates a secret; the status
+	// it has already writes nothing. Deactivating the client's last ACTIVE
+	// secret is errs.Conflict (FieldStatus). Event:
+	// "app.oauth2.credentials.lifecycle.activate" or ".deactivate".
+	SetClientSecretStatus(ctx context.Context, clientID, id string, status directory.AppStatus) (directory.ClientSecret, error)
+	// DeleteClientSecret removes an INACTIVE secret; an ACTIVE one is
+	// errs.Conflict (FieldStatus). Event: "app.oauth2.credentials.lifecycle.delete".
+	DeleteClientSecret(ctx context.Context, clientID, id string) error
+}
 
 // AuthServers are the identity provider's custom authorization servers
 // (the org authorization server is not stored: it has no settings). Events

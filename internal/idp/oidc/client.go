@@ -38,11 +38,31 @@ func (p *Provider) authenticate(ctx context.Context, r *http.Request, f map[stri
 	if app.OAuth.TokenEndpointAuthMethod != method {
 		return app, errClientAuth
 	}
-	if method != directory.AuthNone &&
-		subtle.ConstantTimeCompare([]byte(keys.HashSecret(secret)), []byte(app.OAuth.SecretHash)) != 1 {
-		return app, invalidClient("The client secret supplied for a confidential client is invalid.")
+	if method == directory.AuthNone {
+		return app, nil
 	}
-	return app, nil
+	ok, err := p.activeSecret(ctx, app.ID, secret)
+	if err == nil && !ok {
+		err = invalidClient("The client secret supplied for a confidential client is invalid.")
+	}
+	return app, err
+}
+
+// activeSecret reports whether secret is one of the client's ACTIVE
+// secrets (a client rotating its secret has two), comparing every hash in
+// constant time.
+func (p *Provider) activeSecret(ctx context.Context, clientID, secret string) (bool, error) {
+	all, err := p.Apps.ClientSecrets(ctx, clientID)
+	if err != nil {
+		return false, err
+	}
+	hash, ok := []byte(keys.HashSecret(secret)), false
+	for _, c := range all {
+		if subtle.ConstantTimeCompare(hash, []byte(c.Hash)) == 1 && c.Status == directory.AppActive {
+			ok = true
+		}
+	}
+	return ok, nil
 }
 
 // presented is the client id and secret a request carries, and how.

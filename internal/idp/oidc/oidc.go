@@ -21,6 +21,8 @@ type Apps interface {
 	App(ctx context.Context, id string) (directory.App, error)
 	// AppUser is the person's effective assignment; none is errs.NotFound.
 	AppUser(ctx context.Context, appID, userID string) (directory.AppUser, error)
+	// ClientSecrets are a confidential client's secrets, by hash.
+	ClientSecrets(ctx context.Context, clientID string) ([]directory.ClientSecret, error)
 }
 
 // Directory is what tokens and policies need of people (store.IdP).

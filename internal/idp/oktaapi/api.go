@@ -2,14 +2,16 @@
 // /api/v1: users and their lifecycle, groups and members, factors,
 // administrator roles, API tokens, the system log, and apps with their user
 // and group assignments and each user's app links, OpenID Connect apps'
-// client settings, and the custom authorization servers with their
-// scopes, claims, access policies and rules, with Okta's field
-// names, status codes, error object, Link pagination and X-Rate-Limit-*
-// headers, so the Okta SDKs and scripts written for Okta work unchanged.
+// client settings and client secrets, and the custom authorization servers
+// with their scopes, claims, access policies, rules and signing keys, with
+// Okta's field names, status codes, error object, Link pagination and
+// X-Rate-Limit-* headers, so the Okta SDKs and scripts written for Okta
+// work unchanged.
 //
 // It owns the wire: authentication by SSWS token, authorization of every
 // call against the caller's current roles, decoding and wording. It does
-// not own storage, the domain rules (package directory) or sign-in pages.
+// not own storage, the domain rules (package directory), signing keys
+// (package keys, asked through AuthServerKeys) or sign-in pages.
 // It must not import anything under internal/aws.
 package oktaapi
 
@@ -41,6 +43,7 @@ type Store interface {
 	store.Factors
 	store.IdPSessions
 	store.Apps
+	store.ClientSecrets
 	store.AuthServers
 	scimclient.StatusSource // an app's provisioning status
 	store.RateLimits
@@ -72,6 +75,9 @@ type Config struct {
 	// AccessTokens, when set, lets a person call the endpoints about
 	// themselves with an access token of the org authorization server.
 	AccessTokens AccessTokens
+	// AuthServerKeys are the keys every authorization server signs with
+	// (its credentials/keys routes); without them those routes fail.
+	AuthServerKeys AuthServerKeys
 }
 
 // AWSRoles is the AWS Account Federation app's API integration.

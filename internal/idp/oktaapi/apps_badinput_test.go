@@ -11,10 +11,11 @@ import (
 
 // appBodies are bodies that would succeed on the app routes that take one.
 var appBodies = map[string]string{
-	"POST /api/v1/apps":                        awsBody,
-	"PUT /api/v1/apps/{appId}":                 awsBody,
-	"POST /api/v1/apps/{appId}/users":          `{"id":"{user}"}`,
-	"POST /api/v1/apps/{appId}/users/{userId}": `{}`,
+	"POST /api/v1/apps":                             awsBody,
+	"PUT /api/v1/apps/{appId}":                      awsBody,
+	"POST /api/v1/apps/{appId}/users":               `{"id":"{user}"}`,
+	"POST /api/v1/apps/{appId}/users/{userId}":      `{}`,
+	"POST /api/v1/apps/{appId}/credentials/secrets": `{"status":"INACTIVE"}`,
 }
 
 // TestEveryAppRouteAnswersBadInputWithOktasErrorObject sends each app
@@ -27,10 +28,20 @@ func TestEveryAppRouteAnswersBadInputWithOktasErrorObject(t *testing.T) {
 	app := w.must(200, "POST", "/api/v1/apps", awsBody)["id"].(string)
 	w.must(200, "POST", "/api/v1/apps/"+app+"/users", `{"id":"`+w.bob.ID+`"}`)
 	w.must(200, "PUT", "/api/v1/apps/"+app+"/groups/"+eng.ID, "")
-	real := map[string]string{"appId": app, "userId": w.bob.ID, "groupId": eng.ID, "id": w.bob.ID}
+	web := w.must(200, "POST", "/api/v1/apps", webBody)["id"].(string)
+	secrets, err := w.st.ClientSecrets(t.Context(), web)
+	if err != nil || len(secrets) != 1 {
+		t.Fatalf("the web app's secrets: %v %v", secrets, err)
+	}
+	real := map[string]string{"appId": app, "userId": w.bob.ID, "groupId": eng.ID, "id": w.bob.ID, "secretId": secrets[0].ID}
 	param := regexp.MustCompile(`\{(\w+)\}`)
 	fill := func(path string) string {
-		return param.ReplaceAllStringFunc(path, func(p string) string { return real[p[1:len(p)-1]] })
+		return param.ReplaceAllStringFunc(path, func(p string) string {
+			if p == "{appId}" && strings.Contains(path, "/credentials/secrets") {
+				return web // the secret routes are a confidential OIDC client's
+			}
+			return real[p[1:len(p)-1]]
+		})
 	}
 	garbage := []string{"0oaNoSuchApp00000000", "%00", "a%FFb", "..%2F..%2Fusers", strings.Repeat("a", 300)}
 	before := w.snapshot()
@@ -59,15 +70,21 @@ func TestEveryAppRouteAnswersBadInputWithOktasErrorObject(t *testing.T) {
 		if _, ok := appBodies[route]; !ok {
 			continue
 		}
-		for _, b := range []string{"", `{"label":`, `[]`, `"x"`, `{}{}`, "{\"label\":\"a\xffb\"}", `{"label":` + strings.Repeat(" ", 70<<10) + `"x"}`} {
+		if !strings.HasSuffix(route, "/credentials/secrets") { // its body is optional
+			t.Run(route+" with no body", func(t *testing.T) {
+				code, out := w.call(w.admin, method, fill(path), "")
+				wantOktaError(t, code, out, 400, "E0000003", "")
+			})
+		}
+		for _, b := range []string{`{"label":`, `[]`, `"x"`, `{}{}`, "{\"label\":\"a\xffb\"}", `{"label":` + strings.Repeat(" ", 70<<10) + `"x"}`} {
 			t.Run(route+" with the body "+b[:min(len(b), 12)], func(t *testing.T) {
 				code, out := w.call(w.admin, method, fill(path), b)
 				wantOktaError(t, code, out, 400, "E0000003", "")
 			})
 		}
 	}
-	if routes != 19 {
-		t.Errorf("%d app routes, want 19", routes)
+	if routes != 24 {
+		t.Errorf("%d app routes, want 24", routes)
 	}
 	if after := w.snapshot(); after != before {
 		t.Errorf("bad requests changed the store:\nbefore %s\nafter  %s", before, after)
@@ -87,7 +104,12 @@ func (w *appWorld) snapshot() string {
 		b.WriteString(app.ID + " " + string(app.Status) + " " + app.LastUpdated.String())
 		aus, _, _ := w.st.ListAppUsers(ctx, app.ID, storePageOf(100))
 		gs, _, _ := w.st.ListAppGroups(ctx, app.ID, storePageOf(100))
-		b.WriteString(" users " + itoa(len(aus)) + " groups " + itoa(len(gs)) + "; ")
+		b.WriteString(" users " + itoa(len(aus)) + " groups " + itoa(len(gs)) + " secrets")
+		secrets, _ := w.st.ClientSecrets(ctx, app.ID)
+		for _, s := range secrets {
+			b.WriteString(" " + s.ID + " " + string(s.Status))
+		}
+		b.WriteString("; ")
 	}
 	return b.String()
 }

@@ -26,7 +26,7 @@ func (a *API) createOIDCApp(w http.ResponseWriter, r *http.Request, b appBody, a
 	if activate {
 		app.Status = directory.AppActive
 	}
-	secret = a.keepSecret(&app.OAuth, secret, "")
+	secret = a.keepSecret(&app.OAuth, secret, false)
 	if app, err = a.cfg.Store.CreateApp(r.Context(), app); err != nil {
 		return err
 	}
@@ -34,16 +34,15 @@ func (a *API) createOIDCApp(w http.ResponseWriter, r *http.Request, b appBody, a
 	return nil
 }
 
-// keepSecret sets c's secret hash: the given secret's, else the old hash,
-// else a new secret's, for a client that authenticates with a secret; none
-// for others. It returns the secret to show once ("" when none is new).
-func (a *API) keepSecret(c *directory.OAuthClient, given, oldHash string) string {
+// keepSecret sets c's new secret (SecretHash) for a client that
+// authenticates with a secret: the given one, else a new one when the
+// client had none (hadSecret false), else none, which keeps the secrets it
+// has. It returns the secret to show once ("" when none is new). A client
+// that uses no secret gets none, and the store drops any it had.
+func (a *API) keepSecret(c *directory.OAuthClient, given string, hadSecret bool) string {
+	c.SecretHash = ""
 	switch {
-	case !needsSecret(*c):
-		c.SecretHash = ""
-		return ""
-	case given == "" && oldHash != "":
-		c.SecretHash = oldHash
+	case !c.UsesSecret(), given == "" && hadSecret:
 		return ""
 	case given == "":
 		given = clock.Token(a.cfg.Random, secretBytes)
@@ -53,7 +52,8 @@ func (a *API) keepSecret(c *directory.OAuthClient, given, oldHash string) string
 }
 
 // replaceOIDCApp is PUT /api/v1/apps/{appId} for an OIDC app: the label and
-// client settings; the secret stays unless the body gives one.
+// client settings. The client's secrets stay unless the body gives one,
+// which replaces them all.
 func (a *API) replaceOIDCApp(w http.ResponseWriter, r *http.Request, old directory.App, b appBody) error {
 	next, secret, err := b.oidcApp(old.ID)
 	if err != nil {
@@ -61,7 +61,7 @@ func (a *API) replaceOIDCApp(w http.ResponseWriter, r *http.Request, old directo
 	}
 	var shown string
 	app, err := a.cfg.Store.UpdateApp(r.Context(), old.ID, appUpdate, func(app directory.App) (directory.App, error) {
-		shown = a.keepSecret(&next.OAuth, secret, app.OAuth.SecretHash)
+		shown = a.keepSecret(&next.OAuth, secret, app.OAuth.UsesSecret())
 		app.Label, app.OAuth = next.Label, next.OAuth
 		return app, nil
 	})
@@ -78,41 +78,6 @@ func modeChange(old directory.App, b appBody) error {
 		return nil
 	}
 	return (&causes{"signOnMode: An app's sign-on mode cannot change (it is " + string(old.SignOnMode) + ")"}).err()
-}
-
-// newClientSecret is POST /api/v1/apps/{appId}/credentials/secrets: a new
-// secret, shown once, replaces the client's secret (keyward keeps one).
-func (a *API) newClientSecret(w http.ResponseWriter, r *http.Request, c *caller) error {
-	old, err := a.app(r)
-	if err != nil {
-		return err
-	}
-	if err := a.allow(r, c, directory.ManageApps, directory.Scope{OrgWide: true}); err != nil {
-		return err
-	}
-	if old.SignOnMode != directory.OIDC || !needsSecret(old.OAuth) {
-		return (&causes{"credentials.oauthClient.token_endpoint_auth_method: Only a client_secret_basic or client_secret_post client has secrets"}).err()
-	}
-	secret := clock.Token(a.cfg.Random, secretBytes)
-	app, err := a.cfg.Store.UpdateApp(r.Context(), old.ID, appUpdate, func(app directory.App) (directory.App, error) {
-		app.OAuth.SecretHash = keys.HashSecret(secret)
-		return app, nil
-	})
-	if err != nil {
-		return err
-	}
-	writeJSON(w, http.StatusOK, secretJSON{ID: "ocs" + app.ID, Status: string(directory.AppActive), ClientSecret: secret,
-		Created: formatTime(app.LastUpdated), LastUpdated: formatTime(app.LastUpdated)})
-	return nil
-}
-
-// secretJSON is Okta's OAuth2ClientSecret.
-type secretJSON struct {
-	ID           string `json:"id"`
-	Status       string `json:"status"`
-	ClientSecret string `json:"client_secret"`
-	Created      string `json:"created"`
-	LastUpdated  string `json:"lastUpdated"`
 }
 
 // launchURL is where a person starts using the app from the dashboard: a

@@ -81,9 +81,7 @@ func (b appBody) oidcApp(id string) (directory.App, string, error) {
 	}
 	client := oauthClient(in, creds, &c)
 	secret := creds.ClientSecret
-	if secret != "" && (!printable(secret) || len(secret) < minSecret || len(secret) > maxSecret) {
-		c.add("credentials.oauthClient.client_secret", "Must be 14 to 100 printable characters")
-	}
+	checkSecret("credentials.oauthClient.client_secret", secret, &c)
 	app := directory.App{Name: directory.OIDCClientApp, Label: label, SignOnMode: directory.OIDC, OAuth: client}
 	return app, secret, c.err()
 }
@@ -182,14 +180,17 @@ func checkAuthMethod(out *directory.OAuthClient, creds oauthCredsBody, c *causes
 	if out.Public() && !out.PKCERequired {
 		c.add("credentials.oauthClient.pkce_required", "A public client (token_endpoint_auth_method none) must require PKCE")
 	}
-	if creds.ClientSecret != "" && !needsSecret(*out) {
+	if creds.ClientSecret != "" && !out.UsesSecret() {
 		c.add("credentials.oauthClient.client_secret", "Only a client_secret_basic or client_secret_post client has a secret")
 	}
 }
 
-// needsSecret reports whether the client authenticates with a secret.
-func needsSecret(c directory.OAuthClient) bool {
-	return c.TokenEndpointAuthMethod == directory.AuthClientSecretBasic || c.TokenEndpointAuthMethod == directory.AuthClientSecretPost
+// checkSecret refuses a secret an administrator supplies that is not 14
+// to 100 printable characters ("" is none: keyward generates one).
+func checkSecret(field, secret string, c *causes) {
+	if secret != "" && (!printable(secret) || len(secret) < minSecret || len(secret) > maxSecret) {
+		c.add(field, "Must be 14 to 100 printable characters")
+	}
 }
 
 // checkRedirects checks the redirect, post-logout and initiate-login URIs:

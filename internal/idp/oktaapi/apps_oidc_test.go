@@ -99,29 +99,47 @@ func TestAWebAppsSecretIsShownOnceAndStoredOnlyAsItsHash(t *testing.T) {
 	if read := w.must(200, "GET", "/api/v1/apps/"+id, ""); at(read, "credentials.oauthClient.client_secret") != nil {
 		t.Error("a read shows the secret")
 	}
-	stored, _ := w.st.App(t.Context(), id)
-	if stored.OAuth.SecretHash != keys.HashSecret(secret) {
-		t.Error("the stored hash is not the secret's")
+	if got := w.hashes(id); len(got) != 1 || got[0] != keys.HashSecret(secret)+" ACTIVE" {
+		t.Errorf("stored secrets %v, want the secret's hash only", got)
 	}
 
 	replaced := w.must(200, "PUT", "/api/v1/apps/"+id, strings.Replace(webBody, `"label":"Wiki"`, `"label":"Wiki 2"`, 1))
 	if at(replaced, "label") != "Wiki 2" || at(replaced, "credentials.oauthClient.client_secret") != nil {
 		t.Errorf("replaced: %v", replaced)
 	}
-	if again, _ := w.st.App(t.Context(), id); again.OAuth.SecretHash != stored.OAuth.SecretHash {
-		t.Error("a replace without a secret changed it")
+	if got := w.hashes(id); len(got) != 1 || got[0] != keys.HashSecret(secret)+" ACTIVE" {
+		t.Errorf("a replace without a secret changed the secrets: %v", got)
 	}
-
-	rotated := w.must(200, "POST", "/api/v1/apps/"+id+"/credentials/secrets", "")
-	next, _ := rotated["client_secret"].(string)
-	if again, _ := w.st.App(t.Context(), id); next == "" || next == secret || again.OAuth.SecretHash != keys.HashSecret(next) {
-		t.Errorf("a new secret %q did not replace the old", next)
+	given := "a-secret-of-my-own-0123"
+	withSecret := strings.Replace(webBody, `"settings"`, `"credentials":{"oauthClient":{"client_secret":"`+given+`"}},"settings"`, 1)
+	w.must(200, "PUT", "/api/v1/apps/"+id, withSecret)
+	if got := w.hashes(id); len(got) != 1 || got[0] != keys.HashSecret(given)+" ACTIVE" {
+		t.Errorf("a replace with a secret left %v, want only the given one", got)
 	}
 	native := w.must(200, "POST", "/api/v1/apps", nativeBody)["id"].(string)
 	code, out := w.call(w.admin, "POST", "/api/v1/apps/"+native+"/credentials/secrets", "")
 	wantOktaError(t, code, out, 400, "E0000001", "credentials.oauthClient.token_endpoint_auth_method")
 	code, out = w.call(w.admin, "PUT", "/api/v1/apps/"+native, awsBody)
 	wantOktaError(t, code, out, 400, "E0000001", "signOnMode")
+}
+
+// secrets are the client's stored secrets.
+func (w *appWorld) secrets(clientID string) []directory.ClientSecret {
+	w.t.Helper()
+	all, err := w.st.ClientSecrets(w.t.Context(), clientID)
+	if err != nil {
+		w.t.Fatal(err)
+	}
+	return all
+}
+
+// hashes lists the client's stored secrets as "hash status".
+func (w *appWorld) hashes(clientID string) []string {
+	var out []string
+	for _, c := range w.secrets(clientID) {
+		out = append(out, c.Hash+" "+string(c.Status))
+	}
+	return out
 }
 
 func TestAServiceAppWithPrivateKeyJWTKeepsItsPublicKeys(t *testing.T) {

@@ -102,6 +102,9 @@ func conflict(e *errs.Error) problem {
 	case directory.ReasonStatus:
 		return problem{403, codeStatus, e.Message, nil}
 	}
+	if e.ResourceType == store.ResourceClientSecret {
+		return secretConflict(e)
+	}
 	if e.Field == store.FieldStatus {
 		what := "app"
 		if e.ResourceType == store.ResourceAuthServer {
@@ -120,13 +123,24 @@ func conflict(e *errs.Error) problem {
 	return problem{400, codeValidation, "Api validation failed: " + field, []string{cause}}
 }
 
+// secretConflict words a refused client-secret change: a third secret,
+// deleting an active one, deactivating the last active one.
+func secretConflict(e *errs.Error) problem {
+	if e.Field == store.FieldClientSecrets {
+		return problem{400, codeValidation, "Api validation failed: client_secret",
+			[]string{"client_secret: A client can have at most two secrets: deactivate and delete one first"}}
+	}
+	return problem{400, codeValidation, "Api validation failed: status", []string{"status: " + e.Message}}
+}
+
 // wireResource names a store resource as Okta's not-found summary does.
 func wireResource(t string) string {
 	if n, ok := map[string]string{
 		store.ResourceUser: "User", store.ResourceGroup: "UserGroup", store.ResourceRole: "RoleAssignment",
 		store.ResourceAPIToken: "ApiToken", store.ResourceFactor: "UserFactor", store.ResourceApp: "AppInstance",
 		store.ResourceAppUser: "AppUser", store.ResourceAppGroup: "ApplicationGroupAssignment",
-		store.ResourceAuthServer: "AuthorizationServer", "OAuth2Scope": "OAuth2Scope", "OAuth2Claim": "OAuth2Claim",
+		store.ResourceAuthServer: "AuthorizationServer", store.ResourceClientSecret: "OAuth2ClientSecret",
+		"JsonWebKey": "JsonWebKey", "OAuth2Scope": "OAuth2Scope", "OAuth2Claim": "OAuth2Claim",
 		"AuthorizationServerPolicy": "AuthorizationServerPolicy", "AuthorizationServerPolicyRule": "AuthorizationServerPolicyRule",
 	}[t]; ok {
 		return n

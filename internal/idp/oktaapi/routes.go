@@ -62,9 +62,10 @@ func (a *API) operations() map[string]handler {
 		"PUT /api/v1/apps/{appId}/groups/{groupId}":                         a.assignAppGroup,
 		"DELETE /api/v1/apps/{appId}/groups/{groupId}":                      a.unassignAppGroup,
 		"GET /api/v1/apps/{appId}/provisioning":                             a.getProvisioning, // keyward's extension
-		"POST /api/v1/apps/{appId}/credentials/secrets":                     a.newClientSecret,
 	}
 	maps.Copy(ops, a.authServerOperations())
+	maps.Copy(ops, a.clientSecretOperations())
+	maps.Copy(ops, a.authServerKeyOperations())
 	return ops
 }
 

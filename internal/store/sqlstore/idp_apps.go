@@ -105,15 +105,23 @@ func checkSAML(s directory.SAMLSettings) error {
 	return checkText(texts)
 }
 
-// CreateApp stores a with a fresh id (unless it has one).
+// CreateApp stores a with a fresh id (unless it has one), and its first
+// client secret when it has one.
 func (s *IdP) CreateApp(ctx context.Context, a directory.App) (directory.App, error) {
 	if a.ID == "" {
 		a.ID = directory.NewAppID(clock.Random)
 	}
 	now := s.db.clk.Now()
 	a.Created, a.LastUpdated = now, now
-	err := s.db.write(ctx, func(tx *txn) error {
+	hash, err := takeSecretHash(&a)
+	if err != nil {
+		return directory.App{}, err
+	}
+	err = s.db.write(ctx, func(tx *txn) error {
 		if err := writeIdPApp(ctx, tx, insertIdPAppSQL, a); err != nil {
+			return err
+		}
+		if err := replaceClientSecrets(ctx, tx, a, hash, now); err != nil {
 			return err
 		}
 		return s.appChanged(ctx, tx, "application.lifecycle.create", a)
@@ -166,7 +174,14 @@ func (s *IdP) UpdateApp(ctx context.Context, id, eventType string, fn func(direc
 			return err
 		}
 		next.ID, next.Name, next.Created, next.LastUpdated = id, old.Name, old.Created, s.db.clk.Now()
+		hash, err := takeSecretHash(&next)
+		if err != nil {
+			return err
+		}
 		if err := writeIdPApp(ctx, tx, updateIdPAppSQL, next); err != nil {
+			return err
+		}
+		if err := replaceClientSecrets(ctx, tx, next, hash, next.LastUpdated); err != nil {
 			return err
 		}
 		return s.appChanged(ctx, tx, eventType, next)

@@ -49,6 +49,7 @@ func RunIdP(t *testing.T, open func(t *testing.T, clk clock.Clock) store.IdP) {
 		{"oauth device authorizations", idpOAuthDeviceTests},
 		{"oauth tokens", idpOAuthTokenTests},
 		{"oauth cascades, purge and client settings", idpOAuthLifeTests},
+		{"oauth client secrets", idpClientSecretTests},
 	}
 	for _, s := range suites {
 		t.Run(s.name, func(t *testing.T) {

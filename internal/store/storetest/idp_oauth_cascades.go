@@ -73,7 +73,6 @@ var idpOAuthLifeTests = []idpTest{
 	}},
 	{"an OIDC app's client settings are read and written with the app", func(t *testing.T, h *idpHarness) {
 		in := h.newOIDCApp()
-		in.OAuth.SecretHash = "secret-hash"
 		in.OAuth.JWKS = []byte(`{"keys":[{"kty":"EC","crv":"P-256","x":"x","y":"y"}]}`)
 		a, err := h.s.CreateApp(h.ctx, in)
 		ok(t, err)
