@@ -194,14 +194,14 @@ func TestACodeIsRefusedAndSpentWhenAnythingDoesNotMatch(t *testing.T) {
 
 func TestAuthorizationRefusesAtThePageWhatCannotBeTrustedWithARedirect(t *testing.T) {
 	cases := map[string]func(q url.Values){
-		"an unknown client":                 func(q url.Values) { q.Set("client_id", "kwc-nobody") },
-		"no client":                         func(q url.Values) { q.Del("client_id") },
-		"a redirect to another site":        func(q url.Values) { q.Set("redirect_uri", "https://evil.example/oauth/callback") },
-		"a redirect to localhost":           func(q url.Values) { q.Set("redirect_uri", "http://localhost:53682/oauth/callback") },
-		"a redirect with a user part":       func(q url.Values) { q.Set("redirect_uri", "http://127.0.0.1@evil.example/oauth/callback") },
+		"an unknown client":                  func(q url.Values) { q.Set("client_id", "kwc-nobody") },
+		"no client":                          func(q url.Values) { q.Del("client_id") },
+		"a redirect to another site":         func(q url.Values) { q.Set("redirect_uri", "https://evil.example/oauth/callback") },
+		"a redirect to localhost":            func(q url.Values) { q.Set("redirect_uri", "http://localhost:53682/oauth/callback") },
+		"a redirect with a user part":        func(q url.Values) { q.Set("redirect_uri", "http://127.0.0.1@evil.example/oauth/callback") },
 		"a redirect to an unregistered path": func(q url.Values) { q.Set("redirect_uri", "http://127.0.0.1:53682/other") },
-		"a redirect with a query":           func(q url.Values) { q.Set("redirect_uri", callback+"?next=https://evil.example") },
-		"no redirect":                       func(q url.Values) { q.Del("redirect_uri") },
+		"a redirect with a query":            func(q url.Values) { q.Set("redirect_uri", callback+"?next=https://evil.example") },
+		"no redirect":                        func(q url.Values) { q.Del("redirect_uri") },
 	}
 	for name, change := range cases {
 		t.Run(name+" shows an error page and sends the browser nowhere", func(t *testing.T) {

@@ -3,7 +3,6 @@ package provider
 import (
 	"context"
 	"strings"
-	"sync"
 	"testing"
 
 	"github.com/keyward/keyward/internal/cred/sso"
@@ -18,52 +17,8 @@ func (p profiles) SSOSession(name string) (map[string]string, bool) {
 	return v, ok
 }
 
-// memKeeper is a Keeper in memory, for one process.
-type memKeeper struct {
-	mu sync.Mutex
-	m  map[string][]byte
-}
-
-func (k *memKeeper) Get(_ context.Context, key string) ([]byte, error) {
-	k.mu.Lock()
-	defer k.mu.Unlock()
-	if v, ok := k.m[key]; ok {
-		return v, nil
-	}
-	return nil, sso.ErrNotFound
-}
-
-func (k *memKeeper) Set(_ context.Context, key string, v []byte) error {
-	k.mu.Lock()
-	defer k.mu.Unlock()
-	if k.m == nil {
-		k.m = map[string][]byte{}
-	}
-	k.m[key] = v
-	return nil
-}
-
-func (k *memKeeper) Delete(_ context.Context, key string) error {
-	k.mu.Lock()
-	defer k.mu.Unlock()
-	delete(k.m, key)
-	return nil
-}
-
-func (k *memKeeper) Refresh(ctx context.Context, key string, fresh func([]byte) bool,
-	fetch func(context.Context) ([]byte, error)) ([]byte, error) {
-	if v, err := k.Get(ctx, key); err == nil && fresh(v) {
-		return v, nil
-	}
-	v, err := fetch(ctx)
-	if err != nil {
-		return nil, err
-	}
-	return v, k.Set(ctx, key, v)
-}
-
 func TestProfilesThatCannotGiveCredentialsSayWhatToRun(t *testing.T) {
-	r := &Resolver{Keep: &memKeeper{}, Profiles: profiles{
+	r := &Resolver{Keep: &sso.MemoryKeeper{}, Profiles: profiles{
 		"plain":            {"region": "eu-west-1"},
 		"loop-a":           {"role_arn": "arn:aws:iam::111122223333:role/A", "source_profile": "loop-b"},
 		"loop-b":           {"role_arn": "arn:aws:iam::111122223333:role/B", "source_profile": "loop-a"},
