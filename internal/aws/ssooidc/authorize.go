@@ -46,7 +46,7 @@ func (s *Service) Authorization(ctx context.Context, req AuthorizeRequest) (Cons
 	if err != nil {
 		return Consent{}, err
 	}
-	scopes, err := checkRequest(c, req, back)
+	scopes, err := checkRequest(c, req)
 	if err != nil {
 		return Consent{}, err
 	}
@@ -126,7 +126,7 @@ func badLink(why string) error {
 // checkRequest checks the rest of the request and returns the scopes it
 // grants: those asked for, all of which the client registered, or else
 // every scope the client registered.
-func checkRequest(c ic.Client, req AuthorizeRequest, back *url.URL) ([]string, error) {
+func checkRequest(c ic.Client, req AuthorizeRequest) ([]string, error) {
 	fail := func(code, desc string) error {
 		return &RedirectError{URL: backTo(req, url.Values{"error": {code}, "error_description": {desc}}), Code: code, Description: desc}
 	}
