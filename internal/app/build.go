@@ -64,7 +64,7 @@ func (m *Main) buildAWS(master []byte, auth *awsauth.Authority, b store.Bootstra
 	if err != nil {
 		return err
 	}
-	oidc := ssooidc.New(m.Store, ssooidc.Config{VerificationURI: m.AWSURL + "/device", SessionLifetime: lifetime,
+	oidc := ssooidc.New(m.Store, ssooidc.Config{VerificationURI: m.AWSURL + "/device", PublicURL: m.AWSURL, SessionLifetime: lifetime,
 		Limits: ssooidc.Limits{RegistrationsPerAddress: lim.RegistrationsPerAddress, DeviceStartsPerAddress: lim.DeviceStartsPerAddress,
 			DeviceStartsPerClient: lim.DeviceStartsPerClient, PendingPerClient: lim.PendingPerClient,
 			CodeLookupsPerAddress: lim.CodeLookupsPerAddress, CodeLookupsPerUser: lim.CodeLookupsPerUser}}, m.clock, m.random)
@@ -106,7 +106,7 @@ func (m *Main) buildAWS(master []byte, auth *awsauth.Authority, b store.Bootstra
 		return err
 	}
 	accountFed := &web.AccountFederation{SignIn: stsSvc, Aliases: m.Store, Choices: choices, Console: consoleSignIn}
-	pages := &web.Pages{Log: m.Log, SignIn: signIn, Devices: oidc, Credentials: portalAPI, Directory: m.Store, Federation: sp, Console: consoleSignIn,
+	pages := &web.Pages{Log: m.Log, SignIn: signIn, Devices: oidc, Authorizations: oidc, Credentials: portalAPI, Directory: m.Store, Federation: sp, Console: consoleSignIn,
 		AccountFederation: accountFed, StartURL: m.StartURL, Region: m.Config.AWS.Region, SecureCookies: isHTTPS(m.AWSURL), SessionLifetime: lifetime}
 
 	mux := http.NewServeMux()
@@ -117,7 +117,7 @@ func (m *Main) buildAWS(master []byte, auth *awsauth.Authority, b store.Bootstra
 	scim := &scimserver.Server{Store: m.Store, Clock: m.clock, Random: m.random, Tenant: tenant, Issuer: scimserver.IssuerFor(m.AWSURL, tenant)}
 	scim.Register(mux)
 	browser := pages.Handler()
-	for _, p := range []string{"/start", "/start/", "/device", "/static/", "/platform/saml/", "/federation", "/console", "/console/", "/saml", "/saml/"} {
+	for _, p := range []string{"/start", "/start/", "/device", ssooidc.AuthorizePath, "/static/", "/platform/saml/", "/federation", "/console", "/console/", "/saml", "/saml/"} {
 		mux.Handle(p, browser)
 	}
 	mux.Handle("/{$}", root(gw))

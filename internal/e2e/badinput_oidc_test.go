@@ -35,6 +35,17 @@ func TestSSOOIDCRefusesBadRegistrations(t *testing.T) {
 			"InvalidScopeException", "invalid_scope", `"rm -rf"`},
 		{"a body over 64 KiB is an InvalidRequestException", `{"clientName":"` + strings.Repeat("c", 65<<10) + `","clientType":"public"}`,
 			"InvalidRequestException", "invalid_request", "exceeds 65536 bytes"},
+		{"an unknown grant type is an UnsupportedGrantTypeException", `{"clientName":"c","clientType":"public","grantTypes":["implicit"]}`,
+			"UnsupportedGrantTypeException", "unsupported_grant_type", `"implicit"`},
+		{"the code grant with no redirect URI is an InvalidRedirectUriException",
+			`{"clientName":"c","clientType":"public","grantTypes":["authorization_code"]}`,
+			"InvalidRedirectUriException", "invalid_redirect_uri", "redirectUris is required"},
+		{"a redirect URI off this machine is an InvalidRedirectUriException",
+			`{"clientName":"c","clientType":"public","grantTypes":["authorization_code"],"redirectUris":["https://evil.example/cb"]}`,
+			"InvalidRedirectUriException", "invalid_redirect_uri", "loopback"},
+		{"redirect URIs without the code grant are an InvalidClientMetadataException",
+			`{"clientName":"c","clientType":"public","redirectUris":["http://127.0.0.1/cb"]}`,
+			"InvalidClientMetadataException", "invalid_client_metadata", "only for the authorization_code grant"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

@@ -56,7 +56,7 @@ func TestCredentialCLIOktaSource(t *testing.T) {
 		wantSignIn(t, err, "was never made")
 	})
 	step("login: the device flow, approved by the person in a browser", func(t *testing.T) {
-		must(t, c.Login(ctx, prompt(func(verification, code string) error {
+		must(t, c.Login(ctx, approveFunc(func(verification, code string) error {
 			if !strings.Contains(verification, code) {
 				t.Errorf("the verification URL %s does not carry the code %s", verification, code)
 			}
@@ -213,9 +213,9 @@ func (f configFile) Section(kind, name string) (map[string]string, bool) {
 	return v, ok
 }
 
-type prompt func(verificationURL, userCode string) error
+type approveFunc func(verificationURL, userCode string) error
 
-func (p prompt) Approve(verificationURL, userCode string) error { return p(verificationURL, userCode) }
+func (p approveFunc) Approve(verificationURL, userCode string) error { return p(verificationURL, userCode) }
 
 // TestAWSToolsReadAConfigWithAKeywardOktaSection checks that the Okta
 // source's [keyward-okta NAME] section and its profile keys leave the AWS

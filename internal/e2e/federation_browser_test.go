@@ -24,15 +24,7 @@ import (
 // portal only, she opens Identity Center from the identity provider's
 // dashboard and lands in the portal with no sign-in page in between.
 func TestChromiumSignsInToThePortalThroughTheIdentityProvider(t *testing.T) {
-	s := startCrossSite(t)
-	cli := newAWSCLI(t, s)
-	f := federate(t, s)
-	_, acsURL := spMetadata(t, s.runAdmin("identity-source", "sp-metadata"))
-	st := cli.setUpOrg(t)
-	st.GroupID = pushedEngineering(t, cli, f, st)
-	cli.setUpPermissionSet(t, &st)
-	cli.assign(t, st)
-
+	s, f, _, acsURL := federatedPortal(t)
 	c := newChrome(t)
 	j := c.record(s)
 	sso := "/app/amazon_aws_sso/" + f.appID + "/sso/saml"
@@ -76,6 +68,22 @@ func TestChromiumSignsInToThePortalThroughTheIdentityProvider(t *testing.T) {
 	equal(t, "the tile's way to the portal", []string{"GET idp " + sso, "POST aws " + urlPath(acsURL), "GET aws /start"}, j.since(mark))
 	equal(t, "signed in to the portal again as", fedAlice, c.text("#signed-in-user"))
 	equal(t, "the portal lists", "Dev", c.text("#accounts li.account strong"))
+}
+
+// federatedPortal is a cross-site keyward whose identity source is its own
+// identity provider, which pushed alice, bob and Engineering; Engineering
+// holds DevOps on Dev. It returns the ACS URL too.
+func federatedPortal(t *testing.T) (*server, *federation, cliStory, string) {
+	t.Helper()
+	s := startCrossSite(t)
+	cli := newAWSCLI(t, s)
+	f := federate(t, s)
+	_, acsURL := spMetadata(t, s.runAdmin("identity-source", "sp-metadata"))
+	st := cli.setUpOrg(t)
+	st.GroupID = pushedEngineering(t, cli, f, st)
+	cli.setUpPermissionSet(t, &st)
+	cli.assign(t, st)
+	return s, f, st, acsURL
 }
 
 // startCrossSite is start with the identity provider at localhost, which

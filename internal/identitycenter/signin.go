@@ -35,8 +35,54 @@ type Client struct {
 	Name       string
 	Type       string
 	Scopes     []string
-	IssuedAt   time.Time
-	ExpiresAt  time.Time
+	// GrantTypes are the grants the client registered for; none means the
+	// device and refresh grants, as before clients could name them.
+	GrantTypes []string
+	// RedirectURIs are the loopback URIs the authorization code grant may
+	// send the browser back to (any port, RFC 8252 §7.3).
+	RedirectURIs []string
+	// IssuerURL is the instance the client registered for (the start URL).
+	IssuerURL string
+	IssuedAt  time.Time
+	ExpiresAt time.Time
+}
+
+// Grant types a client may register for.
+const (
+	GrantAuthorizationCode = "authorization_code"
+	GrantDeviceCode        = "urn:ietf:params:oauth:grant-type:device_code"
+	GrantRefreshToken      = "refresh_token"
+)
+
+// Allows reports whether the client registered for grant.
+func (c Client) Allows(grant string) bool {
+	if len(c.GrantTypes) == 0 {
+		return grant == GrantDeviceCode || grant == GrantRefreshToken
+	}
+	for _, g := range c.GrantTypes {
+		if g == grant {
+			return true
+		}
+	}
+	return false
+}
+
+// AuthorizationCode is a one-time code the /authorize page gave a client's
+// redirect URI once the person allowed it. Only its hash is stored. It is
+// bound to its client, the exact redirect URI and the PKCE challenge
+// (S256), and its tokens join FamilyID, so that a second redemption can end
+// them.
+type AuthorizationCode struct {
+	CodeHash      string
+	FamilyID      string
+	ClientID      string
+	UserID        string
+	SessionHash   string // the portal session that allowed it: its sign-in
+	RedirectURI   string
+	Scopes        []string
+	CodeChallenge string // base64url(SHA-256(verifier)), unpadded
+	CreatedAt     time.Time
+	ExpiresAt     time.Time
 }
 
 // Device authorization statuses.

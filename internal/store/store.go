@@ -49,6 +49,7 @@ const (
 	ResourceRequest       = "request"
 	ResourceClient        = "client"
 	ResourceDevice        = "device authorization"
+	ResourceCode          = "authorization code"
 	ResourceToken         = "token"
 	ResourceSession       = "session"
 	ResourceEvent         = "event"
@@ -255,13 +256,17 @@ type PortalSessions interface {
 	// Action: "portal.session.create".
 	CreatePortalSession(ctx context.Context, s ic.PortalSession) error
 	PortalSession(ctx context.Context, idHash string) (ic.PortalSession, error)
-	// DeletePortalSession ends the session and every token whose
-	// SessionHash is idHash (device sign-ins approved in it).
+	// DeletePortalSession ends the session and every token and
+	// authorization code whose SessionHash is idHash (sign-ins approved in
+	// it).
 	// Action: "portal.session.delete". Deleting a missing session is not an error.
 	DeletePortalSession(ctx context.Context, idHash string) error
 }
 
-// OIDC is SSO-OIDC state: clients, device authorizations and tokens.
+// OIDC is SSO-OIDC state: clients, device authorizations, authorization
+// codes and tokens. Whatever ends a user's tokens (a disabled or deleted
+// user, a change of identity source) deletes their authorization codes
+// too.
 type OIDC interface {
 	// Action: "ssooidc.client.register".
 	CreateClient(ctx context.Context, c ic.Client) error
@@ -278,6 +283,19 @@ type OIDC interface {
 	// Action: "ssooidc.device.<lowercased new status>" when the status changes;
 	// a poll that only moves LastPolledAt writes no event.
 	UpdateDeviceAuthorization(ctx context.Context, codeHash string, fn func(ic.DeviceAuthorization) (ic.DeviceAuthorization, error)) (ic.DeviceAuthorization, error)
+	// CreateAuthorizationCode stores a code the person allowed.
+	// Action: "ssooidc.code.issue".
+	CreateAuthorizationCode(ctx context.Context, c ic.AuthorizationCode) error
+	// RedeemAuthorizationCode spends the live code holding codeHash and, in
+	// the same transaction, stores the token fn makes of it, in the code's
+	// family (Action "ssooidc.token.create"). When fn refuses (an
+	// *errs.Error of any kind but Internal), the code is spent all the same
+	// and fn's error returned (Action "ssooidc.code.refuse", outcome
+	// FAILURE); any other error of fn's aborts with nothing written. An unknown or expired code
+	// is errs.NotFound; so is a spent one, and then every token of its
+	// family is revoked and that revocation committed (Action
+	// "ssooidc.code.replay", outcome DENY).
+	RedeemAuthorizationCode(ctx context.Context, codeHash string, fn func(ic.AuthorizationCode) (ic.Token, error)) (ic.Token, error)
 	// CreateToken: Action "ssooidc.token.create".
 	CreateToken(ctx context.Context, t ic.Token) error
 	TokenByAccess(ctx context.Context, accessHash string) (ic.Token, error)

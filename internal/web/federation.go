@@ -2,6 +2,7 @@ package web
 
 import (
 	"context"
+	"encoding/base64"
 	"html/template"
 	"net/http"
 	"net/url"
@@ -43,7 +44,8 @@ func (p *Pages) external(ctx context.Context) (bool, error) {
 // AuthnRequest that brings it back to next.
 func (p *Pages) toIdentityProvider(w http.ResponseWriter, r *http.Request, next string) error {
 	if len(next) > samlsp.MaxRelayState {
-		next = defaultNext
+		p.keepNext(w, next)
+		next = resumePath
 	}
 	req, err := p.Federation.AuthnRequest(httpx.AuditContext(r), next)
 	if err != nil {
@@ -107,4 +109,34 @@ func cmpErr(err, refusal error) error {
 		return err
 	}
 	return refusal
+}
+
+// A page address too long for RelayState (80 bytes), such as /authorize
+// with its query, waits in a short-lived cookie while the person signs in
+// at the identity provider; RelayState is then resumePath, which reads it.
+const (
+	nextCookie = "keyward_next"
+	resumePath = "/start/resume"
+	nextMaxAge = 10 * 60 // seconds: a sign-in at the identity provider
+)
+
+// keepNext keeps next in the cookie that resumePath reads.
+func (p *Pages) keepNext(w http.ResponseWriter, next string) {
+	http.SetCookie(w, &http.Cookie{Name: nextCookie, Value: base64.RawURLEncoding.EncodeToString([]byte(next)),
+		Path: resumePath, HttpOnly: true, Secure: p.SecureCookies, SameSite: http.SameSiteLaxMode, MaxAge: nextMaxAge})
+}
+
+// resume goes on to the page kept by keepNext (checked again: a cookie is
+// outside input), or to the portal, and forgets it.
+func (p *Pages) resume(w http.ResponseWriter, r *http.Request, _ session) error {
+	next := defaultNext
+	if c, err := r.Cookie(nextCookie); err == nil && len(c.Value) <= 2*maxNextLen {
+		if b, err := base64.RawURLEncoding.DecodeString(c.Value); err == nil {
+			next = safeNext(string(b))
+		}
+	}
+	http.SetCookie(w, &http.Cookie{Name: nextCookie, Value: "", Path: resumePath, HttpOnly: true,
+		Secure: p.SecureCookies, SameSite: http.SameSiteLaxMode, MaxAge: -1})
+	http.Redirect(w, r, next, http.StatusSeeOther)
+	return nil
 }

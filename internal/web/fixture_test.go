@@ -42,6 +42,7 @@ type fixture struct {
 	handler http.Handler
 	logs    *bytes.Buffer
 	signIn  *signin.Service
+	oidc    *ssooidc.Service
 	user    ic.User
 }
 
@@ -64,7 +65,9 @@ func newFixture(t *testing.T, wrap func(*sqlite.DB) pageStore) *fixture {
 	must(t, err)
 	auth, err := awsauth.New(bytes.Repeat([]byte{7}, 32), db, clk, clock.Random)
 	must(t, err)
-	p := &Pages{SignIn: f.signIn, Devices: ssooidc.New(s, ssooidc.Config{SessionLifetime: time.Hour}, clk, clock.Random),
+	oidc := ssooidc.New(s, ssooidc.Config{SessionLifetime: time.Hour}, clk, clock.Random)
+	f.oidc = oidc
+	p := &Pages{SignIn: f.signIn, Devices: oidc, Authorizations: oidc,
 		Credentials: portal.New(s, auth, clk), Directory: s, StartURL: "http://keyward.test/start", Region: "eu-west-1",
 		SessionLifetime: time.Hour, Log: slog.New(slog.NewTextHandler(f.logs, nil))}
 	f.handler = protocol.WithRequestID(p.Handler())

@@ -1,6 +1,7 @@
 // Package web serves the pages a person sees on the AWS side: sign-in, the
-// device-authorization verification page (which client asks, Allow or
-// Deny) and the access portal (accounts, roles, short-lived credentials).
+// device-authorization verification page and the /authorize page of the
+// authorization code grant (which client asks, Allow or Deny), and the
+// access portal (accounts, roles, short-lived credentials).
 // Pages are server-rendered from embedded templates with no external
 // assets, behind cross-origin protection, with HttpOnly SameSite cookies.
 //
@@ -47,6 +48,14 @@ type Devices interface {
 	Decide(ctx context.Context, userCode, userID, sessionHash string, allow bool) error
 }
 
+// Authorizations is the browser side of the authorization code grant: the
+// /authorize page's checks and decisions.
+type Authorizations interface {
+	Authorization(ctx context.Context, req ssooidc.AuthorizeRequest) (ssooidc.Consent, error)
+	Allow(ctx context.Context, req ssooidc.AuthorizeRequest, userID, sessionHash string) (string, error)
+	Deny(ctx context.Context, req ssooidc.AuthorizeRequest) (string, error)
+}
+
 // Credentials mints role credentials for a signed-in user.
 type Credentials interface {
 	RoleCredentials(ctx context.Context, u ic.User, accountID, roleName string) (awsauth.Credentials, error)
@@ -59,10 +68,13 @@ type Directory interface {
 
 // Pages serves the browser pages.
 type Pages struct {
-	SignIn      SignIn
-	Devices     Devices
-	Credentials Credentials
-	Directory   Directory
+	SignIn  SignIn
+	Devices Devices
+	// Authorizations, when set, serves /authorize: sign-in in the browser
+	// with the authorization code grant.
+	Authorizations Authorizations
+	Credentials    Credentials
+	Directory      Directory
 	// Federation, when set, sends people to an external identity provider
 	// when the identity source is one, and serves its ACS and the service
 	// provider's metadata.
@@ -100,10 +112,15 @@ func (p *Pages) Handler() http.Handler {
 	mux.Handle("POST /start/signin", p.public(p.signIn))
 	mux.Handle("POST /start/signout", p.public(p.signOut))
 	mux.Handle("GET "+signedOutPath, p.public(p.signedOutPage))
+	mux.Handle("GET "+resumePath, p.signedIn(p.resume))
 	mux.Handle("GET /start/account/{id}", p.signedIn(p.account))
 	mux.Handle("GET /start/credentials", p.signedIn(p.credentials))
 	mux.Handle("GET /device", p.signedIn(p.device))
 	mux.Handle("POST /device", p.signedIn(p.decide))
+	if p.Authorizations != nil {
+		mux.Handle("GET "+ssooidc.AuthorizePath, p.signedIn(p.authorize))
+		mux.Handle("POST "+ssooidc.AuthorizePath, p.signedIn(p.decideAuthorization))
+	}
 	if p.Console != nil {
 		mux.Handle("GET /federation", p.public(p.federation))
 		mux.Handle("GET "+consolePath, p.public(p.consolePage))

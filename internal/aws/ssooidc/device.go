@@ -35,6 +35,9 @@ func (s *Service) startDeviceAuthorization(ctx context.Context, in *startInput) 
 	if err != nil {
 		return nil, err
 	}
+	if !c.Allows(ic.GrantDeviceCode) {
+		return nil, unauthorizedGrant(ic.GrantDeviceCode)
+	}
 	if err := s.limitStarts(ctx, c.ID); err != nil {
 		return nil, err
 	}

@@ -36,6 +36,7 @@ var oauthError = map[string]string{
 	"InvalidScopeException":          "invalid_scope",
 	"InvalidRequestException":        "invalid_request",
 	"InvalidClientMetadataException": "invalid_client_metadata",
+	"InvalidRedirectUriException":    "invalid_redirect_uri",
 	"InternalServerException":        "server_error",
 }
 

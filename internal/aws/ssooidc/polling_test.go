@@ -22,7 +22,8 @@ type fixture struct {
 	start *startOutput
 }
 
-func newFixture(t *testing.T) *fixture {
+// openStore is a fresh SQLite store on a fake clock, closed when t ends.
+func openStore(t *testing.T) (*sqlite.DB, *clock.Fake) {
 	t.Helper()
 	clk := clock.NewFake(time.Date(2026, 11, 22, 9, 0, 0, 0, time.UTC))
 	db, err := sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "k.db"), clk)
@@ -30,6 +31,12 @@ func newFixture(t *testing.T) *fixture {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { db.Close() })
+	return db, clk
+}
+
+func newFixture(t *testing.T) *fixture {
+	t.Helper()
+	db, clk := openStore(t)
 	svc := New(db, Config{VerificationURI: "http://x/device", SessionLifetime: 8 * time.Hour}, clk, clock.Random)
 	ctx := context.Background()
 	reg, err := svc.registerClient(ctx, &registerClientInput{ClientName: "c", ClientType: "public"})
@@ -45,7 +52,7 @@ func newFixture(t *testing.T) *fixture {
 
 func (f *fixture) poll() error {
 	_, err := f.svc.createToken(context.Background(), &createTokenInput{ClientID: f.reg.ClientID,
-		ClientSecret: f.reg.ClientSecret, GrantType: grantDeviceCode, DeviceCode: f.start.DeviceCode})
+		ClientSecret: f.reg.ClientSecret, GrantType: ic.GrantDeviceCode, DeviceCode: f.start.DeviceCode})
 	return err
 }
 

@@ -3,7 +3,9 @@ package ssooidc
 import (
 	"context"
 	"crypto/subtle"
+	"net/url"
 	"regexp"
+	"slices"
 	"time"
 
 	"github.com/keyward/keyward/internal/audit"
@@ -15,9 +17,13 @@ import (
 )
 
 type registerClientInput struct {
-	ClientName string   `json:"clientName"`
-	ClientType string   `json:"clientType"`
-	Scopes     []string `json:"scopes"`
+	ClientName             string   `json:"clientName"`
+	ClientType             string   `json:"clientType"`
+	Scopes                 []string `json:"scopes"`
+	GrantTypes             []string `json:"grantTypes"`
+	RedirectURIs           []string `json:"redirectUris"`
+	IssuerURL              string   `json:"issuerUrl"`
+	EntitledApplicationArn string   `json:"entitledApplicationArn"`
 }
 
 type registerClientOutput struct {
@@ -25,6 +31,8 @@ type registerClientOutput struct {
 	ClientSecret          string `json:"clientSecret"`
 	ClientIDIssuedAt      int64  `json:"clientIdIssuedAt"`
 	ClientSecretExpiresAt int64  `json:"clientSecretExpiresAt"`
+	AuthorizationEndpoint string `json:"authorizationEndpoint,omitempty"`
+	TokenEndpoint         string `json:"tokenEndpoint,omitempty"`
 }
 
 // scopeRe is a scope's characters. "*" is in it for the legacy portal
@@ -44,18 +52,80 @@ func (s *Service) registerClient(ctx context.Context, in *registerClientInput) (
 	if err := checkScopes(in.Scopes); err != nil {
 		return nil, err
 	}
+	if err := checkGrants(in); err != nil {
+		return nil, err
+	}
 	if err := s.throttle(ctx, "oidc-register:"+clientIP(ctx), s.cfg.Limits.RegistrationsPerAddress); err != nil {
 		return nil, err
 	}
 	now := s.clock.Now()
 	secret := s.secret(prefixClientSecret)
 	c := ic.Client{ID: prefixClientID + clock.Token(s.random, 16), SecretHash: keys.HashSecret(secret), Name: in.ClientName,
-		Type: in.ClientType, Scopes: in.Scopes, IssuedAt: now, ExpiresAt: now.Add(clientLifetime)}
+		Type: in.ClientType, Scopes: in.Scopes, GrantTypes: dedupe(in.GrantTypes), RedirectURIs: in.RedirectURIs,
+		IssuerURL: in.IssuerURL, IssuedAt: now, ExpiresAt: now.Add(clientLifetime)}
 	if err := s.store.CreateClient(ctx, c); err != nil {
 		return nil, err
 	}
-	return &registerClientOutput{ClientID: c.ID, ClientSecret: secret,
-		ClientIDIssuedAt: now.Unix(), ClientSecretExpiresAt: c.ExpiresAt.Unix()}, nil
+	out := &registerClientOutput{ClientID: c.ID, ClientSecret: secret,
+		ClientIDIssuedAt: now.Unix(), ClientSecretExpiresAt: c.ExpiresAt.Unix()}
+	if c.Allows(ic.GrantAuthorizationCode) && s.cfg.PublicURL != "" {
+		out.AuthorizationEndpoint, out.TokenEndpoint = s.cfg.PublicURL+AuthorizePath, s.cfg.PublicURL+"/token"
+	}
+	return out, nil
+}
+
+// checkGrants checks the grant types, redirect URIs and issuer a client
+// registers: known grants only, and redirect URIs exactly when the
+// authorization code grant is asked for.
+func checkGrants(in *registerClientInput) error {
+	if in.EntitledApplicationArn != "" {
+		return oidcError(errs.Invalid, "InvalidClientMetadataException", "entitledApplicationArn is not supported: register a client for the instance")
+	}
+	if len(in.GrantTypes) > 10 {
+		return oidcError(errs.Invalid, "InvalidClientMetadataException", "at most 10 grant types are allowed")
+	}
+	code := false
+	for _, g := range in.GrantTypes {
+		switch g {
+		case ic.GrantAuthorizationCode:
+			code = true
+		case ic.GrantDeviceCode, ic.GrantRefreshToken:
+		default:
+			return oidcError(errs.Invalid, "UnsupportedGrantTypeException", "grant type "+quote(g)+" is not supported")
+		}
+	}
+	switch {
+	case code && len(in.RedirectURIs) == 0:
+		return oidcError(errs.Invalid, "InvalidRedirectUriException", "redirectUris is required for the authorization_code grant")
+	case !code && len(in.RedirectURIs) > 0:
+		return oidcError(errs.Invalid, "InvalidClientMetadataException", "redirectUris is only for the authorization_code grant")
+	}
+	if err := checkRedirectURIs(in.RedirectURIs); err != nil {
+		return err
+	}
+	return checkIssuer(in.IssuerURL)
+}
+
+func checkIssuer(raw string) error {
+	if raw == "" {
+		return nil
+	}
+	u, err := url.Parse(raw)
+	if len(raw) > 2048 || err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" || u.User != nil {
+		return oidcError(errs.Invalid, "InvalidClientMetadataException", "issuerUrl "+quote(raw)+" is not an http(s) URL")
+	}
+	return nil
+}
+
+// dedupe keeps the first of each repeated value.
+func dedupe(list []string) []string {
+	var out []string
+	for _, v := range list {
+		if !slices.Contains(out, v) {
+			out = append(out, v)
+		}
+	}
+	return out
 }
 
 func checkScopes(scopes []string) error {

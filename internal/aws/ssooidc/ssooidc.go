@@ -1,9 +1,17 @@
-// Package ssooidc serves AWS SSO-OIDC (restJson1, unsigned): RegisterClient,
-// StartDeviceAuthorization and CreateToken with the device_code and
-// refresh_token grants, plus the approval side of the device flow that the
-// verification page drives. Client secrets, device codes and tokens are
-// stored only as hashes; user codes come from RFC 8628's vowel-free alphabet
-// and guessing them is throttled.
+// Package ssooidc serves AWS SSO-OIDC (restJson1, unsigned).
+//
+// It owns: RegisterClient (with the grant types, loopback redirect URIs and
+// issuer URL newer clients send), StartDeviceAuthorization, CreateToken
+// with the authorization_code (PKCE, S256 only), device_code and
+// refresh_token grants, the approval side of the device flow that the
+// verification page drives, and the checks behind the /authorize page:
+// which requests may be shown, and where the browser goes after Allow or
+// Deny. Client secrets, device codes, authorization codes and tokens are
+// stored only as hashes; user codes come from RFC 8628's vowel-free
+// alphabet and guessing them is throttled.
+//
+// It does not own: the pages themselves or the person's portal session
+// (web), or storage (store).
 package ssooidc
 
 import (
@@ -32,12 +40,17 @@ type Store interface {
 type Config struct {
 	// VerificationURI is the page people open to approve a device code.
 	VerificationURI string
+	// PublicURL is where clients reach the service (the AWS endpoint URL);
+	// RegisterClient names its /authorize and /token there.
+	PublicURL string
 	// SessionLifetime bounds a sign-in: refresh works until it ends.
 	SessionLifetime time.Duration
 	// Interval is the polling interval handed to clients.
 	Interval time.Duration
 	// DeviceCodeLifetime is how long a device code may be approved.
 	DeviceCodeLifetime time.Duration
+	// CodeLifetime is how long an authorization code may be redeemed.
+	CodeLifetime time.Duration
 	// Limits bound guessing and flooding; zero fields take DefaultLimits'.
 	Limits Limits
 }
@@ -72,6 +85,7 @@ const (
 	prefixClientID     = "kwc"
 	prefixClientSecret = "kws"
 	prefixDeviceCode   = "kwd"
+	prefixAuthCode     = "kwo"
 	prefixAccessToken  = "kwa"
 	prefixRefreshToken = "kwr"
 )
@@ -94,6 +108,9 @@ func New(s Store, cfg Config, clk clock.Clock, random io.Reader) *Service {
 	}
 	if cfg.DeviceCodeLifetime <= 0 {
 		cfg.DeviceCodeLifetime = 10 * time.Minute
+	}
+	if cfg.CodeLifetime <= 0 {
+		cfg.CodeLifetime = 10 * time.Minute
 	}
 	if cfg.Limits == (Limits{}) {
 		cfg.Limits = DefaultLimits

@@ -11,12 +11,6 @@ import (
 	"github.com/keyward/keyward/internal/keys"
 )
 
-// Grant types.
-const (
-	grantDeviceCode   = "urn:ietf:params:oauth:grant-type:device_code"
-	grantRefreshToken = "refresh_token"
-)
-
 type createTokenInput struct {
 	ClientID     string   `json:"clientId"`
 	ClientSecret string   `json:"clientSecret"`
@@ -26,6 +20,7 @@ type createTokenInput struct {
 	Code         string   `json:"code"`
 	Scope        []string `json:"scope"`
 	RedirectURI  string   `json:"redirectUri"`
+	CodeVerifier string   `json:"codeVerifier"`
 }
 
 type createTokenOutput struct {
@@ -44,12 +39,24 @@ func (s *Service) createToken(ctx context.Context, in *createTokenInput) (*creat
 		return nil, err
 	}
 	switch in.GrantType {
-	case grantDeviceCode:
+	case ic.GrantDeviceCode, ic.GrantRefreshToken, ic.GrantAuthorizationCode:
+	default:
+		return nil, oidcError(errs.Invalid, "UnsupportedGrantTypeException", "grantType "+quote(in.GrantType)+" is not supported")
+	}
+	if !c.Allows(in.GrantType) {
+		return nil, unauthorizedGrant(in.GrantType)
+	}
+	switch in.GrantType {
+	case ic.GrantDeviceCode:
 		return s.redeemDeviceCode(ctx, c, in.DeviceCode)
-	case grantRefreshToken:
+	case ic.GrantRefreshToken:
 		return s.refresh(ctx, c, in.RefreshToken)
 	}
-	return nil, oidcError(errs.Invalid, "UnsupportedGrantTypeException", "grantType "+quote(in.GrantType)+" is not supported")
+	return s.redeemCode(ctx, c, in)
+}
+
+func unauthorizedGrant(grant string) error {
+	return oidcError(errs.Invalid, "UnauthorizedClientException", "This client did not register for the "+grant+" grant")
 }
 
 func (s *Service) redeemDeviceCode(ctx context.Context, c ic.Client, code string) (*createTokenOutput, error) {

@@ -21,6 +21,9 @@ type registration struct {
 	ClientID     string    `json:"clientId"`
 	ClientSecret string    `json:"clientSecret"`
 	ExpiresAt    time.Time `json:"expiresAt"`
+	// AuthorizeURL is where the browser signs in, for a client registered
+	// for the authorization code grant.
+	AuthorizeURL string `json:"authorizeUrl,omitempty"`
 }
 
 // Token is a sign-in's tokens as the Keeper holds them.
@@ -37,11 +40,26 @@ type Prompt interface {
 	Approve(verificationURL, userCode string) error
 }
 
-// Login runs the device authorization flow and keeps the new tokens.
+// Login signs in and keeps the new tokens. When p is a BrowserPrompt and
+// DeviceCode is false it signs in in the browser (authorization code with
+// PKCE), unless the server does not offer that; otherwise it runs the
+// device authorization flow.
 func (c *Client) Login(ctx context.Context, p Prompt) (Token, error) {
-	reg, err := c.register(ctx)
+	if bp, ok := p.(BrowserPrompt); ok && !c.DeviceCode {
+		t, err := c.loginInBrowser(ctx, bp)
+		if !errors.Is(err, errNoBrowserSignIn) {
+			return t, err
+		}
+	}
+	return c.loginWithDeviceCode(ctx, p)
+}
+
+// loginWithDeviceCode runs the device authorization flow.
+func (c *Client) loginWithDeviceCode(ctx context.Context, p Prompt) (Token, error) {
+	reg, err := c.registration(ctx, "client", &ssooidc.RegisterClientInput{ClientName: aws.String(clientName),
+		ClientType: aws.String("public"), Scopes: c.Source.scopes()}, nil)
 	if err != nil {
-		return Token{}, err
+		return Token{}, c.explain(err)
 	}
 	start, err := c.oidc.StartDeviceAuthorization(ctx, &ssooidc.StartDeviceAuthorizationInput{
 		ClientId: &reg.ClientID, ClientSecret: &reg.ClientSecret, StartUrl: &c.Source.StartURL})
@@ -87,23 +105,30 @@ func (c *Client) poll(ctx context.Context, reg registration, start *ssooidc.Star
 	}
 }
 
-// register returns the kept client registration, registering anew when
-// there is none or it expires within a day.
-func (c *Client) register(ctx context.Context) (registration, error) {
+// registration returns the client registration kept under key,
+// registering anew with in when there is none or it expires within a day.
+// finish, when not nil, completes a new registration (or refuses it)
+// before it is kept. A refused RegisterClient is returned as the API error.
+func (c *Client) registration(ctx context.Context, key string, in *ssooidc.RegisterClientInput,
+	finish func(context.Context, *registration, *ssooidc.RegisterClientOutput) error) (registration, error) {
 	var reg registration
-	if b, err := c.Keep.Get(ctx, c.key("client")); err == nil && json.Unmarshal(b, &reg) == nil &&
+	if b, err := c.Keep.Get(ctx, c.key(key)); err == nil && json.Unmarshal(b, &reg) == nil &&
 		reg.ExpiresAt.After(c.now().Add(24*time.Hour)) {
 		return reg, nil
 	}
-	out, err := c.oidc.RegisterClient(ctx, &ssooidc.RegisterClientInput{ClientName: aws.String(clientName),
-		ClientType: aws.String("public"), Scopes: c.Source.scopes()})
+	out, err := c.oidc.RegisterClient(ctx, in)
 	if err != nil {
-		return registration{}, c.explain(err)
+		return registration{}, err
 	}
 	reg = registration{ClientID: aws.ToString(out.ClientId), ClientSecret: aws.ToString(out.ClientSecret),
 		ExpiresAt: time.Unix(out.ClientSecretExpiresAt, 0)}
+	if finish != nil {
+		if err := finish(ctx, &reg, out); err != nil {
+			return registration{}, err
+		}
+	}
 	b, _ := json.Marshal(reg)
-	return reg, c.Keep.Set(ctx, c.key("client"), b)
+	return reg, c.Keep.Set(ctx, c.key(key), b)
 }
 
 // keep stores the tokens of a CreateToken answer.

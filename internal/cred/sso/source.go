@@ -72,8 +72,11 @@ type Client struct {
 	// AWSCacheDir is where the AWS CLI's SSO cache lives
 	// (~/.aws/sso/cache); "" writes no copy there.
 	AWSCacheDir string
-	oidc        *ssooidc.Client
-	portal      *sso.Client
+	// DeviceCode makes Login use the device authorization flow even with a
+	// BrowserPrompt (`keyward login --device-code`).
+	DeviceCode bool
+	oidc       *ssooidc.Client
+	portal     *sso.Client
 }
 
 // New returns a client for src.

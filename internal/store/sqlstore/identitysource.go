@@ -80,13 +80,15 @@ func signInChanges(old, next ic.IdentitySource) bool {
 	return old.Type != next.Type || old.IdP.EntityID != next.IdP.EntityID
 }
 
-// endEverySignIn ends every portal session and SSO-OIDC token, and denies
+// endEverySignIn ends every portal session, SSO-OIDC token and
+// authorization code, and denies
 // device authorizations approved under the old sign-in but not redeemed.
 func endEverySignIn(ctx context.Context, tx *txn) error {
 	for _, q := range []struct{ op, sql string }{
 		{"end portal sessions", endAllSessionsSQL},
 		{"end tokens", endAllTokensSQL},
 		{"end rotated tokens", endAllRotatedSQL},
+		{"end authorization codes", endAllCodesSQL},
 	} {
 		if _, err := exec(ctx, tx, q.op, q.sql); err != nil {
 			return err

@@ -18,6 +18,7 @@ var purges = []struct {
 	{"portal sessions", `DELETE FROM portal_sessions WHERE expires_at <= $1`, 0},
 	{"rate-limit windows", `DELETE FROM rate_limits WHERE expires_at <= $1`, 0},
 	{"device authorizations", `DELETE FROM device_authorizations WHERE expires_at <= $1`, deviceRetention},
+	{"authorization codes", `DELETE FROM oidc_codes WHERE expires_at <= $1`, 0},
 	// The identity provider's: reads treat these as gone at the same instant.
 	{"idp sessions", `DELETE FROM idp_sessions WHERE expires_at <= $1`, 0},
 	{"idle idp sessions", `DELETE FROM idp_sessions WHERE idle_expires_at <= $1`, 0},

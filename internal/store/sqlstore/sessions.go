@@ -44,7 +44,7 @@ func (db *DB) PortalSession(ctx context.Context, idHash string) (ic.PortalSessio
 	return s, notFound(err, "portal session", missing(store.ResourceSession, ""))
 }
 
-// DeletePortalSession ends a portal session and the tokens of device
+// DeletePortalSession ends a portal session and the tokens and codes of
 // sign-ins approved in it; a missing session is not an error.
 func (db *DB) DeletePortalSession(ctx context.Context, idHash string) error {
 	return db.write(ctx, func(tx *txn) error {
@@ -57,6 +57,9 @@ func (db *DB) DeletePortalSession(ctx context.Context, idHash string) error {
 			return mapErr(err, "delete portal session")
 		}
 		if _, err := exec(ctx, tx, "end the session's tokens", deleteSessionTokensSQL, idHash); err != nil {
+			return err
+		}
+		if _, err := exec(ctx, tx, "end the session's codes", deleteSessionCodeSQL, idHash); err != nil {
 			return err
 		}
 		return db.insertEvent(ctx, tx, audit.New(ctx, "portal.session.delete", "USER", userID))

@@ -140,9 +140,13 @@ func (db *DB) RevokeToken(ctx context.Context, accessHash string) error {
 	})
 }
 
-// deleteUserTokens removes a deleted user's tokens and rotation records.
+// deleteUserTokens removes a user's tokens, authorization codes and
+// rotation records.
 func deleteUserTokens(ctx context.Context, tx *txn, userID string) error {
 	if _, err := exec(ctx, tx, "delete user tokens", deleteUserTokensSQL, userID); err != nil {
+		return err
+	}
+	if _, err := exec(ctx, tx, "delete user codes", deleteUserCodesSQL, userID); err != nil {
 		return err
 	}
 	_, err := exec(ctx, tx, "delete user rotated tokens", deleteUserRotatedSQL, userID)

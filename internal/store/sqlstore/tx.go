@@ -123,6 +123,7 @@ var taken = map[string][2]string{
 	"portal_sessions.id_hash":         {store.ResourceSession, store.FieldSecret},
 	"oidc_clients.id":                 {store.ResourceClient, store.FieldID},
 	"device_authorizations.code_hash": {store.ResourceDevice, store.FieldSecret},
+	"oidc_codes.code_hash":            {store.ResourceCode, store.FieldSecret},
 	"device_authorizations.user_code": {store.ResourceDevice, store.FieldUserCode},
 	"tokens.access_hash":              {store.ResourceToken, store.FieldSecret},
 	"tokens.refresh_hash":             {store.ResourceToken, store.FieldSecret},

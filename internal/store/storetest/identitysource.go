@@ -27,13 +27,15 @@ func (h *harness) setSource(t *testing.T, s ic.IdentitySource) ic.IdentitySource
 	return got
 }
 
-// signedIn is a user with a password, a portal session, a token and a
-// device authorization approved in that session but not yet redeemed.
+// signedIn is a user with a password, a portal session, a token, and a
+// device authorization and an authorization code approved in that session
+// but not yet redeemed.
 type signedIn struct {
 	user    ic.User
 	session ic.PortalSession
 	token   ic.Token
 	device  ic.DeviceAuthorization
+	code    ic.AuthorizationCode
 }
 
 func (h *harness) signIn(t *testing.T) signedIn {
@@ -55,7 +57,9 @@ func (h *harness) signIn(t *testing.T) signedIn {
 		return d, nil
 	})
 	ok(t, err)
-	return signedIn{user: u, session: s, token: tok, device: d}
+	code := h.newCode(u.ID, s.IDHash)
+	ok(t, h.s.CreateAuthorizationCode(h.ctx, code))
+	return signedIn{user: u, session: s, token: tok, device: d, code: code}
 }
 
 // signInsEnded checks the sign-in is over and the person kept.
@@ -65,6 +69,7 @@ func (h *harness) signInsEnded(t *testing.T, in signedIn, ended bool) {
 	_, terr := h.s.TokenByAccess(h.ctx, in.token.AccessHash)
 	d, err := h.s.DeviceAuthorization(h.ctx, in.device.CodeHash)
 	ok(t, err)
+	equal(t, "authorization code live", !ended, h.codeLive(t, in.code.CodeHash))
 	if ended {
 		notFound(t, serr, "")
 		notFound(t, terr, "")

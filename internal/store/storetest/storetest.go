@@ -60,6 +60,7 @@ func Run(t *testing.T, open func(t *testing.T, clk clock.Clock) store.AWS) {
 		{"portal sessions", sessionTests},
 		{"oidc clients and devices", deviceTests},
 		{"oidc tokens", tokenTests},
+		{"oidc authorization codes", codeTests},
 		{"rate limits", rateLimitTests},
 		{"events", eventTests},
 		{"event chain", chainTests},
