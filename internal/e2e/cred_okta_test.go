@@ -215,7 +215,9 @@ func (f configFile) Section(kind, name string) (map[string]string, bool) {
 
 type approveFunc func(verificationURL, userCode string) error
 
-func (p approveFunc) Approve(verificationURL, userCode string) error { return p(verificationURL, userCode) }
+func (p approveFunc) Approve(verificationURL, userCode string) error {
+	return p(verificationURL, userCode)
+}
 
 // TestAWSToolsReadAConfigWithAKeywardOktaSection checks that the Okta
 // source's [keyward-okta NAME] section and its profile keys leave the AWS
