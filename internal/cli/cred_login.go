@@ -51,7 +51,7 @@ copy of the access token to ~/.aws/sso/cache so ` + "`aws`" + ` shares the sign-
 				return err
 			}
 			client := sso.New(src, e.keep)
-			client.AWSCacheDir = e.resolver.AWSCacheDir
+			client.AWSCacheDir, client.DeviceCode = e.resolver.AWSCacheDir, o.deviceCode
 			tok, err := client.Login(cmd.Context(), newPrompt(stdio.Err, o.noBrowser))
 			if err != nil {
 				return err
@@ -205,8 +205,15 @@ type prompt struct {
 	browser   browser.Env
 }
 
-func newPrompt(out io.Writer, noBrowser bool) prompt {
-	return prompt{out: out, noBrowser: noBrowser, browser: browser.System()}
+// newPrompt is the sign-in's prompt: with a browser to open, one that can
+// also sign in with authorization code and PKCE (a BrowserPrompt); without
+// one, or with --no-browser, the device flow's alone.
+func newPrompt(out io.Writer, noBrowser bool) sso.Prompt {
+	p := prompt{out: out, noBrowser: noBrowser, browser: browser.System()}
+	if _, err := p.browser.Command("https://example.com/"); err != nil || noBrowser {
+		return p
+	}
+	return browserPrompt{p}
 }
 
 func (p prompt) Approve(verificationURL, userCode string) error {
@@ -222,4 +229,12 @@ func (p prompt) Approve(verificationURL, userCode string) error {
 	qrterminal.GenerateHalfBlock(verificationURL, qrterminal.L, p.out)
 	fmt.Fprintln(p.out, "Waiting for the approval…")
 	return nil
+}
+
+// browserPrompt opens the authorization page itself.
+type browserPrompt struct{ prompt }
+
+func (p browserPrompt) Open(authorizeURL string) error {
+	fmt.Fprintf(p.out, "Signing in in your browser. If it does not open, open %s\n", authorizeURL)
+	return p.browser.Open(authorizeURL)
 }
