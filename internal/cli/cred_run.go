@@ -9,9 +9,11 @@ import (
 	"os/signal"
 	"strings"
 	"syscall"
+	"time"
 
 	"github.com/spf13/cobra"
 
+	"github.com/keyward/keyward/internal/cred/awsconfig"
 	"github.com/keyward/keyward/internal/cred/output"
 )
 
@@ -38,22 +40,65 @@ func (e *credEnv) credentials(ctx context.Context, f *credFlags, profile string)
 
 func credentialsCmd(stdio IO) *cobra.Command {
 	var f credFlags
+	var write bool
+	var target string
 	cmd := &cobra.Command{
 		Use:   "credentials PROFILE",
 		Short: "Print a profile's credentials as credential_process JSON (credential_process = keyward credentials PROFILE)",
-		Args:  cobra.ExactArgs(1),
+		Long: `Print the profile's credentials as credential_process JSON (version 1, with Expiration).
+
+--write-aws-credentials writes them to ~/.aws/credentials instead, under [PROFILE] or --credentials-profile,
+for tools that read only that file (okta-aws-cli's --write-aws-credentials). The rest of the file is kept as
+it is. They are short-lived, but they are then on disk in the clear, as the AWS CLI keeps them:
+prefer credential_process where the tool allows it.`,
+		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			c, err := profileCredentials(cmd, stdio, &f, args[0])
+			e, err := openCred(cmd.Context(), stdio, &f)
 			if err != nil {
 				return err
 			}
-			_, err = stdio.Out.Write(output.Process(c))
-			return err
+			c, err := e.credentials(cmd.Context(), &f, args[0])
+			if err != nil {
+				return err
+			}
+			if !write {
+				_, err = stdio.Out.Write(output.Process(c))
+				return err
+			}
+			if target == "" {
+				target = args[0]
+			}
+			return e.writeCredentials(target, c)
 		},
 		ValidArgsFunction: completeProfiles(stdio),
 	}
+	cmd.Flags().BoolVar(&write, "write-aws-credentials", false, "write them to ~/.aws/credentials instead of printing them")
+	cmd.Flags().StringVar(&target, "credentials-profile", "", "with --write-aws-credentials, the section to write (default: PROFILE)")
 	f.add(cmd)
 	return cmd
+}
+
+// writeCredentials puts c under [profile] in the shared credentials file,
+// replacing only that section.
+func (e *credEnv) writeCredentials(profile string, c output.Credentials) error {
+	kvs := []awsconfig.KV{{Key: "aws_access_key_id", Value: c.AccessKeyID},
+		{Key: "aws_secret_access_key", Value: c.SecretAccessKey}}
+	if c.SessionToken != "" {
+		kvs = append(kvs, awsconfig.KV{Key: "aws_session_token", Value: c.SessionToken})
+	}
+	if !c.Expiration.IsZero() {
+		kvs = append(kvs, awsconfig.KV{Key: "x_security_token_expires", Value: c.Expiration.UTC().Format(time.RFC3339)})
+	}
+	e.shared.Credentials.PutSection(awsconfig.Section{Name: profile}, kvs)
+	if err := e.shared.Credentials.Save(); err != nil {
+		return err
+	}
+	fmt.Fprintf(e.stdio.Err, "Wrote [%s] to %s", profile, e.paths.Credentials)
+	if !c.Expiration.IsZero() {
+		fmt.Fprintf(e.stdio.Err, " (valid until %s)", c.Expiration.Local().Format("15:04 MST"))
+	}
+	fmt.Fprintln(e.stdio.Err, ".")
+	return nil
 }
 
 func envCmd(stdio IO) *cobra.Command {

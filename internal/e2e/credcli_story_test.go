@@ -159,6 +159,25 @@ func TestCredentialCLIStory(t *testing.T) {
 			}
 		}
 	})
+	step("credentials --write-aws-credentials writes one section of ~/.aws/credentials and keeps the rest", func(t *testing.T) {
+		path := filepath.Join(k.home, ".aws", "credentials")
+		const mine = "# my own keys\n[personal]\naws_access_key_id = AKIAEXAMPLE\naws_secret_access_key = kept-as-is\n"
+		must(t, os.WriteFile(path, []byte(mine), 0o600))
+		k.mustRun(t, "credentials", profile, "--write-aws-credentials", "--credentials-profile", "dev-creds")
+		b, err := os.ReadFile(path)
+		must(t, err)
+		if !strings.HasPrefix(string(b), mine) || !strings.Contains(string(b), "[dev-creds]\naws_access_key_id = "+creds.AccessKeyId) ||
+			!strings.Contains(string(b), "x_security_token_expires = ") {
+			t.Errorf("~/.aws/credentials:\n%s", b)
+		}
+		ctx, cancel := context.WithTimeout(context.Background(), awsCLITimeout)
+		defer cancel()
+		out, err := c.command(ctx, []string{"AWS_SHARED_CREDENTIALS_FILE=" + path}, "sts", "get-caller-identity",
+			"--profile", "dev-creds", "--region", "us-east-1", "--query", "Arn", "--output", "text").CombinedOutput()
+		if err != nil || !roleARN.MatchString(strings.TrimSpace(string(out))) {
+			t.Errorf("aws with [dev-creds]: %v\n%s", err, out)
+		}
+	})
 	step("when alice loses the role, the next fetch says so plainly and sync --prune removes it", func(t *testing.T) {
 		c.unassign(t, st)
 		msg := k.mustFail(t, "credentials", profile, "--refresh")
