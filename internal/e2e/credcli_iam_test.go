@@ -1,0 +1,384 @@
+package e2e
+
+import (
+	"bytes"
+	"context"
+	"encoding/base32"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/keyward/keyward/internal/authn/totp"
+)
+
+// TestCredentialCLIIAMKeys is issue 10's story for people who hold IAM
+// user keys: `keyward add` keeps bob's secret in the vault, GetSessionToken
+// with his MFA code gives his tools a session, hand-written role profiles
+// chain from it (AssumeRole with an ExternalId and MFA), the AWS CLI v2
+// takes them through credential_process, asking for a code on the
+// terminal once, and no secret shows in a process list.
+func TestCredentialCLIIAMKeys(t *testing.T) {
+	s := start(t)
+	c := newAWSCLI(t, s)
+	step := func(name string, f func(t *testing.T)) {
+		if !t.Run(name, f) {
+			t.FailNow()
+		}
+	}
+	var bob iamKeysUser
+	step("the administrator creates bob with a key and an MFA device, and Deployer needing an ExternalId and MFA", func(t *testing.T) {
+		bob = c.createIAMKeysUser(t, "bob", "deploy-7f3a")
+	})
+	k := newCredCLI(t, s, c)
+	d := k.detached(t)
+	config := func(text string) { appendConfig(t, k, text) }
+
+	step("keyward add keeps the secret in the vault and writes a profile holding none", func(t *testing.T) {
+		_, errOut, code := d.run(bob.secret+"\n", "add", "bob", "--access-key-id", bob.keyID, "--region", "us-east-1",
+			"--mfa-serial", bob.serial)
+		if code != 0 || !strings.Contains(errOut, "Kept the keys of "+bob.keyID+" for profile bob") {
+			t.Fatalf("keyward add exited %d:\n%s", code, errOut)
+		}
+		conf := k.config(t)
+		for _, want := range []string{"[profile bob]", "credential_process = keyward credentials bob", "region = us-east-1",
+			"mfa_serial = " + bob.serial} {
+			if !strings.Contains(conf, want) {
+				t.Errorf("~/.aws/config lacks %q:\n%s", want, conf)
+			}
+		}
+		if strings.Contains(conf, bob.secret) || strings.Contains(conf, "aws_secret_access_key") {
+			t.Errorf("~/.aws/config holds a secret:\n%s", conf)
+		}
+		if _, err := os.Stat(filepath.Join(k.home, ".aws", "credentials")); !errors.Is(err, fs.ErrNotExist) {
+			t.Errorf("~/.aws/credentials: %v, want none", err)
+		}
+		checkVaultHidesSecret(t, k, bob.secret)
+		// The same keys again, for profiles whose role asks for the MFA code
+		// itself.
+		if _, errOut, code := d.run(bob.secret+"\n", "add", "bob-plain", "--access-key-id", bob.keyID, "--region", "us-east-1"); code != 0 {
+			t.Fatalf("keyward add bob-plain exited %d:\n%s", code, errOut)
+		}
+	})
+
+	step("without --mfa-code and no terminal, credentials bob says to pass --mfa-code", func(t *testing.T) {
+		msg := d.mustFail(t, "credentials", "bob")
+		if !strings.Contains(msg, bob.serial+" needs an MFA code and there is no terminal to ask on: pass --mfa-code") {
+			t.Errorf("credentials bob without a code:\n%s", msg)
+		}
+	})
+	step("a wrong code is refused plainly", func(t *testing.T) {
+		msg := d.mustFail(t, "credentials", "bob", "--mfa-code", bob.mfa.wrong())
+		if !strings.Contains(msg, "GetSessionToken: the MFA code was refused") || !strings.Contains(msg, "wait for the next code") {
+			t.Errorf("credentials bob with a wrong code:\n%s", msg)
+		}
+	})
+	var session processCredentials
+	step("credentials bob --mfa-code answers a GetSessionToken session", func(t *testing.T) {
+		out := d.mustRun(t, "credentials", "bob", "--mfa-code", bob.mfa.code(t))
+		must(t, json.Unmarshal([]byte(out), &session))
+		exp, err := time.Parse(time.RFC3339, session.Expiration)
+		if session.Version != 1 || !strings.HasPrefix(session.AccessKeyId, "ASIA") || session.SessionToken == "" ||
+			session.SecretAccessKey == bob.secret || err != nil || !exp.After(time.Now().Add(time.Hour)) {
+			t.Errorf("credentials bob = %s, want an ASIA session for hours", out)
+		}
+		// The session is kept: the next call needs no code.
+		if again := d.mustRun(t, "credentials", "bob"); !strings.Contains(again, session.AccessKeyId) {
+			t.Errorf("credentials bob again printed another session:\n%s", again)
+		}
+		who := d.mustRun(t, "whoami", "bob")
+		if !strings.Contains(who, "ARN:     "+bob.arn+"\n") {
+			t.Errorf("whoami bob:\n%s\nwant %s", who, bob.arn)
+		}
+	})
+
+	roleProfile := func(name, source, externalID, extra string) string {
+		return "[profile " + name + "]\nrole_arn = " + bob.roleARN + "\nsource_profile = " + source + "\nexternal_id = " + externalID +
+			"\nregion = us-east-1\n" + extra
+	}
+	step("a chained profile assumes Deployer from bob's MFA session: whoami prints the assumed role", func(t *testing.T) {
+		config(roleProfile("deploy", "bob", bob.externalID, "mfa_serial = "+bob.serial+"\n"))
+		who := d.mustRun(t, "whoami", "deploy")
+		want := regexp.MustCompile(`ARN:\s+arn:aws:sts::` + bob.account + `:assumed-role/Deployer/keyward-\d+\n`)
+		if !want.MatchString(who) || !strings.Contains(who, "Expires: ") {
+			t.Errorf("whoami deploy:\n%s\nwant %s", who, want)
+		}
+		list := d.mustRun(t, "profiles", "list")
+		if !regexp.MustCompile(`deploy\s+role via bob\s+-\s+` + regexp.QuoteMeta(bob.roleARN)).MatchString(list) {
+			t.Errorf("profiles list:\n%s", list)
+		}
+	})
+	step("a wrong external_id is access denied, and so is the role without MFA", func(t *testing.T) {
+		config(roleProfile("deploy-wrong-id", "bob", "not-"+bob.externalID, "mfa_serial = "+bob.serial+"\n"))
+		msg := d.mustFail(t, "credentials", "deploy-wrong-id")
+		if !strings.Contains(msg, "AssumeRole "+bob.roleARN+": access denied: ") || !strings.Contains(msg, "sts:AssumeRole") {
+			t.Errorf("credentials deploy-wrong-id:\n%s", msg)
+		}
+		// Deployer's trust policy wants MFA: bob's session without it is refused.
+		config(roleProfile("deploy-no-mfa", "bob-plain", bob.externalID, ""))
+		msg = d.mustFail(t, "credentials", "deploy-no-mfa")
+		if !strings.Contains(msg, "AssumeRole "+bob.roleARN+": access denied: ") {
+			t.Errorf("credentials deploy-no-mfa:\n%s", msg)
+		}
+	})
+	step("a source_profile loop is refused at once", func(t *testing.T) {
+		config(roleProfile("loop-a", "loop-b", bob.externalID, "") + "\n" + roleProfile("loop-b", "loop-a", bob.externalID, ""))
+		began := time.Now()
+		msg := d.mustFail(t, "credentials", "loop-a")
+		if !strings.Contains(msg, `profile "loop-a": source_profile leads back to "loop-a"`) {
+			t.Errorf("credentials loop-a:\n%s", msg)
+		}
+		if took := time.Since(began); took > 10*time.Second {
+			t.Errorf("the loop took %v to refuse", took)
+		}
+	})
+
+	step("the AWS CLI asks for the role's MFA code on the terminal once, then keyward serves its cache", func(t *testing.T) {
+		requireTool(t, "/usr/bin/script", "apt-get install bsdutils")
+		config(roleProfile("deploy-ci", "bob-plain", bob.externalID, "mfa_serial = "+bob.serial+"\nrole_session_name = bob-ci\n") +
+			"\n[profile ci]\nregion = us-east-1\ncredential_process = keyward credentials deploy-ci\n")
+		want := "arn:aws:sts::" + bob.account + ":assumed-role/Deployer/bob-ci"
+		prompt := "MFA code for " + bob.serial + ": "
+
+		screen, err := c.onTerminal(k, bob.mfa.code(t)+"\n", "sts", "get-caller-identity", "--profile", "ci", "--output", "json")
+		if err != nil || !strings.Contains(screen, prompt) || !strings.Contains(screen, `"Arn": "`+want+`"`) {
+			t.Fatalf("the first aws call: %v\nthe terminal showed:\n%s\nwant the prompt %q and %s", err, screen, prompt, want)
+		}
+		// Nothing is typed now: a prompt would wait until the call times out.
+		screen, err = c.onTerminal(k, "", "sts", "get-caller-identity", "--profile", "ci", "--output", "json")
+		if err != nil || strings.Contains(screen, "MFA code") || !strings.Contains(screen, `"Arn": "`+want+`"`) {
+			t.Errorf("the second aws call: %v\nthe terminal showed:\n%s\nwant %s and no prompt", err, screen, want)
+		}
+	})
+
+	step("while keyward exec runs, neither it nor its child shows a secret in a process list", func(t *testing.T) {
+		checkExecHidesSecrets(t, k, []string{bob.secret, session.SecretAccessKey, session.SessionToken}, bob.secret)
+	})
+}
+
+// iamKeysUser is an IAM user with an access key and a virtual MFA device,
+// and a role in his account that trusts him with an external ID and MFA.
+type iamKeysUser struct {
+	arn, account, keyID, secret, serial string
+	roleARN, externalID                 string
+	mfa                                 *authenticator
+}
+
+// createIAMKeysUser creates user name with a key, an enabled virtual MFA
+// device and leave to assume roles, and the Deployer role trusting him
+// only with externalID and MFA, as an administrator would with the CLI.
+func (c *awsCLI) createIAMKeysUser(t *testing.T, name, externalID string) iamKeysUser {
+	t.Helper()
+	var user struct{ User struct{ Arn string } }
+	c.admin(t, &user, "iam", "create-user", "--user-name", name)
+	u := iamKeysUser{arn: user.User.Arn, externalID: externalID}
+	u.account = strings.Split(u.arn, ":")[4]
+	c.admin(t, nil, "iam", "put-user-policy", "--user-name", name, "--policy-name", "assume-roles", "--policy-document",
+		`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"sts:AssumeRole","Resource":"*"}]}`)
+	var key struct {
+		AccessKey struct{ AccessKeyId, SecretAccessKey string }
+	}
+	c.admin(t, &key, "iam", "create-access-key", "--user-name", name)
+	u.keyID, u.secret = key.AccessKey.AccessKeyId, key.AccessKey.SecretAccessKey
+
+	seedFile := filepath.Join(t.TempDir(), "seed")
+	var dev struct{ VirtualMFADevice struct{ SerialNumber string } }
+	c.admin(t, &dev, "iam", "create-virtual-mfa-device", "--virtual-mfa-device-name", name+"-phone",
+		"--outfile", seedFile, "--bootstrap-method", "Base32StringSeed")
+	b32, err := os.ReadFile(seedFile)
+	must(t, err)
+	seed, err := base32.StdEncoding.WithPadding(base32.NoPadding).DecodeString(strings.TrimSpace(string(b32)))
+	must(t, err)
+	u.serial, u.mfa = dev.VirtualMFADevice.SerialNumber, &authenticator{seed: seed}
+	first, second := u.mfa.enabling()
+	c.admin(t, nil, "iam", "enable-mfa-device", "--user-name", name, "--serial-number", u.serial,
+		"--authentication-code1", first, "--authentication-code2", second)
+
+	trust := fmt.Sprintf(`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":%q},"Action":"sts:AssumeRole",`+
+		`"Condition":{"StringEquals":{"sts:ExternalId":%q},"Bool":{"aws:MultiFactorAuthPresent":"true"}}}]}`, u.arn, externalID)
+	var role struct{ Role struct{ Arn string } }
+	c.admin(t, &role, "iam", "create-role", "--role-name", "Deployer", "--assume-role-policy-document", trust)
+	u.roleARN = role.Role.Arn
+	return u
+}
+
+// authenticator is the person's authenticator app. keyward accepts each
+// time step's code once, and one step either side of now: code hands out
+// the code of the earliest step not yet spent, waiting when that is more
+// than one step ahead.
+type authenticator struct {
+	seed []byte
+	last int64 // the last step handed out
+}
+
+func (a *authenticator) code(t *testing.T) string {
+	t.Helper()
+	for {
+		now := totp.Step(time.Now())
+		s := max(a.last+1, now)
+		if s <= now+1 {
+			a.last = s
+			return a.at(s)
+		}
+		time.Sleep(time.Until(stepStart(now+1)) + 100*time.Millisecond)
+	}
+}
+
+// enabling is the two consecutive codes enabling the device takes: the
+// previous step's and this one's, with time left in this step for the call.
+func (a *authenticator) enabling() (string, string) {
+	for time.Until(stepStart(totp.Step(time.Now())+1)) < 10*time.Second {
+		time.Sleep(time.Second)
+	}
+	now := totp.Step(time.Now())
+	a.last = now
+	return a.at(now - 1), a.at(now)
+}
+
+func (a *authenticator) at(step int64) string { return totp.Code(a.seed, stepStart(step)) }
+
+func stepStart(step int64) time.Time { return time.Unix(step*int64(totp.Period/time.Second), 0) }
+
+// wrong is a well-formed code no step near now has.
+func (a *authenticator) wrong() string {
+	now := totp.Step(time.Now())
+	near := map[string]bool{}
+	for s := now - 2; s <= now+2; s++ {
+		near[a.at(s)] = true
+	}
+	for n := 123456; ; n++ {
+		if c := strconv.Itoa(n); !near[c] {
+			return c
+		}
+	}
+}
+
+// detached is k run by setsid(1) in a session of its own, with no
+// controlling terminal (as under an IDE or a CI job), so that no prompt
+// reaches whoever runs the tests.
+func (k *credCLI) detached(t *testing.T) *credCLI {
+	t.Helper()
+	requireTool(t, "/usr/bin/setsid", "apt-get install util-linux")
+	wrapper := filepath.Join(t.TempDir(), "keyward")
+	must(t, os.WriteFile(wrapper, []byte("#!/bin/sh\nexec /usr/bin/setsid --wait "+shellQuote(k.bin)+" \"$@\"\n"), 0o755))
+	d := *k
+	d.bin = wrapper
+	return &d
+}
+
+// onTerminal runs the AWS CLI on a terminal of its own (script(1) gives it
+// a pseudo-terminal), with keyward on PATH, types typed and returns what
+// the terminal showed.
+func (c *awsCLI) onTerminal(k *credCLI, typed string, args ...string) (string, error) {
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	line := awsCLIPath
+	for _, a := range args {
+		line += " " + shellQuote(a)
+	}
+	cmd := c.command(ctx, nil, "")
+	cmd.Path, cmd.Args = "/usr/bin/script", []string{"script", "--quiet", "--return", "--command", line, "/dev/null"}
+	cmd.Env = append(cmd.Env, "PATH="+filepath.Dir(k.bin)+":/usr/bin:/bin", "SHELL=/bin/sh", "TERM=dumb")
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setsid: true}
+	stdin, err := cmd.StdinPipe()
+	if err != nil {
+		return "", err
+	}
+	var screen bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &screen, &screen
+	if err := cmd.Start(); err != nil {
+		return "", err
+	}
+	// What is typed waits in the terminal until keyward reads it; stdin
+	// stays open, as a person's keyboard does, until the call ends.
+	_, err = stdin.Write([]byte(typed))
+	err = errors.Join(err, cmd.Wait())
+	return strings.ReplaceAll(screen.String(), "\r\n", "\n"), err
+}
+
+func shellQuote(s string) string { return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'" }
+
+// checkVaultHidesSecret checks the vault file is the owner's alone and
+// holds secret only sealed.
+func checkVaultHidesSecret(t *testing.T, k *credCLI, secret string) {
+	t.Helper()
+	path := filepath.Join(k.home, ".config", "keyward", "vault")
+	fi, err := os.Stat(path)
+	must(t, err)
+	if fi.Mode().Perm() != 0o600 {
+		t.Errorf("the vault file's mode is %v, want 0600", fi.Mode().Perm())
+	}
+	b, err := os.ReadFile(path)
+	must(t, err)
+	if bytes.Contains(b, []byte(secret)) {
+		t.Error("the vault file holds the secret access key in the clear")
+	}
+}
+
+// checkExecHidesSecrets runs `keyward exec bob -- sleep 2` and, while it
+// runs, reads the command lines of keyward and its child, and their
+// environments: no secret in either command line, and the long-term secret
+// in neither environment (the child's holds its session, by design).
+func checkExecHidesSecrets(t *testing.T, k *credCLI, secrets []string, longTerm string) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), awsCLITimeout)
+	defer cancel()
+	cmd := k.command(ctx, nil, "exec", "bob", "--", "sleep", "2")
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setsid: true}
+	var errOut bytes.Buffer
+	cmd.Stderr = &errOut
+	must(t, cmd.Start())
+	parent := cmd.Process.Pid
+	var child int
+	pollUntil(t, "keyward exec's child", func() (bool, string) {
+		child = childOf(parent)
+		return child != 0, "not started"
+	})
+	procs := map[string]int{"keyward": parent, "its child": child}
+	for who, pid := range procs {
+		argv, err := os.ReadFile(fmt.Sprintf("/proc/%d/cmdline", pid))
+		must(t, err)
+		environ, err := os.ReadFile(fmt.Sprintf("/proc/%d/environ", pid))
+		must(t, err)
+		for _, s := range secrets {
+			if bytes.Contains(argv, []byte(s)) {
+				t.Errorf("the command line of %s holds a secret: %q", who, argv)
+			}
+		}
+		if bytes.Contains(environ, []byte(longTerm)) {
+			t.Errorf("the environment of %s holds bob's secret access key", who)
+		}
+		if who == "its child" && !bytes.Contains(argv, []byte("sleep\x002\x00")) {
+			t.Errorf("pid %d is not the child: its command line is %q", pid, argv)
+		}
+	}
+	if err := cmd.Wait(); err != nil {
+		t.Errorf("keyward exec bob -- sleep 2: %v\n%s", err, errOut.String())
+	}
+}
+
+// childOf is a child process of pid, or 0.
+func childOf(pid int) int {
+	stats, _ := filepath.Glob("/proc/[0-9]*/stat")
+	for _, st := range stats {
+		b, err := os.ReadFile(st)
+		if err != nil {
+			continue
+		}
+		// pid (comm) state ppid ...: comm may hold spaces, so read after ')'.
+		i := bytes.LastIndex(b, []byte(") "))
+		if f := strings.Fields(string(b[i+1:])); i > 0 && len(f) > 1 && f[1] == strconv.Itoa(pid) {
+			n, _ := strconv.Atoi(filepath.Base(filepath.Dir(st)))
+			return n
+		}
+	}
+	return 0
+}
