@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"encoding/json"
 	"fmt"
+	"io"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -12,6 +13,9 @@ import (
 	"github.com/keyward/keyward/internal/cred/iamkeys"
 	"github.com/keyward/keyward/internal/cred/provider"
 )
+
+// maxSecret bounds the secret access key read (AWS's are 40 characters).
+const maxSecret = 1024
 
 func addCmd(stdio IO) *cobra.Command {
 	var f credFlags
@@ -34,18 +38,17 @@ read from the terminal, or from stdin when there is none; it never appears in a 
 			}
 			secret, err := askTTY("Secret access key for "+keyID+": ", true)
 			if err == errNoTTY {
-				secret, err = bufio.NewReader(stdio.In).ReadString('\n')
+				secret, err = bufio.NewReader(io.LimitReader(stdio.In, maxSecret+1)).ReadString('\n')
 				if strings.TrimSpace(secret) != "" {
 					err = nil
 				}
 			}
+			if len(secret) > maxSecret {
+				return fmt.Errorf("that is not a secret access key: it is over %d characters", maxSecret)
+			}
 			secret = strings.TrimSpace(secret)
 			if err != nil || secret == "" {
 				return fmt.Errorf("no secret access key was given (type it at the prompt, or pipe it on stdin)")
-			}
-			b, _ := json.Marshal(iamkeys.Keys{AccessKeyID: keyID, SecretAccessKey: secret})
-			if err := e.keep.Set(cmd.Context(), provider.UserKeysKey(args[0]), b); err != nil {
-				return err
 			}
 			kvs := []awsconfig.KV{{Key: "credential_process", Value: processCommand(args[0])}}
 			if region != "" {
@@ -56,6 +59,14 @@ read from the terminal, or from stdin when there is none; it never appears in a 
 			}
 			e.shared.Config.Set(awsconfig.ProfileSection(args[0]), kvs...)
 			if err := e.shared.Config.Save(); err != nil {
+				return err // a name or value the file cannot hold: nothing is kept
+			}
+			b, _ := json.Marshal(iamkeys.Keys{AccessKeyID: keyID, SecretAccessKey: secret})
+			if err := e.keep.Set(cmd.Context(), provider.UserKeysKey(args[0]), b); err != nil {
+				return err
+			}
+			// A session of the keys this replaces is not handed out again.
+			if err := e.resolver.Forget(cmd.Context(), args[0]); err != nil {
 				return err
 			}
 			fmt.Fprintf(stdio.Err, "Kept the keys of %s for profile %s in the %s.\n", keyID, args[0], e.keep.s.Name())

@@ -69,6 +69,27 @@ func TestCredentialCLIIAMKeys(t *testing.T) {
 		}
 	})
 
+	step("keyward add refuses what the config file cannot hold, and changes nothing", func(t *testing.T) {
+		vault := filepath.Join(k.home, ".config", "keyward", "vault")
+		conf, before := k.config(t), readFile(t, vault)
+		for _, c := range []struct {
+			stdin, want string
+			args        []string
+		}{
+			{bob.secret + "\n", `"[profile bad]name]" is not a usable section name`, []string{"bad]name"}},
+			{bob.secret + "\n", "the value of mfa_serial holds a line break", []string{"eve", "--mfa-serial", "arn:x\ncredential_process = sh"}},
+			{strings.Repeat("x", 5000), "that is not a secret access key", []string{"eve"}},
+			{"", "no secret access key was given", []string{"eve"}},
+		} {
+			_, errOut, code := d.run(c.stdin, append(append([]string{"add"}, c.args...), "--access-key-id", bob.keyID)...)
+			if code != 1 || !strings.Contains(errOut, c.want) {
+				t.Errorf("keyward add %q exited %d:\n%s\nwant %q", c.args, code, errOut, c.want)
+			}
+		}
+		if k.config(t) != conf || !bytes.Equal(readFile(t, vault), before) {
+			t.Errorf("refused adds changed the config (%v) or the vault (%v)", k.config(t) != conf, !bytes.Equal(readFile(t, vault), before))
+		}
+	})
 	step("without --mfa-code and no terminal, credentials bob says to pass --mfa-code", func(t *testing.T) {
 		msg := d.mustFail(t, "credentials", "bob")
 		if !strings.Contains(msg, bob.serial+" needs an MFA code and there is no terminal to ask on: pass --mfa-code") {
@@ -79,6 +100,9 @@ func TestCredentialCLIIAMKeys(t *testing.T) {
 		msg := d.mustFail(t, "credentials", "bob", "--mfa-code", bob.mfa.wrong())
 		if !strings.Contains(msg, "GetSessionToken: the MFA code was refused") || !strings.Contains(msg, "wait for the next code") {
 			t.Errorf("credentials bob with a wrong code:\n%s", msg)
+		}
+		if msg := d.mustFail(t, "credentials", "bob", "--mfa-code", "12345"); !strings.Contains(msg, "an MFA code is six digits") {
+			t.Errorf("credentials bob with a five-digit code:\n%s", msg)
 		}
 	})
 	var session processCredentials
@@ -129,6 +153,32 @@ func TestCredentialCLIIAMKeys(t *testing.T) {
 			t.Errorf("credentials deploy-no-mfa:\n%s", msg)
 		}
 	})
+	step("editing deploy's external_id in place is access denied at once, not served from the cache", func(t *testing.T) {
+		deploy := roleProfile("deploy", "bob", bob.externalID, "")
+		editConfig(t, k, deploy, strings.Replace(deploy, bob.externalID, "not-"+bob.externalID, 1))
+		msg := d.mustFail(t, "credentials", "deploy")
+		if !strings.Contains(msg, "AssumeRole "+bob.roleARN+": access denied: ") {
+			t.Errorf("credentials deploy with the wrong external_id:\n%s", msg)
+		}
+		editConfig(t, k, strings.Replace(deploy, bob.externalID, "not-"+bob.externalID, 1), deploy)
+		d.mustRun(t, "whoami", "deploy")
+	})
+	step("a profile chained from deploy takes Auditor, for at most the hour role chaining allows", func(t *testing.T) {
+		c.admin(t, nil, "iam", "put-role-policy", "--role-name", "Deployer", "--policy-name", "assume-roles", "--policy-document",
+			`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"sts:AssumeRole","Resource":"*"}]}`)
+		c.admin(t, nil, "iam", "create-role", "--role-name", "Auditor", "--assume-role-policy-document",
+			`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"`+bob.roleARN+`"},"Action":"sts:AssumeRole"}]}`)
+		config("[profile audit]\nrole_arn = arn:aws:iam::" + bob.account + ":role/Auditor\nsource_profile = deploy\n" +
+			"role_session_name = bob-audit\nregion = us-east-1\n")
+		if who := d.mustRun(t, "whoami", "audit"); !strings.Contains(who, "ARN:     arn:aws:sts::"+bob.account+":assumed-role/Auditor/bob-audit\n") {
+			t.Errorf("whoami audit:\n%s", who)
+		}
+		var audit processCredentials
+		must(t, json.Unmarshal([]byte(d.mustRun(t, "credentials", "audit")), &audit))
+		if exp, err := time.Parse(time.RFC3339, audit.Expiration); err != nil || exp.After(time.Now().Add(time.Hour+time.Minute)) {
+			t.Errorf("audit's credentials expire at %q (%v), want within the hour", audit.Expiration, err)
+		}
+	})
 	step("a source_profile loop is refused at once", func(t *testing.T) {
 		config(roleProfile("loop-a", "loop-b", bob.externalID, "") + "\n" + roleProfile("loop-b", "loop-a", bob.externalID, ""))
 		began := time.Now()
@@ -161,6 +211,29 @@ func TestCredentialCLIIAMKeys(t *testing.T) {
 
 	step("while keyward exec runs, neither it nor its child shows a secret in a process list", func(t *testing.T) {
 		checkExecHidesSecrets(t, k, []string{bob.secret, session.SecretAccessKey, session.SessionToken}, bob.secret)
+	})
+
+	step("after the administrator rotates bob's key, keyward add with the new one is used at once", func(t *testing.T) {
+		var old processCredentials
+		must(t, json.Unmarshal([]byte(d.mustRun(t, "credentials", "bob-plain")), &old))
+		var key struct {
+			AccessKey struct{ AccessKeyId, SecretAccessKey string }
+		}
+		c.admin(t, &key, "iam", "create-access-key", "--user-name", "bob")
+		if _, errOut, code := d.run(key.AccessKey.SecretAccessKey+"\n", "add", "bob-plain", "--access-key-id", key.AccessKey.AccessKeyId); code != 0 {
+			t.Fatalf("keyward add bob-plain with the new key exited %d:\n%s", code, errOut)
+		}
+		c.admin(t, nil, "iam", "delete-access-key", "--user-name", "bob", "--access-key-id", bob.keyID)
+		var fresh processCredentials
+		must(t, json.Unmarshal([]byte(d.mustRun(t, "credentials", "bob-plain")), &fresh))
+		if fresh.AccessKeyId == old.AccessKeyId {
+			t.Errorf("credentials bob-plain still hands out %s, the old key's session", old.AccessKeyId)
+		}
+		if who := d.mustRun(t, "whoami", "bob-plain"); !strings.Contains(who, "ARN:     "+bob.arn+"\n") {
+			t.Errorf("whoami bob-plain:\n%s", who)
+		}
+		checkVaultHidesSecret(t, k, bob.secret, key.AccessKey.SecretAccessKey, session.SecretAccessKey, session.SessionToken,
+			fresh.SecretAccessKey, fresh.SessionToken)
 	})
 }
 
@@ -304,11 +377,31 @@ func (c *awsCLI) onTerminal(k *credCLI, typed string, args ...string) (string, e
 	return strings.ReplaceAll(screen.String(), "\r\n", "\n"), err
 }
 
+func readFile(t *testing.T, path string) []byte {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	must(t, err)
+	return b
+}
+
+// editConfig replaces old with new in the AWS config file, as a person
+// editing it would.
+func editConfig(t *testing.T, k *credCLI, old, new string) {
+	t.Helper()
+	path := filepath.Join(k.home, ".aws", "config")
+	b, err := os.ReadFile(path)
+	must(t, err)
+	if !bytes.Contains(b, []byte(old)) {
+		t.Fatalf("~/.aws/config lacks\n%s\nit is:\n%s", old, b)
+	}
+	must(t, os.WriteFile(path, bytes.Replace(b, []byte(old), []byte(new), 1), 0o600))
+}
+
 func shellQuote(s string) string { return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'" }
 
 // checkVaultHidesSecret checks the vault file is the owner's alone and
-// holds secret only sealed.
-func checkVaultHidesSecret(t *testing.T, k *credCLI, secret string) {
+// holds secrets only sealed.
+func checkVaultHidesSecret(t *testing.T, k *credCLI, secrets ...string) {
 	t.Helper()
 	path := filepath.Join(k.home, ".config", "keyward", "vault")
 	fi, err := os.Stat(path)
@@ -318,8 +411,10 @@ func checkVaultHidesSecret(t *testing.T, k *credCLI, secret string) {
 	}
 	b, err := os.ReadFile(path)
 	must(t, err)
-	if bytes.Contains(b, []byte(secret)) {
-		t.Error("the vault file holds the secret access key in the clear")
+	for i, s := range secrets {
+		if bytes.Contains(b, []byte(s)) {
+			t.Errorf("the vault file holds secret %d in the clear", i)
+		}
 	}
 }
 

@@ -17,9 +17,12 @@ package provider
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"sort"
 	"strconv"
 	"strings"
 	"time"
@@ -122,26 +125,52 @@ func (r *Resolver) credentials(ctx context.Context, profile string, depth int) (
 	if err != nil {
 		return output.Credentials{}, err
 	}
+	from := madeFrom(p)
 	fresh := func(b []byte) bool {
-		var c output.Credentials
-		return json.Unmarshal(b, &c) == nil && c.Expiration.After(r.now().Add(refreshBefore))
+		var c cached
+		return json.Unmarshal(b, &c) == nil && c.From == from && c.Expiration.After(r.now().Add(refreshBefore))
 	}
 	b, err := r.Keep.Refresh(ctx, credsKey(profile), fresh, func(ctx context.Context) ([]byte, error) {
 		c, err := fetch(ctx)
 		if err != nil {
 			return nil, err
 		}
-		return json.Marshal(c)
+		return json.Marshal(cached{Credentials: c, From: from})
 	})
 	if err != nil {
 		return output.Credentials{}, err
 	}
-	var c output.Credentials
+	var c cached
 	if err := json.Unmarshal(b, &c); err != nil {
 		return output.Credentials{}, fmt.Errorf("cached credentials for %s are unreadable: %w", profile, err)
 	}
 	c.Region = p["region"]
-	return c, nil
+	return c.Credentials, nil
+}
+
+// cached is a profile's credentials as kept, with what the profile said
+// when they were made: once it is edited (another role_arn, external_id,
+// mfa_serial, sso_role_name...) they are stale.
+type cached struct {
+	output.Credentials
+	From string
+}
+
+// madeFrom is a digest of the profile's keys but region, which changes
+// nothing credentials are made from.
+func madeFrom(p map[string]string) string {
+	keys := make([]string, 0, len(p))
+	for k := range p {
+		if k != "region" {
+			keys = append(keys, k)
+		}
+	}
+	sort.Strings(keys)
+	h := sha256.New()
+	for _, k := range keys {
+		fmt.Fprintf(h, "%q=%q\n", k, p[k])
+	}
+	return hex.EncodeToString(h.Sum(nil))
 }
 
 // fetcher picks how profile's credentials are made.
