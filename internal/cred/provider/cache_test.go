@@ -3,10 +3,12 @@ package provider
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/keyward/keyward/internal/cred/credtest"
 	"github.com/keyward/keyward/internal/cred/iamkeys"
 	"github.com/keyward/keyward/internal/cred/output"
 )
@@ -18,12 +20,13 @@ func TestEditingAProfileMakesItsCachedCredentialsStale(t *testing.T) {
 	ctx := context.Background()
 	now := time.Date(2030, 1, 2, 3, 4, 5, 0, time.UTC)
 	bob := map[string]string{"mfa_serial": "arn:aws:iam::111122223333:mfa/bob", "region": "us-east-1"}
-	keep := &memKeeper{}
+	keep := &credtest.Keeper{}
 	keys, _ := json.Marshal(iamkeys.Keys{AccessKeyID: "AKIAEXAMPLEEXAMPLE01", SecretAccessKey: "secret"})
-	must(t, keep.Set(ctx, UserKeysKey("bob"), keys))
 	kept, _ := json.Marshal(cached{Credentials: output.Credentials{AccessKeyID: "ASIAKEPT", SecretAccessKey: "s", SessionToken: "t",
 		Expiration: now.Add(time.Hour)}, From: madeFrom(bob)})
-	must(t, keep.Set(ctx, credsKey("bob"), kept))
+	if err := errors.Join(keep.Set(ctx, UserKeysKey("bob"), keys), keep.Set(ctx, credsKey("bob"), kept)); err != nil {
+		t.Fatal(err)
+	}
 	// No MFA prompt: a fetch fails at once, before any STS call.
 	r := &Resolver{Keep: keep, Profiles: profiles{"bob": bob}, Now: func() time.Time { return now }}
 
@@ -38,12 +41,5 @@ func TestEditingAProfileMakesItsCachedCredentialsStale(t *testing.T) {
 	bob["mfa_serial"] = "arn:aws:iam::111122223333:mfa/bob-new-phone"
 	if _, err := r.Credentials(ctx, "bob"); err == nil || !strings.Contains(err.Error(), "bob-new-phone") {
 		t.Errorf("another mfa_serial: %v, want a fetch asking for that device's code", err)
-	}
-}
-
-func must(t *testing.T, err error) {
-	t.Helper()
-	if err != nil {
-		t.Fatal(err)
 	}
 }
