@@ -207,6 +207,14 @@ func TestCredentialCLIIAMKeys(t *testing.T) {
 		if err != nil || strings.Contains(screen, "MFA code") || !strings.Contains(screen, `"Arn": "`+want+`"`) {
 			t.Errorf("the second aws call: %v\nthe terminal showed:\n%s\nwant %s and no prompt", err, screen, want)
 		}
+		// Edited, the profile needs a new session, and so a code: with no
+		// terminal, the AWS CLI shows keyward's word for it.
+		ci := "role_session_name = bob-ci\n"
+		editConfig(t, k, ci, "role_session_name = bob-ci-2\n")
+		out, err := c.withKeyward(k, "", awsCLIPath, "sts", "get-caller-identity", "--profile", "ci", "--output", "json")
+		if err == nil || !strings.Contains(out, bob.serial+" needs an MFA code and there is no terminal to ask on: pass --mfa-code") {
+			t.Errorf("the AWS CLI with the edited profile and no terminal: %v\n%s", err, out)
+		}
 	})
 
 	step("while keyward exec runs, neither it nor its child shows a secret in a process list", func(t *testing.T) {
@@ -351,14 +359,22 @@ func (k *credCLI) detached(t *testing.T) *credCLI {
 // a pseudo-terminal), with keyward on PATH, types typed and returns what
 // the terminal showed.
 func (c *awsCLI) onTerminal(k *credCLI, typed string, args ...string) (string, error) {
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-	defer cancel()
 	line := awsCLIPath
 	for _, a := range args {
 		line += " " + shellQuote(a)
 	}
-	cmd := c.command(ctx, nil, "")
-	cmd.Path, cmd.Args = "/usr/bin/script", []string{"script", "--quiet", "--return", "--command", line, "/dev/null"}
+	return c.withKeyward(k, typed, "/usr/bin/script", "--quiet", "--return", "--command", line, "/dev/null")
+}
+
+// withKeyward runs argv with the AWS CLI's environment and keyward on
+// PATH, in a session with no controlling terminal, and returns what it
+// printed. Its stdin stays open, as a person's keyboard does, until it
+// ends: what is typed waits there until it is read.
+func (c *awsCLI) withKeyward(k *credCLI, typed string, argv ...string) (string, error) {
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	cmd := c.command(ctx, nil)
+	cmd.Path, cmd.Args = argv[0], argv
 	cmd.Env = append(cmd.Env, "PATH="+filepath.Dir(k.bin)+":/usr/bin:/bin", "SHELL=/bin/sh", "TERM=dumb")
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setsid: true}
 	stdin, err := cmd.StdinPipe()
@@ -370,8 +386,6 @@ func (c *awsCLI) onTerminal(k *credCLI, typed string, args ...string) (string, e
 	if err := cmd.Start(); err != nil {
 		return "", err
 	}
-	// What is typed waits in the terminal until keyward reads it; stdin
-	// stays open, as a person's keyboard does, until the call ends.
 	_, err = stdin.Write([]byte(typed))
 	err = errors.Join(err, cmd.Wait())
 	return strings.ReplaceAll(screen.String(), "\r\n", "\n"), err
