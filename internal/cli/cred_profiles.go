@@ -185,7 +185,7 @@ func profilesListCmd(stdio IO) *cobra.Command {
 			fmt.Fprintln(w, "PROFILE\tSOURCE\tACCOUNT\tROLE\tREGION")
 			for _, n := range names {
 				v, _ := sharedConfig{e.shared.Config}.Profile(n)
-				fmt.Fprintf(w, "%s\t%s\t%s\t%s\t%s\n", n, profileSource(v), dash(first(v, "sso_account_id", "keyward_account_id")),
+				fmt.Fprintf(w, "%s\t%s\t%s\t%s\t%s\n", n, profileSource(n, v), dash(first(v, "sso_account_id", "keyward_account_id")),
 					dash(first(v, "sso_role_name", "keyward_role_name", "role_arn")), dash(v["region"]))
 			}
 			return w.Flush()
@@ -195,8 +195,10 @@ func profilesListCmd(stdio IO) *cobra.Command {
 	return cmd
 }
 
-// profileSource says where a profile's credentials come from.
-func profileSource(v map[string]string) string {
+// profileSource says where a profile's credentials come from. A profile
+// whose credential_process is keyward's own for it, as `keyward add`
+// writes, holds IAM user keys in the vault.
+func profileSource(name string, v map[string]string) string {
 	switch {
 	case first(v, "sso_session", "keyward_sso_session") != "":
 		return "sso-session " + first(v, "sso_session", "keyward_sso_session")
@@ -204,10 +206,10 @@ func profileSource(v map[string]string) string {
 		return oktaKind + " " + v["keyward_okta_session"]
 	case v["role_arn"] != "":
 		return "role via " + dash(v["source_profile"])
-	case v["credential_process"] != "":
+	case v["credential_process"] != "" && v["credential_process"] != processCommand(name):
 		return "process"
 	}
-	return "keys"
+	return "IAM user keys"
 }
 
 // processCommand is the credential_process of profile.

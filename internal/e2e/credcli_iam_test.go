@@ -98,7 +98,7 @@ func TestCredentialCLIIAMKeys(t *testing.T) {
 	})
 	step("a wrong code is refused plainly", func(t *testing.T) {
 		msg := d.mustFail(t, "credentials", "bob", "--mfa-code", bob.mfa.wrong())
-		if !strings.Contains(msg, "GetSessionToken: the MFA code was refused") || !strings.Contains(msg, "wait for the next code") {
+		if !strings.Contains(msg, "GetSessionToken: the MFA code was refused (MultiFactorAuthentication failed with invalid MFA one time pass code.): wait for the next code") {
 			t.Errorf("credentials bob with a wrong code:\n%s", msg)
 		}
 		if msg := d.mustFail(t, "credentials", "bob", "--mfa-code", "12345"); !strings.Contains(msg, "an MFA code is six digits") {
@@ -136,7 +136,8 @@ func TestCredentialCLIIAMKeys(t *testing.T) {
 			t.Errorf("whoami deploy:\n%s\nwant %s", who, want)
 		}
 		list := d.mustRun(t, "profiles", "list")
-		if !regexp.MustCompile(`deploy\s+role via bob\s+-\s+` + regexp.QuoteMeta(bob.roleARN)).MatchString(list) {
+		if !regexp.MustCompile(`deploy\s+role via bob\s+-\s+`+regexp.QuoteMeta(bob.roleARN)).MatchString(list) ||
+			!regexp.MustCompile(`bob\s+IAM user keys\s+-\s+-\s+us-east-1\n`).MatchString(list) {
 			t.Errorf("profiles list:\n%s", list)
 		}
 	})
@@ -206,6 +207,9 @@ func TestCredentialCLIIAMKeys(t *testing.T) {
 		screen, err = c.onTerminal(k, "", "sts", "get-caller-identity", "--profile", "ci", "--output", "json")
 		if err != nil || strings.Contains(screen, "MFA code") || !strings.Contains(screen, `"Arn": "`+want+`"`) {
 			t.Errorf("the second aws call: %v\nthe terminal showed:\n%s\nwant %s and no prompt", err, screen, want)
+		}
+		if list := d.mustRun(t, "profiles", "list"); !regexp.MustCompile(`ci\s+process\s+`).MatchString(list) {
+			t.Errorf("profiles list shows ci as:\n%s\nwant process", list)
 		}
 		// Edited, the profile needs a new session, and so a code: with no
 		// terminal, the AWS CLI shows keyward's word for it.

@@ -128,14 +128,15 @@ func explain(err error, call string) error {
 	if hinted := awsenv.ClockHint(err); hinted != err {
 		return fmt.Errorf("%s: %w", call, hinted)
 	}
+	msg := strings.TrimSpace(api.ErrorMessage()) // AWS ends the MFA refusal with a space
 	switch api.ErrorCode() {
 	case "InvalidClientTokenId", "SignatureDoesNotMatch":
 		return fmt.Errorf("%s: AWS does not accept these access keys (%s): replace them with `keyward add`", call, api.ErrorCode())
 	case "AccessDenied":
-		if strings.Contains(api.ErrorMessage(), "MultiFactorAuthentication") || strings.Contains(api.ErrorMessage(), "MFA") {
-			return fmt.Errorf("%s: the MFA code was refused (%s): wait for the next code and try again", call, api.ErrorMessage())
+		if strings.Contains(msg, "MultiFactorAuthentication") || strings.Contains(msg, "MFA") {
+			return fmt.Errorf("%s: the MFA code was refused (%s): wait for the next code and try again", call, msg)
 		}
-		return fmt.Errorf("%s: access denied: %s", call, api.ErrorMessage())
+		return fmt.Errorf("%s: access denied: %s", call, msg)
 	}
-	return fmt.Errorf("%s: %s: %s", call, api.ErrorCode(), api.ErrorMessage())
+	return fmt.Errorf("%s: %s: %s", call, api.ErrorCode(), msg)
 }
