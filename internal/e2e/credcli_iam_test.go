@@ -61,7 +61,7 @@ func TestCredentialCLIIAMKeys(t *testing.T) {
 		if _, err := os.Stat(filepath.Join(k.home, ".aws", "credentials")); !errors.Is(err, fs.ErrNotExist) {
 			t.Errorf("~/.aws/credentials: %v, want none", err)
 		}
-		checkVaultHidesSecret(t, k, bob.secret)
+		checkNoSecretOnDisk(t, k, bob.secret)
 		// The same keys again, for profiles whose role asks for the MFA code
 		// itself.
 		if _, errOut, code := d.run(bob.secret+"\n", "add", "bob-plain", "--access-key-id", bob.keyID, "--region", "us-east-1"); code != 0 {
@@ -105,7 +105,7 @@ func TestCredentialCLIIAMKeys(t *testing.T) {
 			t.Errorf("credentials bob with a five-digit code:\n%s", msg)
 		}
 	})
-	var session processCredentials
+	var session, audit processCredentials
 	step("credentials bob --mfa-code answers a GetSessionToken session", func(t *testing.T) {
 		out := d.mustRun(t, "credentials", "bob", "--mfa-code", bob.mfa.code(t))
 		must(t, json.Unmarshal([]byte(out), &session))
@@ -174,7 +174,6 @@ func TestCredentialCLIIAMKeys(t *testing.T) {
 		if who := d.mustRun(t, "whoami", "audit"); !strings.Contains(who, "ARN:     arn:aws:sts::"+bob.account+":assumed-role/Auditor/bob-audit\n") {
 			t.Errorf("whoami audit:\n%s", who)
 		}
-		var audit processCredentials
 		must(t, json.Unmarshal([]byte(d.mustRun(t, "credentials", "audit")), &audit))
 		if exp, err := time.Parse(time.RFC3339, audit.Expiration); err != nil || exp.After(time.Now().Add(time.Hour+time.Minute)) {
 			t.Errorf("audit's credentials expire at %q (%v), want within the hour", audit.Expiration, err)
@@ -244,8 +243,8 @@ func TestCredentialCLIIAMKeys(t *testing.T) {
 		if who := d.mustRun(t, "whoami", "bob-plain"); !strings.Contains(who, "ARN:     "+bob.arn+"\n") {
 			t.Errorf("whoami bob-plain:\n%s", who)
 		}
-		checkVaultHidesSecret(t, k, bob.secret, key.AccessKey.SecretAccessKey, session.SecretAccessKey, session.SessionToken,
-			fresh.SecretAccessKey, fresh.SessionToken)
+		checkNoSecretOnDisk(t, k, bob.secret, key.AccessKey.SecretAccessKey, session.SecretAccessKey, session.SessionToken,
+			fresh.SecretAccessKey, fresh.SessionToken, audit.SecretAccessKey, audit.SessionToken)
 	})
 }
 
@@ -417,22 +416,32 @@ func editConfig(t *testing.T, k *credCLI, old, new string) {
 
 func shellQuote(s string) string { return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'" }
 
-// checkVaultHidesSecret checks the vault file is the owner's alone and
-// holds secrets only sealed.
-func checkVaultHidesSecret(t *testing.T, k *credCLI, secrets ...string) {
+// checkNoSecretOnDisk checks the vault file is the owner's alone, and no
+// file in the home directory (the vault, ~/.aws, the AWS CLI's caches,
+// keyward's locks) holds any of secrets in the clear.
+func checkNoSecretOnDisk(t *testing.T, k *credCLI, secrets ...string) {
 	t.Helper()
-	path := filepath.Join(k.home, ".config", "keyward", "vault")
-	fi, err := os.Stat(path)
+	fi, err := os.Stat(filepath.Join(k.home, ".config", "keyward", "vault"))
 	must(t, err)
 	if fi.Mode().Perm() != 0o600 {
 		t.Errorf("the vault file's mode is %v, want 0600", fi.Mode().Perm())
 	}
-	b, err := os.ReadFile(path)
-	must(t, err)
-	for i, s := range secrets {
-		if bytes.Contains(b, []byte(s)) {
-			t.Errorf("the vault file holds secret %d in the clear", i)
+	files := 0
+	must(t, filepath.WalkDir(k.home, func(path string, e fs.DirEntry, err error) error {
+		if err != nil || !e.Type().IsRegular() {
+			return err
 		}
+		files++
+		b, err := os.ReadFile(path)
+		for i, s := range secrets {
+			if bytes.Contains(b, []byte(s)) {
+				t.Errorf("%s holds secret %d in the clear", path, i)
+			}
+		}
+		return err
+	}))
+	if files < 2 {
+		t.Errorf("found %d files under %s: not the home the CLI used?", files, k.home)
 	}
 }
 
