@@ -18,8 +18,7 @@ import (
 func TestCredentialCLILoginInTheBrowser(t *testing.T) {
 	s := start(t)
 	c := newAWSCLI(t, s)
-	st := c.setUpStory(t)
-	s.setPassword(aliceName, alicePassword)
+	st := s.setUpStory()
 	k := newCredCLI(t, s, c)
 	script, opened := recordingBrowser(t)
 	k.env = append(k.env, "BROWSER="+script)

@@ -26,13 +26,14 @@ func TestCredentialCLIStory(t *testing.T) {
 			t.FailNow()
 		}
 	}
+	var sdk story
 	var st cliStory
 	var k *credCLI
 	var roleARN *regexp.Regexp
 	const profile = "Dev-DevOps"
 	step("the administrator sets up Dev, alice, Developers and DevOps", func(t *testing.T) {
-		st = c.setUpStory(t)
-		s.inSubtest(t).setPassword(aliceName, alicePassword)
+		sdk = s.inSubtest(t).setUpStory()
+		st = sdk.cli()
 		k = newCredCLI(t, s, c)
 		roleARN = regexp.MustCompile(`^arn:aws:sts::` + st.AccountID + `:assumed-role/AWSReservedSSO_DevOps_[0-9a-f]{16}/alice$`)
 	})
@@ -179,7 +180,7 @@ func TestCredentialCLIStory(t *testing.T) {
 		}
 	})
 	step("when alice loses the role, the next fetch says so plainly and sync --prune removes it", func(t *testing.T) {
-		c.unassign(t, st)
+		s.inSubtest(t).unassign(sdk)
 		msg := k.mustFail(t, "credentials", profile, "--refresh")
 		if !strings.Contains(msg, "no longer have access to role DevOps in account "+st.AccountID) {
 			t.Errorf("credentials after the unassignment:\n%s", msg)

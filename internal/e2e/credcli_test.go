@@ -14,6 +14,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/keyward/keyward/internal/cred/vault"
 )
 
 // The credential CLI's end-to-end tests run the real keyward binary as a
@@ -58,6 +60,12 @@ type buildError struct {
 
 func (e *buildError) Error() string { return e.err.Error() + "\n" + e.out }
 
+// cli is the story as the AWS CLI tests hold it.
+func (st story) cli() cliStory {
+	return cliStory{AccountID: st.AccountID, InstanceARN: st.InstanceARN, IdentityStoreID: st.IdentityStoreID,
+		UserID: st.UserID, GroupID: st.GroupID, PermissionSetARN: st.PermissionSetARN}
+}
+
 // credCLI is the keyward binary with the HOME of an awsCLI.
 type credCLI struct {
 	bin, home string
@@ -82,6 +90,19 @@ func newCredCLI(t *testing.T, s *server, c *awsCLI) *credCLI {
 		"KEYWARD_VAULT_PASSPHRASE=" + vaultPassphrase,
 	}
 	c.env = append(c.env, shared...)
+	// The vault is made here with cheap argon2id costs, which every
+	// keyward run then reads from its header: the production costs,
+	// paid by each of the hundreds of keyward processes these tests
+	// start, would cost minutes of CPU. cred/vault tests the real ones.
+	v, err := vault.NewFile(filepath.Join(home, ".config", "keyward"), vault.KDFParams{Time: 1, MemoryKiB: 64, Threads: 1},
+		func(key string) string {
+			if key == vault.PassphraseEnv {
+				return vaultPassphrase
+			}
+			return ""
+		}, nil)
+	must(t, err)
+	must(t, v.Set(t.Context(), "e2e", []byte("made by the test")))
 	return &credCLI{bin: bin, home: home, env: append([]string{
 		"HOME=" + home,
 		"PATH=" + filepath.Dir(bin) + ":/usr/bin:/bin",
