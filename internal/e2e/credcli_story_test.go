@@ -160,14 +160,36 @@ func TestCredentialCLIStory(t *testing.T) {
 			}
 		}
 	})
+	step("--verbose shows each HTTP exchange with every secret redacted", func(t *testing.T) {
+		out, errOut, code := k.run("", "credentials", profile, "--refresh", "--verbose")
+		var fresh processCredentials
+		if code != 0 || json.Unmarshal([]byte(out), &fresh) != nil {
+			t.Fatalf("credentials --verbose exited %d:\n%s\n%s", code, out, errOut)
+		}
+		cache, err := os.ReadFile(c.tokenCache())
+		must(t, err)
+		var tok struct{ AccessToken string }
+		must(t, json.Unmarshal(cache, &tok))
+		if !strings.Contains(errOut, "> GET "+s.url+"/federation/credentials?") || !strings.Contains(errOut, "< 200 OK") ||
+			!strings.Contains(errOut, "[redacted]") {
+			t.Errorf("the trace does not show the portal exchange:\n%s", errOut)
+		}
+		for name, secret := range map[string]string{"secret key": fresh.SecretAccessKey, "session token": fresh.SessionToken,
+			"access token": tok.AccessToken} {
+			if secret == "" || strings.Contains(errOut, secret) {
+				t.Errorf("the trace shows the %s (%q)", name, secret)
+			}
+		}
+	})
 	step("credentials --write-aws-credentials writes one section of ~/.aws/credentials and keeps the rest", func(t *testing.T) {
 		path := filepath.Join(k.home, ".aws", "credentials")
 		const mine = "# my own keys\n[personal]\naws_access_key_id = AKIAEXAMPLE\naws_secret_access_key = kept-as-is\n"
 		must(t, os.WriteFile(path, []byte(mine), 0o600))
 		k.mustRun(t, "credentials", profile, "--write-aws-credentials", "--credentials-profile", "dev-creds")
+		current := k.credentials(t, profile)
 		b, err := os.ReadFile(path)
 		must(t, err)
-		if !strings.HasPrefix(string(b), mine) || !strings.Contains(string(b), "[dev-creds]\naws_access_key_id = "+creds.AccessKeyId) ||
+		if !strings.HasPrefix(string(b), mine) || !strings.Contains(string(b), "[dev-creds]\naws_access_key_id = "+current.AccessKeyId) ||
 			!strings.Contains(string(b), "x_security_token_expires = ") {
 			t.Errorf("~/.aws/credentials:\n%s", b)
 		}
