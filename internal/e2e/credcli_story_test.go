@@ -212,6 +212,17 @@ func TestCredentialCLIStory(t *testing.T) {
 			t.Errorf("after sync --prune:\n%s", conf)
 		}
 	})
+	step("after logout, the next fetch says the sign-in is gone and what to run", func(t *testing.T) {
+		k.mustRun(t, "logout")
+		appendConfig(t, k, "[profile by-hand]\nsso_session = kw\nsso_account_id = "+st.AccountID+"\nsso_role_name = DevOps\n")
+		msg := k.mustFail(t, "credentials", "by-hand")
+		if !strings.Contains(msg, "sign in again with `keyward login --sso-session kw`") {
+			t.Errorf("credentials after logout:\n%s", msg)
+		}
+		if _, err := os.Stat(c.tokenCache()); !os.IsNotExist(err) {
+			t.Errorf("the AWS CLI's token cache is still there after logout: %v", err)
+		}
+	})
 }
 
 // appendConfig adds text to the config file, as a person editing it would.
