@@ -30,13 +30,16 @@ func loginCmd(stdio IO) *cobra.Command {
 		Use:   "login",
 		Short: "Sign in to IAM Identity Center (AWS's or keyward's) and keep the sign-in for every other command",
 		Long: `Sign in at an access portal start URL, or with --okta-org at an Okta org (okta-aws-cli's path:
-device authorization, then the AWS Account Federation app's SAML assertion). The first time, pass --start-url and --region: the sign-in is
-saved as an [sso-session NAME] section in ~/.aws/config (NAME from --sso-session, else from the URL),
-which the AWS CLI and SDKs understand too. Later, ` + "`keyward login`" + ` alone signs in again.
+device authorization, then the AWS Account Federation app's SAML assertion).
 
-The browser opens on the approval page; with no display (SSH, a container) the URL and a QR code are
-printed instead. The tokens go to the OS keyring, or to an encrypted file where there is none, and a
-copy of the access token to ~/.aws/sso/cache so ` + "`aws`" + ` shares the sign-in.`,
+The first time, pass --start-url and --region: the sign-in is saved as an [sso-session NAME] section
+in ~/.aws/config (NAME from --sso-session, else from the URL), which the AWS CLI and SDKs understand
+too. Later, ` + "`keyward login`" + ` alone signs in again.
+
+With a browser, the sign-in uses authorization code with PKCE; with no display (SSH, a container),
+--no-browser or --device-code, the device flow, printing the URL and a QR code. The tokens go to the
+OS keyring, or to an encrypted file where there is none, and a copy of the access token to
+~/.aws/sso/cache so ` + "`aws`" + ` shares the sign-in.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			e, err := openCred(cmd.Context(), stdio, &o.credFlags)
