@@ -22,6 +22,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/iam"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
 	"github.com/okta/okta-sdk-golang/v5/okta"
+
+	"github.com/keyward/keyward/internal/config"
 )
 
 const (
@@ -353,4 +355,42 @@ func (w *webFlow) adminConfig(t testing.TB) aws.Config {
 	c := readAdminCredentials(t, w.s.dataDir)
 	return aws.Config{Region: "us-east-1", BaseEndpoint: aws.String(w.s.url), HTTPClient: w.cli.c,
 		Credentials: credentials.NewStaticCredentialsProvider(c.AccessKeyID, c.SecretAccessKey, "")}
+}
+
+// TestOktaAWSCLIDeviceStartsAreLimitedPerAddressNotPerOrg: an org's
+// okta-aws-cli app is one public client that every person uses, so the
+// device authorizations it may start are counted per address. The real
+// okta-aws-cli 2.6.0 run by 35 people in one minute got "authorize received
+// API response 429" from the 31st on when they were counted per client.
+// The people here come through a trusted proxy that names them.
+func TestOktaAWSCLIDeviceStartsAreLimitedPerAddressNotPerOrg(t *testing.T) {
+	s := startTLS(t, func(c *config.Config) { c.AWS.TrustedProxies = []string{"127.0.0.1/32"} })
+	org, token := bootstrapToken(t, s.dataDir)
+	admin := oktaClientTrusting(t, org, s.main.IdPAddr(), token, s.roots)
+	app := must2[*okta.ListApplications200ResponseInner](t, "create the CLI app")(admin.ApplicationAPI.CreateApplication(context.Background()).
+		Application(oidcApp("okta-aws-cli", "native", "none", []string{"urn:ietf:params:oauth:grant-type:device_code"}, nil, nil)).Execute())
+	cli := &oktaAWSCLI{s: s, c: s.oktaAWSCLIClient(), clientID: app.OpenIdConnectApplication.GetId(), op: "web"}
+	start := func(from string) int {
+		body := url.Values{"client_id": {cli.clientID}, "scope": {"openid okta.apps.sso okta.apps.read okta.users.read.self"}}.Encode()
+		req, err := http.NewRequest(http.MethodPost, s.main.OrgURL+"/oauth2/v1/device/authorize", strings.NewReader(body))
+		must(t, err)
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		req.Header.Set("Accept", "application/json")
+		req.Header.Set("X-Forwarded-For", from)
+		status, _, _ := cli.send(t, req)
+		return status
+	}
+	for i := range 40 {
+		if status := start(fmt.Sprintf("198.51.100.%d", i+1)); status != http.StatusOK {
+			t.Fatalf("person %d of the org starting the device flow: %d, want 200", i+1, status)
+		}
+	}
+	for i := range 30 {
+		if status := start("203.0.113.9"); status != http.StatusOK {
+			t.Fatalf("start %d from one address: %d, want 200", i+1, status)
+		}
+	}
+	if status := start("203.0.113.9"); status != http.StatusTooManyRequests {
+		t.Errorf("the 31st start in a minute from one address: %d, want 429", status)
+	}
 }
