@@ -5,6 +5,7 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"encoding/xml"
+	"fmt"
 	"io"
 	"net/http"
 	"net/url"
@@ -178,13 +179,24 @@ type stsAnswer struct {
 // aws-sdk-go v1 sends it, through the proxy.
 func (o *oktaAWSCLI) sts(t testing.TB, form url.Values) (int, stsAnswer) {
 	t.Helper()
+	status, out, err := o.trySTS(form)
+	must(t, err)
+	return status, out
+}
+
+// trySTS is sts for any goroutine: it returns what fails.
+func (o *oktaAWSCLI) trySTS(form url.Values) (int, stsAnswer, error) {
 	form.Set("Version", "2011-06-15")
 	req, err := http.NewRequest(http.MethodPost, "https://sts.amazonaws.com/", strings.NewReader(form.Encode()))
-	must(t, err)
+	if err != nil {
+		return 0, stsAnswer{}, err
+	}
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded; charset=utf-8")
 	req.Header.Set("User-Agent", "aws-sdk-go/1.55.5 (go1.24.4; linux; amd64)")
 	resp, err := o.c.Do(req)
-	must(t, err)
+	if err != nil {
+		return 0, stsAnswer{}, err
+	}
 	defer resp.Body.Close()
 	body, _ := io.ReadAll(resp.Body)
 	var out struct {
@@ -192,17 +204,22 @@ func (o *oktaAWSCLI) sts(t testing.TB, form url.Values) (int, stsAnswer) {
 		Error  struct{ Code, Message string }
 	}
 	if err := xml.Unmarshal(body, &out); err != nil {
-		t.Fatalf("STS answered %d, not XML:\n%s", resp.StatusCode, body)
+		return resp.StatusCode, stsAnswer{}, fmt.Errorf("STS answered %d, not XML:\n%s", resp.StatusCode, body)
 	}
 	out.Result.Error = out.Error
-	return resp.StatusCode, out.Result
+	return resp.StatusCode, out.Result, nil
 }
 
 // assumeRoleWithSAML is §1.9's body.
 func (o *oktaAWSCLI) assumeRoleWithSAML(t testing.TB, provider, role, assertion string) (int, stsAnswer) {
 	t.Helper()
-	return o.sts(t, url.Values{"Action": {"AssumeRoleWithSAML"}, "DurationSeconds": {"3600"}, "PrincipalArn": {provider},
-		"RoleArn": {role}, "SAMLAssertion": {assertion}})
+	return o.sts(t, assumeSAMLForm(provider, role, assertion))
+}
+
+// assumeSAMLForm is AssumeRoleWithSAML's parameters as the CLI sends them.
+func assumeSAMLForm(provider, role, assertion string) url.Values {
+	return url.Values{"Action": {"AssumeRoleWithSAML"}, "DurationSeconds": {"3600"}, "PrincipalArn": {provider},
+		"RoleArn": {role}, "SAMLAssertion": {assertion}}
 }
 
 // appLinks is §2: the person's apps with their own access token.

@@ -4,13 +4,16 @@ import (
 	"context"
 	"crypto/tls"
 	"encoding/json"
+	"fmt"
 	"html"
 	"net/http"
 	"net/http/cookiejar"
 	"net/url"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -19,6 +22,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/iam"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
 	"github.com/okta/okta-sdk-golang/v5/okta"
+
+	"github.com/keyward/keyward/internal/config"
 )
 
 const (
@@ -36,6 +41,7 @@ type webFlow struct {
 	person   string
 	provider string // the IAM SAML provider's ARN
 	role     string
+	more     []string // the person's other roles in the account, beside role
 	tokens   oktaToken
 }
 
@@ -46,9 +52,10 @@ type webFlow struct {
 // authorization, the chunked poll, approval at /activate with sign-in,
 // app discovery with appLinks, token exchange for a web-SSO token, the
 // SAML form read by an HTML parser, AssumeRoleWithSAML at
-// sts.amazonaws.com, ListAccountAliases at iam.amazonaws.com for
-// --all-profiles; a second run with the cached access token asks nothing;
-// deactivating the person makes the next exchange fail with invalid_grant.
+// sts.amazonaws.com, for --all-profiles every role of one assertion at
+// once and ListAccountAliases at iam.amazonaws.com; a second run with the
+// cached access token asks nothing; deactivating the person makes the next
+// exchange fail with invalid_grant (and appLinks with 401).
 // The output formats (env-var, aws-credentials, process-credentials, noop)
 // send these same calls and differ only in what the CLI writes locally, so
 // one replay covers them all.
@@ -64,7 +71,7 @@ func TestOktaAWSCLIWebAgainstKeyward(t *testing.T) {
 	step("device authorization is pending until the person signs in and approves at the printed URL", asTest(w.deviceFlow))
 	step("without an app id the CLI discovers the AWS Account Federation app through appLinks", asTest(w.discovers))
 	step("the tokens become a web-SSO token and the SAML form, which STS trades for credentials", asTest(w.credentials))
-	step("--all-profiles names the profile from the account alias, read with the session's own keys", asTest(w.allProfiles))
+	step("--all-profiles assumes both of the person's roles with one assertion and names each profile from the account alias", asTest(w.allProfiles))
 	step("a second run with --cache-access-token goes straight to the exchange", asTest(w.cachedToken))
 	step("after the person is deactivated the next exchange is invalid_grant", asTest(w.deactivated))
 }
@@ -194,10 +201,7 @@ func (w *webFlow) webCredentials(t testing.TB, tokens oktaToken, get bool) stsAn
 		t.Fatalf("token exchange: %d %+v", status, web)
 	}
 	assertion := w.cli.samlForm(t, web.AccessToken, get)
-	roles := rolesAsTheCLIReadsThem(t, assertion)
-	if len(roles) != 1 || len(roles[w.provider]) != 1 || roles[w.provider][0] != w.role {
-		t.Fatalf("the CLI's HTML parser reads the roles %v, want {%s: [%s]}", roles, w.provider, w.role)
-	}
+	w.checkRoles(t, assertion)
 	status, out := w.cli.assumeRoleWithSAML(t, w.provider, w.role, assertion)
 	if status != http.StatusOK || out.Credentials.AccessKeyId == "" || out.Credentials.SessionToken == "" || out.Credentials.Expiration == "" {
 		t.Fatalf("AssumeRoleWithSAML at sts.amazonaws.com: %d %+v", status, out)
@@ -210,15 +214,79 @@ func (w *webFlow) credentials(t testing.TB) {
 	w.webCredentials(t, w.tokens, true) // okta-aws-cli before 2.6 sends a GET
 }
 
-func (w *webFlow) allProfiles(t testing.TB) {
-	creds := w.webCredentials(t, w.tokens, false).Credentials
-	cfg := aws.Config{Region: "us-east-1", HTTPClient: w.cli.c,
-		Credentials: credentials.NewStaticCredentialsProvider(creds.AccessKeyId, creds.SecretAccessKey, creds.SessionToken)}
-	out, err := iam.NewFromConfig(cfg).ListAccountAliases(context.Background(), &iam.ListAccountAliasesInput{})
-	must(t, err)
-	if len(out.AccountAliases) != 1 || out.AccountAliases[0] != "keyward-dev" {
-		t.Errorf("ListAccountAliases at iam.amazonaws.com = %v, want [keyward-dev] (profile keyward-dev-Keyward-ReadOnly)", out.AccountAliases)
+// checkRoles reads the assertion's roles as the CLI does: one IdP, the
+// provider, with role and the others in more.
+func (w *webFlow) checkRoles(t testing.TB, assertion string) {
+	t.Helper()
+	roles := rolesAsTheCLIReadsThem(t, assertion)
+	want := append([]string{w.role}, w.more...)
+	got := slices.Sorted(slices.Values(roles[w.provider]))
+	if len(roles) != 1 || !slices.Equal(got, slices.Sorted(slices.Values(want))) {
+		t.Fatalf("the CLI's HTML parser reads the roles %v, want {%s: %v}", roles, w.provider, want)
 	}
+}
+
+// allProfiles is --all-profiles for a person with two roles, as the real
+// okta-aws-cli 2.6.0 ran it against keyward: one web-SSO token and one
+// assertion, AssumeRoleWithSAML for every role it lists at the same time
+// with that one assertion, then ListAccountAliases with each session's own
+// keys for the profile names (keyward-dev-Keyward-ReadOnly and
+// keyward-dev-Keyward-Admin).
+func (w *webFlow) allProfiles(t testing.TB) {
+	w.secondRole(t, "Admin")
+	status, web := w.cli.exchange(t, w.tokens, w.fedApp)
+	if status != http.StatusOK {
+		t.Fatalf("token exchange: %d %+v", status, web)
+	}
+	assertion := w.cli.samlForm(t, web.AccessToken, false)
+	w.checkRoles(t, assertion)
+	roles := append([]string{w.role}, w.more...)
+	answers := make([]stsAnswer, len(roles))
+	errs := make([]error, len(roles))
+	var wg sync.WaitGroup
+	for i, role := range roles {
+		wg.Go(func() {
+			var status int
+			status, answers[i], errs[i] = w.cli.trySTS(assumeSAMLForm(w.provider, role, assertion))
+			if errs[i] == nil && status != http.StatusOK {
+				errs[i] = fmt.Errorf("%d %+v", status, answers[i].Error)
+			}
+		})
+	}
+	wg.Wait()
+	for i, role := range roles {
+		if errs[i] != nil {
+			t.Fatalf("AssumeRoleWithSAML for %s with the one assertion: %v", role, errs[i])
+		}
+		creds := answers[i].Credentials
+		cfg := aws.Config{Region: "us-east-1", HTTPClient: w.cli.c,
+			Credentials: credentials.NewStaticCredentialsProvider(creds.AccessKeyId, creds.SecretAccessKey, creds.SessionToken)}
+		out, err := iam.NewFromConfig(cfg).ListAccountAliases(context.Background(), &iam.ListAccountAliasesInput{})
+		must(t, err)
+		if len(out.AccountAliases) != 1 || out.AccountAliases[0] != "keyward-dev" {
+			t.Errorf("ListAccountAliases as %s = %v, want [keyward-dev]", role, out.AccountAliases)
+		}
+	}
+	if status, again := w.cli.assumeRoleWithSAML(t, w.provider, w.role, assertion); status != http.StatusBadRequest || again.Error.Code != "InvalidIdentityToken" {
+		t.Errorf("the assertion again for %s: %d %+v, want 400 InvalidIdentityToken", w.role, status, again.Error)
+	}
+}
+
+// secondRole gives the person another role in the account, through a
+// group the federation app maps, that may read the account alias.
+func (w *webFlow) secondRole(t testing.TB, name string) {
+	ctx := context.Background()
+	in := iam.NewFromConfig(w.adminConfig(t))
+	_, err := in.CreateRole(ctx, &iam.CreateRoleInput{RoleName: aws.String(name),
+		AssumeRolePolicyDocument: aws.String(strings.ReplaceAll(samlTrust, "ACCOUNT", w.account))})
+	must(t, err)
+	_, err = in.PutRolePolicy(ctx, &iam.PutRolePolicyInput{RoleName: aws.String(name), PolicyName: aws.String("alias"),
+		PolicyDocument: aws.String(`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"iam:ListAccountAliases","Resource":"*"}]}`)})
+	must(t, err)
+	group := must2[*okta.Group](t, "create the group")(w.admin.GroupAPI.CreateGroup(ctx).Group(newGroup("aws#dev#"+name+"#"+w.account, "")).Execute())
+	must2[*okta.ApplicationGroupAssignment](t, "assign the group")(w.admin.ApplicationGroupsAPI.AssignGroupToApplication(ctx, w.fedApp, group.GetId()).Execute())
+	mustOK(t, "add the person")(w.admin.GroupAPI.AssignUserToGroup(ctx, group.GetId(), w.person).Execute())
+	w.more = append(w.more, "arn:aws:iam::"+w.account+":role/"+name)
 }
 
 // cachedToken is a second run: the token file holds the device flow's
@@ -239,6 +307,11 @@ func (w *webFlow) deactivated(t testing.TB) {
 	status, tok := w.cli.exchange(t, w.tokens, w.fedApp)
 	if status != http.StatusBadRequest || tok.Error != "invalid_grant" || tok.Description == "" {
 		t.Fatalf("the exchange after deactivation: %d %+v, want 400 invalid_grant", status, tok)
+	}
+	// Without an app id the CLI asks appLinks first; the real 2.6.0 stops
+	// there with the 401's errorSummary (it retries only on invalid_grant).
+	if status, _ := w.cli.appLinks(t, w.tokens); status != http.StatusUnauthorized {
+		t.Errorf("appLinks after deactivation: %d, want 401", status)
 	}
 }
 
@@ -282,4 +355,42 @@ func (w *webFlow) adminConfig(t testing.TB) aws.Config {
 	c := readAdminCredentials(t, w.s.dataDir)
 	return aws.Config{Region: "us-east-1", BaseEndpoint: aws.String(w.s.url), HTTPClient: w.cli.c,
 		Credentials: credentials.NewStaticCredentialsProvider(c.AccessKeyID, c.SecretAccessKey, "")}
+}
+
+// TestOktaAWSCLIDeviceStartsAreLimitedPerAddressNotPerOrg: an org's
+// okta-aws-cli app is one public client that every person uses, so the
+// device authorizations it may start are counted per address. The real
+// okta-aws-cli 2.6.0 run by 35 people in one minute got "authorize received
+// API response 429" from the 31st on when they were counted per client.
+// The people here come through a trusted proxy that names them.
+func TestOktaAWSCLIDeviceStartsAreLimitedPerAddressNotPerOrg(t *testing.T) {
+	s := startTLS(t, func(c *config.Config) { c.AWS.TrustedProxies = []string{"127.0.0.1/32"} })
+	org, token := bootstrapToken(t, s.dataDir)
+	admin := oktaClientTrusting(t, org, s.main.IdPAddr(), token, s.roots)
+	app := must2[*okta.ListApplications200ResponseInner](t, "create the CLI app")(admin.ApplicationAPI.CreateApplication(context.Background()).
+		Application(oidcApp("okta-aws-cli", "native", "none", []string{"urn:ietf:params:oauth:grant-type:device_code"}, nil, nil)).Execute())
+	cli := &oktaAWSCLI{s: s, c: s.oktaAWSCLIClient(), clientID: app.OpenIdConnectApplication.GetId(), op: "web"}
+	start := func(from string) int {
+		body := url.Values{"client_id": {cli.clientID}, "scope": {"openid okta.apps.sso okta.apps.read okta.users.read.self"}}.Encode()
+		req, err := http.NewRequest(http.MethodPost, s.main.OrgURL+"/oauth2/v1/device/authorize", strings.NewReader(body))
+		must(t, err)
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		req.Header.Set("Accept", "application/json")
+		req.Header.Set("X-Forwarded-For", from)
+		status, _, _ := cli.send(t, req)
+		return status
+	}
+	for i := range 40 {
+		if status := start(fmt.Sprintf("198.51.100.%d", i+1)); status != http.StatusOK {
+			t.Fatalf("person %d of the org starting the device flow: %d, want 200", i+1, status)
+		}
+	}
+	for i := range 30 {
+		if status := start("203.0.113.9"); status != http.StatusOK {
+			t.Fatalf("start %d from one address: %d, want 200", i+1, status)
+		}
+	}
+	if status := start("203.0.113.9"); status != http.StatusTooManyRequests {
+		t.Errorf("the 31st start in a minute from one address: %d, want 429", status)
+	}
 }

@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/keyward/keyward/internal/audit"
 	"github.com/keyward/keyward/internal/authn/usercode"
 	"github.com/keyward/keyward/internal/clock"
 	"github.com/keyward/keyward/internal/directory"
@@ -86,22 +87,26 @@ func (p *Provider) startDevice(ctx context.Context, s server, app directory.App,
 		ExpiresIn:               int(deviceCodeLifetime.Seconds()), Interval: int(deviceInterval.Seconds())}, nil
 }
 
-// limitStarts bounds the device authorizations one client starts a
-// minute and has waiting at once.
+// limitStarts bounds the device authorizations one client starts from one
+// address: DeviceStartsPerClient a minute, and PendingPerClient in a
+// code's lifetime (more than that cannot be waiting at once). The address
+// is part of the key because an org's okta-aws-cli app is one public
+// client that every person shares: a bound on the client alone stopped the
+// 31st person in a minute and let anyone who knows the client id keep the
+// whole org from signing in.
 func (p *Provider) limitStarts(ctx context.Context, clientID string) error {
-	ok, err := p.Store.Allow(ctx, "oidc-device-start:"+clientID, time.Minute, p.Limits.DeviceStartsPerClient)
-	if err != nil {
-		return err
-	}
-	if ok {
-		var n int
-		if n, err = p.Store.PendingOAuthDevices(ctx, clientID); err != nil {
+	key := "oidc-device-start:" + clientID + ":" + audit.ClientFrom(ctx).IP
+	for _, l := range []struct {
+		window time.Duration
+		limit  int
+	}{{time.Minute, p.Limits.DeviceStartsPerClient}, {deviceCodeLifetime, p.Limits.PendingPerClient}} {
+		ok, err := p.Store.Allow(ctx, key+":"+l.window.String(), l.window, l.limit)
+		if err != nil {
 			return err
 		}
-		ok = n < p.Limits.PendingPerClient
-	}
-	if !ok {
-		return errs.E(errs.Throttled, "too many device authorizations")
+		if !ok {
+			return errs.E(errs.Throttled, "too many device authorizations")
+		}
 	}
 	return nil
 }

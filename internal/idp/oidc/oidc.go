@@ -40,7 +40,6 @@ type Store interface {
 	CreateOAuthDevice(ctx context.Context, d directory.OAuthDevice) error
 	OAuthDevice(ctx context.Context, codeHash string) (directory.OAuthDevice, error)
 	OAuthDeviceByUserCode(ctx context.Context, userCode string) (directory.OAuthDevice, error)
-	PendingOAuthDevices(ctx context.Context, clientID string) (int, error)
 	UpdateOAuthDevice(ctx context.Context, codeHash string, fn func(directory.OAuthDevice) (directory.OAuthDevice, error)) (directory.OAuthDevice, error)
 	CreateOAuthCode(ctx context.Context, c directory.OAuthCode) error
 	RedeemOAuthCode(ctx context.Context, codeHash string) (directory.OAuthCode, error)
@@ -82,8 +81,8 @@ type Keys interface {
 
 // Limits bound guessing and polling, per minute.
 type Limits struct {
-	DeviceStartsPerClient int // device authorizations one client may start
-	PendingPerClient      int // device authorizations one client may have waiting
+	DeviceStartsPerClient int // device authorizations one client may start from one address
+	PendingPerClient      int // device authorizations one client may start from one address in a code's lifetime
 	CodeLookupsPerAddress int // user codes typed from one address
 	CodeLookupsPerUser    int // user codes typed by one signed-in person
 }
