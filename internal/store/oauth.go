@@ -87,9 +87,6 @@ type OAuthGrants interface {
 	CreateOAuthDevice(ctx context.Context, d directory.OAuthDevice) error
 	OAuthDevice(ctx context.Context, codeHash string) (directory.OAuthDevice, error)
 	OAuthDeviceByUserCode(ctx context.Context, userCode string) (directory.OAuthDevice, error)
-	// PendingOAuthDevices counts the client's pending, unexpired device
-	// authorizations.
-	PendingOAuthDevices(ctx context.Context, clientID string) (int, error)
 	// UpdateOAuthDevice is compare-and-swap. Event "oauth2.device.approve"
 	// or "oauth2.device.deny" when the status moves there (the person is
 	// the actor); other changes write none.

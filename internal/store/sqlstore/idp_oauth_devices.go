@@ -24,8 +24,6 @@ VALUES ($1, $2, $3, $4, $5, $6, NULLIF($7, ''), $8, $9, $10, $11, $12, $13, $14)
 	selectOAuthDeviceSQL     = `SELECT ` + oauthDeviceCols + ` FROM idp_oauth_devices WHERE code_hash = $1`
 	oauthDeviceByUserCodeSQL = `SELECT ` + oauthDeviceCols + ` FROM idp_oauth_devices WHERE user_code = $1`
 	freeOAuthUserCodeSQL     = `DELETE FROM idp_oauth_devices WHERE user_code = $1 AND expires_at <= $2`
-	pendingOAuthDevicesSQL   = `SELECT COUNT(*) FROM idp_oauth_devices
-WHERE client_id = $1 AND status = $2 AND expires_at > $3`
 )
 
 // deviceEvents are the events of the statuses a person moves an
@@ -87,13 +85,6 @@ func oauthDevice(ctx context.Context, q querier, codeHash string) (directory.OAu
 func (s *IdP) OAuthDeviceByUserCode(ctx context.Context, userCode string) (directory.OAuthDevice, error) {
 	d, err := scanOAuthDevice(queryRow(ctx, s.db.r, oauthDeviceByUserCodeSQL, userCode))
 	return d, notFound(err, "device authorization", errOAuthDeviceNotFound())
-}
-
-// PendingOAuthDevices counts the client's pending, unexpired authorizations.
-func (s *IdP) PendingOAuthDevices(ctx context.Context, clientID string) (int, error) {
-	var n int
-	err := queryRow(ctx, s.db.r, pendingOAuthDevicesSQL, clientID, directory.DevicePending, ts(s.db.clk.Now())).Scan(&n)
-	return n, mapErr(err, "count pending device authorizations")
 }
 
 // UpdateOAuthDevice is compare-and-swap; the code hash stays. Moving to

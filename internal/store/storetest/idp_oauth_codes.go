@@ -184,23 +184,6 @@ var idpOAuthDeviceTests = []idpTest{
 		_, err = h.s.OAuthDevice(h.ctx, "device-1")
 		notFound(t, err, store.ResourceOAuthDevice)
 	}},
-	{"pending authorizations are counted per client while they live", func(t *testing.T, h *idpHarness) {
-		app, other, u := h.createOIDCApp(t), h.createOIDCApp(t), h.createUser(t)
-		ok(t, h.s.CreateOAuthDevice(h.ctx, h.newDevice(app.ID, "d1", "AAAAAAAA")))
-		ok(t, h.s.CreateOAuthDevice(h.ctx, h.newDevice(app.ID, "d2", "BBBBBBBB")))
-		ok(t, h.s.CreateOAuthDevice(h.ctx, h.newDevice(other.ID, "d3", "CCCCCCCC")))
-		_, err := h.s.UpdateOAuthDevice(h.ctx, "d2", approve(u, h.clk.Now()))
-		ok(t, err)
-		h.clk.Advance(5 * time.Minute)
-		ok(t, h.s.CreateOAuthDevice(h.ctx, h.newDevice(app.ID, "d4", "DDDDDDDD")))
-		n, err := h.s.PendingOAuthDevices(h.ctx, app.ID)
-		ok(t, err)
-		equal(t, "pending", 2, n)
-		h.clk.Advance(5 * time.Minute)
-		n, err = h.s.PendingOAuthDevices(h.ctx, app.ID)
-		ok(t, err)
-		equal(t, "pending after the first expired", 1, n)
-	}},
 	{"approving or denying is logged with the person as actor; polling is not", func(t *testing.T, h *idpHarness) {
 		app, u := h.createOIDCApp(t), h.createUser(t)
 		ok(t, h.s.CreateOAuthDevice(h.ctx, h.newDevice(app.ID, "d1", "AAAAAAAA")))
