@@ -203,9 +203,9 @@ func TestAuthorizationRefusesAtThePageWhatCannotBeTrustedWithARedirect(t *testin
 		"a redirect with a query":            func(q url.Values) { q.Set("redirect_uri", callback+"?next=https://evil.example") },
 		"no redirect":                        func(q url.Values) { q.Del("redirect_uri") },
 	}
+	p := newPKCE(t) // a refusal changes nothing, so one server serves every case
 	for name, change := range cases {
 		t.Run(name+" shows an error page and sends the browser nowhere", func(t *testing.T) {
-			p := newPKCE(t)
 			req := p.query(change)
 			_, err := p.svc.Authorization(context.Background(), req)
 			var re *RedirectError
@@ -235,9 +235,9 @@ func TestAuthorizationSendsOtherFaultsBackToTheClientWithItsState(t *testing.T) 
 		{"a scope the client did not register", "invalid_scope", func(q url.Values) { q.Set("scopes", "sso:account:access sso:admin") }},
 		{"a repeated parameter", "invalid_request", func(q url.Values) { q.Add("code_challenge", "again") }},
 	}
+	p := newPKCE(t) // a refusal changes nothing, so one server serves every case
 	for _, tc := range cases {
 		t.Run(tc.name+" is "+tc.oauthError+" at the redirect URI", func(t *testing.T) {
-			p := newPKCE(t)
 			_, err := p.svc.Authorization(context.Background(), p.query(tc.change))
 			var re *RedirectError
 			if !errors.As(err, &re) {
@@ -324,16 +324,15 @@ func TestRegisterClientRefusesWhatTheCodeGrantCannotUse(t *testing.T) {
 		{"an issuer that is not a URL", "InvalidClientMetadataException", registerClientInput{IssuerURL: "not a url"}},
 		{"an application ARN", "InvalidClientMetadataException", registerClientInput{EntitledApplicationArn: "arn:aws:sso::1:application/x"}},
 	}
+	p := newPKCE(t) // a refusal changes nothing, so one server serves every case
 	for _, tc := range cases {
 		t.Run(tc.name+" is "+tc.want, func(t *testing.T) {
-			p := newPKCE(t)
 			tc.in.ClientName, tc.in.ClientType = "c", "public"
 			_, err := p.svc.registerClient(context.Background(), &tc.in)
 			wantCode(t, err, tc.want)
 		})
 	}
 	t.Run("a loopback URI on 127.0.0.1 or [::1], with or without a port, is accepted", func(t *testing.T) {
-		p := newPKCE(t)
 		p.register(t, code, []string{registeredURI, "http://[::1]/oauth/callback", "http://127.0.0.1:8400/cb"})
 	})
 }
