@@ -3,6 +3,7 @@ package cli
 import (
 	"bufio"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"strings"
@@ -37,7 +38,7 @@ read from the terminal, or from stdin when there is none; it never appears in a 
 				return fmt.Errorf("pass --access-key-id")
 			}
 			secret, err := askTTY("Secret access key for "+keyID+": ", true)
-			if err == errNoTTY {
+			if errors.Is(err, errNoTTY) {
 				secret, err = bufio.NewReader(io.LimitReader(stdio.In, maxSecret+1)).ReadString('\n')
 				if strings.TrimSpace(secret) != "" {
 					err = nil

@@ -49,7 +49,7 @@ OS keyring, or to an encrypted file where there is none, and a copy of the acces
 			if o.okta.org != "" {
 				return e.loginOkta(cmd, o.okta, o.noBrowser)
 			}
-			src, err := e.loginSource(cmd, o)
+			src, isNew, err := e.loginSource(cmd, o)
 			if err != nil {
 				return err
 			}
@@ -58,6 +58,11 @@ OS keyring, or to an encrypted file where there is none, and a copy of the acces
 			tok, err := client.Login(cmd.Context(), newPrompt(stdio.Err, o.noBrowser))
 			if err != nil {
 				return err
+			}
+			if isNew {
+				if err := e.saveSession(src); err != nil {
+					return err
+				}
 			}
 			fmt.Fprintf(stdio.Err, "Signed in to %s as sso-session %s (valid until %s).\n", src.StartURL, src.Name,
 				tok.ExpiresAt.Local().Format("15:04 MST"))
@@ -77,34 +82,39 @@ OS keyring, or to an encrypted file where there is none, and a copy of the acces
 	return cmd
 }
 
-// loginSource is the sign-in login runs: a new one from --start-url (saved
-// to the config file once the start URL proves to be a portal), or a
-// saved one.
-func (e *credEnv) loginSource(cmd *cobra.Command, o loginOptions) (sso.Source, error) {
+// loginSource is the sign-in login runs: a new one from --start-url
+// (isNew: saveSession writes it once the sign-in succeeded, so a refused
+// or abandoned one leaves ~/.aws/config as it was), or a saved one.
+func (e *credEnv) loginSource(cmd *cobra.Command, o loginOptions) (src sso.Source, isNew bool, err error) {
 	if o.startURL == "" {
 		name, err := e.pickSession(o.session)
 		if err != nil {
-			return sso.Source{}, err
+			return sso.Source{}, false, err
 		}
-		return e.resolver.Source(name)
+		src, err = e.resolver.Source(name)
+		return src, false, err
 	}
-	src := sso.Source{Name: o.session, StartURL: strings.TrimRight(o.startURL, "/"), Region: o.region}
+	src = sso.Source{Name: o.session, StartURL: strings.TrimRight(o.startURL, "/"), Region: o.region}
 	if src.Name == "" {
 		src.Name = sessionName(src.StartURL)
 	}
 	if src.Region == "" {
 		src.Region = "us-east-1"
 	}
-	if o.scopes != "" {
-		src.Scopes = strings.Split(o.scopes, ",")
+	for _, sc := range strings.Split(o.scopes, ",") {
+		if sc = strings.TrimSpace(sc); sc != "" {
+			src.Scopes = append(src.Scopes, sc)
+		}
 	}
-	if err := src.Probe(cmd.Context()); err != nil {
-		return src, err
-	}
+	return src, true, src.Probe(cmd.Context())
+}
+
+// saveSession writes src as an [sso-session] section.
+func (e *credEnv) saveSession(src sso.Source) error {
 	kvs := []awsconfig.KV{{Key: "sso_start_url", Value: src.StartURL}, {Key: "sso_region", Value: src.Region},
 		{Key: "sso_registration_scopes", Value: strings.Join(scopesOr(src.Scopes), ",")}}
 	e.shared.Config.Set(awsconfig.SSOSessionSection(src.Name), kvs...)
-	return src, e.shared.Config.Save()
+	return e.shared.Config.Save()
 }
 
 func scopesOr(s []string) []string {

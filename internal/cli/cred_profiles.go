@@ -91,8 +91,12 @@ func (e *credEnv) syncProfiles(cmd *cobra.Command, o syncOptions) error {
 		// A name PlanSync changed (two roles named alike) must be the
 		// one credential_process names.
 		for _, list := range [][]awsconfig.Change{plan.Add, plan.Update} {
-			for i := range list {
-				list[i].Keys[0].Value = processCommand(list[i].Name)
+			for _, c := range list {
+				for i := range c.Keys {
+					if c.Keys[i].Key == "credential_process" {
+						c.Keys[i].Value = processCommand(c.Name)
+					}
+				}
 			}
 		}
 	}

@@ -108,6 +108,17 @@ func TestCredentialCLIBadInput(t *testing.T) {
 		}
 		unchanged(t)
 	})
+	t.Run("a sign-in the person denies saves no sso-session", func(t *testing.T) {
+		printed, err := k.loginExit(t, func(opened string) {
+			b := s.browser()
+			b.signIn(aliceName, alicePassword)
+			b.approve(opened, false)
+		}, "--start-url", s.main.StartURL, "--sso-session", "denied")
+		if err == nil || !strings.Contains(printed, "denied") {
+			t.Errorf("login denied: %v\n%s", err, printed)
+		}
+		unchanged(t)
+	})
 	t.Run("a server that answers 500", func(t *testing.T) {
 		broken := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
 			http.Error(w, "internal error", http.StatusInternalServerError)

@@ -179,6 +179,16 @@ func (k *credCLI) loginAs(t *testing.T, s *server, user, password string, args .
 // loginWith is login with approve playing the person at the URL it prints.
 func (k *credCLI) loginWith(t *testing.T, approve func(opened string), args ...string) string {
 	t.Helper()
+	printed, err := k.loginExit(t, approve, args...)
+	if err != nil {
+		t.Fatalf("keyward login: %v\n%s", err, printed)
+	}
+	return printed
+}
+
+// loginExit is loginWith returning how keyward login exited.
+func (k *credCLI) loginExit(t *testing.T, approve func(opened string), args ...string) (string, error) {
+	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), awsCLITimeout)
 	defer cancel()
 	cmd := k.command(ctx, nil, append([]string{"login", "--no-browser"}, args...)...)
@@ -202,10 +212,8 @@ func (k *credCLI) loginWith(t *testing.T, approve func(opened string), args ...s
 	for sc.Scan() {
 		printed.WriteString(sc.Text() + "\n")
 	}
-	if err := cmd.Wait(); err != nil {
-		t.Fatalf("keyward login: %v\n%s", err, printed.String())
-	}
-	return printed.String()
+	err = cmd.Wait()
+	return printed.String(), err
 }
 
 func (k *credCLI) credentials(t *testing.T, profile string) processCredentials {
