@@ -17,6 +17,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/iam"
+
 	"github.com/keyward/keyward/internal/authn/totp"
 )
 
@@ -29,6 +32,7 @@ import (
 func TestCredentialCLIIAMKeys(t *testing.T) {
 	s := start(t)
 	c := newAWSCLI(t, s)
+	admin := iam.NewFromConfig(s.adminConfig())
 	step := func(name string, f func(t *testing.T)) {
 		if !t.Run(name, f) {
 			t.FailNow()
@@ -36,7 +40,7 @@ func TestCredentialCLIIAMKeys(t *testing.T) {
 	}
 	var bob iamKeysUser
 	step("the administrator creates bob with a key and an MFA device, and Deployer needing an ExternalId and MFA", func(t *testing.T) {
-		bob = c.createIAMKeysUser(t, "bob", "deploy-7f3a")
+		bob = createIAMKeysUser(t, admin, "bob", "deploy-7f3a")
 	})
 	k := newCredCLI(t, s, c)
 	d := k.detached(t)
@@ -165,10 +169,12 @@ func TestCredentialCLIIAMKeys(t *testing.T) {
 		d.mustRun(t, "whoami", "deploy")
 	})
 	step("a profile chained from deploy takes Auditor, for at most the hour role chaining allows", func(t *testing.T) {
-		c.admin(t, nil, "iam", "put-role-policy", "--role-name", "Deployer", "--policy-name", "assume-roles", "--policy-document",
-			`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"sts:AssumeRole","Resource":"*"}]}`)
-		c.admin(t, nil, "iam", "create-role", "--role-name", "Auditor", "--assume-role-policy-document",
-			`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"`+bob.roleARN+`"},"Action":"sts:AssumeRole"}]}`)
+		_, err := admin.PutRolePolicy(t.Context(), &iam.PutRolePolicyInput{RoleName: aws.String("Deployer"), PolicyName: aws.String("assume-roles"),
+			PolicyDocument: aws.String(`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"sts:AssumeRole","Resource":"*"}]}`)})
+		must(t, err)
+		_, err = admin.CreateRole(t.Context(), &iam.CreateRoleInput{RoleName: aws.String("Auditor"), AssumeRolePolicyDocument: aws.String(
+			`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"` + bob.roleARN + `"},"Action":"sts:AssumeRole"}]}`)})
+		must(t, err)
 		config("[profile audit]\nrole_arn = arn:aws:iam::" + bob.account + ":role/Auditor\nsource_profile = deploy\n" +
 			"role_session_name = bob-audit\nregion = us-east-1\n")
 		if who := d.mustRun(t, "whoami", "audit"); !strings.Contains(who, "ARN:     arn:aws:sts::"+bob.account+":assumed-role/Auditor/bob-audit\n") {
@@ -227,14 +233,14 @@ func TestCredentialCLIIAMKeys(t *testing.T) {
 	step("after the administrator rotates bob's key, keyward add with the new one is used at once", func(t *testing.T) {
 		var old processCredentials
 		must(t, json.Unmarshal([]byte(d.mustRun(t, "credentials", "bob-plain")), &old))
-		var key struct {
-			AccessKey struct{ AccessKeyId, SecretAccessKey string }
-		}
-		c.admin(t, &key, "iam", "create-access-key", "--user-name", "bob")
-		if _, errOut, code := d.run(key.AccessKey.SecretAccessKey+"\n", "add", "bob-plain", "--access-key-id", key.AccessKey.AccessKeyId); code != 0 {
+		key, err := admin.CreateAccessKey(t.Context(), &iam.CreateAccessKeyInput{UserName: aws.String("bob")})
+		must(t, err)
+		newID, newSecret := aws.ToString(key.AccessKey.AccessKeyId), aws.ToString(key.AccessKey.SecretAccessKey)
+		if _, errOut, code := d.run(newSecret+"\n", "add", "bob-plain", "--access-key-id", newID); code != 0 {
 			t.Fatalf("keyward add bob-plain with the new key exited %d:\n%s", code, errOut)
 		}
-		c.admin(t, nil, "iam", "delete-access-key", "--user-name", "bob", "--access-key-id", bob.keyID)
+		_, err = admin.DeleteAccessKey(t.Context(), &iam.DeleteAccessKeyInput{UserName: aws.String("bob"), AccessKeyId: aws.String(bob.keyID)})
+		must(t, err)
 		var fresh processCredentials
 		must(t, json.Unmarshal([]byte(d.mustRun(t, "credentials", "bob-plain")), &fresh))
 		if fresh.AccessKeyId == old.AccessKeyId {
@@ -243,7 +249,7 @@ func TestCredentialCLIIAMKeys(t *testing.T) {
 		if who := d.mustRun(t, "whoami", "bob-plain"); !strings.Contains(who, "ARN:     "+bob.arn+"\n") {
 			t.Errorf("whoami bob-plain:\n%s", who)
 		}
-		checkNoSecretOnDisk(t, k, bob.secret, key.AccessKey.SecretAccessKey, session.SecretAccessKey, session.SessionToken,
+		checkNoSecretOnDisk(t, k, bob.secret, newSecret, session.SecretAccessKey, session.SessionToken,
 			fresh.SecretAccessKey, fresh.SessionToken, audit.SecretAccessKey, audit.SessionToken)
 	})
 }
@@ -258,39 +264,37 @@ type iamKeysUser struct {
 
 // createIAMKeysUser creates user name with a key, an enabled virtual MFA
 // device and leave to assume roles, and the Deployer role trusting him
-// only with externalID and MFA, as an administrator would with the CLI.
-func (c *awsCLI) createIAMKeysUser(t *testing.T, name, externalID string) iamKeysUser {
+// only with externalID and MFA. The administrator uses the Go SDK: the AWS
+// CLI's own IAM commands are TestIAMUsersThroughTheAWSCLI's.
+func createIAMKeysUser(t *testing.T, admin *iam.Client, name, externalID string) iamKeysUser {
 	t.Helper()
-	var user struct{ User struct{ Arn string } }
-	c.admin(t, &user, "iam", "create-user", "--user-name", name)
-	u := iamKeysUser{arn: user.User.Arn, externalID: externalID}
+	ctx := t.Context()
+	user, err := admin.CreateUser(ctx, &iam.CreateUserInput{UserName: aws.String(name)})
+	must(t, err)
+	u := iamKeysUser{arn: aws.ToString(user.User.Arn), externalID: externalID}
 	u.account = strings.Split(u.arn, ":")[4]
-	c.admin(t, nil, "iam", "put-user-policy", "--user-name", name, "--policy-name", "assume-roles", "--policy-document",
-		`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"sts:AssumeRole","Resource":"*"}]}`)
-	var key struct {
-		AccessKey struct{ AccessKeyId, SecretAccessKey string }
-	}
-	c.admin(t, &key, "iam", "create-access-key", "--user-name", name)
-	u.keyID, u.secret = key.AccessKey.AccessKeyId, key.AccessKey.SecretAccessKey
+	_, err = admin.PutUserPolicy(ctx, &iam.PutUserPolicyInput{UserName: aws.String(name), PolicyName: aws.String("assume-roles"),
+		PolicyDocument: aws.String(`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"sts:AssumeRole","Resource":"*"}]}`)})
+	must(t, err)
+	key, err := admin.CreateAccessKey(ctx, &iam.CreateAccessKeyInput{UserName: aws.String(name)})
+	must(t, err)
+	u.keyID, u.secret = aws.ToString(key.AccessKey.AccessKeyId), aws.ToString(key.AccessKey.SecretAccessKey)
 
-	seedFile := filepath.Join(t.TempDir(), "seed")
-	var dev struct{ VirtualMFADevice struct{ SerialNumber string } }
-	c.admin(t, &dev, "iam", "create-virtual-mfa-device", "--virtual-mfa-device-name", name+"-phone",
-		"--outfile", seedFile, "--bootstrap-method", "Base32StringSeed")
-	b32, err := os.ReadFile(seedFile)
+	dev, err := admin.CreateVirtualMFADevice(ctx, &iam.CreateVirtualMFADeviceInput{VirtualMFADeviceName: aws.String(name + "-phone")})
 	must(t, err)
-	seed, err := base32.StdEncoding.WithPadding(base32.NoPadding).DecodeString(strings.TrimSpace(string(b32)))
+	seed, err := base32.StdEncoding.WithPadding(base32.NoPadding).DecodeString(string(dev.VirtualMFADevice.Base32StringSeed))
 	must(t, err)
-	u.serial, u.mfa = dev.VirtualMFADevice.SerialNumber, &authenticator{seed: seed}
+	u.serial, u.mfa = aws.ToString(dev.VirtualMFADevice.SerialNumber), &authenticator{seed: seed}
 	first, second := u.mfa.enabling()
-	c.admin(t, nil, "iam", "enable-mfa-device", "--user-name", name, "--serial-number", u.serial,
-		"--authentication-code1", first, "--authentication-code2", second)
+	_, err = admin.EnableMFADevice(ctx, &iam.EnableMFADeviceInput{UserName: aws.String(name), SerialNumber: aws.String(u.serial),
+		AuthenticationCode1: aws.String(first), AuthenticationCode2: aws.String(second)})
+	must(t, err)
 
 	trust := fmt.Sprintf(`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":%q},"Action":"sts:AssumeRole",`+
 		`"Condition":{"StringEquals":{"sts:ExternalId":%q},"Bool":{"aws:MultiFactorAuthPresent":"true"}}}]}`, u.arn, externalID)
-	var role struct{ Role struct{ Arn string } }
-	c.admin(t, &role, "iam", "create-role", "--role-name", "Deployer", "--assume-role-policy-document", trust)
-	u.roleARN = role.Role.Arn
+	role, err := admin.CreateRole(ctx, &iam.CreateRoleInput{RoleName: aws.String("Deployer"), AssumeRolePolicyDocument: aws.String(trust)})
+	must(t, err)
+	u.roleARN = aws.ToString(role.Role.Arn)
 	return u
 }
 
@@ -316,15 +320,15 @@ func (a *authenticator) code(t *testing.T) string {
 	}
 }
 
-// enabling is the two consecutive codes enabling the device takes: the
-// previous step's and this one's, with time left in this step for the call.
+// enabling is the two consecutive codes enabling the device takes.
+// keyward takes a pair from the last few minutes (a person reads two codes
+// off the app and types them), so the pair is from three and two steps
+// ago: the steps around now stay unspent for the calls that follow, which
+// then never wait for the next step.
 func (a *authenticator) enabling() (string, string) {
-	for time.Until(stepStart(totp.Step(time.Now())+1)) < 10*time.Second {
-		time.Sleep(time.Second)
-	}
 	now := totp.Step(time.Now())
-	a.last = now
-	return a.at(now - 1), a.at(now)
+	a.last = now - 2
+	return a.at(now - 3), a.at(now - 2)
 }
 
 func (a *authenticator) at(step int64) string { return totp.Code(a.seed, stepStart(step)) }
