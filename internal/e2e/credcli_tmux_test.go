@@ -15,6 +15,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/ssoadmin"
+	satypes "github.com/aws/aws-sdk-go-v2/service/ssoadmin/types"
 	"github.com/mdp/qrterminal/v3"
 )
 
@@ -38,9 +41,9 @@ func TestCredentialCLIInATerminal(t *testing.T) {
 	var k *credCLI
 	const devOps, readOnly = "Dev-DevOps", "Dev-ReadOnly"
 	step("alice has DevOps and ReadOnly on Dev, signs in and syncs both profiles", func(t *testing.T) {
-		st = c.setUpStory(t)
-		c.addRole(t, st, "ReadOnly")
-		s.inSubtest(t).setPassword(aliceName, alicePassword)
+		sdk := s.inSubtest(t).setUpStory()
+		s.inSubtest(t).addRole(sdk, "ReadOnly")
+		st = sdk.cli()
 		k = newCredCLI(t, s, c)
 		k.login(t, s.inSubtest(t), "--start-url", s.main.StartURL, "--region", "us-east-1", "--sso-session", "kw")
 		k.mustRun(t, "profiles", "sync")
@@ -232,18 +235,23 @@ func TestCredentialCLIInATerminal(t *testing.T) {
 	})
 }
 
-// addRole creates a permission set named name and assigns it to the
-// Developers group on Dev.
-func (c *awsCLI) addRole(t *testing.T, st cliStory, name string) {
-	t.Helper()
-	var ps struct {
-		PermissionSet struct{ PermissionSetArn string }
+// addRole gives st's group a second permission set, name, on the Dev
+// account, with the Go SDK.
+func (s *server) addRole(st story, name string) {
+	s.t.Helper()
+	ctx := context.Background()
+	admin := ssoadmin.NewFromConfig(s.adminConfig())
+	ps, err := admin.CreatePermissionSet(ctx, &ssoadmin.CreatePermissionSetInput{InstanceArn: &st.InstanceARN, Name: aws.String(name)})
+	must(s.t, err)
+	st.PermissionSetARN = aws.ToString(ps.PermissionSet.PermissionSetArn)
+	created, err := admin.CreateAccountAssignment(ctx, st.assignment())
+	must(s.t, err)
+	polled, err := admin.DescribeAccountAssignmentCreationStatus(ctx, &ssoadmin.DescribeAccountAssignmentCreationStatusInput{
+		InstanceArn: &st.InstanceARN, AccountAssignmentCreationRequestId: created.AccountAssignmentCreationStatus.RequestId})
+	must(s.t, err)
+	if polled.AccountAssignmentCreationStatus.Status != satypes.StatusValuesSucceeded {
+		s.t.Fatalf("the %s assignment's status = %s", name, polled.AccountAssignmentCreationStatus.Status)
 	}
-	c.admin(t, &ps, "sso-admin", "create-permission-set", "--instance-arn", st.InstanceARN, "--name", name)
-	st.PermissionSetARN = ps.PermissionSet.PermissionSetArn
-	var created struct{ AccountAssignmentCreationStatus assignmentStatus }
-	c.admin(t, &created, append([]string{"sso-admin", "create-account-assignment"}, st.assignmentArgs()...)...)
-	c.waitForAssignment(t, created.AccountAssignmentCreationStatus, "creation", st.InstanceARN)
 }
 
 // callerARNWithExports runs `aws sts get-caller-identity` in a bash that
