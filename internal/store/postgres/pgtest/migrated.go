@@ -22,8 +22,9 @@ import (
 // handed out. A reset, in one transaction, deletes every row of the
 // schema, copies in the template's rows (the migrations' seed data) and
 // sets every sequence where the template's is. A schema whose tables,
-// columns, indexes or sequences no longer match the template's is dropped
-// instead of reused. Call Close when the test binary ends.
+// columns, constraints, indexes or sequences no longer match the
+// template's, or that cannot be reset (the reset needs a superuser), is
+// dropped instead of reused. Call Close when the test binary ends.
 func Migrated(t testing.TB, migrate func(url string) error) string {
 	t.Helper()
 	server := Server(t)
@@ -54,7 +55,7 @@ type pool struct {
 	server   string
 	db       *sql.DB  // on the server, for creating and resetting schemas
 	template string   // schema migrated once, never handed out
-	shape    string   // the template's tables, columns, indexes and sequences
+	shape    string   // the template's tables, columns, constraints, indexes and sequences
 	reset    string   // statements that reset a schema, with %[1]s for its name
 	idle     []string // schemas ready for a test
 	all      []string // every schema made, the template included
