@@ -3,12 +3,14 @@ package cli
 import (
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"io/fs"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/keyward/keyward/internal/app"
@@ -38,18 +40,64 @@ func TestServeReportsEveryConfigurationProblemAndDoesNotStart(t *testing.T) {
 
 // served returns a data directory that keyward serve has set up, with the
 // identity provider off (so its log holds only the AWS side's bootstrap).
+// It is a copy of one set up once per test binary: setting one up
+// (migrating a new database, making its keys) takes over a second under
+// the race detector, and most tests here start from one.
 func served(t testing.TB) string {
 	t.Helper()
-	cfg := config.Default()
-	cfg.DataDir, cfg.AWS.Addr, cfg.IdP.Addr = t.TempDir(), "127.0.0.1:0", ""
-	m, err := app.New(t.Context(), cfg, app.Options{Log: io.Discard})
+	servedFiles.once.Do(func() { servedFiles.files, servedFiles.err = serve() })
+	if servedFiles.err != nil {
+		t.Fatalf("set up a data directory: %v", servedFiles.err)
+	}
+	dir := t.TempDir()
+	for name, b := range servedFiles.files {
+		if err := os.WriteFile(filepath.Join(dir, name), b, 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return dir
+}
+
+var servedFiles struct {
+	once  sync.Once
+	files map[string][]byte // every file is 0600
+	err   error
+}
+
+// serve sets up a data directory as keyward serve does and returns its files.
+func serve() (map[string][]byte, error) {
+	dir, err := os.MkdirTemp("", "keyward-cli-test")
 	if err != nil {
-		t.Fatal(err)
+		return nil, err
+	}
+	defer os.RemoveAll(dir)
+	cfg := config.Default()
+	cfg.DataDir, cfg.AWS.Addr, cfg.IdP.Addr = dir, "127.0.0.1:0", ""
+	m, err := app.New(context.Background(), cfg, app.Options{Log: io.Discard})
+	if err != nil {
+		return nil, err
 	}
 	if err := m.Close(); err != nil {
-		t.Fatal(err)
+		return nil, err
 	}
-	return cfg.DataDir
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return nil, err
+	}
+	files := map[string][]byte{}
+	for _, e := range entries {
+		info, err := e.Info()
+		if err != nil {
+			return nil, err
+		}
+		if !info.Mode().IsRegular() || info.Mode().Perm() != 0o600 {
+			return nil, fmt.Errorf("%s in a new data directory is %v, not a 0600 file", e.Name(), info.Mode())
+		}
+		if files[e.Name()], err = os.ReadFile(filepath.Join(dir, e.Name())); err != nil {
+			return nil, err
+		}
+	}
+	return files, nil
 }
 
 func TestAdminCommandsFindTheStoreAsServeDoes(t *testing.T) {
@@ -104,11 +152,17 @@ func TestVersionPrintsTheSameThingBothWays(t *testing.T) {
 	}
 }
 
+// The binary is $KEYWARD_BIN when set: the test command (scripts/test)
+// builds it once, as a release is built, for this test and the end-to-end
+// suite; building it here again took this package's longest test.
 func TestTheBuiltBinaryNamesItsCommit(t *testing.T) {
-	bin := filepath.Join(t.TempDir(), "keyward")
-	build := exec.Command("go", "build", "-buildvcs=true", "-o", bin, "github.com/keyward/keyward/cmd/keyward")
-	if out, err := build.CombinedOutput(); err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
+	bin := os.Getenv("KEYWARD_BIN")
+	if bin == "" {
+		bin = filepath.Join(t.TempDir(), "keyward")
+		build := exec.Command("go", "build", "-buildvcs=true", "-o", bin, "github.com/keyward/keyward/cmd/keyward")
+		if out, err := build.CombinedOutput(); err != nil {
+			t.Fatalf("go build: %v\n%s", err, out)
+		}
 	}
 	out, err := exec.Command(bin, "--version").Output()
 	if err != nil {

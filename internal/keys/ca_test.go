@@ -5,7 +5,6 @@ import (
 	"crypto/rand"
 	"crypto/x509"
 	"encoding/pem"
-	"path/filepath"
 	"sync"
 	"testing"
 	"time"
@@ -16,6 +15,7 @@ import (
 	"github.com/keyward/keyward/internal/directory"
 	"github.com/keyward/keyward/internal/keys"
 	"github.com/keyward/keyward/internal/store/sqlite"
+	"github.com/keyward/keyward/internal/store/sqlite/sqlitetest"
 )
 
 // openStore opens a fresh SQLite store on a fake clock and makes a master
@@ -23,11 +23,7 @@ import (
 func openStore(t *testing.T) (*sqlite.DB, *clock.Fake, []byte) {
 	t.Helper()
 	clk := clock.NewFake(time.Date(2026, 12, 2, 9, 0, 0, 0, time.UTC))
-	db, err := sqlite.Open(t.Context(), filepath.Join(t.TempDir(), "keyward.db"), clk)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
+	db := sqlitetest.Open(t, clk)
 	return db, clk, clock.Bytes(rand.Reader, 32)
 }
 

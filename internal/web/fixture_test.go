@@ -8,7 +8,6 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
-	"path/filepath"
 	"regexp"
 	"testing"
 	"time"
@@ -23,6 +22,7 @@ import (
 	"github.com/keyward/keyward/internal/iam"
 	ic "github.com/keyward/keyward/internal/identitycenter"
 	"github.com/keyward/keyward/internal/store/sqlite"
+	"github.com/keyward/keyward/internal/store/sqlite/sqlitetest"
 )
 
 // pageStore is everything the real services behind the pages need from
@@ -51,9 +51,8 @@ type fixture struct {
 func newFixture(t *testing.T, wrap func(*sqlite.DB) pageStore) *fixture {
 	t.Helper()
 	clk := clock.NewFake(time.Date(2026, 12, 1, 9, 0, 0, 0, time.UTC))
-	db, err := sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "k.db"), clk)
-	must(t, err)
-	t.Cleanup(func() { db.Close() })
+	db := sqlitetest.Open(t, clk)
+	var err error
 	f := &fixture{t: t, db: db, logs: &bytes.Buffer{}}
 	f.seed(clk.Now())
 	var s pageStore = db

@@ -9,7 +9,6 @@ import (
 	"encoding/base64"
 	"encoding/binary"
 	"encoding/json"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -22,7 +21,7 @@ import (
 	"github.com/keyward/keyward/internal/directory"
 	"github.com/keyward/keyward/internal/errs"
 	"github.com/keyward/keyward/internal/store"
-	"github.com/keyward/keyward/internal/store/sqlite"
+	"github.com/keyward/keyward/internal/store/sqlite/sqlitetest"
 )
 
 const testOrigin = "http://localhost:8443"
@@ -40,11 +39,8 @@ func newFixture(t *testing.T, orgURL string) *fixture {
 	t.Helper()
 	ctx := context.Background()
 	clk := clock.NewFake(time.Date(2026, 12, 1, 9, 0, 0, 0, time.UTC))
-	sq, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "keyward.db"), clk)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { sq.Close() })
+	sq := sqlitetest.Open(t, clk)
+	var err error
 	f := &fixture{ctx: ctx, clk: clk, db: sq.IdP()}
 	f.s, err = New(Config{Store: f.db, Hasher: password.NewHasher(password.Params{MemoryKiB: 64, Iterations: 1, Parallelism: 1}, 1, rand.Reader),
 		Clock: clk, Random: rand.Reader, Master: make([]byte, 32), Issuer: "keyward test", OrgURL: orgURL})

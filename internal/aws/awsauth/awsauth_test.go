@@ -6,7 +6,6 @@ import (
 	"encoding/base64"
 	"io"
 	"math/rand/v2"
-	"path/filepath"
 	"testing"
 	"time"
 
@@ -15,7 +14,7 @@ import (
 	"github.com/keyward/keyward/internal/iam"
 	ic "github.com/keyward/keyward/internal/identitycenter"
 	"github.com/keyward/keyward/internal/store"
-	"github.com/keyward/keyward/internal/store/sqlite"
+	"github.com/keyward/keyward/internal/store/sqlite/sqlitetest"
 )
 
 // session is a role session of an Identity Center role, starting at the
@@ -47,11 +46,7 @@ func newAuthority(t testing.TB) (*Authority, *clock.Fake, string, string) {
 func newAuthorityWith(t testing.TB, random io.Reader) (*Authority, *clock.Fake, string, string) {
 	t.Helper()
 	clk := clock.NewFake(start)
-	db, err := sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "k.db"), clk)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
+	db := sqlitetest.Open(t, clk)
 	a, err := New(bytes.Repeat([]byte{9}, 32), db, clk, random)
 	if err != nil {
 		t.Fatal(err)

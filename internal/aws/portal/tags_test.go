@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"net/http"
 	"net/http/httptest"
-	"path/filepath"
 	"testing"
 	"time"
 
@@ -19,6 +18,7 @@ import (
 	"github.com/keyward/keyward/internal/keys"
 	"github.com/keyward/keyward/internal/store"
 	"github.com/keyward/keyward/internal/store/sqlite"
+	"github.com/keyward/keyward/internal/store/sqlite/sqlitetest"
 )
 
 // abacFixture is a store with one member account, the user alice (of the
@@ -36,9 +36,7 @@ type abacFixture struct {
 func newABACFixture(t *testing.T) *abacFixture {
 	t.Helper()
 	ctx, clk, now := t.Context(), clock.Real{}, time.Now().UTC()
-	db, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "keyward.db"), clk)
-	must(t, err)
-	t.Cleanup(func() { db.Close() })
+	db := sqlitetest.Open(t, clk)
 	auth, err := awsauth.New(clock.Bytes(clock.Random, 32), db, clk, clock.Random)
 	must(t, err)
 	f := &abacFixture{ctx: ctx, db: db, auth: auth, svc: portal.New(db, auth, clk), account: ic.NewAccountID(clock.Random)}

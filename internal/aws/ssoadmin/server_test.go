@@ -5,7 +5,6 @@ import (
 	"errors"
 	"net/http"
 	"net/http/httptest"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -24,6 +23,7 @@ import (
 	ic "github.com/keyward/keyward/internal/identitycenter"
 	"github.com/keyward/keyward/internal/store"
 	"github.com/keyward/keyward/internal/store/sqlite"
+	"github.com/keyward/keyward/internal/store/sqlite/sqlitetest"
 )
 
 // server is the SSO Admin API on a fresh SQLite store in t.TempDir(),
@@ -60,9 +60,7 @@ func allowAll(context.Context, awsauth.Principal, gateway.Request) error { retur
 func newServerWith(t *testing.T, authorize gateway.Authorizer) *server {
 	t.Helper()
 	ctx, clk := t.Context(), clock.Real{}
-	db, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "keyward.db"), clk)
-	must(t, err)
-	t.Cleanup(func() { db.Close() })
+	db := sqlitetest.Open(t, clk)
 	auth, err := awsauth.New(clock.Bytes(clock.Random, 32), db, clk, clock.Random)
 	must(t, err)
 	s := &server{ctx: ctx, db: db, auth: auth}

@@ -10,7 +10,6 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
-	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -25,7 +24,7 @@ import (
 	"github.com/keyward/keyward/internal/idp/oidc"
 	"github.com/keyward/keyward/internal/keys"
 	"github.com/keyward/keyward/internal/store"
-	"github.com/keyward/keyward/internal/store/sqlite"
+	"github.com/keyward/keyward/internal/store/sqlite/sqlitetest"
 )
 
 // fixture is the provider on a temporary SQLite store, served over real
@@ -76,9 +75,8 @@ func must(t testing.TB, err error) {
 func newFixture(t testing.TB) *fixture {
 	t.Helper()
 	clk := clock.NewFake(time.Date(2026, 12, 2, 9, 0, 0, 0, time.UTC))
-	db, err := sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "keyward.db"), clk)
-	must(t, err)
-	t.Cleanup(func() { db.Close() })
+	db := sqlitetest.Open(t, clk)
+	var err error
 	f := &fixture{s: db.IdP(), clk: clk}
 	mux := http.NewServeMux()
 	f.srv = httptest.NewServer(mux)

@@ -17,13 +17,16 @@ import (
 	"github.com/keyward/keyward/internal/keys"
 	"github.com/keyward/keyward/internal/store"
 	"github.com/keyward/keyward/internal/store/sqlite"
+	"github.com/keyward/keyward/internal/store/sqlite/sqlitetest"
 )
 
 // fuzzAPI is the API on a real SQLite store in a temporary directory,
 // with a declared string and boolean custom attribute.
 func fuzzAPI(tb testing.TB) *API {
 	tb.Helper()
-	return apiIn(tb, tb.TempDir())
+	dir := tb.TempDir()
+	sqlitetest.WriteEmpty(tb, filepath.Join(dir, "keyward.db"))
+	return apiIn(tb, dir)
 }
 
 // apiIn is fuzzAPI with its database in dir.

@@ -15,7 +15,6 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
-	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -29,7 +28,7 @@ import (
 	"github.com/keyward/keyward/internal/idp/samlidp"
 	"github.com/keyward/keyward/internal/keys"
 	"github.com/keyward/keyward/internal/store"
-	"github.com/keyward/keyward/internal/store/sqlite"
+	"github.com/keyward/keyward/internal/store/sqlite/sqlitetest"
 )
 
 const (
@@ -120,9 +119,8 @@ func newFixture(t testing.TB) *fixture {
 func newFixtureAt(t testing.TB, now time.Time) *fixture {
 	t.Helper()
 	clk := clock.NewFake(now)
-	db, err := sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "keyward.db"), clk)
-	must(t, err)
-	t.Cleanup(func() { db.Close() })
+	db := sqlitetest.Open(t, clk)
+	var err error
 	f := &fixture{s: db.IdP(), clk: clk, apps: &apps{byID: map[string]directory.App{}, assigned: map[[2]string]bool{}}}
 	f.spKey, f.spCert = testSPKey(t)
 	master := clock.Bytes(rand.Reader, 32)

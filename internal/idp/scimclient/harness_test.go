@@ -20,6 +20,7 @@ import (
 	"github.com/keyward/keyward/internal/errs"
 	"github.com/keyward/keyward/internal/store"
 	"github.com/keyward/keyward/internal/store/sqlite"
+	"github.com/keyward/keyward/internal/store/sqlite/sqlitetest"
 )
 
 // fakeApps is just the app lookups store.Apps offers (its SQL
@@ -156,6 +157,7 @@ func newBenchWorld(t testing.TB) *world {
 		apps: newFakeApps(), scim: newFakeSCIM(testToken), sleeps: &sleeps{}}
 	w.srv = httptest.NewServer(w.scim)
 	t.Cleanup(w.srv.Close)
+	sqlitetest.WriteEmpty(t, filepath.Join(w.dir, "keyward.db"))
 	w.open(t)
 	w.apps.apps[testApp] = directory.App{ID: testApp, Name: directory.AWSIdentityCenterApp, Label: "AWS IAM Identity Center",
 		Status: directory.AppActive, Provisioning: directory.Provisioning{Enabled: true, BaseURL: w.srv.URL + "/scim/v2",

@@ -6,7 +6,6 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
-	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
@@ -17,7 +16,7 @@ import (
 	"github.com/keyward/keyward/internal/clock"
 	"github.com/keyward/keyward/internal/directory"
 	"github.com/keyward/keyward/internal/store"
-	"github.com/keyward/keyward/internal/store/sqlite"
+	"github.com/keyward/keyward/internal/store/sqlite/sqlitetest"
 )
 
 // signedInAs is a sign-in service whose every session cookie is user's
@@ -51,11 +50,7 @@ func dashboard(t *testing.T, st store.IdP, u directory.User) string {
 
 func TestTheDashboardShowsATilePerAssignedActiveApp(t *testing.T) {
 	ctx := context.Background()
-	db, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "keyward.db"), clock.Real{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
+	db := sqlitetest.Open(t, clock.Real{})
 	st := db.IdP()
 	g, err := st.CreateGroup(ctx, directory.Group{Type: directory.OktaGroup, Name: "Engineering"})
 	if err != nil {

@@ -29,15 +29,30 @@ var migrated struct {
 func Open(t testing.TB, clk clock.Clock) *sqlite.DB {
 	t.Helper()
 	path := filepath.Join(t.TempDir(), "keyward.db")
-	if err := os.WriteFile(path, empty(t), 0o600); err != nil {
-		t.Fatal(err)
-	}
+	WriteEmpty(t, path)
 	db, err := sqlite.Open(context.Background(), path, clk)
 	if err != nil {
 		t.Fatalf("open a copy of a migrated store: %v", err)
 	}
 	t.Cleanup(func() { db.Close() })
 	return db
+}
+
+// WriteEmpty writes a newly migrated database file at path (mode 0600),
+// for a test that opens the file itself, as a restarted process would.
+// path must not exist: a copy over a database would destroy its data.
+func WriteEmpty(t testing.TB, path string) {
+	t.Helper()
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+	if err == nil {
+		_, err = f.Write(empty(t))
+		if cerr := f.Close(); err == nil {
+			err = cerr
+		}
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
 }
 
 // empty is a newly migrated database file's bytes, made once.
