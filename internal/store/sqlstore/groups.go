@@ -92,13 +92,11 @@ func (db *DB) ListGroups(ctx context.Context, f store.GroupFilter, p store.Page)
 func (db *DB) UpdateGroup(ctx context.Context, id string, fn func(ic.Group) (ic.Group, error)) (ic.Group, error) {
 	e := audit.New(ctx, "identitystore.group.update", "GROUP", id)
 	return update(ctx, db, e,
-		func(tx *txn) (ic.Group, error) { return group(ctx, tx, id) },
-		func(old ic.Group) (ic.Group, error) {
-			g, err := fn(old)
+		func(tx *txn) (ic.Group, error) { return group(ctx, tx, id) }, fn,
+		func(tx *txn, _ ic.Group, g *ic.Group) error {
 			g.ID = id
-			return g, err
-		},
-		func(tx *txn, g ic.Group) error { return writeGroup(ctx, tx, updateGroupSQL, g) })
+			return writeGroup(ctx, tx, updateGroupSQL, *g)
+		})
 }
 
 // DeleteGroup removes the group, its assignments (and roles they leave

@@ -100,15 +100,8 @@ func (s *IdP) FactorByCredentialID(ctx context.Context, credentialID string) (di
 // change. An empty eventType writes no event.
 func (s *IdP) UpdateFactor(ctx context.Context, userID, factorID, eventType string,
 	fn func(directory.Factor) (directory.Factor, error)) (directory.Factor, error) {
-	var next directory.Factor
-	err := s.db.write(ctx, func(tx *txn) error {
-		old, err := factor(ctx, tx, userID, factorID)
-		if err != nil {
-			return err
-		}
-		if next, err = fn(old); err != nil {
-			return err
-		}
+	read := func(tx *txn) (directory.Factor, error) { return factor(ctx, tx, userID, factorID) }
+	return swap(ctx, s.db, read, fn, func(tx *txn, old directory.Factor, next *directory.Factor) error {
 		next.ID, next.UserID, next.Created, next.LastUpdated = old.ID, old.UserID, old.Created, s.db.clk.Now()
 		if _, err := exec(ctx, tx, "update factor", updateFactorSQL, next.ID, string(next.Type), next.Provider,
 			string(next.Status), next.Name, blob(next.Secret), next.LastStep, blob(next.Credential),
@@ -118,12 +111,8 @@ func (s *IdP) UpdateFactor(ctx context.Context, userID, factorID, eventType stri
 		if eventType == "" {
 			return nil
 		}
-		return s.event(ctx, tx, factorEvent(ctx, eventType, next))
+		return s.event(ctx, tx, factorEvent(ctx, eventType, *next))
 	})
-	if err != nil {
-		return directory.Factor{}, err
-	}
-	return next, nil
 }
 
 // DeleteFactor removes one of the user's factors.

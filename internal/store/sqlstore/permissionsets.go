@@ -82,13 +82,11 @@ func (db *DB) ListPermissionSets(ctx context.Context, p store.Page) ([]ic.Permis
 func (db *DB) UpdatePermissionSet(ctx context.Context, id string, fn func(ic.PermissionSet) (ic.PermissionSet, error)) (ic.PermissionSet, error) {
 	e := audit.New(ctx, "ssoadmin.permissionset.update", "PERMISSION_SET", id)
 	return update(ctx, db, e,
-		func(tx *txn) (ic.PermissionSet, error) { return permissionSet(ctx, tx, id) },
-		func(old ic.PermissionSet) (ic.PermissionSet, error) {
-			ps, err := fn(old)
+		func(tx *txn) (ic.PermissionSet, error) { return permissionSet(ctx, tx, id) }, fn,
+		func(tx *txn, _ ic.PermissionSet, ps *ic.PermissionSet) error {
 			ps.ID = id
-			return ps, err
-		},
-		func(tx *txn, ps ic.PermissionSet) error { return writePS(ctx, tx, updatePSSQL, ps) })
+			return writePS(ctx, tx, updatePSSQL, *ps)
+		})
 }
 
 // DeletePermissionSet removes an unassigned permission set and its roles.

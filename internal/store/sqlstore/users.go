@@ -125,13 +125,11 @@ func (db *DB) ListUsers(ctx context.Context, f store.UserFilter, p store.Page) (
 func (db *DB) UpdateUser(ctx context.Context, id string, fn func(ic.User) (ic.User, error)) (ic.User, error) {
 	e := audit.New(ctx, "identitystore.user.update", "USER", id)
 	return update(ctx, db, e,
-		func(tx *txn) (ic.User, error) { return user(ctx, tx, id) },
-		func(old ic.User) (ic.User, error) {
-			u, err := fn(old)
+		func(tx *txn) (ic.User, error) { return user(ctx, tx, id) }, fn,
+		func(tx *txn, _ ic.User, u *ic.User) error {
 			u.ID = id
-			return u, err
-		},
-		func(tx *txn, u ic.User) error { return writeUser(ctx, tx, updateUserSQL, u) })
+			return writeUser(ctx, tx, updateUserSQL, *u)
+		})
 }
 
 // DeleteUser removes the user and everything that hangs off it. Memberships,
