@@ -75,11 +75,8 @@ func (db *DB) DeregisterDelegatedAdmin(ctx context.Context, accountID, servicePr
 	e := audit.New(ctx, "organizations.delegatedadmin.deregister", ic.KindAccount, accountID)
 	e.Detail = withDetail(e.Detail, "servicePrincipal", servicePrincipal)
 	return db.mutate(ctx, e, func(tx *txn) error {
-		n, err := affected(ctx, tx, "deregister delegated admin", deleteDelegationSQL, accountID, servicePrincipal)
-		if err == nil && n == 0 {
-			return missing(store.ResourceDelegation, accountID)
-		}
-		return err
+		return changeRow(ctx, tx, missing(store.ResourceDelegation, accountID), "deregister delegated admin",
+			deleteDelegationSQL, accountID, servicePrincipal)
 	})
 }
 

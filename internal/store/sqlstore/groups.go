@@ -107,10 +107,6 @@ func (db *DB) DeleteGroup(ctx context.Context, id string) error {
 		if err := deletePrincipalAssignments(ctx, tx, ic.PrincipalGroup, id); err != nil {
 			return err
 		}
-		n, err := affected(ctx, tx, "delete group", deleteGroupSQL, id)
-		if err == nil && n == 0 {
-			err = errGroupNotFound(id)
-		}
-		return err
+		return changeRow(ctx, tx, errGroupNotFound(id), "delete group", deleteGroupSQL, id)
 	})
 }

@@ -119,11 +119,8 @@ func (db *DB) RemoveIAMGroupMember(ctx context.Context, groupID, userID string) 
 	e := audit.New(ctx, "iam.group.member.remove", targetIAMGroup, groupID)
 	e.Message = userID
 	return db.mutate(ctx, e, func(tx *txn) error {
-		n, err := affected(ctx, tx, "remove iam group member", removeIAMMemberSQL, groupID, userID)
-		if err == nil && n == 0 {
-			err = missing(store.ResourceIAMMember, userID)
-		}
-		return err
+		return changeRow(ctx, tx, missing(store.ResourceIAMMember, userID), "remove iam group member",
+			removeIAMMemberSQL, groupID, userID)
 	})
 }
 

@@ -99,11 +99,7 @@ func (db *DB) DeleteIAMSAMLProvider(ctx context.Context, arn string) error {
 // deleteByKey deletes the row query names by key, or returns nf.
 func (db *DB) deleteByKey(ctx context.Context, e audit.Event, query, key string, nf *errs.Error) error {
 	return db.mutate(ctx, e, func(tx *txn) error {
-		n, err := affected(ctx, tx, e.Action, query, key)
-		if err == nil && n == 0 {
-			err = nf
-		}
-		return err
+		return changeRow(ctx, tx, nf, e.Action, query, key)
 	})
 }
 

@@ -99,12 +99,8 @@ func (s *IdP) ListAPITokens(ctx context.Context, p store.Page) ([]directory.APIT
 // expiry to now plus the token window.
 func (s *IdP) TouchAPIToken(ctx context.Context, id string, now time.Time) error {
 	return s.db.writeNoEvent(ctx, func(tx *txn) error {
-		n, err := affected(ctx, tx, "touch api token", touchAPITokenSQL, id, ts(now),
+		return changeRow(ctx, tx, errAPITokenNotFound(id), "touch api token", touchAPITokenSQL, id, ts(now),
 			ts(now.Add(directory.TokenWindow)), ts(s.db.clk.Now()))
-		if err == nil && n == 0 {
-			err = errAPITokenNotFound(id)
-		}
-		return err
 	})
 }
 
@@ -112,10 +108,6 @@ func (s *IdP) TouchAPIToken(ctx context.Context, id string, now time.Time) error
 func (s *IdP) RevokeAPIToken(ctx context.Context, id string) error {
 	e := audit.New(ctx, "system.api_token.revoke", targetAPIToken, id)
 	return s.db.mutate(ctx, e, func(tx *txn) error {
-		n, err := affected(ctx, tx, "revoke api token", deleteAPITokenSQL, id)
-		if err == nil && n == 0 {
-			err = errAPITokenNotFound(id)
-		}
-		return err
+		return changeRow(ctx, tx, errAPITokenNotFound(id), "revoke api token", deleteAPITokenSQL, id)
 	})
 }

@@ -197,6 +197,16 @@ func affected(ctx context.Context, q querier, op, query string, args ...any) (in
 	return n, mapErr(err, op)
 }
 
+// changeRow runs query, which updates or deletes one row, and returns nf
+// when it matched none.
+func changeRow(ctx context.Context, q querier, nf error, op, query string, args ...any) error {
+	n, err := affected(ctx, q, op, query, args...)
+	if err == nil && n == 0 {
+		return nf
+	}
+	return err
+}
+
 // mutate runs fn in a write transaction that also records e.
 func (db *DB) mutate(ctx context.Context, e audit.Event, fn func(tx *txn) error) error {
 	return db.write(ctx, func(tx *txn) error {

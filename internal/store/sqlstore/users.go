@@ -143,10 +143,6 @@ func (db *DB) DeleteUser(ctx context.Context, id string) error {
 		if err := deleteUserTokens(ctx, tx, id); err != nil {
 			return err
 		}
-		n, err := affected(ctx, tx, "delete user", deleteUserSQL, id)
-		if err == nil && n == 0 {
-			err = errUserNotFound(id)
-		}
-		return err
+		return changeRow(ctx, tx, errUserNotFound(id), "delete user", deleteUserSQL, id)
 	})
 }
