@@ -76,16 +76,12 @@ func scanGroup(s scanner) (ic.Group, error) {
 
 // ListGroups pages groups in id order.
 func (db *DB) ListGroups(ctx context.Context, f store.GroupFilter, p store.Page) ([]ic.Group, string, error) {
-	cur, err := decodeCursor("groups", p, 1)
-	if err != nil {
-		return nil, "", err
-	}
-	pq := pageQuery[ic.Group]{list: "groups", scan: scanGroup, limit: p.Limit,
+	pq := pageQuery[ic.Group]{list: "groups", scan: scanGroup,
 		key: func(g ic.Group) []string { return []string{g.ID} }}
 	if f.DisplayName != "" {
-		return pq.run(ctx, db.r, listGroupsByNameSQL, cur[0], p.Limit+1, ic.NormalizeName(f.DisplayName))
+		return pq.page(ctx, db.r, p, listGroupsByNameSQL, ic.NormalizeName(f.DisplayName))
 	}
-	return pq.run(ctx, db.r, listGroupsSQL, cur[0], p.Limit+1)
+	return pq.page(ctx, db.r, p, listGroupsSQL)
 }
 
 // UpdateGroup is compare-and-swap; the id cannot change.

@@ -152,13 +152,9 @@ func idpApp(ctx context.Context, q querier, id string) (directory.App, error) {
 
 // ListApps pages apps in id order.
 func (s *IdP) ListApps(ctx context.Context, p store.Page) ([]directory.App, string, error) {
-	cur, err := decodeCursor("idp-apps", p, 1)
-	if err != nil {
-		return nil, "", err
-	}
-	pq := pageQuery[directory.App]{list: "idp-apps", scan: scanIdPApp, limit: p.Limit,
+	pq := pageQuery[directory.App]{list: "idp-apps", scan: scanIdPApp,
 		key: func(a directory.App) []string { return []string{a.ID} }}
-	return pq.run(ctx, s.db.r, listIdPAppsSQL, cur[0], p.Limit+1)
+	return pq.page(ctx, s.db.r, p, listIdPAppsSQL)
 }
 
 // UpdateApp is compare-and-swap; the id, name and creation time cannot

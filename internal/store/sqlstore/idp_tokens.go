@@ -86,13 +86,9 @@ func (s *IdP) APIToken(ctx context.Context, id string) (directory.APIToken, erro
 
 // ListAPITokens pages tokens in id order.
 func (s *IdP) ListAPITokens(ctx context.Context, p store.Page) ([]directory.APIToken, string, error) {
-	cur, err := decodeCursor("idp-api-tokens", p, 1)
-	if err != nil {
-		return nil, "", err
-	}
-	pq := pageQuery[directory.APIToken]{list: "idp-api-tokens", scan: scanAPIToken, limit: p.Limit,
+	pq := pageQuery[directory.APIToken]{list: "idp-api-tokens", scan: scanAPIToken,
 		key: func(t directory.APIToken) []string { return []string{t.ID} }}
-	return pq.run(ctx, s.db.r, listAPITokensSQL, cur[0], p.Limit+1)
+	return pq.page(ctx, s.db.r, p, listAPITokensSQL)
 }
 
 // TouchAPIToken records a use of a live token at now, moving its idle

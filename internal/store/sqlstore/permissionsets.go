@@ -69,13 +69,9 @@ func psDest(ps *ic.PermissionSet) []any {
 
 // ListPermissionSets pages permission sets in id order.
 func (db *DB) ListPermissionSets(ctx context.Context, p store.Page) ([]ic.PermissionSet, string, error) {
-	cur, err := decodeCursor("permission-sets", p, 1)
-	if err != nil {
-		return nil, "", err
-	}
-	pq := pageQuery[ic.PermissionSet]{list: "permission-sets", scan: scanPS, limit: p.Limit,
+	pq := pageQuery[ic.PermissionSet]{list: "permission-sets", scan: scanPS,
 		key: func(ps ic.PermissionSet) []string { return []string{ps.ID} }}
-	return pq.run(ctx, db.r, listPSSQL, cur[0], p.Limit+1)
+	return pq.page(ctx, db.r, p, listPSSQL)
 }
 
 // UpdatePermissionSet is compare-and-swap; the id cannot change.

@@ -109,16 +109,12 @@ func scanUser(s scanner) (ic.User, error) {
 
 // ListUsers pages users in id order.
 func (db *DB) ListUsers(ctx context.Context, f store.UserFilter, p store.Page) ([]ic.User, string, error) {
-	cur, err := decodeCursor("users", p, 1)
-	if err != nil {
-		return nil, "", err
-	}
-	pq := pageQuery[ic.User]{list: "users", scan: scanUser, limit: p.Limit,
+	pq := pageQuery[ic.User]{list: "users", scan: scanUser,
 		key: func(u ic.User) []string { return []string{u.ID} }}
 	if f.UserName != "" {
-		return pq.run(ctx, db.r, listUsersByNameSQL, cur[0], p.Limit+1, ic.NormalizeName(f.UserName))
+		return pq.page(ctx, db.r, p, listUsersByNameSQL, ic.NormalizeName(f.UserName))
 	}
-	return pq.run(ctx, db.r, listUsersSQL, cur[0], p.Limit+1)
+	return pq.page(ctx, db.r, p, listUsersSQL)
 }
 
 // UpdateUser is compare-and-swap; the id cannot change.
