@@ -70,11 +70,7 @@ func (s *IdP) CreateFactor(ctx context.Context, f directory.Factor) (directory.F
 
 // Factors lists the user's factors, oldest first.
 func (s *IdP) Factors(ctx context.Context, userID string) ([]directory.Factor, error) {
-	fs, err := collect(ctx, s.db.r, "factors", scanFactor, userFactorsSQL, userID)
-	if err == nil && len(fs) == 0 {
-		err = mustExist(ctx, s.db.r, idpUserExistsSQL, userID, errIdPUserNotFound(userID))
-	}
-	return fs, err
+	return userRows(ctx, s.db.r, "factors", scanFactor, userFactorsSQL, userID)
 }
 
 // Factor returns one of the user's factors.

@@ -95,11 +95,7 @@ func (s *IdP) insertRole(ctx context.Context, tx *txn, r directory.Role) error {
 
 // Roles lists the user's roles in id order.
 func (s *IdP) Roles(ctx context.Context, userID string) ([]directory.Role, error) {
-	rs, err := collect(ctx, s.db.r, "roles", scanIdPRole, userIdPRolesSQL, userID)
-	if err == nil && len(rs) == 0 {
-		err = mustExist(ctx, s.db.r, idpUserExistsSQL, userID, errIdPUserNotFound(userID))
-	}
-	return rs, err
+	return userRows(ctx, s.db.r, "roles", scanIdPRole, userIdPRolesSQL, userID)
 }
 
 // Role returns one of the user's roles.

@@ -240,11 +240,18 @@ func (s *IdP) DeleteUser(ctx context.Context, id string) error {
 	})
 }
 
+// userRows reads every row query finds for userID with scan; when there
+// are none it tells an unknown user (errs.NotFound) from one without any.
+func userRows[T any](ctx context.Context, q querier, op string, scan func(scanner) (T, error),
+	query, userID string) ([]T, error) {
+	rows, err := collect(ctx, q, op, scan, query, userID)
+	if err == nil && len(rows) == 0 {
+		err = mustExist(ctx, q, idpUserExistsSQL, userID, errIdPUserNotFound(userID))
+	}
+	return rows, err
+}
+
 // UserGroups lists the user's groups by name.
 func (s *IdP) UserGroups(ctx context.Context, userID string) ([]directory.Group, error) {
-	gs, err := collect(ctx, s.db.r, "user groups", scanIdPGroup, userGroupsSQL, userID)
-	if err == nil && len(gs) == 0 {
-		err = mustExist(ctx, s.db.r, idpUserExistsSQL, userID, errIdPUserNotFound(userID))
-	}
-	return gs, err
+	return userRows(ctx, s.db.r, "user groups", scanIdPGroup, userGroupsSQL, userID)
 }
