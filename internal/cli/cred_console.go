@@ -28,11 +28,7 @@ gives each profile its own browser profile (so several consoles stay open side b
 --isolation firefox-container opens each in its own Firefox container.`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			e, err := openCred(cmd.Context(), stdio, &f)
-			if err != nil {
-				return err
-			}
-			c, err := e.credentials(cmd.Context(), &f, args[0])
+			e, c, err := profileCredentials(cmd, stdio, &f, args[0])
 			if err != nil {
 				return err
 			}
@@ -73,7 +69,7 @@ func whoamiCmd(stdio IO) *cobra.Command {
 		Short: "Print who a profile's credentials are (STS GetCallerIdentity)",
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			c, err := profileCredentials(cmd, stdio, &f, args[0])
+			_, c, err := profileCredentials(cmd, stdio, &f, args[0])
 			if err != nil {
 				return err
 			}

@@ -9,6 +9,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/keyward/keyward/internal/cred/awsconfig"
+	"github.com/keyward/keyward/internal/cred/provider"
 	"github.com/keyward/keyward/internal/cred/sso"
 )
 
@@ -189,8 +190,8 @@ func profilesListCmd(stdio IO) *cobra.Command {
 			fmt.Fprintln(w, "PROFILE\tSOURCE\tACCOUNT\tROLE\tREGION")
 			for _, n := range names {
 				v, _ := sharedConfig{e.shared.Config}.Profile(n)
-				fmt.Fprintf(w, "%s\t%s\t%s\t%s\t%s\n", n, profileSource(n, v), dash(first(v, "sso_account_id", "keyward_account_id")),
-					dash(first(v, "sso_role_name", "keyward_role_name", "role_arn")), dash(v["region"]))
+				fmt.Fprintf(w, "%s\t%s\t%s\t%s\t%s\n", n, profileSource(n, v), dash(provider.First(v, "sso_account_id", "keyward_account_id")),
+					dash(provider.First(v, "sso_role_name", "keyward_role_name", "role_arn")), dash(v["region"]))
 			}
 			return w.Flush()
 		},
@@ -204,8 +205,8 @@ func profilesListCmd(stdio IO) *cobra.Command {
 // writes, holds IAM user keys in the vault.
 func profileSource(name string, v map[string]string) string {
 	switch {
-	case first(v, "sso_session", "keyward_sso_session") != "":
-		return "sso-session " + first(v, "sso_session", "keyward_sso_session")
+	case provider.First(v, "sso_session", "keyward_sso_session") != "":
+		return "sso-session " + provider.First(v, "sso_session", "keyward_sso_session")
 	case v["keyward_okta_session"] != "":
 		return oktaKind + " " + v["keyward_okta_session"]
 	case v["role_arn"] != "":

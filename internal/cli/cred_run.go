@@ -18,13 +18,15 @@ import (
 )
 
 // profileCredentials resolves profile's credentials: the one path every
-// command that hands out credentials takes.
-func profileCredentials(cmd *cobra.Command, stdio IO, f *credFlags, profile string) (output.Credentials, error) {
+// command that hands out credentials takes. It returns the credential
+// environment too, for commands that go on to use it.
+func profileCredentials(cmd *cobra.Command, stdio IO, f *credFlags, profile string) (*credEnv, output.Credentials, error) {
 	e, err := openCred(cmd.Context(), stdio, f)
 	if err != nil {
-		return output.Credentials{}, err
+		return nil, output.Credentials{}, err
 	}
-	return e.credentials(cmd.Context(), f, profile)
+	c, err := e.credentials(cmd.Context(), f, profile)
+	return e, c, err
 }
 
 // credentials resolves profile, first dropping the cached credentials
@@ -53,11 +55,7 @@ it is. They are short-lived, but they are then on disk in the clear, as the AWS 
 prefer credential_process where the tool allows it.`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			e, err := openCred(cmd.Context(), stdio, &f)
-			if err != nil {
-				return err
-			}
-			c, err := e.credentials(cmd.Context(), &f, args[0])
+			e, c, err := profileCredentials(cmd, stdio, &f, args[0])
 			if err != nil {
 				return err
 			}
@@ -109,7 +107,7 @@ func envCmd(stdio IO) *cobra.Command {
 		Short: "Print shell commands that set a profile's credentials: eval \"$(keyward env PROFILE)\"",
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			c, err := profileCredentials(cmd, stdio, &f, args[0])
+			_, c, err := profileCredentials(cmd, stdio, &f, args[0])
 			if err != nil {
 				return err
 			}
@@ -140,7 +138,7 @@ profile. keyward exits with the command's exit code.`,
 			if cmd.ArgsLenAtDash() != 1 {
 				return fmt.Errorf("usage: keyward exec PROFILE -- COMMAND [ARGS...]")
 			}
-			c, err := profileCredentials(cmd, stdio, &f, args[0])
+			_, c, err := profileCredentials(cmd, stdio, &f, args[0])
 			if err != nil {
 				return err
 			}

@@ -11,6 +11,7 @@ import (
 
 	"github.com/keyward/keyward/internal/cred/output"
 	"github.com/keyward/keyward/internal/cred/picker"
+	"github.com/keyward/keyward/internal/cred/provider"
 )
 
 func useCmd(stdio IO) *cobra.Command {
@@ -71,7 +72,7 @@ func (e *credEnv) choose(cmd *cobra.Command) (string, error) {
 	for i, p := range profiles {
 		labels[i] = p
 		if v, ok := (sharedConfig{e.shared.Config}).Profile(p); ok {
-			if acct, role := first(v, "sso_account_id", "keyward_account_id"), first(v, "sso_role_name", "keyward_role_name"); acct != "" {
+			if acct, role := provider.First(v, "sso_account_id", "keyward_account_id"), provider.First(v, "sso_role_name", "keyward_role_name"); acct != "" {
 				labels[i] = fmt.Sprintf("%s  (%s, %s)", p, acct, role)
 			}
 		}
@@ -88,14 +89,4 @@ func (e *credEnv) choose(cmd *cobra.Command) (string, error) {
 		return "", err
 	}
 	return profiles[i], nil
-}
-
-// first is the value of the first of keys v sets.
-func first(v map[string]string, keys ...string) string {
-	for _, k := range keys {
-		if v[k] != "" {
-			return v[k]
-		}
-	}
-	return ""
 }

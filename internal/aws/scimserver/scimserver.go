@@ -152,49 +152,40 @@ func (s *Server) route(w http.ResponseWriter, r *http.Request, rest []string) er
 	}
 	switch rest[0] {
 	case "Users":
-		return s.users(w, r, id)
+		return resource{create: s.createUser, list: s.listUsers, get: s.getUser, put: s.putUser,
+			patch: s.patchUser, del: s.deleteUser}.serve(w, r, id)
 	case "Groups":
-		return s.groups(w, r, id)
+		return resource{create: s.createGroup, list: s.listGroups, get: s.getGroup, put: s.putGroup,
+			patch: s.patchGroup, del: s.deleteGroup}.serve(w, r, id)
 	case "ServiceProviderConfig", "Schemas", "ResourceTypes":
 		return s.discovery(w, r, rest[0], id)
 	}
 	return invalid("%.40q is not supported by this SCIM endpoint", rest[0])
 }
 
-func (s *Server) users(w http.ResponseWriter, r *http.Request, id string) error {
-	switch {
-	case id == "" && r.Method == http.MethodPost:
-		return s.createUser(w, r)
-	case id == "" && r.Method == http.MethodGet:
-		return s.listUsers(w, r)
-	case id == "":
-	case r.Method == http.MethodGet:
-		return s.getUser(w, r, id)
-	case r.Method == http.MethodPut:
-		return s.putUser(w, r, id)
-	case r.Method == http.MethodPatch:
-		return s.patchUser(w, r, id)
-	case r.Method == http.MethodDelete:
-		return s.deleteUser(w, r, id)
-	}
-	return methodNotSupported(r)
+// resource holds the handlers of one SCIM resource type (Users, Groups).
+type resource struct {
+	create, list         func(http.ResponseWriter, *http.Request) error
+	get, put, patch, del func(w http.ResponseWriter, r *http.Request, id string) error
 }
 
-func (s *Server) groups(w http.ResponseWriter, r *http.Request, id string) error {
+// serve dispatches on the method: on the collection (id "") POST creates
+// and GET lists; on a member GET, PUT, PATCH and DELETE.
+func (res resource) serve(w http.ResponseWriter, r *http.Request, id string) error {
 	switch {
 	case id == "" && r.Method == http.MethodPost:
-		return s.createGroup(w, r)
+		return res.create(w, r)
 	case id == "" && r.Method == http.MethodGet:
-		return s.listGroups(w, r)
+		return res.list(w, r)
 	case id == "":
 	case r.Method == http.MethodGet:
-		return s.getGroup(w, r, id)
+		return res.get(w, r, id)
 	case r.Method == http.MethodPut:
-		return s.putGroup(w, r, id)
+		return res.put(w, r, id)
 	case r.Method == http.MethodPatch:
-		return s.patchGroup(w, r, id)
+		return res.patch(w, r, id)
 	case r.Method == http.MethodDelete:
-		return s.deleteGroup(w, r, id)
+		return res.del(w, r, id)
 	}
 	return methodNotSupported(r)
 }

@@ -180,7 +180,7 @@ func (r *Resolver) fetcher(ctx context.Context, profile string, p map[string]str
 		return r.chained(profile, p, depth), nil
 	case p["keyward_okta_session"] != "":
 		return r.oktaRole(profile, p)
-	case first(p, "keyward_sso_session", "sso_session") != "":
+	case First(p, "keyward_sso_session", "sso_session") != "":
 		role, err := r.Role(profile)
 		if err != nil {
 			return nil, err
@@ -317,8 +317,8 @@ func (r *Resolver) Role(profile string) (SSORole, error) {
 		return SSORole{}, fmt.Errorf("there is no profile %q in the AWS config file: list them with "+
 			"`keyward profiles list`, or create them with `keyward profiles sync`", profile)
 	}
-	session, account, role := first(p, "keyward_sso_session", "sso_session"), first(p, "keyward_account_id", "sso_account_id"),
-		first(p, "keyward_role_name", "sso_role_name")
+	session, account, role := First(p, "keyward_sso_session", "sso_session"), First(p, "keyward_account_id", "sso_account_id"),
+		First(p, "keyward_role_name", "sso_role_name")
 	if session == "" || account == "" || role == "" {
 		return SSORole{}, fmt.Errorf("profile %q names no IAM Identity Center role (it needs sso_session, "+
 			"sso_account_id and sso_role_name)", profile)
@@ -348,8 +348,9 @@ func (r *Resolver) Source(name string) (sso.Source, error) {
 	return src, src.Check()
 }
 
-// first is the value of the first of keys p sets.
-func first(p map[string]string, keys ...string) string {
+// First is the value of the first of keys the profile p sets, "" if none:
+// a profile may spell one setting as keyward's key or the AWS CLI's.
+func First(p map[string]string, keys ...string) string {
 	for _, k := range keys {
 		if v := p[k]; v != "" {
 			return v

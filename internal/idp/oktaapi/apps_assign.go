@@ -82,17 +82,24 @@ func (a *API) appUserOut(ctx context.Context, app directory.App, au directory.Ap
 	return a.appUserJSON(app, au, u), err
 }
 
+// appList starts a list under an app: it checks that the caller may read
+// the directory, then reads the page (def and max rows) and the app.
+func (a *API) appList(r *http.Request, c *caller, def, max int) (directory.App, store.Page, error) {
+	if err := a.allow(r, c, directory.ReadDirectory, directory.Scope{}); err != nil {
+		return directory.App{}, store.Page{}, err
+	}
+	p, err := page(r, def, max)
+	if err != nil {
+		return directory.App{}, store.Page{}, err
+	}
+	app, err := a.app(r)
+	return app, p, err
+}
+
 // listAppUsers is GET /api/v1/apps/{appId}/users: the effective
 // assignments, direct (scope USER) and through groups (scope GROUP).
 func (a *API) listAppUsers(w http.ResponseWriter, r *http.Request, c *caller) error {
-	if err := a.allow(r, c, directory.ReadDirectory, directory.Scope{}); err != nil {
-		return err
-	}
-	p, err := page(r, 50, 500)
-	if err != nil {
-		return err
-	}
-	app, err := a.app(r)
+	app, p, err := a.appList(r, c, 50, 500)
 	if err != nil {
 		return err
 	}
@@ -243,14 +250,7 @@ func (a *API) unassignAppUser(w http.ResponseWriter, r *http.Request, c *caller)
 
 // listAppGroups is GET /api/v1/apps/{appId}/groups.
 func (a *API) listAppGroups(w http.ResponseWriter, r *http.Request, c *caller) error {
-	if err := a.allow(r, c, directory.ReadDirectory, directory.Scope{}); err != nil {
-		return err
-	}
-	p, err := page(r, 20, 200)
-	if err != nil {
-		return err
-	}
-	app, err := a.app(r)
+	app, p, err := a.appList(r, c, 20, 200)
 	if err != nil {
 		return err
 	}

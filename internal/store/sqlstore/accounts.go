@@ -91,12 +91,8 @@ func accountKey(a ic.Account) []string { return []string{a.ID} }
 
 // ListAccounts pages accounts in id order.
 func (db *DB) ListAccounts(ctx context.Context, p store.Page) ([]ic.Account, string, error) {
-	cur, err := decodeCursor("accounts", p, 1)
-	if err != nil {
-		return nil, "", err
-	}
-	pq := pageQuery[ic.Account]{list: "accounts", scan: scanAccount, key: accountKey, limit: p.Limit}
-	return pq.run(ctx, db.r, listAccountsSQL, cur[0], p.Limit+1)
+	pq := pageQuery[ic.Account]{list: "accounts", scan: scanAccount, key: accountKey}
+	return pq.page(ctx, db.r, p, listAccountsSQL)
 }
 
 // exists reports whether query (a SELECT 1 ... with args) finds a row.

@@ -145,6 +145,18 @@ func (pq pageQuery[T]) run(ctx context.Context, q querier, query string, args ..
 	return out, encodeCursor(pq.list, pq.key(out[len(out)-1])), nil
 }
 
+// page runs a list sorted by one column (a one-string key): it reads the
+// token of p, and query binds the key to start after as $1, p.Limit+1 as
+// $2 and args from $3.
+func (pq pageQuery[T]) page(ctx context.Context, q querier, p store.Page, query string, args ...any) ([]T, string, error) {
+	cur, err := decodeCursor(pq.list, p, 1)
+	if err != nil {
+		return nil, "", err
+	}
+	pq.limit = p.Limit
+	return pq.run(ctx, q, query, append([]any{cur[0], p.Limit + 1}, args...)...)
+}
+
 // collect reads every row of query with scan.
 func collect[T any](ctx context.Context, q querier, op string, scan func(scanner) (T, error), query string, args ...any) ([]T, error) {
 	rows, err := queryRows(ctx, q, query, args...)

@@ -75,11 +75,8 @@ func (db *DB) DeregisterDelegatedAdmin(ctx context.Context, accountID, servicePr
 	e := audit.New(ctx, "organizations.delegatedadmin.deregister", ic.KindAccount, accountID)
 	e.Detail = withDetail(e.Detail, "servicePrincipal", servicePrincipal)
 	return db.mutate(ctx, e, func(tx *txn) error {
-		n, err := affected(ctx, tx, "deregister delegated admin", deleteDelegationSQL, accountID, servicePrincipal)
-		if err == nil && n == 0 {
-			return missing(store.ResourceDelegation, accountID)
-		}
-		return err
+		return changeRow(ctx, tx, missing(store.ResourceDelegation, accountID), "deregister delegated admin",
+			deleteDelegationSQL, accountID, servicePrincipal)
 	})
 }
 
@@ -148,11 +145,7 @@ func (db *DB) ServiceAccess(ctx context.Context, servicePrincipal string) (ic.Se
 
 // ListServiceAccess pages the services with trusted access.
 func (db *DB) ListServiceAccess(ctx context.Context, p store.Page) ([]ic.ServiceAccess, string, error) {
-	cur, err := decodeCursor("service-access", p, 1)
-	if err != nil {
-		return nil, "", err
-	}
-	pq := pageQuery[ic.ServiceAccess]{list: "service-access", scan: scanAccess, limit: p.Limit,
+	pq := pageQuery[ic.ServiceAccess]{list: "service-access", scan: scanAccess,
 		key: func(a ic.ServiceAccess) []string { return []string{a.ServicePrincipal} }}
-	return pq.run(ctx, db.r, listAccessSQL, cur[0], p.Limit+1)
+	return pq.page(ctx, db.r, p, listAccessSQL)
 }

@@ -82,17 +82,10 @@ func scanDevice(s scanner) (ic.DeviceAuthorization, error) {
 
 // UpdateDeviceAuthorization is compare-and-swap; it logs status changes only.
 func (db *DB) UpdateDeviceAuthorization(ctx context.Context, codeHash string, fn func(ic.DeviceAuthorization) (ic.DeviceAuthorization, error)) (ic.DeviceAuthorization, error) {
-	var next ic.DeviceAuthorization
-	err := db.write(ctx, func(tx *txn) error {
-		old, err := device(ctx, tx, codeHash)
-		if err != nil {
-			return err
-		}
-		if next, err = fn(old); err != nil {
-			return err
-		}
+	read := func(tx *txn) (ic.DeviceAuthorization, error) { return device(ctx, tx, codeHash) }
+	return swap(ctx, db, read, fn, func(tx *txn, old ic.DeviceAuthorization, next *ic.DeviceAuthorization) error {
 		next.CodeHash = codeHash
-		if err := writeDevice(ctx, tx, updateDeviceSQL, next); err != nil {
+		if err := writeDevice(ctx, tx, updateDeviceSQL, *next); err != nil {
 			return err
 		}
 		if next.Status == old.Status {
@@ -101,10 +94,6 @@ func (db *DB) UpdateDeviceAuthorization(ctx context.Context, codeHash string, fn
 		action := "ssooidc.device." + strings.ToLower(next.Status)
 		return db.insertEvent(ctx, tx, audit.New(ctx, action, "DEVICE_AUTHORIZATION", codeHash))
 	})
-	if err != nil {
-		return ic.DeviceAuthorization{}, err
-	}
-	return next, nil
 }
 
 // PendingDevices counts the client's pending, unexpired authorizations.

@@ -76,29 +76,23 @@ func scanGroup(s scanner) (ic.Group, error) {
 
 // ListGroups pages groups in id order.
 func (db *DB) ListGroups(ctx context.Context, f store.GroupFilter, p store.Page) ([]ic.Group, string, error) {
-	cur, err := decodeCursor("groups", p, 1)
-	if err != nil {
-		return nil, "", err
-	}
-	pq := pageQuery[ic.Group]{list: "groups", scan: scanGroup, limit: p.Limit,
+	pq := pageQuery[ic.Group]{list: "groups", scan: scanGroup,
 		key: func(g ic.Group) []string { return []string{g.ID} }}
 	if f.DisplayName != "" {
-		return pq.run(ctx, db.r, listGroupsByNameSQL, cur[0], p.Limit+1, ic.NormalizeName(f.DisplayName))
+		return pq.page(ctx, db.r, p, listGroupsByNameSQL, ic.NormalizeName(f.DisplayName))
 	}
-	return pq.run(ctx, db.r, listGroupsSQL, cur[0], p.Limit+1)
+	return pq.page(ctx, db.r, p, listGroupsSQL)
 }
 
 // UpdateGroup is compare-and-swap; the id cannot change.
 func (db *DB) UpdateGroup(ctx context.Context, id string, fn func(ic.Group) (ic.Group, error)) (ic.Group, error) {
 	e := audit.New(ctx, "identitystore.group.update", "GROUP", id)
 	return update(ctx, db, e,
-		func(tx *txn) (ic.Group, error) { return group(ctx, tx, id) },
-		func(old ic.Group) (ic.Group, error) {
-			g, err := fn(old)
+		func(tx *txn) (ic.Group, error) { return group(ctx, tx, id) }, fn,
+		func(tx *txn, _ ic.Group, g *ic.Group) error {
 			g.ID = id
-			return g, err
-		},
-		func(tx *txn, g ic.Group) error { return writeGroup(ctx, tx, updateGroupSQL, g) })
+			return writeGroup(ctx, tx, updateGroupSQL, *g)
+		})
 }
 
 // DeleteGroup removes the group, its assignments (and roles they leave
@@ -109,10 +103,6 @@ func (db *DB) DeleteGroup(ctx context.Context, id string) error {
 		if err := deletePrincipalAssignments(ctx, tx, ic.PrincipalGroup, id); err != nil {
 			return err
 		}
-		n, err := affected(ctx, tx, "delete group", deleteGroupSQL, id)
-		if err == nil && n == 0 {
-			err = errGroupNotFound(id)
-		}
-		return err
+		return changeRow(ctx, tx, errGroupNotFound(id), "delete group", deleteGroupSQL, id)
 	})
 }

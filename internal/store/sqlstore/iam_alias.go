@@ -50,10 +50,7 @@ func (db *DB) DeleteIAMAccountAlias(ctx context.Context, accountID, alias string
 	e := audit.New(ctx, "iam.alias.delete", targetAlias, accountID)
 	e.Message = alias
 	return db.mutate(ctx, e, func(tx *txn) error {
-		n, err := affected(ctx, tx, "delete account alias", deleteAliasSQL, accountID, alias)
-		if err == nil && n == 0 {
-			err = missing(store.ResourceIAMAccountAlias, alias)
-		}
-		return err
+		return changeRow(ctx, tx, missing(store.ResourceIAMAccountAlias, alias), "delete account alias",
+			deleteAliasSQL, accountID, alias)
 	})
 }

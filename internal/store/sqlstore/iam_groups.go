@@ -75,16 +75,12 @@ func (db *DB) ListIAMGroups(ctx context.Context, accountID, pathPrefix string, p
 func (db *DB) UpdateIAMGroup(ctx context.Context, id string, fn func(iam.Group) (iam.Group, error)) (iam.Group, error) {
 	e := audit.New(ctx, "iam.group.update", targetIAMGroup, id)
 	read := func(tx *txn) (iam.Group, error) { return iamGroupByID(ctx, tx, id) }
-	keep := func(old iam.Group) (iam.Group, error) {
-		g, err := fn(old)
+	write := func(tx *txn, old iam.Group, g *iam.Group) error {
 		g.ID, g.AccountID, g.CreatedAt = old.ID, old.AccountID, old.CreatedAt
-		return g, err
-	}
-	write := func(tx *txn, g iam.Group) error {
 		_, err := exec(ctx, tx, "update iam group", updateIAMGroupSQL, id, g.Name, norm(g.Name), g.Path)
 		return named(err, store.ResourceIAMGroup, store.FieldName)
 	}
-	return update(ctx, db, e, read, keep, write)
+	return update(ctx, db, e, read, fn, write)
 }
 
 // DeleteIAMGroup deletes a group with no members or policies.
@@ -123,11 +119,8 @@ func (db *DB) RemoveIAMGroupMember(ctx context.Context, groupID, userID string) 
 	e := audit.New(ctx, "iam.group.member.remove", targetIAMGroup, groupID)
 	e.Message = userID
 	return db.mutate(ctx, e, func(tx *txn) error {
-		n, err := affected(ctx, tx, "remove iam group member", removeIAMMemberSQL, groupID, userID)
-		if err == nil && n == 0 {
-			err = missing(store.ResourceIAMMember, userID)
-		}
-		return err
+		return changeRow(ctx, tx, missing(store.ResourceIAMMember, userID), "remove iam group member",
+			removeIAMMemberSQL, groupID, userID)
 	})
 }
 

@@ -77,11 +77,7 @@ func (db *DB) SetIAMAccessKeyStatus(ctx context.Context, userID, id, status stri
 	e := audit.New(ctx, "iam.accesskey.update", targetIAMKey, id)
 	e.Message = status
 	return db.mutate(ctx, e, func(tx *txn) error {
-		n, err := affected(ctx, tx, "update iam access key", setIAMKeySQL, userID, id, status)
-		if err == nil && n == 0 {
-			err = errIAMKeyNotFound(id)
-		}
-		return err
+		return changeRow(ctx, tx, errIAMKeyNotFound(id), "update iam access key", setIAMKeySQL, userID, id, status)
 	})
 }
 
@@ -89,11 +85,7 @@ func (db *DB) SetIAMAccessKeyStatus(ctx context.Context, userID, id, status stri
 func (db *DB) DeleteIAMAccessKey(ctx context.Context, userID, id string) error {
 	e := audit.New(ctx, "iam.accesskey.delete", targetIAMKey, id)
 	return db.mutate(ctx, e, func(tx *txn) error {
-		n, err := affected(ctx, tx, "delete iam access key", deleteIAMKeySQL, userID, id)
-		if err == nil && n == 0 {
-			err = errIAMKeyNotFound(id)
-		}
-		return err
+		return changeRow(ctx, tx, errIAMKeyNotFound(id), "delete iam access key", deleteIAMKeySQL, userID, id)
 	})
 }
 

@@ -67,15 +67,8 @@ func (db *DB) ListIAMMFADevices(ctx context.Context, accountID, userID string, p
 // UpdateIAMMFADevice is compare-and-swap over the assignment, enable date,
 // last step and tags. A change of the last step alone writes no event.
 func (db *DB) UpdateIAMMFADevice(ctx context.Context, serial string, fn func(iam.VirtualMFADevice) (iam.VirtualMFADevice, error)) (iam.VirtualMFADevice, error) {
-	var next iam.VirtualMFADevice
-	err := db.write(ctx, func(tx *txn) error {
-		old, err := iamMFA(ctx, tx, serial)
-		if err != nil {
-			return err
-		}
-		if next, err = fn(old); err != nil {
-			return err
-		}
+	read := func(tx *txn) (iam.VirtualMFADevice, error) { return iamMFA(ctx, tx, serial) }
+	return swap(ctx, db, read, fn, func(tx *txn, old iam.VirtualMFADevice, next *iam.VirtualMFADevice) error {
 		next.AccountID, next.Path, next.Name, next.SealedSeed = old.AccountID, old.Path, old.Name, old.SealedSeed
 		if _, err := exec(ctx, tx, "update iam mfa device", updateIAMMFASQL, serial, next.UserID, ts(next.EnableDate),
 			next.LastStep, jsonCol{tagsOrEmpty(next.Tags)}); err != nil {
@@ -86,10 +79,6 @@ func (db *DB) UpdateIAMMFADevice(ctx context.Context, serial string, fn func(iam
 		}
 		return db.insertEvent(ctx, tx, audit.New(ctx, "iam.mfa.update", targetIAMMFA, serial))
 	})
-	if err != nil {
-		return iam.VirtualMFADevice{}, err
-	}
-	return next, nil
 }
 
 // DeleteIAMMFADevice deletes an unassigned device.

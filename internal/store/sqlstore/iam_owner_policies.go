@@ -93,11 +93,8 @@ func (db *DB) DeleteIAMInlinePolicy(ctx context.Context, ownerID, name string) e
 	e := ownerEvent(ctx, ownerID, "policy.delete")
 	e.Message = name
 	return db.mutate(ctx, e, func(tx *txn) error {
-		n, err := affected(ctx, tx, "delete iam policy", deleteIAMPolicySQL, ownerID, name)
-		if err == nil && n == 0 {
-			err = missing(store.ResourceIAMInlinePolicy, name)
-		}
-		return err
+		return changeRow(ctx, tx, missing(store.ResourceIAMInlinePolicy, name), "delete iam policy",
+			deleteIAMPolicySQL, ownerID, name)
 	})
 }
 
@@ -135,11 +132,8 @@ func (db *DB) DetachIAMPolicy(ctx context.Context, ownerID, arn string) error {
 	e := ownerEvent(ctx, ownerID, "policy.detach")
 	e.Message = arn
 	return db.mutate(ctx, e, func(tx *txn) error {
-		n, err := affected(ctx, tx, "detach iam policy", detachIAMPolicySQL, ownerID, arn)
-		if err == nil && n == 0 {
-			err = missing(store.ResourceIAMAttachment, arn)
-		}
-		return err
+		return changeRow(ctx, tx, missing(store.ResourceIAMAttachment, arn), "detach iam policy",
+			detachIAMPolicySQL, ownerID, arn)
 	})
 }
 

@@ -97,11 +97,8 @@ func (db *DB) DeletePolicyVersion(ctx context.Context, accountID, name, versionI
 		if p.DefaultVersion == versionID {
 			return inUse(p.Name, "Cannot delete the default version of a policy.")
 		}
-		n, err := affected(ctx, tx, "delete iam policy version", deleteVersionSQL, p.ID, versionID)
-		if err == nil && n == 0 {
-			err = errVersionNotFound(versionID)
-		}
-		return err
+		return changeRow(ctx, tx, errVersionNotFound(versionID), "delete iam policy version",
+			deleteVersionSQL, p.ID, versionID)
 	})
 }
 

@@ -81,17 +81,13 @@ func (db *DB) ListIAMSAMLProviders(ctx context.Context, accountID string) ([]iam
 // UpdateIAMSAMLProvider is compare-and-swap over the metadata and tags.
 func (db *DB) UpdateIAMSAMLProvider(ctx context.Context, arn string, fn func(iam.SAMLProvider) (iam.SAMLProvider, error)) (iam.SAMLProvider, error) {
 	read := func(tx *txn) (iam.SAMLProvider, error) { return samlProvider(ctx, tx, arn) }
-	write := func(tx *txn, p iam.SAMLProvider) error {
+	write := func(tx *txn, old iam.SAMLProvider, p *iam.SAMLProvider) error {
+		p.AccountID, p.Name, p.CreatedAt = old.AccountID, old.Name, old.CreatedAt
 		_, err := exec(ctx, tx, "update saml provider", updateSAMLSQL, arn, p.Metadata, p.EntityID,
 			jsonCol{orEmpty(p.Certificates)}, jsonCol{tagsOrEmpty(p.Tags)}, ts(p.ValidUntil))
 		return err
 	}
-	keep := func(old iam.SAMLProvider) (iam.SAMLProvider, error) {
-		p, err := fn(old)
-		p.AccountID, p.Name, p.CreatedAt = old.AccountID, old.Name, old.CreatedAt
-		return p, err
-	}
-	return update(ctx, db, audit.New(ctx, "iam.samlprovider.update", targetSAML, arn), read, keep, write)
+	return update(ctx, db, audit.New(ctx, "iam.samlprovider.update", targetSAML, arn), read, fn, write)
 }
 
 // DeleteIAMSAMLProvider deletes a provider.
@@ -103,11 +99,7 @@ func (db *DB) DeleteIAMSAMLProvider(ctx context.Context, arn string) error {
 // deleteByKey deletes the row query names by key, or returns nf.
 func (db *DB) deleteByKey(ctx context.Context, e audit.Event, query, key string, nf *errs.Error) error {
 	return db.mutate(ctx, e, func(tx *txn) error {
-		n, err := affected(ctx, tx, e.Action, query, key)
-		if err == nil && n == 0 {
-			err = nf
-		}
-		return err
+		return changeRow(ctx, tx, nf, e.Action, query, key)
 	})
 }
 
@@ -142,17 +134,13 @@ func (db *DB) ListIAMOIDCProviders(ctx context.Context, accountID string) ([]iam
 // UpdateIAMOIDCProvider is compare-and-swap over client ids, thumbprints and tags.
 func (db *DB) UpdateIAMOIDCProvider(ctx context.Context, arn string, fn func(iam.OIDCProvider) (iam.OIDCProvider, error)) (iam.OIDCProvider, error) {
 	read := func(tx *txn) (iam.OIDCProvider, error) { return oidcProvider(ctx, tx, arn) }
-	write := func(tx *txn, p iam.OIDCProvider) error {
+	write := func(tx *txn, old iam.OIDCProvider, p *iam.OIDCProvider) error {
+		p.AccountID, p.URL, p.CreatedAt = old.AccountID, old.URL, old.CreatedAt
 		_, err := exec(ctx, tx, "update oidc provider", updateOIDCSQL, arn, jsonCol{orEmpty(p.ClientIDs)},
 			jsonCol{orEmpty(p.Thumbprints)}, jsonCol{tagsOrEmpty(p.Tags)})
 		return err
 	}
-	keep := func(old iam.OIDCProvider) (iam.OIDCProvider, error) {
-		p, err := fn(old)
-		p.AccountID, p.URL, p.CreatedAt = old.AccountID, old.URL, old.CreatedAt
-		return p, err
-	}
-	return update(ctx, db, audit.New(ctx, "iam.oidcprovider.update", targetOIDC, arn), read, keep, write)
+	return update(ctx, db, audit.New(ctx, "iam.oidcprovider.update", targetOIDC, arn), read, fn, write)
 }
 
 // DeleteIAMOIDCProvider deletes a provider.

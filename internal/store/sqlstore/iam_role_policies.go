@@ -97,11 +97,8 @@ func (db *DB) pageRoleList(ctx context.Context, list, query, accountID, roleName
 // DeleteRolePolicy deletes one inline policy.
 func (db *DB) DeleteRolePolicy(ctx context.Context, accountID, roleName, policyName string) error {
 	return db.mutateRole(ctx, "iam.role.policy.delete", accountID, roleName, func(tx *txn, r iam.Role) error {
-		n, err := affected(ctx, tx, "delete iam role policy", deleteRolePolicy, r.ID, policyName)
-		if err == nil && n == 0 {
-			err = missing(store.ResourceIAMRolePolicy, policyName)
-		}
-		return err
+		return changeRow(ctx, tx, missing(store.ResourceIAMRolePolicy, policyName), "delete iam role policy",
+			deleteRolePolicy, r.ID, policyName)
 	})
 }
 
@@ -131,11 +128,8 @@ func (db *DB) AttachRolePolicy(ctx context.Context, accountID, roleName, policyA
 // DetachRolePolicy detaches a managed policy.
 func (db *DB) DetachRolePolicy(ctx context.Context, accountID, roleName, policyARN string) error {
 	return db.mutateRole(ctx, "iam.role.policy.detach", accountID, roleName, func(tx *txn, r iam.Role) error {
-		n, err := affected(ctx, tx, "detach iam policy", detachRolePolicy, r.ID, policyARN)
-		if err == nil && n == 0 {
-			err = missing(store.ResourceIAMAttachment, policyARN)
-		}
-		return err
+		return changeRow(ctx, tx, missing(store.ResourceIAMAttachment, policyARN), "detach iam policy",
+			detachRolePolicy, r.ID, policyARN)
 	})
 }
 

@@ -97,20 +97,13 @@ func listUnder[T any](ctx context.Context, db *DB, pq pageQuery[T], query, accou
 func (db *DB) UpdateIAMUser(ctx context.Context, id string, fn func(iam.User) (iam.User, error)) (iam.User, error) {
 	e := audit.New(ctx, "iam.user.update", targetIAMUser, id)
 	read := func(tx *txn) (iam.User, error) { return iamUserByID(ctx, tx, id) }
-	write := func(tx *txn, u iam.User) error {
+	write := func(tx *txn, old iam.User, u *iam.User) error {
+		u.ID, u.AccountID, u.CreatedAt = old.ID, old.AccountID, old.CreatedAt
 		_, err := exec(ctx, tx, "update iam user", updateIAMUserSQL, id, u.Name, norm(u.Name), u.Path,
 			u.PermissionsBoundary, jsonCol{tagsOrEmpty(u.Tags)})
 		return named(err, store.ResourceIAMUser, store.FieldName)
 	}
-	return update(ctx, db, e, read, keepIAMUserID(fn), write)
-}
-
-func keepIAMUserID(fn func(iam.User) (iam.User, error)) func(iam.User) (iam.User, error) {
-	return func(old iam.User) (iam.User, error) {
-		u, err := fn(old)
-		u.ID, u.AccountID, u.CreatedAt = old.ID, old.AccountID, old.CreatedAt
-		return u, err
-	}
+	return update(ctx, db, e, read, fn, write)
 }
 
 // The rows that keep a user or group from being deleted, checked in order.

@@ -39,28 +39,20 @@ func identitySource(ctx context.Context, q querier) (ic.IdentitySource, error) {
 // the actor; a change of how people sign in ends every sign-in.
 func (db *DB) UpdateIdentitySource(ctx context.Context, fn func(ic.IdentitySource) (ic.IdentitySource, error)) (ic.IdentitySource, error) {
 	e := audit.New(ctx, "identitycenter.identity_source.update", "IDENTITY_SOURCE", "")
-	var old, stored ic.IdentitySource
-	_, err := update(ctx, db, e, func(tx *txn) (ic.IdentitySource, error) {
-		var err error
-		old, err = identitySource(ctx, tx)
-		return old, err
-	}, fn, func(tx *txn, s ic.IdentitySource) error {
+	read := func(tx *txn) (ic.IdentitySource, error) { return identitySource(ctx, tx) }
+	return update(ctx, db, e, read, fn, func(tx *txn, old ic.IdentitySource, s *ic.IdentitySource) error {
 		if err := s.Validate(); err != nil {
 			return err
 		}
-		stored = stamp(ctx, db, s)
-		if _, err := exec(ctx, tx, "store identity source", upsertSourceSQL, jsonCol{stored}); err != nil {
+		*s = stamp(ctx, db, *s)
+		if _, err := exec(ctx, tx, "store identity source", upsertSourceSQL, jsonCol{*s}); err != nil {
 			return err
 		}
-		if signInChanges(old, s) {
+		if signInChanges(old, *s) {
 			return endEverySignIn(ctx, tx)
 		}
 		return nil
 	})
-	if err != nil {
-		return ic.IdentitySource{}, err
-	}
-	return stored, nil
 }
 
 // stamp sets who changed s and when.

@@ -152,44 +152,29 @@ func idpApp(ctx context.Context, q querier, id string) (directory.App, error) {
 
 // ListApps pages apps in id order.
 func (s *IdP) ListApps(ctx context.Context, p store.Page) ([]directory.App, string, error) {
-	cur, err := decodeCursor("idp-apps", p, 1)
-	if err != nil {
-		return nil, "", err
-	}
-	pq := pageQuery[directory.App]{list: "idp-apps", scan: scanIdPApp, limit: p.Limit,
+	pq := pageQuery[directory.App]{list: "idp-apps", scan: scanIdPApp,
 		key: func(a directory.App) []string { return []string{a.ID} }}
-	return pq.run(ctx, s.db.r, listIdPAppsSQL, cur[0], p.Limit+1)
+	return pq.page(ctx, s.db.r, p, listIdPAppsSQL)
 }
 
 // UpdateApp is compare-and-swap; the id, name and creation time cannot
 // change.
 func (s *IdP) UpdateApp(ctx context.Context, id, eventType string, fn func(directory.App) (directory.App, error)) (directory.App, error) {
-	var next directory.App
-	err := s.db.write(ctx, func(tx *txn) error {
-		old, err := idpApp(ctx, tx, id)
-		if err != nil {
-			return err
-		}
-		if next, err = fn(old); err != nil {
-			return err
-		}
+	read := func(tx *txn) (directory.App, error) { return idpApp(ctx, tx, id) }
+	return swap(ctx, s.db, read, fn, func(tx *txn, old directory.App, next *directory.App) error {
 		next.ID, next.Name, next.Created, next.LastUpdated = id, old.Name, old.Created, s.db.clk.Now()
-		hash, err := takeSecretHash(&next)
+		hash, err := takeSecretHash(next)
 		if err != nil {
 			return err
 		}
-		if err := writeIdPApp(ctx, tx, updateIdPAppSQL, next); err != nil {
+		if err := writeIdPApp(ctx, tx, updateIdPAppSQL, *next); err != nil {
 			return err
 		}
-		if err := replaceClientSecrets(ctx, tx, next, hash, next.LastUpdated); err != nil {
+		if err := replaceClientSecrets(ctx, tx, *next, hash, next.LastUpdated); err != nil {
 			return err
 		}
-		return s.appChanged(ctx, tx, eventType, next)
+		return s.appChanged(ctx, tx, eventType, *next)
 	})
-	if err != nil {
-		return directory.App{}, err
-	}
-	return next, nil
 }
 
 // DeleteApp removes an inactive app; its assignments and pushes go with it

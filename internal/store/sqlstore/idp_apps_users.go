@@ -152,9 +152,5 @@ func (s *IdP) ListAppUsers(ctx context.Context, appID string, p store.Page) ([]d
 
 // UserApps lists the apps the user is effectively assigned to, by label.
 func (s *IdP) UserApps(ctx context.Context, userID string) ([]directory.App, error) {
-	apps, err := collect(ctx, s.db.r, "user apps", scanIdPApp, userAppsSQL, userID)
-	if err == nil && len(apps) == 0 {
-		err = mustExist(ctx, s.db.r, idpUserExistsSQL, userID, errIdPUserNotFound(userID))
-	}
-	return apps, err
+	return userRows(ctx, s.db.r, "user apps", scanIdPApp, userAppsSQL, userID)
 }

@@ -149,25 +149,14 @@ func (s *IdP) ListAuthServers(ctx context.Context) ([]directory.AuthServer, erro
 // LastUpdated becomes now.
 func (s *IdP) UpdateAuthServer(ctx context.Context, id, eventType string,
 	fn func(directory.AuthServer) (directory.AuthServer, error)) (directory.AuthServer, error) {
-	var next directory.AuthServer
-	err := s.db.write(ctx, func(tx *txn) error {
-		old, err := authServer(ctx, tx, id)
-		if err != nil {
-			return err
-		}
-		if next, err = fn(old); err != nil {
-			return err
-		}
+	read := func(tx *txn) (directory.AuthServer, error) { return authServer(ctx, tx, id) }
+	return swap(ctx, s.db, read, fn, func(tx *txn, old directory.AuthServer, next *directory.AuthServer) error {
 		next.ID, next.Created, next.LastUpdated = id, old.Created, s.db.clk.Now()
-		if err := writeAuthServer(ctx, tx, updateAuthServerSQL, next); err != nil {
+		if err := writeAuthServer(ctx, tx, updateAuthServerSQL, *next); err != nil {
 			return err
 		}
-		return s.event(ctx, tx, authServerEvent(ctx, eventType, next))
+		return s.event(ctx, tx, authServerEvent(ctx, eventType, *next))
 	})
-	if err != nil {
-		return directory.AuthServer{}, err
-	}
-	return next, nil
 }
 
 // DeleteAuthServer removes an inactive server and what it issued (which

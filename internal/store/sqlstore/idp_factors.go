@@ -70,11 +70,7 @@ func (s *IdP) CreateFactor(ctx context.Context, f directory.Factor) (directory.F
 
 // Factors lists the user's factors, oldest first.
 func (s *IdP) Factors(ctx context.Context, userID string) ([]directory.Factor, error) {
-	fs, err := collect(ctx, s.db.r, "factors", scanFactor, userFactorsSQL, userID)
-	if err == nil && len(fs) == 0 {
-		err = mustExist(ctx, s.db.r, idpUserExistsSQL, userID, errIdPUserNotFound(userID))
-	}
-	return fs, err
+	return userRows(ctx, s.db.r, "factors", scanFactor, userFactorsSQL, userID)
 }
 
 // Factor returns one of the user's factors.
@@ -100,15 +96,8 @@ func (s *IdP) FactorByCredentialID(ctx context.Context, credentialID string) (di
 // change. An empty eventType writes no event.
 func (s *IdP) UpdateFactor(ctx context.Context, userID, factorID, eventType string,
 	fn func(directory.Factor) (directory.Factor, error)) (directory.Factor, error) {
-	var next directory.Factor
-	err := s.db.write(ctx, func(tx *txn) error {
-		old, err := factor(ctx, tx, userID, factorID)
-		if err != nil {
-			return err
-		}
-		if next, err = fn(old); err != nil {
-			return err
-		}
+	read := func(tx *txn) (directory.Factor, error) { return factor(ctx, tx, userID, factorID) }
+	return swap(ctx, s.db, read, fn, func(tx *txn, old directory.Factor, next *directory.Factor) error {
 		next.ID, next.UserID, next.Created, next.LastUpdated = old.ID, old.UserID, old.Created, s.db.clk.Now()
 		if _, err := exec(ctx, tx, "update factor", updateFactorSQL, next.ID, string(next.Type), next.Provider,
 			string(next.Status), next.Name, blob(next.Secret), next.LastStep, blob(next.Credential),
@@ -118,12 +107,8 @@ func (s *IdP) UpdateFactor(ctx context.Context, userID, factorID, eventType stri
 		if eventType == "" {
 			return nil
 		}
-		return s.event(ctx, tx, factorEvent(ctx, eventType, next))
+		return s.event(ctx, tx, factorEvent(ctx, eventType, *next))
 	})
-	if err != nil {
-		return directory.Factor{}, err
-	}
-	return next, nil
 }
 
 // DeleteFactor removes one of the user's factors.

@@ -84,28 +84,17 @@ func (s *IdP) ListGroups(ctx context.Context, q store.GroupQuery, p store.Page) 
 
 // UpdateGroup is compare-and-swap; the id and creation time cannot change.
 func (s *IdP) UpdateGroup(ctx context.Context, id string, fn func(directory.Group) (directory.Group, error)) (directory.Group, error) {
-	var next directory.Group
-	err := s.db.write(ctx, func(tx *txn) error {
-		old, err := idpGroup(ctx, tx, id)
-		if err != nil {
-			return err
-		}
-		if next, err = fn(old); err != nil {
-			return err
-		}
+	read := func(tx *txn) (directory.Group, error) { return idpGroup(ctx, tx, id) }
+	return swap(ctx, s.db, read, fn, func(tx *txn, old directory.Group, next *directory.Group) error {
 		next.ID, next.Created, next.LastUpdated = id, old.Created, s.db.clk.Now()
-		if err := writeIdPGroup(ctx, tx, updateIdPGroupSQL, next); err != nil {
+		if err := writeIdPGroup(ctx, tx, updateIdPGroupSQL, *next); err != nil {
 			return err
 		}
 		if err := s.change(ctx, tx, directory.GroupChanged, "", id); err != nil {
 			return err
 		}
-		return s.event(ctx, tx, groupEvent(ctx, "group.profile.update", next))
+		return s.event(ctx, tx, groupEvent(ctx, "group.profile.update", *next))
 	})
-	if err != nil {
-		return directory.Group{}, err
-	}
-	return next, nil
 }
 
 // DeleteGroup removes the group, its memberships (by ON DELETE CASCADE)

@@ -53,22 +53,13 @@ func (s *IdP) UserToken(ctx context.Context, hash string, purpose directory.User
 // transaction: if fn refuses, the token stays unspent.
 func (s *IdP) SpendUserToken(ctx context.Context, hash string, purpose directory.UserTokenPurpose, eventType string,
 	fn func(directory.User) (directory.User, error)) (directory.User, error) {
-	var next directory.User
-	err := s.db.write(ctx, func(tx *txn) error {
+	read := func(tx *txn) (directory.User, error) {
 		var userID string
 		err := queryRow(ctx, tx, spendLinkSQL, hash, string(purpose), ts(s.db.clk.Now())).Scan(&userID)
 		if err != nil {
-			return notFound(err, "spend link", errLinkNotFound())
+			return directory.User{}, notFound(err, "spend link", errLinkNotFound())
 		}
-		old, err := idpUser(ctx, tx, userID)
-		if err != nil {
-			return err
-		}
-		next, err = s.replaceUser(ctx, tx, old, eventType, fn)
-		return err
-	})
-	if err != nil {
-		return directory.User{}, err
+		return idpUser(ctx, tx, userID)
 	}
-	return next, nil
+	return swap(ctx, s.db, read, fn, s.writeUserChange(ctx, eventType))
 }

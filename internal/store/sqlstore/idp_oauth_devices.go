@@ -91,22 +91,15 @@ func (s *IdP) OAuthDeviceByUserCode(ctx context.Context, userCode string) (direc
 // APPROVED or DENIED logs the person's decision on the client app.
 func (s *IdP) UpdateOAuthDevice(ctx context.Context, codeHash string,
 	fn func(directory.OAuthDevice) (directory.OAuthDevice, error)) (directory.OAuthDevice, error) {
-	var next directory.OAuthDevice
-	err := s.db.write(ctx, func(tx *txn) error {
-		old, err := oauthDevice(ctx, tx, codeHash)
-		if err != nil {
-			return err
-		}
-		if next, err = fn(old); err != nil {
-			return err
-		}
+	read := func(tx *txn) (directory.OAuthDevice, error) { return oauthDevice(ctx, tx, codeHash) }
+	return swap(ctx, s.db, read, fn, func(tx *txn, old directory.OAuthDevice, next *directory.OAuthDevice) error {
 		next.CodeHash = codeHash
 		if next.ClientID != old.ClientID || next.UserID != old.UserID {
 			if err := grantHolders(ctx, tx, next.ClientID, next.UserID); err != nil {
 				return err
 			}
 		}
-		if err := writeOAuthDevice(ctx, tx, updateOAuthDeviceSQL, next); err != nil {
+		if err := writeOAuthDevice(ctx, tx, updateOAuthDeviceSQL, *next); err != nil {
 			return err
 		}
 		action, logged := deviceEvents[next.Status]
@@ -117,8 +110,4 @@ func (s *IdP) UpdateOAuthDevice(ctx context.Context, codeHash string,
 		e.Message = "device authorization for user " + next.UserID
 		return s.event(ctx, tx, e)
 	})
-	if err != nil {
-		return directory.OAuthDevice{}, err
-	}
-	return next, nil
 }

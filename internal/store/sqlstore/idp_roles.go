@@ -95,11 +95,7 @@ func (s *IdP) insertRole(ctx context.Context, tx *txn, r directory.Role) error {
 
 // Roles lists the user's roles in id order.
 func (s *IdP) Roles(ctx context.Context, userID string) ([]directory.Role, error) {
-	rs, err := collect(ctx, s.db.r, "roles", scanIdPRole, userIdPRolesSQL, userID)
-	if err == nil && len(rs) == 0 {
-		err = mustExist(ctx, s.db.r, idpUserExistsSQL, userID, errIdPUserNotFound(userID))
-	}
-	return rs, err
+	return userRows(ctx, s.db.r, "roles", scanIdPRole, userIdPRolesSQL, userID)
 }
 
 // Role returns one of the user's roles.
@@ -115,18 +111,11 @@ func idpRole(ctx context.Context, q querier, userID, roleID string) (directory.R
 // UpdateRole is compare-and-swap; the id, holder and creation time cannot
 // change.
 func (s *IdP) UpdateRole(ctx context.Context, userID, roleID string, fn func(directory.Role) (directory.Role, error)) (directory.Role, error) {
-	var next directory.Role
-	err := s.db.write(ctx, func(tx *txn) error {
-		old, err := idpRole(ctx, tx, userID, roleID)
-		if err != nil {
-			return err
-		}
-		if next, err = fn(old); err != nil {
-			return err
-		}
+	read := func(tx *txn) (directory.Role, error) { return idpRole(ctx, tx, userID, roleID) }
+	return swap(ctx, s.db, read, fn, func(tx *txn, old directory.Role, next *directory.Role) error {
 		next.ID, next.UserID, next.Created, next.LastUpdated = old.ID, old.UserID, old.Created, s.db.clk.Now()
 		next.Targets = unique(next.Targets)
-		targets, err := checkTargets(ctx, tx, next)
+		targets, err := checkTargets(ctx, tx, *next)
 		if err != nil {
 			return err
 		}
@@ -134,12 +123,8 @@ func (s *IdP) UpdateRole(ctx context.Context, userID, roleID string, fn func(dir
 			ts(next.LastUpdated)); err != nil {
 			return err
 		}
-		return s.event(ctx, tx, roleEvent(ctx, privilegeGrant, next))
+		return s.event(ctx, tx, roleEvent(ctx, privilegeGrant, *next))
 	})
-	if err != nil {
-		return directory.Role{}, err
-	}
-	return next, nil
 }
 
 // RemoveRole removes one of the user's roles.

@@ -79,12 +79,9 @@ func (s *IdP) IdPSession(ctx context.Context, idHash string) (directory.Session,
 // TouchIdPSession records activity on a live session.
 func (s *IdP) TouchIdPSession(ctx context.Context, idHash string, now, idle time.Time) error {
 	return s.db.writeNoEvent(ctx, func(tx *txn) error {
-		n, err := affected(ctx, tx, "touch session", touchIdPSessionSQL, idHash, ts(s.db.clk.Now()),
+		return changeRow(ctx, tx, errIdPSessionNotFound(), "touch session",
+			touchIdPSessionSQL, idHash, ts(s.db.clk.Now()),
 			ts(now), ts(idle))
-		if err == nil && n == 0 {
-			err = errIdPSessionNotFound()
-		}
-		return err
 	})
 }
 

@@ -86,25 +86,17 @@ func (s *IdP) APIToken(ctx context.Context, id string) (directory.APIToken, erro
 
 // ListAPITokens pages tokens in id order.
 func (s *IdP) ListAPITokens(ctx context.Context, p store.Page) ([]directory.APIToken, string, error) {
-	cur, err := decodeCursor("idp-api-tokens", p, 1)
-	if err != nil {
-		return nil, "", err
-	}
-	pq := pageQuery[directory.APIToken]{list: "idp-api-tokens", scan: scanAPIToken, limit: p.Limit,
+	pq := pageQuery[directory.APIToken]{list: "idp-api-tokens", scan: scanAPIToken,
 		key: func(t directory.APIToken) []string { return []string{t.ID} }}
-	return pq.run(ctx, s.db.r, listAPITokensSQL, cur[0], p.Limit+1)
+	return pq.page(ctx, s.db.r, p, listAPITokensSQL)
 }
 
 // TouchAPIToken records a use of a live token at now, moving its idle
 // expiry to now plus the token window.
 func (s *IdP) TouchAPIToken(ctx context.Context, id string, now time.Time) error {
 	return s.db.writeNoEvent(ctx, func(tx *txn) error {
-		n, err := affected(ctx, tx, "touch api token", touchAPITokenSQL, id, ts(now),
+		return changeRow(ctx, tx, errAPITokenNotFound(id), "touch api token", touchAPITokenSQL, id, ts(now),
 			ts(now.Add(directory.TokenWindow)), ts(s.db.clk.Now()))
-		if err == nil && n == 0 {
-			err = errAPITokenNotFound(id)
-		}
-		return err
 	})
 }
 
@@ -112,10 +104,6 @@ func (s *IdP) TouchAPIToken(ctx context.Context, id string, now time.Time) error
 func (s *IdP) RevokeAPIToken(ctx context.Context, id string) error {
 	e := audit.New(ctx, "system.api_token.revoke", targetAPIToken, id)
 	return s.db.mutate(ctx, e, func(tx *txn) error {
-		n, err := affected(ctx, tx, "revoke api token", deleteAPITokenSQL, id)
-		if err == nil && n == 0 {
-			err = errAPITokenNotFound(id)
-		}
-		return err
+		return changeRow(ctx, tx, errAPITokenNotFound(id), "revoke api token", deleteAPITokenSQL, id)
 	})
 }

@@ -177,45 +177,32 @@ func userID(u directory.User) string { return u.ID }
 
 // UpdateUser is compare-and-swap; the id and creation time cannot change.
 func (s *IdP) UpdateUser(ctx context.Context, id, eventType string, fn func(directory.User) (directory.User, error)) (directory.User, error) {
-	var next directory.User
-	err := s.db.write(ctx, func(tx *txn) error {
-		old, err := idpUser(ctx, tx, id)
-		if err != nil {
-			return err
-		}
-		next, err = s.replaceUser(ctx, tx, old, eventType, fn)
-		return err
-	})
-	if err != nil {
-		return directory.User{}, err
-	}
-	return next, nil
+	read := func(tx *txn) (directory.User, error) { return idpUser(ctx, tx, id) }
+	return swap(ctx, s.db, read, fn, s.writeUserChange(ctx, eventType))
 }
 
-// replaceUser applies fn to old and writes the result with its change and
-// event; a user who becomes deprovisioned loses their sessions, API tokens
-// and one-time links.
-func (s *IdP) replaceUser(ctx context.Context, tx *txn, old directory.User, eventType string,
-	fn func(directory.User) (directory.User, error)) (directory.User, error) {
-	u, err := fn(old)
-	if err != nil {
-		return directory.User{}, err
-	}
-	u.ID, u.Created, u.LastUpdated = old.ID, old.Created, s.db.clk.Now()
-	if err := writeIdPUser(ctx, tx, updateIdPUserSQL, u); err != nil {
-		return directory.User{}, err
-	}
-	if u.Status == directory.Deprovisioned && old.Status != directory.Deprovisioned {
-		for _, q := range []string{deleteUserIdPSessionsSQL, deleteUserAPITokensSQL, deleteUserLinksSQL} {
-			if _, err := exec(ctx, tx, "end a deprovisioned user's access", q, u.ID); err != nil {
-				return directory.User{}, err
+// writeUserChange is the write step (see swap) of a change to a user: the
+// id and creation time stay, LastUpdated becomes now, and the change and
+// its event are recorded; a user who becomes deprovisioned loses their
+// sessions, API tokens and one-time links.
+func (s *IdP) writeUserChange(ctx context.Context, eventType string) func(tx *txn, old directory.User, u *directory.User) error {
+	return func(tx *txn, old directory.User, u *directory.User) error {
+		u.ID, u.Created, u.LastUpdated = old.ID, old.Created, s.db.clk.Now()
+		if err := writeIdPUser(ctx, tx, updateIdPUserSQL, *u); err != nil {
+			return err
+		}
+		if u.Status == directory.Deprovisioned && old.Status != directory.Deprovisioned {
+			for _, q := range []string{deleteUserIdPSessionsSQL, deleteUserAPITokensSQL, deleteUserLinksSQL} {
+				if _, err := exec(ctx, tx, "end a deprovisioned user's access", q, u.ID); err != nil {
+					return err
+				}
 			}
 		}
+		if err := s.change(ctx, tx, directory.UserChanged, u.ID, ""); err != nil {
+			return err
+		}
+		return s.event(ctx, tx, userEvent(ctx, eventType, *u))
 	}
-	if err := s.change(ctx, tx, directory.UserChanged, u.ID, ""); err != nil {
-		return directory.User{}, err
-	}
-	return u, s.event(ctx, tx, userEvent(ctx, eventType, u))
 }
 
 // DeleteUser removes the user; memberships, roles, tokens, links, factors
@@ -240,11 +227,18 @@ func (s *IdP) DeleteUser(ctx context.Context, id string) error {
 	})
 }
 
+// userRows reads every row query finds for userID with scan; when there
+// are none it tells an unknown user (errs.NotFound) from one without any.
+func userRows[T any](ctx context.Context, q querier, op string, scan func(scanner) (T, error),
+	query, userID string) ([]T, error) {
+	rows, err := collect(ctx, q, op, scan, query, userID)
+	if err == nil && len(rows) == 0 {
+		err = mustExist(ctx, q, idpUserExistsSQL, userID, errIdPUserNotFound(userID))
+	}
+	return rows, err
+}
+
 // UserGroups lists the user's groups by name.
 func (s *IdP) UserGroups(ctx context.Context, userID string) ([]directory.Group, error) {
-	gs, err := collect(ctx, s.db.r, "user groups", scanIdPGroup, userGroupsSQL, userID)
-	if err == nil && len(gs) == 0 {
-		err = mustExist(ctx, s.db.r, idpUserExistsSQL, userID, errIdPUserNotFound(userID))
-	}
-	return gs, err
+	return userRows(ctx, s.db.r, "user groups", scanIdPGroup, userGroupsSQL, userID)
 }

@@ -89,12 +89,8 @@ func (db *DB) ListMembershipsForUser(ctx context.Context, userID string, p store
 }
 
 func (db *DB) listMemberships(ctx context.Context, list, query, owner string, p store.Page) ([]ic.Membership, string, error) {
-	cur, err := decodeCursor(list, p, 1)
-	if err != nil {
-		return nil, "", err
-	}
-	pq := pageQuery[ic.Membership]{list: list, scan: scanMembership, key: membershipKey, limit: p.Limit}
-	return pq.run(ctx, db.r, query, cur[0], p.Limit+1, owner)
+	pq := pageQuery[ic.Membership]{list: list, scan: scanMembership, key: membershipKey}
+	return pq.page(ctx, db.r, p, query, owner)
 }
 
 // MemberOf reports, for each of groupIDs, whether userID is a member.

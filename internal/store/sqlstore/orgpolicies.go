@@ -157,13 +157,9 @@ func orgPolicyKey(p ic.OrgPolicy) []string { return []string{p.ID} }
 func (db *DB) UpdateOrgPolicy(ctx context.Context, id string, fn func(ic.OrgPolicy) (ic.OrgPolicy, error)) (ic.OrgPolicy, error) {
 	e := audit.New(ctx, "organizations.policy.update", ic.KindPolicy, id)
 	return update(ctx, db, e,
-		func(tx *txn) (ic.OrgPolicy, error) { return orgPolicy(ctx, tx, id) },
-		func(old ic.OrgPolicy) (ic.OrgPolicy, error) {
-			p, err := fn(old)
+		func(tx *txn) (ic.OrgPolicy, error) { return orgPolicy(ctx, tx, id) }, fn,
+		func(tx *txn, old ic.OrgPolicy, p *ic.OrgPolicy) error {
 			p.ID, p.Type, p.AWSManaged, p.CreatedAt = old.ID, old.Type, old.AWSManaged, old.CreatedAt
-			return p, err
-		},
-		func(tx *txn, p ic.OrgPolicy) error {
 			_, err := exec(ctx, tx, "update policy", updateOrgPolicySQL, p.ID, p.Name, p.Description, p.Content)
 			return err
 		})

@@ -135,13 +135,9 @@ func scanOU(s scanner) (ic.OrgUnit, error) {
 func (db *DB) UpdateOrgUnit(ctx context.Context, id string, fn func(ic.OrgUnit) (ic.OrgUnit, error)) (ic.OrgUnit, error) {
 	e := audit.New(ctx, "organizations.ou.update", ic.KindOrgUnit, id)
 	return update(ctx, db, e,
-		func(tx *txn) (ic.OrgUnit, error) { return orgUnit(ctx, tx, id) },
-		func(old ic.OrgUnit) (ic.OrgUnit, error) {
-			ou, err := fn(old)
+		func(tx *txn) (ic.OrgUnit, error) { return orgUnit(ctx, tx, id) }, fn,
+		func(tx *txn, old ic.OrgUnit, ou *ic.OrgUnit) error {
 			ou.ID, ou.ParentID, ou.CreatedAt = old.ID, old.ParentID, old.CreatedAt
-			return ou, err
-		},
-		func(tx *txn, ou ic.OrgUnit) error {
 			_, err := exec(ctx, tx, "update OU", updateOUSQL, ou.ID, ou.Name)
 			return err
 		})

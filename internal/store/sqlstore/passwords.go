@@ -39,15 +39,8 @@ func passwordState(ctx context.Context, q querier, userID string) (ic.PasswordSt
 
 // UpdatePasswordState is compare-and-swap on the user's password state.
 func (db *DB) UpdatePasswordState(ctx context.Context, userID string, fn func(ic.PasswordState) (ic.PasswordState, error)) (ic.PasswordState, error) {
-	var next ic.PasswordState
-	err := db.write(ctx, func(tx *txn) error {
-		old, err := passwordState(ctx, tx, userID)
-		if err != nil {
-			return err
-		}
-		if next, err = fn(old); err != nil {
-			return err
-		}
+	read := func(tx *txn) (ic.PasswordState, error) { return passwordState(ctx, tx, userID) }
+	return swap(ctx, db, read, fn, func(tx *txn, old ic.PasswordState, next *ic.PasswordState) error {
 		next.UserID = userID
 		if _, err := exec(ctx, tx, "write password state", upsertPasswordSQL, userID, next.Hash,
 			next.FailedAttempts, ts(next.LockedUntil), ts(next.UpdatedAt)); err != nil {
@@ -58,12 +51,8 @@ func (db *DB) UpdatePasswordState(ctx context.Context, userID string, fn func(ic
 				return err
 			}
 		}
-		return db.insertEvent(ctx, tx, passwordEvent(ctx, old, next))
+		return db.insertEvent(ctx, tx, passwordEvent(ctx, old, *next))
 	})
-	if err != nil {
-		return ic.PasswordState{}, err
-	}
-	return next, nil
 }
 
 // passwordEvent is "user.password.update" when the hash changed, otherwise a

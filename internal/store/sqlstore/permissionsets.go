@@ -69,26 +69,20 @@ func psDest(ps *ic.PermissionSet) []any {
 
 // ListPermissionSets pages permission sets in id order.
 func (db *DB) ListPermissionSets(ctx context.Context, p store.Page) ([]ic.PermissionSet, string, error) {
-	cur, err := decodeCursor("permission-sets", p, 1)
-	if err != nil {
-		return nil, "", err
-	}
-	pq := pageQuery[ic.PermissionSet]{list: "permission-sets", scan: scanPS, limit: p.Limit,
+	pq := pageQuery[ic.PermissionSet]{list: "permission-sets", scan: scanPS,
 		key: func(ps ic.PermissionSet) []string { return []string{ps.ID} }}
-	return pq.run(ctx, db.r, listPSSQL, cur[0], p.Limit+1)
+	return pq.page(ctx, db.r, p, listPSSQL)
 }
 
 // UpdatePermissionSet is compare-and-swap; the id cannot change.
 func (db *DB) UpdatePermissionSet(ctx context.Context, id string, fn func(ic.PermissionSet) (ic.PermissionSet, error)) (ic.PermissionSet, error) {
 	e := audit.New(ctx, "ssoadmin.permissionset.update", "PERMISSION_SET", id)
 	return update(ctx, db, e,
-		func(tx *txn) (ic.PermissionSet, error) { return permissionSet(ctx, tx, id) },
-		func(old ic.PermissionSet) (ic.PermissionSet, error) {
-			ps, err := fn(old)
+		func(tx *txn) (ic.PermissionSet, error) { return permissionSet(ctx, tx, id) }, fn,
+		func(tx *txn, _ ic.PermissionSet, ps *ic.PermissionSet) error {
 			ps.ID = id
-			return ps, err
-		},
-		func(tx *txn, ps ic.PermissionSet) error { return writePS(ctx, tx, updatePSSQL, ps) })
+			return writePS(ctx, tx, updatePSSQL, *ps)
+		})
 }
 
 // DeletePermissionSet removes an unassigned permission set and its roles.

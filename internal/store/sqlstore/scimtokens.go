@@ -84,11 +84,7 @@ func (db *DB) SCIMTokenByHash(ctx context.Context, hash string) (ic.SCIMToken, e
 // TouchSCIMToken records a use.
 func (db *DB) TouchSCIMToken(ctx context.Context, id string, now time.Time) error {
 	return db.writeNoEvent(ctx, func(tx *txn) error {
-		n, err := affected(ctx, tx, "touch scim token", touchSCIMTokenSQL, id, ts(now))
-		if err == nil && n == 0 {
-			err = errSCIMTokenNotFound(id)
-		}
-		return err
+		return changeRow(ctx, tx, errSCIMTokenNotFound(id), "touch scim token", touchSCIMTokenSQL, id, ts(now))
 	})
 }
 
@@ -96,11 +92,7 @@ func (db *DB) TouchSCIMToken(ctx context.Context, id string, now time.Time) erro
 func (db *DB) DeleteSCIMToken(ctx context.Context, id string) error {
 	e := audit.New(ctx, scimTokenDeleteName, targetSCIMToken, id)
 	return db.mutate(ctx, e, func(tx *txn) error {
-		n, err := affected(ctx, tx, "delete scim token", deleteSCIMTokenSQL, id)
-		if err == nil && n == 0 {
-			err = errSCIMTokenNotFound(id)
-		}
-		return err
+		return changeRow(ctx, tx, errSCIMTokenNotFound(id), "delete scim token", deleteSCIMTokenSQL, id)
 	})
 }
 

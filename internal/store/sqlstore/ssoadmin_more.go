@@ -32,13 +32,9 @@ func (db *DB) UpdateInstance(ctx context.Context, fn func(ic.Instance) (ic.Insta
 	}
 	e := audit.New(ctx, "ssoadmin.instance.update", "INSTANCE", id)
 	return update(ctx, db, e,
-		func(tx *txn) (ic.Instance, error) { return instance(ctx, tx) },
-		func(old ic.Instance) (ic.Instance, error) {
-			i, err := fn(old)
+		func(tx *txn) (ic.Instance, error) { return instance(ctx, tx) }, fn,
+		func(tx *txn, old ic.Instance, i *ic.Instance) error {
 			i.ID, i.IdentityStoreID, i.OwnerAccountID, i.CreatedAt = old.ID, old.IdentityStoreID, old.OwnerAccountID, old.CreatedAt
-			return i, err
-		},
-		func(tx *txn, i ic.Instance) error {
 			_, err := exec(ctx, tx, "update instance", updateInstanceSQL, i.Name, jsonCol{i.Tags}, jsonCol{i.AccessControl})
 			return err
 		})

@@ -197,6 +197,16 @@ func affected(ctx context.Context, q querier, op, query string, args ...any) (in
 	return n, mapErr(err, op)
 }
 
+// changeRow runs query, which updates or deletes one row, and returns nf
+// when it matched none.
+func changeRow(ctx context.Context, q querier, nf error, op, query string, args ...any) error {
+	n, err := affected(ctx, q, op, query, args...)
+	if err == nil && n == 0 {
+		return nf
+	}
+	return err
+}
+
 // mutate runs fn in a write transaction that also records e.
 func (db *DB) mutate(ctx context.Context, e audit.Event, fn func(tx *txn) error) error {
 	return db.write(ctx, func(tx *txn) error {
@@ -207,13 +217,15 @@ func (db *DB) mutate(ctx context.Context, e audit.Event, fn func(tx *txn) error)
 	})
 }
 
-// update is the compare-and-swap every Update method shares: read the row in
-// the write transaction, let fn decide, write what it returns (with the id
-// kept), and record e, or write nothing if any step fails.
-func update[T any](ctx context.Context, db *DB, e audit.Event, read func(*txn) (T, error),
-	fn func(T) (T, error), write func(*txn, T) error) (T, error) {
+// swap is the compare-and-swap every Update method shares: in one write
+// transaction, read the row, let fn decide and hand its result to write, or
+// write nothing if any step fails. write first puts back in next, from old,
+// what fn may not change (the id, the creation time), then stores next and
+// any event; the caller gets next as write left it.
+func swap[T any](ctx context.Context, db *DB, read func(*txn) (T, error), fn func(T) (T, error),
+	write func(tx *txn, old T, next *T) error) (T, error) {
 	var next T
-	err := db.mutate(ctx, e, func(tx *txn) error {
+	err := db.write(ctx, func(tx *txn) error {
 		old, err := read(tx)
 		if err != nil {
 			return err
@@ -221,13 +233,24 @@ func update[T any](ctx context.Context, db *DB, e audit.Event, read func(*txn) (
 		if next, err = fn(old); err != nil {
 			return err
 		}
-		return write(tx, next)
+		return write(tx, old, &next)
 	})
 	if err != nil {
 		var zero T
 		return zero, err
 	}
 	return next, nil
+}
+
+// update is swap for a change that always records e.
+func update[T any](ctx context.Context, db *DB, e audit.Event, read func(*txn) (T, error),
+	fn func(T) (T, error), write func(tx *txn, old T, next *T) error) (T, error) {
+	return swap(ctx, db, read, fn, func(tx *txn, old T, next *T) error {
+		if err := write(tx, old, next); err != nil {
+			return err
+		}
+		return db.insertEvent(ctx, tx, e)
+	})
 }
 
 // missing is the errs.NotFound for a resource (a store.Resource* name) and id.

@@ -109,29 +109,23 @@ func scanUser(s scanner) (ic.User, error) {
 
 // ListUsers pages users in id order.
 func (db *DB) ListUsers(ctx context.Context, f store.UserFilter, p store.Page) ([]ic.User, string, error) {
-	cur, err := decodeCursor("users", p, 1)
-	if err != nil {
-		return nil, "", err
-	}
-	pq := pageQuery[ic.User]{list: "users", scan: scanUser, limit: p.Limit,
+	pq := pageQuery[ic.User]{list: "users", scan: scanUser,
 		key: func(u ic.User) []string { return []string{u.ID} }}
 	if f.UserName != "" {
-		return pq.run(ctx, db.r, listUsersByNameSQL, cur[0], p.Limit+1, ic.NormalizeName(f.UserName))
+		return pq.page(ctx, db.r, p, listUsersByNameSQL, ic.NormalizeName(f.UserName))
 	}
-	return pq.run(ctx, db.r, listUsersSQL, cur[0], p.Limit+1)
+	return pq.page(ctx, db.r, p, listUsersSQL)
 }
 
 // UpdateUser is compare-and-swap; the id cannot change.
 func (db *DB) UpdateUser(ctx context.Context, id string, fn func(ic.User) (ic.User, error)) (ic.User, error) {
 	e := audit.New(ctx, "identitystore.user.update", "USER", id)
 	return update(ctx, db, e,
-		func(tx *txn) (ic.User, error) { return user(ctx, tx, id) },
-		func(old ic.User) (ic.User, error) {
-			u, err := fn(old)
+		func(tx *txn) (ic.User, error) { return user(ctx, tx, id) }, fn,
+		func(tx *txn, _ ic.User, u *ic.User) error {
 			u.ID = id
-			return u, err
-		},
-		func(tx *txn, u ic.User) error { return writeUser(ctx, tx, updateUserSQL, u) })
+			return writeUser(ctx, tx, updateUserSQL, *u)
+		})
 }
 
 // DeleteUser removes the user and everything that hangs off it. Memberships,
@@ -145,10 +139,6 @@ func (db *DB) DeleteUser(ctx context.Context, id string) error {
 		if err := deleteUserTokens(ctx, tx, id); err != nil {
 			return err
 		}
-		n, err := affected(ctx, tx, "delete user", deleteUserSQL, id)
-		if err == nil && n == 0 {
-			err = errUserNotFound(id)
-		}
-		return err
+		return changeRow(ctx, tx, errUserNotFound(id), "delete user", deleteUserSQL, id)
 	})
 }
