@@ -158,6 +158,11 @@ func TestVersionPrintsTheSameThingBothWays(t *testing.T) {
 func TestTheBuiltBinaryNamesItsCommit(t *testing.T) {
 	bin := os.Getenv("KEYWARD_BIN")
 	if bin == "" {
+		if top, err := exec.Command("git", "rev-parse", "--show-toplevel").Output(); err == nil {
+			if fi, err := os.Stat(filepath.Join(strings.TrimSpace(string(top)), ".git")); err == nil && !fi.IsDir() {
+				t.Skip("this checkout is a git worktree, which Go does not stamp; set KEYWARD_BIN to a binary built in a clone")
+			}
+		}
 		bin = filepath.Join(t.TempDir(), "keyward")
 		build := exec.Command("go", "build", "-buildvcs=true", "-o", bin, "github.com/keyward/keyward/cmd/keyward")
 		if out, err := build.CombinedOutput(); err != nil {

@@ -190,8 +190,11 @@ func profilesListCmd(stdio IO) *cobra.Command {
 			fmt.Fprintln(w, "PROFILE\tSOURCE\tACCOUNT\tROLE\tREGION")
 			for _, n := range names {
 				v, _ := sharedConfig{e.shared.Config}.Profile(n)
-				fmt.Fprintf(w, "%s\t%s\t%s\t%s\t%s\n", n, profileSource(n, v), dash(provider.First(v, "sso_account_id", "keyward_account_id")),
-					dash(provider.First(v, "sso_role_name", "keyward_role_name", "role_arn")), dash(v["region"]))
+				_, account, role := provider.SSOProfile(v)
+				if role == "" {
+					role = v["role_arn"]
+				}
+				fmt.Fprintf(w, "%s\t%s\t%s\t%s\t%s\n", n, profileSource(n, v), dash(account), dash(role), dash(v["region"]))
 			}
 			return w.Flush()
 		},
@@ -204,9 +207,10 @@ func profilesListCmd(stdio IO) *cobra.Command {
 // whose credential_process is keyward's own for it, as `keyward add`
 // writes, holds IAM user keys in the vault.
 func profileSource(name string, v map[string]string) string {
+	session, _, _ := provider.SSOProfile(v)
 	switch {
-	case provider.First(v, "sso_session", "keyward_sso_session") != "":
-		return "sso-session " + provider.First(v, "sso_session", "keyward_sso_session")
+	case session != "":
+		return "sso-session " + session
 	case v["keyward_okta_session"] != "":
 		return oktaKind + " " + v["keyward_okta_session"]
 	case v["role_arn"] != "":

@@ -72,7 +72,7 @@ func (e *credEnv) choose(cmd *cobra.Command) (string, error) {
 	for i, p := range profiles {
 		labels[i] = p
 		if v, ok := (sharedConfig{e.shared.Config}).Profile(p); ok {
-			if acct, role := provider.First(v, "sso_account_id", "keyward_account_id"), provider.First(v, "sso_role_name", "keyward_role_name"); acct != "" {
+			if _, acct, role := provider.SSOProfile(v); acct != "" {
 				labels[i] = fmt.Sprintf("%s  (%s, %s)", p, acct, role)
 			}
 		}

@@ -180,7 +180,7 @@ func (r *Resolver) fetcher(ctx context.Context, profile string, p map[string]str
 		return r.chained(profile, p, depth), nil
 	case p["keyward_okta_session"] != "":
 		return r.oktaRole(profile, p)
-	case First(p, "keyward_sso_session", "sso_session") != "":
+	case ssoSession(p) != "":
 		role, err := r.Role(profile)
 		if err != nil {
 			return nil, err
@@ -317,8 +317,7 @@ func (r *Resolver) Role(profile string) (SSORole, error) {
 		return SSORole{}, fmt.Errorf("there is no profile %q in the AWS config file: list them with "+
 			"`keyward profiles list`, or create them with `keyward profiles sync`", profile)
 	}
-	session, account, role := First(p, "keyward_sso_session", "sso_session"), First(p, "keyward_account_id", "sso_account_id"),
-		First(p, "keyward_role_name", "sso_role_name")
+	session, account, role := SSOProfile(p)
 	if session == "" || account == "" || role == "" {
 		return SSORole{}, fmt.Errorf("profile %q names no IAM Identity Center role (it needs sso_session, "+
 			"sso_account_id and sso_role_name)", profile)
@@ -348,9 +347,19 @@ func (r *Resolver) Source(name string) (sso.Source, error) {
 	return src, src.Check()
 }
 
-// First is the value of the first of keys the profile p sets, "" if none:
-// a profile may spell one setting as keyward's key or the AWS CLI's.
-func First(p map[string]string, keys ...string) string {
+// SSOProfile is the sign-in ([sso-session NAME]), account and role an
+// Identity Center profile p names. A profile may spell each as keyward's
+// key (a process-style profile, which the AWS CLI must not read as SSO) or
+// the AWS CLI's; keyward's wins when both are set. Everything that reads a
+// profile's role goes through here, so what is listed is what is resolved.
+func SSOProfile(p map[string]string) (session, account, role string) {
+	return ssoSession(p), first(p, "keyward_account_id", "sso_account_id"), first(p, "keyward_role_name", "sso_role_name")
+}
+
+func ssoSession(p map[string]string) string { return first(p, "keyward_sso_session", "sso_session") }
+
+// first is the value of the first of keys the profile p sets, "" if none.
+func first(p map[string]string, keys ...string) string {
 	for _, k := range keys {
 		if v := p[k]; v != "" {
 			return v

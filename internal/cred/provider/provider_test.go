@@ -54,3 +54,19 @@ func TestProfilesThatCannotGiveCredentialsSayWhatToRun(t *testing.T) {
 		})
 	}
 }
+
+func TestAProfileSettingBothSpellingsResolvesKeywardsRole(t *testing.T) {
+	r := &Resolver{Keep: &credtest.Keeper{}, Profiles: profiles{
+		"both": {"keyward_sso_session": "kw", "keyward_account_id": "111122223333", "keyward_role_name": "Admin",
+			"sso_session": "old", "sso_account_id": "444455556666", "sso_role_name": "ReadOnly"},
+		"sso-session kw":  {"sso_start_url": "https://kw.example/start", "sso_region": "eu-west-1"},
+		"sso-session old": {"sso_start_url": "https://old.example/start", "sso_region": "us-east-1"},
+	}}
+	role, err := r.Role("both")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if role.Client == nil || role.Role.AccountID != "111122223333" || role.Role.RoleName != "Admin" {
+		t.Errorf("role = %+v, want keyward_account_id's 111122223333 and keyward_role_name's Admin", role.Role)
+	}
+}
