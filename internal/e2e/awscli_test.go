@@ -424,11 +424,7 @@ func (c *awsCLI) callerARNAs(t *testing.T, st cliStory, profile string) string {
 func TestAWSCLIRunsTheStoryFromSetupToLogout(t *testing.T) {
 	s := start(t)
 	c := newAWSCLI(t, s)
-	step := func(name string, f func(t *testing.T)) {
-		if !t.Run(name, f) {
-			t.FailNow()
-		}
-	}
+	step := steps(t)
 	var st cliStory
 	var accessToken, arn string
 	step("the administrator sets up Dev, alice, Developers and DevOps with the CLI", func(t *testing.T) {

@@ -34,11 +34,7 @@ import (
 // lost app and a deactivated person are errors that say so.
 func TestCredentialCLIOktaSource(t *testing.T) {
 	w := &webFlow{s: startTLS(t)}
-	step := func(name string, fn func(t *testing.T)) {
-		if !t.Run(name, fn) {
-			t.FailNow()
-		}
-	}
+	step := steps(t)
 	step("the administrator registers the CLI app, the federation app with the CLI as its web-SSO client, and the role", asTest(w.setUp))
 	// The person's machine trusts keyward's CA and points STS at keyward.
 	saved := awsenv.HTTPClient.Transport

@@ -33,11 +33,7 @@ func TestCredentialCLIIAMKeys(t *testing.T) {
 	s := start(t)
 	c := newAWSCLI(t, s)
 	admin := iam.NewFromConfig(s.adminConfig())
-	step := func(name string, f func(t *testing.T)) {
-		if !t.Run(name, f) {
-			t.FailNow()
-		}
-	}
+	step := steps(t)
 	var bob iamKeysUser
 	step("the administrator creates bob with a key and an MFA device, and Deployer needing an ExternalId and MFA", func(t *testing.T) {
 		bob = createIAMKeysUser(t, admin, "bob", "deploy-7f3a")

@@ -13,11 +13,7 @@ import (
 // keyward's CA as the person's trust store.
 func TestCredentialCLIOktaStory(t *testing.T) {
 	w := &webFlow{s: startTLS(t)}
-	step := func(name string, fn func(t *testing.T)) {
-		if !t.Run(name, fn) {
-			t.FailNow()
-		}
-	}
+	step := steps(t)
 	step("the administrator registers the CLI app, the federation app and the role", asTest(w.setUp))
 	c := newAWSCLI(t, w.s.server)
 	k := newCredCLI(t, w.s.server, c)

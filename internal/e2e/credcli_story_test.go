@@ -21,11 +21,7 @@ import (
 func TestCredentialCLIStory(t *testing.T) {
 	s := start(t)
 	c := newAWSCLI(t, s)
-	step := func(name string, f func(t *testing.T)) {
-		if !t.Run(name, f) {
-			t.FailNow()
-		}
-	}
+	step := steps(t)
 	var sdk story
 	var st cliStory
 	var k *credCLI

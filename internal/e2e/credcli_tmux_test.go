@@ -32,11 +32,7 @@ func TestCredentialCLIInATerminal(t *testing.T) {
 	requireTool(t, "tmux", "apt-get install tmux")
 	s := start(t)
 	c := newAWSCLI(t, s)
-	step := func(name string, f func(t *testing.T)) {
-		if !t.Run(name, f) {
-			t.FailNow()
-		}
-	}
+	step := steps(t)
 	var st cliStory
 	var k *credCLI
 	const devOps, readOnly = "Dev-DevOps", "Dev-ReadOnly"

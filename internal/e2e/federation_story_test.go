@@ -29,11 +29,7 @@ func TestFederationStory(t *testing.T) {
 	s := start(t)
 	c := newAWSCLI(t, s)
 	ctx := context.Background()
-	step := func(name string, fn func(t *testing.T)) {
-		if !t.Run(name, fn) {
-			t.FailNow()
-		}
-	}
+	step := steps(t)
 	var f *federation
 	var st cliStory
 	step("the administrator connects the identity provider to Identity Center and pushes Engineering", func(t *testing.T) {

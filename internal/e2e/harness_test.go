@@ -258,6 +258,16 @@ func (b *browser) approve(verificationURIComplete string, allow bool) (clientNam
 	return m[1]
 }
 
+// steps runs a story's steps as subtests of t, in order: the first that
+// fails ends the story, since every later step builds on the ones before.
+func steps(t *testing.T) func(name string, f func(t *testing.T)) {
+	return func(name string, f func(t *testing.T)) {
+		if !t.Run(name, f) {
+			t.FailNow()
+		}
+	}
+}
+
 // requireTool finds an external program. In CI a missing tool fails the
 // test; elsewhere it skips, saying what to install.
 func requireTool(t *testing.T, path, install string) string {

@@ -61,11 +61,7 @@ type webFlow struct {
 // one replay covers them all.
 func TestOktaAWSCLIWebAgainstKeyward(t *testing.T) {
 	w := &webFlow{s: startTLS(t)}
-	step := func(name string, fn func(t *testing.T)) {
-		if !t.Run(name, fn) {
-			t.FailNow()
-		}
-	}
+	step := steps(t)
 	step("the administrator registers the CLI app, the federation app with the CLI as its web-SSO client, and the role", asTest(w.setUp))
 	step("the CLI finds an Identity Engine org", asTest(w.organization))
 	step("device authorization is pending until the person signs in and approves at the printed URL", asTest(w.deviceFlow))

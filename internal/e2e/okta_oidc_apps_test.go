@@ -73,11 +73,7 @@ func TestAnAdministratorSetsUpOIDCAppsAndAnAuthorizationServerWithTheOktaSDK(t *
 	admin := s.oktaAdmin()
 	ctx := context.Background()
 	var cli, ci, server, policy string
-	step := func(name string, fn func(t *testing.T)) {
-		if !t.Run(name, fn) {
-			t.FailNow()
-		}
-	}
+	step := steps(t)
 	step("the CLI is a native app: a public client with codes, device authorization, token exchange and refresh", func(t *testing.T) {
 		grants := []string{"authorization_code", "urn:ietf:params:oauth:grant-type:device_code",
 			"urn:ietf:params:oauth:grant-type:token-exchange", "refresh_token"}

@@ -36,11 +36,7 @@ import (
 // configured, and an assertion works once.
 func TestTheIAMStory(t *testing.T) {
 	is := startIAMStory(t)
-	step := func(name string, fn func(t *testing.T)) {
-		if !t.Run(name, fn) {
-			t.FailNow()
-		}
-	}
+	step := steps(t)
 	step("the administrator creates an OU, moves Dev into it and attaches an SCP denying iam:DeleteRole", is.adminShapesTheOrganization)
 	step("he registers Dev as Identity Center's delegated administrator", is.adminRegistersTheDelegatedAdministrator)
 	step("in Dev he creates a customer managed policy, a boundary and a role trusting only the Engineering department", is.adminWritesDevsPolicies)

@@ -295,11 +295,7 @@ func TestGrantedSSOLoginAndCredentialProcessThroughTheProxy(t *testing.T) {
 		}
 		return string(out)
 	}
-	step := func(name string, f func(t *testing.T)) {
-		if !t.Run(name, f) {
-			t.FailNow()
-		}
-	}
+	step := steps(t)
 
 	// Without --sso-region granted GETs the start URL (over TLS, trusting
 	// SSL_CERT_FILE) and reads the region from its <meta name="region">.
