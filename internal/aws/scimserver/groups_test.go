@@ -70,6 +70,11 @@ func TestGroupFilters(t *testing.T) {
 		{`members eq "` + bob + `"`, []string{ops}},
 		{`id eq "` + eng + `" and members eq "` + alice + `"`, []string{eng}},
 		{`members eq "` + bob + `" and id eq "` + eng + `"`, nil},
+		// AWS: "the use of id as an individual filter, while valid, should
+		// be avoided" (ListGroups): valid, so answered.
+		{`id eq "` + eng + `"`, []string{eng}},
+		{`id eq "9067729b3d-00000000-0000-0000-0000-000000000000"`, nil},
+		{`id eq "not an id"`, nil},
 	}
 	for _, tc := range tests {
 		t.Run(tc.filter, func(t *testing.T) {
@@ -86,7 +91,7 @@ func TestGroupFilters(t *testing.T) {
 		diff(t, "ids", want, got)
 	})
 	e.do("GET", "/Groups?filter="+queryEscape(`displayName sw "E"`), "").want(t, http.StatusBadRequest)
-	e.do("GET", "/Groups?filter="+queryEscape(`id eq "`+eng+`"`), "").want(t, http.StatusBadRequest)
+	e.do("GET", "/Groups?filter="+queryEscape(`id eq "`+eng+`" and displayName eq "Engineering"`), "").want(t, http.StatusBadRequest)
 }
 
 func TestPatchGroup(t *testing.T) {

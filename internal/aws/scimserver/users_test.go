@@ -236,6 +236,10 @@ func TestListUsersByEachSupportedFilter(t *testing.T) {
 		{`id eq "` + id + `" and manager eq "` + manager + `"`, []string{id}},
 		{`manager eq "` + manager + `" and id eq "` + id + `"`, []string{id}},
 		{`id eq "` + id + `" and manager eq "someone-else"`, nil},
+		// AWS: "the use of id as an individual filter, though valid, should
+		// be avoided" (ListUsers): valid, so answered.
+		{`id eq "` + id + `"`, []string{id}},
+		{`id eq "not an id"`, nil},
 	}
 	for _, tc := range tests {
 		t.Run(tc.filter, func(t *testing.T) {
