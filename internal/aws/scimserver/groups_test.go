@@ -90,6 +90,18 @@ func TestGroupFilters(t *testing.T) {
 		sortStrings(want)
 		diff(t, "ids", want, got)
 	})
+	t.Run("attributes and excludedAttributes are not honoured, nor refused", func(t *testing.T) {
+		// Microsoft Entra ID, which AWS supports as a SCIM client, asks
+		// this way; AWS answers the whole resources.
+		res := e.do("GET", "/Groups?excludedAttributes=members&filter="+queryEscape(`displayName eq "Engineering"`), "").want(t, http.StatusOK)
+		diff(t, "ids", []string{eng}, ids(res))
+		res = e.do("GET", "/Groups?filter="+queryEscape(`id eq "`+ops+`" and members eq "`+bob+`"`)+"&attributes=id", "").want(t, http.StatusOK)
+		diff(t, "ids", []string{ops}, ids(res))
+		diff(t, "displayName", "Ops", res.resources()[0]["displayName"])
+		res = e.do("GET", "/Users?attributes=userName&filter="+queryEscape(`userName eq "alice"`), "").want(t, http.StatusOK)
+		diff(t, "ids", []string{alice}, ids(res))
+		diff(t, "displayName", "alice", res.resources()[0]["displayName"])
+	})
 	e.do("GET", "/Groups?filter="+queryEscape(`displayName sw "E"`), "").want(t, http.StatusBadRequest)
 	e.do("GET", "/Groups?filter="+queryEscape(`id eq "`+eng+`" and displayName eq "Engineering"`), "").want(t, http.StatusBadRequest)
 }
