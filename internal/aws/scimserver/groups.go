@@ -132,14 +132,15 @@ func (s *Server) getGroup(w http.ResponseWriter, r *http.Request, id string) err
 }
 
 // putGroup replaces the display name and externalId. Members are changed
-// only by PATCH: replacing them all at once is what AWS refuses.
+// only by PATCH: replacing them all at once is what AWS refuses, in the
+// words below (as mitodl/keycloak-scim#73 quotes AWS's answer).
 func (s *Server) putGroup(w http.ResponseWriter, r *http.Request, id string) error {
 	var in scimGroup
 	if err := readJSON(r, &in); err != nil {
 		return err
 	}
 	if len(in.Members) > 0 {
-		return invalid("members cannot be replaced all at once; use PATCH to add and remove members")
+		return invalid("Replacing group memberships is not supported.")
 	}
 	if err := ic.ValidateGroup(in.DisplayName, ""); err != nil {
 		return err

@@ -70,6 +70,11 @@ func TestGroupFilters(t *testing.T) {
 		{`members eq "` + bob + `"`, []string{ops}},
 		{`id eq "` + eng + `" and members eq "` + alice + `"`, []string{eng}},
 		{`members eq "` + bob + `" and id eq "` + eng + `"`, nil},
+		// AWS: "the use of id as an individual filter, while valid, should
+		// be avoided" (ListGroups): valid, so answered.
+		{`id eq "` + eng + `"`, []string{eng}},
+		{`id eq "9067729b3d-00000000-0000-0000-0000-000000000000"`, nil},
+		{`id eq "not an id"`, nil},
 	}
 	for _, tc := range tests {
 		t.Run(tc.filter, func(t *testing.T) {
@@ -85,8 +90,20 @@ func TestGroupFilters(t *testing.T) {
 		sortStrings(want)
 		diff(t, "ids", want, got)
 	})
+	t.Run("attributes and excludedAttributes are not honoured, nor refused", func(t *testing.T) {
+		// Microsoft Entra ID, which AWS supports as a SCIM client, asks
+		// this way; AWS answers the whole resources.
+		res := e.do("GET", "/Groups?excludedAttributes=members&filter="+queryEscape(`displayName eq "Engineering"`), "").want(t, http.StatusOK)
+		diff(t, "ids", []string{eng}, ids(res))
+		res = e.do("GET", "/Groups?filter="+queryEscape(`id eq "`+ops+`" and members eq "`+bob+`"`)+"&attributes=id", "").want(t, http.StatusOK)
+		diff(t, "ids", []string{ops}, ids(res))
+		diff(t, "displayName", "Ops", res.resources()[0]["displayName"])
+		res = e.do("GET", "/Users?attributes=userName&filter="+queryEscape(`userName eq "alice"`), "").want(t, http.StatusOK)
+		diff(t, "ids", []string{alice}, ids(res))
+		diff(t, "displayName", "alice", res.resources()[0]["displayName"])
+	})
 	e.do("GET", "/Groups?filter="+queryEscape(`displayName sw "E"`), "").want(t, http.StatusBadRequest)
-	e.do("GET", "/Groups?filter="+queryEscape(`id eq "`+eng+`"`), "").want(t, http.StatusBadRequest)
+	e.do("GET", "/Groups?filter="+queryEscape(`id eq "`+eng+`" and displayName eq "Engineering"`), "").want(t, http.StatusBadRequest)
 }
 
 func TestPatchGroup(t *testing.T) {
@@ -134,7 +151,9 @@ func TestPatchGroup(t *testing.T) {
 	})
 	t.Run("PUT renames, DELETE removes", func(t *testing.T) {
 		e.do("PUT", "/Groups/"+id, `{"displayName":"Renamed","externalId":"x1"}`).want(t, http.StatusOK)
-		e.do("PUT", "/Groups/"+id, `{"displayName":"Renamed","members":`+members(users[0])+`}`).want(t, http.StatusBadRequest)
+		// AWS's own words, as a client meets them (mitodl/keycloak-scim#73).
+		refused := e.do("PUT", "/Groups/"+id, `{"displayName":"Renamed","members":`+members(users[0])+`}`).want(t, http.StatusBadRequest)
+		diff(t, "detail", "Replacing group memberships is not supported.", refused.str("detail"))
 		e.do("DELETE", "/Groups/"+id, "").want(t, http.StatusNoContent)
 		e.do("GET", "/Groups/"+id, "").want(t, http.StatusNotFound)
 	})

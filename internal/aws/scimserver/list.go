@@ -19,11 +19,13 @@ type listQuery struct {
 }
 
 // readList reads filter, count (1-100, default 100) and cursor. AWS does
-// not support startIndex (only 1, the default, is accepted), attributes,
-// excludedAttributes or sorting.
+// not support startIndex (only 1, the default, is accepted) or sorting.
+// Nor does it support attributes and excludedAttributes, but it ignores
+// them, answering whole resources: Microsoft Entra ID, a client AWS
+// supports, sends excludedAttributes=members with its group look-ups.
 func readList(r *http.Request) (listQuery, error) {
 	q := r.URL.Query()
-	for _, k := range []string{"attributes", "excludedAttributes", "sortBy", "sortOrder"} {
+	for _, k := range []string{"sortBy", "sortOrder"} {
 		if q.Has(k) {
 			return listQuery{}, invalid("%s is not supported", k)
 		}

@@ -9,8 +9,8 @@ import (
 )
 
 // listGroups answers ListGroups with AWS's filters: displayName,
-// externalId, members (the groups a user is in), or id and members (is
-// the user in this group).
+// externalId, id, members (the groups a user is in), or id and members
+// (is the user in this group).
 func (s *Server) listGroups(w http.ResponseWriter, r *http.Request) error {
 	lq, err := readList(r)
 	if err != nil {
@@ -37,6 +37,9 @@ func (s *Server) findGroups(ctx context.Context, lq listQuery) ([]ic.Group, stri
 		return gs, "", err
 	case lq.is("externalid"):
 		gs, err := found(s.Store.GroupByExternalID(ctx, ic.ExternalID{Issuer: s.Issuer, ID: lq.value("externalid")}))
+		return gs, "", err
+	case lq.is("id"): // valid, AWS says, though GET /Groups/{id} is the way
+		gs, err := found(s.group(ctx, lq.value("id")))
 		return gs, "", err
 	case lq.is("members"):
 		return s.groupsOf(ctx, lq.value("members"), lq.page)

@@ -9,7 +9,7 @@ import (
 )
 
 // listUsers answers ListUsers with AWS's filters: userName, externalId,
-// id and manager, or groups.value (the members of a group).
+// id, id and manager, or groups.value (the members of a group).
 func (s *Server) listUsers(w http.ResponseWriter, r *http.Request) error {
 	lq, err := readList(r)
 	if err != nil {
@@ -36,6 +36,9 @@ func (s *Server) findUsers(ctx context.Context, lq listQuery) ([]ic.User, string
 		return us, "", err
 	case lq.is("externalid"):
 		us, err := found(s.Store.UserByExternalID(ctx, ic.ExternalID{Issuer: s.Issuer, ID: lq.value("externalid")}))
+		return us, "", err
+	case lq.is("id"): // valid, AWS says, though GET /Users/{id} is the way
+		us, err := found(s.user(ctx, lq.value("id")))
 		return us, "", err
 	case lq.is("id", "manager"):
 		us, err := found(s.user(ctx, lq.value("id")))

@@ -399,3 +399,36 @@ func waitFor(t *testing.T, what string, cond func() bool) {
 		}
 	}
 }
+
+// A user deleted at the target by someone else is created again on its
+// next change, and put back in the pushed groups it was in: the record of
+// its pushed memberships went with it.
+func TestAUserDeletedAtTheTargetComesBackInItsGroups(t *testing.T) {
+	w := newWorld(t)
+	eng := w.group(t, "Engineering")
+	alice := w.team(t, []string{"alice@example.com", "bob@example.com"}, eng.ID)[0]
+	w.apps.push(testApp, eng.ID)
+	w.settle(t)
+
+	gone, _ := w.scim.userByName("alice@example.com")
+	w.scim.set(func() { // an administrator deletes alice in the AWS console
+		delete(w.scim.users, gone.ID)
+		for _, m := range w.scim.members {
+			delete(m, gone.ID)
+		}
+	})
+	_, err := w.st.UpdateUser(w.ctx, alice.ID, "user.account.update_profile", func(u directory.User) (directory.User, error) {
+		u.Profile = u.Profile.Merge(directory.Profile{"title": "Staff Engineer"})
+		return u, nil
+	})
+	must(t, err)
+	w.settle(t)
+
+	if u, ok := w.scim.userByName("alice@example.com"); !ok || u.Title != "Staff Engineer" {
+		t.Fatalf("alice at the target = %+v, %v", u, ok)
+	}
+	if diff := gocmp.Diff([]string{"alice@example.com", "bob@example.com"}, w.members(t, "Engineering")); diff != "" {
+		t.Errorf("Engineering's members (-want +got):\n%s", diff)
+	}
+	w.noDrift(t)
+}

@@ -67,7 +67,10 @@ func (p pusher) upsertUser(ctx context.Context, u directory.User, tid string, ma
 		switch StatusOf(err) {
 		case 0, 200:
 			return tid, err
-		case 404: // deleted at the target: create it again
+		case 404: // deleted at the target, with its memberships: create it again
+			if err := p.e.c.State.DeleteProvisionTarget(ctx, userKey(p.appID, u.ID)); err != nil {
+				return "", err
+			}
 		case 409:
 			return "", permanentError{fmt.Errorf("renaming user %s to %q: %w", u.ID, want.UserName, err)}
 		default:
