@@ -99,6 +99,8 @@ func (p *Provider) checkAssertion(ctx context.Context, c jwt.Claims, app directo
 		return invalidClient("The client_assertion has expired.")
 	case c.Expiry.Time().After(now.Add(maxAssertionLifetime + clockSkew)):
 		return invalidClient("The client_assertion token has an expiration too far into the future.")
+	case c.NotBefore != nil && c.NotBefore.Time().After(now.Add(clockSkew)):
+		return invalidClient("The client_assertion is not valid yet (its nbf is in the future); check the client's clock.")
 	case c.IssuedAt != nil && c.IssuedAt.Time().After(now.Add(clockSkew)):
 		return invalidClient("The client_assertion was issued in the future; check the client's clock.")
 	case c.ID == "" || len(c.ID) > 256:

@@ -4,10 +4,13 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/base64"
+	"maps"
 	"net/http"
 	"net/url"
 	"regexp"
 	"slices"
+	"strconv"
+	"strings"
 	"time"
 
 	"github.com/keyward/keyward/internal/audit"
@@ -43,6 +46,10 @@ type authRequest struct {
 	prompt      string
 	raw         url.Values // to come back to after sign-in
 }
+
+// maxAge is a max_age parameter: whole seconds (at most nine digits, so
+// that it fits a time.Duration).
+var maxAge = regexp.MustCompile(`^[0-9]{1,9}$`)
 
 // pkceChallenge is a base64url S256 challenge (RFC 7636 §4.2).
 var pkceChallenge = regexp.MustCompile(`^[A-Za-z0-9_-]{43}$`)
@@ -116,11 +123,18 @@ func (p *Provider) authorize(w http.ResponseWriter, r *http.Request, req authReq
 		if req.prompt == "none" {
 			return &oauthError{http.StatusBadRequest, "login_required", "The user is not signed in."}
 		}
-		http.Redirect(w, r, orgLoginPath+"?next="+url.QueryEscape(p.comeBack(r, req)), http.StatusSeeOther)
+		http.Redirect(w, r, orgLoginPath+"?next="+url.QueryEscape(p.afterSignIn(r, req)), http.StatusSeeOther)
 		return nil
 	}
 	if err != nil {
 		return err
+	}
+	if p.signInAgain(req, ss) {
+		if req.prompt == "none" {
+			return &oauthError{http.StatusBadRequest, "login_required", "The request asks for a newer sign-in than the user's."}
+		}
+		http.Redirect(w, r, orgLoginPath+"?next="+url.QueryEscape(p.afterSignIn(r, req)), http.StatusSeeOther)
+		return nil
 	}
 	if st, need, err := p.SignIn.StepUp(r.Context(), u, ss, p.comeBack(r, req)); err != nil {
 		return err
@@ -155,6 +169,8 @@ func checkAuthRequest(req authRequest) error {
 		return invalidScope("The authentication request has an empty 'scope' parameter.")
 	case req.raw.Has("request") || req.raw.Has("request_uri"):
 		return &oauthError{http.StatusBadRequest, "request_not_supported", "Request objects are not supported."}
+	case req.raw.Has("max_age") && !maxAge.MatchString(req.raw.Get("max_age")):
+		return invalidRequest("The max_age parameter must be a number of seconds.")
 	case req.raw.Get("code_challenge_method") != "" && req.raw.Get("code_challenge_method") != "S256":
 		return invalidRequest("The code_challenge_method must be S256.")
 	case req.challenge != "" && !pkceChallenge.MatchString(req.challenge):
@@ -165,6 +181,20 @@ func checkAuthRequest(req authRequest) error {
 		return invalidRequest("PKCE code challenge is required: send code_challenge and code_challenge_method=S256.")
 	}
 	return req.server.checkScopes(req.scopes)
+}
+
+// signInAgain reports whether the request asks for a newer sign-in than
+// the session's (OpenID Connect Core §3.1.2.1): prompt=login, or a
+// max_age the session is older than.
+func (p *Provider) signInAgain(req authRequest, ss directory.Session) bool {
+	if slices.Contains(strings.Fields(req.prompt), "login") {
+		return true
+	}
+	if !req.raw.Has("max_age") {
+		return false
+	}
+	secs, _ := strconv.ParseInt(req.raw.Get("max_age"), 10, 64) // checked by checkAuthRequest
+	return p.now().Sub(ss.Created) > time.Duration(secs)*time.Second
 }
 
 func (p *Provider) newCode(ctx context.Context, req authRequest, u directory.User, ss directory.Session) (string, error) {
@@ -183,6 +213,16 @@ func (p *Provider) newCode(ctx context.Context, req authRequest, u directory.Use
 // comeBack is this request as a GET on the org URL, for after sign-in.
 func (p *Provider) comeBack(r *http.Request, req authRequest) string {
 	return r.URL.Path + "?" + req.raw.Encode()
+}
+
+// afterSignIn is comeBack for a browser sent to sign in: that sign-in is
+// fresh, so the request no longer asks for one (prompt=login, max_age),
+// or it would ask again forever.
+func (p *Provider) afterSignIn(r *http.Request, req authRequest) string {
+	req.raw = maps.Clone(req.raw)
+	req.raw.Del("prompt")
+	req.raw.Del("max_age")
+	return p.comeBack(r, req)
 }
 
 func (p *Provider) browserSession(r *http.Request) (directory.Session, directory.User, error) {

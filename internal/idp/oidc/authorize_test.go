@@ -12,6 +12,7 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/go-jose/go-jose/v4"
 	"github.com/go-jose/go-jose/v4/jwt"
@@ -279,4 +280,80 @@ func TestARelyingPartysFormMayPostTheAuthorizationRequest(t *testing.T) {
 	if got.Get("code") == "" || got.Get("state") != "state-1" {
 		t.Errorf("redirect params %v", got)
 	}
+}
+
+// TestPromptLoginAndMaxAgeAskForAFreshSignIn: a relying party that needs a
+// recent sign-in (OpenID Connect Core §3.1.2.1) does not get a code from an
+// older session: the browser signs in again and comes back, and the ID
+// token's auth_time is the new sign-in's.
+func TestPromptLoginAndMaxAgeAskForAFreshSignIn(t *testing.T) {
+	f := newFixture(t)
+	old := f.session(t)
+	f.clk.Advance(10 * time.Minute)
+	toSignIn := func(t *testing.T, q url.Values, cookies ...*http.Cookie) url.Values {
+		t.Helper()
+		got := f.get(t, orgAS+"/authorize", q, cookies...)
+		u, err := url.Parse(got.location)
+		must(t, err)
+		if got.status != http.StatusSeeOther || u.Path != "/login" {
+			t.Fatalf("got %d %q, want 303 to /login", got.status, got.location)
+		}
+		next, err := url.Parse(u.Query().Get("next"))
+		must(t, err)
+		if next.Path != orgAS+"/authorize" || next.Query().Get("state") != "state-1" {
+			t.Fatalf("next = %q", u.Query().Get("next"))
+		}
+		return next.Query()
+	}
+	authTime := func(t *testing.T, next url.Values, pk pkce) int64 {
+		t.Helper()
+		fresh := f.session(t)
+		status, body := f.redeem(t, orgAS, f.cli.ID, f.code(t, orgAS, next, fresh), pk.verifier)
+		if status != 200 {
+			t.Fatalf("redeem: %d %v", status, body)
+		}
+		var c struct {
+			AuthTime int64 `json:"auth_time"`
+		}
+		claimsOf(t, str(body, "id_token"), &c)
+		return c.AuthTime
+	}
+	for _, param := range [][2]string{{"max_age", "300"}, {"prompt", "login"}} {
+		t.Run(param[0]+"="+param[1]+" with a ten-minute-old session", func(t *testing.T) {
+			pk := newPKCE()
+			q := f.authParams(pk, "openid")
+			q.Set(param[0], param[1])
+			if got := authTime(t, toSignIn(t, q, old), pk); got != f.clk.Now().Unix() {
+				t.Errorf("auth_time %d, want the new sign-in's %d", got, f.clk.Now().Unix())
+			}
+		})
+	}
+	t.Run("prompt=login without a session comes back without it", func(t *testing.T) {
+		pk := newPKCE()
+		q := f.authParams(pk, "openid")
+		q.Set("prompt", "login")
+		authTime(t, toSignIn(t, q), pk)
+	})
+	t.Run("max_age longer than the session's age gives a code", func(t *testing.T) {
+		q := f.authParams(newPKCE(), "openid")
+		q.Set("max_age", "3600")
+		f.code(t, orgAS, q, old)
+	})
+	t.Run("max_age with prompt=none is login_required at the client", func(t *testing.T) {
+		q := f.authParams(newPKCE(), "openid")
+		q.Set("max_age", "300")
+		q.Set("prompt", "none")
+		got := redirectParams(t, f.get(t, orgAS+"/authorize", q, old))
+		if got.Get("error") != "login_required" || got.Has("code") {
+			t.Errorf("redirect params %v", got)
+		}
+	})
+	t.Run("a max_age that is not a number of seconds is invalid_request", func(t *testing.T) {
+		q := f.authParams(newPKCE(), "openid")
+		q.Set("max_age", "-1")
+		got := redirectParams(t, f.get(t, orgAS+"/authorize", q, old))
+		if got.Get("error") != "invalid_request" || !strings.Contains(got.Get("error_description"), "max_age") {
+			t.Errorf("redirect params %v", got)
+		}
+	})
 }

@@ -106,6 +106,9 @@ func TestClientAssertionAttacksAreRefused(t *testing.T) {
 		{"alg none", noneToken(f.m2mClaims(now, "none")), "RS256 or ES256"},
 		{"an audience of another server", assertion(t, rsaKey, jose.RS256, "rsa-1", claims(func(c map[string]any) { c["aud"] = f.url + "/oauth2/v1/token" })), "aud"},
 		{"an expired assertion", assertion(t, rsaKey, jose.RS256, "rsa-1", claims(func(c map[string]any) { c["exp"] = now.Add(-2 * time.Minute).Unix() })), "expired"},
+		{"a not-before an hour away (RFC 7523 §3: not accepted before nbf)", assertion(t, rsaKey, jose.RS256, "rsa-1", claims(func(c map[string]any) {
+			c["nbf"], c["exp"] = now.Add(time.Hour).Unix(), now.Add(time.Hour+time.Minute).Unix()
+		})), "not valid yet"},
 		{"an expiry days away", assertion(t, rsaKey, jose.RS256, "rsa-1", claims(func(c map[string]any) { c["exp"] = now.Add(48 * time.Hour).Unix() })), "too far"},
 		{"no jti", assertion(t, rsaKey, jose.RS256, "rsa-1", claims(func(c map[string]any) { delete(c, "jti") })), "jti"},
 		{"sub naming another client", assertion(t, rsaKey, jose.RS256, "rsa-1", claims(func(c map[string]any) { c["sub"] = f.cli.ID })), "sub"},

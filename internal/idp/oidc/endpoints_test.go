@@ -228,3 +228,23 @@ func TestLogoutEndsTheSessionAndGoesOnlyToRegisteredURIs(t *testing.T) {
 		})
 	}
 }
+
+// TestLogoutWithAnotherPersonsIDTokenKeepsTheSession: an ID token hint
+// proves who the relying party signed in, so a link carrying bob's ID
+// token cannot sign alice out (forced logout, ASVS 5 V10.6.2).
+func TestLogoutWithAnotherPersonsIDTokenKeepsTheSession(t *testing.T) {
+	f := newFixture(t)
+	bobsCookie := f.person(t, "bob@example.com")
+	pk := newPKCE()
+	code := f.code(t, orgAS, f.authParams(pk, "openid"), bobsCookie)
+	status, body := f.redeem(t, orgAS, f.cli.ID, code, pk.verifier)
+	if status != 200 {
+		t.Fatalf("bob's redemption: %d %v", status, body)
+	}
+	alice := f.session(t)
+	got := f.get(t, orgAS+"/logout", url.Values{"id_token_hint": {str(body, "id_token")},
+		"post_logout_redirect_uri": {"http://127.0.0.1/signed-out"}}, alice)
+	if got.status != http.StatusBadRequest || got.location != "" || !strings.Contains(got.body, "id_token_hint") || !f.live(alice) {
+		t.Errorf("got %d %q, alice's session live %v, %.200s", got.status, got.location, f.live(alice), got.body)
+	}
+}

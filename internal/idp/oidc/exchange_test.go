@@ -2,9 +2,13 @@ package oidc_test
 
 import (
 	"context"
+	"crypto/x509"
 	"net/url"
 	"testing"
 	"time"
+
+	"github.com/go-jose/go-jose/v4"
+	"github.com/go-jose/go-jose/v4/jwt"
 
 	"github.com/keyward/keyward/internal/directory"
 )
@@ -115,5 +119,77 @@ func TestTokenExchangeNeedsTheAssuranceThePolicyRequires(t *testing.T) {
 		if status, body := f.post(t, "/oauth2/v1/token", f.exchangeForm(tokens, f.aws.ID)); status != 200 {
 			t.Errorf("got %d %v", status, body)
 		}
+	})
+}
+
+// resigned is raw's header and claims as an attacker re-signs them: with
+// alg none, or HS256 keyed with the bytes of the server's published RSA
+// key (algorithm confusion).
+func resigned(t testing.TB, set jose.JSONWebKeySet, raw string, alg jose.SignatureAlgorithm) string {
+	t.Helper()
+	var claims map[string]any
+	claimsOf(t, raw, &claims)
+	if alg == "none" {
+		return noneToken(claims)
+	}
+	pub, err := x509.MarshalPKIXPublicKey(set.Keys[0].Key)
+	must(t, err)
+	signer, err := jose.NewSigner(jose.SigningKey{Algorithm: alg, Key: pub},
+		(&jose.SignerOptions{}).WithHeader("kid", set.Keys[0].KeyID))
+	must(t, err)
+	tok, err := jwt.Signed(signer).Claims(claims).Serialize()
+	must(t, err)
+	return tok
+}
+
+// TestTokenExchangeChecksEachTokenOnItsOwn: the subject (ID) token is
+// checked apart from the actor token, so a fresh access token does not
+// carry an expired, misaddressed, someone else's or re-signed ID token.
+func TestTokenExchangeChecksEachTokenOnItsOwn(t *testing.T) {
+	f := newFixture(t)
+	set := f.jwks(t, orgAS)
+	other := f.publicClient(t, "other")
+	exchange := func(t *testing.T, actor, subject string) (int, map[string]any) {
+		t.Helper()
+		return f.post(t, "/oauth2/v1/token", f.exchangeForm(map[string]any{"access_token": actor, "id_token": subject}, f.aws.ID))
+	}
+	t.Run("an expired ID token with a fresh access token", func(t *testing.T) {
+		old := f.deviceTokens(t)
+		f.clk.Advance(59 * time.Minute)
+		fresh := f.deviceTokens(t)
+		f.clk.Advance(2 * time.Minute)
+		status, body := exchange(t, str(fresh, "access_token"), str(old, "id_token"))
+		wantError(t, status, body, 400, "invalid_grant", "subject_token")
+	})
+	t.Run("an ID token issued to another client (aud)", func(t *testing.T) {
+		pk := newPKCE()
+		q := f.authParams(pk, "openid")
+		q.Set("client_id", other.ID)
+		_, theirs := f.redeem(t, orgAS, other.ID, f.code(t, orgAS, q, f.session(t)), pk.verifier)
+		status, body := exchange(t, str(f.deviceTokens(t), "access_token"), str(theirs, "id_token"))
+		wantError(t, status, body, 400, "invalid_grant", "subject_token")
+	})
+	t.Run("another person's ID token", func(t *testing.T) {
+		pk := newPKCE()
+		_, bobs := f.redeem(t, orgAS, f.cli.ID, f.code(t, orgAS, f.authParams(pk, "openid"), f.person(t, "bob@example.com")), pk.verifier)
+		status, body := exchange(t, str(f.deviceTokens(t), "access_token"), str(bobs, "id_token"))
+		wantError(t, status, body, 400, "invalid_grant", "subject_token")
+	})
+	for _, alg := range []jose.SignatureAlgorithm{"none", jose.HS256} {
+		t.Run("an ID token re-signed with "+string(alg), func(t *testing.T) {
+			tok := f.deviceTokens(t)
+			status, body := exchange(t, str(tok, "access_token"), resigned(t, set, str(tok, "id_token"), alg))
+			wantError(t, status, body, 400, "invalid_grant", "subject_token")
+		})
+		t.Run("an access token re-signed with "+string(alg), func(t *testing.T) {
+			tok := f.deviceTokens(t)
+			status, body := exchange(t, resigned(t, set, str(tok, "access_token"), alg), str(tok, "id_token"))
+			wantError(t, status, body, 400, "invalid_grant", "actor_token")
+		})
+	}
+	t.Run("the ID token as the actor and the access token as the subject", func(t *testing.T) {
+		tok := f.deviceTokens(t)
+		status, body := exchange(t, str(tok, "id_token"), str(tok, "access_token"))
+		wantError(t, status, body, 400, "invalid_grant", "actor_token")
 	})
 }

@@ -215,3 +215,18 @@ func wantError(t testing.TB, status int, body map[string]any, wantStatus int, co
 		t.Errorf("got %d %v, want %d %s containing %q", status, body, wantStatus, code, descPart)
 	}
 }
+
+// person adds another active person, assigned to cli and signed in with
+// a password, and returns their session cookie.
+func (f *fixture) person(t testing.TB, login string) *http.Cookie {
+	t.Helper()
+	ctx := context.Background()
+	u, err := f.s.CreateUser(ctx, directory.User{Status: directory.Active, Profile: directory.Profile{"login": login, "email": login}}, nil)
+	must(t, err)
+	_, err = f.s.AssignUser(ctx, f.cli.ID, u.ID)
+	must(t, err)
+	v, _, err := f.signIn.StartSession(ctx, orgsignin.State{UserID: u.ID, Login: login, Step: orgsignin.StepDone,
+		AMR: []string{"pwd"}}, "192.0.2.2", "test")
+	must(t, err)
+	return &http.Cookie{Name: "keyward_org_session", Value: v}
+}

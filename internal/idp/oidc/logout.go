@@ -10,10 +10,10 @@ import (
 
 // serveLogout is RP-initiated logout (OpenID Connect RP-Initiated Logout
 // 1.0): the id_token_hint (an ID token this server issued, expired or
-// not) names the client; the browser's IdP session ends; the browser goes
-// to the client's registered post-logout URI with the state, or to the
-// sign-in page. An unregistered post-logout URI is an error page, never
-// a redirect.
+// not) names the client and must be about the person signed in; the
+// browser's IdP session ends; the browser goes to the client's registered
+// post-logout URI with the state, or to the sign-in page. An unregistered
+// post-logout URI is an error page, never a redirect.
 func (p *Provider) serveLogout(w http.ResponseWriter, r *http.Request) {
 	s, err := p.server(r)
 	if err != nil {
@@ -40,6 +40,12 @@ func (p *Provider) serveLogout(w http.ResponseWriter, r *http.Request) {
 		target = withState(uri, q.Get("state"))
 	}
 	if ck, err := r.Cookie(orgSessionCookie); err == nil {
+		// The hint must be about the person signed in here, or any ID
+		// token (the caller's own) would sign anyone out from a link.
+		if _, u, err := p.SignIn.Session(r.Context(), ck.Value); err == nil && u.ID != c.Subject {
+			p.errorPage(w, r, invalidRequest("The 'id_token_hint' parameter names another person than the one signed in; nobody was signed out."))
+			return
+		}
 		if err := p.SignIn.EndSession(httpx.AuditContext(r), ck.Value); err != nil {
 			p.errorPage(w, r, err)
 			return
