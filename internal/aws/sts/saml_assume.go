@@ -122,7 +122,7 @@ func (s *Service) AssumeRoleWithSAMLAssertion(ctx context.Context, a SAMLAsserti
 	if err != nil {
 		return iam.Session{}, awsauth.Credentials{}, err
 	}
-	if !s.trustsSAML(role, a) {
+	if !s.trustsSAML(ctx, role, a) {
 		return iam.Session{}, awsauth.Credentials{}, denied
 	}
 	sess, err := s.samlSession(role, a, o)
