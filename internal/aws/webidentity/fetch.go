@@ -103,6 +103,9 @@ func (f *Fetcher) fetch(ctx context.Context, issuer string, thumbprints []string
 	ctx, cancel := context.WithTimeout(ctx, cmpOr(f.Timeout, DefaultTimeout))
 	defer cancel()
 	client := f.client(thumbprints)
+	// Each fetch has its own transport: close what it keeps, or every
+	// fetch leaves a connection and its goroutines behind.
+	defer client.CloseIdleConnections()
 	body, err := get(ctx, client, strings.TrimSuffix(issuer, "/")+"/.well-known/openid-configuration", MaxDiscoverySize)
 	if err != nil {
 		return KeySet{}, err
