@@ -105,3 +105,29 @@ func TestAFetchLeavesNoConnectionOpen(t *testing.T) {
 		time.Sleep(10 * time.Millisecond)
 	}
 }
+
+// TestAFailingIssuerIsNotAskedAgainAtOnce: tokens naming an issuer that
+// cannot serve its keys do not each cost a fetch; its failure is kept for
+// a few seconds.
+func TestAFailingIssuerIsNotAskedAgainAtOnce(t *testing.T) {
+	iss := newCountingIssuer(t, true)
+	clk := clock.NewFake(time.Now())
+	f := iss.fetcher(clk)
+	keys := func() {
+		t.Helper()
+		if _, err := f.Keys(context.Background(), "https://example.com/tenant", nil, "k"); err == nil {
+			t.Fatal("a discovery document answering 500 gave keys")
+		}
+	}
+	for range 5 {
+		keys()
+	}
+	if n, _ := iss.counts(); n != 1 {
+		t.Errorf("5 tokens in a row cost %d fetches, want 1", n)
+	}
+	clk.Advance(webidentity.FailureBackoff)
+	keys()
+	if n, _ := iss.counts(); n != 2 {
+		t.Errorf("after the backoff the issuer was asked %d times in all, want 2", n)
+	}
+}
