@@ -70,7 +70,7 @@ func matches(pattern, labels []string) bool {
 const MaxTarget = 253 + len(":65535")
 
 // Target parses a CONNECT request's target (RFC 9110's authority form,
-// "host:port") into its host, in lower case, and port. The error says
+// "host:port", nothing else) into its host, in lower case, and port. The error says
 // what is malformed; whether the host is served is Serves's question.
 func Target(target string) (host, port string, err error) {
 	if len(target) > MaxTarget {
@@ -83,8 +83,15 @@ func Target(target string) (host, port string, err error) {
 	if n, err := strconv.Atoi(port); err != nil || n < 1 || n > 65535 || port[0] == '0' {
 		return "", "", fmt.Errorf("the CONNECT target's port %q is not a port number", port)
 	}
+	if net.ParseIP(host) == nil && !dnsName.MatchString(host) {
+		return "", "", fmt.Errorf("the CONNECT target's host %q is not a DNS name (letters, digits, hyphens and dots) or an IP address", host)
+	}
 	return strings.ToLower(host), port, nil
 }
+
+// dnsName is an ASCII host name: no userinfo, escapes or non-ASCII
+// letters, which lower-casing could turn into an AWS host's (İ into i).
+var dnsName = regexp.MustCompile(`^[A-Za-z0-9.-]+$`)
 
 // Allowed reports whether a parsed target is tunnelled: one of the host
 // names Serves lists, on port 443. IP addresses never are.

@@ -63,6 +63,13 @@ func TestMalformedConnectTargetsAreErrors(t *testing.T) {
 		{"a port out of range is malformed", "sts.amazonaws.com:70000", "not a port number"},
 		{"a zero-padded port is malformed", "sts.amazonaws.com:0443", "not a port number"},
 		{"an over-long target is malformed", strings.Repeat("a", 300) + ":443", "longer than"},
+		{"userinfo is malformed", "user@sts.amazonaws.com:443", "not a DNS name"},
+		{"a path after the port is malformed", "sts.amazonaws.com:443/x", "not a port number"},
+		{"a path alone is malformed", "/x", "host:port"},
+		{"a non-ASCII look-alike of an AWS host is malformed", "\u0130am.amazonaws.com:443", "not a DNS name"},
+		{"the Kelvin sign is not a k", "\u212ams.us-east-1.amazonaws.com:443", "not a DNS name"},
+		{"a percent-escape is malformed", "sts%2eamazonaws.com:443", "not a DNS name"},
+		{"an underscore is malformed", "sts_x.amazonaws.com:443", "not a DNS name"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -76,7 +83,7 @@ func TestMalformedConnectTargetsAreErrors(t *testing.T) {
 
 func FuzzTarget(f *testing.F) {
 	for _, s := range []string{"sts.amazonaws.com:443", "oidc.us-east-1.amazonaws.com:443", "[::1]:443", "a:b:c", ":443",
-		"STS.AMAZONAWS.COM:443", "us-east-1.signin.aws.amazon.com:443"} {
+		"STS.AMAZONAWS.COM:443", "us-east-1.signin.aws.amazon.com:443", "user@sts.amazonaws.com:443", "\u0130am.amazonaws.com:443"} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, target string) {
@@ -84,8 +91,8 @@ func FuzzTarget(f *testing.F) {
 		if err != nil {
 			return
 		}
-		if len(host) > awsproxy.MaxTarget || host != strings.ToLower(host) {
-			t.Fatalf("Target(%q) host %q is too long or not lower case", target, host)
+		if len(host) > awsproxy.MaxTarget || host != strings.ToLower(host) || strings.ContainsFunc(host, func(r rune) bool { return r > 0x7f }) {
+			t.Fatalf("Target(%q) host %q is too long, not lower case or not ASCII", target, host)
 		}
 		if !awsproxy.Allowed(host, port) {
 			return

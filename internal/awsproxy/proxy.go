@@ -63,7 +63,9 @@ func (p *Proxy) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			"send other requests to keyward's endpoints directly", http.StatusMethodNotAllowed)
 		return
 	}
-	host, port, err := Target(r.Host)
+	// The request-target itself: net/http takes r.Host from the Host
+	// header when the target is not authority-form, and drops userinfo.
+	host, port, err := Target(r.RequestURI)
 	if err != nil {
 		http.Error(w, err.Error(), http.StatusBadRequest)
 		return

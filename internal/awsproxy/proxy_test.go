@@ -119,6 +119,10 @@ func TestTheProxyRefusesEverythingButConnectToAnAWSHostAndDialsNothing(t *testin
 	connect := func(target string) string {
 		return "CONNECT " + target + " HTTP/1.1\r\nHost: " + target + "\r\n\r\n"
 	}
+	// connectTo sends a well-formed Host header beside target.
+	connectTo := func(target string) string {
+		return "CONNECT " + target + " HTTP/1.1\r\nHost: sts.amazonaws.com:443\r\n\r\n"
+	}
 	tests := []struct{ name, head, want string }{
 		{"a CONNECT to example.com is forbidden", connect("example.com:443"), "HTTP/1.1 403 Forbidden"},
 		{"a CONNECT to a loopback service is forbidden", connect(victim.Addr().String()), "HTTP/1.1 403 Forbidden"},
@@ -132,6 +136,13 @@ func TestTheProxyRefusesEverythingButConnectToAnAWSHostAndDialsNothing(t *testin
 		{"an oversized request head is refused", connect("sts.amazonaws.com:443")[:len(connect("sts.amazonaws.com:443"))-2] +
 			"X-Pad: " + strings.Repeat("a", 16<<10) + "\r\n\r\n", "HTTP/1.1 431 Request Header Fields Too Large"},
 		{"garbage is a bad request", "\x16\x03\x01 hello\r\n\r\n", "HTTP/1.1 400 Bad Request"},
+		// The request-target decides, never the Host header, and it must
+		// be authority-form host:port (RFC 9110 §9.3.6).
+		{"a CONNECT to a path is a bad request whatever its Host", "CONNECT /x HTTP/1.1\r\nHost: sts.amazonaws.com:443\r\n\r\n",
+			"HTTP/1.1 400 Bad Request"},
+		{"a CONNECT target with userinfo is a bad request", connectTo("user@sts.amazonaws.com:443"), "HTTP/1.1 400 Bad Request"},
+		{"a CONNECT target with a path is a bad request", connectTo("sts.amazonaws.com:443/x"), "HTTP/1.1 400 Bad Request"},
+		{"a CONNECT to a non-ASCII look-alike of IAM is a bad request", connectTo("\u0130am.amazonaws.com:443"), "HTTP/1.1 400 Bad Request"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

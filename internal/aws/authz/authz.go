@@ -65,12 +65,23 @@ func (a *Authority) Authorize(ctx context.Context, p awsauth.Principal, req gate
 		return err
 	}
 	// Passing session tags to a role or a federated user also needs
-	// sts:TagSession.
-	if _, tagged := r.Context.Get(iam.KeyTagKeys); tagged && (strings.EqualFold(req.Action, "sts:AssumeRole") || strings.EqualFold(req.Action, "sts:GetFederationToken")) {
-		r.Action = "sts:TagSession"
-		return decide(p, r, pol)
+	// sts:TagSession, and passing a source identity to a role
+	// sts:SetSourceIdentity.
+	assume := strings.EqualFold(req.Action, "sts:AssumeRole")
+	if _, tagged := r.Context.Get(iam.KeyTagKeys); tagged && (assume || strings.EqualFold(req.Action, "sts:GetFederationToken")) {
+		if err := decide(p, withAction(r, "sts:TagSession"), pol); err != nil {
+			return err
+		}
+	}
+	if _, sourced := r.Context.Get(iam.KeySTSSourceIdentity); sourced && assume {
+		return decide(p, withAction(r, "sts:SetSourceIdentity"), pol)
 	}
 	return nil
+}
+
+func withAction(r iam.Request, action string) iam.Request {
+	r.Action = action
+	return r
 }
 
 // decide evaluates r and words a denial as AWS does.

@@ -122,18 +122,20 @@ func (s *Service) AssumeRoleWithSAMLAssertion(ctx context.Context, a SAMLAsserti
 	if err != nil {
 		return iam.Session{}, awsauth.Credentials{}, err
 	}
-	if !s.trustsSAML(role, a) {
+	if !s.trustsSAML(ctx, role, a) {
 		return iam.Session{}, awsauth.Credentials{}, denied
 	}
 	sess, err := s.samlSession(role, a, o)
 	if err != nil {
 		return iam.Session{}, awsauth.Credentials{}, err
 	}
-	if err := s.spend(ctx, a, replayScope(o.ReplayScope, role)); err != nil {
-		return iam.Session{}, awsauth.Credentials{}, err
-	}
+	// Issue first (it stores nothing): a session refused here, such as
+	// one too large to pack, leaves the assertion unspent.
 	creds, err := s.issuer.IssueSession(sess)
 	if err != nil {
+		return iam.Session{}, awsauth.Credentials{}, err
+	}
+	if err := s.spend(ctx, a, replayScope(o.ReplayScope, role)); err != nil {
 		return iam.Session{}, awsauth.Credentials{}, err
 	}
 	s.recordSAMLUse(ctx, a, sess)

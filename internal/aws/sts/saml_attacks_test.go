@@ -2,6 +2,8 @@ package sts_test
 
 import (
 	"encoding/base64"
+	"fmt"
+	"strings"
 	"testing"
 	"time"
 
@@ -171,3 +173,25 @@ func TestAnAssertionIsUsedOncePerRole(t *testing.T) {
 }
 
 func encodeString(doc string) string { return base64.StdEncoding.EncodeToString([]byte(doc)) }
+
+// A refused call does not spend the assertion: the caller may fix the
+// request (here, a smaller session policy) and send it again.
+func TestARefusedAssumeRoleWithSAMLLeavesTheAssertionUnspent(t *testing.T) {
+	s := newSAMLServer(t)
+	spec := s.spec()
+	for _, k := range []string{"a", "b", "c", "d", "e", "f"} {
+		spec.Attributes[sts.AttrPrincipalTag+k] = []string{strings.Repeat(k, 256)}
+	}
+	assertion := s.idp.Signed(t, spec)
+	resources := make([]string, 40)
+	for i := range resources {
+		resources[i] = fmt.Sprintf(`"arn:aws:s3:::bucket-%03d-with-a-long-name/*"`, i)
+	}
+	policy := `{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"s3:GetObject","Resource":[` + strings.Join(resources, ",") + `]}}`
+	in := assumeInput(readerARN, providerARN, assertion)
+	in.Policy = aws.String(policy)
+	_, err := s.anonymous().AssumeRoleWithSAML(s.ctx, in)
+	refused(t, err, "PackedPolicyTooLarge", "too large")
+	_, err = s.assume(readerARN, assertion)
+	must(t, err)
+}

@@ -100,3 +100,27 @@ func TestTheRecipientIsSAMLAudForTheTrustPolicy(t *testing.T) {
 		})
 	}
 }
+
+func TestTheTrustPolicySeesTheRequestsGlobalKeys(t *testing.T) {
+	s := newSAMLServer(t)
+	// Access that ended in 2020: aws:CurrentTime is in every request's context.
+	must(t, s.db.CreateIAMRole(s.ctx, iamRole("Expired", `{"Version":"2012-10-17","Statement":[
+ {"Effect":"Allow","Principal":{"Federated":"`+providerARN+`"},"Action":"sts:AssumeRoleWithSAML"},
+ {"Effect":"Deny","Principal":{"Federated":"`+providerARN+`"},"Action":"sts:AssumeRoleWithSAML",
+  "Condition":{"DateGreaterThan":{"aws:CurrentTime":"2020-01-01T00:00:00Z"}}}]}`)))
+	// Access while it lasts.
+	must(t, s.db.CreateIAMRole(s.ctx, iamRole("Current", `{"Version":"2012-10-17","Statement":
+ {"Effect":"Allow","Principal":{"Federated":"`+providerARN+`"},"Action":"sts:AssumeRoleWithSAML",
+  "Condition":{"DateGreaterThan":{"aws:CurrentTime":"2020-01-01T00:00:00Z"}}}}`)))
+	for _, role := range []string{"Expired", "Current"} {
+		arn := "arn:aws:iam::222222222222:role/" + role
+		spec := s.spec()
+		spec.Attributes[sts.AttrRole] = []string{arn + "," + providerARN}
+		_, err := s.assume(arn, s.idp.Signed(t, spec))
+		if role == "Expired" {
+			refused(t, err, "AccessDenied", "Not authorized")
+		} else {
+			must(t, err)
+		}
+	}
+}

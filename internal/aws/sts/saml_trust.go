@@ -1,6 +1,9 @@
 package sts
 
 import (
+	"context"
+
+	"github.com/keyward/keyward/internal/aws/authz"
 	"github.com/keyward/keyward/internal/iam"
 )
 
@@ -8,13 +11,13 @@ import (
 // by the Federated principal a's provider, with the assertion's saml:
 // keys; session tags also need sts:TagSession and a source identity
 // sts:SetSourceIdentity, as in AWS.
-func (s *Service) trustsSAML(role iam.Role, a SAMLAssertion) bool {
+func (s *Service) trustsSAML(ctx context.Context, role iam.Role, a SAMLAssertion) bool {
 	doc, err := iam.ParseTrustPolicy([]byte(role.TrustPolicy))
 	if err != nil {
 		return false
 	}
 	r := iam.Request{Action: "sts:AssumeRoleWithSAML", Resource: role.ARN(), ResourceAccount: role.AccountID,
-		Principal: iam.Principal{Federated: a.Provider.ARN(), Type: iam.PrincipalTypeFederatedUser}, Context: samlContext(a)}
+		Principal: iam.Principal{Federated: a.Provider.ARN(), Type: iam.PrincipalTypeFederatedUser}, Context: s.samlContext(ctx, a)}
 	pol := iam.Policies{Trust: []iam.Document{doc}}
 	if !iam.Evaluate(r, pol).Allowed {
 		return false
@@ -32,10 +35,11 @@ func (s *Service) trustsSAML(role iam.Role, a SAMLAssertion) bool {
 	return true
 }
 
-// samlContext is the request's condition keys: saml:aud is the Recipient
-// (AWS's sign-in URL), not the Audience.
-func samlContext(a SAMLAssertion) iam.Context {
-	var c iam.Context
+// samlContext is the request's condition keys: the global ones every
+// request has (aws:CurrentTime, aws:SourceIp…) and the assertion's; saml:aud
+// is the Recipient (AWS's sign-in URL), not the Audience.
+func (s *Service) samlContext(ctx context.Context, a SAMLAssertion) iam.Context {
+	c := authz.RequestContext(ctx, s.clock.Now().UTC())
 	c.Set(iam.KeySAMLAud, a.Recipient)
 	c.Set(iam.KeySAMLSub, a.NameID)
 	c.Set(iam.KeySAMLSubType, subjectType(a.NameIDFormat))

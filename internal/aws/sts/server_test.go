@@ -224,3 +224,20 @@ func TestAssumeRoleRefusesMissingRolesAndBadInput(t *testing.T) {
 		})
 	}
 }
+
+func TestAssumeRoleWithoutSetSourceIdentityRefusesASourceIdentity(t *testing.T) {
+	s := newServer(t)
+	s.role(t, "Plain", `{"Version":"2012-10-17","Statement":{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::222222222222:role/Deployer"},"Action":"sts:AssumeRole"}}`, 3600)
+	s.role(t, "Audited", `{"Version":"2012-10-17","Statement":{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::222222222222:role/Deployer"},
+		"Action":["sts:AssumeRole","sts:SetSourceIdentity"]}}`, 3600)
+	c := s.as(t, "Deployer")
+	_, err := c.AssumeRole(s.ctx, &sdk.AssumeRoleInput{RoleArn: aws.String("arn:aws:iam::222222222222:role/Plain"),
+		RoleSessionName: aws.String("s1"), SourceIdentity: aws.String("alice")})
+	refused(t, err, "AccessDenied", "sts:SetSourceIdentity")
+	out, err := c.AssumeRole(s.ctx, &sdk.AssumeRoleInput{RoleArn: aws.String("arn:aws:iam::222222222222:role/Audited"),
+		RoleSessionName: aws.String("s1"), SourceIdentity: aws.String("alice")})
+	must(t, err)
+	if got := aws.ToString(out.SourceIdentity); got != "alice" {
+		t.Errorf("SourceIdentity = %q, want alice", got)
+	}
+}

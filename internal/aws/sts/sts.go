@@ -32,7 +32,8 @@ type Store interface {
 	AppendEvent(ctx context.Context, e audit.Event) error
 }
 
-// Issuer mints session credentials.
+// Issuer mints session credentials; it records nothing, so credentials
+// minted for a call that then fails are simply dropped.
 type Issuer interface {
 	IssueSession(s iam.Session) (awsauth.Credentials, error)
 }

@@ -29,6 +29,10 @@ const (
 	// a minute per issuer, so that made-up key ids cost no traffic.
 	minRefresh = time.Minute
 	maxCached  = 1024
+	// FailureBackoff is how long a failed fetch's error is answered
+	// without asking the issuer again: tokens are unauthenticated, so
+	// they must not each cost a fetch while the issuer is down.
+	FailureBackoff = 5 * time.Second
 )
 
 // Why a key set could not be fetched: the issuer's certificate is not
@@ -62,33 +66,42 @@ type Fetcher struct {
 
 type cached struct {
 	set     KeySet
-	fetched time.Time
+	fetched time.Time // zero when no fetch succeeded
+	// failed is when the last fetch failed, with err; zero after a success.
+	failed time.Time
+	err    error
 }
 
 // Keys returns the issuer's key set, fetched or cached. With kid set and
 // absent from a cached set, the set is fetched again unless it was
-// fetched within the last minute.
+// fetched within the last minute. A failed fetch's error is answered
+// again for FailureBackoff.
 func (f *Fetcher) Keys(ctx context.Context, issuer string, thumbprints []string, kid string) (KeySet, error) {
 	key := issuer + "|" + strings.ToLower(strings.Join(thumbprints, ","))
 	now := f.Clock.Now()
 	f.mu.Lock()
 	c, ok := f.cache[key]
 	f.mu.Unlock()
-	fresh := ok && now.Sub(c.fetched) < cmpOr(f.TTL, DefaultTTL)
+	fresh := ok && !c.fetched.IsZero() && now.Sub(c.fetched) < cmpOr(f.TTL, DefaultTTL)
 	if fresh && (kid == "" || c.set.has(kid) || now.Sub(c.fetched) < minRefresh) {
 		return c.set, nil
 	}
+	if ok && c.err != nil && now.Sub(c.failed) < FailureBackoff {
+		return KeySet{}, c.err
+	}
 	set, err := f.fetch(ctx, issuer, thumbprints)
 	if err != nil {
-		return KeySet{}, err
+		c.failed, c.err = now, err
+	} else {
+		c = cached{set: set, fetched: now}
 	}
 	f.mu.Lock()
 	if f.cache == nil || len(f.cache) >= maxCached {
 		f.cache = map[string]cached{}
 	}
-	f.cache[key] = cached{set: set, fetched: now}
+	f.cache[key] = c
 	f.mu.Unlock()
-	return set, nil
+	return set, err
 }
 
 func cmpOr(d, def time.Duration) time.Duration {
@@ -103,6 +116,9 @@ func (f *Fetcher) fetch(ctx context.Context, issuer string, thumbprints []string
 	ctx, cancel := context.WithTimeout(ctx, cmpOr(f.Timeout, DefaultTimeout))
 	defer cancel()
 	client := f.client(thumbprints)
+	// Each fetch has its own transport: close what it keeps, or every
+	// fetch leaves a connection and its goroutines behind.
+	defer client.CloseIdleConnections()
 	body, err := get(ctx, client, strings.TrimSuffix(issuer, "/")+"/.well-known/openid-configuration", MaxDiscoverySize)
 	if err != nil {
 		return KeySet{}, err
