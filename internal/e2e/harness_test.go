@@ -262,6 +262,7 @@ func (b *browser) approve(verificationURIComplete string, allow bool) (clientNam
 // fails ends the story, since every later step builds on the ones before.
 func steps(t *testing.T) func(name string, f func(t *testing.T)) {
 	return func(name string, f func(t *testing.T)) {
+		t.Helper()
 		if !t.Run(name, f) {
 			t.FailNow()
 		}

@@ -52,7 +52,7 @@ func TestChromiumSignsInToAnOIDCAppWithPasswordAndTOTP(t *testing.T) {
 		token: &oktaAWSCLI{s: &tlsServer{server: s}, c: &http.Client{Timeout: 10 * time.Second}}}
 	f.setUp(t)
 	f.c = newChrome(t)
-	step := storySteps(t)
+	step := steps(t)
 	step("a device's verification link asks for sign-in with MFA, names the app and its scopes, and Allow activates it", f.deviceFlow)
 	step("the authorization code flow signs her in with password and TOTP and lands on the loopback redirect URI", f.codeFlow)
 }

@@ -170,17 +170,6 @@ func (rp *relyingParty) send(line string) {
 	must(rp.t, err)
 }
 
-// storySteps runs a story's steps as subtests; a failed step ends the
-// story, since every later step stands on it.
-func storySteps(t *testing.T) func(name string, fn func(t *testing.T)) {
-	return func(name string, fn func(t *testing.T)) {
-		t.Helper()
-		if !t.Run(name, fn) {
-			t.FailNow()
-		}
-	}
-}
-
 // rpFlow is the state TestOpenIDClientAndGoOIDCAgainstKeyward builds up.
 type rpFlow struct {
 	s        *tlsServer
@@ -204,7 +193,7 @@ type rpFlow struct {
 // default authorization server returns at once for the signed-in person.
 func TestOpenIDClientAndGoOIDCAgainstKeyward(t *testing.T) {
 	f := &rpFlow{s: startTLS(t), callback: loopbackCallback(t)}
-	step := storySteps(t)
+	step := steps(t)
 	step("the administrator registers a native app with the loopback redirect URI and assigns the person", f.setUp)
 	f.rp = startRelyingParty(t, f.s, f.clientID, f.callback)
 	step("openid-client discovers the default authorization server and the org authorization server", f.discovery)

@@ -54,7 +54,7 @@ func TestAnAuthorizationServersKeysAreRotatedWithTheOktaSDK(t *testing.T) {
 	s := start(t)
 	admin := s.oktaAdmin()
 	ctx := context.Background()
-	step := storySteps(t)
+	step := steps(t)
 	issuer := s.main.OrgURL + "/oauth2/default"
 	var job, secret, before, oldKid string
 	var verifier *oidc.IDTokenVerifier

@@ -87,7 +87,7 @@ func (o *oktaAdmin) nightlyJob(t *testing.T) (clientID, secret string) {
 func TestAClientSecretIsRotatedWithTheOktaSDKWhileTokensKeepFlowing(t *testing.T) {
 	s := start(t)
 	admin := s.oktaAdmin()
-	step := storySteps(t)
+	step := steps(t)
 	var job, old, oldValue, next, nextValue string
 	base := func() string { return "/api/v1/apps/" + job + "/credentials/secrets" }
 	token := func(t *testing.T, secret string, want int, wantErr string) {
