@@ -42,6 +42,7 @@ type Store interface {
 	store.UserLinks
 	store.Factors
 	store.IdPSessions
+	RevokeUserOAuthTokens(ctx context.Context, userID string) (int, error)
 	store.Apps
 	store.ClientSecrets
 	store.AuthServers

@@ -145,9 +145,13 @@ func (a *API) resetFactors(w http.ResponseWriter, r *http.Request, c *caller) er
 	return nil
 }
 
-// endSessions is DELETE /api/v1/users/{id}/sessions.
+// endSessions is DELETE /api/v1/users/{id}/sessions; with
+// oauthTokens=true it also revokes every OpenID Connect and OAuth token
+// issued to the person (their refresh tokens are not tied to a session,
+// so ending sessions alone leaves them working).
 func (a *API) endSessions(w http.ResponseWriter, r *http.Request, c *caller) error {
-	if _, err := boolParam(r, "oauthTokens", false); err != nil {
+	revokeTokens, err := boolParam(r, "oauthTokens", false)
+	if err != nil {
 		return err
 	}
 	u, err := a.authorizeUser(r, c, r.PathValue("id"), directory.ManageCredentials)
@@ -156,6 +160,11 @@ func (a *API) endSessions(w http.ResponseWriter, r *http.Request, c *caller) err
 	}
 	if _, err := a.cfg.Store.EndUserSessions(r.Context(), u.ID); err != nil {
 		return err
+	}
+	if revokeTokens {
+		if _, err := a.cfg.Store.RevokeUserOAuthTokens(r.Context(), u.ID); err != nil {
+			return err
+		}
 	}
 	w.WriteHeader(http.StatusNoContent)
 	return nil
