@@ -131,6 +131,10 @@ func TestIntrospectionShowsOnlyTheClientsOwnLiveTokens(t *testing.T) {
 			t.Errorf("%s (-want +got):\n%s", name, diff)
 		}
 	}
+	t.Run("a request without a token is 400 invalid_request", func(t *testing.T) {
+		status, body := f.post(t, orgAS+"/introspect", url.Values{"client_id": {f.cli.ID}})
+		wantError(t, status, body, 400, "invalid_request", "token parameter is required")
+	})
 	t.Run("a caller that is no client is 401 invalid_client", func(t *testing.T) {
 		status, body := f.post(t, orgAS+"/introspect", url.Values{"token": {str(tokens, "access_token")}})
 		wantError(t, status, body, 401, "invalid_client", "client_id")

@@ -92,6 +92,10 @@ func (p *Provider) serveIntrospect(w http.ResponseWriter, r *http.Request) {
 		p.writeError(w, r, err)
 		return
 	}
+	if f["token"] == "" { // RFC 7662 §2.1: token is required
+		p.writeError(w, r, invalidRequest("The token parameter is required."))
+		return
+	}
 	inactive := map[string]any{"active": false}
 	t, isAccess, err := p.ownToken(r.Context(), s, app, f["token"])
 	if errs.Is(err, errs.NotFound) || (err == nil && isAccess && !p.now().Before(t.ExpiresAt)) ||
