@@ -135,6 +135,18 @@ func TestPatchGroup(t *testing.T) {
 			diff(t, "members", before, e.memberIDs(id))
 		})
 	}
+	t.Run("a deleted user beside a live one is refused by id and neither is added", func(t *testing.T) {
+		// What a SCIM client meets when it adds a user deleted at the
+		// target since it last saw it (scimclient recovers from it).
+		gone := e.createUser("gone")
+		e.do("DELETE", "/Users/"+gone, "").want(t, http.StatusNoContent)
+		before := e.memberIDs(id)
+		res := e.do("PATCH", "/Groups/"+id, patchBody(`{"op":"add","path":"members","value":`+members(users[100], gone)+`}`)).
+			want(t, http.StatusBadRequest)
+		wantErrorShape(t, res)
+		diff(t, "detail", `member "`+gone+`" is not a user`, res.str("detail"))
+		diff(t, "members", before, e.memberIDs(id))
+	})
 	t.Run("a member is removed by value filter, another by value, and the group renamed", func(t *testing.T) {
 		e.do("PATCH", "/Groups/"+id, patchBody(
 			`{"op":"remove","path":"members[value eq \"`+users[0]+`\"]"},`+

@@ -400,6 +400,18 @@ func waitFor(t *testing.T, what string, cond func() bool) {
 	}
 }
 
+// deleteAtTarget deletes the user at the target with its memberships, as
+// an administrator does in the AWS console.
+func (w *world) deleteAtTarget(login string) {
+	gone, _ := w.scim.userByName(login)
+	w.scim.set(func() {
+		delete(w.scim.users, gone.ID)
+		for _, m := range w.scim.members {
+			delete(m, gone.ID)
+		}
+	})
+}
+
 // A user deleted at the target by someone else is created again on its
 // next change, and put back in the pushed groups it was in: the record of
 // its pushed memberships went with it.
@@ -410,13 +422,7 @@ func TestAUserDeletedAtTheTargetComesBackInItsGroups(t *testing.T) {
 	w.apps.push(testApp, eng.ID)
 	w.settle(t)
 
-	gone, _ := w.scim.userByName("alice@example.com")
-	w.scim.set(func() { // an administrator deletes alice in the AWS console
-		delete(w.scim.users, gone.ID)
-		for _, m := range w.scim.members {
-			delete(m, gone.ID)
-		}
-	})
+	w.deleteAtTarget("alice@example.com")
 	_, err := w.st.UpdateUser(w.ctx, alice.ID, "user.account.update_profile", func(u directory.User) (directory.User, error) {
 		u.Profile = u.Profile.Merge(directory.Profile{"title": "Staff Engineer"})
 		return u, nil
@@ -431,4 +437,80 @@ func TestAUserDeletedAtTheTargetComesBackInItsGroups(t *testing.T) {
 		t.Errorf("Engineering's members (-want +got):\n%s", diff)
 	}
 	w.noDrift(t)
+}
+
+// A group pushed while one of its members is gone from the target (an
+// administrator deleted them there, and they have not changed since) does
+// not fail for good: the target refuses the stale member (keyward's AWS
+// side: 400 ValidationException, `member "..." is not a user`), so the
+// push creates the member again and retries, and the member's own push
+// puts them back in their other pushed groups.
+func TestAGroupPushedWithAMemberDeletedAtTheTargetBringsTheMemberBack(t *testing.T) {
+	w := newWorld(t)
+	eng, ops := w.group(t, "Engineering"), w.group(t, "Operations")
+	alice := w.user(t, "alice@example.com", eng.ID, ops.ID)
+	bob := w.user(t, "bob@example.com", eng.ID)
+	w.apps.assign(testApp, alice.ID, bob.ID)
+	w.apps.push(testApp, eng.ID)
+	w.settle(t)
+
+	w.deleteAtTarget("alice@example.com")
+	// Operations is pushed to the app: the feed queues the group alone.
+	w.apps.push(testApp, ops.ID)
+	keys, err := w.eng.route(w.ctx, testApp, []directory.Change{{Seq: 99, Kind: directory.AppGroupPushed, AppID: testApp, GroupID: ops.ID}})
+	must(t, err)
+	must(t, w.st.Enqueue(w.ctx, keys))
+	for range 3 { // the next push cycles
+		must(t, w.eng.Step(w.ctx))
+		w.clk.Advance(11 * time.Minute)
+	}
+
+	st, err := Status(w.ctx, w.apps, w.st, testApp)
+	must(t, err)
+	if st.Pending != 0 || len(st.Failures) != 0 {
+		t.Errorf("pending %d, failures %+v; want nothing pending nor failed", st.Pending, st.Failures)
+	}
+	if diff := gocmp.Diff([]string{"alice@example.com"}, w.members(t, "Operations")); diff != "" {
+		t.Errorf("Operations' members (-want +got):\n%s", diff)
+	}
+	if diff := gocmp.Diff([]string{"alice@example.com", "bob@example.com"}, w.members(t, "Engineering")); diff != "" {
+		t.Errorf("Engineering's members (-want +got):\n%s", diff)
+	}
+	w.eachOnce(t, "alice@example.com", "bob@example.com")
+	w.noDrift(t)
+}
+
+// A member PATCH refused for another reason, every member being at the
+// target, stays the group's failure, with the target's words, after one
+// PATCH: the recovery above neither hides it nor loops.
+func TestARefusedMemberPatchWithNoStaleMemberStaysAFailure(t *testing.T) {
+	w := newWorld(t)
+	eng := w.group(t, "Engineering")
+	w.team(t, []string{"alice@example.com"}, eng.ID)
+	w.apps.push(testApp, eng.ID)
+	patches := 0
+	w.scim.hook = func(r *http.Request, body []byte) (int, string) {
+		if r.Method == http.MethodPatch && strings.HasPrefix(r.URL.Path, "/scim/v2/Groups/") {
+			patches++
+			return 400, "Request is unparsable, syntactically incorrect, or violates schema."
+		}
+		return 0, ""
+	}
+	for range 3 {
+		must(t, w.eng.Step(w.ctx))
+		w.clk.Advance(11 * time.Minute)
+	}
+	st, err := Status(w.ctx, w.apps, w.st, testApp)
+	must(t, err)
+	want := []Failure{{Kind: store.ProvisionGroup, ObjectID: eng.ID, Attempts: 1, Permanent: true,
+		Message: "SCIM target answered 400: Request is unparsable, syntactically incorrect, or violates schema."}}
+	if diff := gocmp.Diff(want, st.Failures); diff != "" {
+		t.Errorf("failures (-want +got):\n%s", diff)
+	}
+	w.scim.set(func() {
+		if patches != 1 {
+			t.Errorf("the target saw %d member PATCHes, want 1", patches)
+		}
+	})
+	w.eachOnce(t, "alice@example.com")
 }

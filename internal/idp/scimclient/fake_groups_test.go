@@ -2,6 +2,7 @@ package scimclient
 
 import (
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"regexp"
 	"strings"
@@ -106,6 +107,10 @@ func (f *fakeSCIM) patchGroup(id string, g Group, p PatchOp) (int, string) {
 			var ms []Member
 			json.Unmarshal(raw, &ms)
 			for _, m := range ms {
+				if _, ok := f.users[m.Value]; !ok { // keyward's AWS side's answer
+					f.patches = append(f.patches, rec)
+					return 400, fmt.Sprintf("member %q is not a user", m.Value)
+				}
 				next[m.Value] = true
 			}
 			rec.adds += len(ms)

@@ -20,7 +20,8 @@ import (
 // (409), one value per multi-valued attribute, GET /Groups with
 // "members": [] always, membership only through `members eq` filters,
 // at most 100 member changes per PATCH, no replacing or removing all
-// members in one request, PatchGroup answering 204, lists of at most 50
+// members in one request, an added member that is not a user refused
+// with 400 (all or nothing), PatchGroup answering 204, lists of at most 50
 // paged by startIndex.
 type fakeSCIM struct {
 	mu      sync.Mutex

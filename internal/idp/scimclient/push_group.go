@@ -196,10 +196,90 @@ func (p pusher) members(ctx context.Context, g directory.Group, gtid string) err
 			return err
 		}
 	}
-	if err := p.c.AddMembers(ctx, gtid, pl.add, pl.record(ctx, p, g.ID, true)); err != nil {
+	if err := p.addMembers(ctx, g.ID, gtid, pl); err != nil {
 		return err
 	}
 	return p.c.RemoveMembers(ctx, gtid, pl.remove, pl.kept+len(pl.add), pl.record(ctx, p, g.ID, false))
+}
+
+// addMembers adds the plan's members, at most MaxMemberChanges per PATCH.
+// A member deleted at the target since it was mapped makes the target
+// refuse its whole PATCH (keyward's AWS side: 400 ValidationException
+// `member "..." is not a user`; 404 is taken alike). The members of a
+// refused PATCH that the target no longer has (GET answers 404) are then
+// created again, or left out when no longer pushable, and queued, so
+// that their own push puts them back in their other groups; the PATCH is
+// tried once more. A refusal naming no such member is returned as is.
+func (p pusher) addMembers(ctx context.Context, groupID, gtid string, pl memberPlan) error {
+	for chunk := range chunks(pl.add, MaxMemberChanges) {
+		err := p.c.AddMembers(ctx, gtid, chunk, pl.record(ctx, p, groupID, true))
+		if s := StatusOf(err); s != 400 && s != 404 {
+			if err != nil {
+				return err
+			}
+			continue
+		}
+		again, stale, serr := p.replaceStale(ctx, chunk, pl)
+		if serr != nil {
+			return serr
+		}
+		if len(stale) == 0 {
+			return err
+		}
+		if err := p.e.c.State.Enqueue(ctx, stale); err != nil {
+			return err
+		}
+		if err := p.c.AddMembers(ctx, gtid, again, pl.record(ctx, p, groupID, true)); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// replaceStale returns chunk with each member the target no longer has
+// replaced by its new target id (or left out), and those members' keys.
+func (p pusher) replaceStale(ctx context.Context, chunk []string, pl memberPlan) ([]string, []store.ProvisionKey, error) {
+	var (
+		again []string
+		stale []store.ProvisionKey
+	)
+	for _, tid := range chunk {
+		_, err := p.c.GetUser(ctx, tid)
+		if StatusOf(err) != 404 {
+			if err != nil {
+				return nil, nil, err
+			}
+			again = append(again, tid)
+			continue
+		}
+		uid := pl.user[tid]
+		k := userKey(p.appID, uid)
+		stale = append(stale, k)
+		now, mapped, err := p.target(ctx, k)
+		if err != nil {
+			return nil, nil, err
+		}
+		if mapped && now == tid { // not already replaced by a push running beside this one
+			if err := p.e.c.State.DeleteProvisionTarget(ctx, k); err != nil {
+				return nil, nil, err
+			}
+		}
+		u, err := p.e.c.Directory.User(ctx, uid)
+		if isNotFound(err) {
+			continue
+		}
+		if err != nil {
+			return nil, nil, err
+		}
+		if tid, err = p.memberTarget(ctx, u); err != nil {
+			return nil, nil, err
+		}
+		if tid != "" {
+			pl.user[tid] = uid
+			again = append(again, tid)
+		}
+	}
+	return again, stale, nil
 }
 
 // memberPlan is a group's membership changes at the target, in target
