@@ -194,6 +194,15 @@ func TestListAllFollowsBothPagingForms(t *testing.T) {
 			t.Errorf("groups = %d, err %v, requests %v", n, err, s.got)
 		}
 	})
+	t.Run("a cursor answered with itself is an error, not a loop", func(t *testing.T) {
+		s := &scripted{answers: []func(http.ResponseWriter){ // the last answer repeats
+			answer(200, `{"itemsPerPage":1,"nextCursor":"Q3Vy","Resources":[{"id":"a","displayName":"a"}]}`)}}
+		c, _ := testClient(t, s)
+		err := c.ListGroups(t.Context(), func([]Group) error { return nil })
+		if err == nil || !strings.Contains(err.Error(), "paging does not advance") || len(s.got) != 2 {
+			t.Errorf("err %v after %d requests, want the repeated cursor refused on the second", err, len(s.got))
+		}
+	})
 }
 
 func TestErrorBodiesAreReadInEveryShape(t *testing.T) {

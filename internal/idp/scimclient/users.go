@@ -2,6 +2,7 @@ package scimclient
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"net/url"
 	"strings"
@@ -89,14 +90,21 @@ func userSchemas(u User) []string {
 // pageSize is the count asked for when listing everything.
 const pageSize = 100
 
+// maxListPages bounds a listing: 10,000 pages of 100 is twice the users
+// an Identity Center directory may hold, so a target still answering
+// "more" past it is broken or hostile.
+const maxListPages = 10_000
+
 // listAll pages through a list: by cursor when the target answers with
 // nextCursor, else by startIndex until totalResults. The first request
 // sends an empty cursor: AWS answers in the cursor form only when asked,
 // and otherwise gives one page whose totalResults counts just that page.
+// A cursor answered twice, or a list longer than maxListPages, is an
+// error rather than a loop or a silently cut list.
 func listAll[T any](ctx context.Context, c *Client, path string, fn func([]T) error) error {
 	q := url.Values{"count": {"100"}, "cursor": {""}}
 	seen := 0
-	for page := 0; page < 1_000_000; page++ {
+	for range maxListPages {
 		var out ListResponse[T]
 		if _, err := c.do(ctx, request{method: http.MethodGet, path: path, query: q, out: &out, limit: maxListBody}); err != nil {
 			return err
@@ -106,6 +114,8 @@ func listAll[T any](ctx context.Context, c *Client, path string, fn func([]T) er
 		}
 		seen += len(out.Resources)
 		switch {
+		case out.NextCursor != "" && out.NextCursor == q.Get("cursor"):
+			return fmt.Errorf("the SCIM target answered %s with the cursor it was asked for: its paging does not advance", path)
 		case out.NextCursor != "":
 			q = url.Values{"count": {"100"}, "cursor": {out.NextCursor}}
 		case len(out.Resources) > 0 && seen < out.TotalResults:
@@ -114,5 +124,5 @@ func listAll[T any](ctx context.Context, c *Client, path string, fn func([]T) er
 			return nil
 		}
 	}
-	return nil
+	return fmt.Errorf("the SCIM target's %s did not end after %d pages", path, maxListPages)
 }
