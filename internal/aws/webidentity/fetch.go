@@ -17,6 +17,8 @@ import (
 	"sync"
 	"time"
 
+	"golang.org/x/sync/singleflight"
+
 	"github.com/keyward/keyward/internal/clock"
 )
 
@@ -62,6 +64,9 @@ type Fetcher struct {
 
 	mu    sync.Mutex
 	cache map[string]cached
+	// flight makes the tokens that arrive while an issuer's keys are being
+	// fetched wait for that one fetch instead of each starting their own.
+	flight singleflight.Group
 }
 
 type cached struct {
@@ -75,7 +80,7 @@ type cached struct {
 // Keys returns the issuer's key set, fetched or cached. With kid set and
 // absent from a cached set, the set is fetched again unless it was
 // fetched within the last minute. A failed fetch's error is answered
-// again for FailureBackoff.
+// again for FailureBackoff. Concurrent callers share one fetch.
 func (f *Fetcher) Keys(ctx context.Context, issuer string, thumbprints []string, kid string) (KeySet, error) {
 	key := issuer + "|" + strings.ToLower(strings.Join(thumbprints, ","))
 	now := f.Clock.Now()
@@ -89,19 +94,24 @@ func (f *Fetcher) Keys(ctx context.Context, issuer string, thumbprints []string,
 	if ok && c.err != nil && now.Sub(c.failed) < FailureBackoff {
 		return KeySet{}, c.err
 	}
-	set, err := f.fetch(ctx, issuer, thumbprints)
-	if err != nil {
-		c.failed, c.err = now, err
-	} else {
-		c = cached{set: set, fetched: now}
-	}
-	f.mu.Lock()
-	if f.cache == nil || len(f.cache) >= maxCached {
-		f.cache = map[string]cached{}
-	}
-	f.cache[key] = c
-	f.mu.Unlock()
-	return set, err
+	v, err, _ := f.flight.Do(key, func() (any, error) {
+		// Not the first caller's context: the others wait on this fetch
+		// too, and it has its own timeout.
+		set, err := f.fetch(context.WithoutCancel(ctx), issuer, thumbprints)
+		if err != nil {
+			c.failed, c.err = now, err
+		} else {
+			c = cached{set: set, fetched: now}
+		}
+		f.mu.Lock()
+		if f.cache == nil || len(f.cache) >= maxCached {
+			f.cache = map[string]cached{}
+		}
+		f.cache[key] = c
+		f.mu.Unlock()
+		return set, err
+	})
+	return v.(KeySet), err
 }
 
 func cmpOr(d, def time.Duration) time.Duration {

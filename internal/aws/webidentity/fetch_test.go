@@ -28,6 +28,7 @@ type countingIssuer struct {
 	srv            *httptest.Server
 	mu             sync.Mutex
 	requests, open int
+	hold           chan struct{} // when set, every answer waits until it is closed
 }
 
 func newCountingIssuer(t *testing.T, failing bool) *countingIssuer {
@@ -40,7 +41,11 @@ func newCountingIssuer(t *testing.T, failing bool) *countingIssuer {
 	i.srv = httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		i.mu.Lock()
 		i.requests++
+		hold := i.hold
 		i.mu.Unlock()
+		if hold != nil {
+			<-hold
+		}
 		switch {
 		case failing:
 			http.Error(w, "down", http.StatusInternalServerError)
@@ -129,5 +134,43 @@ func TestAFailingIssuerIsNotAskedAgainAtOnce(t *testing.T) {
 	keys()
 	if n, _ := iss.counts(); n != 2 {
 		t.Errorf("after the backoff the issuer was asked %d times in all, want 2", n)
+	}
+}
+
+// TestTokensArrivingDuringAFetchShareIt: while an issuer's keys are being
+// fetched, more tokens naming it wait for that fetch instead of each
+// asking the issuer again.
+func TestTokensArrivingDuringAFetchShareIt(t *testing.T) {
+	iss := newCountingIssuer(t, false)
+	hold := make(chan struct{})
+	iss.mu.Lock()
+	iss.hold = hold
+	iss.mu.Unlock()
+	f := iss.fetcher(clock.NewFake(time.Now()))
+	const tokens = 10
+	errs := make(chan error, tokens)
+	for range tokens {
+		go func() {
+			_, err := f.Keys(context.Background(), "https://example.com/tenant", nil, "k")
+			errs <- err
+		}()
+	}
+	for deadline := time.Now().Add(5 * time.Second); ; time.Sleep(5 * time.Millisecond) {
+		if n, _ := iss.counts(); n > 0 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("no fetch started")
+		}
+	}
+	time.Sleep(50 * time.Millisecond) // the other tokens arrive meanwhile
+	close(hold)
+	for range tokens {
+		if err := <-errs; err != nil {
+			t.Fatal(err)
+		}
+	}
+	if n, _ := iss.counts(); n != 2 {
+		t.Errorf("%d tokens arriving during one fetch cost %d requests, want 2 (discovery and keys, once)", tokens, n)
 	}
 }
