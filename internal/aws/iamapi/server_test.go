@@ -36,6 +36,7 @@ import (
 // management account's root key.
 type server struct {
 	ctx   context.Context
+	clk   clock.Clock
 	db    *sqlite.DB
 	auth  *awsauth.Authority
 	boot  store.Bootstrap
@@ -49,8 +50,14 @@ func newServer(t *testing.T) *server { return newServerFor(t, true) }
 // verified caller, so an IAM user's own key reaches it.
 func newServerFor(t *testing.T, rootOnly bool) *server {
 	t.Helper()
-	clk := clock.Real{}
-	s := &server{ctx: t.Context(), db: sqlitetest.Open(t, clk)}
+	return newServerAt(t, rootOnly, clock.Real{})
+}
+
+// newServerAt is newServerFor with the store's and services' clock clk
+// (near the real time: the SDK signs with it).
+func newServerAt(t *testing.T, rootOnly bool, clk clock.Clock) *server {
+	t.Helper()
+	s := &server{ctx: t.Context(), clk: clk, db: sqlitetest.Open(t, clk)}
 	auth, err := awsauth.New(clock.Bytes(clock.Random, 32), s.db, clk, clock.Random)
 	must(t, err)
 	s.auth = auth

@@ -17,6 +17,7 @@ import (
 type userStore interface {
 	store.IAMUsers
 	store.IAMProviders
+	mfaAttempts
 	// Account dates the root user (GetUser with no name).
 	Account(ctx context.Context, id string) (ic.Account, error)
 }

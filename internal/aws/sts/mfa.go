@@ -13,7 +13,9 @@ import (
 // OIDC providers for web identity tokens and virtual MFA codes.
 type Federation interface {
 	OIDCProvider(ctx context.Context, accountID, issuer string) (iam.OIDCProvider, error)
-	VerifyMFACode(ctx context.Context, serial, code string) (string, error)
+	// VerifyMFACode checks code against the device with serial, which
+	// must be assigned to the user with userID; it limits failed tries.
+	VerifyMFACode(ctx context.Context, userID, serial, code string) error
 }
 
 // WithFederation returns s using f for OIDC providers and MFA codes; without
@@ -42,12 +44,8 @@ func (s *Service) verifyMFA(ctx context.Context, caller awsauth.Principal, seria
 	case s.federation == nil || caller.Type != awsauth.User:
 		return time.Time{}, mfaFailed()
 	}
-	owner, err := s.federation.VerifyMFACode(ctx, serial, code)
-	if err != nil {
+	if err := s.federation.VerifyMFACode(ctx, caller.UserID, serial, code); err != nil {
 		return time.Time{}, err
-	}
-	if owner != caller.UserID {
-		return time.Time{}, mfaFailed()
 	}
 	return s.clock.Now().UTC().Truncate(time.Second), nil
 }

@@ -9,6 +9,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/sts/types"
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/keyward/keyward/internal/authn/totp"
 	"github.com/keyward/keyward/internal/aws/awsauth"
 )
 
@@ -49,6 +50,31 @@ func TestGetSessionTokenActsAsTheSameUserAndCarriesMFA(t *testing.T) {
 	if p := s.opened(t, plain.Credentials); p.Session.MFAPresent() || time.Until(p.Session.Expires) < 11*time.Hour {
 		t.Errorf("without a code: MFA %v until %s, want no MFA for the default 12 hours", p.Session.MFAPresent(), p.Session.Expires)
 	}
+}
+
+// Guessing a device's code by calling GetSessionToken over and over stops
+// after five wrong codes: the right one is then refused just the same.
+func TestGetSessionTokenStopsGuessedMFACodes(t *testing.T) {
+	s := newServer(t)
+	u, alice := s.user(t, "alice")
+	serial, seed := s.mfa(t, u, "alice-phone")
+	b, bob := s.user(t, "bob")
+	bobSerial, bobSeed := s.mfa(t, b, "bob-phone")
+	wrong := "000000"
+	for _, d := range []time.Duration{-totp.Period, 0, totp.Period} {
+		if totp.Code(seed, time.Now().Add(d)) == wrong {
+			wrong = "111111"
+		}
+	}
+	const denied = "MultiFactorAuthentication failed with invalid MFA one time pass code."
+	for range 5 {
+		_, err := alice.GetSessionToken(s.ctx, &sdk.GetSessionTokenInput{SerialNumber: &serial, TokenCode: &wrong})
+		refused(t, err, "AccessDenied", denied)
+	}
+	_, err := alice.GetSessionToken(s.ctx, &sdk.GetSessionTokenInput{SerialNumber: &serial, TokenCode: code(seed)})
+	refused(t, err, "AccessDenied", denied)
+	_, err = bob.GetSessionToken(s.ctx, &sdk.GetSessionTokenInput{SerialNumber: &bobSerial, TokenCode: code(bobSeed)})
+	must(t, err)
 }
 
 func TestGetSessionTokenRefusesMFAThatIsNotTheCallers(t *testing.T) {
