@@ -1,12 +1,16 @@
 // Package identitystore serves the AWS Identity Store API for the instance's
 // own directory: users, groups and group memberships. The ids it hands out are
-// the principal ids SSO Admin assignments name.
+// the principal ids SSO Admin assignments name. As in AWS, only the
+// management account and Identity Center's delegated administrator may
+// call it.
 package identitystore
 
 import (
 	"context"
 	"io"
+	"slices"
 
+	"github.com/keyward/keyward/internal/aws/awsauth"
 	"github.com/keyward/keyward/internal/aws/gateway"
 	"github.com/keyward/keyward/internal/aws/protocol"
 	"github.com/keyward/keyward/internal/clock"
@@ -15,12 +19,14 @@ import (
 	"github.com/keyward/keyward/internal/store"
 )
 
-// Store is what the service needs from storage.
+// Store is what the service needs from storage: besides its own, the
+// delegated administrators that may administer the store.
 type Store interface {
 	Instance(ctx context.Context) (ic.Instance, error)
 	store.Users
 	store.Groups
 	store.Memberships
+	ListDelegatedAdmins(ctx context.Context, servicePrincipal string, p store.Page) ([]ic.DelegatedAdmin, string, error)
 }
 
 // Service implements the Identity Store operations.
@@ -41,7 +47,7 @@ func (s *Service) JSONService(authorize gateway.Authorizer) *gateway.JSONService
 		TargetPrefix: "AWSIdentityStore",
 		SigningName:  "identitystore",
 		Codes:        protocol.JSONCodes,
-		Authorize:    authorize,
+		Authorize:    s.administrators(authorize),
 		Word:         word,
 		Operations: map[string]gateway.Operation{
 			"CreateUser":                    gateway.Op(s.createUser),
@@ -64,6 +70,31 @@ func (s *Service) JSONService(authorize gateway.Authorizer) *gateway.JSONService
 			"ListGroupMembershipsForMember": gateway.Op(s.listMembershipsForMember),
 			"IsMemberInGroups":              gateway.Op(s.isMemberInGroups),
 		},
+	}
+}
+
+// administrators returns authorize followed by Identity Center's rule for
+// who administers its identity store: a caller from the instance's owner
+// (the management account) or from Identity Center's delegated
+// administrator account. Any other account is refused, whatever its own
+// policies allow: the store belongs to the organization instance.
+func (s *Service) administrators(authorize gateway.Authorizer) gateway.Authorizer {
+	return func(ctx context.Context, p awsauth.Principal, req gateway.Request) error {
+		if authorize != nil {
+			if err := authorize(ctx, p, req); err != nil {
+				return err
+			}
+		}
+		inst, err := s.store.Instance(ctx)
+		if err != nil || p.AccountID == inst.OwnerAccountID {
+			return err
+		}
+		admins, _, err := s.store.ListDelegatedAdmins(ctx, "sso.amazonaws.com", store.Page{Limit: 100})
+		if err != nil || slices.ContainsFunc(admins, func(a ic.DelegatedAdmin) bool { return a.AccountID == p.AccountID }) {
+			return err
+		}
+		return errs.E(errs.Denied, "User: %s is not authorized to perform: %s on resource: %s because account %s is neither the management account nor the delegated administrator of IAM Identity Center",
+			p.ARN, req.Action, req.Resource, p.AccountID).WithCode("AccessDeniedException")
 	}
 }
 

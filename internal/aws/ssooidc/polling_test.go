@@ -118,3 +118,63 @@ func TestEverySecretHandedOutStartsWithALetter(t *testing.T) {
 		}
 	}
 }
+
+// A device sign-in's tokens end when the portal session that approved it
+// does (sqlstore's DeletePortalSession ends them). A session that ended
+// between the approval and the client's next poll must not lead to
+// tokens either: signing out of the portal right after approving a code
+// one did not mean to approve has to cut the device off.
+func TestADeviceCodeApprovedInASessionThatHasSinceEndedGivesNoToken(t *testing.T) {
+	db, clk := openStore(t)
+	svc := New(db, Config{VerificationURI: "http://x/device", SessionLifetime: 8 * time.Hour}, clk, clock.Random)
+	ctx := context.Background()
+	u := ic.User{ID: "u-" + clock.Hex(clock.Random, 8), Profile: ic.Profile{UserName: "alice"}, Status: ic.UserEnabled,
+		CreatedAt: clk.Now(), UpdatedAt: clk.Now()}
+	if err := db.CreateUser(ctx, u); err != nil {
+		t.Fatal(err)
+	}
+	reg, err := svc.registerClient(ctx, &registerClientInput{ClientName: "c", ClientType: "public"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	poll := func(code string) error {
+		_, err := svc.createToken(ctx, &createTokenInput{ClientID: reg.ClientID, ClientSecret: reg.ClientSecret,
+			GrantType: ic.GrantDeviceCode, DeviceCode: code})
+		return err
+	}
+	approve := func(sessionHash string) string {
+		st, err := svc.startDeviceAuthorization(ctx, &startInput{ClientID: reg.ClientID, ClientSecret: reg.ClientSecret, StartURL: "http://x/start"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := svc.Decide(ctx, st.UserCode, u.ID, sessionHash, true); err != nil {
+			t.Fatal(err)
+		}
+		return st.DeviceCode
+	}
+	session := func(hash string, lifetime time.Duration) {
+		if err := db.CreatePortalSession(ctx, ic.PortalSession{IDHash: hash, UserID: u.ID, CreatedAt: clk.Now(),
+			ExpiresAt: clk.Now().Add(lifetime)}); err != nil {
+			t.Fatal(err)
+		}
+	}
+
+	session("live", time.Hour)
+	if err := poll(approve("live")); err != nil {
+		t.Fatalf("a code approved in a live session: %v", err)
+	}
+	t.Run("the person signed out of the portal", func(t *testing.T) {
+		session("signed-out", time.Hour)
+		code := approve("signed-out")
+		if err := db.DeletePortalSession(ctx, "signed-out"); err != nil {
+			t.Fatal(err)
+		}
+		wantCode(t, poll(code), "InvalidGrantException")
+	})
+	t.Run("the session ran out", func(t *testing.T) {
+		session("short", time.Minute)
+		code := approve("short")
+		clk.Advance(2 * time.Minute)
+		wantCode(t, poll(code), "InvalidGrantException")
+	})
+}

@@ -31,6 +31,7 @@ import (
 // Store is what the service needs from storage.
 type Store interface {
 	User(ctx context.Context, id string) (ic.User, error)
+	PortalSession(ctx context.Context, idHash string) (ic.PortalSession, error)
 	AppendEvent(ctx context.Context, e audit.Event) error
 	store.OIDC
 	store.RateLimits

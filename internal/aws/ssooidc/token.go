@@ -86,9 +86,26 @@ func (s *Service) redeemDeviceCode(ctx context.Context, c ic.Client, code string
 		// The poll itself was recorded (LastPolledAt) for slow_down.
 		return nil, oidcError(errs.Invalid, "AuthorizationPendingException", "Authorization is still pending")
 	}
+	if err := s.approvalLive(ctx, approved.SessionHash); err != nil {
+		return nil, err
+	}
 	now := s.clock.Now()
 	return s.issue(ctx, c, signIn{userID: approved.UserID, scopes: approved.Scopes, family: ic.NewUUID(s.random),
 		sessionHash: approved.SessionHash, ends: now.Add(s.cfg.SessionLifetime)})
+}
+
+// approvalLive checks the portal session a device code was approved in has
+// not ended since: a sign-in's tokens end with its session, so a session
+// that ended before the client came back for them gives none.
+func (s *Service) approvalLive(ctx context.Context, sessionHash string) error {
+	if sessionHash == "" {
+		return nil
+	}
+	ps, err := s.store.PortalSession(ctx, sessionHash)
+	if errs.Is(err, errs.NotFound) || (err == nil && !s.clock.Now().Before(ps.ExpiresAt)) {
+		return oidcError(errs.Invalid, "InvalidGrantException", "The portal session that approved this request has ended; start the sign-in again")
+	}
+	return err
 }
 
 // pollable checks a device authorization may be polled now by clientID.
