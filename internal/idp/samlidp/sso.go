@@ -121,7 +121,13 @@ func (h *Handler) request(w http.ResponseWriter, r *http.Request, app directory.
 	case q.Has("resume"):
 		return h.unpark(r, app, q.Get("resume"))
 	}
-	return AuthnRequest{RelayState: app.SAML.DefaultRelayState}, nil
+	// IdP-initiated: a link's ?RelayState= (as on Okta's embed link, say
+	// the AWS console page to land on) stands in for the app's default.
+	relay := q.Get("RelayState")
+	if len(relay) > maxRelayState {
+		return AuthnRequest{}, errUnreadable("its RelayState is longer than 1024 bytes")
+	}
+	return AuthnRequest{RelayState: or(relay, app.SAML.DefaultRelayState)}, nil
 }
 
 func (h *Handler) session(r *http.Request) (directory.Session, directory.User, error) {

@@ -291,3 +291,39 @@ func TestForceAuthnSignsInAgain(t *testing.T) {
 		postedForm(t, f.do("GET", ssoPath(f.app)+q, nil, old))
 	})
 }
+
+// An IdP-initiated sign-in link may carry ?RelayState= (Okta's app embed
+// link does, e.g. an AWS console page to land on); it goes to the app in
+// place of the default relay state.
+func TestIdPInitiatedRelayState(t *testing.T) {
+	f := newFixture(t)
+	app := f.addApp(func(a *directory.App) { a.Name = "relay_saml"; a.SAML.DefaultRelayState = "https://sp.example.com/home" })
+	f.assign(app, f.alice)
+	cookie := f.session(t, f.alice)
+	deep := "https://console.aws.amazon.com/ec2/home?region=eu-west-1#Instances:"
+	t.Run("the link's RelayState is sent", func(t *testing.T) {
+		p := postedForm(t, f.do("GET", ssoPath(app)+"?RelayState="+url.QueryEscape(deep), nil, cookie))
+		if p.RelayState != deep {
+			t.Errorf("RelayState %q, want %q", p.RelayState, deep)
+		}
+	})
+	t.Run("without one the default is sent", func(t *testing.T) {
+		if p := postedForm(t, f.do("GET", ssoPath(app), nil, cookie)); p.RelayState != "https://sp.example.com/home" {
+			t.Errorf("RelayState %q, want the app's default", p.RelayState)
+		}
+	})
+	t.Run("it survives the sign-in", func(t *testing.T) {
+		w := f.do("GET", ssoPath(app)+"?RelayState="+url.QueryEscape(deep), nil)
+		next, _ := url.QueryUnescape(strings.TrimPrefix(w.Header().Get("Location"), "/login?next="))
+		p := postedForm(t, f.do("GET", next, nil, append(w.Result().Cookies(), cookie)...))
+		if p.RelayState != deep {
+			t.Errorf("RelayState %q after sign-in, want %q", p.RelayState, deep)
+		}
+	})
+	t.Run("one over 1024 bytes is refused", func(t *testing.T) {
+		w := f.do("GET", ssoPath(app)+"?RelayState="+strings.Repeat("a", 1025), nil, cookie)
+		if w.Code != http.StatusBadRequest || !strings.Contains(w.Body.String(), "RelayState is longer than 1024 bytes") {
+			t.Errorf("status %d, body %s", w.Code, w.Body)
+		}
+	})
+}
