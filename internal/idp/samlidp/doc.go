@@ -20,8 +20,9 @@
 // id> (stable, one per app, as Okta's http://www.okta.com/<externalKey>);
 // the SSO URL is <org URL>/app/<name>/<id>/sso/saml for both bindings;
 // responses go only to the app's registered ACS URL over HTTP-POST;
-// ForceAuthn and IsPassive are not honoured (an existing IdP session is
-// used). A request waiting for sign-in is parked in a sealed cookie of its
+// ForceAuthn is honoured (a session older than the request sends the
+// person to sign in again, as Okta's default honorForceAuthn does);
+// IsPassive is not. A request waiting for sign-in is parked in a sealed cookie of its
 // own, so the sign-in's return address stays short and any replica
 // resumes it. The SSO endpoint must be mounted outside the org pages'
 // cross-origin protection: the HTTP-POST binding is another site's form.

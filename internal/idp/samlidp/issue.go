@@ -97,7 +97,11 @@ func (is *Issuer) Issue(g Grant, s keys.Signer) (Issued, error) {
 	}
 	doc := etree.NewDocument()
 	doc.SetRoot(resp)
-	doc.WriteSettings.CanonicalEndTags = true
+	// Write text and attribute values as the signature's canonical form
+	// does: a raw CR would be read back as LF (and a raw LF or tab in an
+	// attribute as a space), so a profile value holding one would break
+	// the signature. Canonical escaping writes them as &#xD; and the like.
+	doc.WriteSettings = etree.WriteSettings{CanonicalEndTags: true, CanonicalText: true, CanonicalAttrVal: true}
 	var buf bytes.Buffer
 	if _, err := doc.WriteTo(&buf); err != nil {
 		return Issued{}, err

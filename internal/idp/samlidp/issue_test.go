@@ -233,3 +233,34 @@ func TestAttributeStatements(t *testing.T) {
 		}
 	})
 }
+
+// A profile value with a carriage return (a Windows text area's line
+// break, an imported CSV) must reach the SP as written and leave the
+// signature intact: a raw CR in the document is read back as LF, while
+// the signed canonical form had &#xD;.
+func TestCarriageReturnsInProfileValuesKeepTheSignatureValid(t *testing.T) {
+	u := alice
+	u.Profile = directory.Profile{"login": "alice@example.com", "email": "alice.liddell@example.com",
+		"department": "Research\r\nLab", "title": "Head\rof\tthings"}
+	app := testApp(func(s *directory.SAMLSettings) {
+		s.ResponseSigned, s.AssertionSigned = true, true
+		s.NameIDFormat, s.NameIDTemplate = directory.NameIDUnspecified, "${user.title}"
+		s.Attributes = []directory.AttributeStatement{{Type: "EXPRESSION", Name: "department", Values: []string{"user.department"}}}
+	})
+	is := &samlidp.Issuer{OrgURL: orgURL, Random: rand.Reader, NameIDKey: []byte("nameid key")}
+	out, err := is.Issue(samlidp.Grant{App: app, User: u, Session: session, Now: issueNow}, testSigner(t))
+	must(t, err)
+	root := parseDoc(t, out.Response)
+	cert := testSigner(t).Key.Certificate
+	if _, err := verifiedBy(t, root, cert, issueNow); err != nil {
+		t.Errorf("response signature does not verify: %v", err)
+	}
+	a, err := verifiedBy(t, root.SelectElement("Assertion"), cert, issueNow)
+	if err != nil {
+		t.Fatalf("assertion signature does not verify: %v", err)
+	}
+	got := []string{a.FindElement("./Subject/NameID").Text(), a.FindElement("//AttributeValue").Text()}
+	if diff := cmp.Diff([]string{"Head\rof\tthings", "Research\r\nLab"}, got); diff != "" {
+		t.Errorf("values the SP reads (-want +got):\n%s", diff)
+	}
+}

@@ -29,6 +29,8 @@ type parked struct {
 	RelayState string    `json:"r,omitempty"`
 	Binding    string    `json:"b,omitempty"`
 	Expires    time.Time `json:"e"`
+	// AuthnAfter is a ForceAuthn request's AuthnAfter, in Unix seconds.
+	AuthnAfter int64 `json:"f,omitempty"`
 }
 
 func errParkedGone() error {
@@ -40,6 +42,9 @@ func (h *Handler) park(w http.ResponseWriter, app directory.App, req AuthnReques
 	nonce := clock.Hex(h.Random, 12)
 	p := parked{AppID: app.ID, ID: req.ID, RelayState: req.RelayState, Binding: req.Binding,
 		Expires: h.Clock.Now().Add(parkedLifetime)}
+	if req.ForceAuthn {
+		p.AuthnAfter = req.AuthnAfter.Unix()
+	}
 	b, _ := json.Marshal(p)
 	sealed := base64.RawURLEncoding.EncodeToString(h.parked.Seal(b, []byte(nonce)))
 	path := SSOPath(app)
@@ -65,7 +70,11 @@ func (h *Handler) unpark(r *http.Request, app directory.App, nonce string) (Auth
 	if err != nil || json.Unmarshal(b, &p) != nil || p.AppID != app.ID || !h.Clock.Now().Before(p.Expires) {
 		return AuthnRequest{}, errParkedGone()
 	}
-	return AuthnRequest{ID: p.ID, RelayState: p.RelayState, Binding: p.Binding}, nil
+	req := AuthnRequest{ID: p.ID, RelayState: p.RelayState, Binding: p.Binding}
+	if p.AuthnAfter != 0 {
+		req.ForceAuthn, req.AuthnAfter = true, time.Unix(p.AuthnAfter, 0)
+	}
+	return req, nil
 }
 
 // SSOPath is app's SSO endpoint path on the org URL: where a dashboard

@@ -29,6 +29,12 @@ type AuthnRequest struct {
 	ACSURL     string // as the request named it, or empty
 	RelayState string
 	Binding    string // the binding it arrived by
+	// ForceAuthn is the request's ForceAuthn="true": the person must sign
+	// in again rather than ride on their session (SAML core §3.4.1).
+	// AuthnAfter is then when the request arrived, which the session's
+	// sign-in must not predate.
+	ForceAuthn bool
+	AuthnAfter time.Time
 }
 
 // redirectParams are the raw (still URL-encoded) values of the
@@ -168,6 +174,13 @@ func readRequest(root *etree.Element, relay, binding string, app directory.App, 
 	}
 	req := AuthnRequest{ID: root.SelectAttrValue("ID", ""), RelayState: relay, Binding: binding,
 		ACSURL: root.SelectAttrValue("AssertionConsumerServiceURL", "")}
+	switch root.SelectAttrValue("ForceAuthn", "false") { // xs:boolean
+	case "true", "1":
+		req.ForceAuthn = true
+	case "false", "0":
+	default:
+		return req, errUnreadable("its ForceAuthn is not true or false")
+	}
 	if err := checkRequestID(req.ID); err != nil {
 		return req, err
 	}

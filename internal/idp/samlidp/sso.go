@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"net/url"
 	"slices"
+	"time"
 
 	"github.com/keyward/keyward/internal/audit"
 	"github.com/keyward/keyward/internal/authn/orgsignin"
@@ -64,6 +65,9 @@ func (h *Handler) sso(ctx context.Context, w http.ResponseWriter, r *http.Reques
 	if err != nil {
 		return err
 	}
+	if ss.Created.Before(req.AuthnAfter) { // ForceAuthn: a sign-in older than the request will not do
+		return h.toSignIn(w, r, app, req)
+	}
 	ctx = audit.WithActor(ctx, audit.Actor{Type: "user", ID: u.ID, Name: u.Login()})
 	if _, err := h.Apps.AppUser(ctx, app.ID, u.ID); errs.Is(err, errs.NotFound) {
 		return errs.E(errs.Denied, "You are not assigned to %s. Ask your administrator for access.", app.Label)
@@ -89,13 +93,22 @@ func (h *Handler) sso(ctx context.Context, w http.ResponseWriter, r *http.Reques
 // before sign-in; without either, an IdP-initiated sign-in.
 func (h *Handler) request(w http.ResponseWriter, r *http.Request, app directory.App) (AuthnRequest, error) {
 	ssoURL := h.Issuer.SSOURL(app)
+	now := h.Clock.Now()
+	// A forced sign-in must not predate the request; whole seconds, so a
+	// store that keeps coarser times never sends the person round again.
+	forced := func(req AuthnRequest, err error) (AuthnRequest, error) {
+		if err == nil && req.ForceAuthn {
+			req.AuthnAfter = now.Truncate(time.Second)
+		}
+		return req, err
+	}
 	if r.Method == http.MethodPost {
 		r.Body = http.MaxBytesReader(w, r.Body, maxForm)
 		if err := r.ParseForm(); err != nil {
 			return AuthnRequest{}, errUnreadable("its form is too large or malformed")
 		}
 		if r.PostForm.Has("SAMLRequest") {
-			return ParsePOST(r.PostForm, app, ssoURL, h.Clock.Now())
+			return forced(ParsePOST(r.PostForm, app, ssoURL, now))
 		}
 	}
 	q, err := url.ParseQuery(r.URL.RawQuery)
@@ -104,11 +117,17 @@ func (h *Handler) request(w http.ResponseWriter, r *http.Request, app directory.
 	}
 	switch {
 	case q.Has("SAMLRequest"):
-		return ParseRedirect(r.URL.RawQuery, app, ssoURL)
+		return forced(ParseRedirect(r.URL.RawQuery, app, ssoURL))
 	case q.Has("resume"):
 		return h.unpark(r, app, q.Get("resume"))
 	}
-	return AuthnRequest{RelayState: app.SAML.DefaultRelayState}, nil
+	// IdP-initiated: a link's ?RelayState= (as on Okta's embed link, say
+	// the AWS console page to land on) stands in for the app's default.
+	relay := q.Get("RelayState")
+	if len(relay) > maxRelayState {
+		return AuthnRequest{}, errUnreadable("its RelayState is longer than 1024 bytes")
+	}
+	return AuthnRequest{RelayState: or(relay, app.SAML.DefaultRelayState)}, nil
 }
 
 func (h *Handler) session(r *http.Request) (directory.Session, directory.User, error) {

@@ -250,3 +250,80 @@ func TestMetadataAndRotation(t *testing.T) {
 		}
 	})
 }
+
+// ForceAuthn="true" (SAML core §3.4.1) asks the IdP to authenticate the
+// person again rather than rely on their session; Okta honours it.
+func TestForceAuthnSignsInAgain(t *testing.T) {
+	f := newFixture(t)
+	old := f.session(t, f.alice)
+	f.clk.Advance(10 * time.Minute)
+	query := "?" + redirectQuery(t, authnRequest(f.app, "_force", ` ForceAuthn="true"`), "relay/f", nil, "", 0)
+
+	w := f.do("GET", ssoPath(f.app)+query, nil, old)
+	loc := w.Header().Get("Location")
+	if w.Code != http.StatusSeeOther || !strings.HasPrefix(loc, "/login?next=") || strings.Contains(w.Body.String(), "SAMLResponse") {
+		t.Fatalf("status %d to %q, want 303 to /login?next=... and no response on the old session", w.Code, loc)
+	}
+	next, _ := url.QueryUnescape(strings.TrimPrefix(loc, "/login?next="))
+	parked := w.Result().Cookies()
+
+	t.Run("coming back with the old session still asks for a sign-in", func(t *testing.T) {
+		w := f.do("GET", next, nil, append(parked, old)...)
+		if w.Code != http.StatusSeeOther || !strings.HasPrefix(w.Header().Get("Location"), "/login?next=") {
+			t.Fatalf("status %d to %q, want 303 to /login again", w.Code, w.Header().Get("Location"))
+		}
+	})
+	t.Run("coming back with a new sign-in answers the request", func(t *testing.T) {
+		f.clk.Advance(time.Minute)
+		fresh := f.session(t, f.alice)
+		p := postedForm(t, f.do("GET", next, nil, append(parked, fresh)...))
+		info := f.spAccepts(t, f.app, p)
+		root := parseDoc(t, decode(t, p.SAMLResponse))
+		got := []string{root.SelectAttrValue("InResponseTo", ""), p.RelayState,
+			root.FindElement("//AuthnStatement").SelectAttrValue("AuthnInstant", "")}
+		want := []string{"_force", "relay/f", "2026-12-02T09:11:00.000Z"}
+		if diff := cmp.Diff(want, got); diff != "" || info == nil {
+			t.Errorf("InResponseTo, RelayState, AuthnInstant (-want +got):\n%s", diff)
+		}
+	})
+	t.Run("without ForceAuthn the old session is enough", func(t *testing.T) {
+		q := "?" + redirectQuery(t, authnRequest(f.app, "_plain", ` ForceAuthn="false"`), "", nil, "", 0)
+		postedForm(t, f.do("GET", ssoPath(f.app)+q, nil, old))
+	})
+}
+
+// An IdP-initiated sign-in link may carry ?RelayState= (Okta's app embed
+// link does, e.g. an AWS console page to land on); it goes to the app in
+// place of the default relay state.
+func TestIdPInitiatedRelayState(t *testing.T) {
+	f := newFixture(t)
+	app := f.addApp(func(a *directory.App) { a.Name = "relay_saml"; a.SAML.DefaultRelayState = "https://sp.example.com/home" })
+	f.assign(app, f.alice)
+	cookie := f.session(t, f.alice)
+	deep := "https://console.aws.amazon.com/ec2/home?region=eu-west-1#Instances:"
+	t.Run("the link's RelayState is sent", func(t *testing.T) {
+		p := postedForm(t, f.do("GET", ssoPath(app)+"?RelayState="+url.QueryEscape(deep), nil, cookie))
+		if p.RelayState != deep {
+			t.Errorf("RelayState %q, want %q", p.RelayState, deep)
+		}
+	})
+	t.Run("without one the default is sent", func(t *testing.T) {
+		if p := postedForm(t, f.do("GET", ssoPath(app), nil, cookie)); p.RelayState != "https://sp.example.com/home" {
+			t.Errorf("RelayState %q, want the app's default", p.RelayState)
+		}
+	})
+	t.Run("it survives the sign-in", func(t *testing.T) {
+		w := f.do("GET", ssoPath(app)+"?RelayState="+url.QueryEscape(deep), nil)
+		next, _ := url.QueryUnescape(strings.TrimPrefix(w.Header().Get("Location"), "/login?next="))
+		p := postedForm(t, f.do("GET", next, nil, append(w.Result().Cookies(), cookie)...))
+		if p.RelayState != deep {
+			t.Errorf("RelayState %q after sign-in, want %q", p.RelayState, deep)
+		}
+	})
+	t.Run("one over 1024 bytes is refused", func(t *testing.T) {
+		w := f.do("GET", ssoPath(app)+"?RelayState="+strings.Repeat("a", 1025), nil, cookie)
+		if w.Code != http.StatusBadRequest || !strings.Contains(w.Body.String(), "RelayState is longer than 1024 bytes") {
+			t.Errorf("status %d, body %s", w.Code, w.Body)
+		}
+	})
+}
