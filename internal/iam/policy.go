@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"reflect"
 	"regexp"
 	"strings"
 )
@@ -73,6 +74,9 @@ func ParseResourcePolicy(doc []byte) (Document, error) { return parseDocument(do
 func parseDocument(doc []byte, kind docKind) (Document, error) {
 	if len(doc) > MaxDocumentBytes {
 		return Document{}, malformed("the document is larger than %d bytes", MaxDocumentBytes)
+	}
+	if err := uniqueKeys(doc); err != nil {
+		return Document{}, err
 	}
 	var raw struct {
 		Version   string          `json:"Version"`
@@ -276,12 +280,24 @@ func (l *stringList) UnmarshalJSON(b []byte) error {
 	return malformed("expected a string or a list of strings")
 }
 
-// strictDecode decodes one JSON object, refusing unknown members, duplicate
-// structure and trailing data.
+// strictDecode decodes one JSON object into the struct v points to,
+// refusing unknown members, members named in another case than v's json
+// tags (encoding/json would match them case-insensitively; AWS's element
+// names are case-sensitive) and trailing data.
 func strictDecode(b []byte, v any) error {
 	b = bytes.TrimSpace(b)
 	if len(b) == 0 || b[0] != '{' {
 		return malformed("expected a JSON object")
+	}
+	var members map[string]json.RawMessage
+	if err := json.Unmarshal(b, &members); err != nil {
+		return malformed("%v", err)
+	}
+	t := reflect.TypeOf(v).Elem()
+	for name := range members {
+		if !hasJSONField(t, name) {
+			return malformed("unknown element %q", name)
+		}
 	}
 	dec := json.NewDecoder(bytes.NewReader(b))
 	dec.DisallowUnknownFields()
@@ -296,6 +312,66 @@ func strictDecode(b []byte, v any) error {
 		return malformed("data after the policy document")
 	}
 	return nil
+}
+
+// hasJSONField reports whether struct type t has a field whose json tag is
+// exactly name.
+func hasJSONField(t reflect.Type, name string) bool {
+	for i := 0; i < t.NumField(); i++ {
+		if tag, _, _ := strings.Cut(t.Field(i).Tag.Get("json"), ","); tag == name {
+			return true
+		}
+	}
+	return false
+}
+
+// uniqueKeys refuses a document in which an object names a key twice: AWS
+// refuses them, and encoding/json would silently keep the last ("Effect":
+// "Deny" then "Effect": "Allow" would allow). Invalid JSON passes here
+// and is refused by the decoding that follows.
+func uniqueKeys(doc []byte) error {
+	dec := json.NewDecoder(bytes.NewReader(doc))
+	type object struct {
+		keys      map[string]bool
+		expectKey bool
+	}
+	var stack []*object // nil entries are arrays
+	for {
+		tok, err := dec.Token()
+		if err != nil {
+			return nil
+		}
+		var top *object
+		if len(stack) > 0 {
+			top = stack[len(stack)-1]
+		}
+		switch tok {
+		case json.Delim('{'):
+			stack = append(stack, &object{keys: map[string]bool{}, expectKey: true})
+			continue
+		case json.Delim('['):
+			stack = append(stack, nil)
+			continue
+		case json.Delim('}'), json.Delim(']'):
+			stack = stack[:len(stack)-1]
+			if len(stack) == 0 {
+				return nil
+			}
+			top = stack[len(stack)-1]
+		default:
+			if key, ok := tok.(string); ok && top != nil && top.expectKey {
+				if top.keys[key] {
+					return malformed("the key %q appears twice in one element", key)
+				}
+				top.keys[key], top.expectKey = true, false
+				continue
+			}
+		}
+		// A value ended: in an object, a key comes next.
+		if top != nil {
+			top.expectKey = true
+		}
+	}
 }
 
 // AWS's size quotas for policy documents, in characters not counting white
