@@ -7,6 +7,7 @@ import (
 	"io"
 	"reflect"
 	"regexp"
+	"strconv"
 	"strings"
 )
 
@@ -236,9 +237,9 @@ func parseCondition(in map[string]map[string]json.RawMessage) (map[string]map[st
 		}
 		out[op] = map[string][]string{}
 		for k, v := range keys {
-			var vals stringList
-			if err := vals.UnmarshalJSON(v); err != nil || strings.TrimSpace(k) == "" {
-				return nil, malformed("condition %s %q must map to a string or list of strings", op, k)
+			vals, err := jsonValues(v, true)
+			if err != nil || strings.TrimSpace(k) == "" {
+				return nil, malformed("condition %s %q must map to a string, number or boolean or a list of them", op, k)
 			}
 			out[op][k] = vals
 		}
@@ -246,38 +247,59 @@ func parseCondition(in map[string]map[string]json.RawMessage) (map[string]map[st
 	return out, nil
 }
 
-// stringList accepts a JSON string or a non-empty list of strings (numbers
-// and booleans are allowed in conditions and kept as text).
+// stringList accepts a JSON string or a non-empty list of strings. A lone
+// number or boolean is kept as the text it is written as.
 type stringList []string
 
 func (l *stringList) UnmarshalJSON(b []byte) error {
+	v, err := jsonValues(b, false)
+	*l = v
+	return err
+}
+
+// jsonValues reads a JSON string, number or boolean, or a non-empty list of
+// strings; with scalarLists, of strings, numbers and booleans (condition
+// values, which AWS's grammar allows to be any of them). A number is kept
+// as the text it is written as: 111122223333, not 1.11122223333e+11.
+func jsonValues(b []byte, scalarLists bool) (stringList, error) {
+	dec := json.NewDecoder(bytes.NewReader(b))
+	dec.UseNumber()
 	var one any
-	if err := json.Unmarshal(b, &one); err != nil {
-		return err
+	if err := dec.Decode(&one); err != nil {
+		return nil, err
 	}
-	switch v := one.(type) {
+	list, isList := one.([]any)
+	if !isList {
+		if s, ok := scalarText(one); ok {
+			return stringList{s}, nil
+		}
+		return nil, malformed("expected a string or a list of strings")
+	}
+	if len(list) == 0 {
+		return nil, malformed("a list must not be empty")
+	}
+	out := make(stringList, 0, len(list))
+	for _, e := range list {
+		s, ok := scalarText(e)
+		if _, isString := e.(string); !ok || (!isString && !scalarLists) {
+			return nil, malformed("list entries must be strings")
+		}
+		out = append(out, s)
+	}
+	return out, nil
+}
+
+// scalarText is a decoded JSON string, number or boolean as text.
+func scalarText(v any) (string, bool) {
+	switch v := v.(type) {
 	case string:
-		*l = stringList{v}
-		return nil
-	case bool, float64:
-		*l = stringList{fmt.Sprint(v)}
-		return nil
-	case []any:
-		if len(v) == 0 {
-			return malformed("a list must not be empty")
-		}
-		out := make(stringList, 0, len(v))
-		for _, e := range v {
-			s, ok := e.(string)
-			if !ok {
-				return malformed("list entries must be strings")
-			}
-			out = append(out, s)
-		}
-		*l = out
-		return nil
+		return v, true
+	case json.Number:
+		return v.String(), true
+	case bool:
+		return strconv.FormatBool(v), true
 	}
-	return malformed("expected a string or a list of strings")
+	return "", false
 }
 
 // strictDecode decodes one JSON object into the struct v points to,
