@@ -41,6 +41,10 @@ func TestManagedPolicyValidation(t *testing.T) {
 		{"an identity policy is valid", allow, "", ""},
 		{"a policy with a principal is malformed", strings.Replace(allow, `"Action"`, `"Principal":"*","Action"`, 1), "MalformedPolicyDocument", ""},
 		{"an empty document is refused", "", "ValidationError", "at 'policyDocument'"},
+		{"two statements with one Sid are malformed",
+			`{"Version":"2012-10-17","Statement":[{"Sid":"Read","Effect":"Allow","Action":"s3:GetObject","Resource":"*"},{"Sid":"Read","Effect":"Deny","Action":"s3:GetObject","Resource":"*"}]}`,
+			"MalformedPolicyDocument", "Statement IDs (SID) in a single policy must be unique."},
+		{"statements without a Sid may be several", strings.Replace(allow, "}]}", `},{"Effect":"Deny","Action":"s3:PutObject","Resource":"*"}]}`, 1), "", ""},
 		{"a document over 6144 characters exceeds the quota",
 			strings.Replace(allow, `"Action"`, `"Sid":"`+strings.Repeat("a", 6144)+`","Action"`, 1), "LimitExceeded", "PolicySize: 6144"},
 	} {

@@ -109,11 +109,16 @@ func parseStatements(raw json.RawMessage, kind docKind) ([]Statement, error) {
 		return nil, malformed("Statement must be an object or a non-empty list of objects")
 	}
 	out := make([]Statement, 0, len(list))
+	sids := map[string]bool{}
 	for i, r := range list {
 		s, err := parseStatement(r, kind)
 		if err != nil {
 			return nil, malformed("statement %d: %s", i+1, err.(*PolicyError).Reason)
 		}
+		if s.Sid != "" && sids[s.Sid] {
+			return nil, malformed("Statement IDs (SID) in a single policy must be unique.")
+		}
+		sids[s.Sid] = true
 		out = append(out, s)
 	}
 	return out, nil
