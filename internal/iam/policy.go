@@ -316,16 +316,6 @@ func strictDecode(b []byte, v any) error {
 	if len(b) == 0 || b[0] != '{' {
 		return malformed("expected a JSON object")
 	}
-	var members map[string]json.RawMessage
-	if err := json.Unmarshal(b, &members); err != nil {
-		return malformed("%v", err)
-	}
-	t := reflect.TypeOf(v).Elem()
-	for name := range members {
-		if !hasJSONField(t, name) {
-			return malformed("unknown element %q", name)
-		}
-	}
 	dec := json.NewDecoder(bytes.NewReader(b))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(v); err != nil {
@@ -337,6 +327,16 @@ func strictDecode(b []byte, v any) error {
 	// dec.More is false before a stray "}" or "]": only EOF ends a document.
 	if _, err := dec.Token(); err != io.EOF {
 		return malformed("data after the policy document")
+	}
+	var members map[string]json.RawMessage
+	if err := json.Unmarshal(b, &members); err != nil {
+		return malformed("%v", err)
+	}
+	t := reflect.TypeOf(v).Elem()
+	for name := range members {
+		if !hasJSONField(t, name) {
+			return malformed("unknown element %q", name)
+		}
 	}
 	return nil
 }
