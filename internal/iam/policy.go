@@ -165,6 +165,11 @@ func parseStatement(b json.RawMessage, kind docKind) (Statement, error) {
 			return Statement{}, malformed("action %q must be * or service:action", a)
 		}
 	}
+	for _, res := range append(append([]string{}, r.Resource...), r.NotResource...) {
+		if res != "*" && !strings.Contains(res, ":") {
+			return Statement{}, malformed(`Resource %s must be in ARN format or "*".`, res)
+		}
+	}
 	cond, err := parseCondition(r.Condition)
 	if err != nil {
 		return Statement{}, err
