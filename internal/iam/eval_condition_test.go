@@ -165,3 +165,17 @@ func TestKeysDerivedFromThePrincipal(t *testing.T) {
 			ctx("aws:ResourceTag/team", "blue", "", "aws:RequestTag/team", "blue"), true),
 	})
 }
+
+// AWS's grammar lets condition values be JSON numbers and booleans, alone
+// or in lists ("Quotation marks are optional for numeric and Boolean
+// values"); a number means the text it is written as.
+func TestConditionValuesWrittenAsJSONNumbers(t *testing.T) {
+	now := ctx("aws:EpochTime", "1796223600", "", "aws:MultiFactorAuthAge", "300")
+	runCases(t, []evalCase{
+		cond("a 12-digit account id as a number", `{"StringEquals":{"aws:PrincipalAccount":111122223333}}`, Context{}, true),
+		cond("epoch seconds as a number in a Date operator", `{"DateLessThan":{"aws:EpochTime":1796223601}}`, now, true),
+		denyIf("a Deny after an expiry written as a number applies", `{"DateGreaterThan":{"aws:EpochTime":1700000000}}`, now, true),
+		cond("a list of numbers", `{"NumericEquals":{"aws:MultiFactorAuthAge":[60,300]}}`, now, true),
+		cond("a list of booleans", `{"Bool":{"aws:SecureTransport":[true]}}`, ctx("aws:SecureTransport", "true"), true),
+	})
+}

@@ -5,7 +5,9 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"reflect"
 	"regexp"
+	"strconv"
 	"strings"
 )
 
@@ -74,6 +76,9 @@ func parseDocument(doc []byte, kind docKind) (Document, error) {
 	if len(doc) > MaxDocumentBytes {
 		return Document{}, malformed("the document is larger than %d bytes", MaxDocumentBytes)
 	}
+	if err := uniqueKeys(doc); err != nil {
+		return Document{}, err
+	}
 	var raw struct {
 		Version   string          `json:"Version"`
 		ID        string          `json:"Id"`
@@ -104,11 +109,16 @@ func parseStatements(raw json.RawMessage, kind docKind) ([]Statement, error) {
 		return nil, malformed("Statement must be an object or a non-empty list of objects")
 	}
 	out := make([]Statement, 0, len(list))
+	sids := map[string]bool{}
 	for i, r := range list {
 		s, err := parseStatement(r, kind)
 		if err != nil {
 			return nil, malformed("statement %d: %s", i+1, err.(*PolicyError).Reason)
 		}
+		if s.Sid != "" && sids[s.Sid] {
+			return nil, malformed("Statement IDs (SID) in a single policy must be unique.")
+		}
+		sids[s.Sid] = true
 		out = append(out, s)
 	}
 	return out, nil
@@ -153,6 +163,11 @@ func parseStatement(b json.RawMessage, kind docKind) (Statement, error) {
 	for _, a := range append(append([]string{}, r.Action...), r.NotAction...) {
 		if !actionRe.MatchString(a) {
 			return Statement{}, malformed("action %q must be * or service:action", a)
+		}
+	}
+	for _, res := range append(append([]string{}, r.Resource...), r.NotResource...) {
+		if res != "*" && !strings.Contains(res, ":") {
+			return Statement{}, malformed(`Resource %s must be in ARN format or "*".`, res)
 		}
 	}
 	cond, err := parseCondition(r.Condition)
@@ -232,9 +247,9 @@ func parseCondition(in map[string]map[string]json.RawMessage) (map[string]map[st
 		}
 		out[op] = map[string][]string{}
 		for k, v := range keys {
-			var vals stringList
-			if err := vals.UnmarshalJSON(v); err != nil || strings.TrimSpace(k) == "" {
-				return nil, malformed("condition %s %q must map to a string or list of strings", op, k)
+			vals, err := jsonValues(v, true)
+			if err != nil || strings.TrimSpace(k) == "" {
+				return nil, malformed("condition %s %q must map to a string, number or boolean or a list of them", op, k)
 			}
 			out[op][k] = vals
 		}
@@ -242,42 +257,65 @@ func parseCondition(in map[string]map[string]json.RawMessage) (map[string]map[st
 	return out, nil
 }
 
-// stringList accepts a JSON string or a non-empty list of strings (numbers
-// and booleans are allowed in conditions and kept as text).
+// stringList accepts a JSON string or a non-empty list of strings. A lone
+// number or boolean is kept as the text it is written as.
 type stringList []string
 
 func (l *stringList) UnmarshalJSON(b []byte) error {
-	var one any
-	if err := json.Unmarshal(b, &one); err != nil {
-		return err
-	}
-	switch v := one.(type) {
-	case string:
-		*l = stringList{v}
-		return nil
-	case bool, float64:
-		*l = stringList{fmt.Sprint(v)}
-		return nil
-	case []any:
-		if len(v) == 0 {
-			return malformed("a list must not be empty")
-		}
-		out := make(stringList, 0, len(v))
-		for _, e := range v {
-			s, ok := e.(string)
-			if !ok {
-				return malformed("list entries must be strings")
-			}
-			out = append(out, s)
-		}
-		*l = out
-		return nil
-	}
-	return malformed("expected a string or a list of strings")
+	v, err := jsonValues(b, false)
+	*l = v
+	return err
 }
 
-// strictDecode decodes one JSON object, refusing unknown members, duplicate
-// structure and trailing data.
+// jsonValues reads a JSON string, number or boolean, or a non-empty list of
+// strings; with scalarLists, of strings, numbers and booleans (condition
+// values, which AWS's grammar allows to be any of them). A number is kept
+// as the text it is written as: 111122223333, not 1.11122223333e+11.
+func jsonValues(b []byte, scalarLists bool) (stringList, error) {
+	dec := json.NewDecoder(bytes.NewReader(b))
+	dec.UseNumber()
+	var one any
+	if err := dec.Decode(&one); err != nil {
+		return nil, err
+	}
+	list, isList := one.([]any)
+	if !isList {
+		if s, ok := scalarText(one); ok {
+			return stringList{s}, nil
+		}
+		return nil, malformed("expected a string or a list of strings")
+	}
+	if len(list) == 0 {
+		return nil, malformed("a list must not be empty")
+	}
+	out := make(stringList, 0, len(list))
+	for _, e := range list {
+		s, ok := scalarText(e)
+		if _, isString := e.(string); !ok || (!isString && !scalarLists) {
+			return nil, malformed("list entries must be strings")
+		}
+		out = append(out, s)
+	}
+	return out, nil
+}
+
+// scalarText is a decoded JSON string, number or boolean as text.
+func scalarText(v any) (string, bool) {
+	switch v := v.(type) {
+	case string:
+		return v, true
+	case json.Number:
+		return v.String(), true
+	case bool:
+		return strconv.FormatBool(v), true
+	}
+	return "", false
+}
+
+// strictDecode decodes one JSON object into the struct v points to,
+// refusing unknown members, members named in another case than v's json
+// tags (encoding/json would match them case-insensitively; AWS's element
+// names are case-sensitive) and trailing data.
 func strictDecode(b []byte, v any) error {
 	b = bytes.TrimSpace(b)
 	if len(b) == 0 || b[0] != '{' {
@@ -295,7 +333,77 @@ func strictDecode(b []byte, v any) error {
 	if _, err := dec.Token(); err != io.EOF {
 		return malformed("data after the policy document")
 	}
+	var members map[string]json.RawMessage
+	if err := json.Unmarshal(b, &members); err != nil {
+		return malformed("%v", err)
+	}
+	t := reflect.TypeOf(v).Elem()
+	for name := range members {
+		if !hasJSONField(t, name) {
+			return malformed("unknown element %q", name)
+		}
+	}
 	return nil
+}
+
+// hasJSONField reports whether struct type t has a field whose json tag is
+// exactly name.
+func hasJSONField(t reflect.Type, name string) bool {
+	for i := 0; i < t.NumField(); i++ {
+		if tag, _, _ := strings.Cut(t.Field(i).Tag.Get("json"), ","); tag == name {
+			return true
+		}
+	}
+	return false
+}
+
+// uniqueKeys refuses a document in which an object names a key twice: AWS
+// refuses them, and encoding/json would silently keep the last ("Effect":
+// "Deny" then "Effect": "Allow" would allow). Invalid JSON passes here
+// and is refused by the decoding that follows.
+func uniqueKeys(doc []byte) error {
+	dec := json.NewDecoder(bytes.NewReader(doc))
+	type object struct {
+		keys      map[string]bool
+		expectKey bool
+	}
+	var stack []*object // nil entries are arrays
+	for {
+		tok, err := dec.Token()
+		if err != nil {
+			return nil
+		}
+		var top *object
+		if len(stack) > 0 {
+			top = stack[len(stack)-1]
+		}
+		switch tok {
+		case json.Delim('{'):
+			stack = append(stack, &object{keys: map[string]bool{}, expectKey: true})
+			continue
+		case json.Delim('['):
+			stack = append(stack, nil)
+			continue
+		case json.Delim('}'), json.Delim(']'):
+			stack = stack[:len(stack)-1]
+			if len(stack) == 0 {
+				return nil
+			}
+			top = stack[len(stack)-1]
+		default:
+			if key, ok := tok.(string); ok && top != nil && top.expectKey {
+				if top.keys[key] {
+					return malformed("the key %q appears twice in one element", key)
+				}
+				top.keys[key], top.expectKey = true, false
+				continue
+			}
+		}
+		// A value ended: in an object, a key comes next.
+		if top != nil {
+			top.expectKey = true
+		}
+	}
 }
 
 // AWS's size quotas for policy documents, in characters not counting white

@@ -204,3 +204,30 @@ func TestPolicySizeCountsCharactersWithoutWhiteSpace(t *testing.T) {
 		t.Errorf("err = %v (%+v), want the LimitExceeded message for 20", err, se)
 	}
 }
+
+// AWS's grammar: "Individual elements must not contain multiple instances
+// of the same key", and element names are case-sensitive. A document that
+// says Deny and then Allow must be refused, not read as its last word.
+func TestTheParserRefusesRepeatedAndMiscasedKeys(t *testing.T) {
+	for name, doc := range map[string]string{
+		"Effect twice":               `{"Version":"2012-10-17","Statement":{"Effect":"Deny","Action":"*","Resource":"*","Effect":"Allow"}}`,
+		"effect in another case":     `{"Version":"2012-10-17","Statement":{"Effect":"Deny","Action":"*","Resource":"*","effect":"Allow"}}`,
+		"Statement twice":            `{"Version":"2012-10-17","Statement":{"Effect":"Deny","Action":"*","Resource":"*"},"Statement":{"Effect":"Allow","Action":"*","Resource":"*"}}`,
+		"a condition key twice":      `{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"*","Resource":"*","Condition":{"StringEquals":{"aws:username":"alice","aws:username":"bob"}}}}`,
+		"a condition operator twice": `{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"*","Resource":"*","Condition":{"StringEquals":{"aws:username":"alice"},"StringEquals":{"aws:username":"bob"}}}}`,
+		"Version in another case":    `{"version":"2012-10-17","Statement":{"Effect":"Allow","Action":"*","Resource":"*"}}`,
+		"Resource in another case":   `{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"*","RESOURCE":"*"}}`,
+	} {
+		t.Run(name, func(t *testing.T) {
+			d, err := ParseIdentityPolicy([]byte(doc))
+			var pe *PolicyError
+			if !errors.As(err, &pe) {
+				t.Fatalf("accepted as %+v (err %v), want MalformedPolicyDocument", d.Statement, err)
+			}
+		})
+	}
+	trustDoc := `{"Version":"2012-10-17","Statement":{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::111122223333:root","AWS":"*"},"Action":"sts:AssumeRole"}}`
+	if d, err := ParseTrustPolicy([]byte(trustDoc)); err == nil {
+		t.Errorf("a Principal naming AWS twice accepted as %v", d.Statement[0].Principal)
+	}
+}
