@@ -1,6 +1,7 @@
 package authz
 
 import (
+	"log/slog"
 	"sync"
 
 	"github.com/keyward/keyward/internal/iam"
@@ -15,36 +16,39 @@ const maxCachedDocs = 4096
 type docCache struct {
 	parse  func([]byte) (iam.Document, error)
 	mu     sync.Mutex
-	parsed map[string]parsed
+	parsed map[string]iam.Document
 }
 
-type parsed struct {
-	doc iam.Document
-	ok  bool
-}
+// denyAll stands in for a stored document that no longer parses: one
+// keyward validated can only fail to if the parser grew stricter since
+// (an upgrade). Leaving it out would drop any Deny it holds, so it
+// denies everything instead, until an administrator replaces it; the log
+// names the failure.
+var denyAll = iam.Document{Version: "2012-10-17", Statement: []iam.Statement{{Effect: "Deny",
+	Principal: map[string][]string{"*": {"*"}}, Action: []string{"*"}, Resource: []string{"*"}}}}
 
-// add appends the parsed text to docs. Text that does not parse (a stored
-// document keyward validated can only fail to parse if the parser grew
-// stricter) is left out, so that it grants nothing.
+// add appends the parsed text to docs, or denyAll for text that does not
+// parse.
 func (c *docCache) add(docs []iam.Document, text string) []iam.Document {
 	if text == "" {
 		return docs
 	}
 	c.mu.Lock()
-	p, hit := c.parsed[text]
+	doc, hit := c.parsed[text]
 	c.mu.Unlock()
 	if !hit {
-		doc, err := c.parse([]byte(text))
-		p = parsed{doc: doc, ok: err == nil}
+		var err error
+		if doc, err = c.parse([]byte(text)); err != nil {
+			slog.Error("a stored policy document no longer parses; it denies everything until it is replaced",
+				"error", err, "document", text)
+			doc = denyAll
+		}
 		c.mu.Lock()
 		if c.parsed == nil || len(c.parsed) >= maxCachedDocs {
-			c.parsed = map[string]parsed{}
+			c.parsed = map[string]iam.Document{}
 		}
-		c.parsed[text] = p
+		c.parsed[text] = doc
 		c.mu.Unlock()
 	}
-	if !p.ok {
-		return docs
-	}
-	return append(docs, p.doc)
+	return append(docs, doc)
 }

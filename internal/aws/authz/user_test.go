@@ -107,3 +107,26 @@ func TestPrincipalTagsAreTheRolesTagsWithTheSessionsWinning(t *testing.T) {
 		t.Errorf("a session tag env=dev did not win over the role's env=prod: %v", err)
 	}
 }
+
+// TestAStoredPolicyThatNoLongerParsesDeniesEverything: a document stored
+// before the grammar grew stricter (here, two statements with one Sid,
+// which keyward once accepted) must not lose its Deny by being skipped; it
+// denies everything until it is replaced.
+func TestAStoredPolicyThatNoLongerParsesDeniesEverything(t *testing.T) {
+	ctx := context.Background()
+	clk := clock.NewFake(time.Date(2026, 12, 2, 10, 0, 0, 0, time.UTC))
+	db := sqlitetest.Open(t, clk)
+	u := iam.User{AccountID: member, ID: iam.NewUserID(clock.Random), Name: "carol", Path: "/", CreatedAt: clk.Now()}
+	must(t, db.CreateIAMUser(ctx, u))
+	must(t, db.PutIAMInlinePolicy(ctx, u.ID, iam.InlinePolicy{Name: "admin", Document: `{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"iam:*","Resource":"*"}}`}))
+	must(t, db.PutIAMInlinePolicy(ctx, u.ID, iam.InlinePolicy{Name: "guard", Document: `{"Version":"2012-10-17","Statement":[` +
+		`{"Sid":"Keep","Effect":"Deny","Action":"iam:DeleteUser","Resource":"*"},{"Sid":"Keep","Effect":"Deny","Action":"iam:DeleteRole","Resource":"*"}]}`}))
+	auth := authz.New(db, clk, mgmt, "o-exampleorg1")
+	p := awsauth.Principal{Type: awsauth.User, AccountID: member, ARN: u.ARN(), UserID: u.ID}
+	for _, action := range []string{"iam:DeleteUser", "iam:CreateUser"} {
+		err := auth.Authorize(ctx, p, gateway.Request{Action: action, Resource: "arn:aws:iam::" + member + ":user/dave"})
+		if !errs.Is(err, errs.Denied) || !strings.Contains(err.Error(), "explicit deny") {
+			t.Errorf("%s with a stored policy that no longer parses: %v, want an explicit deny", action, err)
+		}
+	}
+}
