@@ -48,3 +48,22 @@ func TestAScopedUserAdminCannotCreateSomeoneIntoAGroupItDoesNotManage(t *testing
 	code, out = w.call(helper, "PUT", "/api/v1/groups/"+admins.ID+"/users/"+at(out, "id").(string), "")
 	wantOktaError(t, code, out, 403, "E0000006", "")
 }
+
+// Taking the last group target off a role would leave it with none, which
+// means every group: narrowing a role must never widen it. Okta refuses
+// it (delete the assignment and make an untargeted one instead).
+func TestRemovingTheLastGroupTargetIsRefusedNotWidened(t *testing.T) {
+	w := newAppWorld(t)
+	support, admins := w.group("Support"), w.group("AWS Admins")
+	helpdesk := w.user("helpdesk@example.com")
+	token := w.scopedAdmin(helpdesk, directory.HelpDeskAdmin, support, admins)
+	outsider := w.user("outsider@example.com", admins.ID)
+	_, out := w.call(w.admin, "GET", "/api/v1/users/"+helpdesk.ID+"/roles", "")
+	targets := "/api/v1/users/" + helpdesk.ID + "/roles/" + at(out.([]any)[0], "id").(string) + "/targets/groups/"
+
+	w.must(204, "DELETE", targets+admins.ID, "")
+	code, out := w.call(w.admin, "DELETE", targets+support.ID, "")
+	wantOktaError(t, code, out, 400, "E0000001", "")
+	code, out = w.call(token, "POST", "/api/v1/users/"+outsider.ID+"/lifecycle/reset_password?sendEmail=false", "")
+	wantOktaError(t, code, out, 403, "E0000006", "")
+}
