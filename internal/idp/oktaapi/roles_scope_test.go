@@ -67,3 +67,30 @@ func TestRemovingTheLastGroupTargetIsRefusedNotWidened(t *testing.T) {
 	code, out = w.call(token, "POST", "/api/v1/users/"+outsider.ID+"/lifecycle/reset_password?sendEmail=false", "")
 	wantOktaError(t, code, out, 403, "E0000006", "")
 }
+
+// An ORG_ADMIN may do everything but make a super administrator; setting
+// or resetting a super administrator's password, or deactivating them,
+// would be a way to become or remove one, so it is refused.
+func TestAnOrgAdminCannotTakeOverASuperAdmin(t *testing.T) {
+	w := newAppWorld(t)
+	org := w.tokenFor(w.user("org@example.com"), directory.OrgAdmin)
+	super := "/api/v1/users/admin@example.com"
+	for _, c := range []struct{ method, path, body string }{
+		{"POST", super, `{"credentials":{"password":{"value":"correct horse battery staple"}}}`},
+		{"POST", super + "/lifecycle/reset_password?sendEmail=false", ""},
+		{"POST", super + "/lifecycle/deactivate", ""},
+		{"DELETE", super + "/sessions", ""},
+	} {
+		code, out := w.call(org, c.method, c.path, c.body)
+		wantOktaError(t, code, out, 403, "E0000006", "")
+	}
+	if code, out := w.call(w.admin, "GET", "/api/v1/users/me", ""); code != 200 || at(out, "status") != "ACTIVE" {
+		t.Errorf("the super administrator after the refusals: %d %v", code, out)
+	}
+	// Other administrators, and everyone else, stay in an org admin's reach.
+	peer := w.user("peer@example.com")
+	w.tokenFor(peer, directory.HelpDeskAdmin)
+	if code, out := w.call(org, "POST", "/api/v1/users/"+peer.ID+"/lifecycle/suspend", ""); code != 200 {
+		t.Errorf("an org admin suspending a help desk admin: %d %v", code, out)
+	}
+}
