@@ -3,6 +3,7 @@ package orgsignin
 import (
 	"context"
 	"slices"
+	"strconv"
 	"time"
 
 	"github.com/keyward/keyward/internal/audit"
@@ -109,7 +110,9 @@ func (s *Service) countFailure(ctx context.Context, u directory.User, addrKey st
 	if _, _, err := s.cfg.Store.Hit(ctx, addrKey, 4*window); err != nil {
 		return err
 	}
-	n, _, err := s.cfg.Store.Hit(ctx, "idp-fail:"+u.ID, window)
+	// The count starts again at each status change (an unlock), as Okta's
+	// does, so one typo after an unlock does not lock the account again.
+	n, _, err := s.cfg.Store.Hit(ctx, "idp-fail:"+u.ID+":"+strconv.FormatInt(u.StatusChanged.UnixNano(), 36), window)
 	if err != nil {
 		return err
 	}

@@ -1,0 +1,35 @@
+package orgsignin_test
+
+import (
+	"testing"
+
+	"github.com/keyward/keyward/internal/authn/orgsignin"
+	"github.com/keyward/keyward/internal/directory"
+	"github.com/keyward/keyward/internal/errs"
+)
+
+// Once an administrator unlocks an account its count of wrong passwords
+// starts again, as in Okta: one typo after the unlock must not lock it
+// straight back.
+func TestAnUnlockedAccountStartsItsFailureCountAgain(t *testing.T) {
+	f := newFixture(t)
+	ctx := t.Context()
+	for range orgsignin.DefaultLimits.MaxFailures {
+		f.password(ctx, "alice@example.com", "guess", "192.0.2.1")
+	}
+	if got := f.status(t); got != directory.LockedOut {
+		t.Fatalf("after the failures alice is %s, want LOCKED_OUT", got)
+	}
+	_, err := f.s.UpdateUser(ctx, f.alice.ID, "user.account.unlock_by_admin", func(u directory.User) (directory.User, error) {
+		return directory.Transition(u, directory.OpUnlock, f.clk.Now())
+	})
+	must(t, err)
+	_, err = f.password(ctx, "alice@example.com", "a typo", "198.51.100.7")
+	kind(t, "one wrong password after the unlock", err, errs.Unauthenticated)
+	if got := f.status(t); got != directory.Active {
+		t.Fatalf("one wrong password after an administrator's unlock left alice %s, want ACTIVE", got)
+	}
+	if _, err := f.password(ctx, "alice@example.com", alicePassword, "198.51.100.7"); err != nil {
+		t.Fatalf("the right password after the unlock: %v", err)
+	}
+}
