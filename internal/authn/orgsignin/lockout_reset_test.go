@@ -2,6 +2,7 @@ package orgsignin_test
 
 import (
 	"testing"
+	"time"
 
 	"github.com/keyward/keyward/internal/authn/orgsignin"
 	"github.com/keyward/keyward/internal/directory"
@@ -31,5 +32,26 @@ func TestAnUnlockedAccountStartsItsFailureCountAgain(t *testing.T) {
 	}
 	if _, err := f.password(ctx, "alice@example.com", alicePassword, "198.51.100.7"); err != nil {
 		t.Fatalf("the right password after the unlock: %v", err)
+	}
+}
+
+// The lockout counts wrong passwords in a row: signing in starts the
+// count again, so a few typos on each of several days never add up to a
+// lock.
+func TestASignInStartsTheFailureCountAgain(t *testing.T) {
+	f := newFixture(t)
+	ctx := t.Context()
+	for range orgsignin.DefaultLimits.MaxFailures - 1 {
+		f.password(ctx, "alice@example.com", "a typo", "192.0.2.1")
+	}
+	st, err := f.password(ctx, "alice@example.com", alicePassword, "192.0.2.1")
+	must(t, err)
+	_, _, err = f.svc.StartSession(ctx, st, "192.0.2.1", "test")
+	must(t, err)
+	f.clk.Advance(time.Minute)
+	_, err = f.password(ctx, "alice@example.com", "another typo", "192.0.2.2")
+	kind(t, "a typo after signing in", err, errs.Unauthenticated)
+	if got := f.status(t); got != directory.Active {
+		t.Fatalf("%d typos, a sign-in, then one typo left alice %s, want ACTIVE", orgsignin.DefaultLimits.MaxFailures-1, got)
 	}
 }
