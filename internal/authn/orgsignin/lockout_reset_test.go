@@ -55,3 +55,22 @@ func TestASignInStartsTheFailureCountAgain(t *testing.T) {
 		t.Fatalf("%d typos, a sign-in, then one typo left alice %s, want ACTIVE", orgsignin.DefaultLimits.MaxFailures-1, got)
 	}
 }
+
+// Changing one's password asks for the current one, so that form is a
+// password check like the sign-in's and is bounded like it: whoever holds
+// a session left open cannot use it to guess the password without end.
+func TestGuessingTheCurrentPasswordIsBounded(t *testing.T) {
+	f := newFixture(t)
+	ctx := t.Context()
+	const newPassword = "a brand new passphrase"
+	for i := range orgsignin.DefaultLimits.MaxFailures {
+		_, err := f.svc.ChangePassword(ctx, f.alice, "guess "+string(rune('a'+i)), newPassword)
+		kind(t, "a wrong current password", err, errs.Unauthenticated)
+	}
+	_, err := f.svc.ChangePassword(ctx, f.alice, alicePassword, newPassword)
+	kind(t, "the right current password after the guesses", err, errs.Throttled)
+	f.clk.Advance(orgsignin.DefaultLimits.LockoutDuration + time.Second)
+	if _, err := f.svc.ChangePassword(ctx, f.alice, alicePassword, newPassword); err != nil {
+		t.Fatalf("changing the password once the window has passed: %v", err)
+	}
+}
