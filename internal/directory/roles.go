@@ -83,6 +83,9 @@ var grants = map[RoleType][]Action{
 type Scope struct {
 	Groups        []string
 	TargetIsAdmin bool
+	// TargetIsSuperAdmin: only a super administrator may change one, else
+	// an org administrator could take over the account and so the role.
+	TargetIsSuperAdmin bool
 	// OrgWide marks an action on no particular user or group (creating a
 	// group, reading the log): only untargeted grants cover it.
 	OrgWide bool
@@ -90,7 +93,8 @@ type Scope struct {
 
 // Allowed reports whether holding roles permits action on scope. Super
 // administrators may do anything. Only super and org administrators may
-// act on another administrator. A targeted role covers a user who is in
+// act on another administrator, and only super administrators on a super
+// administrator. A targeted role covers a user who is in
 // one of its groups.
 func Allowed(roles []Role, action Action, scope Scope) bool {
 	for _, r := range roles {
@@ -110,8 +114,11 @@ func grantsAction(r Role, action Action, scope Scope) bool {
 	if !slices.Contains(grants[r.Type], action) {
 		return false
 	}
-	if action == ReadDirectory || action == ReadLog || r.Type == OrgAdmin {
+	if action == ReadDirectory || action == ReadLog {
 		return true
+	}
+	if r.Type == OrgAdmin {
+		return !scope.TargetIsSuperAdmin
 	}
 	if scope.TargetIsAdmin {
 		return false

@@ -14,6 +14,8 @@ func TestRolesAllowWhatOktaAllowsThem(t *testing.T) {
 	}{
 		{"a super administrator may do anything", []Role{{Type: SuperAdmin}}, ManageRoles, Scope{TargetIsAdmin: true}, true},
 		{"an org administrator manages another administrator", []Role{{Type: OrgAdmin}}, ManageUsers, Scope{TargetIsAdmin: true}, true},
+		{"an org administrator may not manage a super administrator", []Role{{Type: OrgAdmin}}, ManageCredentials, Scope{TargetIsAdmin: true, TargetIsSuperAdmin: true}, false},
+		{"an org administrator reads a super administrator", []Role{{Type: OrgAdmin}}, ReadDirectory, Scope{TargetIsAdmin: true, TargetIsSuperAdmin: true}, true},
 		{"a group administrator manages a member of a target group", carol, ManageUsers, Scope{Groups: []string{"00gOther", "00gContractors"}}, true},
 		{"a group administrator may not manage someone outside the targets", carol, ManageUsers, Scope{Groups: []string{"00gEngineering"}}, false},
 		{"a group administrator may not manage someone in no group", carol, ManageUsers, Scope{}, false},

@@ -3,6 +3,7 @@ package orgsignin
 import (
 	"context"
 	"slices"
+	"strconv"
 	"time"
 
 	"github.com/keyward/keyward/internal/audit"
@@ -103,13 +104,13 @@ func (s *Service) checkPassword(ctx context.Context, u directory.User, pw, clien
 }
 
 // countFailure records a wrong password and locks the account at the
-// MaxFailures-th within LockoutDuration.
+// MaxFailures-th in a row within LockoutDuration.
 func (s *Service) countFailure(ctx context.Context, u directory.User, addrKey string) error {
 	window := s.cfg.Limits.LockoutDuration
 	if _, _, err := s.cfg.Store.Hit(ctx, addrKey, 4*window); err != nil {
 		return err
 	}
-	n, _, err := s.cfg.Store.Hit(ctx, "idp-fail:"+u.ID, window)
+	n, _, err := s.cfg.Store.Hit(ctx, failureKey(u), window)
 	if err != nil {
 		return err
 	}
@@ -123,6 +124,14 @@ func (s *Service) countFailure(ctx context.Context, u directory.User, addrKey st
 		}
 	}
 	return errBadCredentials()
+}
+
+// failureKey counts u's wrong passwords in a row: the count starts again
+// at each status change (an unlock) and each sign-in, as Okta's does, so
+// one typo after either does not lock the account.
+func failureKey(u directory.User) string {
+	return "idp-fail:" + u.ID + ":" + strconv.FormatInt(u.StatusChanged.UnixNano(), 36) +
+		":" + strconv.FormatInt(u.LastLogin.UnixNano(), 36)
 }
 
 // liftExpiredLock unlocks an account whose lock has run its course.

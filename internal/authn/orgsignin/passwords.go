@@ -2,6 +2,7 @@ package orgsignin
 
 import (
 	"context"
+	"time"
 
 	"github.com/keyward/keyward/internal/directory"
 	"github.com/keyward/keyward/internal/errs"
@@ -81,9 +82,16 @@ func (s *Service) UseLink(ctx context.Context, token string, purpose directory.U
 }
 
 // ChangePassword replaces a signed-in person's password (old must be
-// right) or an expired one at sign-in (st at StepChangePassword, where
-// the old password was just checked).
+// right). Checking old is a password check, so attempts are bounded like
+// sign-in failures: MaxFailures per person in LockoutDuration.
 func (s *Service) ChangePassword(ctx context.Context, u directory.User, old, pw string) (directory.User, error) {
+	l := s.cfg.Limits
+	if ok, err := s.cfg.Store.Allow(ctx, "idp-pwchange:"+u.ID, l.LockoutDuration, l.MaxFailures); err != nil || !ok {
+		if err != nil {
+			return u, err
+		}
+		return u, errs.E(errs.Throttled, "Too many attempts to change your password. Wait %s and try again.", l.LockoutDuration.Round(time.Minute))
+	}
 	if ok, err := s.cfg.Hasher.Verify(ctx, u.Password.Hash, old); err != nil || !ok {
 		if err != nil {
 			return u, err

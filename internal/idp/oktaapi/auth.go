@@ -3,6 +3,7 @@ package oktaapi
 import (
 	"context"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -129,7 +130,8 @@ func (a *API) userScope(ctx context.Context, id string) (directory.Scope, error)
 	if err != nil {
 		return directory.Scope{}, err
 	}
-	s := directory.Scope{TargetIsAdmin: directory.IsAdmin(roles)}
+	s := directory.Scope{TargetIsAdmin: directory.IsAdmin(roles),
+		TargetIsSuperAdmin: slices.ContainsFunc(roles, func(r directory.Role) bool { return r.Type == directory.SuperAdmin })}
 	for _, g := range groups {
 		s.Groups = append(s.Groups, g.ID)
 	}

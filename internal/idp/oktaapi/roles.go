@@ -172,9 +172,13 @@ func (a *API) target(add bool) handler {
 			return err
 		}
 		_, err = a.cfg.Store.UpdateRole(r.Context(), role.UserID, role.ID, func(role directory.Role) (directory.Role, error) {
+			had := len(role.Targets)
 			role.Targets = slices.DeleteFunc(slices.Clone(role.Targets), func(id string) bool { return id == g.ID })
 			if add {
 				role.Targets = append(role.Targets, g.ID)
+			} else if had > 0 && len(role.Targets) == 0 {
+				// No targets means every group: the last one stays, as in Okta.
+				return role, errs.E(errs.Invalid, "groupId: the last group target cannot be removed; delete the role assignment instead")
 			}
 			return role, nil
 		})

@@ -78,6 +78,13 @@ func (a *API) createUser(w http.ResponseWriter, r *http.Request, c *caller) erro
 	if err := a.allow(r, c, directory.ManageUsers, directory.Scope{Groups: b.GroupIDs, OrgWide: len(b.GroupIDs) == 0}); err != nil {
 		return err
 	}
+	// Each initial group is a membership the caller must be able to add,
+	// as PUT /groups/{groupId}/users/{userId} would require.
+	for _, g := range b.GroupIDs {
+		if err := a.allow(r, c, directory.ManageMembers, directory.Scope{Groups: []string{g}}); err != nil {
+			return err
+		}
+	}
 	u, err := a.newUser(r.Context(), b, activate, nextLogin != "")
 	if err != nil {
 		return err

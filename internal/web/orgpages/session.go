@@ -3,6 +3,7 @@ package orgpages
 import (
 	"net/http"
 	"strings"
+	"unicode"
 
 	"github.com/keyward/keyward/internal/directory"
 	"github.com/keyward/keyward/internal/errs"
@@ -82,10 +83,12 @@ func (p *Pages) setCookie(w http.ResponseWriter, name, value string, maxAge int)
 }
 
 // safeNext keeps a return address on this site: a path, never another
-// host ("//evil.example", "/\evil.example") or a scheme.
+// host ("//evil.example", "/\evil.example") or a scheme. Browsers drop
+// tabs and newlines anywhere in a URL ("/\t/evil.example" is
+// "//evil.example"), so any control character refuses it.
 func safeNext(next string) string {
-	if !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.HasPrefix(next, "/\\") ||
-		strings.ContainsAny(next, "\r\n\\") || len(next) > 512 {
+	if !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") ||
+		strings.ContainsRune(next, '\\') || strings.ContainsFunc(next, unicode.IsControl) || len(next) > 512 {
 		return homePath
 	}
 	return next

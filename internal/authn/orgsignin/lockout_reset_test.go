@@ -1,0 +1,76 @@
+package orgsignin_test
+
+import (
+	"testing"
+	"time"
+
+	"github.com/keyward/keyward/internal/authn/orgsignin"
+	"github.com/keyward/keyward/internal/directory"
+	"github.com/keyward/keyward/internal/errs"
+)
+
+// Once an administrator unlocks an account its count of wrong passwords
+// starts again, as in Okta: one typo after the unlock must not lock it
+// straight back.
+func TestAnUnlockedAccountStartsItsFailureCountAgain(t *testing.T) {
+	f := newFixture(t)
+	ctx := t.Context()
+	for range orgsignin.DefaultLimits.MaxFailures {
+		f.password(ctx, "alice@example.com", "guess", "192.0.2.1")
+	}
+	if got := f.status(t); got != directory.LockedOut {
+		t.Fatalf("after the failures alice is %s, want LOCKED_OUT", got)
+	}
+	_, err := f.s.UpdateUser(ctx, f.alice.ID, "user.account.unlock_by_admin", func(u directory.User) (directory.User, error) {
+		return directory.Transition(u, directory.OpUnlock, f.clk.Now())
+	})
+	must(t, err)
+	_, err = f.password(ctx, "alice@example.com", "a typo", "198.51.100.7")
+	kind(t, "one wrong password after the unlock", err, errs.Unauthenticated)
+	if got := f.status(t); got != directory.Active {
+		t.Fatalf("one wrong password after an administrator's unlock left alice %s, want ACTIVE", got)
+	}
+	if _, err := f.password(ctx, "alice@example.com", alicePassword, "198.51.100.7"); err != nil {
+		t.Fatalf("the right password after the unlock: %v", err)
+	}
+}
+
+// The lockout counts wrong passwords in a row: signing in starts the
+// count again, so a few typos on each of several days never add up to a
+// lock.
+func TestASignInStartsTheFailureCountAgain(t *testing.T) {
+	f := newFixture(t)
+	ctx := t.Context()
+	for range orgsignin.DefaultLimits.MaxFailures - 1 {
+		f.password(ctx, "alice@example.com", "a typo", "192.0.2.1")
+	}
+	st, err := f.password(ctx, "alice@example.com", alicePassword, "192.0.2.1")
+	must(t, err)
+	_, _, err = f.svc.StartSession(ctx, st, "192.0.2.1", "test")
+	must(t, err)
+	f.clk.Advance(time.Minute)
+	_, err = f.password(ctx, "alice@example.com", "another typo", "192.0.2.2")
+	kind(t, "a typo after signing in", err, errs.Unauthenticated)
+	if got := f.status(t); got != directory.Active {
+		t.Fatalf("%d typos, a sign-in, then one typo left alice %s, want ACTIVE", orgsignin.DefaultLimits.MaxFailures-1, got)
+	}
+}
+
+// Changing one's password asks for the current one, so that form is a
+// password check like the sign-in's and is bounded like it: whoever holds
+// a session left open cannot use it to guess the password without end.
+func TestGuessingTheCurrentPasswordIsBounded(t *testing.T) {
+	f := newFixture(t)
+	ctx := t.Context()
+	const newPassword = "a brand new passphrase"
+	for i := range orgsignin.DefaultLimits.MaxFailures {
+		_, err := f.svc.ChangePassword(ctx, f.alice, "guess "+string(rune('a'+i)), newPassword)
+		kind(t, "a wrong current password", err, errs.Unauthenticated)
+	}
+	_, err := f.svc.ChangePassword(ctx, f.alice, alicePassword, newPassword)
+	kind(t, "the right current password after the guesses", err, errs.Throttled)
+	f.clk.Advance(orgsignin.DefaultLimits.LockoutDuration + time.Second)
+	if _, err := f.svc.ChangePassword(ctx, f.alice, alicePassword, newPassword); err != nil {
+		t.Fatalf("changing the password once the window has passed: %v", err)
+	}
+}
