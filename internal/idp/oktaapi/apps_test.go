@@ -135,8 +135,9 @@ func TestTheAWSCatalogueAppGetsTheSAMLPresetAWSNeeds(t *testing.T) {
 		"settings.signOn.subjectNameIdTemplate": "${user.login}", "settings.signOn.subjectNameIdFormat": directory.NameIDEmail,
 		"settings.signOn.responseSigned": true, "settings.signOn.assertionSigned": true,
 		"settings.signOn.signatureAlgorithm": "RSA_SHA256", "settings.signOn.digestAlgorithm": "SHA256",
-		"_links.metadata.href":     "https://keyward.example/api/v1/apps/" + id + "/sso/saml/metadata",
-		"_links.deactivate.method": "POST",
+		"settings.signOn.honorForceAuthn": true,
+		"_links.metadata.href":            "https://keyward.example/api/v1/apps/" + id + "/sso/saml/metadata",
+		"_links.deactivate.method":        "POST",
 	}
 	got := map[string]any{}
 	for k := range want {

@@ -188,7 +188,7 @@ func signOnOut(s directory.SAMLSettings) signOnJSON {
 		Audience: s.Audience, Recipient: s.Recipient, Destination: s.Destination, SubjectNameIDTemplate: s.NameIDTemplate,
 		SubjectNameIDFormat: s.NameIDFormat, ResponseSigned: &t, AssertionSigned: &f, SignatureAlgorithm: rsaSHA256,
 		DigestAlgorithm: digestSHA256, AuthnContextClassRef: s.AuthnContextClassRef, AcsEndpoints: []struct{}{},
-		AttributeStatements: []attrStatement{}}
+		AttributeStatements: []attrStatement{}, HonorForceAuthn: true} // samlidp always honours it
 	if s.AssertionLifetime > 0 {
 		secs := int64(s.AssertionLifetime / time.Second)
 		out.AssertionLifetime = &secs
