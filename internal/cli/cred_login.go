@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"context"
 	"fmt"
 	"io"
 	"net/url"
@@ -179,6 +180,9 @@ func logoutCmd(stdio IO) *cobra.Command {
 				if err := okta.New(src, e.keep).Logout(cmd.Context()); err != nil {
 					return err
 				}
+				if err := e.forgetCredentials(cmd.Context(), oktaKind+" "+o.session); err != nil {
+					return err
+				}
 				fmt.Fprintf(stdio.Err, "Signed out of keyward-okta %s.\n", o.session)
 				return nil
 			}
@@ -198,6 +202,9 @@ func logoutCmd(stdio IO) *cobra.Command {
 				if err := c.Logout(cmd.Context()); err != nil {
 					return err
 				}
+				if err := e.forgetCredentials(cmd.Context(), "sso-session "+n); err != nil {
+					return err
+				}
 				fmt.Fprintf(stdio.Err, "Signed out of sso-session %s.\n", n)
 			}
 			return nil
@@ -208,6 +215,21 @@ func logoutCmd(stdio IO) *cobra.Command {
 	o.add(cmd, false)
 	f.add(cmd)
 	return cmd
+}
+
+// forgetCredentials drops the cached role credentials of every profile
+// made with signIn (provider.Resolver.SignIn), as `aws sso logout` clears
+// the AWS CLI's: after a logout none are handed out, to anyone.
+func (e *credEnv) forgetCredentials(ctx context.Context, signIn string) error {
+	for _, p := range e.shared.Config.Profiles() {
+		if e.resolver.SignIn(p) != signIn {
+			continue
+		}
+		if err := e.resolver.Forget(ctx, p); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // prompt shows where to approve a sign-in: the browser when there is one,

@@ -9,6 +9,7 @@ import (
 	"net/http/httptest"
 	"net/http/httputil"
 	"net/url"
+	"regexp"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -233,5 +234,55 @@ func TestLoginFallsBackToTheDeviceFlowWhereTheServerOffersNoBrowserSignIn(t *tes
 				t.Errorf("Login asked for /authorize %d times; it should ask exactly when the registration was accepted", n)
 			}
 		})
+	}
+}
+
+// TestLoginRegistersAgainWhenTheScopesChange: a sign-in whose
+// sso_registration_scopes changed registers a client with the new scopes,
+// as the AWS CLI does (it keeps registrations by start URL, region and
+// scopes). Kept with the old scopes, the browser sign-in was refused
+// (invalid_scope) at every `keyward login`, and the device flow signed in
+// without the new scope.
+func TestLoginRegistersAgainWhenTheScopesChange(t *testing.T) {
+	s := start(t)
+	s.setUpStory()
+	b := s.browser()
+	b.signIn(aliceName, alicePassword)
+	c, p := ssoClient(t, s, s.url), newPrompt()
+	// endInBrowser shows the authorize page to alice, then ends the sign-in
+	// as a Deny would, and returns the page.
+	endInBrowser := func(t *testing.T) string {
+		t.Helper()
+		c.DeviceCode = false
+		done := login(c, browserPrompt{p})
+		opened, _ := next(t, p, done)
+		_, page := b.get(opened)
+		if q, err := url.Parse(opened); err == nil {
+			// Already answered (the page was the listener's) or not: either way Login ends.
+			_, _ = http.Get(q.Query().Get("redirect_uri") + "?error=access_denied&state=" + url.QueryEscape(q.Query().Get("state")))
+		}
+		<-done
+		return page
+	}
+	devicePage := func(t *testing.T) string {
+		t.Helper()
+		c.DeviceCode = true
+		done := login(c, browserPrompt{p})
+		_, approve := next(t, p, done)
+		_, page := b.get(approve)
+		b.approve(approve, true)
+		finished(t, done)
+		return page
+	}
+	endInBrowser(t)
+	devicePage(t)
+
+	c.Source.Scopes = []string{"sso:account:access", "codewhisperer:completions"}
+	asks := regexp.MustCompile(`Scopes: (<span id="scopes">)?[^<]*codewhisperer:completions`)
+	if page := endInBrowser(t); !asks.MatchString(page) {
+		t.Errorf("the browser sign-in after the scopes changed showed\n%s\nwant a consent page asking for codewhisperer:completions", page)
+	}
+	if page := devicePage(t); !asks.MatchString(page) {
+		t.Errorf("the device sign-in after the scopes changed showed\n%s\nwant codewhisperer:completions among its scopes", page)
 	}
 }

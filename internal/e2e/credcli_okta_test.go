@@ -63,9 +63,9 @@ func TestCredentialCLIOktaStory(t *testing.T) {
 			t.Errorf("aws sts get-caller-identity: %s, want %s", out, roleARN)
 		}
 	})
-	step("logout forgets the sign-in: the next fetch says to sign in again", func(t *testing.T) {
+	step("logout forgets the sign-in and its cached credentials: the next fetch says to sign in again", func(t *testing.T) {
 		k.mustRun(t, "logout", "--okta-session", "corp")
-		msg := k.mustFail(t, "credentials", profile, "--refresh")
+		msg := k.mustFail(t, "credentials", profile)
 		if !strings.Contains(msg, "keyward login --okta-org") {
 			t.Errorf("credentials after logout:\n%s", msg)
 		}

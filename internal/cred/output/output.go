@@ -100,7 +100,7 @@ func syntax(shell string) (set func(k, v string) string, unset func(k string) st
 		return func(k, v string) string { return "set -gx " + k + " " + fishQuote(v) },
 			func(k string) string { return "set -e " + k }, true
 	case "powershell", "pwsh":
-		return func(k, v string) string { return "$Env:" + k + " = '" + strings.ReplaceAll(v, "'", "''") + "'" },
+		return func(k, v string) string { return "$Env:" + k + " = '" + psQuote.Replace(v) + "'" },
 			func(k string) string { return "Remove-Item Env:" + k + " -ErrorAction SilentlyContinue" }, true
 	case "cmd":
 		return func(k, v string) string { return `set "` + k + "=" + v + `"` },
@@ -112,6 +112,11 @@ func syntax(shell string) (set func(k, v string) string, unset func(k string) st
 // cmdUnquotable are characters that end or expand inside cmd's
 // set "K=V": AWS credentials never hold them.
 const cmdUnquotable = "\"%!\r\n"
+
+// psQuote doubles PowerShell's single-quote characters inside '...': the
+// typographic ones (U+2018 to U+201B) end a string there as ' does.
+var psQuote = strings.NewReplacer("'", "''", "\u2018", "\u2018\u2018", "\u2019", "\u2019\u2019",
+	"\u201a", "\u201a\u201a", "\u201b", "\u201b\u201b")
 
 func posixQuote(v string) string { return "'" + strings.ReplaceAll(v, "'", `'\''`) + "'" }
 

@@ -93,3 +93,54 @@ func TestEnvironDropsOtherIdentities(t *testing.T) {
 		t.Error(d)
 	}
 }
+
+// psQuotes are PowerShell's single-quote characters: its language
+// specification (§2.3.5.2, single-quote-character) counts the typographic
+// ones too, so each of them ends a verbatim string unless doubled.
+const psQuotes = "'\u2018\u2019\u201a\u201b"
+
+// readPSVerbatim reads a PowerShell verbatim string literal at the start
+// of s, as the specification's grammar does, and returns its value and
+// what follows it.
+func readPSVerbatim(s string) (value, rest string, ok bool) {
+	r := []rune(s)
+	if len(r) == 0 || !strings.ContainsRune(psQuotes, r[0]) {
+		return "", "", false
+	}
+	var b strings.Builder
+	for i := 1; i < len(r); i++ {
+		if !strings.ContainsRune(psQuotes, r[i]) {
+			b.WriteRune(r[i])
+			continue
+		}
+		if i+1 < len(r) && strings.ContainsRune(psQuotes, r[i+1]) {
+			b.WriteRune(r[i])
+			i++
+			continue
+		}
+		return b.String(), string(r[i+1:]), true
+	}
+	return "", "", false
+}
+
+// TestPowerShellValuesStayInsideTheirQuotes: a value holding a typographic
+// quote, which PowerShell reads as a quote, does not end its string.
+func TestPowerShellValuesStayInsideTheirQuotes(t *testing.T) {
+	nasty := creds
+	nasty.SessionToken = "tok\u2019; Remove-Item -Recurse ~; \u2018it's\u201a\u201b"
+	lines, err := Env(nasty, "powershell")
+	if err != nil {
+		t.Fatal(err)
+	}
+	const set = "$Env:AWS_SESSION_TOKEN = "
+	for _, l := range strings.Split(lines, "\n") {
+		if lit, ok := strings.CutPrefix(l, set); ok {
+			v, rest, ok := readPSVerbatim(lit)
+			if !ok || v != nasty.SessionToken || rest != "" {
+				t.Errorf("PowerShell reads %q as %q followed by the command %q", l, v, rest)
+			}
+			return
+		}
+	}
+	t.Errorf("no %s line in\n%s", set, lines)
+}

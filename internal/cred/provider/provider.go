@@ -88,6 +88,28 @@ func (r *Resolver) Forget(ctx context.Context, profile string) error {
 	return r.Keep.Delete(ctx, credsKey(profile))
 }
 
+// SignIn names the sign-in profile's credentials are made with, following
+// source_profile: "sso-session NAME" or "keyward-okta NAME"; "" for IAM
+// user keys, a missing profile or a chain too long.
+func (r *Resolver) SignIn(profile string) string {
+	for range maxChain + 1 {
+		p, ok := r.Profiles.Profile(profile)
+		switch {
+		case !ok:
+			return ""
+		case p["role_arn"] != "" && p["source_profile"] != "":
+			profile = p["source_profile"]
+		case p["keyward_okta_session"] != "":
+			return "keyward-okta " + p["keyward_okta_session"]
+		case ssoSession(p) != "":
+			return "sso-session " + ssoSession(p)
+		default:
+			return ""
+		}
+	}
+	return ""
+}
+
 // credsKey is the Keeper key of profile's cached credentials.
 func credsKey(profile string) string { return "creds/" + profile }
 

@@ -70,3 +70,21 @@ func TestAProfileSettingBothSpellingsResolvesKeywardsRole(t *testing.T) {
 		t.Errorf("role = %+v, want keyward_account_id's 111122223333 and keyward_role_name's Admin", role.Role)
 	}
 }
+
+func TestSignInFollowsSourceProfile(t *testing.T) {
+	r := &Resolver{Keep: &credtest.Keeper{}, Profiles: profiles{
+		"sso":     {"sso_session": "corp", "sso_account_id": "111122223333", "sso_role_name": "Admin"},
+		"process": {"keyward_sso_session": "kw", "keyward_account_id": "111122223333", "keyward_role_name": "Admin"},
+		"okta":    {"keyward_okta_session": "corp", "keyward_role_arn": "arn:aws:iam::111122223333:role/Dev"},
+		"chained": {"role_arn": "arn:aws:iam::444455556666:role/Ops", "source_profile": "hop"},
+		"hop":     {"role_arn": "arn:aws:iam::444455556666:role/Hop", "source_profile": "okta"},
+		"keys":    {"credential_process": "keyward credentials keys"},
+		"loop":    {"role_arn": "arn:aws:iam::111122223333:role/A", "source_profile": "loop"},
+	}}
+	for profile, want := range map[string]string{"sso": "sso-session corp", "process": "sso-session kw",
+		"okta": "keyward-okta corp", "chained": "keyward-okta corp", "keys": "", "loop": "", "missing": ""} {
+		if got := r.SignIn(profile); got != want {
+			t.Errorf("SignIn(%q) = %q, want %q", profile, got, want)
+		}
+	}
+}

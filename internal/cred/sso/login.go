@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -16,11 +17,15 @@ import (
 const clientName = "keyward"
 
 // registration is a registered public client, kept until a day before it
-// expires so no sign-in starts with one about to lapse.
+// expires so no sign-in starts with one about to lapse, and while the
+// sign-in's start URL, region and scopes are those it was registered for.
 type registration struct {
 	ClientID     string    `json:"clientId"`
 	ClientSecret string    `json:"clientSecret"`
 	ExpiresAt    time.Time `json:"expiresAt"`
+	// For is the start URL, region and scopes it was registered for
+	// (registeredFor), as the AWS CLI keys its registrations.
+	For string `json:"for,omitempty"`
 	// AuthorizeURL is where the browser signs in, for a client registered
 	// for the authorization code grant.
 	AuthorizeURL string `json:"authorizeUrl,omitempty"`
@@ -106,14 +111,16 @@ func (c *Client) poll(ctx context.Context, reg registration, start *ssooidc.Star
 }
 
 // registration returns the client registration kept under key,
-// registering anew with in when there is none or it expires within a day.
+// registering anew with in when there is none, it expires within a day, or
+// it was made for another start URL, region or scopes (a registration
+// keeps the scopes it was made with: its tokens never get new ones).
 // finish, when not nil, completes a new registration (or refuses it)
 // before it is kept. A refused RegisterClient is returned as the API error.
 func (c *Client) registration(ctx context.Context, key string, in *ssooidc.RegisterClientInput,
 	finish func(context.Context, *registration, *ssooidc.RegisterClientOutput) error) (registration, error) {
 	var reg registration
 	if b, err := c.Keep.Get(ctx, c.key(key)); err == nil && json.Unmarshal(b, &reg) == nil &&
-		reg.ExpiresAt.After(c.now().Add(24*time.Hour)) {
+		reg.ExpiresAt.After(c.now().Add(24*time.Hour)) && reg.For == c.registeredFor() {
 		return reg, nil
 	}
 	out, err := c.oidc.RegisterClient(ctx, in)
@@ -121,7 +128,7 @@ func (c *Client) registration(ctx context.Context, key string, in *ssooidc.Regis
 		return registration{}, err
 	}
 	reg = registration{ClientID: aws.ToString(out.ClientId), ClientSecret: aws.ToString(out.ClientSecret),
-		ExpiresAt: time.Unix(out.ClientSecretExpiresAt, 0)}
+		ExpiresAt: time.Unix(out.ClientSecretExpiresAt, 0), For: c.registeredFor()}
 	if finish != nil {
 		if err := finish(ctx, &reg, out); err != nil {
 			return registration{}, err
@@ -129,6 +136,12 @@ func (c *Client) registration(ctx context.Context, key string, in *ssooidc.Regis
 	}
 	b, _ := json.Marshal(reg)
 	return reg, c.Keep.Set(ctx, c.key(key), b)
+}
+
+// registeredFor is what a registration is good for: the start URL,
+// region and scopes of the sign-in.
+func (c *Client) registeredFor() string {
+	return strings.Join([]string{c.Source.StartURL, c.Source.Region, strings.Join(c.Source.scopes(), " ")}, "\n")
 }
 
 // keep stores the tokens of a CreateToken answer.

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/sso"
 	"github.com/aws/aws-sdk-go-v2/service/ssooidc"
 )
 
@@ -63,8 +64,15 @@ func (c *Client) refresh(ctx context.Context) ([]byte, error) {
 	return json.Marshal(t)
 }
 
-// Logout forgets the sign-in here and in the AWS CLI's cache.
+// Logout ends the sign-in at the portal (sso:Logout, as `aws sso logout`
+// does, so its tokens stop working there too; best effort: an expired or
+// unreachable sign-in is forgotten all the same), then forgets it here and
+// in the AWS CLI's cache.
 func (c *Client) Logout(ctx context.Context) error {
+	var t Token
+	if b, err := c.Keep.Get(ctx, c.key("token")); err == nil && json.Unmarshal(b, &t) == nil && t.AccessToken != "" {
+		_, _ = c.portal.Logout(ctx, &sso.LogoutInput{AccessToken: &t.AccessToken})
+	}
 	if err := c.Keep.Delete(ctx, c.key("token")); err != nil && !errors.Is(err, ErrNotFound) {
 		return err
 	}
