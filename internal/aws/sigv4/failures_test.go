@@ -184,12 +184,12 @@ var failures = []failure{
 		c.headers.Set("X-Amz-Target", "AWSSecurityTokenServiceV20110615.GetCallerIdentity")
 	}, mutate: delHeader("X-Amz-Target"),
 		code: mismatchCode, query: "SignatureDoesNotMatch", kind: errs.Unauthenticated, msg: `SignedHeaders lists "x-amz-target"`},
-	{name: "a request signed 6 minutes ago", skew: 6 * time.Minute,
+	{name: "a request signed 16 minutes ago", skew: 16 * time.Minute,
 		code: mismatchCode, query: "SignatureDoesNotMatch", kind: errs.Unauthenticated,
-		msg: "Signature expired: 20261122T024507Z is now earlier than 20261122T024607Z (20261122T025107Z - 5 min.)"},
-	{name: "a request signed 6 minutes ahead", skew: -6 * time.Minute,
+		msg: "Signature expired: 20261122T024507Z is now earlier than 20261122T024607Z (20261122T030107Z - 15 min.)"},
+	{name: "a request signed 16 minutes ahead", skew: -16 * time.Minute,
 		code: mismatchCode, query: "SignatureDoesNotMatch", kind: errs.Unauthenticated,
-		msg: "Signature not yet current: 20261122T024507Z is still later than 20261122T024407Z (20261122T023907Z + 5 min.)"},
+		msg: "Signature not yet current: 20261122T024507Z is still later than 20261122T024407Z (20261122T022907Z + 15 min.)"},
 }
 
 // TestVerifyRefuses sends each bad request over HTTP and checks the exact
@@ -239,8 +239,9 @@ func TestVerifyTolerates(t *testing.T) {
 			r.Header["content-type"] = []string{v}
 		}},
 		{"a signed header value padded with spaces", 0, setHeader("Content-Type", "  application/x-www-form-urlencoded  ")},
-		{"a clock 4m59s ahead of the signer", 4*time.Minute + 59*time.Second, nil},
-		{"a clock 4m59s behind the signer", -(4*time.Minute + 59*time.Second), nil},
+		// STS and IAM allow 15 minutes either way ("... - 15 min.").
+		{"a clock 14m59s ahead of the signer", 14*time.Minute + 59*time.Second, nil},
+		{"a clock 14m59s behind the signer", -(14*time.Minute + 59*time.Second), nil},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

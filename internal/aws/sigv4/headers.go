@@ -97,7 +97,7 @@ func (v *Verifier) presignedWindow(p Presigned) error {
 	return nil
 }
 
-// skewText writes a skew the way AWS does ("5 min") when it is whole minutes.
+// skewText writes a skew the way AWS does ("15 min") when it is whole minutes.
 func skewText(d time.Duration) string {
 	if d%time.Minute == 0 {
 		return fmt.Sprintf("%d min", d/time.Minute)

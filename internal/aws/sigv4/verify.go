@@ -10,8 +10,10 @@ import (
 	"github.com/keyward/keyward/internal/errs"
 )
 
-// DefaultMaxSkew is how far X-Amz-Date may be from the server's clock, as on AWS.
-const DefaultMaxSkew = 5 * time.Minute
+// DefaultMaxSkew is how far X-Amz-Date may be from the server's clock: STS
+// and IAM allow 15 minutes either way ("Signature expired: ... (... - 15
+// min.)"); some other AWS services allow only 5.
+const DefaultMaxSkew = 15 * time.Minute
 
 // Key is what a Lookup returns for an access key id.
 type Key struct {
