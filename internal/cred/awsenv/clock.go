@@ -9,7 +9,8 @@ import (
 )
 
 // ClockHint adds what to do to an error a wrong clock causes: AWS refuses
-// a signature made more than five minutes from its own time (and SSO
+// a signature made more than a few minutes (15 for STS and IAM) from its
+// own time (and SSO
 // tokens look expired or not yet valid), which reads as an unrelated
 // signature failure unless someone says so.
 func ClockHint(err error) error {
@@ -21,7 +22,7 @@ func ClockHint(err error) error {
 	switch {
 	case api.ErrorCode() == "RequestTimeTooSkewed", api.ErrorCode() == "RequestExpired",
 		strings.HasPrefix(msg, "Signature expired"), strings.HasPrefix(msg, "Signature not yet current"):
-		return fmt.Errorf("%w\nThis computer's clock and AWS's disagree by more than five minutes: set the clock right "+
+		return fmt.Errorf("%w\nThis computer's clock and AWS's disagree by more than AWS allows: set the clock right "+
 			"(timedatectl set-ntp true; on macOS, Date & Time settings; on Windows, w32tm /resync) and try again", err)
 	}
 	return err
