@@ -10,9 +10,8 @@ import (
 
 // ClockHint adds what to do to an error a wrong clock causes: AWS refuses
 // a signature made more than a few minutes (15 for STS and IAM) from its
-// own time (and SSO
-// tokens look expired or not yet valid), which reads as an unrelated
-// signature failure unless someone says so.
+// own time (and SSO tokens look expired or not yet valid), which reads as
+// an unrelated signature failure unless someone says so.
 func ClockHint(err error) error {
 	var api smithy.APIError
 	if !errors.As(err, &api) {
