@@ -31,9 +31,6 @@ const (
 	// MinSessionDuration and MaxSessionDuration bound SessionDuration.
 	MinSessionDuration = 15 * time.Minute
 	MaxSessionDuration = 12 * time.Hour
-	// DefaultSessionDuration is the console session's length when the
-	// sign-in token request names none.
-	DefaultSessionDuration = time.Hour
 )
 
 // maxSealed bounds the sign-in tokens and cookies we try to open.
@@ -100,8 +97,9 @@ type sealedToken struct {
 }
 
 // SigninToken verifies c and returns a sign-in token for a console session
-// of duration (zero: the default). Long-term keys cannot sign in: AWS
-// accepts only temporary credentials here.
+// of duration (zero: as long as the credentials last, within the bounds).
+// Long-term keys cannot sign in: AWS accepts only temporary credentials
+// here.
 func (s *Service) SigninToken(c Credentials, duration time.Duration) (string, error) {
 	if c.SessionID == "" || c.SessionKey == "" || c.SessionToken == "" {
 		return "", errs.E(errs.Invalid, "Session must carry sessionId, sessionKey and sessionToken: the temporary credentials of a role session.")
@@ -113,13 +111,21 @@ func (s *Service) SigninToken(c Credentials, duration time.Duration) (string, er
 	if p.Session.Kind == iam.KindUserSession {
 		return "", errs.E(errs.Denied, "Credentials from GetSessionToken cannot sign in to the console; use a role session or GetFederationToken.")
 	}
+	if duration == 0 {
+		duration = s.remaining(p.Session)
+	}
 	return s.tokenFor(p.Session, duration)
 }
 
+// remaining is what is left of a session, within the console session's
+// bounds: AWS's console session lasts as long as the credentials when the
+// sign-in token request names no SessionDuration.
+func (s *Service) remaining(role iam.Session) time.Duration {
+	left := role.Expires.Sub(s.clock.Now()).Truncate(time.Second)
+	return min(max(left, MinSessionDuration), MaxSessionDuration)
+}
+
 func (s *Service) tokenFor(role iam.Session, duration time.Duration) (string, error) {
-	if duration == 0 {
-		duration = DefaultSessionDuration
-	}
 	if duration < MinSessionDuration || duration > MaxSessionDuration {
 		return "", errs.E(errs.Invalid, "SessionDuration must be between 900 and 43200 seconds.")
 	}
@@ -206,7 +212,7 @@ func (s *Service) SigninTokenFor(role iam.Session, duration time.Duration) (stri
 		return "", err
 	}
 	if left := role.Expires.Sub(s.clock.Now()).Truncate(time.Second); duration == 0 || duration > left {
-		duration = max(left, MinSessionDuration)
+		duration = s.remaining(role)
 	}
 	return s.tokenFor(role, duration)
 }
