@@ -170,3 +170,28 @@ func TestWithoutSessionDurationTheConsoleSessionLastsAsLongAsTheCredentials(t *t
 		t.Errorf("the console session ends at %s, want %s (when the credentials end)", sess.Expires, want)
 	}
 }
+
+// GetFederationToken credentials sign in for as long as they last (up to
+// 36 hours), and AWS fails the request when it names a SessionDuration.
+func TestAFederatedUserSignsInForItsCredentialsLifetimeAndCannotNameADuration(t *testing.T) {
+	f := newFixture(t)
+	c, err := f.auth.IssueSession(iam.Session{Kind: iam.KindFederatedUser, AccountID: "111122223333", SessionName: "bob",
+		Expires: f.clk.Now().Add(30 * time.Hour)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	creds := console.Credentials{SessionID: c.AccessKeyID, SessionKey: c.SecretAccessKey, SessionToken: c.SessionToken}
+	_, err = f.svc.SigninToken(creds, time.Hour)
+	wantKind(t, err, errs.Invalid)
+	tok, err := f.svc.SigninToken(creds, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, sess, err := f.svc.Login(context.Background(), tok, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := f.clk.Now().Add(30 * time.Hour); !sess.Expires.Equal(want) {
+		t.Errorf("the federated user's console session ends at %s, want %s (when its credentials end)", sess.Expires, want)
+	}
+}
