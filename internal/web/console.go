@@ -53,8 +53,10 @@ func (p *Pages) getSigninToken(w http.ResponseWriter, q url.Values) error {
 	}
 	var d time.Duration
 	if v := q.Get("SessionDuration"); v != "" {
+		// Checked in seconds: 0 is not "none", and a huge number must not
+		// wrap around into the bounds once in nanoseconds.
 		n, err := strconv.Atoi(v)
-		if err != nil {
+		if err != nil || n < int(console.MinSessionDuration/time.Second) || n > int(console.MaxSessionDuration/time.Second) {
 			return errs.E(errs.Invalid, "SessionDuration must be a number of seconds between 900 and 43200.")
 		}
 		d = time.Duration(n) * time.Second

@@ -43,6 +43,7 @@ type samlFixture struct {
 	t       *testing.T
 	db      *sqlite.DB
 	idp     *samltest.IdP
+	auth    *awsauth.Authority
 	handler http.Handler
 }
 
@@ -64,7 +65,7 @@ func newSAMLFixture(t *testing.T) *samlFixture {
 	choices, err := keys.NewSealer(master, "saml role choice", clock.Random)
 	must(t, err)
 	svc := sts.New(db, auth, clk, clock.Random, "us-east-1").WithSAML(sts.SAMLConfig{Providers: samlProviders{db}, Keys: db})
-	f := &samlFixture{t: t, db: db, idp: samltest.New(t, 0, "https://idp.example.com", time.Now())}
+	f := &samlFixture{t: t, db: db, auth: auth, idp: samltest.New(t, 0, "https://idp.example.com", time.Now())}
 	must(t, db.CreateIAMSAMLProvider(ctx, iam.SAMLProvider{AccountID: fedAccount, Name: "Corp", Metadata: f.idp.Metadata(),
 		EntityID: f.idp.EntityID, Certificates: []string{base64.StdEncoding.EncodeToString(f.idp.DER)}, CreatedAt: time.Now()}))
 	for _, name := range []string{"Admin", "Reader"} {

@@ -31,9 +31,9 @@ const (
 	// MinSessionDuration and MaxSessionDuration bound SessionDuration.
 	MinSessionDuration = 15 * time.Minute
 	MaxSessionDuration = 12 * time.Hour
-	// DefaultSessionDuration is the console session's length when the
-	// sign-in token request names none.
-	DefaultSessionDuration = time.Hour
+	// MaxFederatedSessionDuration bounds a GetFederationToken session's
+	// console session, which lasts as long as its credentials.
+	MaxFederatedSessionDuration = 36 * time.Hour
 )
 
 // maxSealed bounds the sign-in tokens and cookies we try to open.
@@ -100,8 +100,9 @@ type sealedToken struct {
 }
 
 // SigninToken verifies c and returns a sign-in token for a console session
-// of duration (zero: the default). Long-term keys cannot sign in: AWS
-// accepts only temporary credentials here.
+// of duration (zero: as long as the credentials last, within the bounds).
+// Long-term keys cannot sign in: AWS accepts only temporary credentials
+// here.
 func (s *Service) SigninToken(c Credentials, duration time.Duration) (string, error) {
 	if c.SessionID == "" || c.SessionKey == "" || c.SessionToken == "" {
 		return "", errs.E(errs.Invalid, "Session must carry sessionId, sessionKey and sessionToken: the temporary credentials of a role session.")
@@ -113,16 +114,40 @@ func (s *Service) SigninToken(c Credentials, duration time.Duration) (string, er
 	if p.Session.Kind == iam.KindUserSession {
 		return "", errs.E(errs.Denied, "Credentials from GetSessionToken cannot sign in to the console; use a role session or GetFederationToken.")
 	}
+	switch {
+	case duration == 0:
+		duration = s.remaining(p.Session)
+	case p.Session.Kind == iam.KindFederatedUser:
+		return "", errs.E(errs.Invalid, "SessionDuration cannot be used with credentials from GetFederationToken: the console session lasts as long as they do.")
+	default:
+		if err := checkDuration(duration); err != nil {
+			return "", err
+		}
+	}
 	return s.tokenFor(p.Session, duration)
 }
 
+// remaining is what is left of a session, within the console session's
+// bounds: AWS's console session lasts as long as the credentials when the
+// sign-in token request names no SessionDuration (a federated user's, up
+// to the 36 hours GetFederationToken allows).
+func (s *Service) remaining(role iam.Session) time.Duration {
+	longest := MaxSessionDuration
+	if role.Kind == iam.KindFederatedUser {
+		longest = MaxFederatedSessionDuration
+	}
+	left := role.Expires.Sub(s.clock.Now()).Truncate(time.Second)
+	return min(max(left, MinSessionDuration), longest)
+}
+
+func checkDuration(d time.Duration) error {
+	if d < MinSessionDuration || d > MaxSessionDuration {
+		return errs.E(errs.Invalid, "SessionDuration must be between 900 and 43200 seconds.")
+	}
+	return nil
+}
+
 func (s *Service) tokenFor(role iam.Session, duration time.Duration) (string, error) {
-	if duration == 0 {
-		duration = DefaultSessionDuration
-	}
-	if duration < MinSessionDuration || duration > MaxSessionDuration {
-		return "", errs.E(errs.Invalid, "SessionDuration must be between 900 and 43200 seconds.")
-	}
 	t := sealedToken{Nonce: clock.Hex(s.random, 16), Role: role, Duration: int64(duration / time.Second), Issued: s.clock.Now().Unix()}
 	payload, err := json.Marshal(t)
 	if err != nil {
@@ -206,7 +231,9 @@ func (s *Service) SigninTokenFor(role iam.Session, duration time.Duration) (stri
 		return "", err
 	}
 	if left := role.Expires.Sub(s.clock.Now()).Truncate(time.Second); duration == 0 || duration > left {
-		duration = max(left, MinSessionDuration)
+		duration = s.remaining(role)
+	} else if err := checkDuration(duration); err != nil {
+		return "", err
 	}
 	return s.tokenFor(role, duration)
 }

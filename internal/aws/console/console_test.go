@@ -137,3 +137,61 @@ func TestForgedTokensAndCookiesDoNotOpen(t *testing.T) {
 		t.Error("a sign-in token opened as a console session")
 	}
 }
+
+// Without SessionDuration, AWS's console session lasts as long as the
+// credentials it was made from (IAM user guide, "Enable custom identity
+// broker access to the AWS console"): a session of two hours left gives a
+// two-hour console session, and one about to end does not turn into an
+// hour in the console.
+func TestWithoutSessionDurationTheConsoleSessionLastsAsLongAsTheCredentials(t *testing.T) {
+	f := newFixture(t) // the role session ends in two hours
+	tok, err := f.svc.SigninToken(f.creds, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, sess, err := f.svc.Login(context.Background(), tok, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := f.clk.Now().Add(2 * time.Hour); !sess.Expires.Equal(want) {
+		t.Errorf("the console session ends at %s, want %s (when the credentials end)", sess.Expires, want)
+	}
+
+	f.clk.Advance(100 * time.Minute) // twenty minutes left
+	tok, err = f.svc.SigninToken(f.creds, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, sess, err = f.svc.Login(context.Background(), tok, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := f.clk.Now().Add(20 * time.Minute); !sess.Expires.Equal(want) {
+		t.Errorf("the console session ends at %s, want %s (when the credentials end)", sess.Expires, want)
+	}
+}
+
+// GetFederationToken credentials sign in for as long as they last (up to
+// 36 hours), and AWS fails the request when it names a SessionDuration.
+func TestAFederatedUserSignsInForItsCredentialsLifetimeAndCannotNameADuration(t *testing.T) {
+	f := newFixture(t)
+	c, err := f.auth.IssueSession(iam.Session{Kind: iam.KindFederatedUser, AccountID: "111122223333", SessionName: "bob",
+		Expires: f.clk.Now().Add(30 * time.Hour)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	creds := console.Credentials{SessionID: c.AccessKeyID, SessionKey: c.SecretAccessKey, SessionToken: c.SessionToken}
+	_, err = f.svc.SigninToken(creds, time.Hour)
+	wantKind(t, err, errs.Invalid)
+	tok, err := f.svc.SigninToken(creds, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, sess, err := f.svc.Login(context.Background(), tok, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := f.clk.Now().Add(30 * time.Hour); !sess.Expires.Equal(want) {
+		t.Errorf("the federated user's console session ends at %s, want %s (when its credentials end)", sess.Expires, want)
+	}
+}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"net/http/httptest"
+	"strings"
 	"testing"
 	"time"
 	"unicode"
@@ -13,6 +14,7 @@ import (
 	orgs "github.com/aws/aws-sdk-go-v2/service/organizations"
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/keyward/keyward/internal/aws/awsauth"
 	"github.com/keyward/keyward/internal/aws/gateway"
 	"github.com/keyward/keyward/internal/aws/organizations"
 	"github.com/keyward/keyward/internal/aws/protocol"
@@ -36,6 +38,7 @@ type fixture struct {
 	s      store.AWS
 	rootID string
 	ctx    context.Context
+	url    string
 }
 
 // newFixture bootstraps an organization in a fresh store and serves the
@@ -54,16 +57,39 @@ func newFixture(t *testing.T) *fixture {
 	if err != nil {
 		t.Fatal(err)
 	}
-	v := &sigv4.Verifier{Clock: clock.Real{}, MaxSkew: 15 * time.Minute,
-		Lookup: func(context.Context, string, string) (sigv4.Key, error) { return sigv4.Key{Secret: testSecret}, nil }}
-	g := gateway.New(v, nil)
+	v := &sigv4.Verifier{Clock: clock.Real{}, MaxSkew: 15 * time.Minute, Lookup: lookup}
+	g := gateway.New(v, db)
 	g.AddJSON(organizations.New(db, clk, clock.Random).JSONService(nil))
 	srv := httptest.NewServer(protocol.WithRequestID(g))
 	t.Cleanup(srv.Close)
-	c := orgs.NewFromConfig(aws.Config{Region: "us-east-1", RetryMaxAttempts: 1,
-		Credentials: credentials.NewStaticCredentialsProvider(testKey, testSecret, "")},
-		func(o *orgs.Options) { o.BaseEndpoint = aws.String(srv.URL) })
-	return &fixture{c: c, s: db, rootID: ic.RootIDFor(orgID), ctx: t.Context()}
+	f := &fixture{s: db, rootID: ic.RootIDFor(orgID), ctx: t.Context(), url: srv.URL}
+	f.c = f.client(testKey)
+	return f
+}
+
+// lookup resolves testKey to the management account's root user and a
+// memberKey to the root user of the member account it names. The gateway
+// is given no policy authorizer, so what a test sees is Organizations' own
+// rule on who may call what.
+func lookup(_ context.Context, key, _ string) (sigv4.Key, error) {
+	acct := mgmtID
+	if strings.HasPrefix(key, "AKIA") && strings.HasSuffix(key, "MBR0") && len(key) == 20 {
+		acct = key[4:16]
+	} else if key != testKey {
+		return sigv4.Key{}, sigv4.UnrecognizedClient()
+	}
+	return sigv4.Key{Secret: testSecret, Principal: awsauth.Principal{Type: awsauth.Root, AccountID: acct,
+		ARN: "arn:aws:iam::" + acct + ":root", UserID: acct, AccessKeyID: key}}, nil
+}
+
+// memberKey is an access key of a member account's root user.
+func memberKey(accountID string) string { return "AKIA" + accountID + "MBR0" }
+
+// client is an SDK client signing with key.
+func (f *fixture) client(key string) *orgs.Client {
+	return orgs.NewFromConfig(aws.Config{Region: "us-east-1", RetryMaxAttempts: 1,
+		Credentials: credentials.NewStaticCredentialsProvider(key, testSecret, "")},
+		func(o *orgs.Options) { o.BaseEndpoint = aws.String(f.url) })
 }
 
 // account creates a member account and returns its id.

@@ -2,7 +2,8 @@
 // uses: the organization and its root, CreateAccount and account lookups,
 // organizational units and moving accounts between them, service control
 // policies and where they are attached, tags, delegated administrators and
-// trusted service access. Accounts created here are where permission sets
+// trusted service access, with AWS's rule on which accounts may call
+// what (see callers). Accounts created here are where permission sets
 // get provisioned. It stores SCPs and returns them (store.OrgPolicies'
 // EffectiveSCPs); it does not evaluate them.
 package organizations
@@ -63,7 +64,7 @@ func (s *Service) JSONService(authorize gateway.Authorizer) *gateway.JSONService
 		TargetPrefix: "AWSOrganizationsV20161128",
 		SigningName:  "organizations",
 		Codes:        Codes,
-		Authorize:    authorize,
+		Authorize:    s.callers(authorize),
 		Word:         wordStoreError,
 		Operations: map[string]gateway.Operation{
 			"DescribeOrganization":        gateway.Op(s.describeOrganization),
