@@ -15,6 +15,7 @@ var testSchema = directory.Schema{Custom: map[string]directory.Attribute{
 	"shoeSize":  {Name: "shoeSize", Title: "Shoe size", Type: directory.TypeInteger},
 	"remote":    {Name: "remote", Title: "Remote", Type: directory.TypeBoolean},
 	"languages": {Name: "languages", Title: "Languages", Type: directory.TypeArray},
+	"height":    {Name: "height", Title: "Height", Type: directory.TypeNumber},
 }}
 
 func problemsOf(t *testing.T, err error) []string {
@@ -58,6 +59,18 @@ func TestParseCSV(t *testing.T) {
 		_, err := Parse(strings.NewReader(in), CSV, testSchema)
 		want := []string{"line 2: shoeSize: Must be of type integer", "line 2: remote: Must be of type boolean",
 			"line 2: activate: must be true or false"}
+		if d := cmp.Diff(want, problemsOf(t, err)); d != "" {
+			t.Errorf("problems (-want +got):\n%s", d)
+		}
+	})
+	// A profile is stored as JSON, which has no NaN or infinity: such a cell
+	// passed every check, and the import then failed while writing, after
+	// creating the file's groups and earlier batches of users.
+	t.Run("refuses a number that is not finite", func(t *testing.T) {
+		in := "login,height\na@example.com,NaN\nb@example.com,Inf\nc@example.com,-infinity\nd@example.com,1.85\n"
+		_, err := Parse(strings.NewReader(in), CSV, testSchema)
+		want := []string{"line 2: height: Must be of type number", "line 3: height: Must be of type number",
+			"line 4: height: Must be of type number"}
 		if d := cmp.Diff(want, problemsOf(t, err)); d != "" {
 			t.Errorf("problems (-want +got):\n%s", d)
 		}
