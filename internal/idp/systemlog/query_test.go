@@ -31,7 +31,7 @@ func (f *fakeLog) QueryEvents(_ context.Context, q store.EventQuery) ([]audit.Ev
 	}
 	var sel []audit.Event
 	for _, e := range f.events {
-		if e.Time.Before(q.Since) || !e.Time.Before(q.Until) {
+		if e.Time.Before(q.Since) || !q.Until.IsZero() && !e.Time.Before(q.Until) {
 			continue
 		}
 		if q.AfterSeq > 0 && (q.Ascending && e.Seq <= q.AfterSeq || !q.Ascending && e.Seq >= q.AfterSeq) {
