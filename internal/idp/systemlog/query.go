@@ -43,8 +43,9 @@ type params struct {
 }
 
 // Query answers GET /api/v1/logs with the query parameters q at time now:
-// since and until (RFC 3339; since inclusive, until exclusive; until
-// defaults to now and since to DefaultWindow before until), limit (1 to
+// since and until (RFC 3339; since inclusive, until exclusive; without
+// until every event written so far is read, and since defaults to
+// DefaultWindow before until or now), limit (1 to
 // MaxLimit, default DefaultLimit), sortOrder (ASCENDING, the default, or
 // DESCENDING), after (the cursor of a next link), q (space-separated
 // keywords that must each occur, ignoring case, in the event type, display
@@ -89,7 +90,13 @@ func (p params) read(ctx context.Context, s Store) (out []LogEvent, pos int64, m
 		batch = min(MaxLimit+1, max(batch, 200))
 	}
 	pos = p.after
-	sq := store.EventQuery{Since: p.since, Until: p.until, Ascending: p.ascending, Page: store.Page{Limit: batch}}
+	sq := store.EventQuery{Since: p.since, Ascending: p.ascending, Page: store.Page{Limit: batch}}
+	if p.untilGiven {
+		// Without until there is no upper bound: Seq orders the log, and
+		// an event another replica stamped a moment past our now must not
+		// be passed over by the after of a poller's next link.
+		sq.Until = p.until
+	}
 	for {
 		sq.AfterSeq = pos
 		page, next, err := s.QueryEvents(ctx, sq)

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/url"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -31,7 +32,7 @@ func (f *fakeLog) QueryEvents(_ context.Context, q store.EventQuery) ([]audit.Ev
 	}
 	var sel []audit.Event
 	for _, e := range f.events {
-		if e.Time.Before(q.Since) || !e.Time.Before(q.Until) {
+		if e.Time.Before(q.Since) || !q.Until.IsZero() && !e.Time.Before(q.Until) {
 			continue
 		}
 		if q.AfterSeq > 0 && (q.Ascending && e.Seq <= q.AfterSeq || !q.Ascending && e.Seq >= q.AfterSeq) {
@@ -288,4 +289,44 @@ func TestQueryNextKeepsTheOtherParameters(t *testing.T) {
 	if next.Get("after") == "" || next.Get("since") == "" {
 		t.Errorf("next lacks after or since: %v", next)
 	}
+}
+
+// FuzzQuery feeds any query string to Query: a bad one is errs.Invalid
+// and reads nothing; a good one returns at most limit events, and its
+// next link is itself a good query.
+func FuzzQuery(f *testing.F) {
+	for _, seed := range []string{
+		"", "limit=5&sortOrder=DESCENDING", "since=2026-12-02T10:00:10Z&until=2026-12-02T10:00:20.000Z",
+		`q=session+00u1&filter=eventType+eq+"user.session.start"+and+published+gt+"2026-12-02T10:00:05Z"`,
+		"after=czEuMTA&limit=3", "limit=0", "after=x", "limit=1&limit=2", `filter=(actor.id+pr)+or+target.id+sw+"00t"`,
+	} {
+		f.Add(seed)
+	}
+	now := t0.Add(time.Hour)
+	f.Fuzz(func(t *testing.T, raw string) {
+		q, err := url.ParseQuery(raw)
+		if err != nil {
+			return
+		}
+		log := newLog(30)
+		got, next, err := systemlog.Query(context.Background(), log, q, now)
+		if err != nil {
+			if !errs.Is(err, errs.Invalid) || log.calls != 0 {
+				t.Fatalf("%q: %v after %d reads", raw, err, log.calls)
+			}
+			return
+		}
+		limit := systemlog.DefaultLimit
+		if v := q.Get("limit"); v != "" {
+			limit, _ = strconv.Atoi(v)
+		}
+		if len(got) > limit {
+			t.Fatalf("%q: %d events, limit %d", raw, len(got), limit)
+		}
+		if next != nil {
+			if _, _, err := systemlog.Query(context.Background(), log, next, now); err != nil {
+				t.Fatalf("%q: next %v: %v", raw, next, err)
+			}
+		}
+	})
 }

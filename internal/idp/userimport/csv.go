@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"strconv"
 	"strings"
 
@@ -177,8 +178,8 @@ func cell(t directory.AttrType, v string) (any, bool) {
 		n, err := strconv.ParseInt(s, 10, 64)
 		return float64(n), err == nil && n == int64(float64(n))
 	case directory.TypeNumber:
-		f, err := strconv.ParseFloat(s, 64)
-		return f, err == nil
+		f, err := strconv.ParseFloat(s, 64) // also reads NaN and Inf, which JSON (and so the store) cannot hold
+		return f, err == nil && !math.IsNaN(f) && !math.IsInf(f, 0)
 	case directory.TypeArray:
 		var list []any
 		for _, item := range strings.Split(v, groupSeparator) {

@@ -20,13 +20,16 @@ type record struct {
 	Password *string        `json:"password"`
 }
 
+// errCutShort is the problem of a file that ends inside its array.
+const errCutShort = "not well-formed JSON: the file ends inside the array"
+
 // parseJSON reads an array of records, one user each.
 func parseJSON(in io.Reader, c *problems) ([]Row, error) {
 	d := json.NewDecoder(in)
 	d.UseNumber()
 	d.DisallowUnknownFields()
 	if tok, err := d.Token(); err != nil || tok != json.Delim('[') {
-		if err != nil && !isSyntax(err) {
+		if err != nil && !isSyntax(err) && !errors.Is(err, io.EOF) {
 			return nil, err
 		}
 		c.input("input", "row", "want a JSON array of objects")
@@ -42,6 +45,10 @@ func parseJSON(in io.Reader, c *problems) ([]Row, error) {
 		r := Row{Where: where, index: len(rows)}
 		var rec record
 		if err := d.Decode(&rec); err != nil {
+			if errors.Is(err, io.EOF) { // after a comma
+				c.input("input", "row", "%s", errCutShort)
+				return rows, nil
+			}
 			if !isSyntax(err) && !isField(err) {
 				return rows, err
 			}
@@ -54,8 +61,20 @@ func parseJSON(in io.Reader, c *problems) ([]Row, error) {
 		}
 		rows = append(rows, r)
 	}
-	if _, err := d.Token(); err != nil && !isSyntax(err) {
-		return rows, err
+	// The array must end, and the file with it: a cut file or a second
+	// array is not imported in part.
+	if tok, err := d.Token(); err != nil || tok != json.Delim(']') {
+		if err != nil && !isSyntax(err) && !errors.Is(err, io.EOF) {
+			return rows, err
+		}
+		c.input("input", "row", "%s", errCutShort)
+		return rows, nil
+	}
+	if _, err := d.Token(); !errors.Is(err, io.EOF) {
+		if err != nil && !isSyntax(err) {
+			return rows, err
+		}
+		c.input("input", "row", "not well-formed JSON: more follows the array")
 	}
 	return rows, nil
 }

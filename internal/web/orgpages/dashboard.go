@@ -14,11 +14,29 @@ import (
 func (p *Pages) dashboardRoutes(mux *http.ServeMux) {
 	mux.Handle("GET "+homePath, p.signedIn(p.home))
 	mux.Handle("POST /app/password", p.signedIn(p.changePassword))
-	mux.Handle("POST /app/totp", p.signedIn(p.addTOTP))
-	mux.Handle("POST /app/totp/{factorId}", p.signedIn(p.confirmTOTP))
-	mux.Handle("POST /app/webauthn", p.signedIn(p.addKey))
-	mux.Handle("POST /app/factors/{factorId}/delete", p.signedIn(p.removeFactor))
+	mux.Handle("POST /app/totp", p.signedIn(p.assured(p.addTOTP)))
+	mux.Handle("POST /app/totp/{factorId}", p.signedIn(p.assured(p.confirmTOTP)))
+	mux.Handle("POST /app/webauthn", p.signedIn(p.assured(p.addKey)))
+	mux.Handle("POST /app/factors/{factorId}/delete", p.signedIn(p.assured(p.removeFactor)))
 	mux.Handle("POST /app/sessions/others/delete", p.signedIn(p.endOtherSessions))
+}
+
+// assured serves page, which changes the person's factors, only to a
+// session with the second factor their policy requires. A session without
+// it (begun before the policy asked for one) steps up first and comes
+// back to the dashboard: a factor added from it would otherwise pass every
+// later step-up.
+func (p *Pages) assured(page pageFunc) pageFunc {
+	return func(w http.ResponseWriter, r *http.Request, s session) error {
+		st, need, err := p.SignIn.StepUp(r.Context(), s.User, s.Session, homePath)
+		if err != nil {
+			return err
+		}
+		if need {
+			return p.toStep(w, r, st)
+		}
+		return page(w, r, s)
+	}
 }
 
 // homeData fills the dashboard.

@@ -53,8 +53,17 @@ func (p *Pages) errorPage(w http.ResponseWriter, r *http.Request, u *directory.U
 	var requestID string
 	if !look.IsRefusal(err) {
 		requestID = httpx.RequestIDFrom(r.Context())
-		p.logger().ErrorContext(r.Context(), "page failed", "method", r.Method, "path", r.URL.Path,
+		p.logger().ErrorContext(r.Context(), "page failed", "method", r.Method, "path", loggedPath(r),
 			"request_id", requestID, "err", err)
 	}
 	p.render(w, r, status, "error.html", view{Title: look.Titles[status], User: u, Error: look.Message(err), Data: requestID})
+}
+
+// loggedPath is the page a log names: its route ("POST /welcome/{token}")
+// rather than its path, which for a link carries the link's secret.
+func loggedPath(r *http.Request) string {
+	if r.Pattern != "" {
+		return r.Pattern
+	}
+	return r.URL.Path
 }
