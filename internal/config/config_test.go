@@ -152,3 +152,29 @@ func TestHelpShowsEachFlagsTypeAndDefault(t *testing.T) {
 		}
 	}
 }
+
+func TestPublicURLsAreOnlySchemeHostAndPort(t *testing.T) {
+	for _, flag := range []string{"--aws-url", "--idp-url"} {
+		for _, ok := range []string{"https://keyward.example.com", "https://keyward.example.com/", "http://127.0.0.1:8081", "https://[::1]:8443"} {
+			if _, err := load(t, []string{flag, ok}, nil); err != nil {
+				t.Errorf("%s %s refused: %v", flag, ok, err)
+			}
+		}
+		// Each would be pasted in front of /start, /device, /oauth2/... and
+		// make every URL keyward hands out wrong.
+		for _, bad := range []string{"https://keyward.example.com?x=1", "https://keyward.example.com?",
+			"https://keyward.example.com#top", "https://keyward.example.com/start"} {
+			_, err := load(t, []string{flag, bad}, nil)
+			if err == nil || !strings.Contains(err.Error(), strings.TrimPrefix(flag, "--")+` "`+bad+`" must be an http(s) URL`) {
+				t.Errorf("%s %s: err = %v, want a refusal naming the setting", flag, bad, err)
+			}
+		}
+		_, err := load(t, []string{flag, "https://admin:hunter22@keyward.example.com"}, nil)
+		if err == nil || !strings.Contains(err.Error(), "user name or password") {
+			t.Errorf("%s with a user and password: err = %v, want a refusal", flag, err)
+		}
+		if err != nil && strings.Contains(err.Error(), "hunter22") {
+			t.Errorf("the refusal prints the password: %v", err)
+		}
+	}
+}
