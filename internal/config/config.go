@@ -15,6 +15,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"runtime"
+	"strings"
 	"time"
 )
 
@@ -257,6 +258,9 @@ func validatePublicURL(name, raw string, add func(string, ...any)) {
 	switch {
 	case err == nil && u.User != nil:
 		add("%s %q must not hold a user name or password", name, u.Redacted())
+	case err == nil && (u.Scheme == "http" || u.Scheme == "https") && !strings.HasPrefix(raw, u.Scheme+"://"):
+		// keyward tells https by the prefix (Secure cookies, TLS checks).
+		add("%s %q must have its scheme in lower case: %s://", name, raw, u.Scheme)
 	case err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.Path != "" && u.Path != "/" ||
 		u.RawQuery != "" || u.ForceQuery || u.Fragment != "" || u.Opaque != "":
 		add("%s %q must be an http(s) URL with no path, query or fragment", name, raw)

@@ -178,3 +178,19 @@ func TestPublicURLsAreOnlySchemeHostAndPort(t *testing.T) {
 		}
 	}
 }
+
+// keyward tells an https:// public URL by its prefix (Secure cookies, the
+// http:// refusal with TLS on), so HTTPS://host would quietly serve
+// session cookies without Secure.
+func TestAPublicURLsSchemeMustBeLowerCase(t *testing.T) {
+	for _, args := range [][]string{
+		{"--idp-url", "HTTPS://org.keyward.example"},
+		{"--aws-url", "Https://aws.keyward.example"},
+		{"--idp-tls", "local-ca", "--idp-url", "HTTP://org.keyward.example"},
+	} {
+		_, err := load(t, args, nil)
+		if err == nil || !strings.Contains(err.Error(), "lower case") {
+			t.Errorf("%v: err = %v, want a refusal asking for a lower-case scheme", args, err)
+		}
+	}
+}
