@@ -194,3 +194,24 @@ func TestAPublicURLsSchemeMustBeLowerCase(t *testing.T) {
 		}
 	}
 }
+
+// A store URL carries the database password; a file that misplaces it
+// must not have the error (printed at start, kept in service logs) show it.
+func TestAFileProblemNeverShowsAStorePassword(t *testing.T) {
+	for _, content := range []string{
+		"store: postgres://keyward:s3cret-pw@db.internal/keyward\n",
+		"store:\n  url: [postgres://keyward:s3cret-pw@db.internal/keyward]\n",
+		"aws: postgresql://keyward:s3cret-pw@db.internal/keyward\n",
+	} {
+		_, err := load(t, []string{"--config", writeFile(t, content)}, nil)
+		if err == nil {
+			t.Fatalf("%q was accepted", content)
+		}
+		if strings.Contains(err.Error(), "s3cret-pw") {
+			t.Errorf("the error shows the password:\n%v", err)
+		}
+		if !strings.Contains(err.Error(), "line ") {
+			t.Errorf("the error no longer names the line:\n%v", err)
+		}
+	}
+}
