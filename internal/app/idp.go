@@ -210,7 +210,10 @@ func (m *Main) storedToken(ctx context.Context, path string) string {
 	}
 	_, token, _ := strings.Cut(string(b), "\nokta_api_token = ")
 	token, _, _ = strings.Cut(token, "\n")
-	if _, err := m.IdP.APITokenByHash(ctx, keys.HashSecret(token)); token == "" || err != nil {
+	if token == "" {
+		return ""
+	}
+	if _, err := m.IdP.APITokenByHash(ctx, keys.HashSecret(token)); err != nil {
 		return ""
 	}
 	return "okta_api_token = " + token + "\n"
