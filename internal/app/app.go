@@ -111,6 +111,7 @@ func (m *Main) open(ctx context.Context, opt Options) error {
 	if err != nil {
 		return err
 	}
+	m.warnIfOthersRead(m.Config.MasterKeyPath())
 	if err := m.build(ctx, master, opt); err != nil {
 		return err
 	}

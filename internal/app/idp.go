@@ -9,6 +9,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"github.com/keyward/keyward/internal/authn/orgsignin"
@@ -158,8 +159,17 @@ func (m *Main) server(mux *http.ServeMux, withID, framing func(http.Handler) htt
 // bootstrapIdP creates the super administrator and an API token for them
 // on the identity provider's first start, and adds the token to the
 // bootstrap credentials file (0600) before the store commits, as the AWS
-// side's bootstrap does; on a later start nothing is written.
+// side's bootstrap does; on a later start nothing is written, but the file
+// a first start crashed before moving into place is moved.
 func (m *Main) bootstrapIdP(ctx context.Context) error {
+	final := filepath.Join(m.Config.DataDir, BootstrapCredentialsFile)
+	tmp := final + ".idp"
+	if n, err := m.IdP.CountRoles(ctx, directory.SuperAdmin); err == nil && n > 0 { // a later start
+		if line := m.storedToken(ctx, tmp); line != "" {
+			m.placeLeftover(tmp, final, line)
+		}
+		return nil
+	}
 	now := m.clock.Now()
 	secret := "00" + clock.Token(m.random, 30)
 	admin := directory.User{ID: directory.NewUserID(m.random), Status: directory.Active, Created: now,
@@ -170,8 +180,6 @@ func (m *Main) bootstrapIdP(ctx context.Context) error {
 		Role:      directory.Role{UserID: admin.ID, Type: directory.SuperAdmin, Created: now, LastUpdated: now},
 		Token:     directory.APIToken{Name: "bootstrap", UserID: admin.ID, ClientName: "keyward", Created: now},
 		TokenHash: keys.HashSecret(secret), AuthServer: oktaapi.DefaultServer(m.random, now)}
-	final := filepath.Join(m.Config.DataDir, BootstrapCredentialsFile)
-	tmp := final + ".idp"
 	old, err := os.ReadFile(final)
 	if err != nil && !errors.Is(err, fs.ErrNotExist) {
 		return fmt.Errorf("read bootstrap credentials: %w", err)
@@ -191,4 +199,22 @@ func (m *Main) bootstrapIdP(ctx context.Context) error {
 	m.Log.Info("bootstrapped the identity provider; the super administrator's API token is in the credentials file",
 		"admin", m.Config.IdP.AdminLogin, "credentials_file", final, "profile", IdPProfile)
 	return nil
+}
+
+// storedToken is the okta_api_token line of the credentials file at path
+// when the store holds that token, else "".
+func (m *Main) storedToken(ctx context.Context, path string) string {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return ""
+	}
+	_, token, _ := strings.Cut(string(b), "\nokta_api_token = ")
+	token, _, _ = strings.Cut(token, "\n")
+	if token == "" {
+		return ""
+	}
+	if _, err := m.IdP.APITokenByHash(ctx, keys.HashSecret(token)); err != nil {
+		return ""
+	}
+	return "okta_api_token = " + token + "\n"
 }

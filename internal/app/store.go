@@ -91,3 +91,15 @@ func checkMasterKey(ctx context.Context, auth *awsauth.Authority, b store.Bootst
 	}
 	return err
 }
+
+// warnIfOthersRead warns when users other than the owner may read the
+// master key file: whoever reads it opens every sealed secret. (A copy
+// made for replicas, or a mounted secret, easily ends up 0644.)
+func (m *Main) warnIfOthersRead(path string) {
+	fi, err := os.Stat(path)
+	if err != nil || fi.Mode().Perm()&0o077 == 0 {
+		return
+	}
+	m.Log.Warn("the master key file can be read by other users; it opens every secret keyward keeps: chmod 0600 it",
+		"file", path, "mode", fmt.Sprintf("%04o", fi.Mode().Perm()))
+}

@@ -15,6 +15,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"runtime"
+	"strings"
 	"time"
 )
 
@@ -201,11 +202,7 @@ func (c Config) Validate() error {
 			add("idp-addr %q must be host:port, or empty to turn the identity provider off", c.IdP.Addr)
 		}
 	}
-	if c.IdP.URL != "" {
-		if u, err := url.Parse(c.IdP.URL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.Path != "" && u.Path != "/" {
-			add("idp-url %q must be an http(s) URL with no path", c.IdP.URL)
-		}
-	}
+	validatePublicURL("idp-url", c.IdP.URL, add)
 	if !validEmail(c.IdP.AdminLogin) {
 		add("idp-admin-login %q must be an email address", c.IdP.AdminLogin)
 	}
@@ -214,11 +211,7 @@ func (c Config) Validate() error {
 			add("metrics-addr %q must be host:port", c.Metrics.Addr)
 		}
 	}
-	if c.AWS.URL != "" {
-		if u, err := url.Parse(c.AWS.URL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.Path != "" && u.Path != "/" {
-			add("aws-url %q must be an http(s) URL with no path", c.AWS.URL)
-		}
-	}
+	validatePublicURL("aws-url", c.AWS.URL, add)
 	for _, p := range c.AWS.TrustedProxies {
 		if _, err := netip.ParsePrefix(p); err != nil {
 			add("aws-trusted-proxies: %q is not a CIDR like 10.0.0.0/8", p)
@@ -251,6 +244,27 @@ func (c Config) Validate() error {
 		add("log-format %q must be text or json", c.Log.Format)
 	}
 	return errors.Join(problems...)
+}
+
+// validatePublicURL reports a public URL setting that is more than
+// http(s)://host[:port]: keyward appends its paths (/start, /device,
+// /oauth2/...) to it, so a path, query or fragment would break every URL it
+// hands out, and a user name or password would be printed with them.
+func validatePublicURL(name, raw string, add func(string, ...any)) {
+	if raw == "" {
+		return
+	}
+	u, err := url.Parse(raw)
+	switch {
+	case err == nil && u.User != nil:
+		add("%s %q must not hold a user name or password", name, u.Redacted())
+	case err == nil && (u.Scheme == "http" || u.Scheme == "https") && !strings.HasPrefix(raw, u.Scheme+"://"):
+		// keyward tells https by the prefix (Secure cookies, TLS checks).
+		add("%s %q must have its scheme in lower case: %s://", name, raw, u.Scheme)
+	case err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.Path != "" && u.Path != "/" ||
+		u.RawQuery != "" || u.ForceQuery || u.Fragment != "" || u.Opaque != "":
+		add("%s %q must be an http(s) URL with no path, query or fragment", name, raw)
+	}
 }
 
 // limit is one of Limits with its setting name (limits.<name> in YAML).

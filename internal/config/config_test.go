@@ -152,3 +152,66 @@ func TestHelpShowsEachFlagsTypeAndDefault(t *testing.T) {
 		}
 	}
 }
+
+func TestPublicURLsAreOnlySchemeHostAndPort(t *testing.T) {
+	for _, flag := range []string{"--aws-url", "--idp-url"} {
+		for _, ok := range []string{"https://keyward.example.com", "https://keyward.example.com/", "http://127.0.0.1:8081", "https://[::1]:8443"} {
+			if _, err := load(t, []string{flag, ok}, nil); err != nil {
+				t.Errorf("%s %s refused: %v", flag, ok, err)
+			}
+		}
+		// Each would be pasted in front of /start, /device, /oauth2/... and
+		// make every URL keyward hands out wrong.
+		for _, bad := range []string{"https://keyward.example.com?x=1", "https://keyward.example.com?",
+			"https://keyward.example.com#top", "https://keyward.example.com/start"} {
+			_, err := load(t, []string{flag, bad}, nil)
+			if err == nil || !strings.Contains(err.Error(), strings.TrimPrefix(flag, "--")+` "`+bad+`" must be an http(s) URL`) {
+				t.Errorf("%s %s: err = %v, want a refusal naming the setting", flag, bad, err)
+			}
+		}
+		_, err := load(t, []string{flag, "https://admin:hunter22@keyward.example.com"}, nil)
+		if err == nil || !strings.Contains(err.Error(), "user name or password") {
+			t.Errorf("%s with a user and password: err = %v, want a refusal", flag, err)
+		}
+		if err != nil && strings.Contains(err.Error(), "hunter22") {
+			t.Errorf("the refusal prints the password: %v", err)
+		}
+	}
+}
+
+// keyward tells an https:// public URL by its prefix (Secure cookies, the
+// http:// refusal with TLS on), so HTTPS://host would quietly serve
+// session cookies without Secure.
+func TestAPublicURLsSchemeMustBeLowerCase(t *testing.T) {
+	for _, args := range [][]string{
+		{"--idp-url", "HTTPS://org.keyward.example"},
+		{"--aws-url", "Https://aws.keyward.example"},
+		{"--idp-tls", "local-ca", "--idp-url", "HTTP://org.keyward.example"},
+	} {
+		_, err := load(t, args, nil)
+		if err == nil || !strings.Contains(err.Error(), "lower case") {
+			t.Errorf("%v: err = %v, want a refusal asking for a lower-case scheme", args, err)
+		}
+	}
+}
+
+// A store URL carries the database password; a file that misplaces it
+// must not have the error (printed at start, kept in service logs) show it.
+func TestAFileProblemNeverShowsAStorePassword(t *testing.T) {
+	for _, content := range []string{
+		"store: postgres://keyward:s3cret-pw@db.internal/keyward\n",
+		"store:\n  url: [postgres://keyward:s3cret-pw@db.internal/keyward]\n",
+		"aws: postgresql://keyward:s3cret-pw@db.internal/keyward\n",
+	} {
+		_, err := load(t, []string{"--config", writeFile(t, content)}, nil)
+		if err == nil {
+			t.Fatalf("%q was accepted", content)
+		}
+		if strings.Contains(err.Error(), "s3cret-pw") {
+			t.Errorf("the error shows the password:\n%v", err)
+		}
+		if !strings.Contains(err.Error(), "line ") {
+			t.Errorf("the error no longer names the line:\n%v", err)
+		}
+	}
+}

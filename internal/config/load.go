@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net/url"
 	"os"
 	"slices"
 	"strconv"
@@ -272,7 +273,16 @@ func shape(n *yaml.Node) string {
 	case yaml.AliasNode:
 		return "an alias"
 	}
-	return fmt.Sprintf("%q", n.Value)
+	return fmt.Sprintf("%q", redacted(n.Value))
+}
+
+// redacted is v with a URL's password masked: a misplaced store URL
+// must not put the database password in a message.
+func redacted(v string) string {
+	if u, err := url.Parse(v); err == nil && u.User != nil {
+		return u.Redacted()
+	}
+	return v
 }
 
 func settingAt(key string) (setting, bool) {

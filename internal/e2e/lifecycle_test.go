@@ -57,6 +57,63 @@ func TestARestartKeepsEverythingAndNeverRewritesTheBootstrapKey(t *testing.T) {
 	b.signIn(aliceName, alicePassword) // the password survived too
 }
 
+// A first start writes the credentials to a temporary file, commits, then
+// moves the file into place; a crash between the commit and the move
+// leaves the only copy of the root key and the API token in the temporary
+// file. The next start must put it in place, not overwrite it.
+func TestARestartFinishesMovingTheCredentialsAFirstStartCrashedBeforePlacing(t *testing.T) {
+	credsFile := func(dir string) string { return filepath.Join(dir, app.BootstrapCredentialsFile) }
+	t.Run("the AWS side's root key", func(t *testing.T) {
+		dir := t.TempDir()
+		must(t, newMain(t, dir)) // a first start, bootstrapping
+		want, err := os.ReadFile(credsFile(dir))
+		must(t, err)
+		must(t, os.Rename(credsFile(dir), credsFile(dir)+".new"))
+
+		s := startIn(t, dir)
+		got, err := os.ReadFile(credsFile(dir))
+		if err != nil || string(got) != string(want) {
+			t.Fatalf("after the restart the credentials file holds %q (%v), want what the crashed start wrote", got, err)
+		}
+		if _, err := sts.NewFromConfig(s.adminConfig()).GetCallerIdentity(context.Background(), &sts.GetCallerIdentityInput{}); err != nil {
+			t.Errorf("the recovered root key does not sign in: %v", err)
+		}
+	})
+	t.Run("the identity provider's API token", func(t *testing.T) {
+		dir := t.TempDir()
+		must(t, newMain(t, dir)) // a first start, bootstrapping
+		want, err := os.ReadFile(credsFile(dir))
+		must(t, err)
+		awsOnly, _, ok := strings.Cut(string(want), "\n["+app.IdPProfile+"]")
+		if !ok {
+			t.Fatalf("the credentials file has no [%s] section:\n%s", app.IdPProfile, want)
+		}
+		must(t, os.WriteFile(credsFile(dir)+".idp", want, 0o600))
+		must(t, os.WriteFile(credsFile(dir), []byte(awsOnly), 0o600))
+
+		startIn(t, dir)
+		got, err := os.ReadFile(credsFile(dir))
+		if err != nil || string(got) != string(want) {
+			t.Fatalf("after the restart the credentials file holds %q (%v), want what the crashed start wrote", got, err)
+		}
+	})
+	t.Run("a leftover naming no stored key stays where it is", func(t *testing.T) {
+		dir := t.TempDir()
+		must(t, newMain(t, dir)) // a first start, bootstrapping
+		stale := "[" + app.AdminProfile + "]\naws_access_key_id = AKIAIOSFODNN7EXAMPLE\naws_secret_access_key = x\n"
+		must(t, os.WriteFile(credsFile(dir)+".new", []byte(stale), 0o600))
+		must(t, os.Remove(credsFile(dir)))
+
+		startIn(t, dir)
+		if _, err := os.Stat(credsFile(dir)); !errors.Is(err, fs.ErrNotExist) {
+			t.Errorf("a leftover with a key the store does not hold became the credentials file (%v)", err)
+		}
+		if got, _ := os.ReadFile(credsFile(dir) + ".new"); string(got) != stale {
+			t.Errorf("the leftover was changed to %q", got)
+		}
+	})
+}
+
 // stopEarly shuts a server down before the test ends, as SIGTERM would.
 func stopEarly(t *testing.T, s *server) {
 	t.Helper()
