@@ -134,6 +134,15 @@ func (s *IdP) RemoveRole(ctx context.Context, userID, roleID string) error {
 		if err != nil {
 			return err
 		}
+		if r.Type == directory.SuperAdmin {
+			var n int
+			if err := queryRow(ctx, tx, countIdPRolesSQL, string(directory.SuperAdmin)).Scan(&n); err != nil {
+				return mapErr(err, "count super administrators")
+			}
+			if n <= 1 {
+				return errs.E(errs.Invalid, "the last super administrator role cannot be removed")
+			}
+		}
 		if _, err := exec(ctx, tx, "remove role", deleteIdPRoleSQL, roleID, userID); err != nil {
 			return err
 		}

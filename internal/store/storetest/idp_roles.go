@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/keyward/keyward/internal/directory"
+	"github.com/keyward/keyward/internal/errs"
 	"github.com/keyward/keyward/internal/store"
 )
 
@@ -98,6 +99,18 @@ var idpRoleTests = []idpTest{
 		e := h.lastEvent(t)
 		equal(t, "event", [2]string{"user.account.privilege.revoke", r.ID}, [2]string{e.Action, e.TargetID})
 		h.nothingWritten(t, func() { notFound(t, h.s.RemoveRole(h.ctx, u.ID, r.ID), store.ResourceRole) })
+	}},
+	{"the last super administrator role cannot be removed, and writes nothing", func(t *testing.T, h *idpHarness) {
+		u, v := h.createUser(t), h.createUser(t)
+		first, err := h.s.AssignRole(h.ctx, directory.Role{UserID: u.ID, Type: directory.SuperAdmin})
+		ok(t, err)
+		second, err := h.s.AssignRole(h.ctx, directory.Role{UserID: v.ID, Type: directory.SuperAdmin})
+		ok(t, err)
+		ok(t, h.s.RemoveRole(h.ctx, v.ID, second.ID))
+		h.nothingWritten(t, func() { isKind(t, h.s.RemoveRole(h.ctx, u.ID, first.ID), errs.Invalid) })
+		n, err := h.s.CountRoles(h.ctx, directory.SuperAdmin)
+		ok(t, err)
+		equal(t, "super admins", 1, n)
 	}},
 	{"deleting a group removes it from role targets and revokes a role it was the only target of", func(t *testing.T, h *idpHarness) {
 		u, v := h.createUser(t), h.createUser(t)
