@@ -47,6 +47,11 @@ type authRequest struct {
 	raw         url.Values // to come back to after sign-in
 }
 
+// maxEcho bounds state and nonce, in bytes: they come back to the client,
+// in the redirect and in the ID token, which must stay well inside the
+// maxToken keyward accepts back as an id_token_hint.
+const maxEcho = 2048
+
 // maxAge is a max_age parameter: whole seconds (at most nine digits, so
 // that it fits a time.Duration).
 var maxAge = regexp.MustCompile(`^[0-9]{1,9}$`)
@@ -108,7 +113,11 @@ func (p *Provider) authClient(ctx context.Context, s server, q url.Values) (auth
 	if !redirectAllowed(app.OAuth.RedirectURIs, uri) {
 		return authRequest{}, invalidRequest("The 'redirect_uri' parameter must be a Login redirect URI in the client app settings.")
 	}
-	return authRequest{server: s, client: app, redirectURI: uri, state: q.Get("state"), nonce: q.Get("nonce"),
+	state := q.Get("state")
+	if len(state) > maxEcho {
+		state = "" // checkAuthRequest refuses it; the error does not echo it
+	}
+	return authRequest{server: s, client: app, redirectURI: uri, state: state, nonce: q.Get("nonce"),
 		scopes: scopeList(q.Get("scope")), challenge: q.Get("code_challenge"), prompt: q.Get("prompt"), raw: q}, nil
 }
 
@@ -158,9 +167,14 @@ func (p *Provider) authorize(w http.ResponseWriter, r *http.Request, req authReq
 	return nil
 }
 
-// checkAuthRequest checks the response type, scopes and PKCE.
+// checkAuthRequest checks state and nonce, the response type, scopes and
+// PKCE.
 func checkAuthRequest(req authRequest) error {
 	switch {
+	case len(req.raw.Get("state")) > maxEcho:
+		return invalidRequest("The 'state' parameter is longer than " + strconv.Itoa(maxEcho) + " bytes.")
+	case len(req.raw.Get("nonce")) > maxEcho:
+		return invalidRequest("The 'nonce' parameter is longer than " + strconv.Itoa(maxEcho) + " bytes.")
 	case req.raw.Get("response_type") != "code":
 		return &oauthError{http.StatusBadRequest, "unsupported_response_type", "The response type is not supported by the authorization server. Configured response types: [code]."}
 	case !req.client.OAuth.Allows(directory.GrantAuthorizationCode):

@@ -357,3 +357,67 @@ func TestPromptLoginAndMaxAgeAskForAFreshSignIn(t *testing.T) {
 		}
 	})
 }
+
+// TestStateAndNonceAreBounded: state and nonce come back to the client (in
+// the redirect and in the ID token), so each is at most 2048 bytes; a
+// longer one is invalid_request, at the client when its redirect URI is
+// good (RFC 6749 §4.1.2.1), and no code is issued.
+func TestStateAndNonceAreBounded(t *testing.T) {
+	f := newFixture(t)
+	const bound = 2048
+	t.Run("a nonce of 2048 bytes comes back in the ID token", func(t *testing.T) {
+		pk, nonce := newPKCE(), strings.Repeat("n", bound)
+		q := f.authParams(pk, "openid")
+		q.Set("nonce", nonce)
+		status, body := f.redeem(t, orgAS, f.cli.ID, f.code(t, orgAS, q, f.session(t)), pk.verifier)
+		var claims map[string]any
+		if status == 200 {
+			claimsOf(t, str(body, "id_token"), &claims)
+		}
+		if got, _ := claims["nonce"].(string); status != 200 || got != nonce {
+			t.Errorf("redeem: %d, nonce of %d bytes", status, len(got))
+		}
+	})
+	for _, c := range []struct {
+		name, param string
+		signedIn    bool
+	}{
+		{"a longer nonce", "nonce", true},
+		{"a longer nonce before sign-in", "nonce", false},
+		{"a longer state", "state", true},
+	} {
+		t.Run(c.name+" is invalid_request at the client", func(t *testing.T) {
+			q := f.authParams(newPKCE(), "openid")
+			q.Set(c.param, strings.Repeat("x", bound+1))
+			var cookies []*http.Cookie
+			if c.signedIn {
+				cookies = append(cookies, f.session(t))
+			}
+			got := redirectParams(t, f.get(t, orgAS+"/authorize", q, cookies...))
+			if got.Get("error") != "invalid_request" || !strings.Contains(got.Get("error_description"), "'"+c.param+"'") ||
+				got.Has("code") || len(got.Get("state")) > bound {
+				t.Errorf("redirect params %.300v", got)
+			}
+			if c.param == "nonce" && got.Get("state") != "state-1" {
+				t.Errorf("the error lacks the state: %.300v", got)
+			}
+		})
+	}
+	t.Run("a longer nonce with an unregistered redirect URI is an error page", func(t *testing.T) {
+		q := f.authParams(newPKCE(), "openid")
+		q.Set("nonce", strings.Repeat("x", bound+1))
+		q.Set("redirect_uri", "http://evil.example/callback")
+		got := f.get(t, orgAS+"/authorize", q, f.session(t))
+		if got.status != http.StatusBadRequest || got.location != "" || !strings.Contains(got.body, `id="error-code">invalid_request<`) {
+			t.Errorf("got %d Location %q body %.300s", got.status, got.location, got.body)
+		}
+	})
+	t.Run("a longer state at logout is an error page and the session stays", func(t *testing.T) {
+		cookie, idToken := f.signedIn(t, orgAS)
+		got := f.get(t, orgAS+"/logout", url.Values{"id_token_hint": {idToken},
+			"post_logout_redirect_uri": {"http://127.0.0.1/signed-out"}, "state": {strings.Repeat("x", bound+1)}}, cookie)
+		if got.status != http.StatusBadRequest || got.location != "" || !strings.Contains(got.body, "state") || !f.live(cookie) {
+			t.Errorf("got %d %q live %v %.200s", got.status, got.location, f.live(cookie), got.body)
+		}
+	})
+}

@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"net/url"
 	"slices"
+	"strconv"
 
 	"github.com/keyward/keyward/internal/httpx"
 )
@@ -21,6 +22,9 @@ func (p *Provider) serveLogout(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	q, err := authorizeParams(w, r)
+	if err == nil && len(q.Get("state")) > maxEcho {
+		err = invalidRequest("The 'state' parameter is longer than " + strconv.Itoa(maxEcho) + " bytes.")
+	}
 	if err != nil {
 		p.errorPage(w, r, err)
 		return

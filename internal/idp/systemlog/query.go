@@ -23,6 +23,11 @@ const (
 	DefaultWindow    = 7 * 24 * time.Hour // since defaults to this long before until
 	MaxKeywords      = 10                 // in q
 	MaxKeywordLength = 40                 // bytes, per keyword
+	// MaxExamined bounds the events one request reads from the store. A
+	// q or filter that matches few of them answers with what it found,
+	// possibly nothing, and a next link that goes on after the last event
+	// it examined, as Okta's System Log does.
+	MaxExamined = 5 * MaxLimit
 )
 
 // Store is what Query needs of the system log.
@@ -82,8 +87,9 @@ func Query(ctx context.Context, s Store, q url.Values, now time.Time) ([]LogEven
 }
 
 // read collects up to limit matching events from the store, a page at a
-// time, and returns the Seq of the last event it consumed (returned, or
-// passed over as not matching) and whether more events may match.
+// time, examining at most MaxExamined, and returns the Seq of the last
+// event it consumed (returned, or passed over as not matching) and whether
+// more events may match.
 func (p params) read(ctx context.Context, s Store) (out []LogEvent, pos int64, more bool, err error) {
 	batch := p.limit + 1
 	if p.filtered {
@@ -97,20 +103,21 @@ func (p params) read(ctx context.Context, s Store) (out []LogEvent, pos int64, m
 		// be passed over by the after of a poller's next link.
 		sq.Until = p.until
 	}
-	for {
+	for examined := 0; ; {
 		sq.AfterSeq = pos
+		sq.Page.Limit = min(batch, MaxExamined-examined)
 		page, next, err := s.QueryEvents(ctx, sq)
 		if err != nil {
 			return nil, 0, false, err
 		}
 		for i, e := range page {
+			examined++
 			le := Render(e)
-			if !p.match(le) {
-				pos = e.Seq
-				continue
+			pos = e.Seq
+			if p.match(le) {
+				out = append(out, le)
 			}
-			out, pos = append(out, le), e.Seq
-			if len(out) == p.limit { // more may match if any event is left
+			if len(out) == p.limit || examined == MaxExamined { // more may match if any event is left
 				return out, pos, i < len(page)-1 || next != "", nil
 			}
 		}

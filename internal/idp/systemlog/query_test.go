@@ -23,6 +23,7 @@ import (
 type fakeLog struct {
 	events []audit.Event
 	calls  int
+	rows   int // events returned by QueryEvents so far
 }
 
 func (f *fakeLog) QueryEvents(_ context.Context, q store.EventQuery) ([]audit.Event, string, error) {
@@ -31,21 +32,25 @@ func (f *fakeLog) QueryEvents(_ context.Context, q store.EventQuery) ([]audit.Ev
 		return nil, "", errs.E(errs.Invalid, "page limit must be at least 1")
 	}
 	var sel []audit.Event
-	for _, e := range f.events {
+	i, step := 0, 1
+	if !q.Ascending {
+		i, step = len(f.events)-1, -1
+	}
+	for ; i >= 0 && i < len(f.events); i += step {
+		e := f.events[i]
 		if e.Time.Before(q.Since) || !q.Until.IsZero() && !e.Time.Before(q.Until) {
 			continue
 		}
 		if q.AfterSeq > 0 && (q.Ascending && e.Seq <= q.AfterSeq || !q.Ascending && e.Seq >= q.AfterSeq) {
 			continue
 		}
+		if len(sel) == q.Page.Limit {
+			f.rows += len(sel)
+			return sel, "more", nil
+		}
 		sel = append(sel, e)
 	}
-	if !q.Ascending {
-		slices.Reverse(sel)
-	}
-	if len(sel) > q.Page.Limit {
-		return sel[:q.Page.Limit], "more", nil
-	}
+	f.rows += len(sel)
 	return sel, "", nil
 }
 
@@ -84,6 +89,8 @@ func values(kv ...string) url.Values {
 }
 
 // follow reads every page from q on and returns the uuids and page count.
+// A poller's next link (no until) is always there; it stops at an empty
+// page whose next link asks for the same events again.
 func follow(t *testing.T, s systemlog.Store, q url.Values, now time.Time) ([]string, int) {
 	t.Helper()
 	var ids []string
@@ -95,7 +102,7 @@ func follow(t *testing.T, s systemlog.Store, q url.Values, now time.Time) ([]str
 		for _, e := range got {
 			ids = append(ids, e.UUID)
 		}
-		if next == nil || len(got) == 0 && pages > 1 {
+		if next == nil || len(got) == 0 && next.Get("after") == q.Get("after") {
 			return ids, pages
 		}
 		if pages > 1000 {
@@ -268,6 +275,66 @@ func TestQuerySelectsByKeywordsAndFilter(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// A filter or q that matches few events must not read the whole window
+// in one request: each request examines at most MaxExamined events and
+// answers with what it found, possibly nothing, and a next link that goes
+// on after the last event it examined, as Okta's does.
+func TestQueryThatMatchesLittleExaminesABoundedNumberOfEventsPerRequest(t *testing.T) {
+	n := 2*systemlog.MaxExamined + 500
+	f := newLog(n)
+	f.events[10].Action, f.events[n-1].Action = "user.account.lock", "user.account.lock"
+	now := f.events[n-1].Time.Add(time.Second)
+	want := []string{f.events[10].ID, f.events[n-1].ID}
+	for _, c := range []struct {
+		name string
+		q    url.Values
+	}{
+		{"filter", values("filter", `eventType eq "user.account.lock"`)},
+		{"q", values("q", "lock")},
+	} {
+		for _, order := range []string{"ASCENDING", "DESCENDING"} {
+			for _, poll := range []bool{false, true} {
+				t.Run(fmt.Sprintf("%s %s poll=%v", c.name, order, poll), func(t *testing.T) {
+					q := values("limit", "5", "sortOrder", order, "since", t0.Format(time.RFC3339))
+					if !poll {
+						q.Set("until", now.Format(time.RFC3339))
+					}
+					for k, v := range c.q {
+						q[k] = v
+					}
+					var got []string
+					for pages := 1; ; pages++ {
+						f.rows = 0
+						page, next, err := systemlog.Query(context.Background(), f, q, now)
+						if err != nil {
+							t.Fatalf("page %d: %v", pages, err)
+						}
+						if f.rows > systemlog.MaxExamined {
+							t.Fatalf("page %d examined %d events, want at most %d", pages, f.rows, systemlog.MaxExamined)
+						}
+						for _, e := range page {
+							got = append(got, e.UUID)
+						}
+						if next == nil || len(page) == 0 && next.Get("after") == q.Get("after") {
+							break
+						}
+						if pages > 10 {
+							t.Fatal("paging does not end")
+						}
+						q = next
+					}
+					if order == "DESCENDING" {
+						slices.Reverse(got)
+					}
+					if diff := cmp.Diff(want, got); diff != "" {
+						t.Errorf("events found (-want +got):\n%s", diff)
+					}
+				})
+			}
+		}
 	}
 }
 
