@@ -74,3 +74,46 @@ func TestGuessingTheCurrentPasswordIsBounded(t *testing.T) {
 		t.Fatalf("changing the password once the window has passed: %v", err)
 	}
 }
+
+// After an administrator unlocks an account its owner signs in as usual,
+// as in Okta, from the address whose wrong passwords locked it too. The
+// address's count starts again only then: once it has failed that many
+// times again, the lock it causes running out does not clear it.
+func TestAnUnlockedAccountSignsInFromTheAddressThatLockedIt(t *testing.T) {
+	f := newFixture(t)
+	ctx := t.Context()
+	const home = "192.0.2.1"
+	for range orgsignin.DefaultLimits.MaxFailures {
+		f.password(ctx, "alice@example.com", "a typo", home)
+	}
+	if got := f.status(t); got != directory.LockedOut {
+		t.Fatalf("after the typos alice is %s, want LOCKED_OUT", got)
+	}
+	f.clk.Advance(time.Minute)
+	_, err := f.s.UpdateUser(ctx, f.alice.ID, "user.account.unlock_by_admin", func(u directory.User) (directory.User, error) {
+		return directory.Transition(u, directory.OpUnlock, f.clk.Now())
+	})
+	must(t, err)
+	if _, err := f.password(ctx, "alice@example.com", alicePassword, home); err != nil {
+		t.Fatalf("the right password from alice's address after an administrator's unlock: %v", err)
+	}
+
+	t.Run("the address cannot clear its own count", func(t *testing.T) {
+		f.clk.Advance(time.Minute)
+		for range orgsignin.DefaultLimits.MaxFailures {
+			f.password(ctx, "alice@example.com", "guess", home)
+		}
+		if got := f.status(t); got != directory.LockedOut {
+			t.Fatalf("after the guesses alice is %s, want LOCKED_OUT", got)
+		}
+		f.clk.Advance(orgsignin.DefaultLimits.LockoutDuration + time.Second)
+		_, err := f.password(ctx, "alice@example.com", alicePassword, home)
+		kind(t, "the right password from the address once the lock ran out", err, errs.Unauthenticated)
+		if got := f.status(t); got != directory.Active {
+			t.Fatalf("after the lock ran out alice is %s, want ACTIVE", got)
+		}
+		if _, err := f.password(ctx, "alice@example.com", alicePassword, "198.51.100.7"); err != nil {
+			t.Fatalf("from another address: %v", err)
+		}
+	})
+}

@@ -10,9 +10,10 @@
 // the lockout to Okta's LOCKED_OUT status (lifted after LockoutDuration, or
 // by an administrator), the same answer for an unknown login, a wrong
 // password and an account that may not sign in, TOTP verification with
-// each code accepted once, and the sealed state that carries a sign-in
-// from one step to the next across replicas. Pages, cookies and wording
-// belong to the web layer; orgsignin deals in opaque values.
+// each code accepted once, security-key ceremonies answered once, and the
+// sealed state that carries a sign-in from one step to the next across
+// replicas. Pages, cookies and wording belong to the web layer; orgsignin
+// deals in opaque values.
 package orgsignin
 
 import (
@@ -41,6 +42,7 @@ type Store interface {
 	store.UserLinks
 	SignOnPolicies(ctx context.Context) ([]directory.SignOnPolicy, error)
 	store.RateLimits
+	store.OneTimeKeys // WebAuthn ceremonies, each answered once
 	AppendEvent(ctx context.Context, e audit.Event) error
 }
 

@@ -76,9 +76,16 @@ func (s *Service) throttle(ctx context.Context, clientIP, login string) error {
 // it cannot keep the account locked; otherwise a failure counts against
 // the account and the MaxFailures-th locks it.
 func (s *Service) checkPassword(ctx context.Context, u directory.User, pw, clientIP string) error {
-	addrKey := "idp-fail-addr:" + clientIP + ":" + u.ID
+	addr := addrKeys{all: "idp-fail-addr:" + clientIP + ":" + u.ID}
+	addr.since = addr.all + ":" + strconv.FormatInt(u.StatusChanged.UnixNano(), 36)
 	window := s.cfg.Limits.LockoutDuration
-	blocked, err := s.cfg.Store.Count(ctx, addrKey, 4*window)
+	key := addr.since
+	if own, err := s.cfg.Store.Count(ctx, ownStatusKey(u.ID, u.StatusChanged), 4*window); err != nil {
+		return err
+	} else if own > 0 {
+		key = addr.all
+	}
+	blocked, err := s.cfg.Store.Count(ctx, key, 4*window)
 	if err != nil {
 		return err
 	}
@@ -100,15 +107,17 @@ func (s *Service) checkPassword(ctx context.Context, u directory.User, pw, clien
 		s.fail(ctx, u.ID, u.Login(), "status "+string(u.Status))
 		return errBadCredentials()
 	}
-	return s.countFailure(ctx, u, addrKey)
+	return s.countFailure(ctx, u, addr)
 }
 
 // countFailure records a wrong password and locks the account at the
 // MaxFailures-th in a row within LockoutDuration.
-func (s *Service) countFailure(ctx context.Context, u directory.User, addrKey string) error {
+func (s *Service) countFailure(ctx context.Context, u directory.User, addr addrKeys) error {
 	window := s.cfg.Limits.LockoutDuration
-	if _, _, err := s.cfg.Store.Hit(ctx, addrKey, 4*window); err != nil {
-		return err
+	for _, k := range []string{addr.all, addr.since} {
+		if _, _, err := s.cfg.Store.Hit(ctx, k, 4*window); err != nil {
+			return err
+		}
 	}
 	n, _, err := s.cfg.Store.Hit(ctx, failureKey(u), window)
 	if err != nil {
@@ -116,14 +125,39 @@ func (s *Service) countFailure(ctx context.Context, u directory.User, addrKey st
 	}
 	s.fail(ctx, u.ID, u.Login(), "wrong password")
 	if n >= s.cfg.Limits.MaxFailures && u.Status.CanSignIn() {
-		_, err := s.cfg.Store.UpdateUser(ctx, u.ID, "user.account.lock", func(u directory.User) (directory.User, error) {
-			return directory.Transition(u, directory.OpLock, s.now())
-		})
+		_, err := s.ownTransition(ctx, u.ID, "user.account.lock", directory.OpLock)
 		if err != nil && !errs.Is(err, errs.Conflict) {
 			return err
 		}
 	}
 	return errBadCredentials()
+}
+
+// addrKeys count an address's wrong passwords for one person: all of
+// them, and those since the person's last status change.
+type addrKeys struct{ all, since string }
+
+// An address's count for a person starts again when an administrator
+// changes the person's status (an unlock), as Okta lets them sign in
+// normally then; but not when sign-in itself changes it, or an address
+// could lock the account, wait for the lock to run out and start again.
+// So sign-in marks the status changes it makes (ownStatusKey), and at a
+// marked one the address's whole count applies.
+func ownStatusKey(userID string, changed time.Time) string {
+	return "idp-own-status:" + userID + ":" + strconv.FormatInt(changed.UnixNano(), 36)
+}
+
+// ownTransition applies op (a lock, or a lock that ran out) to the user,
+// marking the status change as sign-in's own before making it, so no
+// replica sees it unmarked.
+func (s *Service) ownTransition(ctx context.Context, userID, eventType string, op directory.Op) (directory.User, error) {
+	now := s.now()
+	if _, _, err := s.cfg.Store.Hit(ctx, ownStatusKey(userID, now), 4*s.cfg.Limits.LockoutDuration); err != nil {
+		return directory.User{}, err
+	}
+	return s.cfg.Store.UpdateUser(ctx, userID, eventType, func(u directory.User) (directory.User, error) {
+		return directory.Transition(u, op, now)
+	})
 }
 
 // failureKey counts u's wrong passwords in a row: the count starts again
@@ -139,9 +173,7 @@ func (s *Service) liftExpiredLock(ctx context.Context, u directory.User) (direct
 	if u.Status != directory.LockedOut || s.now().Before(u.StatusChanged.Add(s.cfg.Limits.LockoutDuration)) {
 		return u, nil
 	}
-	return s.cfg.Store.UpdateUser(ctx, u.ID, "user.account.unlock", func(u directory.User) (directory.User, error) {
-		return directory.Transition(u, directory.OpUnlock, s.now())
-	})
+	return s.ownTransition(ctx, u.ID, "user.account.unlock", directory.OpUnlock)
 }
 
 // fail logs a failed sign-in; logging failures are not the person's

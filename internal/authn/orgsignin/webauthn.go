@@ -113,20 +113,33 @@ func (s *Service) sealCeremony(purpose, userID string, d *webauthn.SessionData) 
 
 // openCeremony refuses a forged, edited, expired session or one sealed
 // for another purpose or person.
-func (s *Service) openCeremony(purpose, userID, v string) (webauthn.SessionData, error) {
+func (s *Service) openCeremony(purpose, userID, v string) (ceremony, error) {
 	var c ceremony
 	if len(v) > maxWebAuthnSession {
-		return c.Data, errKeyExpired()
+		return c, errKeyExpired()
 	}
 	raw, err := base64.RawURLEncoding.DecodeString(v)
 	if err != nil {
-		return c.Data, errKeyExpired()
+		return c, errKeyExpired()
 	}
 	b, err := s.ceremonies.Open(raw, ceremonyAAD(purpose, userID))
 	if err != nil || json.Unmarshal(b, &c) != nil || !s.now().Before(c.Expires) {
-		return webauthn.SessionData{}, errKeyExpired()
+		return ceremony{}, errKeyExpired()
 	}
-	return c.Data, nil
+	return c, nil
+}
+
+// spendCeremony makes c good for one answer, on every replica: its
+// challenge is remembered (a one-time key) until the session expires, and
+// a session whose challenge is already remembered is refused. The counter
+// cannot catch a replayed answer of a key that keeps it at 0, as many
+// passkeys do.
+func (s *Service) spendCeremony(ctx context.Context, c ceremony) error {
+	err := s.cfg.Store.RememberKey(ctx, "idp-webauthn-challenge:"+c.Data.Challenge, c.Expires)
+	if errs.Is(err, errs.Conflict) {
+		return errKeyExpired()
+	}
+	return err
 }
 
 // options is the JSON for navigator.credentials.create or get. Like all

@@ -55,7 +55,8 @@ func (s *Service) BeginWebAuthnLogin(ctx context.Context, userID string) ([]byte
 
 // VerifyWebAuthn checks the browser's assertion against the session
 // BeginWebAuthnLogin sealed and records the key's new signature counter,
-// refusing one that did not move forward. It writes no event but the
+// refusing one that did not move forward. A session is spent by the first
+// readable assertion sent with it, accepted or not. It writes no event but the
 // auth_via_mfa outcome.
 func (s *Service) VerifyWebAuthn(ctx context.Context, userID, session, response string) error {
 	if s.rp == nil {
@@ -64,7 +65,7 @@ func (s *Service) VerifyWebAuthn(ctx context.Context, userID, session, response 
 	if err := s.throttleCodes(ctx, userID); err != nil {
 		return err
 	}
-	data, err := s.openCeremony(purposeLogin, userID, session)
+	c, err := s.openCeremony(purposeLogin, userID, session)
 	if err != nil {
 		return err
 	}
@@ -75,6 +76,9 @@ func (s *Service) VerifyWebAuthn(ctx context.Context, userID, session, response 
 	if err != nil {
 		return errKeyUnreadable()
 	}
+	if err := s.spendCeremony(ctx, c); err != nil {
+		return err
+	}
 	u, err := s.cfg.Store.User(ctx, userID)
 	if err != nil {
 		return err
@@ -83,7 +87,7 @@ func (s *Service) VerifyWebAuthn(ctx context.Context, userID, session, response 
 	if err != nil {
 		return err
 	}
-	cred, err := s.rp.ValidateLogin(k, data, parsed)
+	cred, err := s.rp.ValidateLogin(k, c.Data, parsed)
 	if err != nil {
 		if !isRefusal(err) {
 			return err

@@ -41,7 +41,8 @@ func (s *Service) BeginWebAuthn(ctx context.Context, u directory.User) ([]byte, 
 }
 
 // FinishWebAuthn checks the browser's response to BeginWebAuthn's options
-// and stores the new credential as an active factor named name.
+// and stores the new credential as an active factor named name. Like a
+// sign-in's, the session is spent by the first readable response.
 func (s *Service) FinishWebAuthn(ctx context.Context, u directory.User, session, response, name string) (directory.Factor, error) {
 	if s.rp == nil {
 		return directory.Factor{}, errNoSecurityKeys()
@@ -50,7 +51,7 @@ func (s *Service) FinishWebAuthn(ctx context.Context, u directory.User, session,
 	if err != nil {
 		return directory.Factor{}, err
 	}
-	data, err := s.openCeremony(purposeRegister, u.ID, session)
+	c, err := s.openCeremony(purposeRegister, u.ID, session)
 	if err != nil {
 		return directory.Factor{}, err
 	}
@@ -61,11 +62,14 @@ func (s *Service) FinishWebAuthn(ctx context.Context, u directory.User, session,
 	if err != nil {
 		return directory.Factor{}, errKeyUnreadable()
 	}
+	if err := s.spendCeremony(ctx, c); err != nil {
+		return directory.Factor{}, err
+	}
 	k, err := s.keyUser(ctx, u)
 	if err != nil {
 		return directory.Factor{}, err
 	}
-	cred, err := s.rp.CreateCredential(k, data, parsed)
+	cred, err := s.rp.CreateCredential(k, c.Data, parsed)
 	if err != nil {
 		if isRefusal(err) {
 			return directory.Factor{}, errs.E(errs.Unauthenticated, "That security key could not be registered. Try again.")

@@ -316,3 +316,64 @@ func (k *softKey) get(t *testing.T, opts []byte, counter uint32) string {
 		"response": map[string]string{"clientDataJSON": b64(cd), "authenticatorData": b64(ad), "signature": b64(sig)}})
 	return string(b)
 }
+
+// A security-key check is good for one answer. Many passkeys never move
+// their signature counter off 0, so the counter cannot catch a captured
+// answer sent again with its sealed session; the ceremony itself must be
+// spent, on every replica, whether its first answer passed or not.
+func TestASecurityKeyCeremonyVerifiesOnce(t *testing.T) {
+	f := newFixture(t, testOrigin)
+	k, _ := f.register(t, f.alice)
+	replica, err := New(f.s.cfg) // another replica: the same store and master key
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Run("an accepted answer cannot be sent again", func(t *testing.T) {
+		opts, session, err := f.s.BeginWebAuthnLogin(f.ctx, f.alice.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		answer := k.get(t, opts, 0)
+		if err := f.s.VerifyWebAuthn(f.ctx, f.alice.ID, session, answer); err != nil {
+			t.Fatalf("first answer: %v", err)
+		}
+		wantKind(t, "the same answer again", f.s.VerifyWebAuthn(f.ctx, f.alice.ID, session, answer), errs.Unauthenticated)
+		wantKind(t, "the same answer at another replica", replica.VerifyWebAuthn(f.ctx, f.alice.ID, session, answer), errs.Unauthenticated)
+	})
+	t.Run("a refused answer spends the ceremony too", func(t *testing.T) {
+		opts, session, err := f.s.BeginWebAuthnLogin(f.ctx, f.alice.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		wantKind(t, "another key's answer", f.s.VerifyWebAuthn(f.ctx, f.alice.ID, session, newSoftKey(t).get(t, opts, 0)), errs.Unauthenticated)
+		wantKind(t, "the right key after a refusal", replica.VerifyWebAuthn(f.ctx, f.alice.ID, session, k.get(t, opts, 0)), errs.Unauthenticated)
+	})
+	t.Run("a fresh ceremony still verifies", func(t *testing.T) {
+		if err := f.login(t, f.alice, k, 0); err != nil {
+			t.Fatal(err)
+		}
+	})
+}
+
+// Registering a key is one ceremony too: once a person has removed a key,
+// its registration answer sent again must not bring it back.
+func TestASecurityKeyRegistrationCeremonyRegistersOnce(t *testing.T) {
+	f := newFixture(t, testOrigin)
+	opts, session, err := f.s.BeginWebAuthn(f.ctx, f.alice)
+	if err != nil {
+		t.Fatal(err)
+	}
+	answer := newSoftKey(t).create(t, opts)
+	factor, err := f.s.FinishWebAuthn(f.ctx, f.alice, session, answer, "Lost key")
+	if err != nil {
+		t.Fatalf("registering: %v", err)
+	}
+	if err := f.db.DeleteFactor(f.ctx, f.alice.ID, factor.ID); err != nil {
+		t.Fatal(err)
+	}
+	_, err = f.s.FinishWebAuthn(f.ctx, f.alice, session, answer, "Lost key")
+	wantKind(t, "the removed key's registration sent again", err, errs.Unauthenticated)
+	if fs, _ := f.db.Factors(f.ctx, f.alice.ID); len(fs) != 0 {
+		t.Fatalf("the removed key came back: %+v", fs)
+	}
+}
