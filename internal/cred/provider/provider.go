@@ -147,7 +147,7 @@ func (r *Resolver) credentials(ctx context.Context, profile string, depth int) (
 	if err != nil {
 		return output.Credentials{}, err
 	}
-	from := madeFrom(p)
+	from := r.madeFrom(profile)
 	fresh := func(b []byte) bool {
 		var c cached
 		return json.Unmarshal(b, &c) == nil && c.From == from && c.Expiration.After(r.now().Add(refreshBefore))
@@ -178,19 +178,32 @@ type cached struct {
 	From string
 }
 
-// madeFrom is a digest of the profile's keys but region, which changes
-// nothing credentials are made from.
-func madeFrom(p map[string]string) string {
-	keys := make([]string, 0, len(p))
-	for k := range p {
-		if k != "region" {
-			keys = append(keys, k)
-		}
-	}
-	sort.Strings(keys)
+// madeFrom is a digest of what profile's credentials are made from: its
+// keys but region (which changes nothing they are made from), and those of
+// every source_profile up its chain, so that editing a source makes the
+// chained profile's credentials stale too.
+func (r *Resolver) madeFrom(profile string) string {
 	h := sha256.New()
-	for _, k := range keys {
-		fmt.Fprintf(h, "%q=%q\n", k, p[k])
+	for range maxChain + 1 {
+		p, ok := r.Profiles.Profile(profile)
+		if !ok {
+			break
+		}
+		keys := make([]string, 0, len(p))
+		for k := range p {
+			if k != "region" {
+				keys = append(keys, k)
+			}
+		}
+		sort.Strings(keys)
+		fmt.Fprintf(h, "[%q]\n", profile)
+		for _, k := range keys {
+			fmt.Fprintf(h, "%q=%q\n", k, p[k])
+		}
+		if p["role_arn"] == "" || p["source_profile"] == "" {
+			break
+		}
+		profile = p["source_profile"]
 	}
 	return hex.EncodeToString(h.Sum(nil))
 }
