@@ -48,7 +48,7 @@ type Engine struct {
 	step sync.Mutex // one Step at a time: leases are per owner, not per call
 
 	pushesMu sync.Mutex
-	pushes   map[string]map[string]bool // per app, read once per Sync or Drain (see pushed)
+	pushes   map[string]map[string]bool // per app, pushed and assigned groups read once per Sync or Drain (see roundGroups)
 }
 
 // NewEngine returns an engine; Run starts it.
