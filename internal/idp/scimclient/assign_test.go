@@ -78,3 +78,28 @@ func TestJoiningOrLeavingTheGroupThatAssignsTheAppReachesTheTarget(t *testing.T)
 		}
 	}
 }
+
+func TestDeletingTheGroupThatAssignsTheAppDeactivatesItsMembers(t *testing.T) {
+	w := newWorld(t)
+	appID, eng := w.storeApp(t)
+	users, admins := w.group(t, "AWS Users"), w.group(t, "AWS Admins")
+	for _, g := range []directory.Group{users, admins} {
+		_, err := w.st.AssignGroup(w.ctx, directory.AppGroup{AppID: appID, GroupID: g.ID})
+		must(t, err)
+	}
+	w.user(t, "alice@example.com", users.ID)
+	w.user(t, "bob@example.com", users.ID, admins.ID)
+	w.settleApp(t, eng, appID)
+
+	must(t, w.st.DeleteGroup(w.ctx, users.ID))
+	w.settleApp(t, eng, appID)
+
+	for _, c := range []struct {
+		login      string
+		at, active bool
+	}{{"alice@example.com", true, false}, {"bob@example.com", true, true}} {
+		if at, active := w.active(c.login); at != c.at || active != c.active {
+			t.Errorf("%s at the target %v, active %v; want %v, %v", c.login, at, active, c.at, c.active)
+		}
+	}
+}
