@@ -37,6 +37,19 @@ func (w *world) settleApp(t *testing.T, eng *Engine, appID string) {
 	t.Fatalf("the outbox of %s did not drain", appID)
 }
 
+// twoAssigningGroups is storeApp with the groups AWS Users and AWS Admins
+// assigned to it.
+func (w *world) twoAssigningGroups(t *testing.T) (string, *Engine, directory.Group, directory.Group) {
+	t.Helper()
+	appID, eng := w.storeApp(t)
+	users, admins := w.group(t, "AWS Users"), w.group(t, "AWS Admins")
+	for _, g := range []directory.Group{users, admins} {
+		_, err := w.st.AssignGroup(w.ctx, directory.AppGroup{AppID: appID, GroupID: g.ID})
+		must(t, err)
+	}
+	return appID, eng, users, admins
+}
+
 // active reports whether login is at the target and active there.
 func (w *world) active(login string) (at, active bool) {
 	u, ok := w.scim.userByName(login)
@@ -45,12 +58,7 @@ func (w *world) active(login string) (at, active bool) {
 
 func TestJoiningOrLeavingTheGroupThatAssignsTheAppReachesTheTarget(t *testing.T) {
 	w := newWorld(t)
-	appID, eng := w.storeApp(t)
-	users, admins := w.group(t, "AWS Users"), w.group(t, "AWS Admins")
-	for _, g := range []directory.Group{users, admins} {
-		_, err := w.st.AssignGroup(w.ctx, directory.AppGroup{AppID: appID, GroupID: g.ID})
-		must(t, err)
-	}
+	appID, eng, users, admins := w.twoAssigningGroups(t)
 	alice := w.user(t, "alice@example.com", users.ID)
 	bob := w.user(t, "bob@example.com", users.ID, admins.ID)
 	carol := w.user(t, "carol@example.com")
@@ -81,12 +89,7 @@ func TestJoiningOrLeavingTheGroupThatAssignsTheAppReachesTheTarget(t *testing.T)
 
 func TestDeletingTheGroupThatAssignsTheAppDeactivatesItsMembers(t *testing.T) {
 	w := newWorld(t)
-	appID, eng := w.storeApp(t)
-	users, admins := w.group(t, "AWS Users"), w.group(t, "AWS Admins")
-	for _, g := range []directory.Group{users, admins} {
-		_, err := w.st.AssignGroup(w.ctx, directory.AppGroup{AppID: appID, GroupID: g.ID})
-		must(t, err)
-	}
+	appID, eng, users, admins := w.twoAssigningGroups(t)
 	w.user(t, "alice@example.com", users.ID)
 	w.user(t, "bob@example.com", users.ID, admins.ID)
 	w.settleApp(t, eng, appID)
