@@ -106,3 +106,35 @@ func TestDeletingTheGroupThatAssignsTheAppDeactivatesItsMembers(t *testing.T) {
 		}
 	}
 }
+
+func TestWhatChangedWhileTheAppWasInactiveReachesTheTargetWhenItIsActiveAgain(t *testing.T) {
+	w := newWorld(t)
+	appID, eng := w.storeApp(t)
+	alice, bob := w.user(t, "alice@example.com"), w.user(t, "bob@example.com")
+	for _, u := range []directory.User{alice, bob} {
+		_, err := w.st.AssignUser(w.ctx, appID, u.ID)
+		must(t, err)
+	}
+	w.settleApp(t, eng, appID)
+	status := func(s directory.AppStatus) {
+		_, err := w.st.UpdateApp(w.ctx, appID, "application.lifecycle.update", func(a directory.App) (directory.App, error) {
+			a.Status = s
+			return a, nil
+		})
+		must(t, err)
+		must(t, eng.Step(w.ctx))
+	}
+
+	status(directory.AppInactive)
+	must(t, w.st.UnassignUser(w.ctx, appID, alice.ID))
+	must(t, w.st.DeleteUser(w.ctx, bob.ID))
+	status(directory.AppActive)
+	w.settleApp(t, eng, appID)
+
+	if at, active := w.active("alice@example.com"); !at || active {
+		t.Errorf("alice (unassigned meanwhile) at the target %v, active %v; want an inactive user", at, active)
+	}
+	if at, _ := w.active("bob@example.com"); at {
+		t.Error("bob (deleted meanwhile) is still at the target")
+	}
+}
