@@ -10,6 +10,7 @@
 package awsroles
 
 import (
+	"cmp"
 	"context"
 	"encoding/base64"
 	"io"
@@ -151,18 +152,33 @@ func (c *Checker) Roles(ctx context.Context, f directory.AWSFederation) ([]Role,
 	}
 	client := iam.New(opts)
 	var out []Role
-	pages := iam.NewListRolesPaginator(client, &iam.ListRolesInput{})
-	for pages.HasMorePages() {
-		page, err := pages.NextPage(ctx)
+	in := &iam.ListRolesInput{MaxItems: aws.Int32(1000)}
+	for range maxRolePages {
+		page, err := client.ListRoles(ctx, in)
 		if err != nil {
-			return nil, errs.E(errs.Invalid, "Api validation failed: settings.app.accessKey: keyward could not list the account's roles with this access key: %v", err).
-				WithReason(directory.ReasonValidation)
+			return nil, rolesError("keyward could not list the account's roles with this access key: %v", err)
 		}
 		for _, r := range page.Roles {
 			out = append(out, Role{ARN: aws.ToString(r.Arn), MaxSessionDuration: int(aws.ToInt32(r.MaxSessionDuration))})
 		}
+		next := aws.ToString(page.Marker)
+		switch {
+		case !page.IsTruncated || next == "":
+			return out, nil
+		case next == aws.ToString(in.Marker):
+			return nil, rolesError("ListRoles at %s answered the marker it was asked for: its paging does not advance", cmp.Or(endpoint(f.LoginURL), "AWS"))
+		}
+		in.Marker = aws.String(next)
 	}
-	return out, nil
+	return nil, rolesError("ListRoles at %s did not end after %d pages of 1000 roles (IAM allows at most 5000)", cmp.Or(endpoint(f.LoginURL), "AWS"), maxRolePages)
+}
+
+// maxRolePages bounds a role listing: pages of 1000, twenty times IAM's
+// highest role quota.
+const maxRolePages = 100
+
+func rolesError(format string, args ...any) error {
+	return errs.E(errs.Invalid, "Api validation failed: settings.app.accessKey: "+format, args...).WithReason(directory.ReasonValidation)
 }
 
 // endpoint is the IAM endpoint for loginURL: "" (AWS's own) for AWS's
