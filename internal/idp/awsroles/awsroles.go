@@ -13,6 +13,7 @@ import (
 	"cmp"
 	"context"
 	"encoding/base64"
+	"fmt"
 	"io"
 	"net/http"
 	"net/url"
@@ -145,7 +146,9 @@ func (c *Checker) Roles(ctx context.Context, f directory.AWSFederation) ([]Role,
 	if err != nil {
 		return nil, err
 	}
-	opts := iam.Options{Region: "us-east-1", HTTPClient: c.client, Retryer: aws.NopRetryer{},
+	bounded := *c.client
+	bounded.Transport = boundedBodies{cmp.Or[http.RoundTripper](c.client.Transport, http.DefaultTransport)}
+	opts := iam.Options{Region: "us-east-1", HTTPClient: &bounded, Retryer: aws.NopRetryer{},
 		Credentials: credentials.NewStaticCredentialsProvider(f.AccessKey, secret, "")}
 	if ep := endpoint(f.LoginURL); ep != "" {
 		opts.BaseEndpoint = aws.String(ep)
@@ -171,6 +174,36 @@ func (c *Checker) Roles(ctx context.Context, f directory.AWSFederation) ([]Role,
 		in.Marker = aws.String(next)
 	}
 	return nil, rolesError("ListRoles at %s did not end after %d pages of 1000 roles (IAM allows at most 5000)", cmp.Or(endpoint(f.LoginURL), "AWS"), maxRolePages)
+}
+
+// maxRoleBody bounds one ListRoles answer: 1000 roles with the largest
+// trust policies IAM allows, URL-encoded, stay well below it.
+const maxRoleBody = 16 << 20
+
+// boundedBodies fails the reading of an answer longer than maxRoleBody.
+type boundedBodies struct{ next http.RoundTripper }
+
+func (b boundedBodies) RoundTrip(r *http.Request) (*http.Response, error) {
+	resp, err := b.next.RoundTrip(r)
+	if err == nil {
+		resp.Body = &boundedBody{ReadCloser: resp.Body, left: maxRoleBody}
+	}
+	return resp, err
+}
+
+type boundedBody struct {
+	io.ReadCloser
+	left int64
+}
+
+func (b *boundedBody) Read(p []byte) (int, error) {
+	if b.left <= 0 {
+		return 0, fmt.Errorf("the answer is longer than %d bytes", maxRoleBody)
+	}
+	p = p[:min(int64(len(p)), b.left)]
+	n, err := b.ReadCloser.Read(p)
+	b.left -= int64(n)
+	return n, err
 }
 
 // maxRolePages bounds a role listing: pages of 1000, twenty times IAM's

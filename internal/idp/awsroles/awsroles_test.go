@@ -118,3 +118,28 @@ func TestAnEndpointThatNeverStopsPagingIsRefused(t *testing.T) {
 		}
 	}
 }
+
+// TestAnAnswerLargerThanAnyRolePageIsRefused: the listing reads at most
+// maxRoleBody of one answer, however large the endpoint makes it.
+func TestAnAnswerLargerThanAnyRolePageIsRefused(t *testing.T) {
+	member := `<member><Arn>arn:aws:iam::222222222222:role/Admin</Arn><RoleName>Admin</RoleName><Path>/</Path><RoleId>AROAADMIN</RoleId><CreateDate>2026-01-01T00:00:00Z</CreateDate><MaxSessionDuration>3600</MaxSessionDuration></member>`
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/xml")
+		_, _ = w.Write([]byte(`<ListRolesResponse xmlns="https://iam.amazonaws.com/doc/2010-05-08/"><ListRolesResult><IsTruncated>false</IsTruncated><Roles>`))
+		for written := 0; written < 17<<20; written += len(member) {
+			if _, err := w.Write([]byte(member)); err != nil {
+				return
+			}
+		}
+		_, _ = w.Write([]byte(`</Roles></ListRolesResult></ListRolesResponse>`))
+	}))
+	t.Cleanup(srv.Close)
+	c, err := awsroles.New(clock.Bytes(clock.Random, 32), clock.Random, groups{"aws-Admin"}, srv.Client())
+	if err != nil {
+		t.Fatal(err)
+	}
+	roles, err := c.Roles(context.Background(), directory.AWSFederation{AccessKey: "AKIAEXAMPLE", SealedSecret: c.SealSecret("secret"), LoginURL: srv.URL + "/saml"})
+	if !errs.Is(err, errs.Invalid) {
+		t.Errorf("err = %v with %d roles, want a refusal of a 17 MiB answer", err, len(roles))
+	}
+}
