@@ -10,8 +10,10 @@
 package awsroles
 
 import (
+	"cmp"
 	"context"
 	"encoding/base64"
+	"fmt"
 	"io"
 	"net/http"
 	"net/url"
@@ -144,25 +146,72 @@ func (c *Checker) Roles(ctx context.Context, f directory.AWSFederation) ([]Role,
 	if err != nil {
 		return nil, err
 	}
-	opts := iam.Options{Region: "us-east-1", HTTPClient: c.client, Retryer: aws.NopRetryer{},
+	bounded := *c.client
+	bounded.Transport = boundedBodies{cmp.Or[http.RoundTripper](c.client.Transport, http.DefaultTransport)}
+	opts := iam.Options{Region: "us-east-1", HTTPClient: &bounded, Retryer: aws.NopRetryer{},
 		Credentials: credentials.NewStaticCredentialsProvider(f.AccessKey, secret, "")}
 	if ep := endpoint(f.LoginURL); ep != "" {
 		opts.BaseEndpoint = aws.String(ep)
 	}
 	client := iam.New(opts)
 	var out []Role
-	pages := iam.NewListRolesPaginator(client, &iam.ListRolesInput{})
-	for pages.HasMorePages() {
-		page, err := pages.NextPage(ctx)
+	in := &iam.ListRolesInput{MaxItems: aws.Int32(1000)}
+	for range maxRolePages {
+		page, err := client.ListRoles(ctx, in)
 		if err != nil {
-			return nil, errs.E(errs.Invalid, "Api validation failed: settings.app.accessKey: keyward could not list the account's roles with this access key: %v", err).
-				WithReason(directory.ReasonValidation)
+			return nil, rolesError("keyward could not list the account's roles with this access key: %v", err)
 		}
 		for _, r := range page.Roles {
 			out = append(out, Role{ARN: aws.ToString(r.Arn), MaxSessionDuration: int(aws.ToInt32(r.MaxSessionDuration))})
 		}
+		next := aws.ToString(page.Marker)
+		switch {
+		case !page.IsTruncated || next == "":
+			return out, nil
+		case next == aws.ToString(in.Marker):
+			return nil, rolesError("ListRoles at %s answered the marker it was asked for: its paging does not advance", cmp.Or(endpoint(f.LoginURL), "AWS"))
+		}
+		in.Marker = aws.String(next)
 	}
-	return out, nil
+	return nil, rolesError("ListRoles at %s did not end after %d pages of 1000 roles (IAM allows at most 5000)", cmp.Or(endpoint(f.LoginURL), "AWS"), maxRolePages)
+}
+
+// maxRoleBody bounds one ListRoles answer: 1000 roles with the largest
+// trust policies IAM allows, URL-encoded, stay well below it.
+const maxRoleBody = 16 << 20
+
+// boundedBodies fails the reading of an answer longer than maxRoleBody.
+type boundedBodies struct{ next http.RoundTripper }
+
+func (b boundedBodies) RoundTrip(r *http.Request) (*http.Response, error) {
+	resp, err := b.next.RoundTrip(r)
+	if err == nil {
+		resp.Body = &boundedBody{ReadCloser: resp.Body, left: maxRoleBody}
+	}
+	return resp, err
+}
+
+type boundedBody struct {
+	io.ReadCloser
+	left int64
+}
+
+func (b *boundedBody) Read(p []byte) (int, error) {
+	if b.left <= 0 {
+		return 0, fmt.Errorf("the answer is longer than %d bytes", maxRoleBody)
+	}
+	p = p[:min(int64(len(p)), b.left)]
+	n, err := b.ReadCloser.Read(p)
+	b.left -= int64(n)
+	return n, err
+}
+
+// maxRolePages bounds a role listing: pages of 1000, twenty times IAM's
+// highest role quota.
+const maxRolePages = 100
+
+func rolesError(format string, args ...any) error {
+	return errs.E(errs.Invalid, "Api validation failed: settings.app.accessKey: "+format, args...).WithReason(directory.ReasonValidation)
 }
 
 // endpoint is the IAM endpoint for loginURL: "" (AWS's own) for AWS's

@@ -4,8 +4,10 @@ import (
 	"context"
 	"net/http"
 	"net/http/httptest"
+	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/keyward/keyward/internal/clock"
 	"github.com/keyward/keyward/internal/directory"
@@ -78,5 +80,66 @@ func TestASessionLongerThanAMappedRolesMaximumIsRefusedAtConfiguration(t *testin
 				t.Errorf("err = %v, want a refusal saying %q", err, tc.want)
 			}
 		})
+	}
+}
+
+// TestAnEndpointThatNeverStopsPagingIsRefused: an endpoint at the app's
+// loginURL that answers "more" with the marker it was given, or a new
+// marker every time, is an error after a bounded number of pages rather
+// than a listing that runs (and grows) until the caller gives up.
+func TestAnEndpointThatNeverStopsPagingIsRefused(t *testing.T) {
+	for _, same := range []bool{true, false} {
+		pages := 0
+		srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			pages++
+			marker := "m"
+			if !same {
+				marker += strconv.Itoa(pages)
+			}
+			w.Header().Set("Content-Type", "text/xml")
+			_, _ = w.Write([]byte(`<ListRolesResponse xmlns="https://iam.amazonaws.com/doc/2010-05-08/"><ListRolesResult><IsTruncated>true</IsTruncated><Marker>` + marker + `</Marker><Roles>` +
+				`<member><Arn>arn:aws:iam::222222222222:role/Admin</Arn><RoleName>Admin</RoleName><Path>/</Path><RoleId>AROAADMIN</RoleId><CreateDate>2026-01-01T00:00:00Z</CreateDate><MaxSessionDuration>3600</MaxSessionDuration></member>` +
+				`</Roles></ListRolesResult></ListRolesResponse>`))
+		}))
+		c, err := awsroles.New(clock.Bytes(clock.Random, 32), clock.Random, groups{"aws-Admin"}, srv.Client())
+		if err != nil {
+			t.Fatal(err)
+		}
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		_, err = c.Roles(ctx, directory.AWSFederation{AccessKey: "AKIAEXAMPLE", SealedSecret: c.SealSecret("secret"), LoginURL: srv.URL + "/saml"})
+		late := ctx.Err()
+		cancel()
+		srv.Close()
+		if !errs.Is(err, errs.Invalid) || late != nil {
+			t.Errorf("same marker %v: err = %v (context %v), want a refusal before the caller gives up", same, err, late)
+		}
+		if max := 200; pages > max {
+			t.Errorf("same marker %v: %d pages asked for, want at most %d", same, pages, max)
+		}
+	}
+}
+
+// TestAnAnswerLargerThanAnyRolePageIsRefused: the listing reads at most
+// maxRoleBody of one answer, however large the endpoint makes it.
+func TestAnAnswerLargerThanAnyRolePageIsRefused(t *testing.T) {
+	member := `<member><Arn>arn:aws:iam::222222222222:role/Admin</Arn><RoleName>Admin</RoleName><Path>/</Path><RoleId>AROAADMIN</RoleId><CreateDate>2026-01-01T00:00:00Z</CreateDate><MaxSessionDuration>3600</MaxSessionDuration></member>`
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/xml")
+		_, _ = w.Write([]byte(`<ListRolesResponse xmlns="https://iam.amazonaws.com/doc/2010-05-08/"><ListRolesResult><IsTruncated>false</IsTruncated><Roles>`))
+		for written := 0; written < 17<<20; written += len(member) {
+			if _, err := w.Write([]byte(member)); err != nil {
+				return
+			}
+		}
+		_, _ = w.Write([]byte(`</Roles></ListRolesResult></ListRolesResponse>`))
+	}))
+	t.Cleanup(srv.Close)
+	c, err := awsroles.New(clock.Bytes(clock.Random, 32), clock.Random, groups{"aws-Admin"}, srv.Client())
+	if err != nil {
+		t.Fatal(err)
+	}
+	roles, err := c.Roles(context.Background(), directory.AWSFederation{AccessKey: "AKIAEXAMPLE", SealedSecret: c.SealSecret("secret"), LoginURL: srv.URL + "/saml"})
+	if !errs.Is(err, errs.Invalid) {
+		t.Errorf("err = %v with %d roles, want a refusal of a 17 MiB answer", err, len(roles))
 	}
 }

@@ -16,6 +16,7 @@ type Apps interface {
 	AppUser(ctx context.Context, appID, userID string) (directory.AppUser, error)
 	ListAppUsers(ctx context.Context, appID string, p store.Page) ([]directory.AppUser, string, error)
 	ListGroupPushes(ctx context.Context, appID string) ([]directory.GroupPush, error)
+	ListAppGroups(ctx context.Context, appID string, p store.Page) ([]directory.AppGroup, string, error)
 }
 
 // Directory is what the engine reads of the directory and its change

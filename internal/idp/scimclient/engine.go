@@ -48,7 +48,7 @@ type Engine struct {
 	step sync.Mutex // one Step at a time: leases are per owner, not per call
 
 	pushesMu sync.Mutex
-	pushes   map[string]map[string]bool // per app, read once per Sync or Drain (see pushed)
+	pushes   map[string]map[string]bool // per app, pushed and assigned groups read once per Sync or Drain (see roundGroups)
 }
 
 // NewEngine returns an engine; Run starts it.
@@ -153,12 +153,15 @@ func (e *Engine) syncApp(ctx context.Context, a directory.App) error {
 
 // start queues the initial full push from the feed's head, read first so
 // that a change made while listing is followed again rather than lost.
+// What is still mapped from an earlier run is queued too: the feed was
+// not followed while provisioning was off, so a person unassigned or
+// deleted meanwhile would otherwise stay active at the target.
 func (e *Engine) start(ctx context.Context, appID string) error {
 	head, err := e.c.State.ChangeHead(ctx)
 	if err != nil {
 		return err
 	}
-	keys, err := e.everything(ctx, appID, false)
+	keys, err := e.everything(ctx, appID, true)
 	if err != nil {
 		return err
 	}

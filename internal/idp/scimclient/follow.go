@@ -45,7 +45,11 @@ func (e *Engine) route(ctx context.Context, appID string, changes []directory.Ch
 	if err != nil {
 		return nil, err
 	}
-	r := router{e: e, appID: appID, pushed: pushes, seen: map[store.ProvisionKey]bool{}}
+	assigning, err := e.assigning(ctx, appID)
+	if err != nil {
+		return nil, err
+	}
+	r := router{e: e, appID: appID, pushed: pushes, assigning: assigning, seen: map[store.ProvisionKey]bool{}}
 	for _, c := range changes {
 		if err := r.add(ctx, c); err != nil {
 			return nil, err
@@ -59,35 +63,54 @@ func (e *Engine) route(ctx context.Context, appID string, changes []directory.Ch
 // it per person made a push cost people × groups. A push changed
 // meanwhile is in the feed, so the next round routes and reads it.
 func (e *Engine) pushed(ctx context.Context, appID string) (map[string]bool, error) {
+	return e.roundGroups(ctx, "push "+appID, func() (map[string]bool, error) {
+		gs, err := e.c.Apps.ListGroupPushes(ctx, appID)
+		if err != nil {
+			return nil, err
+		}
+		out := make(map[string]bool, len(gs))
+		for _, g := range gs {
+			out[g.GroupID] = true
+		}
+		return out, nil
+	})
+}
+
+// assigning is the set of the groups assigned to the app, read like
+// pushed: joining or leaving one may assign or unassign the person.
+func (e *Engine) assigning(ctx context.Context, appID string) (map[string]bool, error) {
+	return e.roundGroups(ctx, "assign "+appID, func() (map[string]bool, error) {
+		out := map[string]bool{}
+		err := pages(func(p store.Page) ([]directory.AppGroup, string, error) { return e.c.Apps.ListAppGroups(ctx, appID, p) },
+			func(gs []directory.AppGroup) error {
+				for _, g := range gs {
+					out[g.GroupID] = true
+				}
+				return nil
+			})
+		return out, err
+	})
+}
+
+// roundGroups reads a set of group ids once per round (key names it).
+func (e *Engine) roundGroups(ctx context.Context, key string, read func() (map[string]bool, error)) (map[string]bool, error) {
 	e.pushesMu.Lock()
 	defer e.pushesMu.Unlock()
-	if out, ok := e.pushes[appID]; ok {
+	if out, ok := e.pushes[key]; ok {
 		return out, nil
 	}
 	if e.pushes == nil { // outside a round: no caching
-		return e.readPushes(ctx, appID)
+		return read()
 	}
-	out, err := e.readPushes(ctx, appID)
+	out, err := read()
 	if err == nil {
-		e.pushes[appID] = out
+		e.pushes[key] = out
 	}
 	return out, err
 }
 
-func (e *Engine) readPushes(ctx context.Context, appID string) (map[string]bool, error) {
-	gs, err := e.c.Apps.ListGroupPushes(ctx, appID)
-	if err != nil {
-		return nil, err
-	}
-	out := make(map[string]bool, len(gs))
-	for _, g := range gs {
-		out[g.GroupID] = true
-	}
-	return out, nil
-}
-
-// readPushesOnce starts a round in which each app's pushed groups are read
-// once; calling what it returns ends the round.
+// readPushesOnce starts a round in which each app's pushed and assigned
+// groups are read once; calling what it returns ends the round.
 func (e *Engine) readPushesOnce() func() {
 	e.pushesMu.Lock()
 	e.pushes = map[string]map[string]bool{}
@@ -100,11 +123,12 @@ func (e *Engine) readPushesOnce() func() {
 }
 
 type router struct {
-	e      *Engine
-	appID  string
-	pushed map[string]bool
-	seen   map[store.ProvisionKey]bool
-	keys   []store.ProvisionKey
+	e         *Engine
+	appID     string
+	pushed    map[string]bool
+	assigning map[string]bool
+	seen      map[store.ProvisionKey]bool
+	keys      []store.ProvisionKey
 }
 
 func (r *router) queue(k store.ProvisionKey) {
@@ -115,15 +139,23 @@ func (r *router) queue(k store.ProvisionKey) {
 }
 
 // add queues what c affects. A membership change is the user's item: the
-// user's push reconciles their memberships of pushed groups.
+// user's push reconciles their memberships of pushed groups, and joining
+// or leaving a group assigned to the app assigns or unassigns them (the
+// feed has no assignment change for that).
 func (r *router) add(ctx context.Context, c directory.Change) error {
 	switch c.Kind {
 	case directory.UserChanged, directory.UserDeleted:
 		return r.userIfConcerned(ctx, c.UserID)
 	case directory.MembershipAdded, directory.MembershipRemoved:
-		if r.pushed[c.GroupID] {
+		if r.pushed[c.GroupID] || r.assigning[c.GroupID] {
 			return r.userIfConcerned(ctx, c.UserID)
 		}
+		if c.Kind == directory.MembershipRemoved {
+			// The group may have stopped assigning the app since (or be
+			// gone): a person at the target no longer assigned goes.
+			return r.userIfUnassigned(ctx, c.UserID)
+		}
+		return nil
 	case directory.GroupChanged, directory.GroupDeleted:
 		return r.groupIfConcerned(ctx, c.GroupID)
 	}
@@ -158,6 +190,19 @@ func (r *router) userIfConcerned(ctx context.Context, userID string) error {
 		return nil
 	}
 	if !isNotFound(err) {
+		return err
+	}
+	return r.ifMapped(ctx, k)
+}
+
+// userIfUnassigned queues the user when at the target and not assigned.
+func (r *router) userIfUnassigned(ctx context.Context, userID string) error {
+	k := userKey(r.appID, userID)
+	if r.seen[k] {
+		return nil
+	}
+	_, err := r.e.c.Apps.AppUser(ctx, r.appID, userID)
+	if err == nil || !isNotFound(err) {
 		return err
 	}
 	return r.ifMapped(ctx, k)

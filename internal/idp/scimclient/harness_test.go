@@ -88,6 +88,10 @@ func (a *fakeApps) ListGroupPushes(_ context.Context, appID string) ([]directory
 	return out, nil
 }
 
+func (a *fakeApps) ListAppGroups(context.Context, string, store.Page) ([]directory.AppGroup, string, error) {
+	return nil, "", nil // assignments here are direct (storeApp has the store's own)
+}
+
 func (a *fakeApps) assign(appID string, userIDs ...string) {
 	a.mu.Lock()
 	defer a.mu.Unlock()

@@ -20,6 +20,7 @@ const (
 	listIdPGroupsSQL  = `SELECT ` + idpGroupCols + ` FROM idp_groups g WHERE g.id > $1 ORDER BY g.id LIMIT CAST($2 AS INTEGER)`
 	idpGroupExistsSQL = `SELECT 1 FROM idp_groups WHERE id = $1`
 	deleteIdPGroupSQL = `DELETE FROM idp_groups WHERE id = $1`
+	groupMemberIDsSQL = `SELECT user_id FROM idp_memberships WHERE group_id = $1 ORDER BY user_id`
 )
 
 func errIdPGroupNotFound(id string) *errs.Error { return missing(store.ResourceGroup, id) }
@@ -98,15 +99,26 @@ func (s *IdP) UpdateGroup(ctx context.Context, id string, fn func(directory.Grou
 }
 
 // DeleteGroup removes the group, its memberships (by ON DELETE CASCADE)
-// and the role targets naming it.
+// and the role targets naming it. Each member's leaving goes on the feed:
+// provisioning must learn who lost an app the group assigned, and after
+// the delete nothing says who was in it.
 func (s *IdP) DeleteGroup(ctx context.Context, id string) error {
 	return s.db.write(ctx, func(tx *txn) error {
+		members, err := collect(ctx, tx, "group members", scanString, groupMemberIDsSQL, id)
+		if err != nil {
+			return err
+		}
 		n, err := affected(ctx, tx, "delete group", deleteIdPGroupSQL, id)
 		if err != nil {
 			return err
 		}
 		if n == 0 {
 			return errIdPGroupNotFound(id)
+		}
+		for _, u := range members {
+			if err := s.change(ctx, tx, directory.MembershipRemoved, u, id); err != nil {
+				return err
+			}
 		}
 		if err := s.dropRoleTarget(ctx, tx, id); err != nil {
 			return err
