@@ -38,7 +38,7 @@ func (db *DB) CreateGroup(ctx context.Context, g ic.Group) error {
 // writeGroup inserts or updates (per query) g and rewrites its external ids.
 func writeGroup(ctx context.Context, tx *txn, query string, g ic.Group) error {
 	if _, err := exec(ctx, tx, "write group", query, g.ID, g.DisplayName,
-		ic.NormalizeName(g.DisplayName), g.Description, jsonCol{g.ExternalIDs},
+		tx.d.key(ic.NormalizeName(g.DisplayName)), g.Description, jsonCol{g.ExternalIDs},
 		ts(g.CreatedAt), ts(g.UpdatedAt), g.CreatedBy, g.UpdatedBy); err != nil {
 		return err
 	}
@@ -57,7 +57,7 @@ func group(ctx context.Context, q querier, id string) (ic.Group, error) {
 
 // GroupByName finds a group by display name, case-insensitively.
 func (db *DB) GroupByName(ctx context.Context, displayName string) (ic.Group, error) {
-	g, err := scanGroup(queryRow(ctx, db.r, groupByNameSQL, ic.NormalizeName(displayName)))
+	g, err := scanGroup(queryRow(ctx, db.r, groupByNameSQL, db.d.key(ic.NormalizeName(displayName))))
 	return g, notFound(err, "group by name", errGroupNotFound(""))
 }
 
@@ -79,7 +79,7 @@ func (db *DB) ListGroups(ctx context.Context, f store.GroupFilter, p store.Page)
 	pq := pageQuery[ic.Group]{list: "groups", scan: scanGroup,
 		key: func(g ic.Group) []string { return []string{g.ID} }}
 	if f.DisplayName != "" {
-		return pq.page(ctx, db.r, p, listGroupsByNameSQL, ic.NormalizeName(f.DisplayName))
+		return pq.page(ctx, db.r, p, listGroupsByNameSQL, db.d.key(ic.NormalizeName(f.DisplayName)))
 	}
 	return pq.page(ctx, db.r, p, listGroupsSQL)
 }

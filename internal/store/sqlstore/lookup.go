@@ -2,7 +2,10 @@ package sqlstore
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"strings"
+	"unicode/utf8"
 
 	ic "github.com/keyward/keyward/internal/identitycenter"
 )
@@ -32,6 +35,24 @@ var (
 		insert:    `INSERT INTO group_external_ids (issuer, external_id, group_id) VALUES ($1, $2, $3)`,
 	}
 )
+
+// key is the form of folded text s its unique index holds: s itself,
+// or, when s is longer than the dialect's MaxKey, its first bytes (cut at
+// a character boundary) and the SHA-256 of the whole. Such a key is longer
+// than MaxKey, so it never equals a shorter text kept whole, and two keys
+// are equal only for equal texts. Every write and lookup of the column
+// goes through key.
+func (d *Dialect) key(s string) string {
+	if d.MaxKey == 0 || len(s) <= d.MaxKey {
+		return s
+	}
+	cut := d.MaxKey
+	for !utf8.RuneStart(s[cut]) {
+		cut--
+	}
+	sum := sha256.Sum256([]byte(s))
+	return s[:cut] + " sha256:" + hex.EncodeToString(sum[:])
+}
 
 // normalizeEmail folds an address for case-insensitive lookup.
 func normalizeEmail(s string) string { return strings.ToLower(strings.TrimSpace(s)) }
