@@ -63,7 +63,7 @@ func writeUserEmails(ctx context.Context, tx *txn, u ic.User) error {
 	}
 	for _, e := range u.Profile.Emails {
 		if v := normalizeEmail(e.Value); v != "" {
-			if _, err := exec(ctx, tx, "insert user email", insertUserEmailSQL, v, u.ID); err != nil {
+			if _, err := exec(ctx, tx, "insert user email", insertUserEmailSQL, tx.d.key(v), u.ID); err != nil {
 				return err
 			}
 		}

@@ -85,7 +85,7 @@ func (db *DB) UserByName(ctx context.Context, userName string) (ic.User, error) 
 
 // UserByEmail finds the (lowest-id) user with the email, case-insensitively.
 func (db *DB) UserByEmail(ctx context.Context, email string) (ic.User, error) {
-	u, err := scanUser(queryRow(ctx, db.r, userByEmailSQL, normalizeEmail(email)))
+	u, err := scanUser(queryRow(ctx, db.r, userByEmailSQL, db.d.key(normalizeEmail(email))))
 	return u, notFound(err, "user by email", errUserNotFound(""))
 }
 
