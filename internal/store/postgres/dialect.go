@@ -50,7 +50,8 @@ func newDialect(ctx context.Context, pool *sql.DB) (sqlstore.Dialect, error) {
 		// with INSERT's ROW EXCLUSIVE, not with readers' ACCESS SHARE.
 		SerializeEvents: "LOCK TABLE events IN SHARE ROW EXCLUSIVE MODE",
 		// A btree entry holds at most 2704 bytes; an identity store group
-		// name or email may be 1024 characters of up to four bytes each. 1000
+		// name or email may be 1024 characters of up to four bytes each,
+		// a rate-limit key holds a client's words. 1000
 		// leaves room for a key's hash and a second column.
 		MaxKey: 1000,
 	}, nil
