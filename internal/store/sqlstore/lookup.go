@@ -41,9 +41,10 @@ var (
 // a character boundary) and the SHA-256 of the whole. Such a key is longer
 // than MaxKey, so it never equals a shorter text kept whole, and two keys
 // are equal only for equal texts. Every write and lookup of the column
-// goes through key.
+// goes through key. Text that is not valid UTF-8 stays whole, for
+// checkText to refuse.
 func (d *Dialect) key(s string) string {
-	if d.MaxKey == 0 || len(s) <= d.MaxKey {
+	if d.MaxKey == 0 || len(s) <= d.MaxKey || !utf8.ValidString(s) {
 		return s
 	}
 	cut := d.MaxKey

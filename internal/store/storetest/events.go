@@ -1,10 +1,12 @@
 package storetest
 
 import (
+	"strings"
 	"testing"
 	"time"
 
 	"github.com/keyward/keyward/internal/audit"
+	"github.com/keyward/keyward/internal/errs"
 	ic "github.com/keyward/keyward/internal/identitycenter"
 	"github.com/keyward/keyward/internal/store"
 )
@@ -79,6 +81,13 @@ var rateLimitTests = []test{
 		n, err := h.s.Count(h.ctx, long, time.Hour)
 		ok(t, err)
 		equal(t, "count", 2, n)
+		for what, bad := range map[string]string{"invalid UTF-8": strings.Repeat("\x80", 4096),
+			"invalid UTF-8 past the first kilobyte": long + "\xff"} {
+			_, err := h.s.Allow(h.ctx, bad, time.Hour, 1)
+			if errs.KindOf(err) != errs.Invalid {
+				t.Errorf("a long key of %s: %v, want errs.Invalid", what, err)
+			}
+		}
 	}},
 	{"keys are counted separately", func(t *testing.T, h *harness) {
 		equal(t, "a", []bool{true, false}, h.allow(t, "a", time.Hour, 1, 2))
