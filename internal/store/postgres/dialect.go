@@ -49,6 +49,11 @@ func newDialect(ctx context.Context, pool *sql.DB) (sqlstore.Dialect, error) {
 		// the head fresh. SHARE ROW EXCLUSIVE conflicts with itself and
 		// with INSERT's ROW EXCLUSIVE, not with readers' ACCESS SHARE.
 		SerializeEvents: "LOCK TABLE events IN SHARE ROW EXCLUSIVE MODE",
+		// A btree entry holds at most 2704 bytes; an identity store group
+		// name or email may be 1024 characters of up to four bytes each,
+		// a rate-limit key holds a client's words. 1000
+		// leaves room for a key's hash and a second column.
+		MaxKey: 1000,
 	}, nil
 }
 

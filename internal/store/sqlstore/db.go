@@ -43,6 +43,10 @@ type Dialect struct {
 	// the transaction's snapshot (taken at its first query) comes after the
 	// wait. Empty when the backend has a single writer.
 	SerializeEvents string
+	// MaxKey, when not 0, bounds in bytes the case-folded text a unique
+	// index holds (see key): what one PostgreSQL index entry holds is
+	// smaller than the longest text the products accept.
+	MaxKey int
 }
 
 // DB is store.AWS on a SQL database.

@@ -2,6 +2,8 @@ package sqlstore
 
 import (
 	"context"
+	"database/sql"
+	"errors"
 
 	"github.com/keyward/keyward/internal/audit"
 	"github.com/keyward/keyward/internal/errs"
@@ -15,13 +17,17 @@ const (
 	created_at, updated_at, created_by, updated_by) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`
 	updateGroupSQL = `UPDATE groups SET display_name = $2, display_name_norm = $3, description = $4,
 	external_ids = $5, created_at = $6, updated_at = $7, created_by = $8, updated_by = $9 WHERE id = $1`
-	deleteGroupSQL     = `DELETE FROM groups WHERE id = $1`
-	selectGroupSQL     = `SELECT ` + groupCols + ` FROM groups g WHERE g.id = $1`
-	groupByNameSQL     = `SELECT ` + groupCols + ` FROM groups g WHERE g.display_name_norm = $1`
+	deleteGroupSQL = `DELETE FROM groups WHERE id = $1`
+	selectGroupSQL = `SELECT ` + groupCols + ` FROM groups g WHERE g.id = $1`
+	// A name lookup binds the folded name whole and as its key (see
+	// Dialect.key): a long name PostgreSQL compressed into its index
+	// before keys were used is stored whole.
+	groupByNameSQL     = `SELECT ` + groupCols + ` FROM groups g WHERE g.display_name_norm IN ($1, $2)`
+	groupNameHeldSQL   = `SELECT 1 FROM groups WHERE display_name_norm = $1 AND id <> $2`
 	groupByExternalSQL = `SELECT ` + groupCols + ` FROM group_external_ids x JOIN groups g ON g.id = x.group_id
 WHERE x.issuer = $1 AND x.external_id = $2`
 	listGroupsSQL       = `SELECT ` + groupCols + ` FROM groups g WHERE g.id > $1 ORDER BY g.id LIMIT CAST($2 AS INTEGER)`
-	listGroupsByNameSQL = `SELECT ` + groupCols + ` FROM groups g WHERE g.display_name_norm = $3 AND g.id > $1
+	listGroupsByNameSQL = `SELECT ` + groupCols + ` FROM groups g WHERE g.display_name_norm IN ($3, $4) AND g.id > $1
 ORDER BY g.id LIMIT CAST($2 AS INTEGER)`
 )
 
@@ -37,8 +43,18 @@ func (db *DB) CreateGroup(ctx context.Context, g ic.Group) error {
 
 // writeGroup inserts or updates (per query) g and rewrites its external ids.
 func writeGroup(ctx context.Context, tx *txn, query string, g ic.Group) error {
+	name := ic.NormalizeName(g.DisplayName)
+	if key := tx.d.key(name); key != name { // the unique index sees only the key
+		err := queryRow(ctx, tx, groupNameHeldSQL, name, g.ID).Scan(new(int))
+		if err == nil {
+			return conflict("groups.display_name_norm")
+		}
+		if !errors.Is(err, sql.ErrNoRows) {
+			return mapErr(err, "write group")
+		}
+	}
 	if _, err := exec(ctx, tx, "write group", query, g.ID, g.DisplayName,
-		ic.NormalizeName(g.DisplayName), g.Description, jsonCol{g.ExternalIDs},
+		tx.d.key(name), g.Description, jsonCol{g.ExternalIDs},
 		ts(g.CreatedAt), ts(g.UpdatedAt), g.CreatedBy, g.UpdatedBy); err != nil {
 		return err
 	}
@@ -57,7 +73,7 @@ func group(ctx context.Context, q querier, id string) (ic.Group, error) {
 
 // GroupByName finds a group by display name, case-insensitively.
 func (db *DB) GroupByName(ctx context.Context, displayName string) (ic.Group, error) {
-	g, err := scanGroup(queryRow(ctx, db.r, groupByNameSQL, ic.NormalizeName(displayName)))
+	g, err := scanGroup(queryRow(ctx, db.r, groupByNameSQL, ic.NormalizeName(displayName), db.d.key(ic.NormalizeName(displayName))))
 	return g, notFound(err, "group by name", errGroupNotFound(""))
 }
 
@@ -79,7 +95,7 @@ func (db *DB) ListGroups(ctx context.Context, f store.GroupFilter, p store.Page)
 	pq := pageQuery[ic.Group]{list: "groups", scan: scanGroup,
 		key: func(g ic.Group) []string { return []string{g.ID} }}
 	if f.DisplayName != "" {
-		return pq.page(ctx, db.r, p, listGroupsByNameSQL, ic.NormalizeName(f.DisplayName))
+		return pq.page(ctx, db.r, p, listGroupsByNameSQL, ic.NormalizeName(f.DisplayName), db.d.key(ic.NormalizeName(f.DisplayName)))
 	}
 	return pq.page(ctx, db.r, p, listGroupsSQL)
 }

@@ -167,7 +167,10 @@ func (s *IdP) ListUsers(ctx context.Context, q store.UserQuery, p store.Page) ([
 	c, indexed := indexedCondition(q)
 	return keepPage("idp-users", p, q.Keep, userID, func(after string, n int) ([]directory.User, error) {
 		if indexed {
-			return collect(ctx, s.db.r, "list users by attribute", scanIdPUser, listIdPUsersByAttrSQL, after, n, c.Path, c.Folded)
+			return collect(ctx, s.db.r, "list users by attribute", scanIdPUser, listIdPUsersByAttrSQL, after, n, c.Path,
+				// A long value is indexed by its prefix; a SQLite database
+				// written before that holds it whole.
+				c.Folded, indexedValue(c.Folded))
 		}
 		return collect(ctx, s.db.r, "list users", scanIdPUser, listIdPUsersSQL, after, n)
 	})

@@ -2,7 +2,10 @@ package sqlstore
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"strings"
+	"unicode/utf8"
 
 	ic "github.com/keyward/keyward/internal/identitycenter"
 )
@@ -33,6 +36,25 @@ var (
 	}
 )
 
+// key is the form of folded text s its unique index holds: s itself,
+// or, when s is longer than the dialect's MaxKey, its first bytes (cut at
+// a character boundary) and the SHA-256 of the whole. Such a key is longer
+// than MaxKey, so it never equals a shorter text kept whole, and two keys
+// are equal only for equal texts. Every write and lookup of the column
+// goes through key. Text that is not valid UTF-8 stays whole, for
+// checkText to refuse.
+func (d *Dialect) key(s string) string {
+	if d.MaxKey == 0 || len(s) <= d.MaxKey || !utf8.ValidString(s) {
+		return s
+	}
+	cut := d.MaxKey
+	for !utf8.RuneStart(s[cut]) {
+		cut--
+	}
+	sum := sha256.Sum256([]byte(s))
+	return s[:cut] + " sha256:" + hex.EncodeToString(sum[:])
+}
+
 // normalizeEmail folds an address for case-insensitive lookup.
 func normalizeEmail(s string) string { return strings.ToLower(strings.TrimSpace(s)) }
 
@@ -42,7 +64,7 @@ func writeUserEmails(ctx context.Context, tx *txn, u ic.User) error {
 	}
 	for _, e := range u.Profile.Emails {
 		if v := normalizeEmail(e.Value); v != "" {
-			if _, err := exec(ctx, tx, "insert user email", insertUserEmailSQL, v, u.ID); err != nil {
+			if _, err := exec(ctx, tx, "insert user email", insertUserEmailSQL, tx.d.key(v), u.ID); err != nil {
 				return err
 			}
 		}

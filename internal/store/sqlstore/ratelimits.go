@@ -18,7 +18,8 @@ WHERE key = $1 AND window_start IN ($2, $3)`
 // Allow counts one attempt against key in the fixed window (aligned to
 // multiples of window since the zero time) that contains the clock's now,
 // and reports whether the count is within limit. A window's row is kept one
-// window past its end, for Count; Purge removes it after that.
+// window past its end, for Count; Purge removes it after that. A key may
+// hold what a client sent, so it is stored through the dialect's key.
 func (db *DB) Allow(ctx context.Context, key string, window time.Duration, limit int) (bool, error) {
 	count, _, err := db.Hit(ctx, key, window)
 	return count <= limit, err
@@ -33,7 +34,7 @@ func (db *DB) Hit(ctx context.Context, key string, window time.Duration) (int, t
 	}
 	var count int
 	err = db.writeNoEvent(ctx, func(tx *txn) error {
-		err := queryRow(ctx, tx, countAttemptSQL, key, ts(start), ts(start.Add(2*window))).Scan(&count)
+		err := queryRow(ctx, tx, countAttemptSQL, db.d.key(key), ts(start), ts(start.Add(2*window))).Scan(&count)
 		return mapErr(err, "count attempt")
 	})
 	return count, start.Add(window), err
@@ -47,7 +48,7 @@ func (db *DB) Count(ctx context.Context, key string, window time.Duration) (int,
 		return 0, err
 	}
 	var count int
-	err = queryRow(ctx, db.r, selectCountSQL, key, ts(start.Add(-window)), ts(start)).Scan(&count)
+	err = queryRow(ctx, db.r, selectCountSQL, db.d.key(key), ts(start.Add(-window)), ts(start)).Scan(&count)
 	return count, mapErr(err, "count")
 }
 

@@ -20,7 +20,7 @@ WHERE id = $1`
 	selectUserSQL  = `SELECT ` + userCols + ` FROM users u WHERE u.id = $1`
 	userByNameSQL  = `SELECT ` + userCols + ` FROM users u WHERE u.user_name_norm = $1`
 	userByEmailSQL = `SELECT ` + userCols + ` FROM user_emails e JOIN users u ON u.id = e.user_id
-WHERE e.email_norm = $1 ORDER BY u.id LIMIT 1`
+WHERE e.email_norm IN ($1, $2) ORDER BY u.id LIMIT 1` // whole and as its key, as groupByNameSQL
 	userByExternalSQL = `SELECT ` + userCols + ` FROM user_external_ids x JOIN users u ON u.id = x.user_id
 WHERE x.issuer = $1 AND x.external_id = $2`
 	listUsersSQL       = `SELECT ` + userCols + ` FROM users u WHERE u.id > $1 ORDER BY u.id LIMIT CAST($2 AS INTEGER)`
@@ -85,7 +85,7 @@ func (db *DB) UserByName(ctx context.Context, userName string) (ic.User, error) 
 
 // UserByEmail finds the (lowest-id) user with the email, case-insensitively.
 func (db *DB) UserByEmail(ctx context.Context, email string) (ic.User, error) {
-	u, err := scanUser(queryRow(ctx, db.r, userByEmailSQL, normalizeEmail(email)))
+	u, err := scanUser(queryRow(ctx, db.r, userByEmailSQL, normalizeEmail(email), db.d.key(normalizeEmail(email))))
 	return u, notFound(err, "user by email", errUserNotFound(""))
 }
 

@@ -2,9 +2,11 @@ package storetest
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/keyward/keyward/internal/errs"
 	ic "github.com/keyward/keyward/internal/identitycenter"
@@ -62,6 +64,30 @@ var concurrencyTests = []test{
 	}},
 	{"concurrent creates of one permission set name: one succeeds, the rest conflict", func(t *testing.T, h *harness) {
 		race(t, func(int) error { return h.s.CreatePermissionSet(h.ctx, h.newPermissionSet("RacingSet")) })
+	}},
+	{"concurrent attempts against one rate-limit key are each counted once", func(t *testing.T, h *harness) {
+		// A password-spraying burst reaching every replica at once: no
+		// attempt may fail (a refused sign-in is the caller's to decide)
+		// nor be lost.
+		const burst = 4 * racers
+		counts := make([]int, burst)
+		var wg sync.WaitGroup
+		for i := range burst {
+			wg.Go(func() {
+				n, _, err := h.s.Hit(h.ctx, "signin-ip:203.0.113.9", time.Hour)
+				if err != nil {
+					t.Errorf("attempt %d: %v", i, err)
+				}
+				counts[i] = n
+			})
+		}
+		wg.Wait()
+		slices.Sort(counts)
+		for i, n := range counts {
+			if n != i+1 {
+				t.Fatalf("counts returned = %v, want each of 1..%d once", counts, burst)
+			}
+		}
 	}},
 	{"concurrent compare-and-swap updates all apply", func(t *testing.T, h *harness) {
 		ps := h.createPermissionSet(t)

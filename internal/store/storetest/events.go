@@ -1,10 +1,12 @@
 package storetest
 
 import (
+	"strings"
 	"testing"
 	"time"
 
 	"github.com/keyward/keyward/internal/audit"
+	"github.com/keyward/keyward/internal/errs"
 	ic "github.com/keyward/keyward/internal/identitycenter"
 	"github.com/keyward/keyward/internal/store"
 )
@@ -69,6 +71,23 @@ var rateLimitTests = []test{
 		n, _, err := h.s.Hit(h.ctx, "h", time.Minute)
 		ok(t, err)
 		equal(t, "count in the next window", 1, n)
+	}},
+	{"a key longer than a database index entry is counted like any other", func(t *testing.T, h *harness) {
+		// Keys carry what a client sent (a sign-in form's user name, up
+		// to its 16 KiB body): this one is 12 KiB that does not compress.
+		long := "signin-user:203.0.113.9|" + incompressible(4096)
+		equal(t, "answers", []bool{true, false}, h.allow(t, long, time.Hour, 1, 2))
+		equal(t, "a key alike but for its end", []bool{true}, h.allow(t, long+"x", time.Hour, 1, 1))
+		n, err := h.s.Count(h.ctx, long, time.Hour)
+		ok(t, err)
+		equal(t, "count", 2, n)
+		for what, bad := range map[string]string{"invalid UTF-8": strings.Repeat("\x80", 4096),
+			"invalid UTF-8 past the first kilobyte": long + "\xff"} {
+			_, err := h.s.Allow(h.ctx, bad, time.Hour, 1)
+			if errs.KindOf(err) != errs.Invalid {
+				t.Errorf("a long key of %s: %v, want errs.Invalid", what, err)
+			}
+		}
 	}},
 	{"keys are counted separately", func(t *testing.T, h *harness) {
 		equal(t, "a", []bool{true, false}, h.allow(t, "a", time.Hour, 1, 2))

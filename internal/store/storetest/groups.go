@@ -38,6 +38,25 @@ var groupTests = []test{
 		_, err := h.s.Group(h.ctx, dup.ID)
 		notFound(t, err, store.ResourceGroup)
 	}},
+	{"a group display name of the longest length the identity store allows is unique and found", func(t *testing.T, h *harness) {
+		// 1024 characters (ValidateGroup's limit) of three-byte text that
+		// does not compress: 3 KiB, past what one PostgreSQL index entry holds.
+		g := h.newGroup(incompressible(1024))
+		g.ExternalIDs = []ic.ExternalID{{Issuer: "https://idp.example.com", ID: "ext-long"}}
+		ok(t, h.s.CreateGroup(h.ctx, g))
+		got, err := h.s.GroupByName(h.ctx, g.DisplayName)
+		ok(t, err)
+		equal(t, "GroupByName", g, got)
+		dup := h.newGroup(g.DisplayName)
+		dup.ExternalIDs = nil
+		h.unchangedLog(t, func() { taken(t, h.s.CreateGroup(h.ctx, dup), store.ResourceGroup, store.FieldName) })
+		near := h.newGroup(g.DisplayName[:len(g.DisplayName)-3] + "a") // all but its last character
+		near.ExternalIDs = nil
+		ok(t, h.s.CreateGroup(h.ctx, near))
+		got, err = h.s.GroupByName(h.ctx, near.DisplayName)
+		ok(t, err)
+		equal(t, "GroupByName of a name alike but for its end", near.ID, got.ID)
+	}},
 	{"groups are listed in id order across pages and filtered by display name", func(t *testing.T, h *harness) {
 		var want []ic.Group
 		for range 5 {

@@ -167,6 +167,28 @@ var idpRequireTests = []idpTest{
 			equal(t, "users with department "+value, want, got)
 		}
 	}},
+	{"a profile value of the longest length a profile allows is stored and found by value", func(t *testing.T, h *idpHarness) {
+		// 1024 characters (profile.go's limit for a base attribute) of
+		// three-byte text that does not compress: 3 KiB folded, past
+		// what one PostgreSQL index entry holds.
+		long := incompressible(1024)
+		u := h.newUser()
+		u.Profile["streetAddress"] = long
+		u, err := h.s.CreateUser(h.ctx, u, nil)
+		ok(t, err)
+		other := h.newUser()
+		other.Profile["streetAddress"] = long[:len(long)-3] + "a" // the same but its last character
+		other, err = h.s.CreateUser(h.ctx, other, nil)
+		ok(t, err)
+		for _, v := range []string{long, other.Profile.String("streetAddress")} {
+			folded := directory.Fold(v)
+			keep := func(u directory.User) bool { return directory.Fold(u.Profile.String("streetAddress")) == folded }
+			got := listAll(t, h, store.UserQuery{Keep: keep,
+				Require: []directory.Condition{{Path: "profile.streetAddress", Op: directory.CmpEq, Folded: folded}}})
+			equal(t, "users with the long address", listAll(t, h, store.UserQuery{Keep: keep}), got)
+			equal(t, "how many have it", 1, len(got))
+		}
+	}},
 	{"the value index follows updates and deletes", func(t *testing.T, h *idpHarness) {
 		u := h.newUser()
 		u.Profile["title"] = "Engineer"
@@ -205,4 +227,18 @@ func listAll(t *testing.T, h *idpHarness, q store.UserQuery) []string {
 		}
 		p.Token = next
 	}
+}
+
+// incompressible returns n characters of CJK text from a fixed
+// pseudo-random sequence.
+func incompressible(n int) string {
+	r := make([]rune, n)
+	x := uint32(2463534242)
+	for i := range r {
+		x ^= x << 13
+		x ^= x >> 17
+		x ^= x << 5
+		r[i] = rune(0x4E00 + x%0x5000)
+	}
+	return string(r)
 }

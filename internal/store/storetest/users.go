@@ -29,6 +29,20 @@ var userTests = []test{
 		}
 		equal(t, "event", "identitystore.user.create", h.lastEvent(t).Action)
 	}},
+	{"a user whose email is of the longest length the identity store allows is found by it", func(t *testing.T, h *harness) {
+		// 1024 characters (the identity store's limit for an email) of
+		// three-byte text that does not compress: 3 KiB, past what one
+		// PostgreSQL index entry holds.
+		long := incompressible(1000) + "@Example.com"
+		u := h.newUser(h.name("long-email"))
+		u.Profile.Emails = []ic.Email{{Value: long, Type: "work", Primary: true}}
+		ok(t, h.s.CreateUser(h.ctx, u))
+		got, err := h.s.UserByEmail(h.ctx, strings.ToUpper(long))
+		ok(t, err)
+		equal(t, "UserByEmail", u.ID, got.ID)
+		_, err = h.s.UserByEmail(h.ctx, long[:len(long)-1])
+		notFound(t, err, store.ResourceUser)
+	}},
 	{"a missing user is not found by id, name, email or external id", func(t *testing.T, h *harness) {
 		h.createUser(t)
 		_, err := h.s.User(h.ctx, h.newUser("ghost").ID)
