@@ -86,7 +86,7 @@ func TestIdentityStoreRefusesBadInputAndChangesNothing(t *testing.T) {
 			code: "ValidationException", msg: "no spaces"},
 		{name: "GetUserId with an empty ExternalId is a ValidationException", op: "GetUserId",
 			body: `{"IdentityStoreId":"{store}","AlternateIdentifier":{"ExternalId":{"Issuer":"","Id":""}}}`,
-			code: "ValidationException", msg: "ExternalId needs both Issuer and Id"},
+			code: "ValidationException", msg: "Value at 'alternateIdentifier.externalId.issuer' failed to satisfy constraint: Member must have length greater than or equal to 1"},
 		{name: "a user name with a NUL character is a ValidationException", op: "CreateUser", body: newUser(`bob\u0000`),
 			code: "ValidationException", msg: "userName: must not contain control characters"},
 		{name: "a display name with a terminal escape is a ValidationException", op: "UpdateGroup",

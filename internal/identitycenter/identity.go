@@ -144,14 +144,19 @@ var userNameRe = regexp.MustCompile(`^[\p{L}\p{M}\p{S}\p{N}\p{P}]+$`)
 // store names are unique regardless of case.
 func NormalizeName(s string) string { return strings.ToLower(s) }
 
+// textCheck is one text field to check: its name, value, most characters
+// and whether it must be present.
+type textCheck struct {
+	field, value string
+	max          int
+	required     bool
+}
+
 // ValidateProfile checks a user profile as the identity store does on create
-// and after every update: required names and length limits.
+// and after every update: required names, and every text field's length
+// (the model's SensitiveStringType: at most 1024 characters) and characters.
 func ValidateProfile(p Profile) error {
-	checks := []struct {
-		field, value string
-		max          int
-		required     bool
-	}{
+	checks := []textCheck{
 		{"userName", p.UserName, 128, true},
 		{"displayName", p.DisplayName, 1024, true},
 		{"givenName", p.Name.GivenName, 1024, true},
@@ -163,6 +168,26 @@ func ValidateProfile(p Profile) error {
 		{"preferredLanguage", p.PreferredLanguage, 1024, false},
 		{"locale", p.Locale, 1024, false},
 		{"timezone", p.Timezone, 1024, false},
+		{"name.formatted", p.Name.Formatted, 1024, false},
+		{"name.middleName", p.Name.MiddleName, 1024, false},
+		{"name.honorificPrefix", p.Name.HonorificPrefix, 1024, false},
+		{"name.honorificSuffix", p.Name.HonorificSuffix, 1024, false},
+	}
+	for _, e := range p.Emails {
+		checks = append(checks, textCheck{"emails.value", e.Value, 1024, false}, textCheck{"emails.type", e.Type, 1024, false})
+	}
+	for _, a := range p.Addresses {
+		checks = append(checks,
+			textCheck{"addresses.streetAddress", a.StreetAddress, 1024, false},
+			textCheck{"addresses.locality", a.Locality, 1024, false},
+			textCheck{"addresses.region", a.Region, 1024, false},
+			textCheck{"addresses.postalCode", a.PostalCode, 1024, false},
+			textCheck{"addresses.country", a.Country, 1024, false},
+			textCheck{"addresses.formatted", a.Formatted, 1024, false},
+			textCheck{"addresses.type", a.Type, 1024, false})
+	}
+	for _, n := range p.PhoneNumbers {
+		checks = append(checks, textCheck{"phoneNumbers.value", n.Value, 1024, false}, textCheck{"phoneNumbers.type", n.Type, 1024, false})
 	}
 	for _, c := range checks {
 		if err := checkText(c.field, c.value, c.max, c.required, identityText); err != nil {

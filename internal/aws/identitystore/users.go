@@ -187,10 +187,7 @@ func (a alternateIdentifier) uniqueValue() (string, string, error) {
 		return "", "", errs.E(errs.Invalid, "AlternateIdentifier must hold exactly one of UniqueAttribute and ExternalId")
 	}
 	if a.UniqueAttribute == nil {
-		if a.ExternalID.Issuer == "" || a.ExternalID.ID == "" {
-			return "", "", errs.E(errs.Invalid, "ExternalId needs both Issuer and Id")
-		}
-		return "", "", nil
+		return "", "", ic.ValidateExternalID("alternateIdentifier.externalId", *a.ExternalID)
 	}
 	var v string
 	if err := json.Unmarshal(a.UniqueAttribute.AttributeValue, &v); err != nil || v == "" {
