@@ -54,6 +54,9 @@ func (s *Server) createGroup(w http.ResponseWriter, r *http.Request) error {
 	g := ic.Group{ID: ic.NewPrincipalID(s.Random, s.Tenant), DisplayName: in.DisplayName,
 		ExternalIDs: withExternalID(nil, s.Issuer, in.ExternalID),
 		CreatedAt:   now, UpdatedAt: now, CreatedBy: by, UpdatedBy: by}
+	if err := ic.ValidateExternalIDs("externalIds", g.ExternalIDs); err != nil {
+		return err
+	}
 	if err := s.Store.CreateGroup(r.Context(), g); err != nil {
 		return err
 	}
@@ -152,7 +155,7 @@ func (s *Server) putGroup(w http.ResponseWriter, r *http.Request, id string) err
 	g, err := s.Store.UpdateGroup(r.Context(), id, func(g ic.Group) (ic.Group, error) {
 		g.DisplayName, g.ExternalIDs = in.DisplayName, withExternalID(g.ExternalIDs, s.Issuer, in.ExternalID)
 		g.UpdatedAt, g.UpdatedBy = s.Clock.Now(), by
-		return g, nil
+		return g, ic.ValidateExternalIDs("externalIds", g.ExternalIDs)
 	})
 	if err != nil {
 		return err

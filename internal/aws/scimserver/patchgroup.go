@@ -74,6 +74,9 @@ func (s *Server) updateGroup(r *http.Request, id string, plan groupPlan) error {
 			g.ExternalIDs = withExternalID(g.ExternalIDs, s.Issuer, *plan.externalID)
 		}
 		g.UpdatedAt, g.UpdatedBy = s.Clock.Now(), by
+		if err := ic.ValidateExternalIDs("externalIds", g.ExternalIDs); err != nil {
+			return g, err
+		}
 		return g, ic.ValidateGroup(g.DisplayName, "")
 	})
 	return err

@@ -47,6 +47,9 @@ func (s *Server) apply(u *ic.User, in scimUser, by string) error {
 		u.Status = ic.UserDisabled
 	}
 	u.UpdatedAt, u.UpdatedBy = s.Clock.Now(), by
+	if err := ic.ValidateExternalIDs("externalIds", u.ExternalIDs); err != nil {
+		return err
+	}
 	return ic.ValidateProfile(u.Profile)
 }
 
