@@ -8,6 +8,8 @@ import (
 	"net/netip"
 	"strings"
 	"testing"
+
+	"github.com/keyward/keyward/internal/audit"
 )
 
 func TestRealIPTrustsForwardedForOnlyFromTrustedProxies(t *testing.T) {
@@ -133,5 +135,29 @@ func TestEveryRequestGetsItsOwnIDInTheHeaderAndContext(t *testing.T) {
 	}
 	if RequestIDFrom(context.Background()) != "" {
 		t.Error("a context outside WithRequestID has an id")
+	}
+}
+
+// The store refuses text that is not UTF-8, and the gateway and sign-in
+// log denials best effort, so a user agent a client sends raw must reach
+// the audit context as valid UTF-8 and bounded: otherwise a client could
+// keep its refusals out of the log, or fill it 64 KiB an event.
+func TestAuditContextCarriesAUserAgentTheLogCanHold(t *testing.T) {
+	for _, c := range []struct{ name, sent, want string }{
+		{"a plain user agent is kept", "aws-cli/2.15.0 md/awscrt#0.19.19", "aws-cli/2.15.0 md/awscrt#0.19.19"},
+		{"bytes that are not UTF-8 are replaced", "curl/8\xff\xfe x", "curl/8\uFFFD x"},
+		{"a long user agent is cut", strings.Repeat("a", 5000), strings.Repeat("a", MaxUserAgent)},
+		{"a cut does not split a character", strings.Repeat("a", MaxUserAgent-1) + "é", strings.Repeat("a", MaxUserAgent-1)},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			r := httptest.NewRequest(http.MethodGet, "/", nil)
+			r.Header.Set("User-Agent", c.sent)
+			for name, got := range map[string]string{"audit context": audit.ClientFrom(AuditContext(r)).UserAgent,
+				"UserAgent": UserAgent(r)} {
+				if got != c.want {
+					t.Errorf("%s user agent = %q, want %q", name, got, c.want)
+				}
+			}
+		})
 	}
 }
