@@ -80,9 +80,11 @@ func (b *Break) Error() string {
 }
 
 // Verifier checks the log's chain, fed oldest first in Seq order (in as
-// many batches as suit the caller). A prefix of events with no hash, from
-// before the chain existed, is skipped; after the first chained event every
-// event must be chained. The chain proves the log was not edited, reordered
+// many batches as suit the caller), from the log's first event on. A
+// prefix of events with no hash (and no previous hash), from before the
+// chain existed, is skipped; after the first chained event every event
+// must be chained. The first chained event's seq follows the prefix's last,
+// or is 1 when there is no prefix, so deleting the prefix whole shows. The chain proves the log was not edited, reordered
 // or cut in the middle since it was written; it cannot show that the newest
 // events were removed unless the caller compares the last hash with one
 // pinned elsewhere.
@@ -101,6 +103,8 @@ func (v *Verifier) Add(e Event) *Break {
 	}
 	started := v.Verified > 0
 	switch {
+	case e.Hash == "" && e.PrevHash != "": // legacy events predate both columns
+		return brk("it has a previous hash but no hash: its hash was removed")
 	case e.Hash == "" && !started:
 		v.Legacy++
 		v.Last = e
@@ -111,6 +115,8 @@ func (v *Verifier) Add(e Event) *Break {
 		return brk("it follows event seq %d: events are missing or out of order", v.Last.Seq)
 	case !started && e.PrevHash != ZeroHash:
 		return brk("it is the first chained event but its previous hash is not the zero hash: events before it are missing")
+	case !started && v.Legacy == 0 && e.Seq != 1:
+		return brk("it is the first event in the log but its seq is not 1: events before it are missing")
 	case started && e.PrevHash != v.Last.Hash:
 		return brk("its previous hash does not match the hash of event seq %d", v.Last.Seq)
 	case ChainHash(e) != e.Hash:
