@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"strings"
+	"unicode/utf8"
 )
 
 // ZeroHash is the PrevHash of the first event in the log: 32 zero bytes in hex.
@@ -13,7 +14,8 @@ var ZeroHash = strings.Repeat("00", sha256.Size)
 
 // chainContent is what an event's hash covers, in a fixed order: the
 // canonical encoding is this struct's JSON (map keys sorted, every string
-// quoted), so no two different events encode alike.
+// quoted), so no two different events whose text is valid UTF-8 encode
+// alike (Verifier refuses any other).
 type chainContent struct {
 	Version    int               `json:"v"`
 	Seq        int64             `json:"seq"`
@@ -53,6 +55,24 @@ func ChainHash(e Event) string {
 	}
 	sum := sha256.Sum256(b)
 	return hex.EncodeToString(sum[:])
+}
+
+// utf8Text reports whether all of e's text is valid UTF-8. The chain's JSON
+// encodes every invalid byte as U+FFFD, so ChainHash is unambiguous only
+// for such text; the store refuses any other.
+func utf8Text(e Event) bool {
+	for _, s := range []string{e.ID, e.Action, e.Actor.Type, e.Actor.ID, e.Actor.Name, e.Client.IP,
+		e.Client.UserAgent, e.TargetType, e.TargetID, e.TargetName, e.Outcome, e.Message} {
+		if !utf8.ValidString(s) {
+			return false
+		}
+	}
+	for k, v := range e.Detail {
+		if !utf8.ValidString(k) || !utf8.ValidString(v) {
+			return false
+		}
+	}
+	return true
 }
 
 // Seal sets e's Seq and PrevHash to follow prev (the newest event in the
@@ -119,6 +139,8 @@ func (v *Verifier) Add(e Event) *Break {
 		return brk("it is the first event in the log but its seq is not 1: events before it are missing")
 	case started && e.PrevHash != v.Last.Hash:
 		return brk("its previous hash does not match the hash of event seq %d", v.Last.Seq)
+	case !utf8Text(e):
+		return brk("it holds text that is not UTF-8, which keyward never writes (and its hash cannot tell such bytes apart)")
 	case ChainHash(e) != e.Hash:
 		return brk("its content does not match its hash: the event was altered")
 	}

@@ -90,6 +90,17 @@ func TestVerify(t *testing.T) {
 			}
 			return l
 		}, 1, "its hash was removed"},
+		{"a changed byte that is not UTF-8 breaks at that event", func(l []audit.Event) []audit.Event {
+			l[1].Message = "\xfe"
+			prev := l[0]
+			for i := 1; i < len(l); i++ {
+				l[i].PrevHash = ""
+				prev = audit.Seal(l[i], prev)
+				l[i] = prev
+			}
+			l[1].Message = "\xff" // JSON encodes both as \ufffd: the same hash
+			return l
+		}, 2, "not UTF-8"},
 		{"an unchained event after chained ones breaks", func(l []audit.Event) []audit.Event {
 			l[4].Hash = ""
 			return l
