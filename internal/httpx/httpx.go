@@ -86,7 +86,7 @@ func forwardedClient(values []string, trusted func(netip.Addr) bool) (netip.Addr
 	hops := strings.Split(strings.Join(values, ","), ",")
 	for i := len(hops) - 1; i >= 0 && i >= len(hops)-maxHops; i-- {
 		a, err := netip.ParseAddr(strings.TrimSpace(hops[i]))
-		if err != nil {
+		if err != nil || a.Zone() != "" { // a zone is free text, no client's address
 			return netip.Addr{}, false
 		}
 		if !trusted(a) {

@@ -27,6 +27,9 @@ func TestRealIPTrustsForwardedForOnlyFromTrustedProxies(t *testing.T) {
 		{"garbage in the header leaves the peer", "10.1.2.3:5000", []string{"not-an-ip"}, "10.1.2.3"},
 		{"only trusted hops leave the peer", "10.1.2.3:5000", []string{"10.4.4.4"}, "10.1.2.3"},
 		{"an IPv6 loopback proxy is trusted", "[::1]:5000", []string{"2001:db8::1"}, "2001:db8::1"},
+		// A zone is free text ("%" and anything): it would reach the log's
+		// ip= unquoted and make every request a new rate-limit address.
+		{"an address with a zone is garbage", "10.1.2.3:5000", []string{"2001:db8::1%a b SUCCESS forged"}, "10.1.2.3"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -160,4 +163,22 @@ func TestAuditContextCarriesAUserAgentTheLogCanHold(t *testing.T) {
 			}
 		})
 	}
+}
+
+// Whatever a trusted proxy forwards, the client RealIP picks is a plain
+// address, without a zone, that is not itself trusted.
+func FuzzForwardedClient(f *testing.F) {
+	for _, s := range []string{"203.0.113.7", "198.51.100.1, 203.0.113.7, 10.9.9.9", "2001:db8::1%eth0", "::ffff:10.1.1.1", "x,,", ""} {
+		f.Add(s)
+	}
+	trusted := netip.MustParsePrefix("10.0.0.0/8")
+	f.Fuzz(func(t *testing.T, header string) {
+		a, ok := forwardedClient([]string{header}, func(a netip.Addr) bool { return trusted.Contains(a.Unmap()) })
+		if !ok {
+			return
+		}
+		if !a.IsValid() || a.Zone() != "" || a.Is4In6() || trusted.Contains(a) {
+			t.Fatalf("%q gave client %v", header, a)
+		}
+	})
 }
