@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"strings"
+	"unicode/utf8"
 )
 
 // ZeroHash is the PrevHash of the first event in the log: 32 zero bytes in hex.
@@ -13,7 +14,8 @@ var ZeroHash = strings.Repeat("00", sha256.Size)
 
 // chainContent is what an event's hash covers, in a fixed order: the
 // canonical encoding is this struct's JSON (map keys sorted, every string
-// quoted), so no two different events encode alike.
+// quoted), so no two different events whose text is valid UTF-8 encode
+// alike (Verifier refuses any other).
 type chainContent struct {
 	Version    int               `json:"v"`
 	Seq        int64             `json:"seq"`
@@ -55,6 +57,24 @@ func ChainHash(e Event) string {
 	return hex.EncodeToString(sum[:])
 }
 
+// utf8Text reports whether all of e's text is valid UTF-8. The chain's JSON
+// encodes every invalid byte as U+FFFD, so ChainHash is unambiguous only
+// for such text; the store refuses any other.
+func utf8Text(e Event) bool {
+	for _, s := range []string{e.ID, e.Action, e.Actor.Type, e.Actor.ID, e.Actor.Name, e.Client.IP,
+		e.Client.UserAgent, e.TargetType, e.TargetID, e.TargetName, e.Outcome, e.Message} {
+		if !utf8.ValidString(s) {
+			return false
+		}
+	}
+	for k, v := range e.Detail {
+		if !utf8.ValidString(k) || !utf8.ValidString(v) {
+			return false
+		}
+	}
+	return true
+}
+
 // Seal sets e's Seq and PrevHash to follow prev (the newest event in the
 // log, or the zero Event for an empty log) and e.Hash to match. An event
 // written before the chain existed (empty Hash) counts as ZeroHash.
@@ -80,9 +100,11 @@ func (b *Break) Error() string {
 }
 
 // Verifier checks the log's chain, fed oldest first in Seq order (in as
-// many batches as suit the caller). A prefix of events with no hash, from
-// before the chain existed, is skipped; after the first chained event every
-// event must be chained. The chain proves the log was not edited, reordered
+// many batches as suit the caller), from the log's first event on. A
+// prefix of events with no hash (and no previous hash), from before the
+// chain existed, is skipped; after the first chained event every event
+// must be chained. The first chained event's seq follows the prefix's last,
+// or is 1 when there is no prefix, so deleting the prefix whole shows. The chain proves the log was not edited, reordered
 // or cut in the middle since it was written; it cannot show that the newest
 // events were removed unless the caller compares the last hash with one
 // pinned elsewhere.
@@ -101,6 +123,8 @@ func (v *Verifier) Add(e Event) *Break {
 	}
 	started := v.Verified > 0
 	switch {
+	case e.Hash == "" && e.PrevHash != "": // legacy events predate both columns
+		return brk("it has a previous hash but no hash: its hash was removed")
 	case e.Hash == "" && !started:
 		v.Legacy++
 		v.Last = e
@@ -111,8 +135,12 @@ func (v *Verifier) Add(e Event) *Break {
 		return brk("it follows event seq %d: events are missing or out of order", v.Last.Seq)
 	case !started && e.PrevHash != ZeroHash:
 		return brk("it is the first chained event but its previous hash is not the zero hash: events before it are missing")
+	case !started && v.Legacy == 0 && e.Seq != 1:
+		return brk("it is the first event in the log but its seq is not 1: events before it are missing")
 	case started && e.PrevHash != v.Last.Hash:
 		return brk("its previous hash does not match the hash of event seq %d", v.Last.Seq)
+	case !utf8Text(e):
+		return brk("it holds text that is not UTF-8, which keyward never writes (and its hash cannot tell such bytes apart)")
 	case ChainHash(e) != e.Hash:
 		return brk("its content does not match its hash: the event was altered")
 	}

@@ -23,6 +23,20 @@ func log(n int) []audit.Event {
 	return out
 }
 
+// upgraded is l as a log upgraded to the chain holds it: two events from
+// before the chain, then l sealed after them.
+func upgraded(l []audit.Event) []audit.Event {
+	legacy := []audit.Event{{Seq: 1, ID: "old1"}, {Seq: 2, ID: "old2"}}
+	prev := legacy[1]
+	for i := range l {
+		l[i].Seq += 2
+		l[i].PrevHash = ""
+		prev = audit.Seal(l[i], prev)
+		l[i] = prev
+	}
+	return append(legacy, l...)
+}
+
 func TestVerify(t *testing.T) {
 	for _, c := range []struct {
 		name    string
@@ -58,17 +72,35 @@ func TestVerify(t *testing.T) {
 			l[3].Hash = audit.ChainHash(l[3])
 			return l
 		}, 5, "previous hash does not match the hash of event seq 4"},
-		{"a legacy prefix is skipped", func(l []audit.Event) []audit.Event {
-			legacy := []audit.Event{{Seq: 1, ID: "old1"}, {Seq: 2, ID: "old2"}}
-			prev := legacy[1]
+		{"a legacy prefix is skipped", upgraded, 0, ""},
+		{"a deleted legacy prefix breaks at the first chained event", func(l []audit.Event) []audit.Event {
+			return upgraded(l)[2:]
+		}, 3, "events before it are missing"},
+		{"a legacy prefix cut short breaks at the first chained event", func(l []audit.Event) []audit.Event {
+			u := upgraded(l)
+			return append(u[:1:1], u[2:]...)
+		}, 3, "missing or out of order"},
+		{"hashes removed from the first chained events break at the next", func(l []audit.Event) []audit.Event {
+			l[0].Hash, l[0].PrevHash, l[1].Hash, l[1].PrevHash = "", "", "", ""
+			return l
+		}, 3, "zero hash"},
+		{"a hash removed with the previous hash kept is not legacy", func(l []audit.Event) []audit.Event {
 			for i := range l {
-				l[i].Seq += 2
+				l[i].Hash = ""
+			}
+			return l
+		}, 1, "its hash was removed"},
+		{"a changed byte that is not UTF-8 breaks at that event", func(l []audit.Event) []audit.Event {
+			l[1].Message = "\xfe"
+			prev := l[0]
+			for i := 1; i < len(l); i++ {
 				l[i].PrevHash = ""
 				prev = audit.Seal(l[i], prev)
 				l[i] = prev
 			}
-			return append(legacy, l...)
-		}, 0, ""},
+			l[1].Message = "\xff" // JSON encodes both as \ufffd: the same hash
+			return l
+		}, 2, "not UTF-8"},
 		{"an unchained event after chained ones breaks", func(l []audit.Event) []audit.Event {
 			l[4].Hash = ""
 			return l

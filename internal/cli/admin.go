@@ -2,6 +2,7 @@ package cli
 
 import (
 	"bufio"
+	"context"
 	"errors"
 	"fmt"
 	"os"
@@ -51,27 +52,24 @@ func setPasswordCmd(stdio IO) *cobra.Command {
 The password is read from standard input (one line); on a terminal it is not echoed.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			db, err := openStore(cmd, stdio)
-			if err != nil {
-				return err
-			}
-			defer db.Close()
-			pw, err := readPassword(stdio)
-			if err != nil {
-				return err
-			}
-			svc, err := signin.New(db, app.NewHasher(nil, clock.Random), clock.Real{}, clock.Random, signin.DefaultPolicy)
-			if err != nil {
-				return err
-			}
-			if err := svc.SetPassword(cmd.Context(), user, pw); err != nil {
-				if errs.Is(err, errs.NotFound) {
-					return fmt.Errorf("no user named %q in the identity store", user)
+			return withAWS(cmd, stdio, func(ctx context.Context, db store.AWS) error {
+				pw, err := readPassword(stdio)
+				if err != nil {
+					return err
 				}
-				return err
-			}
-			fmt.Fprintf(stdio.Out, "Password set for %s.\n", user)
-			return nil
+				svc, err := signin.New(db, app.NewHasher(nil, clock.Random), clock.Real{}, clock.Random, signin.DefaultPolicy)
+				if err != nil {
+					return err
+				}
+				if err := svc.SetPassword(ctx, user, pw); err != nil {
+					if errs.Is(err, errs.NotFound) {
+						return fmt.Errorf("no user named %q in the identity store", user)
+					}
+					return err
+				}
+				fmt.Fprintf(stdio.Out, "Password set for %s.\n", user)
+				return nil
+			})
 		},
 	}
 	cmd.Flags().StringVar(&user, "user", "", "user name in the identity store")

@@ -6,11 +6,13 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/keyward/keyward/internal/app"
 	"github.com/keyward/keyward/internal/audit"
 	"github.com/keyward/keyward/internal/clock"
 	"github.com/keyward/keyward/internal/config"
+	ic "github.com/keyward/keyward/internal/identitycenter"
 )
 
 // withLog returns a served data directory whose log holds n more events.
@@ -90,5 +92,31 @@ func TestAdminEventsVerifyTakesNoFilter(t *testing.T) {
 	code, _, errOut := run(t, "", nil, "admin", "events", "--verify", "--since", "1h", "--data-dir", dir)
 	if code == 0 || !strings.Contains(errOut, "since") {
 		t.Errorf("exit %d: %s", code, errOut)
+	}
+}
+
+// An operator's password reset is logged as the operator's, as every other
+// admin command's change is, not as keyward's own.
+func TestSetPasswordIsLoggedAsTheOperator(t *testing.T) {
+	dir := served(t)
+	cfg := config.Default()
+	cfg.DataDir = dir
+	s, err := app.OpenExistingStore(context.Background(), cfg, clock.Real{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	now := time.Now()
+	err = s.CreateUser(context.Background(), ic.User{ID: ic.NewPrincipalID(clock.Random, "d-0123456789"),
+		Profile: ic.Profile{UserName: "alice", DisplayName: "Alice"}, Status: ic.UserEnabled, CreatedAt: now, UpdatedAt: now})
+	s.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if code, out, errOut := run(t, "a-long-password\n", nil, "admin", "set-password", "--data-dir", dir, "--user", "alice"); code != 0 {
+		t.Fatalf("exit %d: %s%s", code, out, errOut)
+	}
+	_, out, _ := run(t, "", nil, "admin", "events", "--data-dir", dir, "--action", "user.password.update")
+	if !strings.Contains(out, `actor=operator:"keyward admin"`) {
+		t.Errorf("the password change is logged as:\n%s", out)
 	}
 }

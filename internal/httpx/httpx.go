@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"net/netip"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/keyward/keyward/internal/audit"
 )
@@ -26,8 +27,27 @@ func ClientIP(r *http.Request) string {
 // AuditContext returns r's context carrying the client for the system log,
 // with the request id of WithRequestID when there is one.
 func AuditContext(r *http.Request) context.Context {
-	return audit.WithClient(r.Context(), audit.Client{IP: ClientIP(r), UserAgent: r.UserAgent(),
+	return audit.WithClient(r.Context(), audit.Client{IP: ClientIP(r), UserAgent: UserAgent(r),
 		RequestID: RequestIDFrom(r.Context())})
+}
+
+// MaxUserAgent bounds, in bytes, the user agent UserAgent returns.
+const MaxUserAgent = 1024
+
+// UserAgent returns r's User-Agent as the log and the session store keep
+// it: valid UTF-8 (other bytes become U+FFFD, since the store refuses
+// them, and the gateway logs a denial best effort) and at most
+// MaxUserAgent bytes, cut at a character boundary.
+func UserAgent(r *http.Request) string {
+	ua := strings.ToValidUTF8(r.UserAgent(), "\uFFFD")
+	if len(ua) <= MaxUserAgent {
+		return ua
+	}
+	cut := MaxUserAgent
+	for cut > 0 && !utf8.RuneStart(ua[cut]) {
+		cut--
+	}
+	return ua[:cut]
 }
 
 // RealIP returns middleware that, for requests whose peer is one of the
@@ -66,7 +86,7 @@ func forwardedClient(values []string, trusted func(netip.Addr) bool) (netip.Addr
 	hops := strings.Split(strings.Join(values, ","), ",")
 	for i := len(hops) - 1; i >= 0 && i >= len(hops)-maxHops; i-- {
 		a, err := netip.ParseAddr(strings.TrimSpace(hops[i]))
-		if err != nil {
+		if err != nil || a.Zone() != "" { // a zone is free text, no client's address
 			return netip.Addr{}, false
 		}
 		if !trusted(a) {

@@ -8,6 +8,8 @@ import (
 	"net/netip"
 	"strings"
 	"testing"
+
+	"github.com/keyward/keyward/internal/audit"
 )
 
 func TestRealIPTrustsForwardedForOnlyFromTrustedProxies(t *testing.T) {
@@ -25,6 +27,9 @@ func TestRealIPTrustsForwardedForOnlyFromTrustedProxies(t *testing.T) {
 		{"garbage in the header leaves the peer", "10.1.2.3:5000", []string{"not-an-ip"}, "10.1.2.3"},
 		{"only trusted hops leave the peer", "10.1.2.3:5000", []string{"10.4.4.4"}, "10.1.2.3"},
 		{"an IPv6 loopback proxy is trusted", "[::1]:5000", []string{"2001:db8::1"}, "2001:db8::1"},
+		// A zone is free text ("%" and anything): it would reach the log's
+		// ip= unquoted and make every request a new rate-limit address.
+		{"an address with a zone is garbage", "10.1.2.3:5000", []string{"2001:db8::1%a b SUCCESS forged"}, "10.1.2.3"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -134,4 +139,46 @@ func TestEveryRequestGetsItsOwnIDInTheHeaderAndContext(t *testing.T) {
 	if RequestIDFrom(context.Background()) != "" {
 		t.Error("a context outside WithRequestID has an id")
 	}
+}
+
+// The store refuses text that is not UTF-8, and the gateway and sign-in
+// log denials best effort, so a user agent a client sends raw must reach
+// the audit context as valid UTF-8 and bounded: otherwise a client could
+// keep its refusals out of the log, or fill it 64 KiB an event.
+func TestAuditContextCarriesAUserAgentTheLogCanHold(t *testing.T) {
+	for _, c := range []struct{ name, sent, want string }{
+		{"a plain user agent is kept", "aws-cli/2.15.0 md/awscrt#0.19.19", "aws-cli/2.15.0 md/awscrt#0.19.19"},
+		{"bytes that are not UTF-8 are replaced", "curl/8\xff\xfe x", "curl/8\uFFFD x"},
+		{"a long user agent is cut", strings.Repeat("a", 5000), strings.Repeat("a", MaxUserAgent)},
+		{"a cut does not split a character", strings.Repeat("a", MaxUserAgent-1) + "é", strings.Repeat("a", MaxUserAgent-1)},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			r := httptest.NewRequest(http.MethodGet, "/", nil)
+			r.Header.Set("User-Agent", c.sent)
+			for name, got := range map[string]string{"audit context": audit.ClientFrom(AuditContext(r)).UserAgent,
+				"UserAgent": UserAgent(r)} {
+				if got != c.want {
+					t.Errorf("%s user agent = %q, want %q", name, got, c.want)
+				}
+			}
+		})
+	}
+}
+
+// Whatever a trusted proxy forwards, the client RealIP picks is a plain
+// address, without a zone, that is not itself trusted.
+func FuzzForwardedClient(f *testing.F) {
+	for _, s := range []string{"203.0.113.7", "198.51.100.1, 203.0.113.7, 10.9.9.9", "2001:db8::1%eth0", "::ffff:10.1.1.1", "x,,", ""} {
+		f.Add(s)
+	}
+	trusted := netip.MustParsePrefix("10.0.0.0/8")
+	f.Fuzz(func(t *testing.T, header string) {
+		a, ok := forwardedClient([]string{header}, func(a netip.Addr) bool { return trusted.Contains(a.Unmap()) })
+		if !ok {
+			return
+		}
+		if !a.IsValid() || a.Zone() != "" || a.Is4In6() || trusted.Contains(a) {
+			t.Fatalf("%q gave client %v", header, a)
+		}
+	})
 }

@@ -70,7 +70,7 @@ func (p *Pages) toStep(w http.ResponseWriter, r *http.Request, st orgsignin.Stat
 
 // finish starts the session and goes where the sign-in was headed.
 func (p *Pages) finish(w http.ResponseWriter, r *http.Request, st orgsignin.State) error {
-	value, ss, err := p.SignIn.StartSession(httpx.AuditContext(r), st, httpx.ClientIP(r), r.UserAgent())
+	value, ss, err := p.SignIn.StartSession(httpx.AuditContext(r), st, httpx.ClientIP(r), httpx.UserAgent(r))
 	if err != nil {
 		return err
 	}
