@@ -59,7 +59,7 @@ func TestStatusShowsFailuresWithTheTargetsMessage(t *testing.T) {
 		items, err := s.ClaimOutbox(ctx, "me", pushed, pushed.Add(time.Minute), 10)
 		must(err)
 		must(s.FinishOutbox(ctx, items[:1], pushed))
-		must(s.FailOutbox(ctx, items[1].ProvisionKey, "Duplicate userName\nat the target", time.Time{}, true))
+		must(s.FailOutbox(ctx, items[1], "Duplicate userName\nat the target", time.Time{}, true))
 	})
 
 	code, out, _ = run(t, "", nil, "admin", "apps", "status", id, "--data-dir", dir)

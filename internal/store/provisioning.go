@@ -31,7 +31,11 @@ type OutboxItem struct {
 	ProvisionKey
 	// Gen moves on every enqueue, so that finishing an item claimed
 	// before a newer change leaves it queued for that change.
-	Gen         int64
+	Gen int64
+	// Owner holds the item's lease: the owner ClaimOutbox leased it to.
+	// Finishing and failing need it, so that a replica whose lease another
+	// took (the lease ran out) cannot finish or fail the item.
+	Owner       string
 	Enqueued    time.Time
 	Attempts    int
 	NextAttempt time.Time // zero: due now
@@ -104,12 +108,15 @@ type Provisioning interface {
 	ClaimOutbox(ctx context.Context, owner string, now, until time.Time, limit int) ([]OutboxItem, error)
 	// FinishOutbox, in one transaction, removes each pushed item whose
 	// Gen is still the one claimed (releasing the others, due at once) and
-	// records a push at at for their apps.
+	// records a push at at for their apps. An item whose lease is no
+	// longer its Owner's is left as it is.
 	FinishOutbox(ctx context.Context, done []OutboxItem, at time.Time) error
-	// FailOutbox records a failed attempt: the message, the next attempt
-	// (ignored when permanent) and whether it is permanent; it releases
-	// the lease.
-	FailOutbox(ctx context.Context, k ProvisionKey, msg string, next time.Time, permanent bool) error
+	// FailOutbox records a failed attempt of a claimed item: the message,
+	// the next attempt (ignored when permanent) and whether it is
+	// permanent; it releases the lease. An item queued again since (a
+	// newer Gen) is neither delayed nor failed but due at once; one whose
+	// lease is no longer its Owner's is left as it is.
+	FailOutbox(ctx context.Context, it OutboxItem, msg string, next time.Time, permanent bool) error
 	// RetryFailedOutbox makes the app's permanently failed items due
 	// again (its target's settings changed).
 	RetryFailedOutbox(ctx context.Context, appID string) error

@@ -44,7 +44,7 @@ func TestProvisioningStatusShowsLastPushPendingAndFailures(t *testing.T) {
 	if err := w.st.FinishOutbox(ctx, items[:1], pushed); err != nil {
 		t.Fatal(err)
 	}
-	if err := w.st.FailOutbox(ctx, busy, "429 Too Many Requests: ThrottlingException", retry, false); err != nil {
+	if err := w.st.FailOutbox(ctx, items[1], "429 Too Many Requests: ThrottlingException", retry, false); err != nil {
 		t.Fatal(err)
 	}
 

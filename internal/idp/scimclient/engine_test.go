@@ -2,6 +2,7 @@ package scimclient
 
 import (
 	"context"
+	"errors"
 	"net/http"
 	"slices"
 	"strings"
@@ -255,6 +256,38 @@ func TestThrottlingHonoursRetryAfterAndPermanentFailuresAreReported(t *testing.T
 		must(t, w.eng.Step(w.ctx))
 		w.eachOnce(t, "good@example.com", "bad@example.com")
 	})
+}
+
+// A fix made while the push it fixes is being refused reaches the target
+// on the next round, even when another replica followed the feed to it
+// (so this one's next Sync does not queue it again).
+func TestAChangeQueuedDuringAFailingPushIsPushedAtOnce(t *testing.T) {
+	w := newWorld(t)
+	bad := w.team(t, []string{"bad@example.com"})[0]
+	must(t, w.eng.Sync(w.ctx))
+	other := w.newEngine("replica-b")
+	w.scim.hook = func(r *http.Request, body []byte) (int, string) {
+		if r.Method != http.MethodPost || !strings.Contains(string(body), `"userName":"bad@`) {
+			return 0, ""
+		}
+		_, err := w.st.UpdateUser(w.ctx, bad.ID, "user.account.update_profile", func(u directory.User) (directory.User, error) {
+			u.Profile["login"], u.Profile["email"] = "fixed@example.com", "fixed@example.com"
+			return u, nil
+		})
+		if err := errors.Join(err, other.Sync(w.ctx)); err != nil {
+			t.Errorf("fixing the user meanwhile: %v", err)
+		}
+		return 400, "1 validation error detected: Value at 'userName' failed to satisfy constraint"
+	}
+	must(t, w.eng.Drain(w.ctx))
+	w.clk.Advance(time.Second)
+	must(t, w.eng.Step(w.ctx))
+	w.eachOnce(t, "fixed@example.com")
+	st, err := w.st.ProvisionStatus(w.ctx, testApp)
+	must(t, err)
+	if st.Pending != 0 {
+		t.Errorf("pending %d, failures %+v; want nothing pending", st.Pending, st.Failures)
+	}
 }
 
 func TestGroupMembershipIsPushedInChunksOfAtMost100(t *testing.T) {

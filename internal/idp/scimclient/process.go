@@ -37,7 +37,7 @@ func (e *Engine) process(ctx context.Context, it store.OutboxItem) bool {
 	perm := permanent(err)
 	e.c.Log.Warn("provisioning push failed", "app", it.AppID, "kind", it.Kind, "id", it.ObjectID,
 		"attempt", it.Attempts+1, "permanent", perm, "error", err)
-	if ferr := e.c.State.FailOutbox(ctx, it.ProvisionKey, err.Error(), next, perm); ferr != nil {
+	if ferr := e.c.State.FailOutbox(ctx, it, err.Error(), next, perm); ferr != nil {
 		e.c.Log.Warn("provisioning: recording a failure failed", "app", it.AppID, "error", ferr)
 	}
 	return false

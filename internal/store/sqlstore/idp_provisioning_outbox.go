@@ -3,8 +3,6 @@ package sqlstore
 import (
 	"cmp"
 	"context"
-	"database/sql"
-	"errors"
 	"slices"
 	"strings"
 	"time"
@@ -13,7 +11,7 @@ import (
 )
 
 const (
-	outboxCols       = `app_id, kind, object_id, gen, enqueued, attempts, next_attempt, failed, last_error`
+	outboxCols       = `app_id, kind, object_id, gen, lease_owner, enqueued, attempts, next_attempt, failed, last_error`
 	enqueueOutboxSQL = `INSERT INTO idp_provisioning_outbox (app_id, kind, object_id, gen, enqueued, attempts,
 next_attempt, failed, last_error, lease_owner, lease_until) VALUES ($1, $2, $3, 1, $4, 0, 0, 0, '', '', 0)
 ON CONFLICT (app_id, kind, object_id) DO UPDATE SET gen = idp_provisioning_outbox.gen + 1,
@@ -26,13 +24,17 @@ WHERE (app_id, kind, object_id) IN (SELECT app_id, kind, object_id FROM idp_prov
   ORDER BY kind DESC, next_attempt, enqueued LIMIT CAST($4 AS INTEGER))
 AND (lease_until <= $3 OR lease_owner = $1)
 RETURNING ` + outboxCols
-	selectGenSQL = `SELECT gen FROM idp_provisioning_outbox WHERE app_id = $1 AND kind = $2 AND object_id = $3`
-	finishSQL    = `DELETE FROM idp_provisioning_outbox WHERE app_id = $1 AND kind = $2 AND object_id = $3 AND gen = $4`
-	releaseSQL   = `UPDATE idp_provisioning_outbox SET lease_owner = '', lease_until = 0, next_attempt = 0
-WHERE app_id = $1 AND kind = $2 AND object_id = $3`
+	// Finishing, releasing and failing touch only an item still leased
+	// to the caller: once another replica claimed it, it is that one's.
+	finishSQL = `DELETE FROM idp_provisioning_outbox WHERE app_id = $1 AND kind = $2 AND object_id = $3
+AND gen = $4 AND lease_owner = $5`
+	releaseSQL = `UPDATE idp_provisioning_outbox SET lease_owner = '', lease_until = 0, next_attempt = 0
+WHERE app_id = $1 AND kind = $2 AND object_id = $3 AND lease_owner = $4`
+	// A failure of an older Gen leaves the newer change due at once.
 	failOutboxSQL = `UPDATE idp_provisioning_outbox SET attempts = attempts + 1, last_error = $4,
-next_attempt = $5, failed = $6, lease_owner = '', lease_until = 0
-WHERE app_id = $1 AND kind = $2 AND object_id = $3`
+next_attempt = CASE WHEN gen = $7 THEN CAST($5 AS BIGINT) ELSE 0 END,
+failed = CASE WHEN gen = $7 THEN CAST($6 AS BIGINT) ELSE 0 END, lease_owner = '', lease_until = 0
+WHERE app_id = $1 AND kind = $2 AND object_id = $3 AND lease_owner = $8`
 	retryFailedSQL = `UPDATE idp_provisioning_outbox SET failed = 0, next_attempt = 0 WHERE app_id = $1 AND failed = 1`
 	failuresSQL    = `SELECT ` + outboxCols + ` FROM idp_provisioning_outbox WHERE app_id = $1 AND last_error <> ''
 ORDER BY enqueued, kind, object_id LIMIT 100`
@@ -54,7 +56,7 @@ func enqueue(ctx context.Context, tx *txn, now int64, keys []store.ProvisionKey)
 func scanOutbox(sc scanner) (store.OutboxItem, error) {
 	var it store.OutboxItem
 	var failed int64
-	err := sc.Scan(&it.AppID, &it.Kind, &it.ObjectID, &it.Gen, timeCol{&it.Enqueued}, &it.Attempts,
+	err := sc.Scan(&it.AppID, &it.Kind, &it.ObjectID, &it.Gen, &it.Owner, timeCol{&it.Enqueued}, &it.Attempts,
 		timeCol{&it.NextAttempt}, &failed, &it.LastError)
 	it.Failed = failed != 0
 	return it, err
@@ -84,8 +86,13 @@ func (s *IdP) ClaimOutbox(ctx context.Context, owner string, now, until time.Tim
 }
 
 // FinishOutbox removes pushed items unless they were queued again
-// meanwhile.
+// meanwhile or another replica leased them.
 func (s *IdP) FinishOutbox(ctx context.Context, done []store.OutboxItem, at time.Time) error {
+	for _, it := range done {
+		if it.Owner == "" {
+			return required("the owner of each claimed item")
+		}
+	}
 	return s.db.writeNoEvent(ctx, func(tx *txn) error {
 		apps := map[string]bool{}
 		for _, it := range done {
@@ -104,24 +111,12 @@ func (s *IdP) FinishOutbox(ctx context.Context, done []store.OutboxItem, at time
 }
 
 func finish(ctx context.Context, tx *txn, it store.OutboxItem) error {
-	n, err := affected(ctx, tx, "finish outbox item", finishSQL, it.AppID, it.Kind, it.ObjectID, it.Gen)
+	n, err := affected(ctx, tx, "finish outbox item", finishSQL, it.AppID, it.Kind, it.ObjectID, it.Gen, it.Owner)
 	if err != nil || n > 0 {
 		return err
 	}
-	return release(ctx, tx, it.ProvisionKey)
-}
-
-// release makes a still-queued item due at once, if it is still there.
-func release(ctx context.Context, tx *txn, k store.ProvisionKey) error {
-	var gen int64
-	err := queryRow(ctx, tx, selectGenSQL, k.AppID, k.Kind, k.ObjectID).Scan(&gen)
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil
-	}
-	if err != nil {
-		return mapErr(err, "release outbox item")
-	}
-	_, err = exec(ctx, tx, "release outbox item", releaseSQL, k.AppID, k.Kind, k.ObjectID)
+	// Queued again meanwhile: make it due at once, if still it.Owner's.
+	_, err = exec(ctx, tx, "release outbox item", releaseSQL, it.AppID, it.Kind, it.ObjectID, it.Owner)
 	return err
 }
 
@@ -133,8 +128,12 @@ func (s *IdP) RetryFailedOutbox(ctx context.Context, appID string) error {
 	})
 }
 
-// FailOutbox records a failed attempt and releases the lease.
-func (s *IdP) FailOutbox(ctx context.Context, k store.ProvisionKey, msg string, next time.Time, permanent bool) error {
+// FailOutbox records a failed attempt and releases the lease, unless
+// another replica leased the item meanwhile.
+func (s *IdP) FailOutbox(ctx context.Context, it store.OutboxItem, msg string, next time.Time, permanent bool) error {
+	if it.Owner == "" {
+		return required("the owner of the claimed item")
+	}
 	failed := 0
 	if permanent {
 		failed = 1
@@ -142,7 +141,8 @@ func (s *IdP) FailOutbox(ctx context.Context, k store.ProvisionKey, msg string, 
 	// The message is the target's words: keep what is storable.
 	msg = truncate(strings.ReplaceAll(strings.ToValidUTF8(msg, "\uFFFD"), "\x00", ""), 1000)
 	return s.db.writeNoEvent(ctx, func(tx *txn) error {
-		_, err := exec(ctx, tx, "fail outbox item", failOutboxSQL, k.AppID, k.Kind, k.ObjectID, msg, ts(next), failed)
+		_, err := exec(ctx, tx, "fail outbox item", failOutboxSQL, it.AppID, it.Kind, it.ObjectID, msg, ts(next), failed,
+			it.Gen, it.Owner)
 		return err
 	})
 }

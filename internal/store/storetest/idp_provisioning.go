@@ -32,6 +32,18 @@ func keysOf(items []store.OutboxItem) []store.ProvisionKey {
 	return out
 }
 
+// itemOf is the item of items with key k.
+func itemOf(t *testing.T, items []store.OutboxItem, k store.ProvisionKey) store.OutboxItem {
+	t.Helper()
+	for _, it := range items {
+		if it.ProvisionKey == k {
+			return it
+		}
+	}
+	t.Fatalf("%v not among %v", k, keysOf(items))
+	return store.OutboxItem{}
+}
+
 var idpProvisioningTests = []idpTest{
 	{"starting provisioning sets the cursor, queues each key once and logs the start", func(t *testing.T, h *idpHarness) {
 		_, err := h.s.ProvisionState(h.ctx, "0oaA")
@@ -70,9 +82,9 @@ var idpProvisioningTests = []idpTest{
 	}},
 	{"a failure waits for its next attempt; a permanent one waits for a new enqueue", func(t *testing.T, h *idpHarness) {
 		ok(t, h.s.StartProvisioning(h.ctx, "0oaA", 0, []store.ProvisionKey{provUser("0oaA", "00u1"), provUser("0oaA", "00u2")}))
-		h.claimKeys(t, "r", start)
-		ok(t, h.s.FailOutbox(h.ctx, provUser("0oaA", "00u1"), "ThrottlingException", start.Add(time.Hour), false))
-		ok(t, h.s.FailOutbox(h.ctx, provUser("0oaA", "00u2"), "400 userName\x00 is \xffrequired", time.Time{}, true))
+		claimed := h.claimKeys(t, "r", start)
+		ok(t, h.s.FailOutbox(h.ctx, itemOf(t, claimed, provUser("0oaA", "00u1")), "ThrottlingException", start.Add(time.Hour), false))
+		ok(t, h.s.FailOutbox(h.ctx, itemOf(t, claimed, provUser("0oaA", "00u2")), "400 userName\x00 is \xffrequired", time.Time{}, true))
 		equal(t, "due before the hour", 0, len(h.claimKeys(t, "r", start.Add(2*time.Minute))))
 		equal(t, "due after it", []store.ProvisionKey{provUser("0oaA", "00u1")}, keysOf(h.claimKeys(t, "r", start.Add(time.Hour))))
 		st, err := h.s.ProvisionStatus(h.ctx, "0oaA")
@@ -84,6 +96,38 @@ var idpProvisioningTests = []idpTest{
 		got := h.claimKeys(t, "r2", start.Add(2*time.Hour))
 		equal(t, "re-queued first", provUser("0oaA", "00u2"), got[0].ProvisionKey)
 		equal(t, "attempts", 1, got[0].Attempts)
+	}},
+	{"a failure of an item queued again meanwhile leaves the newer change due at once", func(t *testing.T, h *idpHarness) {
+		u1, u2 := provUser("0oaA", "00u1"), provUser("0oaA", "00u2")
+		ok(t, h.s.StartProvisioning(h.ctx, "0oaA", 0, []store.ProvisionKey{u1, u2}))
+		got := h.claimKeys(t, "r", start)
+		ok(t, h.s.Enqueue(h.ctx, []store.ProvisionKey{u1, u2}))
+		ok(t, h.s.FailOutbox(h.ctx, itemOf(t, got, u1), "ThrottlingException", start.Add(time.Hour), false))
+		ok(t, h.s.FailOutbox(h.ctx, itemOf(t, got, u2), "400 userName is required", time.Time{}, true))
+		again := h.claimKeys(t, "r", start.Add(time.Second))
+		equal(t, "gen of the newer change, due at once", int64(2), itemOf(t, again, u1).Gen)
+		equal(t, "failed", false, itemOf(t, again, u2).Failed)
+		equal(t, "the attempt is counted", 1, itemOf(t, again, u2).Attempts)
+	}},
+	{"a replica whose lease another claimed cannot fail or finish the item", func(t *testing.T, h *idpHarness) {
+		u1, u2, u3 := provUser("0oaA", "00u1"), provUser("0oaA", "00u2"), provUser("0oaA", "00u3")
+		ok(t, h.s.StartProvisioning(h.ctx, "0oaA", 0, []store.ProvisionKey{u1, u2, u3}))
+		slow := h.claimKeys(t, "slow", start)
+		ok(t, h.s.Enqueue(h.ctx, []store.ProvisionKey{u2}))
+		later := start.Add(time.Minute)
+		fast := h.claimKeys(t, "fast", later)
+		equal(t, "taken over", 3, len(fast))
+		ok(t, h.s.FailOutbox(h.ctx, itemOf(t, slow, u1), "ThrottlingException", later.Add(time.Hour), true))
+		ok(t, h.s.FinishOutbox(h.ctx, []store.OutboxItem{itemOf(t, slow, u2), itemOf(t, slow, u3)}, later))
+		equal(t, "still leased to fast", 0, len(h.claimKeys(t, "other", later.Add(time.Second))))
+		st, err := h.s.ProvisionStatus(h.ctx, "0oaA")
+		ok(t, err)
+		equal(t, "pending", 3, st.Pending)
+		equal(t, "failures", 0, len(st.Failures))
+		ok(t, h.s.FinishOutbox(h.ctx, fast, later.Add(time.Second)))
+		st, err = h.s.ProvisionStatus(h.ctx, "0oaA")
+		ok(t, err)
+		equal(t, "pending after fast finished", 0, st.Pending)
 	}},
 	{"advancing moves the cursor only from where it is", func(t *testing.T, h *idpHarness) {
 		ok(t, h.s.StartProvisioning(h.ctx, "0oaA", 5, nil))
