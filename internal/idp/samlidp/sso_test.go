@@ -297,7 +297,10 @@ func TestForceAuthnSignsInAgain(t *testing.T) {
 // place of the default relay state.
 func TestIdPInitiatedRelayState(t *testing.T) {
 	f := newFixture(t)
-	app := f.addApp(func(a *directory.App) { a.Name = "relay_saml"; a.SAML.DefaultRelayState = "https://sp.example.com/home" })
+	app := f.addApp(func(a *directory.App) {
+		a.Name = "relay_saml"
+		a.SAML.DefaultRelayState = "https://sp.example.com/home"
+	})
 	f.assign(app, f.alice)
 	cookie := f.session(t, f.alice)
 	deep := "https://console.aws.amazon.com/ec2/home?region=eu-west-1#Instances:"
