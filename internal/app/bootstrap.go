@@ -25,18 +25,8 @@ const AdminProfile = "keyward-admin"
 // cannot leave a key nobody can read; on a later start nothing is written,
 // but the file a first start crashed before moving into place is moved.
 func (m *Main) bootstrap(ctx context.Context, auth *awsauth.Authority) (store.Bootstrap, error) {
-	now := m.clock.Now()
-	mgmt := ic.NewAccountID(m.random)
-	key, secret := auth.NewRootKey(mgmt)
-	b := store.Bootstrap{
-		Organization: ic.Organization{ID: ic.NewOrgID(m.random), ManagementAccountID: mgmt,
-			ManagementEmail: m.Config.AWS.ManagementEmail, CreatedAt: now},
-		ManagementAccount: ic.Account{ID: mgmt, Name: "Management", Email: m.Config.AWS.ManagementEmail,
-			Status: ic.AccountActive, JoinedMethod: ic.JoinedCreated, JoinedAt: now},
-		Instance: ic.Instance{ID: ic.NewInstanceID(m.random), IdentityStoreID: ic.NewIdentityStoreID(m.random),
-			OwnerAccountID: mgmt, Name: "keyward", CreatedAt: now},
-		RootKey: key,
-	}
+	key, secret := auth.NewRootKey(ic.NewAccountID(m.random))
+	b := store.NewBootstrap(m.random, m.clock.Now(), m.Config.AWS.ManagementEmail, key)
 	final := filepath.Join(m.Config.DataDir, BootstrapCredentialsFile)
 	tmp := final + ".new"
 	if _, err := m.Store.Organization(ctx); err == nil { // a later start
@@ -59,7 +49,7 @@ func (m *Main) bootstrap(ctx context.Context, auth *awsauth.Authority) (store.Bo
 		return got, fmt.Errorf("write bootstrap credentials: %w", err)
 	}
 	m.Log.Info("bootstrapped a new organization; the management account's root key is in the credentials file",
-		"organization", got.Organization.ID, "management_account", mgmt, "instance", got.Instance.ID,
+		"organization", got.Organization.ID, "management_account", got.ManagementAccount.ID, "instance", got.Instance.ID,
 		"credentials_file", final, "profile", AdminProfile)
 	return got, nil
 }

@@ -26,6 +26,7 @@ package store
 
 import (
 	"context"
+	"io"
 	"time"
 
 	"github.com/keyward/keyward/internal/audit"
@@ -83,6 +84,22 @@ type Bootstrap struct {
 	ManagementAccount ic.Account
 	Instance          ic.Instance
 	RootKey           ic.AccessKey
+}
+
+// NewBootstrap is what a first start creates at now: an organization whose
+// management account is rootKey's (named "Management", reached at email)
+// and an Identity Center instance, with ids drawn from random.
+func NewBootstrap(random io.Reader, now time.Time, email string, rootKey ic.AccessKey) Bootstrap {
+	mgmt := rootKey.AccountID
+	return Bootstrap{
+		Organization: ic.Organization{ID: ic.NewOrgID(random), ManagementAccountID: mgmt,
+			ManagementEmail: email, CreatedAt: now},
+		ManagementAccount: ic.Account{ID: mgmt, Name: "Management", Email: email,
+			Status: ic.AccountActive, JoinedMethod: ic.JoinedCreated, JoinedAt: now},
+		Instance: ic.Instance{ID: ic.NewInstanceID(random), IdentityStoreID: ic.NewIdentityStoreID(random),
+			OwnerAccountID: mgmt, Name: "keyward", CreatedAt: now},
+		RootKey: rootKey,
+	}
 }
 
 // Org is the singleton organization and instance.

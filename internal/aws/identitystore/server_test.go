@@ -79,15 +79,7 @@ func (s *server) bootstrap(t *testing.T) string {
 	now := time.Now().UTC()
 	mgmt := ic.NewAccountID(clock.Random)
 	key, secret := s.auth.NewRootKey(mgmt)
-	b := store.Bootstrap{
-		Organization: ic.Organization{ID: ic.NewOrgID(clock.Random), ManagementAccountID: mgmt,
-			ManagementEmail: "root@example.com", CreatedAt: now},
-		ManagementAccount: ic.Account{ID: mgmt, Name: "Management", Email: "root@example.com",
-			Status: ic.AccountActive, JoinedMethod: ic.JoinedCreated, JoinedAt: now},
-		Instance: ic.Instance{ID: ic.NewInstanceID(clock.Random), IdentityStoreID: ic.NewIdentityStoreID(clock.Random),
-			OwnerAccountID: mgmt, Name: "keyward", CreatedAt: now},
-		RootKey: key,
-	}
+	b := store.NewBootstrap(clock.Random, now, "root@example.com", key)
 	got, created, err := s.db.Bootstrap(s.ctx, b)
 	must(t, err)
 	if !created {

@@ -58,16 +58,8 @@ func newEnv(t *testing.T) *env {
 func (e *env) bootstrap() {
 	now := e.clk.Now()
 	mgmt := ic.NewAccountID(clock.Random)
-	b := store.Bootstrap{
-		Organization: ic.Organization{ID: ic.NewOrgID(clock.Random), ManagementAccountID: mgmt,
-			ManagementEmail: "root@example.com", CreatedAt: now},
-		ManagementAccount: ic.Account{ID: mgmt, Name: "Management", Email: "root@example.com",
-			Status: ic.AccountActive, JoinedMethod: ic.JoinedCreated, JoinedAt: now},
-		Instance: ic.Instance{ID: ic.NewInstanceID(clock.Random), IdentityStoreID: ic.NewIdentityStoreID(clock.Random),
-			OwnerAccountID: mgmt, Name: "keyward", CreatedAt: now},
-		RootKey: ic.AccessKey{ID: "AKIA" + strings.ToUpper(clock.Hex(clock.Random, 8)), AccountID: mgmt,
-			SealedSecret: []byte("sealed"), CreatedAt: now},
-	}
+	b := store.NewBootstrap(clock.Random, now, "root@example.com", ic.AccessKey{ID: "AKIA" + strings.ToUpper(clock.Hex(clock.Random, 8)),
+		AccountID: mgmt, SealedSecret: []byte("sealed"), CreatedAt: now})
 	got, _, err := e.db.Bootstrap(e.t.Context(), b)
 	must(e.t, err)
 	e.tenant = got.Instance.IdentityStoreID
