@@ -57,7 +57,7 @@ func (p *Pages) getSigninToken(w http.ResponseWriter, q url.Values) error {
 		// wrap around into the bounds once in nanoseconds.
 		n, err := strconv.Atoi(v)
 		if err != nil || n < int(console.MinSessionDuration/time.Second) || n > int(console.MaxSessionDuration/time.Second) {
-			return errs.E(errs.Invalid, "SessionDuration must be a number of seconds between 900 and 43200.")
+			return errs.E(errs.Invalid, "SessionDuration must be between 900 and 43200 seconds.")
 		}
 		d = time.Duration(n) * time.Second
 	}
