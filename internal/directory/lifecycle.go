@@ -64,7 +64,8 @@ func activated(u User) Status {
 // Transition applies op to u at now. It refuses, changing nothing, an
 // operation Okta does not allow in u's status (errs.Conflict with Reason
 // ReasonStatus, or ReasonActive for activating an active user), and
-// expire_password for a user with no password.
+// expire_password for a user with no password. StatusChanged becomes now
+// when the status changes, and at every unlock.
 func Transition(u User, op Op, now time.Time) (User, error) {
 	t, ok := transitions[op]
 	if !ok {
@@ -81,7 +82,9 @@ func Transition(u User, op Op, now time.Time) (User, error) {
 	if op == OpActivate {
 		u.Activated = now
 	}
-	if next != u.Status {
+	// An unlock always restarts the status clock, even of an ACTIVE user:
+	// it clears blocks (Okta), and sign-in keys its failure counts to it.
+	if next != u.Status || op == OpUnlock {
 		u.Status, u.StatusChanged = next, now
 	}
 	return u, nil

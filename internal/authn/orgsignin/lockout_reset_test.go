@@ -117,3 +117,31 @@ func TestAnUnlockedAccountSignsInFromTheAddressThatLockedIt(t *testing.T) {
 		}
 	})
 }
+
+// An administrator's unlock lets the person in from the address that
+// locked the account even when the lock had already run out and the
+// account is ACTIVE again (Okta's unlock of an ACTIVE user clears its
+// blocks): sign-in lifts a spent lock only at the next attempt, so the
+// administrator often finds the account ACTIVE.
+func TestAnAdministratorsUnlockOfAnActiveAccountClearsTheAddress(t *testing.T) {
+	f := newFixture(t)
+	ctx := t.Context()
+	const home = "192.0.2.1"
+	for range orgsignin.DefaultLimits.MaxFailures {
+		f.password(ctx, "alice@example.com", "a typo", home)
+	}
+	f.clk.Advance(orgsignin.DefaultLimits.LockoutDuration + time.Second)
+	_, err := f.password(ctx, "alice@example.com", alicePassword, home)
+	kind(t, "the right password from the address once the lock ran out", err, errs.Unauthenticated)
+	if got := f.status(t); got != directory.Active {
+		t.Fatalf("after the lock ran out alice is %s, want ACTIVE", got)
+	}
+	f.clk.Advance(time.Minute)
+	_, err = f.s.UpdateUser(ctx, f.alice.ID, "user.account.unlock_by_admin", func(u directory.User) (directory.User, error) {
+		return directory.Transition(u, directory.OpUnlock, f.clk.Now())
+	})
+	must(t, err)
+	if _, err := f.password(ctx, "alice@example.com", alicePassword, home); err != nil {
+		t.Fatalf("the right password from alice's address after an administrator unlocked her ACTIVE account: %v", err)
+	}
+}

@@ -114,12 +114,18 @@ func (s *Service) assumeRole(ctx context.Context, in *assumeRoleInput) (*assumeR
 	if err != nil {
 		return nil, err
 	}
-	if sess.MFAAuthTime, err = s.verifyMFA(ctx, caller, in.SerialNumber, in.TokenCode); err != nil {
-		return nil, err
-	}
 	sess.CallerKind = cmp.Or(caller.Session.Kind, caller.Type)
+	if in.SerialNumber != "" && in.TokenCode != "" {
+		sess.MFAAuthTime = s.clock.Now().UTC().Truncate(time.Second)
+	}
+	// Issue first (it stores nothing), verify the MFA code after: a
+	// session refused here, such as one too large to pack, leaves the code
+	// unused; a code refused after discards the credentials.
 	creds, err := s.issuer.IssueSession(sess)
 	if err != nil {
+		return nil, err
+	}
+	if _, err := s.verifyMFA(ctx, caller, in.SerialNumber, in.TokenCode); err != nil {
 		return nil, err
 	}
 	s.recordUse(ctx, caller, sess)

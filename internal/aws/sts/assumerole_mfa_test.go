@@ -2,11 +2,14 @@ package sts_test
 
 import (
 	"context"
+	"fmt"
+	"strings"
 	"testing"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	sdk "github.com/aws/aws-sdk-go-v2/service/sts"
+	"github.com/aws/aws-sdk-go-v2/service/sts/types"
 
 	"github.com/keyward/keyward/internal/aws/awsauth"
 	"github.com/keyward/keyward/internal/aws/gateway"
@@ -73,4 +76,32 @@ func TestARoleSessionCannotProveMFA(t *testing.T) {
 	_, err := s.as(t, "Deployer").AssumeRole(s.ctx, &sdk.AssumeRoleInput{RoleArn: aws.String("arn:aws:iam::222222222222:role/Admin"),
 		RoleSessionName: aws.String("x1"), SerialNumber: &serial, TokenCode: code(seed)})
 	refused(t, err, "AccessDenied", "MultiFactorAuthentication failed with invalid MFA one time pass code.")
+}
+
+// A call refused because its session would be too large to pack does not
+// use up the MFA code: the caller may send a smaller request with it.
+func TestAPackedPolicyTooLargeRefusalLeavesTheMFACodeUnused(t *testing.T) {
+	s := newServerWith(t, usersAsRoot)
+	s.role(t, "Admin", `{"Version":"2012-10-17","Statement":{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::222222222222:root"},
+	"Action":["sts:AssumeRole","sts:TagSession"],"Condition":{"Bool":{"aws:MultiFactorAuthPresent":"true"}}}}`, 3600)
+	u, alice := s.user(t, "alice")
+	serial, seed := s.mfa(t, u, "alice-phone")
+	c := code(seed)
+	var tags []types.Tag
+	for _, k := range []string{"a", "b", "c", "d", "e", "f"} {
+		tags = append(tags, types.Tag{Key: aws.String(k), Value: aws.String(strings.Repeat(k, 256))})
+	}
+	resources := make([]string, 40)
+	for i := range resources {
+		resources[i] = fmt.Sprintf(`"arn:aws:s3:::bucket-%03d-with-a-long-name/*"`, i)
+	}
+	policy := `{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"s3:GetObject","Resource":[` + strings.Join(resources, ",") + `]}}`
+	in := &sdk.AssumeRoleInput{RoleArn: aws.String("arn:aws:iam::222222222222:role/Admin"), RoleSessionName: aws.String("alice"),
+		SerialNumber: &serial, TokenCode: c, Tags: tags, Policy: aws.String(policy)}
+	_, err := alice.AssumeRole(s.ctx, in)
+	refused(t, err, "PackedPolicyTooLarge", "too large")
+	in.Policy = nil
+	if _, err := alice.AssumeRole(s.ctx, in); err != nil {
+		t.Fatalf("the same code with a smaller request: %v", err)
+	}
 }

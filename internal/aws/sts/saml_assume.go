@@ -167,7 +167,8 @@ func (s *Service) spend(ctx context.Context, a SAMLAssertion, scope string) erro
 
 // samlSession is the session: the shortest of DurationSeconds (default one
 // hour, within the role's maximum), the assertion's SessionDuration and its
-// identity provider session's end.
+// identity provider session's end; a session already ended by then is
+// refused as expired.
 func (s *Service) samlSession(role iam.Role, a SAMLAssertion, o SAMLSessionOptions) (iam.Session, error) {
 	d, err := duration(awsauth.Principal{}, role, o.DurationSeconds)
 	if err != nil {
@@ -187,9 +188,16 @@ func (s *Service) samlSession(role iam.Role, a SAMLAssertion, o SAMLSessionOptio
 	if !a.SessionNotOnOrAfter.IsZero() && a.SessionNotOnOrAfter.Before(expires) {
 		expires = a.SessionNotOnOrAfter
 	}
+	// Credentials end on a whole second: an identity provider session
+	// ending within this one has as good as ended.
+	expires = expires.UTC().Truncate(time.Second)
+	if !expires.After(now) {
+		return iam.Session{}, errs.E(errs.Invalid, "Your session at the identity provider has already ended. Sign in again.").
+			WithCode("ExpiredTokenException").WithReason(string(samlsp.ReasonExpired))
+	}
 	return iam.Session{Kind: iam.KindAssumedRole, AccountID: role.AccountID, RoleID: role.ID, RoleName: role.Name, RolePath: role.Path,
 		SessionName: a.SessionName, PolicyARNs: o.PolicyARNs, Policy: o.Policy, Tags: a.Tags, TransitiveTagKeys: a.TransitiveTagKeys,
-		SourceIdentity: a.SourceIdentity, Expires: expires.UTC().Truncate(time.Second)}, nil
+		SourceIdentity: a.SourceIdentity, Expires: expires}, nil
 }
 
 // recordSAMLUse notes the role's last use and logs the session.
