@@ -222,3 +222,30 @@ func TestAppLinksListTheUsersActiveAppsWithTheirSignInURL(t *testing.T) {
 		t.Errorf("bob's appLinks = %v, want []", out)
 	}
 }
+
+// Okta removes a deactivated person's app assignments: activating them
+// again does not give back the apps they were assigned one by one (those
+// through a group come back with the membership, which deactivation keeps).
+func TestDeactivatingAPersonRemovesTheirDirectAppAssignments(t *testing.T) {
+	w := newAppWorld(t)
+	eng := w.group("Engineering")
+	carol := w.user("carol@example.com", eng.ID)
+	direct := w.must(200, "POST", "/api/v1/apps", awsBody)["id"].(string)
+	viaGroup := w.must(200, "POST", "/api/v1/apps", customBody)["id"].(string)
+	w.must(200, "POST", "/api/v1/apps/"+direct+"/users", `{"id":"`+carol.ID+`"}`)
+	w.must(200, "POST", "/api/v1/apps/"+direct+"/users", `{"id":"`+w.bob.ID+`"}`)
+	w.must(200, "PUT", "/api/v1/apps/"+viaGroup+"/groups/"+eng.ID, `{}`)
+
+	w.must(204, "DELETE", "/api/v1/users/"+carol.ID, "")
+	code, out := w.call(w.admin, "GET", "/api/v1/apps/"+direct+"/users/"+carol.ID, "")
+	wantOktaError(t, code, out, 404, "E0000007", "")
+	if got := w.scopes(direct); !cmp.Equal(got, []string{"bob@example.com USER"}) {
+		t.Errorf("app users after carol's deactivation = %v, want bob only", got)
+	}
+	w.must(200, "POST", "/api/v1/users/"+carol.ID+"/lifecycle/activate?sendEmail=false", "")
+	code, out = w.call(w.admin, "GET", "/api/v1/apps/"+direct+"/users/"+carol.ID, "")
+	wantOktaError(t, code, out, 404, "E0000007", "")
+	if got := w.must(200, "GET", "/api/v1/apps/"+viaGroup+"/users/"+carol.ID, ""); got["scope"] != "GROUP" {
+		t.Errorf("carol's assignment through Engineering = %v, want it kept", got)
+	}
+}

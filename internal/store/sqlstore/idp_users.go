@@ -32,6 +32,7 @@ WHERE m.user_id = $1 ORDER BY g.name_norm, g.id`
 	deleteUserIdPSessionsSQL = `DELETE FROM idp_sessions WHERE user_id = $1`
 	deleteUserAPITokensSQL   = `DELETE FROM idp_api_tokens WHERE user_id = $1`
 	deleteUserLinksSQL       = `DELETE FROM idp_user_tokens WHERE user_id = $1`
+	userDirectAppsSQL        = `SELECT app_id FROM idp_app_users WHERE user_id = $1 ORDER BY app_id`
 )
 
 func errIdPUserNotFound(id string) *errs.Error { return missing(store.ResourceUser, id) }
@@ -187,7 +188,7 @@ func (s *IdP) UpdateUser(ctx context.Context, id, eventType string, fn func(dire
 // writeUserChange is the write step (see swap) of a change to a user: the
 // id and creation time stay, LastUpdated becomes now, and the change and
 // its event are recorded; a user who becomes deprovisioned loses their
-// sessions, API tokens and one-time links.
+// sessions, API tokens, one-time links and direct app assignments.
 func (s *IdP) writeUserChange(ctx context.Context, eventType string) func(tx *txn, old directory.User, u *directory.User) error {
 	return func(tx *txn, old directory.User, u *directory.User) error {
 		u.ID, u.Created, u.LastUpdated = old.ID, old.Created, s.db.clk.Now()
@@ -199,6 +200,9 @@ func (s *IdP) writeUserChange(ctx context.Context, eventType string) func(tx *tx
 				if _, err := exec(ctx, tx, "end a deprovisioned user's access", q, u.ID); err != nil {
 					return err
 				}
+			}
+			if err := s.unassignDeprovisioned(ctx, tx, u.ID); err != nil {
+				return err
 			}
 		}
 		if err := s.change(ctx, tx, directory.UserChanged, u.ID, ""); err != nil {
@@ -228,6 +232,31 @@ func (s *IdP) DeleteUser(ctx context.Context, id string) error {
 		}
 		return s.event(ctx, tx, audit.New(ctx, "user.lifecycle.delete.completed", targetUser, id))
 	})
+}
+
+// unassignDeprovisioned removes a deprovisioned user's direct app
+// assignments, as Okta does: activating them again does not give the apps
+// back (assignments through their groups follow the memberships, which
+// stay).
+func (s *IdP) unassignDeprovisioned(ctx context.Context, tx *txn, userID string) error {
+	apps, err := collect(ctx, tx, "a deprovisioned user's apps", scanString, userDirectAppsSQL, userID)
+	if err != nil {
+		return err
+	}
+	for _, appID := range apps {
+		a, err := idpApp(ctx, tx, appID)
+		if err != nil {
+			return err
+		}
+		if _, err := exec(ctx, tx, "unassign a deprovisioned user", deleteAppUserSQL, appID, userID); err != nil {
+			return err
+		}
+		if err := s.assignmentChanged(ctx, tx, "application.user_membership.remove", a,
+			directory.Change{Kind: directory.AppUserUnassigned, UserID: userID}, "user "+userID); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // userRows reads every row query finds for userID with scan; when there
