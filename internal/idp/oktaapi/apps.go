@@ -2,8 +2,10 @@ package oktaapi
 
 import (
 	"context"
+	"encoding/base64"
 	"net/http"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -144,18 +146,44 @@ func (a *API) listApps(w http.ResponseWriter, r *http.Request, c *caller) error 
 		a.writeList(w, r, a.appsJSON(apps), next)
 		return nil
 	}
+	from, err := searchAfter(p.Token)
+	if err != nil {
+		return err
+	}
 	all, err := a.allApps(r.Context())
 	if err != nil {
 		return err
 	}
-	var kept []directory.App
+	slices.SortFunc(all, func(x, y directory.App) int { return strings.Compare(x.ID, y.ID) })
+	kept, next := []directory.App{}, ""
 	for _, app := range all {
-		if keep(app) && len(kept) < p.Limit {
-			kept = append(kept, app)
+		if app.ID <= from || !keep(app) {
+			continue
 		}
+		if len(kept) == p.Limit {
+			next = base64.RawURLEncoding.EncodeToString([]byte(searchCursor + kept[len(kept)-1].ID))
+			break
+		}
+		kept = append(kept, app)
 	}
-	a.writeList(w, r, a.appsJSON(kept), "")
+	a.writeList(w, r, a.appsJSON(kept), next)
 	return nil
+}
+
+// searchCursor marks the after cursor of a q or filter search of apps: the
+// id of the last app on the page, matches being read in id order.
+const searchCursor = "apps-search:"
+
+func searchAfter(token string) (string, error) {
+	if token == "" {
+		return "", nil
+	}
+	b, err := base64.RawURLEncoding.DecodeString(token)
+	id, ok := strings.CutPrefix(string(b), searchCursor)
+	if err != nil || !ok || id == "" {
+		return "", errs.E(errs.Invalid, "after: not a cursor this API returned")
+	}
+	return id, nil
 }
 
 // appPage reads limit and after; Okta's default limit=-1 (every app) is

@@ -1,6 +1,8 @@
 package oktaapi
 
 import (
+	"encoding/json"
+	"slices"
 	"strings"
 	"testing"
 
@@ -248,4 +250,55 @@ func TestDeactivatingAPersonRemovesTheirDirectAppAssignments(t *testing.T) {
 	if got := w.must(200, "GET", "/api/v1/apps/"+viaGroup+"/users/"+carol.ID, ""); got["scope"] != "GROUP" {
 		t.Errorf("carol's assignment through Engineering = %v, want it kept", got)
 	}
+}
+
+// Okta pages a q or filter search of apps like the plain list: limit,
+// after and a Link rel="next" until the matches run out.
+func TestAppSearchesPageWithAfterAndNextLinks(t *testing.T) {
+	w := newAppWorld(t)
+	w.must(200, "POST", "/api/v1/apps", awsBody)
+	for _, l := range []string{"Wiki 1", "Wiki 2", "Wiki 3", "Wiki 4", "Wiki 5"} {
+		w.must(200, "POST", "/api/v1/apps", strings.Replace(customBody, `"Wiki"`, `"`+l+`"`, 1))
+	}
+	walk := func(path string) (labels []string, pages []int) {
+		for path != "" && len(pages) < 10 {
+			r := w.get(path)
+			if r.Code != 200 {
+				t.Fatalf("%s: %d %s", path, r.Code, r.Body)
+			}
+			var out []map[string]any
+			if err := json.Unmarshal(r.Body.Bytes(), &out); err != nil {
+				t.Fatal(err)
+			}
+			for _, a := range out {
+				labels = append(labels, a["label"].(string))
+			}
+			pages, path = append(pages, len(out)), ""
+			for _, l := range r.Header().Values("Link") {
+				if u, ok := strings.CutSuffix(l, `>; rel="next"`); ok {
+					path = strings.TrimPrefix(strings.TrimPrefix(u, "<"), w.a.cfg.OrgURL)
+				}
+			}
+		}
+		return labels, pages
+	}
+	want := []string{"Wiki 1", "Wiki 2", "Wiki 3", "Wiki 4", "Wiki 5"}
+	for _, path := range []string{"/api/v1/apps?q=wiki&limit=2", `/api/v1/apps?filter=status+eq+"ACTIVE"&limit=2`} {
+		labels, pages := walk(path)
+		if strings.Contains(path, "filter") {
+			want = append([]string{"AWS IAM Identity Center"}, want...)
+		}
+		slices.Sort(labels)
+		if diff := cmp.Diff(want, labels); diff != "" {
+			t.Errorf("%s: apps over every page (-want +got):\n%s", path, diff)
+		}
+		for i, n := range pages {
+			if n > 2 || (n == 0 && i > 0) {
+				t.Errorf("%s: pages of %v, want at most 2 each and no empty page after the first", path, pages)
+				break
+			}
+		}
+	}
+	code, out := w.call(w.admin, "GET", "/api/v1/apps?q=wiki&after=not-a-cursor", "")
+	wantOktaError(t, code, out, 400, "E0000001", "after:")
 }
