@@ -12,7 +12,7 @@ var errAccessToken = errs.E(errs.Unauthenticated, "The access token is invalid, 
 
 // VerifyAccessToken returns the person and scopes of a live access token
 // the org authorization server issued to a person: signed by keyward,
-// unexpired, not revoked, its person still able to sign in (the caller
+// unexpired, not revoked, its client an active OIDC app, its person still able to sign in (the caller
 // checks the person's status as it reads them).
 func (p *Provider) VerifyAccessToken(ctx context.Context, raw string) (string, []string, error) {
 	var c accessClaims
@@ -27,6 +27,13 @@ func (p *Provider) VerifyAccessToken(ctx context.Context, raw string) (string, [
 		return "", nil, errAccessToken
 	}
 	if err != nil {
+		return "", nil, err
+	}
+	// A deactivated (or deleted) client's tokens stop working, as its
+	// sign-ins and token requests do.
+	if _, err := p.client(ctx, t.ClientID); err == errClientAuth {
+		return "", nil, errAccessToken
+	} else if err != nil {
 		return "", nil, err
 	}
 	return t.UserID, t.Scopes, nil
