@@ -7,7 +7,6 @@ import (
 	"strings"
 
 	"github.com/keyward/keyward/internal/errs"
-	"github.com/keyward/keyward/internal/keys"
 )
 
 // bearerAccess verifies an access token this server issued and returns
@@ -17,12 +16,8 @@ func (p *Provider) bearerAccess(ctx context.Context, s server, raw string) (acce
 	if err := p.verify(ctx, raw, &c); err != nil || c.Issuer != s.issuer || p.now().Unix() >= c.Expiry {
 		return c, errAccessToken
 	}
-	if _, err := p.Store.OAuthTokenByAccess(ctx, keys.HashSecret(c.JTI)); errs.Is(err, errs.NotFound) {
-		return c, errAccessToken
-	} else if err != nil {
-		return c, err
-	}
-	return c, nil
+	_, err := p.liveAccess(ctx, c)
+	return c, err
 }
 
 // serveUserinfo is the UserInfo endpoint (OpenID Connect Core §5.3): the

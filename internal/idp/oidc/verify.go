@@ -3,6 +3,7 @@ package oidc
 import (
 	"context"
 
+	"github.com/keyward/keyward/internal/directory"
 	"github.com/keyward/keyward/internal/errs"
 	"github.com/keyward/keyward/internal/keys"
 )
@@ -12,8 +13,8 @@ var errAccessToken = errs.E(errs.Unauthenticated, "The access token is invalid, 
 
 // VerifyAccessToken returns the person and scopes of a live access token
 // the org authorization server issued to a person: signed by keyward,
-// unexpired, not revoked, its client an active OIDC app, its person still able to sign in (the caller
-// checks the person's status as it reads them).
+// unexpired, not revoked, its client an active OIDC app, its person still
+// able to sign in (the caller checks the person's status as it reads them).
 func (p *Provider) VerifyAccessToken(ctx context.Context, raw string) (string, []string, error) {
 	var c accessClaims
 	if err := p.verify(ctx, raw, &c); err != nil {
@@ -22,19 +23,26 @@ func (p *Provider) VerifyAccessToken(ctx context.Context, raw string) (string, [
 	if c.Issuer != p.OrgURL || c.Audience != p.OrgURL || c.UserID == "" || p.now().Unix() >= c.Expiry {
 		return "", nil, errAccessToken
 	}
+	t, err := p.liveAccess(ctx, c)
+	return t.UserID, t.Scopes, err
+}
+
+// liveAccess is the record of the verified access token c, if it is not
+// revoked and its client is still an active OIDC app: a deactivated (or
+// deleted) client's tokens stop working, as its sign-ins and token
+// requests do.
+func (p *Provider) liveAccess(ctx context.Context, c accessClaims) (directory.OAuthToken, error) {
 	t, err := p.Store.OAuthTokenByAccess(ctx, keys.HashSecret(c.JTI))
 	if errs.Is(err, errs.NotFound) {
-		return "", nil, errAccessToken
+		return t, errAccessToken
 	}
 	if err != nil {
-		return "", nil, err
+		return t, err
 	}
-	// A deactivated (or deleted) client's tokens stop working, as its
-	// sign-ins and token requests do.
 	if _, err := p.client(ctx, t.ClientID); err == errClientAuth {
-		return "", nil, errAccessToken
+		return t, errAccessToken
 	} else if err != nil {
-		return "", nil, err
+		return t, err
 	}
-	return t.UserID, t.Scopes, nil
+	return t, nil
 }
