@@ -84,13 +84,8 @@ func newServerAt(t *testing.T, rootOnly bool, clk clock.Clock) *server {
 // secret.
 func (s *server) bootstrap(t *testing.T, auth *awsauth.Authority) string {
 	t.Helper()
-	now := time.Now().UTC()
-	mgmt := ic.NewAccountID(clock.Random)
-	key, secret := auth.NewRootKey(mgmt)
-	b := store.NewBootstrap(clock.Random, now, "root@example.com", key)
-	got, _, err := s.db.Bootstrap(s.ctx, b)
-	must(t, err)
-	s.boot = got
+	key, secret := auth.NewRootKey(ic.NewAccountID(clock.Random))
+	s.boot = sqlitetest.Bootstrap(t, s.db, key)
 	return secret
 }
 

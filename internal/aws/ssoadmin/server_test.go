@@ -7,7 +7,6 @@ import (
 	"net/http/httptest"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/credentials"
@@ -86,34 +85,16 @@ func newServerWith(t *testing.T, authorize gateway.Authorizer) *server {
 // root key's secret.
 func (s *server) bootstrap(t *testing.T) string {
 	t.Helper()
-	now := time.Now().UTC()
-	mgmt := ic.NewAccountID(clock.Random)
-	key, secret := s.auth.NewRootKey(mgmt)
-	b := store.NewBootstrap(clock.Random, now, "root@example.com", key)
-	got, created, err := s.db.Bootstrap(s.ctx, b)
-	must(t, err)
-	if !created {
-		t.Fatal("a fresh store was already bootstrapped")
-	}
-	s.boot = got
+	key, secret := s.auth.NewRootKey(ic.NewAccountID(clock.Random))
+	s.boot = sqlitetest.Bootstrap(t, s.db, key)
 	return secret
 }
 
 // seed adds a member account, a user and a group, straight to the store.
 func (s *server) seed(t *testing.T) {
 	t.Helper()
-	now := time.Now().UTC()
-	acct := ic.Account{ID: ic.NewAccountID(clock.Random), Name: "Dev", Email: "dev@example.com",
-		Status: ic.AccountActive, JoinedMethod: ic.JoinedCreated, JoinedAt: now}
-	must(t, s.db.CreateAccount(s.ctx, acct, ic.CreateAccountStatus{ID: "car-" + clock.Hex(clock.Random, 16),
-		AccountName: acct.Name, State: ic.StateSucceeded, AccountID: acct.ID, RequestedAt: now, CompletedAt: now}))
-	storeID := s.boot.Instance.IdentityStoreID
-	u := ic.User{ID: ic.NewPrincipalID(clock.Random, storeID), Status: ic.UserEnabled, CreatedAt: now, UpdatedAt: now,
-		Profile: ic.Profile{UserName: "alice", DisplayName: "Alice Example", Name: ic.Name{GivenName: "Alice", FamilyName: "Example"}}}
-	must(t, s.db.CreateUser(s.ctx, u))
-	g := ic.Group{ID: ic.NewPrincipalID(clock.Random, storeID), DisplayName: "Developers", CreatedAt: now, UpdatedAt: now}
-	must(t, s.db.CreateGroup(s.ctx, g))
-	s.account, s.user, s.group = acct.ID, u.ID, g.ID
+	d := sqlitetest.Seed(t, s.db, s.boot.Instance.IdentityStoreID, "Developers")
+	s.account, s.user, s.group = d.Account, d.User, d.Group
 }
 
 // client is the real SSO Admin client signing with creds. It does not
