@@ -108,9 +108,7 @@ func TestParseJWKSKeepsOnlyPublicSigningKeysOfAcceptedKinds(t *testing.T) {
 // pool holding the test server's certificate) are enough.
 func TestAnIssuerTrustedByTheRootsNeedsNoThumbprint(t *testing.T) {
 	iss := webidentitytest.New(t)
-	roots := x509.NewCertPool()
-	roots.AddCert(iss.Server.Certificate())
-	f := &webidentity.Fetcher{Clock: clock.NewFake(time.Now()), Roots: roots, DialContext: iss.DialContext}
+	f := &webidentity.Fetcher{Clock: clock.NewFake(time.Now()), Roots: iss.Roots(), DialContext: iss.DialContext}
 	if _, err := f.Keys(context.Background(), iss.URL, nil, ""); err != nil {
 		t.Fatalf("trusted by the roots: %v", err)
 	}

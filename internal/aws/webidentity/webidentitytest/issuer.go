@@ -11,6 +11,7 @@ import (
 	"crypto/rand"
 	"crypto/rsa"
 	"crypto/sha1"
+	"crypto/x509"
 	"encoding/hex"
 	"encoding/json"
 	"io"
@@ -32,9 +33,13 @@ type Issuer struct {
 	RSA    *rsa.PrivateKey   // published as kid "rsa-1", alg RS256
 	EC     *ecdsa.PrivateKey // published as kid "ec-1", alg ES256
 
-	mu      sync.Mutex
-	keys    []jose.JSONWebKey
-	fetches int
+	mu       sync.Mutex
+	keys     []jose.JSONWebKey
+	fetches  int           // key set answers
+	requests int           // every request
+	open     int           // connections open now
+	down     bool          // every request answered 500
+	hold     chan struct{} // when set, every answer waits until it is closed
 }
 
 // New starts an issuer publishing its RSA and ECDSA keys.
@@ -60,7 +65,30 @@ func New(t testing.TB) *Issuer {
 		i.fetches++
 		_ = json.NewEncoder(w).Encode(jose.JSONWebKeySet{Keys: i.keys})
 	})
-	i.Server = httptest.NewUnstartedServer(mux)
+	i.Server = httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		i.mu.Lock()
+		i.requests++
+		down, hold := i.down, i.hold
+		i.mu.Unlock()
+		if hold != nil {
+			<-hold
+		}
+		if down {
+			http.Error(w, "down", http.StatusInternalServerError)
+			return
+		}
+		mux.ServeHTTP(w, r)
+	}))
+	i.Server.Config.ConnState = func(_ net.Conn, s http.ConnState) {
+		i.mu.Lock()
+		defer i.mu.Unlock()
+		switch s {
+		case http.StateNew:
+			i.open++
+		case http.StateClosed, http.StateHijacked:
+			i.open--
+		}
+	}
 	// Refused handshakes (a test of an untrusted certificate) are expected.
 	i.Server.Config.ErrorLog = log.New(io.Discard, "", 0)
 	i.Server.StartTLS()
@@ -92,6 +120,37 @@ func (i *Issuer) Fetches() int {
 	i.mu.Lock()
 	defer i.mu.Unlock()
 	return i.fetches
+}
+
+// Requests is how many requests the issuer has had, and how many
+// connections to it are open now.
+func (i *Issuer) Requests() (requests, open int) {
+	i.mu.Lock()
+	defer i.mu.Unlock()
+	return i.requests, i.open
+}
+
+// Down makes every later request answer 500 (true) or be served (false).
+func (i *Issuer) Down(down bool) {
+	i.mu.Lock()
+	defer i.mu.Unlock()
+	i.down = down
+}
+
+// Hold makes every later answer wait until release is called.
+func (i *Issuer) Hold() (release func()) {
+	hold := make(chan struct{})
+	i.mu.Lock()
+	defer i.mu.Unlock()
+	i.hold = hold
+	return func() { close(hold) }
+}
+
+// Roots trusts the issuer's certificate.
+func (i *Issuer) Roots() *x509.CertPool {
+	roots := x509.NewCertPool()
+	roots.AddCert(i.Server.Certificate())
+	return roots
 }
 
 // Thumbprint is the SHA-1 thumbprint of the server's certificate (its
