@@ -47,8 +47,8 @@ type Engine struct {
 	poke chan struct{}
 	step sync.Mutex // one Step at a time: leases are per owner, not per call
 
-	pushesMu sync.Mutex
-	pushes   map[string]map[string]bool // per app, pushed and assigned groups read once per Sync or Drain (see roundGroups)
+	groupSetsMu sync.Mutex
+	groupSets   map[string]map[string]bool // each app's pushed and assigned groups, read once per Sync or Drain (see roundGroups)
 }
 
 // NewEngine returns an engine; Run starts it.
@@ -120,7 +120,7 @@ func (e *Engine) Step(ctx context.Context) error {
 
 // Sync starts, stops and advances each app's provisioning.
 func (e *Engine) Sync(ctx context.Context) error {
-	defer e.readPushesOnce()()
+	defer e.readGroupSetsOnce()()
 	var errList []error
 	err := pages(func(p store.Page) ([]directory.App, string, error) { return e.c.Apps.ListApps(ctx, p) },
 		func(apps []directory.App) error {
@@ -241,7 +241,7 @@ func hostname(r io.Reader) string {
 // Drain pushes due outbox items until none is left. Call it through Step
 // (or from one goroutine): items this owner leased are its to claim again.
 func (e *Engine) Drain(ctx context.Context) error {
-	defer e.readPushesOnce()()
+	defer e.readGroupSetsOnce()()
 	for ctx.Err() == nil {
 		now := e.c.Clock.Now()
 		items, err := e.c.State.ClaimOutbox(ctx, e.c.Owner, now, now.Add(e.c.Lease), e.c.Workers*4)

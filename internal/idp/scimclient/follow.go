@@ -94,31 +94,31 @@ func (e *Engine) assigning(ctx context.Context, appID string) (map[string]bool, 
 
 // roundGroups reads a set of group ids once per round (key names it).
 func (e *Engine) roundGroups(ctx context.Context, key string, read func() (map[string]bool, error)) (map[string]bool, error) {
-	e.pushesMu.Lock()
-	defer e.pushesMu.Unlock()
-	if out, ok := e.pushes[key]; ok {
+	e.groupSetsMu.Lock()
+	defer e.groupSetsMu.Unlock()
+	if out, ok := e.groupSets[key]; ok {
 		return out, nil
 	}
-	if e.pushes == nil { // outside a round: no caching
+	if e.groupSets == nil { // outside a round: no caching
 		return read()
 	}
 	out, err := read()
 	if err == nil {
-		e.pushes[key] = out
+		e.groupSets[key] = out
 	}
 	return out, err
 }
 
-// readPushesOnce starts a round in which each app's pushed and assigned
+// readGroupSetsOnce starts a round in which each app's pushed and assigned
 // groups are read once; calling what it returns ends the round.
-func (e *Engine) readPushesOnce() func() {
-	e.pushesMu.Lock()
-	e.pushes = map[string]map[string]bool{}
-	e.pushesMu.Unlock()
+func (e *Engine) readGroupSetsOnce() func() {
+	e.groupSetsMu.Lock()
+	e.groupSets = map[string]map[string]bool{}
+	e.groupSetsMu.Unlock()
 	return func() {
-		e.pushesMu.Lock()
-		e.pushes = nil
-		e.pushesMu.Unlock()
+		e.groupSetsMu.Lock()
+		e.groupSets = nil
+		e.groupSetsMu.Unlock()
 	}
 }
 
