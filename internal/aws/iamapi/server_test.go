@@ -18,6 +18,7 @@ import (
 	"github.com/keyward/keyward/internal/aws/gateway"
 	"github.com/keyward/keyward/internal/aws/iamapi"
 	"github.com/keyward/keyward/internal/aws/protocol"
+	"github.com/keyward/keyward/internal/aws/sdktest"
 	"github.com/keyward/keyward/internal/aws/sigv4"
 	"github.com/keyward/keyward/internal/aws/sts"
 	"github.com/keyward/keyward/internal/clock"
@@ -74,7 +75,7 @@ func newServerAt(t *testing.T, rootOnly bool, clk clock.Clock) *server {
 	s.srv = httptest.NewServer(protocol.WithRequestID(mux))
 	t.Cleanup(s.srv.Close)
 	s.admin = sdk.New(sdk.Options{
-		Region: "us-east-1", BaseEndpoint: aws.String(s.srv.URL), HTTPClient: s.srv.Client(), Retryer: aws.NopRetryer{},
+		Region: "us-east-1", BaseEndpoint: aws.String(s.srv.URL), HTTPClient: s.srv.Client(), Retryer: sdktest.Retryer(),
 		Credentials: credentials.StaticCredentialsProvider{Value: aws.Credentials{AccessKeyID: s.boot.RootKey.ID, SecretAccessKey: secret}},
 	})
 	return s

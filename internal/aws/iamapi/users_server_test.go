@@ -10,6 +10,8 @@ import (
 	sdk "github.com/aws/aws-sdk-go-v2/service/iam"
 	stssdk "github.com/aws/aws-sdk-go-v2/service/sts"
 	"github.com/aws/smithy-go"
+
+	"github.com/keyward/keyward/internal/aws/sdktest"
 )
 
 // userAPI is server (server_test.go) with IAM open to every verified
@@ -26,16 +28,17 @@ func newUserAPI(t *testing.T) *userAPI {
 	return &userAPI{server: s, acct: s.account()}
 }
 
-// client is the real IAM client signing with creds; it does not retry.
+// client is the real IAM client signing with creds; it retries nothing the
+// server answered (sdktest.Retryer).
 func (a *userAPI) client(creds aws.Credentials) *sdk.Client {
 	return sdk.New(sdk.Options{Region: "us-east-1", BaseEndpoint: aws.String(a.srv.URL), HTTPClient: a.srv.Client(),
-		Credentials: credentials.StaticCredentialsProvider{Value: creds}, Retryer: aws.NopRetryer{}})
+		Credentials: credentials.StaticCredentialsProvider{Value: creds}, Retryer: sdktest.Retryer()})
 }
 
 // stsClient is the real STS client signing with creds.
 func (a *userAPI) stsClient(creds aws.Credentials) *stssdk.Client {
 	return stssdk.New(stssdk.Options{Region: "us-east-1", BaseEndpoint: aws.String(a.srv.URL), HTTPClient: a.srv.Client(),
-		Credentials: credentials.StaticCredentialsProvider{Value: creds}, Retryer: aws.NopRetryer{}})
+		Credentials: credentials.StaticCredentialsProvider{Value: creds}, Retryer: sdktest.Retryer()})
 }
 
 // createUser creates a user at / and returns its name.

@@ -18,6 +18,7 @@ import (
 	"github.com/keyward/keyward/internal/aws/gateway"
 	"github.com/keyward/keyward/internal/aws/identitystore"
 	"github.com/keyward/keyward/internal/aws/protocol"
+	"github.com/keyward/keyward/internal/aws/sdktest"
 	"github.com/keyward/keyward/internal/aws/sigv4"
 	"github.com/keyward/keyward/internal/clock"
 	"github.com/keyward/keyward/internal/iam"
@@ -88,12 +89,13 @@ func (s *server) seed(t *testing.T) {
 	s.account, s.user, s.group = d.Account, d.User, d.Group
 }
 
-// client is the real Identity Store client signing with creds. It does
-// not retry, so a refusal is the server's first answer.
+// client is the real Identity Store client signing with creds. It
+// retries nothing the server answered (sdktest.Retryer), so a refusal is
+// the server's first answer.
 func (s *server) client(creds aws.Credentials) *sdk.Client {
 	return sdk.New(sdk.Options{
 		Region: "us-east-1", BaseEndpoint: aws.String(s.srv.URL), HTTPClient: s.srv.Client(),
-		Credentials: credentials.StaticCredentialsProvider{Value: creds}, Retryer: aws.NopRetryer{},
+		Credentials: credentials.StaticCredentialsProvider{Value: creds}, Retryer: sdktest.Retryer(),
 	})
 }
 

@@ -18,6 +18,7 @@ import (
 	"github.com/keyward/keyward/internal/aws/gateway"
 	"github.com/keyward/keyward/internal/aws/organizations"
 	"github.com/keyward/keyward/internal/aws/protocol"
+	"github.com/keyward/keyward/internal/aws/sdktest"
 	"github.com/keyward/keyward/internal/aws/sigv4"
 	"github.com/keyward/keyward/internal/clock"
 	ic "github.com/keyward/keyward/internal/identitycenter"
@@ -87,7 +88,7 @@ func memberKey(accountID string) string { return "AKIA" + accountID + "MBR0" }
 
 // client is an SDK client signing with key.
 func (f *fixture) client(key string) *orgs.Client {
-	return orgs.NewFromConfig(aws.Config{Region: "us-east-1", RetryMaxAttempts: 1,
+	return orgs.NewFromConfig(aws.Config{Region: "us-east-1", Retryer: sdktest.Retryer,
 		Credentials: credentials.NewStaticCredentialsProvider(key, testSecret, "")},
 		func(o *orgs.Options) { o.BaseEndpoint = aws.String(f.url) })
 }

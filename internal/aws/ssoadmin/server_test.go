@@ -16,6 +16,7 @@ import (
 	"github.com/keyward/keyward/internal/aws/awsauth"
 	"github.com/keyward/keyward/internal/aws/gateway"
 	"github.com/keyward/keyward/internal/aws/protocol"
+	"github.com/keyward/keyward/internal/aws/sdktest"
 	"github.com/keyward/keyward/internal/aws/sigv4"
 	"github.com/keyward/keyward/internal/aws/ssoadmin"
 	"github.com/keyward/keyward/internal/clock"
@@ -97,12 +98,13 @@ func (s *server) seed(t *testing.T) {
 	s.account, s.user, s.group = d.Account, d.User, d.Group
 }
 
-// client is the real SSO Admin client signing with creds. It does not
-// retry, so a refusal is the server's first answer.
+// client is the real SSO Admin client signing with creds. It retries
+// nothing the server answered (sdktest.Retryer), so a refusal is the
+// server's first answer.
 func (s *server) client(creds aws.Credentials) *sdk.Client {
 	return sdk.New(sdk.Options{
 		Region: "us-east-1", BaseEndpoint: aws.String(s.srv.URL), HTTPClient: s.srv.Client(),
-		Credentials: credentials.StaticCredentialsProvider{Value: creds}, Retryer: aws.NopRetryer{},
+		Credentials: credentials.StaticCredentialsProvider{Value: creds}, Retryer: sdktest.Retryer(),
 	})
 }
 

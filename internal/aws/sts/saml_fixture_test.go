@@ -16,6 +16,7 @@ import (
 	"github.com/keyward/keyward/internal/aws/gateway"
 	"github.com/keyward/keyward/internal/aws/protocol"
 	"github.com/keyward/keyward/internal/aws/samlsp/samltest"
+	"github.com/keyward/keyward/internal/aws/sdktest"
 	"github.com/keyward/keyward/internal/aws/sigv4"
 	"github.com/keyward/keyward/internal/aws/sts"
 	"github.com/keyward/keyward/internal/clock"
@@ -101,7 +102,7 @@ func (s *samlServer) spec() samltest.Spec {
 // AssumeRoleWithSAML unsigned.
 func (s *samlServer) anonymous() *sdk.Client {
 	return sdk.New(sdk.Options{Region: "us-east-1", BaseEndpoint: aws.String(s.srv.URL), HTTPClient: s.srv.Client(),
-		Retryer: aws.NopRetryer{}})
+		Retryer: sdktest.Retryer()})
 }
 
 func (s *samlServer) assume(role, assertion string) (*sdk.AssumeRoleWithSAMLOutput, error) {

@@ -20,6 +20,7 @@ import (
 	"github.com/keyward/keyward/internal/aws/gateway"
 	"github.com/keyward/keyward/internal/aws/iamapi"
 	"github.com/keyward/keyward/internal/aws/protocol"
+	"github.com/keyward/keyward/internal/aws/sdktest"
 	"github.com/keyward/keyward/internal/aws/sigv4"
 	"github.com/keyward/keyward/internal/aws/sts"
 	"github.com/keyward/keyward/internal/clock"
@@ -102,7 +103,7 @@ func (s *server) as(t *testing.T, role string) *sdk.Client {
 
 func (s *server) client(creds aws.Credentials) *sdk.Client {
 	return sdk.New(sdk.Options{Region: "us-east-1", BaseEndpoint: aws.String(s.srv.URL), HTTPClient: s.srv.Client(),
-		Credentials: credentials.StaticCredentialsProvider{Value: creds}, Retryer: aws.NopRetryer{}})
+		Credentials: credentials.StaticCredentialsProvider{Value: creds}, Retryer: sdktest.Retryer()})
 }
 
 // opened is what the issued credentials assert.

@@ -22,6 +22,7 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/aws/retry"
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/iam"
 
@@ -148,7 +149,10 @@ func (c *Checker) Roles(ctx context.Context, f directory.AWSFederation) ([]Role,
 	}
 	bounded := *c.client
 	bounded.Transport = boundedBodies{cmp.Or[http.RoundTripper](c.client.Transport, http.DefaultTransport)}
-	opts := iam.Options{Region: "us-east-1", HTTPClient: &bounded, Retryer: aws.NopRetryer{},
+	// One retry at most: an administrator is waiting on the answer, but a
+	// connection the Go transport closed under the SDK mid-response
+	// (aws/aws-sdk-go-v2#2737) or a throttled call should not fail the save.
+	opts := iam.Options{Region: "us-east-1", HTTPClient: &bounded, Retryer: retry.AddWithMaxAttempts(retry.NewStandard(), 2),
 		Credentials: credentials.NewStaticCredentialsProvider(f.AccessKey, secret, "")}
 	if ep := endpoint(f.LoginURL); ep != "" {
 		opts.BaseEndpoint = aws.String(ep)
