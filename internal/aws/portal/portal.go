@@ -8,6 +8,7 @@ package portal
 import (
 	"context"
 	"net/http"
+	"slices"
 	"strconv"
 
 	"github.com/keyward/keyward/internal/audit"
@@ -53,10 +54,10 @@ func New(s Store, issuer Issuer, clk clock.Clock) *Service {
 
 // Register mounts the portal endpoints on mux.
 func (s *Service) Register(mux *http.ServeMux) {
-	rest.Mount(mux, http.MethodGet, "/federation/credentials", protocol.NoStore(signedIn(s, s.getRoleCredentials)))
-	rest.Mount(mux, http.MethodGet, "/assignment/accounts", signedIn(s, s.listAccounts))
-	rest.Mount(mux, http.MethodGet, "/assignment/roles", signedIn(s, s.listAccountRoles))
-	rest.Mount(mux, http.MethodPost, "/logout", signedIn(s, s.logout))
+	rest.Mount(mux, http.MethodGet, "/federation/credentials", protocol.NoStore(signedIn(s, accountAccess, s.getRoleCredentials)))
+	rest.Mount(mux, http.MethodGet, "/assignment/accounts", signedIn(s, accountAccess, s.listAccounts))
+	rest.Mount(mux, http.MethodGet, "/assignment/roles", signedIn(s, accountAccess, s.listAccountRoles))
+	rest.Mount(mux, http.MethodPost, "/logout", signedIn(s, anyScope, s.logout))
 }
 
 // rest binds the operations to restJson1 with the portal's errors.
@@ -96,10 +97,11 @@ func (s session) bearer() string { return s.BearerToken }
 type bearerInput interface{ bearer() string }
 
 // signedIn adapts a portal operation for a signed-in user: the bearer token
-// must resolve to a live token of an enabled user, who becomes the actor.
-func signedIn[I bearerInput, O any](s *Service, fn func(context.Context, ic.User, *I) (*O, error)) http.Handler {
+// must resolve to a live token of an enabled user, who becomes the actor,
+// and its scopes must satisfy allowed.
+func signedIn[I bearerInput, O any](s *Service, allowed func(scopes []string) bool, fn func(context.Context, ic.User, *I) (*O, error)) http.Handler {
 	return protocol.Handle(rest, func(ctx context.Context, in *I) (*O, error) {
-		u, err := s.user(ctx, (*in).bearer())
+		u, err := s.user(ctx, (*in).bearer(), allowed)
 		if err != nil {
 			return nil, err
 		}
@@ -112,13 +114,26 @@ func unauthorized() error {
 	return errs.E(errs.Unauthenticated, "Session token not found or invalid")
 }
 
-// user resolves a bearer token to the enabled user of a live token.
-func (s *Service) user(ctx context.Context, bearer string) (ic.User, error) {
+// accountAccess reports whether a token registered for scopes may reach
+// accounts, roles and their credentials. As in Identity Center, a token
+// for other scopes only (an IDE extension's, say) is refused with 401
+// (fwdcloudsec/granted#940); a client that registered no scopes (the
+// legacy profile) and granted's default sso-portal:* are allowed.
+func accountAccess(scopes []string) bool {
+	return len(scopes) == 0 || slices.Contains(scopes, "sso:account:access") || slices.Contains(scopes, "sso-portal:*")
+}
+
+// anyScope allows every token: signing out needs no particular scope.
+func anyScope([]string) bool { return true }
+
+// user resolves a bearer token to the enabled user of a live token whose
+// scopes allowed accepts.
+func (s *Service) user(ctx context.Context, bearer string, allowed func(scopes []string) bool) (ic.User, error) {
 	if bearer == "" || len(bearer) > 1024 {
 		return ic.User{}, unauthorized()
 	}
 	tok, err := s.store.TokenByAccess(ctx, keys.HashSecret(bearer))
-	if errs.Is(err, errs.NotFound) || (err == nil && !s.clock.Now().Before(tok.ExpiresAt)) {
+	if errs.Is(err, errs.NotFound) || (err == nil && (!s.clock.Now().Before(tok.ExpiresAt) || !allowed(tok.Scopes))) {
 		return ic.User{}, unauthorized()
 	}
 	if err != nil {
