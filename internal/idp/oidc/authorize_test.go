@@ -421,3 +421,28 @@ func TestStateAndNonceAreBounded(t *testing.T) {
 		}
 	})
 }
+
+// TestAResponseModeOtherThanQueryIsRefusedWithoutAResponse: keyward
+// answers only with the query (discovery's response_modes_supported), so a
+// client asking for form_post or fragment gets an error page (unsupported
+// response mode, answered HTTP 400 as the OpenID errata ask) and no code,
+// never a code sent in a query its callback does not read.
+func TestAResponseModeOtherThanQueryIsRefusedWithoutAResponse(t *testing.T) {
+	f := newFixture(t)
+	for _, mode := range []string{"form_post", "fragment", "okta_post_message", "query.jwt"} {
+		t.Run(mode, func(t *testing.T) {
+			q := f.authParams(newPKCE(), "openid")
+			q.Set("response_mode", mode)
+			got := f.get(t, orgAS+"/authorize", q, f.session(t))
+			if got.status != http.StatusBadRequest || got.location != "" ||
+				!strings.Contains(got.body, `id="error-code">unsupported_response_mode<`) {
+				t.Errorf("got %d Location %q body %.300s", got.status, got.location, got.body)
+			}
+		})
+	}
+	t.Run("query is the default", func(t *testing.T) {
+		q := f.authParams(newPKCE(), "openid")
+		q.Set("response_mode", "query")
+		f.code(t, orgAS, q, f.session(t))
+	})
+}
