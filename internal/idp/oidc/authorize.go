@@ -176,8 +176,8 @@ func (p *Provider) authorize(w http.ResponseWriter, r *http.Request, req authReq
 	return nil
 }
 
-// checkAuthRequest checks state and nonce, the response type, scopes and
-// PKCE.
+// checkAuthRequest checks state and nonce, the response type, scopes,
+// prompt and PKCE.
 func checkAuthRequest(req authRequest) error {
 	switch {
 	case len(req.raw.Get("state")) > maxEcho:
@@ -192,6 +192,9 @@ func checkAuthRequest(req authRequest) error {
 		return invalidScope("The authentication request has an empty 'scope' parameter.")
 	case req.raw.Has("request") || req.raw.Has("request_uri"):
 		return &oauthError{http.StatusBadRequest, "request_not_supported", "Request objects are not supported."}
+	case slices.Contains(strings.Fields(req.prompt), "none") && len(strings.Fields(req.prompt)) > 1:
+		// OpenID Connect Core §3.1.2.1: none asks for no page at all.
+		return invalidRequest("The 'prompt' parameter 'none' cannot be combined with another value.")
 	case req.raw.Has("max_age") && !maxAge.MatchString(req.raw.Get("max_age")):
 		return invalidRequest("The max_age parameter must be a number of seconds.")
 	case req.raw.Get("code_challenge_method") != "" && req.raw.Get("code_challenge_method") != "S256":

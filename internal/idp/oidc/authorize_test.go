@@ -5,6 +5,7 @@ import (
 	"crypto/rand"
 	"crypto/sha256"
 	"encoding/base64"
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/cookiejar"
@@ -445,4 +446,28 @@ func TestAResponseModeOtherThanQueryIsRefusedWithoutAResponse(t *testing.T) {
 		q.Set("response_mode", "query")
 		f.code(t, orgAS, q, f.session(t))
 	})
+}
+
+// OpenID Connect Core §3.1.2.1: prompt=none with any other value is an
+// error, returned to the client; a silent request never lands on the
+// sign-in page, signed in or not.
+func TestPromptNoneWithAnotherValueIsInvalidRequestAtTheClient(t *testing.T) {
+	f := newFixture(t)
+	for _, prompt := range []string{"none login", "login none", "none consent"} {
+		for _, signedIn := range []bool{true, false} {
+			t.Run(fmt.Sprintf("%q signed in %v", prompt, signedIn), func(t *testing.T) {
+				q := f.authParams(newPKCE(), "openid")
+				q.Set("prompt", prompt)
+				var cookies []*http.Cookie
+				if signedIn {
+					cookies = append(cookies, f.session(t))
+				}
+				got := redirectParams(t, f.get(t, orgAS+"/authorize", q, cookies...))
+				if got.Get("error") != "invalid_request" || !strings.Contains(got.Get("error_description"), "prompt") ||
+					got.Has("code") || got.Get("state") != "state-1" {
+					t.Errorf("redirect params %v", got)
+				}
+			})
+		}
+	}
 }
