@@ -103,7 +103,8 @@ func authorizeParams(w http.ResponseWriter, r *http.Request) (url.Values, error)
 }
 
 // authClient checks the client and the redirect URI, the two things an
-// error may not be redirected without.
+// error may not be redirected without, and the response mode, the way it
+// would be redirected.
 func (p *Provider) authClient(ctx context.Context, s server, q url.Values) (authRequest, error) {
 	app, err := p.client(ctx, q.Get("client_id"))
 	if err != nil {
@@ -112,6 +113,14 @@ func (p *Provider) authClient(ctx context.Context, s server, q url.Values) (auth
 	uri := q.Get("redirect_uri")
 	if !redirectAllowed(app.OAuth.RedirectURIs, uri) {
 		return authRequest{}, invalidRequest("The 'redirect_uri' parameter must be a Login redirect URI in the client app settings.")
+	}
+	// The only answer keyward sends is the query (discovery's
+	// response_modes_supported). A client that asked for another cannot
+	// be answered in a way it reads: a page, as the OpenID errata ask,
+	// never a code in a query its callback may log and ignore.
+	if mode := q.Get("response_mode"); mode != "" && mode != "query" {
+		return authRequest{}, &oauthError{http.StatusBadRequest, "unsupported_response_mode",
+			"The response mode '" + truncate(mode) + "' is not supported by the authorization server. Supported response modes: [query]."}
 	}
 	state := q.Get("state")
 	if len(state) > maxEcho {
@@ -167,8 +176,8 @@ func (p *Provider) authorize(w http.ResponseWriter, r *http.Request, req authReq
 	return nil
 }
 
-// checkAuthRequest checks state and nonce, the response type, scopes and
-// PKCE.
+// checkAuthRequest checks state and nonce, the response type, scopes,
+// prompt and PKCE.
 func checkAuthRequest(req authRequest) error {
 	switch {
 	case len(req.raw.Get("state")) > maxEcho:
@@ -183,6 +192,9 @@ func checkAuthRequest(req authRequest) error {
 		return invalidScope("The authentication request has an empty 'scope' parameter.")
 	case req.raw.Has("request") || req.raw.Has("request_uri"):
 		return &oauthError{http.StatusBadRequest, "request_not_supported", "Request objects are not supported."}
+	case slices.Contains(strings.Fields(req.prompt), "none") && len(strings.Fields(req.prompt)) > 1:
+		// OpenID Connect Core §3.1.2.1: none asks for no page at all.
+		return invalidRequest("The 'prompt' parameter 'none' cannot be combined with another value.")
 	case req.raw.Has("max_age") && !maxAge.MatchString(req.raw.Get("max_age")):
 		return invalidRequest("The max_age parameter must be a number of seconds.")
 	case req.raw.Get("code_challenge_method") != "" && req.raw.Get("code_challenge_method") != "S256":

@@ -5,6 +5,7 @@ import (
 	"crypto/rand"
 	"crypto/sha256"
 	"encoding/base64"
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/cookiejar"
@@ -420,4 +421,53 @@ func TestStateAndNonceAreBounded(t *testing.T) {
 			t.Errorf("got %d %q live %v %.200s", got.status, got.location, f.live(cookie), got.body)
 		}
 	})
+}
+
+// TestAResponseModeOtherThanQueryIsRefusedWithoutAResponse: keyward
+// answers only with the query (discovery's response_modes_supported), so a
+// client asking for form_post or fragment gets an error page (unsupported
+// response mode, answered HTTP 400 as the OpenID errata ask) and no code,
+// never a code sent in a query its callback does not read.
+func TestAResponseModeOtherThanQueryIsRefusedWithoutAResponse(t *testing.T) {
+	f := newFixture(t)
+	for _, mode := range []string{"form_post", "fragment", "okta_post_message", "query.jwt"} {
+		t.Run(mode, func(t *testing.T) {
+			q := f.authParams(newPKCE(), "openid")
+			q.Set("response_mode", mode)
+			got := f.get(t, orgAS+"/authorize", q, f.session(t))
+			if got.status != http.StatusBadRequest || got.location != "" ||
+				!strings.Contains(got.body, `id="error-code">unsupported_response_mode<`) {
+				t.Errorf("got %d Location %q body %.300s", got.status, got.location, got.body)
+			}
+		})
+	}
+	t.Run("query is the default", func(t *testing.T) {
+		q := f.authParams(newPKCE(), "openid")
+		q.Set("response_mode", "query")
+		f.code(t, orgAS, q, f.session(t))
+	})
+}
+
+// OpenID Connect Core §3.1.2.1: prompt=none with any other value is an
+// error, returned to the client; a silent request never lands on the
+// sign-in page, signed in or not.
+func TestPromptNoneWithAnotherValueIsInvalidRequestAtTheClient(t *testing.T) {
+	f := newFixture(t)
+	for _, prompt := range []string{"none login", "login none", "none consent"} {
+		for _, signedIn := range []bool{true, false} {
+			t.Run(fmt.Sprintf("%q signed in %v", prompt, signedIn), func(t *testing.T) {
+				q := f.authParams(newPKCE(), "openid")
+				q.Set("prompt", prompt)
+				var cookies []*http.Cookie
+				if signedIn {
+					cookies = append(cookies, f.session(t))
+				}
+				got := redirectParams(t, f.get(t, orgAS+"/authorize", q, cookies...))
+				if got.Get("error") != "invalid_request" || !strings.Contains(got.Get("error_description"), "prompt") ||
+					got.Has("code") || got.Get("state") != "state-1" {
+					t.Errorf("redirect params %v", got)
+				}
+			})
+		}
+	}
 }

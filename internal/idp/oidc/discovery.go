@@ -28,6 +28,10 @@ type metadata struct {
 	TokenEndpointAuthSigningAlgs  []string `json:"token_endpoint_auth_signing_alg_values_supported"`
 	ClaimsSupported               []string `json:"claims_supported"`
 	CodeChallengeMethodsSupported []string `json:"code_challenge_methods_supported"`
+	// Request objects are refused (request_not_supported); omitted,
+	// request_uri_parameter_supported would mean true (Discovery §3).
+	RequestParameterSupported    bool `json:"request_parameter_supported"`
+	RequestURIParameterSupported bool `json:"request_uri_parameter_supported"`
 }
 
 // signingAlgs are the algorithms client assertions may use.

@@ -152,3 +152,22 @@ func keyIDs(set jose.JSONWebKeySet) []string {
 	}
 	return ids
 }
+
+// OpenID Connect Discovery 1.0 §3: an omitted request_uri_parameter_supported
+// means true. keyward refuses request objects (request_not_supported), so
+// the documents say so rather than promise them by omission.
+func TestDiscoverySaysRequestObjectsAreNotSupported(t *testing.T) {
+	f := newFixture(t)
+	for _, path := range []string{"/.well-known/openid-configuration", "/oauth2/default/.well-known/openid-configuration"} {
+		var doc map[string]any
+		if status := f.getJSON(t, path, &doc); status != 200 {
+			t.Fatalf("%s: status %d", path, status)
+		}
+		if v, ok := doc["request_uri_parameter_supported"]; v != false {
+			t.Errorf("%s: request_uri_parameter_supported = %v (present %v), want false", path, v, ok)
+		}
+		if v, ok := doc["request_parameter_supported"]; ok && v != false { // omitted means false
+			t.Errorf("%s: request_parameter_supported = %v, want false", path, v)
+		}
+	}
+}

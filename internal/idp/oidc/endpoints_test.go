@@ -11,6 +11,8 @@ import (
 
 	"github.com/go-jose/go-jose/v4"
 	"github.com/google/go-cmp/cmp"
+
+	"github.com/keyward/keyward/internal/directory"
 )
 
 // userinfo calls the server prefix's userinfo endpoint with an
@@ -250,5 +252,27 @@ func TestLogoutWithAnotherPersonsIDTokenKeepsTheSession(t *testing.T) {
 		"post_logout_redirect_uri": {"http://127.0.0.1/signed-out"}}, alice)
 	if got.status != http.StatusBadRequest || got.location != "" || !strings.Contains(got.body, "id_token_hint") || !f.live(alice) {
 		t.Errorf("got %d %q, alice's session live %v, %.200s", got.status, got.location, f.live(alice), got.body)
+	}
+}
+
+// A person who may no longer sign in (suspended, deactivated) has tokens
+// that userinfo, refresh and the management API already refuse;
+// introspection, which resource servers ask, shows them inactive too.
+func TestIntrospectionShowsAPersonWhoCannotSignInAsInactive(t *testing.T) {
+	for _, status := range []directory.Status{directory.Suspended, directory.Deprovisioned} {
+		t.Run(string(status), func(t *testing.T) {
+			f := newFixture(t)
+			tokens := f.codeTokens(t, orgAS, "openid offline_access")
+			setStatus(t, f, status)
+			for _, tok := range []string{"access_token", "refresh_token"} {
+				if body := f.introspect(t, orgAS, f.cli.ID, str(tokens, tok)); body["active"] != false {
+					t.Errorf("the %s of a %s person: %v", tok, status, body)
+				}
+			}
+			setStatus(t, f, directory.Active)
+			if !f.active(t, str(tokens, "access_token")) {
+				t.Error("the access token is inactive after the person is active again")
+			}
+		})
 	}
 }

@@ -193,3 +193,22 @@ func TestTokenExchangeChecksEachTokenOnItsOwn(t *testing.T) {
 		wantError(t, status, body, 400, "invalid_grant", "actor_token")
 	})
 }
+
+// A web-SSO token is redeemed within minutes of the exchange; an OIDC
+// app deactivated in between gets no SAML assertion through it, as its
+// token requests and access tokens already get nothing.
+func TestAWebSSOTokenOfADeactivatedClientIsNotRedeemed(t *testing.T) {
+	f := newFixture(t)
+	status, body := f.post(t, "/oauth2/v1/token", f.exchangeForm(f.deviceTokens(t), f.aws.ID))
+	if status != 200 {
+		t.Fatalf("exchange: %d %v", status, body)
+	}
+	_, err := f.s.UpdateApp(t.Context(), f.cli.ID, "application.lifecycle.deactivate", func(a directory.App) (directory.App, error) {
+		a.Status = directory.AppInactive
+		return a, nil
+	})
+	must(t, err)
+	if app, u, _, err := f.p.RedeemWebSSO(t.Context(), str(body, "access_token")); err == nil {
+		t.Errorf("redeemed for a deactivated client: app %s person %s", app.ID, u.ID)
+	}
+}

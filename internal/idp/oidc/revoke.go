@@ -85,7 +85,8 @@ func (p *Provider) clientRequest(w http.ResponseWriter, r *http.Request) (server
 }
 
 // serveIntrospect is the introspection endpoint (RFC 7662) for the
-// client's own tokens: active with their claims, or just inactive.
+// client's own tokens: active with their claims, or just inactive (as is
+// every token of a person who may no longer sign in).
 func (p *Provider) serveIntrospect(w http.ResponseWriter, r *http.Request) {
 	s, app, f, err := p.clientRequest(w, r)
 	if err != nil {
@@ -107,6 +108,19 @@ func (p *Provider) serveIntrospect(w http.ResponseWriter, r *http.Request) {
 		p.writeError(w, r, err)
 		return
 	}
+	var u directory.User
+	if t.UserID != "" {
+		// A person who may no longer sign in has no live tokens, as
+		// userinfo and refresh already hold.
+		if u, err = p.standing(r.Context(), t.UserID, ""); err != nil {
+			if _, refused := err.(*oauthError); refused {
+				writeJSON(w, http.StatusOK, inactive)
+			} else {
+				p.writeError(w, r, err)
+			}
+			return
+		}
+	}
 	out := map[string]any{"active": true, "scope": strings.Join(t.Scopes, " "), "client_id": t.ClientID,
 		"iat": t.CreatedAt.Unix(), "iss": s.issuer, "aud": s.audience(), "token_type": "Bearer"}
 	if isAccess {
@@ -118,10 +132,7 @@ func (p *Provider) serveIntrospect(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	if t.UserID != "" {
-		out["uid"], out["sub"] = t.UserID, t.UserID
-		if u, err := p.Directory.User(r.Context(), t.UserID); err == nil {
-			out["username"], out["sub"] = u.Login(), u.Login()
-		}
+		out["uid"], out["sub"], out["username"] = t.UserID, u.Login(), u.Login()
 	}
 	writeJSON(w, http.StatusOK, out)
 }

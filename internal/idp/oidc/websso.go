@@ -39,7 +39,8 @@ func (p *Provider) sealWebSSO(ctx context.Context, t webSSO) (string, error) {
 var errWebSSO = errs.E(errs.Unauthenticated, "The sign-in token is invalid, expired or already used. Sign in again.")
 
 // RedeemWebSSO spends a web-SSO token and returns what it grants: the app
-// to sign in to, the person and the IdP session, if all three still stand.
+// to sign in to, the person and the IdP session, if all three and the
+// OIDC client that asked for the token still stand.
 func (p *Provider) RedeemWebSSO(ctx context.Context, token string) (app directory.App, u directory.User, ss directory.Session, err error) {
 	var t webSSO
 	if len(token) > 4096 {
@@ -66,7 +67,12 @@ func (p *Provider) RedeemWebSSO(ctx context.Context, token string) (app director
 	if err != nil {
 		return app, u, ss, errWebSSO
 	}
-	client := directory.App{ID: t.ClientID}
+	client, err := p.client(ctx, t.ClientID)
+	if err == errClientAuth {
+		return app, u, ss, errs.E(errs.Denied, "The app that asked for this sign-in is no longer active. Ask your administrator.")
+	} else if err != nil {
+		return app, u, ss, err
+	}
 	app, err = p.webSSOApp(ctx, client, u, t.AppID)
 	if err != nil {
 		return app, u, ss, refused(err)
