@@ -1,7 +1,10 @@
 package sqlstore
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
+	"fmt"
 	"time"
 
 	"github.com/keyward/keyward/internal/audit"
@@ -57,10 +60,30 @@ func (c passwordCol) decode() directory.Password {
 	return p
 }
 
+// profileCol scans a profile column keeping each number as the
+// json.Number it was written as: a float64 would round an integer past
+// 2^53 (an employee number) and change what the next read returns.
+type profileCol struct{ p *directory.Profile }
+
+func (c profileCol) Scan(src any) error {
+	var b []byte
+	switch s := src.(type) {
+	case string:
+		b = []byte(s)
+	case []byte:
+		b = s
+	default:
+		return fmt.Errorf("profile column holds %T", src)
+	}
+	d := json.NewDecoder(bytes.NewReader(b))
+	d.UseNumber()
+	return d.Decode(c.p)
+}
+
 func scanIdPUser(s scanner) (directory.User, error) {
 	var u directory.User
 	var pw passwordCol
-	err := s.Scan(&u.ID, &u.Status, &u.Type, jsonCol{&u.Profile}, jsonCol{&pw}, timeCol{&u.Created},
+	err := s.Scan(&u.ID, &u.Status, &u.Type, profileCol{&u.Profile}, jsonCol{&pw}, timeCol{&u.Created},
 		timeCol{&u.Activated}, timeCol{&u.StatusChanged}, timeCol{&u.LastLogin}, timeCol{&u.LastUpdated})
 	u.Password = pw.decode()
 	return u, err

@@ -1,6 +1,7 @@
 package storetest
 
 import (
+	"encoding/json"
 	"testing"
 	"time"
 
@@ -263,6 +264,23 @@ var idpUserTests = []idpTest{
 		equal(t, "no groups", 0, len(got))
 		_, err = h.s.UserGroups(h.ctx, "00uMissing")
 		notFound(t, err, store.ResourceUser)
+	}},
+	{"profile numbers read back exactly as they were written", func(t *testing.T, h *idpHarness) {
+		// An integer attribute past 2^53 (an employee or badge number)
+		// and a number's own spelling: a float64 would round the first
+		// to ...992 and answer a later GET with another number.
+		in := h.newUser()
+		in.Profile["employeeNumber"] = json.Number("9007199254740993")
+		in.Profile["costCenter"] = json.Number("-12345678901234567")
+		u, err := h.s.CreateUser(h.ctx, in, nil)
+		ok(t, err)
+		got, err := h.s.User(h.ctx, u.ID)
+		ok(t, err)
+		for name, want := range map[string]string{"employeeNumber": "9007199254740993", "costCenter": "-12345678901234567"} {
+			b, err := json.Marshal(got.Profile[name])
+			ok(t, err)
+			equal(t, name+" as the API writes it", want, string(b))
+		}
 	}},
 	{"text with a NUL character or invalid UTF-8 is invalid and writes nothing", func(t *testing.T, h *idpHarness) {
 		u := h.createUser(t)
