@@ -65,8 +65,9 @@ func (p Profile) String(name string) string {
 
 // Texts returns attribute name as search compares it: one text, or the
 // text of each item of a list; nothing when absent. A number is written
-// as the float64 it reads back from storage as ("42.50" is "42.5"), so a
-// value searched before and after a round trip is the same text.
+// as its float64 text ("42.50" is "42.5") whether it is held as a
+// json.Number (as the API and the store read it) or a float64, so one
+// value searches as the same text however it arrived.
 func (p Profile) Texts(name string) []string { return texts(p[name]) }
 
 func texts(v any) []string {
