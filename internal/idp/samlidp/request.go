@@ -89,7 +89,7 @@ func ParseRedirect(rawQuery string, app directory.App, ssoURL string) (AuthnRequ
 
 // ParsePOST reads an HTTP-POST AuthnRequest from the form's values and
 // checks it against the app; a required signature is enveloped in it.
-func ParsePOST(form url.Values, app directory.App, ssoURL string, now time.Time) (AuthnRequest, error) {
+func ParsePOST(form url.Values, app directory.App, ssoURL string) (AuthnRequest, error) {
 	if len(form["SAMLRequest"]) != 1 || len(form["RelayState"]) > 1 {
 		return AuthnRequest{}, errUnreadable("it must have one SAMLRequest and at most one RelayState")
 	}
@@ -102,7 +102,7 @@ func ParsePOST(form url.Values, app directory.App, ssoURL string, now time.Time)
 		return AuthnRequest{}, err
 	}
 	if len(app.SAML.SPCertificates) > 0 {
-		if root, err = verifyEnveloped(root, app.SAML.SPCertificates, now); err != nil {
+		if root, err = verifyEnveloped(root, app.SAML.SPCertificates); err != nil {
 			return AuthnRequest{}, err
 		}
 	}

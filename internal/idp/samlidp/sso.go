@@ -117,7 +117,7 @@ func (h *Handler) request(w http.ResponseWriter, r *http.Request, app directory.
 			return AuthnRequest{}, errUnreadable("its form is too large or malformed")
 		}
 		if r.PostForm.Has("SAMLRequest") {
-			return forced(ParsePOST(r.PostForm, app, ssoURL, now))
+			return forced(ParsePOST(r.PostForm, app, ssoURL))
 		}
 	}
 	q, err := url.ParseQuery(r.URL.RawQuery)
