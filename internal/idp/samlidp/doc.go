@@ -21,10 +21,11 @@
 // the SSO URL is <org URL>/app/<name>/<id>/sso/saml for both bindings;
 // responses go only to the app's registered ACS URL over HTTP-POST;
 // ForceAuthn is honoured (a session older than the request sends the
-// person to sign in again, as Okta's default honorForceAuthn does);
-// IsPassive is not. A request waiting for sign-in is parked in a sealed cookie of its
-// own, so the sign-in's return address stays short and any replica
-// resumes it. The SSO endpoint must be mounted outside the org pages'
+// person to sign in again, as Okta's default honorForceAuthn does); so is
+// IsPassive (where a sign-in or second factor would be needed, the app
+// gets a signed Response with the status Responder/NoPassive). A request
+// waiting for sign-in is parked in a sealed cookie of its own, so the
+// sign-in's return address stays short and any replica resumes it. The SSO endpoint must be mounted outside the org pages'
 // cross-origin protection: the HTTP-POST binding is another site's form.
 //
 // Why not crewjam/saml's IdentityProvider: it cannot verify signed

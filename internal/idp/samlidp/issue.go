@@ -95,6 +95,34 @@ func (is *Issuer) Issue(g Grant, s keys.Signer) (Issued, error) {
 			return Issued{}, err
 		}
 	}
+	if out.Response, err = write(resp); err != nil {
+		return Issued{}, err
+	}
+	return out, nil
+}
+
+// Refuse builds the signed Response, with no assertion, that tells app
+// its request cannot be answered as asked: the status top with the
+// second-level status second (SAML core §3.2.2.2), such as Responder and
+// NoPassive.
+func (is *Issuer) Refuse(app directory.App, inResponseTo, top, second string, now time.Time, s keys.Signer) (Issued, error) {
+	if err := checkACSURL(app.SAML.ACSURL); err != nil {
+		return Issued{}, err
+	}
+	out := Issued{ACSURL: app.SAML.ACSURL, ResponseID: is.newID()}
+	resp := is.response(Grant{App: app, InResponseTo: inResponseTo, Now: now}, out.ResponseID, top, second)
+	if err := sign(resp, s); err != nil {
+		return Issued{}, err
+	}
+	var err error
+	if out.Response, err = write(resp); err != nil {
+		return Issued{}, err
+	}
+	return out, nil
+}
+
+// write serializes a signed response.
+func write(resp *etree.Element) ([]byte, error) {
 	doc := etree.NewDocument()
 	doc.SetRoot(resp)
 	// Write text and attribute values as the signature's canonical form
@@ -104,10 +132,9 @@ func (is *Issuer) Issue(g Grant, s keys.Signer) (Issued, error) {
 	doc.WriteSettings = etree.WriteSettings{CanonicalEndTags: true, CanonicalText: true, CanonicalAttrVal: true}
 	var buf bytes.Buffer
 	if _, err := doc.WriteTo(&buf); err != nil {
-		return Issued{}, err
+		return nil, err
 	}
-	out.Response = buf.Bytes()
-	return out, nil
+	return buf.Bytes(), nil
 }
 
 // nameID is the Subject's NameID per the app's format and template.
@@ -131,7 +158,9 @@ func (is *Issuer) nameID(g Grant) (string, error) {
 
 func (is *Issuer) newID() string { return "id" + clock.Hex(is.Random, 16) }
 
-func (is *Issuer) response(g Grant, id string) *etree.Element {
+// response is the Response element for g with the status codes given,
+// each nested in the one before (Success when none).
+func (is *Issuer) response(g Grant, id string, status ...string) *etree.Element {
 	set := g.App.SAML
 	r := etree.NewElement("saml2p:Response")
 	r.CreateAttr("xmlns:saml2p", nsProtocol)
@@ -143,7 +172,14 @@ func (is *Issuer) response(g Grant, id string) *etree.Element {
 	r.CreateAttr("IssueInstant", samlTime(g.Now))
 	r.CreateAttr("Version", "2.0")
 	is.issuer(r, g.App.ID).CreateAttr("xmlns:saml2", nsAssertion)
-	r.CreateElement("saml2p:Status").CreateElement("saml2p:StatusCode").CreateAttr("Value", statusSuccess)
+	if len(status) == 0 {
+		status = []string{statusSuccess}
+	}
+	code := r.CreateElement("saml2p:Status")
+	for _, v := range status {
+		code = code.CreateElement("saml2p:StatusCode")
+		code.CreateAttr("Value", v)
+	}
 	return r
 }
 

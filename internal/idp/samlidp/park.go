@@ -31,6 +31,7 @@ type parked struct {
 	Expires    time.Time `json:"e"`
 	// AuthnAfter is a ForceAuthn request's AuthnAfter, in Unix seconds.
 	AuthnAfter int64 `json:"f,omitempty"`
+	IsPassive  bool  `json:"p,omitempty"`
 }
 
 func errParkedGone() error {
@@ -41,7 +42,7 @@ func errParkedGone() error {
 func (h *Handler) park(w http.ResponseWriter, app directory.App, req AuthnRequest) string {
 	nonce := clock.Hex(h.Random, 12)
 	p := parked{AppID: app.ID, ID: req.ID, RelayState: req.RelayState, Binding: req.Binding,
-		Expires: h.Clock.Now().Add(parkedLifetime)}
+		Expires: h.Clock.Now().Add(parkedLifetime), IsPassive: req.IsPassive}
 	if req.ForceAuthn {
 		p.AuthnAfter = req.AuthnAfter.Unix()
 	}
@@ -70,7 +71,7 @@ func (h *Handler) unpark(r *http.Request, app directory.App, nonce string) (Auth
 	if err != nil || json.Unmarshal(b, &p) != nil || p.AppID != app.ID || !h.Clock.Now().Before(p.Expires) {
 		return AuthnRequest{}, errParkedGone()
 	}
-	req := AuthnRequest{ID: p.ID, RelayState: p.RelayState, Binding: p.Binding}
+	req := AuthnRequest{ID: p.ID, RelayState: p.RelayState, Binding: p.Binding, IsPassive: p.IsPassive}
 	if p.AuthnAfter != 0 {
 		req.ForceAuthn, req.AuthnAfter = true, time.Unix(p.AuthnAfter, 0)
 	}

@@ -7,7 +7,6 @@ import (
 	"crypto/x509"
 	"encoding/base64"
 	"net/url"
-	"time"
 
 	"github.com/beevik/etree"
 	dsig "github.com/russellhaering/goxmldsig"
@@ -67,8 +66,11 @@ func rsaKey(der []byte) *rsa.PublicKey {
 // verifyEnveloped checks the HTTP-POST binding's enveloped signature on
 // root and returns the element goxmldsig verified, the only one read
 // afterwards. goxmldsig has no algorithm allow-list, so SHA-1 is refused
-// here first.
-func verifyEnveloped(root *etree.Element, certs [][]byte, now time.Time) (*etree.Element, error) {
+// here first. The app's certificates are pinned keys, as on the redirect
+// binding: their validity dates are not checked (SAML's metadata
+// interoperability profile ignores them), so goxmldsig's clock, which
+// serves only that check, is set inside each certificate's validity.
+func verifyEnveloped(root *etree.Element, certs [][]byte) (*etree.Element, error) {
 	sigs := root.SelectElements("Signature")
 	if len(sigs) != 1 || sigs[0].NamespaceURI() != nsDSig {
 		return nil, errSignature("it must carry exactly one enveloped signature")
@@ -83,7 +85,7 @@ func verifyEnveloped(root *etree.Element, certs [][]byte, now time.Time) (*etree
 		}
 		vc := dsig.NewDefaultValidationContext(&dsig.MemoryX509CertificateStore{Roots: []*x509.Certificate{c}})
 		vc.IdAttribute = "ID"
-		vc.Clock = dsig.NewFakeClockAt(now)
+		vc.Clock = dsig.NewFakeClockAt(c.NotBefore)
 		if verified, err := vc.Validate(root); err == nil {
 			return verified, nil
 		}

@@ -35,6 +35,10 @@ type AuthnRequest struct {
 	// sign-in must not predate.
 	ForceAuthn bool
 	AuthnAfter time.Time
+	// IsPassive is the request's IsPassive="true": the IdP must not take
+	// over the person's screen (SAML core §3.4.1), so where a sign-in or
+	// a second factor would be needed the app gets NoPassive instead.
+	IsPassive bool
 }
 
 // redirectParams are the raw (still URL-encoded) values of the
@@ -85,7 +89,7 @@ func ParseRedirect(rawQuery string, app directory.App, ssoURL string) (AuthnRequ
 
 // ParsePOST reads an HTTP-POST AuthnRequest from the form's values and
 // checks it against the app; a required signature is enveloped in it.
-func ParsePOST(form url.Values, app directory.App, ssoURL string, now time.Time) (AuthnRequest, error) {
+func ParsePOST(form url.Values, app directory.App, ssoURL string) (AuthnRequest, error) {
 	if len(form["SAMLRequest"]) != 1 || len(form["RelayState"]) > 1 {
 		return AuthnRequest{}, errUnreadable("it must have one SAMLRequest and at most one RelayState")
 	}
@@ -98,7 +102,7 @@ func ParsePOST(form url.Values, app directory.App, ssoURL string, now time.Time)
 		return AuthnRequest{}, err
 	}
 	if len(app.SAML.SPCertificates) > 0 {
-		if root, err = verifyEnveloped(root, app.SAML.SPCertificates, now); err != nil {
+		if root, err = verifyEnveloped(root, app.SAML.SPCertificates); err != nil {
 			return AuthnRequest{}, err
 		}
 	}
@@ -174,12 +178,12 @@ func readRequest(root *etree.Element, relay, binding string, app directory.App, 
 	}
 	req := AuthnRequest{ID: root.SelectAttrValue("ID", ""), RelayState: relay, Binding: binding,
 		ACSURL: root.SelectAttrValue("AssertionConsumerServiceURL", "")}
-	switch root.SelectAttrValue("ForceAuthn", "false") { // xs:boolean
-	case "true", "1":
-		req.ForceAuthn = true
-	case "false", "0":
-	default:
-		return req, errUnreadable("its ForceAuthn is not true or false")
+	var err error
+	if req.ForceAuthn, err = boolAttr(root, "ForceAuthn"); err != nil {
+		return req, err
+	}
+	if req.IsPassive, err = boolAttr(root, "IsPassive"); err != nil {
+		return req, err
 	}
 	if err := checkRequestID(req.ID); err != nil {
 		return req, err
@@ -193,6 +197,17 @@ func readRequest(root *etree.Element, relay, binding string, app directory.App, 
 	}
 	req.Issuer = issuer
 	return req, checkAgainstApp(root, req, app, ssoURL)
+}
+
+// boolAttr is root's xs:boolean attribute name, false when absent.
+func boolAttr(root *etree.Element, name string) (bool, error) {
+	switch root.SelectAttrValue(name, "false") {
+	case "true", "1":
+		return true, nil
+	case "false", "0":
+		return false, nil
+	}
+	return false, errUnreadable("its " + name + " is not true or false")
 }
 
 func checkRequestID(id string) error {

@@ -59,16 +59,22 @@ func (h *Handler) sso(ctx context.Context, w http.ResponseWriter, r *http.Reques
 		return err
 	}
 	ss, u, err := h.session(r)
-	if errs.Is(err, errs.Unauthenticated) {
-		return h.toSignIn(w, r, app, req)
-	}
-	if err != nil {
+	signIn := errs.Is(err, errs.Unauthenticated)
+	if err != nil && !signIn {
 		return err
 	}
-	if ss.Created.Before(req.AuthnAfter) { // ForceAuthn: a sign-in older than the request will not do
+	if !signIn {
+		ctx = audit.WithActor(ctx, audit.Actor{Type: "user", ID: u.ID, Name: u.Login()})
+	}
+	// ForceAuthn: a sign-in older than the request will not do. A POST
+	// carries no session cookie, so whether one is needed is only known
+	// once it comes back as a GET.
+	if signIn || ss.Created.Before(req.AuthnAfter) {
+		if req.IsPassive && r.Method != http.MethodPost {
+			return h.refuse(ctx, w, r, app, req, statusNoPassive, "The sign-in was passive and needed the person to sign in.")
+		}
 		return h.toSignIn(w, r, app, req)
 	}
-	ctx = audit.WithActor(ctx, audit.Actor{Type: "user", ID: u.ID, Name: u.Login()})
 	if _, err := h.Apps.AppUser(ctx, app.ID, u.ID); errs.Is(err, errs.NotFound) {
 		return errs.E(errs.Denied, "You are not assigned to %s. Ask your administrator for access.", app.Label)
 	} else if err != nil {
@@ -81,6 +87,9 @@ func (h *Handler) sso(ctx context.Context, w http.ResponseWriter, r *http.Reques
 	step, err := h.needsMFA(ctx, u, ss, groups)
 	if err != nil {
 		return err
+	}
+	if step != "" && req.IsPassive {
+		return h.refuse(ctx, w, r, app, req, statusNoPassive, "The sign-in was passive and needed a second factor.")
 	}
 	if step != "" {
 		return h.stepUp(w, r, app, req, u, ss, step)
@@ -108,7 +117,7 @@ func (h *Handler) request(w http.ResponseWriter, r *http.Request, app directory.
 			return AuthnRequest{}, errUnreadable("its form is too large or malformed")
 		}
 		if r.PostForm.Has("SAMLRequest") {
-			return forced(ParsePOST(r.PostForm, app, ssoURL, now))
+			return forced(ParsePOST(r.PostForm, app, ssoURL))
 		}
 	}
 	q, err := url.ParseQuery(r.URL.RawQuery)
@@ -206,6 +215,26 @@ func (h *Handler) issue(ctx context.Context, w http.ResponseWriter, r *http.Requ
 	if req.ID != "" {
 		e.Detail["inResponseTo"], e.Detail["binding"] = req.ID, req.Binding
 	}
+	if err := h.Directory.AppendEvent(ctx, e); err != nil {
+		return err
+	}
+	return h.postForm(w, r, app, out, req.RelayState)
+}
+
+// refuse posts the app a Response with the Responder status and the
+// second-level status second, in response to req, and logs the refusal.
+func (h *Handler) refuse(ctx context.Context, w http.ResponseWriter, r *http.Request, app directory.App,
+	req AuthnRequest, second, why string) error {
+	signer, err := h.Keys.Active(ctx)
+	if err != nil {
+		return err
+	}
+	out, err := h.Issuer.Refuse(app, req.ID, statusResponder, second, h.Clock.Now(), signer)
+	if err != nil {
+		return err
+	}
+	e := appEvent(ctx, app, audit.Deny, why)
+	e.Detail["status"], e.Detail["inResponseTo"], e.Detail["binding"] = second, req.ID, req.Binding
 	if err := h.Directory.AppendEvent(ctx, e); err != nil {
 		return err
 	}

@@ -24,9 +24,9 @@ func TestIdPInitiatedSignIn(t *testing.T) {
 	if p.Action != acsURL {
 		t.Errorf("form posts to %q, want the registered ACS URL %q", p.Action, acsURL)
 	}
-	if csp := w.Header().Get("Content-Security-Policy"); !strings.Contains(csp, "form-action https://sp.example.com;") ||
+	if csp := w.Header().Get("Content-Security-Policy"); strings.Contains(csp, "form-action") ||
 		!strings.Contains(csp, "script-src 'self'") {
-		t.Errorf("CSP %q does not let the form post to the ACS origin with only this site's script", csp)
+		t.Errorf("CSP %q does not let the form post (and the ACS's redirects) go anywhere with only this site's script", csp)
 	}
 	info := f.spAccepts(t, f.app, p)
 	sessions, err := f.s.ListIdPSessions(t.Context(), f.alice.ID)
