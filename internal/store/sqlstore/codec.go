@@ -63,13 +63,23 @@ func (j jsonCol) Value() (driver.Value, error) {
 }
 
 func (j jsonCol) Scan(src any) error {
+	b, err := columnBytes("json", src)
+	if err != nil {
+		return err
+	}
+	return json.Unmarshal(b, j.v)
+}
+
+// columnBytes is a text column's value as the drivers hand it over (a
+// string or bytes); what names the column in the error for anything else.
+func columnBytes(what string, src any) ([]byte, error) {
 	switch s := src.(type) {
 	case string:
-		return json.Unmarshal([]byte(s), j.v)
+		return []byte(s), nil
 	case []byte:
-		return json.Unmarshal(s, j.v)
+		return s, nil
 	}
-	return fmt.Errorf("json column holds %T", src)
+	return nil, fmt.Errorf("%s column holds %T", what, src)
 }
 
 // cursorToken is the opaque NextToken: the sort key of a page's last row,

@@ -92,14 +92,9 @@ type detailCol struct{ m *map[string]string }
 
 func (c detailCol) Scan(src any) error {
 	*c.m = nil
-	var b []byte
-	switch s := src.(type) {
-	case string:
-		b = []byte(s)
-	case []byte:
-		b = s
-	default:
-		return fmt.Errorf("detail column holds %T", src)
+	b, err := columnBytes("detail", src)
+	if err != nil {
+		return err
 	}
 	var m map[string]string
 	if err := json.Unmarshal(b, &m); err != nil {

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"fmt"
 	"time"
 
 	"github.com/keyward/keyward/internal/audit"
@@ -66,14 +65,9 @@ func (c passwordCol) decode() directory.Password {
 type profileCol struct{ p *directory.Profile }
 
 func (c profileCol) Scan(src any) error {
-	var b []byte
-	switch s := src.(type) {
-	case string:
-		b = []byte(s)
-	case []byte:
-		b = s
-	default:
-		return fmt.Errorf("profile column holds %T", src)
+	b, err := columnBytes("profile", src)
+	if err != nil {
+		return err
 	}
 	d := json.NewDecoder(bytes.NewReader(b))
 	d.UseNumber()
