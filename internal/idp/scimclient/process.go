@@ -104,6 +104,21 @@ func (p pusher) mapTo(ctx context.Context, k store.ProvisionKey, targetID string
 	return p.e.c.State.PutProvisionTarget(ctx, store.ProvisionTarget{ProvisionKey: k, TargetID: targetID, Updated: p.e.c.Clock.Now()})
 }
 
+// linkedToAnother is an error when the target object found by name
+// (targetID, carrying externalID) is the one another object of the app is
+// mapped to: adopting it would link two people (or groups) to one target
+// object, the newcomer taking over the other's memberships and access.
+func (p pusher) linkedToAnother(ctx context.Context, kind, objectID, externalID, targetID string) error {
+	if externalID == "" || externalID == objectID {
+		return nil
+	}
+	tid, mapped, err := p.target(ctx, store.ProvisionKey{AppID: p.appID, Kind: kind, ObjectID: externalID})
+	if err != nil || !mapped || tid != targetID {
+		return err
+	}
+	return fmt.Errorf("is %s %s's at the target (retried once its push frees the name)", kind, externalID)
+}
+
 // gone404 treats a target's 404 as done (deleting what is not there).
 func gone404(err error) error {
 	if StatusOf(err) == 404 {
