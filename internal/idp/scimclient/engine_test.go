@@ -547,3 +547,39 @@ func TestARefusedMemberPatchWithNoStaleMemberStaysAFailure(t *testing.T) {
 	})
 	w.eachOnce(t, "alice@example.com")
 }
+
+// A Retry-After longer than the client's longest wait is not slept out
+// inside the push: that would hold the item past its lease (another
+// replica then pushes it too) and hold up every other item of the round.
+// The item is tried again once the time asked for has passed.
+func TestALongRetryAfterPostponesTheItemInsteadOfSleepingPastItsLease(t *testing.T) {
+	w := newWorld(t)
+	w.scim.retryAfter = "180"
+	throttled := true
+	w.scim.hook = func(r *http.Request, _ []byte) (int, string) {
+		if throttled && r.Method == http.MethodPost {
+			return 429, "Rate exceeded"
+		}
+		return 0, ""
+	}
+	alice := w.team(t, []string{"alice@example.com"})[0]
+	must(t, w.eng.Step(w.ctx))
+	for _, d := range w.sleeps.all() {
+		if d >= time.Minute {
+			t.Errorf("the client waited %v within the push (lease %v)", d, w.eng.c.Lease)
+		}
+	}
+	st, err := Status(w.ctx, w.apps, w.st, testApp)
+	must(t, err)
+	if len(st.Failures) != 1 || st.Failures[0].ObjectID != alice.ID || st.Failures[0].Permanent ||
+		!st.Failures[0].NextAttempt.Equal(w.clk.Now().Add(180*time.Second)) {
+		t.Fatalf("failures %+v, want alice's, retried at %v", st.Failures, w.clk.Now().Add(180*time.Second))
+	}
+	w.scim.set(func() { throttled = false })
+	w.clk.Advance(179 * time.Second)
+	must(t, w.eng.Step(w.ctx))
+	w.eachOnce(t)
+	w.clk.Advance(time.Second)
+	must(t, w.eng.Step(w.ctx))
+	w.eachOnce(t, "alice@example.com")
+}

@@ -33,7 +33,7 @@ func (e *Engine) process(ctx context.Context, it store.OutboxItem) bool {
 	if err == nil {
 		return true
 	}
-	next := now.Add(itemBackoff(it.Attempts + 1))
+	next := now.Add(max(itemBackoff(it.Attempts+1), RetryAfterOf(err)))
 	perm := permanent(err)
 	e.c.Log.Warn("provisioning push failed", "app", it.AppID, "kind", it.Kind, "id", it.ObjectID,
 		"attempt", it.Attempts+1, "permanent", perm, "error", err)
@@ -44,7 +44,8 @@ func (e *Engine) process(ctx context.Context, it store.OutboxItem) bool {
 }
 
 // itemBackoff spaces an item's attempts (the client already retried
-// within each): 5 s doubling up to 10 min.
+// within each): 5 s doubling up to 10 min, or longer when the target's
+// Retry-After asks for longer.
 func itemBackoff(attempt int) time.Duration {
 	d := 5 * time.Second << min(attempt-1, 10)
 	return min(d, 10*time.Minute)
