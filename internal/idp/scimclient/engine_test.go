@@ -583,3 +583,43 @@ func TestALongRetryAfterPostponesTheItemInsteadOfSleepingPastItsLease(t *testing
 	must(t, w.eng.Step(w.ctx))
 	w.eachOnce(t, "alice@example.com")
 }
+
+// A target that keeps failing is not asked about every queued item in
+// turn, each with the client's retries: once a push of the round failed
+// at the target (5xx, 429, network), the app's other items of that round
+// wait their backoff without a request.
+func TestATargetThatKeepsFailingIsNotAskedAboutEveryItem(t *testing.T) {
+	w := newWorld(t)
+	w.eng.c.Workers = 2
+	requests, down := 0, true
+	w.scim.hook = func(*http.Request, []byte) (int, string) {
+		requests++
+		if down {
+			return 503, "Service Unavailable"
+		}
+		return 0, ""
+	}
+	people := logins("p", 40)
+	w.team(t, people)
+	must(t, w.eng.Step(w.ctx))
+	var got int
+	w.scim.set(func() { got = requests })
+	// Each of the 2 workers may have started one more item before the
+	// first failure was known: 4 items of 4 tries at most, not 40 of 4.
+	if got > 4*4 {
+		t.Errorf("the failing target got %d requests in one round", got)
+	}
+	st, err := Status(w.ctx, w.apps, w.st, testApp)
+	must(t, err)
+	if st.Pending != 40 || len(st.Failures) != 40 {
+		t.Fatalf("pending %d, failures %d; want all 40 waiting", st.Pending, len(st.Failures))
+	}
+	for _, f := range st.Failures {
+		if f.Permanent || !f.NextAttempt.After(w.clk.Now()) {
+			t.Fatalf("failure %+v: want a retry later", f)
+		}
+	}
+	w.scim.set(func() { down = false })
+	w.settle(t)
+	w.eachOnce(t, people...)
+}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net/url"
 	"time"
 
 	"github.com/keyward/keyward/internal/directory"
@@ -24,8 +25,17 @@ func permanent(err error) bool {
 
 // process pushes one item, records a failure and reports success (the
 // caller finishes successful items together).
+//
+// Once a push failed at the target itself (a 5xx, a 429 or a network
+// error, after the client's retries), the app's other items of the same
+// Drain are not tried: they fail with that error and wait their backoff,
+// so that a target that is down is not asked about every queued item.
 func (e *Engine) process(ctx context.Context, it store.OutboxItem) bool {
-	err := e.apply(ctx, it.ProvisionKey)
+	err := e.targetDown(it.AppID)
+	if err == nil {
+		err = e.apply(ctx, it.ProvisionKey)
+		e.noteTargetFailure(it.AppID, err)
+	}
 	now := e.c.Clock.Now()
 	if ctx.Err() != nil {
 		return false // the lease runs out and the item is claimed again
@@ -41,6 +51,31 @@ func (e *Engine) process(ctx context.Context, it store.OutboxItem) bool {
 		e.c.Log.Warn("provisioning: recording a failure failed", "app", it.AppID, "error", ferr)
 	}
 	return false
+}
+
+// targetDown is the failure that marked the app's target down in this
+// Drain, wrapped to say this item was not tried; nil when it is not down.
+func (e *Engine) targetDown(appID string) error {
+	e.downMu.Lock()
+	defer e.downMu.Unlock()
+	if err := e.down[appID]; err != nil {
+		return fmt.Errorf("not tried: the target failed another push just before: %w", err)
+	}
+	return nil
+}
+
+// noteTargetFailure marks the app's target down for the rest of the
+// Drain when err is the target's own failure.
+func (e *Engine) noteTargetFailure(appID string, err error) {
+	var netErr *url.Error
+	if s := StatusOf(err); s != 429 && s < 500 && (s != 0 || !errors.As(err, &netErr)) {
+		return
+	}
+	e.downMu.Lock()
+	defer e.downMu.Unlock()
+	if e.down != nil && e.down[appID] == nil {
+		e.down[appID] = err
+	}
 }
 
 // itemBackoff spaces an item's attempts (the client already retried
