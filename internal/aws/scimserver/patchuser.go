@@ -229,8 +229,11 @@ func applyPath(root map[string]any, op string, p patchPath, v any) error {
 			v = []any{m}
 		case isObject && wasObject && op != "remove":
 			// RFC 7644 §3.5.2.1 and .3: the sub-attributes given replace
-			// theirs; the others stay.
+			// theirs (named in any case); the others stay.
 			for k, sv := range m {
+				if name, ok := subAttrs[strings.ToLower(k)]; ok {
+					k = name
+				}
 				old[k] = sv
 			}
 			return nil

@@ -50,7 +50,9 @@ type Options struct {
 
 // Client is a SCIM 2.0 client of one target. Each call retries with
 // exponential backoff and jitter on 429 (honouring Retry-After), 5xx and
-// network errors; other failures come back as *Error at once.
+// network errors; other failures come back as *Error at once. A
+// Retry-After longer than MaxDelay ends the call with the *Error, whose
+// RetryAfter says when to ask again.
 type Client struct {
 	base  string
 	token string
@@ -109,6 +111,11 @@ func (c *Client) do(ctx context.Context, r request) (int, error) {
 	for attempt := 1; ; attempt++ {
 		status, wait, err := c.once(ctx, r, body)
 		if err == nil || !c.retryable(ctx, err) || attempt >= c.o.MaxAttempts {
+			return status, err
+		}
+		if wait > c.o.MaxDelay {
+			// Sleeping it out here would hold the caller (and the
+			// engine's lease) for as long: the error carries it instead.
 			return status, err
 		}
 		if wait <= 0 {
@@ -181,7 +188,8 @@ func (c *Client) once(ctx context.Context, r request, body []byte) (int, time.Du
 		return resp.StatusCode, 0, rerr
 	}
 	e := parseError(resp.StatusCode, b)
-	return resp.StatusCode, c.retryAfter(resp.Header.Get("Retry-After")), e
+	e.RetryAfter = c.retryAfter(resp.Header.Get("Retry-After"))
+	return resp.StatusCode, e.RetryAfter, e
 }
 
 func (c *Client) newRequest(ctx context.Context, r request, body []byte) (*http.Request, error) {

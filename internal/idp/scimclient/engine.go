@@ -47,6 +47,9 @@ type Engine struct {
 	poke chan struct{}
 	step sync.Mutex // one Step at a time: leases are per owner, not per call
 
+	downMu sync.Mutex
+	down   map[string]error // apps whose target failed a push of this Drain, with the failure
+
 	groupSetsMu sync.Mutex
 	groupSets   map[string]map[string]bool // each app's pushed and assigned groups, read once per Sync or Drain (see roundGroups)
 }
@@ -242,6 +245,9 @@ func hostname(r io.Reader) string {
 // (or from one goroutine): items this owner leased are its to claim again.
 func (e *Engine) Drain(ctx context.Context) error {
 	defer e.readGroupSetsOnce()()
+	e.downMu.Lock()
+	e.down = map[string]error{}
+	e.downMu.Unlock()
 	for ctx.Err() == nil {
 		now := e.c.Clock.Now()
 		items, err := e.c.State.ClaimOutbox(ctx, e.c.Owner, now, now.Add(e.c.Lease), e.c.Workers*4)

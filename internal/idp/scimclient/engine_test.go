@@ -547,3 +547,79 @@ func TestARefusedMemberPatchWithNoStaleMemberStaysAFailure(t *testing.T) {
 	})
 	w.eachOnce(t, "alice@example.com")
 }
+
+// A Retry-After longer than the client's longest wait is not slept out
+// inside the push: that would hold the item past its lease (another
+// replica then pushes it too) and hold up every other item of the round.
+// The item is tried again once the time asked for has passed.
+func TestALongRetryAfterPostponesTheItemInsteadOfSleepingPastItsLease(t *testing.T) {
+	w := newWorld(t)
+	w.scim.retryAfter = "180"
+	throttled := true
+	w.scim.hook = func(r *http.Request, _ []byte) (int, string) {
+		if throttled && r.Method == http.MethodPost {
+			return 429, "Rate exceeded"
+		}
+		return 0, ""
+	}
+	alice := w.team(t, []string{"alice@example.com"})[0]
+	must(t, w.eng.Step(w.ctx))
+	for _, d := range w.sleeps.all() {
+		if d >= time.Minute {
+			t.Errorf("the client waited %v within the push (lease %v)", d, w.eng.c.Lease)
+		}
+	}
+	st, err := Status(w.ctx, w.apps, w.st, testApp)
+	must(t, err)
+	if len(st.Failures) != 1 || st.Failures[0].ObjectID != alice.ID || st.Failures[0].Permanent ||
+		!st.Failures[0].NextAttempt.Equal(w.clk.Now().Add(180*time.Second)) {
+		t.Fatalf("failures %+v, want alice's, retried at %v", st.Failures, w.clk.Now().Add(180*time.Second))
+	}
+	w.scim.set(func() { throttled = false })
+	w.clk.Advance(179 * time.Second)
+	must(t, w.eng.Step(w.ctx))
+	w.eachOnce(t)
+	w.clk.Advance(time.Second)
+	must(t, w.eng.Step(w.ctx))
+	w.eachOnce(t, "alice@example.com")
+}
+
+// A target that keeps failing is not asked about every queued item in
+// turn, each with the client's retries: once a push of the round failed
+// at the target (5xx, 429, network), the app's other items of that round
+// wait their backoff without a request.
+func TestATargetThatKeepsFailingIsNotAskedAboutEveryItem(t *testing.T) {
+	w := newWorld(t)
+	w.eng.c.Workers = 2
+	requests, down := 0, true
+	w.scim.hook = func(*http.Request, []byte) (int, string) {
+		requests++
+		if down {
+			return 503, "Service Unavailable"
+		}
+		return 0, ""
+	}
+	people := logins("p", 40)
+	w.team(t, people)
+	must(t, w.eng.Step(w.ctx))
+	var got int
+	w.scim.set(func() { got = requests })
+	// Each of the 2 workers may have started one more item before the
+	// first failure was known: 4 items of 4 tries at most, not 40 of 4.
+	if got > 4*4 {
+		t.Errorf("the failing target got %d requests in one round", got)
+	}
+	st, err := Status(w.ctx, w.apps, w.st, testApp)
+	must(t, err)
+	if st.Pending != 40 || len(st.Failures) != 40 {
+		t.Fatalf("pending %d, failures %d; want all 40 waiting", st.Pending, len(st.Failures))
+	}
+	for _, f := range st.Failures {
+		if f.Permanent || !f.NextAttempt.After(w.clk.Now()) {
+			t.Fatalf("failure %+v: want a retry later", f)
+		}
+	}
+	w.scim.set(func() { down = false })
+	w.settle(t)
+	w.eachOnce(t, people...)
+}

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"time"
 )
 
 // Error is a target's answer other than success: its HTTP status and its
@@ -16,6 +17,18 @@ type Error struct {
 	Detail    string
 	ScimType  string
 	RequestID string
+	// RetryAfter is the answer's Retry-After (at most 5 minutes); 0 when
+	// it had none.
+	RetryAfter time.Duration
+}
+
+// RetryAfterOf returns err's Retry-After, or 0.
+func RetryAfterOf(err error) time.Duration {
+	var e *Error
+	if errors.As(err, &e) {
+		return e.RetryAfter
+	}
+	return 0
 }
 
 func (e *Error) Error() string {

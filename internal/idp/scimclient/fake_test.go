@@ -39,6 +39,8 @@ type fakeSCIM struct {
 	// fake does; after runs once a request was handled.
 	hook  func(r *http.Request, body []byte) (int, string)
 	after func(r *http.Request)
+	// retryAfter is the Retry-After of the hook's 429s ("7" when empty).
+	retryAfter string
 
 	faults  map[fault]int
 	creates map[string]int // per resource path
@@ -162,7 +164,7 @@ func (f *fakeSCIM) serve(w http.ResponseWriter, r *http.Request, body []byte) {
 	if f.hook != nil {
 		if status, detail := f.hook(r, body); status > 0 {
 			if status == 429 {
-				w.Header().Set("Retry-After", "7")
+				w.Header().Set("Retry-After", cmpOr(f.retryAfter, "7"))
 			}
 			writeErr(w, status, detail)
 			return

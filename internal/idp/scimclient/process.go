@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net/url"
 	"time"
 
 	"github.com/keyward/keyward/internal/directory"
@@ -24,8 +25,17 @@ func permanent(err error) bool {
 
 // process pushes one item, records a failure and reports success (the
 // caller finishes successful items together).
+//
+// Once a push failed at the target itself (a 5xx, a 429 or a network
+// error, after the client's retries), the app's other items of the same
+// Drain are not tried: they fail with that error and wait their backoff,
+// so that a target that is down is not asked about every queued item.
 func (e *Engine) process(ctx context.Context, it store.OutboxItem) bool {
-	err := e.apply(ctx, it.ProvisionKey)
+	err := e.targetDown(it.AppID)
+	if err == nil {
+		err = e.apply(ctx, it.ProvisionKey)
+		e.noteTargetFailure(it.AppID, err)
+	}
 	now := e.c.Clock.Now()
 	if ctx.Err() != nil {
 		return false // the lease runs out and the item is claimed again
@@ -33,7 +43,7 @@ func (e *Engine) process(ctx context.Context, it store.OutboxItem) bool {
 	if err == nil {
 		return true
 	}
-	next := now.Add(itemBackoff(it.Attempts + 1))
+	next := now.Add(max(itemBackoff(it.Attempts+1), RetryAfterOf(err)))
 	perm := permanent(err)
 	e.c.Log.Warn("provisioning push failed", "app", it.AppID, "kind", it.Kind, "id", it.ObjectID,
 		"attempt", it.Attempts+1, "permanent", perm, "error", err)
@@ -43,8 +53,34 @@ func (e *Engine) process(ctx context.Context, it store.OutboxItem) bool {
 	return false
 }
 
+// targetDown is the failure that marked the app's target down in this
+// Drain, wrapped to say this item was not tried; nil when it is not down.
+func (e *Engine) targetDown(appID string) error {
+	e.downMu.Lock()
+	defer e.downMu.Unlock()
+	if err := e.down[appID]; err != nil {
+		return fmt.Errorf("not tried: the target failed another push just before: %w", err)
+	}
+	return nil
+}
+
+// noteTargetFailure marks the app's target down for the rest of the
+// Drain when err is the target's own failure.
+func (e *Engine) noteTargetFailure(appID string, err error) {
+	var netErr *url.Error
+	if s := StatusOf(err); s != 429 && s < 500 && (s != 0 || !errors.As(err, &netErr)) {
+		return
+	}
+	e.downMu.Lock()
+	defer e.downMu.Unlock()
+	if e.down != nil && e.down[appID] == nil {
+		e.down[appID] = err
+	}
+}
+
 // itemBackoff spaces an item's attempts (the client already retried
-// within each): 5 s doubling up to 10 min.
+// within each): 5 s doubling up to 10 min, or longer when the target's
+// Retry-After asks for longer.
 func itemBackoff(attempt int) time.Duration {
 	d := 5 * time.Second << min(attempt-1, 10)
 	return min(d, 10*time.Minute)
@@ -102,6 +138,21 @@ func (p pusher) target(ctx context.Context, k store.ProvisionKey) (string, bool,
 
 func (p pusher) mapTo(ctx context.Context, k store.ProvisionKey, targetID string) error {
 	return p.e.c.State.PutProvisionTarget(ctx, store.ProvisionTarget{ProvisionKey: k, TargetID: targetID, Updated: p.e.c.Clock.Now()})
+}
+
+// linkedToAnother is an error when the target object found by name
+// (targetID, carrying externalID) is the one another object of the app is
+// mapped to: adopting it would link two people (or groups) to one target
+// object, the newcomer taking over the other's memberships and access.
+func (p pusher) linkedToAnother(ctx context.Context, kind, objectID, externalID, targetID string) error {
+	if externalID == "" || externalID == objectID {
+		return nil
+	}
+	tid, mapped, err := p.target(ctx, store.ProvisionKey{AppID: p.appID, Kind: kind, ObjectID: externalID})
+	if err != nil || !mapped || tid != targetID {
+		return err
+	}
+	return fmt.Errorf("is %s %s's at the target (retried once its push frees the name)", kind, externalID)
 }
 
 // gone404 treats a target's 404 as done (deleting what is not there).

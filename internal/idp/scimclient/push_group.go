@@ -156,7 +156,9 @@ func (p pusher) upsertGroup(ctx context.Context, g directory.Group, tid string, 
 }
 
 // adoptGroup maps the target's existing group (by externalId, else
-// displayName), mapping first, then brings it up to date.
+// displayName), mapping first, then brings it up to date. A group found by
+// displayName that another pushed group is mapped to is not adopted (see
+// linkedToAnother).
 func (p pusher) adoptGroup(ctx context.Context, g directory.Group, want Group, err error) (string, error) {
 	found, ok, ferr := p.c.findGroup(ctx, "externalId", g.ID)
 	if ferr == nil && !ok {
@@ -167,6 +169,9 @@ func (p pusher) adoptGroup(ctx context.Context, g directory.Group, want Group, e
 	}
 	if !ok {
 		return "", fmt.Errorf("creating group %s: %w, and no group with that externalId or displayName was found", g.ID, err)
+	}
+	if lerr := p.linkedToAnother(ctx, store.ProvisionGroup, g.ID, found.ExternalID, found.ID); lerr != nil {
+		return "", fmt.Errorf("creating group %s: %w, and the group %q holding that displayName %w", g.ID, err, want.DisplayName, lerr)
 	}
 	if err := p.mapTo(ctx, groupKey(p.appID, g.ID), found.ID); err != nil {
 		return "", err

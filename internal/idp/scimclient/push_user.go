@@ -89,7 +89,10 @@ func (p pusher) upsertUser(ctx context.Context, u directory.User, tid string, ma
 
 // adoptUser maps the target's existing user (by externalId, else
 // userName) and brings it up to date. The mapping is written first: a
-// crash then leads to an update, never to a second user.
+// crash then leads to an update, never to a second user. A user found by
+// userName that is another person's (that person renamed, their push not
+// yet accepted) is not adopted: the create is retried once the name is
+// free.
 func (p pusher) adoptUser(ctx context.Context, u directory.User, want User, conflict error) (string, error) {
 	found, ok, err := p.c.findUser(ctx, "externalId", u.ID)
 	if err == nil && !ok {
@@ -100,6 +103,9 @@ func (p pusher) adoptUser(ctx context.Context, u directory.User, want User, conf
 	}
 	if !ok {
 		return "", fmt.Errorf("creating user %s: %w, and no user with that externalId or userName was found", u.ID, conflict)
+	}
+	if err := p.linkedToAnother(ctx, store.ProvisionUser, u.ID, found.ExternalID, found.ID); err != nil {
+		return "", fmt.Errorf("creating user %s: %w, and the user %q holding that userName %w", u.ID, conflict, want.UserName, err)
 	}
 	if err := p.mapTo(ctx, userKey(p.appID, u.ID), found.ID); err != nil {
 		return "", err
