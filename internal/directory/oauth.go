@@ -229,6 +229,12 @@ type OAuthDevice struct {
 // Rotation replaces the row; FamilyID ties a refresh chain together, so a
 // replayed refresh token or a revocation ends the whole chain. Client
 // credentials tokens have no UserID or SessionHash.
+//
+// Scopes are the access token's; RefreshScopes the refresh token's, the
+// family's whole grant, which a refresh never narrows (RFC 6749 §6: a
+// refresh may ask for an access token with fewer scopes, but the new
+// refresh token keeps the scope of the one presented). Empty
+// RefreshScopes are Scopes, as in rows stored before they were kept.
 type OAuthToken struct {
 	AccessHash       string
 	RefreshHash      string
@@ -238,11 +244,21 @@ type OAuthToken struct {
 	UserID           string
 	SessionHash      string
 	Scopes           []string
+	RefreshScopes    []string // empty: Scopes
 	AMR              []string
 	AuthTime         time.Time
 	CreatedAt        time.Time
 	ExpiresAt        time.Time
 	RefreshExpiresAt time.Time // zero: no refresh token, or none that expires
+}
+
+// GrantedScopes are the scopes of t's refresh token: its RefreshScopes,
+// or its Scopes when it has none.
+func (t OAuthToken) GrantedScopes() []string {
+	if len(t.RefreshScopes) == 0 {
+		return t.Scopes
+	}
+	return t.RefreshScopes
 }
 
 const (

@@ -29,10 +29,12 @@ type grant struct {
 	lifetime    time.Duration // of the access token; zero is the default
 	// refresh asks for a refresh token, in familyID's chain (a fresh
 	// family when empty), expiring after refreshLifetime (zero: never on
-	// its own).
+	// its own), with refreshScopes (empty: scopes). A refresh narrows
+	// scopes, the access token's, never refreshScopes, the family's grant.
 	refresh         bool
 	familyID        string
 	refreshLifetime time.Duration
+	refreshScopes   []string
 }
 
 // accessClaims are an access token's claims, as Okta's.
@@ -106,6 +108,12 @@ func (p *Provider) record(g grant, jti string, now time.Time) directory.OAuthTok
 	}
 	if g.refresh && g.refreshLifetime > 0 {
 		t.RefreshExpiresAt = now.Add(g.refreshLifetime)
+	}
+	if g.refresh {
+		t.RefreshScopes = g.scopes
+		if len(g.refreshScopes) > 0 {
+			t.RefreshScopes = g.refreshScopes
+		}
 	}
 	return t
 }

@@ -17,8 +17,10 @@ var errRefresh = invalidGrant("The refresh token is invalid or expired.")
 // refreshToken is the refresh grant (RFC 6749 §6) with rotation: the
 // token is spent and a new one issued in its family; presenting a spent
 // one again revokes the whole family (the store does it). The person must
-// still be able to sign in and be assigned to the client; a narrower scope
-// may be asked for, never a wider one.
+// still be able to sign in and be assigned to the client. A narrower scope
+// may be asked for, never a wider one, and narrows only the access token:
+// the new refresh token keeps the scope of the one presented (§6), so a
+// later refresh may ask for the whole grant again.
 func (p *Provider) refreshToken(ctx context.Context, s server, app directory.App, f map[string]string) (tokenResponse, error) {
 	raw := f["refresh_token"]
 	if raw == "" || len(raw) > 128 {
@@ -78,12 +80,15 @@ func (p *Provider) rotate(ctx context.Context, g grant, refreshHash string, old 
 	return res, nil
 }
 
-// refreshGrant is what a refresh of old grants now.
+// refreshGrant is what a refresh of old grants now: an access token with
+// the scopes asked for (all of old's refresh token's when none are), and a
+// refresh token with old's refresh token's scopes.
 func (p *Provider) refreshGrant(ctx context.Context, s server, app directory.App, old directory.OAuthToken, scope string) (grant, error) {
-	scopes := old.Scopes
+	granted := old.GrantedScopes()
+	scopes := granted
 	if asked := scopeList(scope); len(asked) > 0 {
 		for _, sc := range asked {
-			if !slices.Contains(old.Scopes, sc) {
+			if !slices.Contains(granted, sc) {
 				return grant{}, invalidScope("The requested scope is invalid, unknown, or exceeds the scope granted by the resource owner.")
 			}
 		}
@@ -101,5 +106,6 @@ func (p *Provider) refreshGrant(ctx context.Context, s server, app directory.App
 		return grant{}, err
 	}
 	return grant{kind: directory.GrantRefreshToken, server: s, client: app, user: &u, sessionHash: old.SessionHash,
-		scopes: scopes, amr: old.AMR, authTime: old.AuthTime, lifetime: rule.AccessTokenLifetime, refresh: true}, nil
+		scopes: scopes, amr: old.AMR, authTime: old.AuthTime, lifetime: rule.AccessTokenLifetime, refresh: true,
+		refreshScopes: granted}, nil
 }

@@ -3,6 +3,7 @@ package oidc_test
 import (
 	"context"
 	"net/url"
+	"strings"
 	"testing"
 
 	"github.com/keyward/keyward/internal/directory"
@@ -68,6 +69,56 @@ func TestARefreshMayNarrowTheScopeButNotWidenIt(t *testing.T) {
 		if status, body := f.refresh(t, f.cli.ID, str(tokens, "refresh_token"), ""); status != 200 {
 			t.Errorf("the refresh token after the refusal: %d %v", status, body)
 		}
+	})
+}
+
+// scpOf is the scp claim of an access token, space-joined.
+func scpOf(t testing.TB, access string) string {
+	t.Helper()
+	var c struct {
+		Scp []string `json:"scp"`
+	}
+	claimsOf(t, access, &c)
+	return strings.Join(c.Scp, " ")
+}
+
+// RFC 6749 §6: a narrower scope narrows the access token only; the new
+// refresh token's scope is identical to that of the one presented.
+func TestANarrowedRefreshNarrowsOnlyTheAccessToken(t *testing.T) {
+	f := newFixture(t)
+	const full = "openid profile offline_access"
+	tokens := f.codeTokens(t, orgAS, full)
+	step := func(t *testing.T, refresh, scope, wantScope string, wantIDToken bool) map[string]any {
+		t.Helper()
+		status, body := f.refresh(t, f.cli.ID, refresh, scope)
+		if status != 200 || str(body, "scope") != wantScope || str(body, "refresh_token") == "" {
+			t.Fatalf("refresh asking %q: %d %v, want scope %q", scope, status, body, wantScope)
+		}
+		if got := scpOf(t, str(body, "access_token")); got != wantScope {
+			t.Errorf("refresh asking %q: access token scp %q, want %q", scope, got, wantScope)
+		}
+		if _, got := body["id_token"]; got != wantIDToken {
+			t.Errorf("refresh asking %q: id_token given %v, want %v", scope, got, wantIDToken)
+		}
+		if got := str(f.introspect(t, orgAS, f.cli.ID, str(body, "refresh_token")), "scope"); got != full {
+			t.Errorf("refresh asking %q: the new refresh token's introspected scope %q, want %q", scope, got, full)
+		}
+		if got := str(f.introspect(t, orgAS, f.cli.ID, str(body, "access_token")), "scope"); got != wantScope {
+			t.Errorf("refresh asking %q: the access token's introspected scope %q, want %q", scope, got, wantScope)
+		}
+		return body
+	}
+	narrowed := step(t, str(tokens, "refresh_token"), "openid", "openid", true)
+	t.Run("a later refresh may ask for a granted scope the narrowed access token lacked", func(t *testing.T) {
+		narrowed = step(t, str(narrowed, "refresh_token"), "profile", "profile", false) // no openid: no ID token
+	})
+	t.Run("a later refresh without scope gets the whole original grant back", func(t *testing.T) {
+		narrowed = step(t, str(narrowed, "refresh_token"), "", full, true)
+	})
+	t.Run("a scope outside the original grant is still invalid_scope", func(t *testing.T) {
+		status, body := f.refresh(t, f.cli.ID, str(narrowed, "refresh_token"), "openid email")
+		wantError(t, status, body, 400, "invalid_scope", "exceeds the scope granted")
+		step(t, str(narrowed, "refresh_token"), "profile offline_access", "profile offline_access", false)
 	})
 }
 

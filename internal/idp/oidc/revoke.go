@@ -126,7 +126,7 @@ func (p *Provider) serveIntrospect(w http.ResponseWriter, r *http.Request) {
 	if isAccess {
 		out["exp"] = t.ExpiresAt.Unix()
 	} else {
-		out["token_type"] = "refresh_token"
+		out["token_type"], out["scope"] = "refresh_token", strings.Join(t.GrantedScopes(), " ")
 		if !t.RefreshExpiresAt.IsZero() {
 			out["exp"] = t.RefreshExpiresAt.Unix()
 		}

@@ -17,10 +17,12 @@ import (
 // foreign key to idp_users binds only real people.
 const (
 	oauthTokenCols = `access_hash, COALESCE(refresh_hash, ''), family_id, auth_server_id, client_id,
-	COALESCE(user_id, ''), session_hash, scopes, amr, auth_time, created_at, expires_at, refresh_expires_at`
+	COALESCE(user_id, ''), session_hash, scopes, refresh_scopes, amr, auth_time, created_at, expires_at,
+	refresh_expires_at`
 	insertOAuthTokenSQL = `INSERT INTO idp_oauth_tokens (access_hash, refresh_hash, family_id, auth_server_id,
-	client_id, user_id, session_hash, scopes, amr, auth_time, created_at, expires_at, refresh_expires_at)
-VALUES ($1, NULLIF($2, ''), $3, $4, $5, NULLIF($6, ''), $7, $8, $9, $10, $11, $12, $13)`
+	client_id, user_id, session_hash, scopes, refresh_scopes, amr, auth_time, created_at, expires_at,
+	refresh_expires_at)
+VALUES ($1, NULLIF($2, ''), $3, $4, $5, NULLIF($6, ''), $7, $8, $9, $10, $11, $12, $13, $14)`
 	// A token is found by its access hash while it holds a refresh token
 	// or its access token lives.
 	oauthTokenByAccessSQL = `SELECT ` + oauthTokenCols + ` FROM idp_oauth_tokens
@@ -71,8 +73,8 @@ func (s *IdP) insertOAuthToken(ctx context.Context, tx *txn, t directory.OAuthTo
 		return required("a token's grant event")
 	}
 	_, err := exec(ctx, tx, "create token", insertOAuthTokenSQL, t.AccessHash, t.RefreshHash, t.FamilyID,
-		t.AuthServerID, t.ClientID, t.UserID, t.SessionHash, jsonCol{list(t.Scopes)}, jsonCol{list(t.AMR)},
-		ts(t.AuthTime), ts(t.CreatedAt), ts(t.ExpiresAt), ts(t.RefreshExpiresAt))
+		t.AuthServerID, t.ClientID, t.UserID, t.SessionHash, jsonCol{list(t.Scopes)}, jsonCol{list(t.RefreshScopes)},
+		jsonCol{list(t.AMR)}, ts(t.AuthTime), ts(t.CreatedAt), ts(t.ExpiresAt), ts(t.RefreshExpiresAt))
 	if err != nil {
 		return err
 	}
@@ -82,8 +84,8 @@ func (s *IdP) insertOAuthToken(ctx context.Context, tx *txn, t directory.OAuthTo
 func scanOAuthToken(s scanner) (directory.OAuthToken, error) {
 	var t directory.OAuthToken
 	err := s.Scan(&t.AccessHash, &t.RefreshHash, &t.FamilyID, &t.AuthServerID, &t.ClientID, &t.UserID,
-		&t.SessionHash, jsonCol{&t.Scopes}, jsonCol{&t.AMR}, timeCol{&t.AuthTime}, timeCol{&t.CreatedAt},
-		timeCol{&t.ExpiresAt}, timeCol{&t.RefreshExpiresAt})
+		&t.SessionHash, jsonCol{&t.Scopes}, jsonCol{&t.RefreshScopes}, jsonCol{&t.AMR}, timeCol{&t.AuthTime},
+		timeCol{&t.CreatedAt}, timeCol{&t.ExpiresAt}, timeCol{&t.RefreshExpiresAt})
 	return t, err
 }
 

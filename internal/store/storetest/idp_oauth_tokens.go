@@ -51,6 +51,35 @@ var idpOAuthTokenTests = []idpTest{
 		_, err = h.s.OAuthTokenByRefresh(h.ctx, "refresh-1")
 		notFound(t, err, store.ResourceOAuthToken)
 	}},
+	{"a token's refresh scopes are kept apart from its access token's, through a rotation", func(t *testing.T, h *idpHarness) {
+		app, u := h.createOIDCApp(t), h.createUser(t)
+		full := []string{"openid", "profile", "offline_access"}
+		tok := h.newToken(app.ID, u.ID, "fam-1", "access-1", "refresh-1")
+		tok.Scopes, tok.RefreshScopes = []string{"openid"}, full
+		h.createToken(t, tok)
+		got, err := h.s.OAuthTokenByAccess(h.ctx, "access-1")
+		ok(t, err)
+		equal(t, "by access", tok, got)
+		got, err = h.s.OAuthTokenByRefresh(h.ctx, "refresh-1")
+		ok(t, err)
+		equal(t, "by refresh", tok, got)
+		next, err := h.s.RotateOAuthToken(h.ctx, "refresh-1", func(old directory.OAuthToken) (directory.OAuthToken, audit.Event, error) {
+			equal(t, "the rotated token's refresh scopes", full, old.RefreshScopes)
+			n := h.newToken(old.ClientID, old.UserID, old.FamilyID, "access-2", "refresh-2")
+			n.Scopes, n.RefreshScopes = []string{"profile"}, old.RefreshScopes
+			return n, h.grantEvent(n), nil
+		})
+		ok(t, err)
+		got, err = h.s.OAuthTokenByRefresh(h.ctx, "refresh-2")
+		ok(t, err)
+		equal(t, "after the rotation", next, got)
+		equal(t, "access and refresh scopes", [2][]string{{"profile"}, full}, [2][]string{got.Scopes, got.RefreshScopes})
+		plain := h.newToken(app.ID, u.ID, "fam-2", "access-3", "refresh-3")
+		h.createToken(t, plain)
+		got, err = h.s.OAuthTokenByRefresh(h.ctx, "refresh-3")
+		ok(t, err)
+		equal(t, "no refresh scopes: the access token's", plain.Scopes, got.GrantedScopes())
+	}},
 	{"a token of a missing client or user, a taken hash or no grant event is refused and writes nothing", func(t *testing.T, h *idpHarness) {
 		app, u := h.createOIDCApp(t), h.createUser(t)
 		h.createToken(t, h.newToken(app.ID, u.ID, "fam-1", "access-1", "refresh-1"))
