@@ -39,11 +39,20 @@ func (s *Service) BeginTOTP(ctx context.Context, u directory.User) (Enrollment, 
 	return Enrollment{FactorID: f.ID, URI: key.URI, Secret: totp.Base32Grouped(key.Secret)}, nil
 }
 
-// Enrollment shows a pending enrolment again (after a wrong code).
+func errNotEnrolling() error {
+	return errs.E(errs.Invalid, "This enrolment is not waiting for a code.")
+}
+
+// Enrollment shows a pending enrolment again (after a wrong code). The
+// secret of an app that is set up is never shown again: an active or
+// other factor is errNotEnrolling.
 func (s *Service) Enrollment(ctx context.Context, u directory.User, factorID string) (Enrollment, error) {
 	f, err := s.cfg.Store.Factor(ctx, u.ID, factorID)
 	if err != nil {
 		return Enrollment{}, err
+	}
+	if f.Type != directory.FactorTOTP || f.Status != directory.FactorPending {
+		return Enrollment{}, errNotEnrolling()
 	}
 	secret, err := s.secrets.Open(f.Secret, []byte(u.ID))
 	if err != nil {
@@ -60,7 +69,7 @@ func (s *Service) ConfirmTOTP(ctx context.Context, userID, factorID, code string
 	}
 	_, err := s.cfg.Store.UpdateFactor(ctx, userID, factorID, "user.mfa.factor.activate", func(f directory.Factor) (directory.Factor, error) {
 		if f.Type != directory.FactorTOTP || f.Status != directory.FactorPending {
-			return f, errs.E(errs.Invalid, "This enrolment is not waiting for a code.")
+			return f, errNotEnrolling()
 		}
 		step, err := s.check(f, code)
 		f.Status, f.LastStep = directory.FactorActive, step

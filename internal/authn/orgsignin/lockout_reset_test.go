@@ -145,3 +145,30 @@ func TestAnAdministratorsUnlockOfAnActiveAccountClearsTheAddress(t *testing.T) {
 		t.Fatalf("the right password from alice's address after an administrator unlocked her ACTIVE account: %v", err)
 	}
 }
+
+// Wrong passwords count in a row from an address too: a person who
+// mistypes a few times, signs in, and mistypes once more later from the
+// same desk is not refused their right password there. (Before, the
+// address's count ran on across the sign-in, and the MaxFailures-th typo
+// within the hour refused the person's own password from their own
+// address for up to two hours, with the "incorrect password" answer.)
+func TestASignInStartsTheAddresssCountAgain(t *testing.T) {
+	f := newFixture(t)
+	ctx := t.Context()
+	const desk = "192.0.2.1"
+	for range orgsignin.DefaultLimits.MaxFailures - 1 {
+		f.password(ctx, "alice@example.com", "a typo", desk)
+	}
+	st, err := f.password(ctx, "alice@example.com", alicePassword, desk)
+	must(t, err)
+	_, _, err = f.svc.StartSession(ctx, st, desk, "test")
+	must(t, err)
+	f.clk.Advance(10 * time.Minute)
+	_, err = f.password(ctx, "alice@example.com", "another typo", desk)
+	kind(t, "a typo after signing in", err, errs.Unauthenticated)
+	f.clk.Advance(time.Minute)
+	if _, err := f.password(ctx, "alice@example.com", alicePassword, desk); err != nil {
+		t.Fatalf("the right password from her desk after %d typos, a sign-in and one typo: %v (status %s)",
+			orgsignin.DefaultLimits.MaxFailures-1, err, f.status(t))
+	}
+}

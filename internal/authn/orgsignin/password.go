@@ -74,11 +74,22 @@ func (s *Service) throttle(ctx context.Context, clientIP, login string) error {
 // checkPassword verifies pw for u from clientIP. An address that has
 // already failed MaxFailures times for u is refused without counting, so
 // it cannot keep the account locked; otherwise a failure counts against
-// the account and the MaxFailures-th locks it.
+// the account and the MaxFailures-th locks it. A right password from an
+// address that is not refused starts the address's count again.
 func (s *Service) checkPassword(ctx context.Context, u directory.User, pw, clientIP string) error {
-	addr := addrKeys{all: "idp-fail-addr:" + clientIP + ":" + u.ID}
-	addr.since = addr.all + ":" + strconv.FormatInt(u.StatusChanged.UnixNano(), 36)
 	window := s.cfg.Limits.LockoutDuration
+	// The address's count runs from its last right password for u: the
+	// number of those is part of the key, so each one starts a new count.
+	// (Those right passwords are counted over the same windows as the
+	// failures, so by the time one falls out of the count, the failures
+	// before it have too.)
+	okKey := "idp-ok-addr:" + clientIP + ":" + u.ID
+	rights, err := s.cfg.Store.Count(ctx, okKey, 4*window)
+	if err != nil {
+		return err
+	}
+	addr := addrKeys{all: "idp-fail-addr:" + clientIP + ":" + u.ID + ":" + strconv.Itoa(rights)}
+	addr.since = addr.all + ":" + strconv.FormatInt(u.StatusChanged.UnixNano(), 36)
 	key := addr.since
 	if own, err := s.cfg.Store.Count(ctx, ownStatusKey(u.ID, u.StatusChanged), 4*window); err != nil {
 		return err
@@ -102,7 +113,8 @@ func (s *Service) checkPassword(ctx context.Context, u directory.User, pw, clien
 		s.fail(ctx, u.ID, u.Login(), "address blocked after repeated failures")
 		return errBadCredentials()
 	case ok && u.Status.CanSignIn():
-		return nil
+		_, _, err := s.cfg.Store.Hit(ctx, okKey, 4*window)
+		return err
 	case ok:
 		s.fail(ctx, u.ID, u.Login(), "status "+string(u.Status))
 		return errBadCredentials()

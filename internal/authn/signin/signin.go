@@ -8,7 +8,8 @@
 // The lockout is neither an oracle nor a weapon. An unknown user name, a
 // locked account, a disabled one and a wrong password get the same answer
 // after the same work. An address that has failed MaxFailures times for one
-// user name is refused for that name until its failure window ends, and its
+// user name since its last right password for it is refused for that name
+// until its failure window ends, and its
 // refused attempts do not count against the account: an attacker cannot keep
 // re-locking the account, and its owner, from another address, signs in
 // once the lock has run out.
@@ -18,6 +19,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"strconv"
 	"strings"
 	"time"
 
@@ -122,7 +124,15 @@ func (s *Service) Authenticate(ctx context.Context, userName, pw, clientIP strin
 	if err := s.throttle(ctx, clientIP, name); err != nil {
 		return ic.User{}, err
 	}
-	failures := "signin-fail:" + clientIP + "|" + name
+	// The address's failures for the name count from its last right
+	// password: the number of those (counted over the same windows) is
+	// part of the key, so each one starts a new count.
+	rights := "signin-ok:" + clientIP + "|" + name
+	r, err := s.store.Count(ctx, rights, s.policy.failureWindow())
+	if err != nil {
+		return ic.User{}, err
+	}
+	failures := "signin-fail:" + clientIP + "|" + name + "|" + strconv.Itoa(r)
 	n, err := s.store.Count(ctx, failures, s.policy.failureWindow())
 	if err != nil {
 		return ic.User{}, err
@@ -141,6 +151,9 @@ func (s *Service) Authenticate(ctx context.Context, userName, pw, clientIP strin
 			return ic.User{}, err
 		}
 		if err := s.record(ctx, u.ID, ok); ok || err != nil {
+			if err == nil {
+				_, _, err = s.store.Hit(ctx, rights, s.policy.failureWindow())
+			}
 			return u, err
 		}
 	}

@@ -122,3 +122,24 @@ func TestAttemptsAreLimitedPerAddressAndPerNameFromAnAddress(t *testing.T) {
 		t.Errorf("another name from the same address: %v", err)
 	}
 }
+
+// Wrong passwords count in a row from an address: a few typos, a sign-in
+// and one more typo from the same desk within the hour must not refuse the
+// person's right password there (the address's count ran on across the
+// sign-in, and the fifth typo refused it for one to two hours).
+func TestASignInStartsTheAddresssCountAgain(t *testing.T) {
+	f := newFixture(t)
+	const desk = "192.0.2.1"
+	for range signin.DefaultPolicy.MaxFailures - 1 {
+		f.try("alice", "a typo", desk)
+	}
+	if err := f.try("alice", alicePassword, desk); err != nil {
+		t.Fatalf("the right password after the typos: %v", err)
+	}
+	f.clk.Advance(10 * time.Minute)
+	f.try("alice", "another typo", desk)
+	f.clk.Advance(time.Minute)
+	if err := f.try("alice", alicePassword, desk); err != nil {
+		t.Fatalf("the right password from her desk after %d typos, a sign-in and one typo: %v", signin.DefaultPolicy.MaxFailures-1, err)
+	}
+}

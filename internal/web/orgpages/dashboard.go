@@ -182,7 +182,12 @@ func (p *Pages) confirmTOTP(w http.ResponseWriter, r *http.Request, s session) e
 	id := r.PathValue("factorId")
 	err := p.SignIn.ConfirmTOTP(httpx.AuditContext(r), s.User.ID, id, strings.TrimSpace(r.PostForm.Get("code")))
 	if err != nil && look.IsRefusal(err) && !errs.Is(err, errs.NotFound) {
+		// A wrong code shows the app being set up again; an app already
+		// set up (or another factor) is refused without its secret.
 		e, eerr := p.SignIn.Enrollment(r.Context(), s.User, id)
+		if look.IsRefusal(eerr) {
+			return p.afterAction(w, r, s, err, "")
+		}
 		if eerr != nil {
 			return eerr
 		}
