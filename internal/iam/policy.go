@@ -80,21 +80,36 @@ func parseDocument(doc []byte, kind docKind) (Document, error) {
 		return Document{}, err
 	}
 	var raw struct {
-		Version   string          `json:"Version"`
+		Version   json.RawMessage `json:"Version"`
 		ID        string          `json:"Id"`
 		Statement json.RawMessage `json:"Statement"`
 	}
 	if err := strictDecode(doc, &raw); err != nil {
 		return Document{}, err
 	}
-	if raw.Version != "2012-10-17" && raw.Version != "2008-10-17" {
-		return Document{}, malformed("Version must be 2012-10-17 or 2008-10-17")
+	version, err := parseVersion(raw.Version)
+	if err != nil {
+		return Document{}, err
 	}
 	stmts, err := parseStatements(raw.Statement, kind)
 	if err != nil {
 		return Document{}, err
 	}
-	return Document{Version: raw.Version, ID: raw.ID, Statement: stmts}, nil
+	return Document{Version: version, ID: raw.ID, Statement: stmts}, nil
+}
+
+// parseVersion reads the Version element. AWS accepts a document without
+// one as the 2008-10-17 language (no policy variables); a Version given
+// must be one of the two.
+func parseVersion(raw json.RawMessage) (string, error) {
+	if raw == nil {
+		return "2008-10-17", nil
+	}
+	var v string
+	if json.Unmarshal(raw, &v) != nil || (v != "2012-10-17" && v != "2008-10-17") {
+		return "", malformed("Version must be 2012-10-17 or 2008-10-17")
+	}
+	return v, nil
 }
 
 func parseStatements(raw json.RawMessage, kind docKind) ([]Statement, error) {

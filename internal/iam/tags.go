@@ -25,7 +25,7 @@ func ValidateTags(field string, tags []Tag) error {
 	}
 	seen := map[string]bool{}
 	for _, t := range tags {
-		if err := validateTag(field, t); err != nil {
+		if err := ValidateTag(field, t); err != nil {
 			return err
 		}
 		k := strings.ToLower(t.Key)
@@ -37,7 +37,10 @@ func ValidateTags(field string, tags []Tag) error {
 	return nil
 }
 
-func validateTag(field string, t Tag) error {
+// ValidateTag checks one tag's key and value against IAM's and STS's
+// model: 1 to 128 characters of key and at most 256 of value, counted in
+// characters (not bytes), of letters, digits, spaces and _.:/=+-@.
+func ValidateTag(field string, t Tag) error {
 	switch {
 	case t.Key == "":
 		return Invalid(field+".member.key", t.Key, "Member must have length greater than or equal to 1")

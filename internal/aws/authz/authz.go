@@ -66,14 +66,15 @@ func (a *Authority) Authorize(ctx context.Context, p awsauth.Principal, req gate
 	}
 	// Passing session tags to a role or a federated user also needs
 	// sts:TagSession, and passing a source identity to a role
-	// sts:SetSourceIdentity.
+	// sts:SetSourceIdentity, also when a role session passes on the one it
+	// has (it always does: a source identity is kept along a role chain).
 	assume := strings.EqualFold(req.Action, "sts:AssumeRole")
 	if _, tagged := r.Context.Get(iam.KeyTagKeys); tagged && (assume || strings.EqualFold(req.Action, "sts:GetFederationToken")) {
 		if err := decide(p, withAction(r, "sts:TagSession"), pol); err != nil {
 			return err
 		}
 	}
-	if _, sourced := r.Context.Get(iam.KeySTSSourceIdentity); sourced && assume {
+	if _, sourced := r.Context.Get(iam.KeySTSSourceIdentity); (sourced || p.Session.SourceIdentity != "") && assume {
 		return decide(p, withAction(r, "sts:SetSourceIdentity"), pol)
 	}
 	return nil

@@ -10,7 +10,8 @@ import (
 )
 
 // principalTags are aws:PrincipalTag's values: an IAM role's or user's own
-// tags, with the session's tags winning over a role's, as in AWS. The
+// tags (for a federated user, the tags of the user that called
+// GetFederationToken), with the session's tags winning, as in AWS. The
 // role or user was just read for its policies, so this is the cached read.
 func (a *Authority) principalTags(ctx context.Context, p awsauth.Principal) []iam.Tag {
 	var stored []iam.Tag
@@ -22,6 +23,11 @@ func (a *Authority) principalTags(ctx context.Context, p awsauth.Principal) []ia
 		}
 	case p.Type == awsauth.User:
 		ua, err := a.userAuthorization(ctx, p.UserID)
+		if err == nil {
+			stored = ua.User.Tags
+		}
+	case p.Type == awsauth.FederatedUser && p.Session.IAMUserID != "":
+		ua, err := a.userAuthorization(ctx, p.Session.IAMUserID)
 		if err == nil {
 			stored = ua.User.Tags
 		}

@@ -130,3 +130,31 @@ func TestAStoredPolicyThatNoLongerParsesDeniesEverything(t *testing.T) {
 		}
 	}
 }
+
+// TestAFederatedUsersPrincipalTagsAreItsUsersWithTheSessionsWinning: the
+// principal tags of GetFederationToken's credentials are the calling
+// user's tags and the session tags passed, a session tag winning, as in
+// AWS.
+func TestAFederatedUsersPrincipalTagsAreItsUsersWithTheSessionsWinning(t *testing.T) {
+	ctx := context.Background()
+	clk := clock.NewFake(time.Date(2026, 12, 2, 10, 0, 0, 0, time.UTC))
+	db := sqlitetest.Open(t, clk)
+	u := iam.User{AccountID: member, ID: iam.NewUserID(clock.Random), Name: "broker", Path: "/", CreatedAt: clk.Now(),
+		Tags: []iam.Tag{{Key: "team", Value: "data"}, {Key: "env", Value: "prod"}}}
+	must(t, db.CreateIAMUser(ctx, u))
+	must(t, db.PutIAMInlinePolicy(ctx, u.ID, iam.InlinePolicy{Name: "s3", Document: `{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"s3:*","Resource":"*",
+		"Condition":{"StringEquals":{"aws:PrincipalTag/team":"data","aws:PrincipalTag/env":"prod","aws:PrincipalTag/project":"x"}}}}`}))
+	auth := authz.New(db, clk, mgmt, "o-exampleorg1")
+	decide := func(tags ...iam.Tag) error {
+		s := iam.Session{Kind: iam.KindFederatedUser, AccountID: member, SessionName: "bob", UserName: u.Name, UserPath: "/", IAMUserID: u.ID,
+			Policy: `{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"s3:*","Resource":"*"}}`, Tags: tags, Expires: clk.Now().Add(time.Hour)}
+		p := awsauth.Principal{Type: awsauth.FederatedUser, AccountID: member, ARN: s.ARN(), UserID: s.UserID(), Session: s}
+		return auth.Authorize(ctx, p, gateway.Request{Action: "s3:GetObject", Resource: "*"})
+	}
+	if err := decide(iam.Tag{Key: "project", Value: "x"}); err != nil {
+		t.Errorf("with the user's team and env and the session's project: %v", err)
+	}
+	if err := decide(iam.Tag{Key: "project", Value: "x"}, iam.Tag{Key: "ENV", Value: "dev"}); !errs.Is(err, errs.Denied) {
+		t.Errorf("a session tag env=dev did not win over the user's env=prod: %v", err)
+	}
+}

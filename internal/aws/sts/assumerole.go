@@ -99,11 +99,10 @@ type assumeRoleOutput struct {
 
 func (s *Service) assumeRole(ctx context.Context, in *assumeRoleInput) (*assumeRoleOutput, error) {
 	caller, _ := awsauth.PrincipalFrom(ctx)
-	account, name, ok := iam.ParseRoleARN(in.RoleArn)
-	if !ok {
+	if _, _, ok := iam.ParseRoleARN(in.RoleArn); !ok {
 		return nil, iam.Invalid("roleArn", in.RoleArn, "Member must be the ARN of an IAM role: arn:aws:iam::<account>:role/<name>")
 	}
-	role, err := s.store.IAMRole(ctx, account, name)
+	role, err := s.roleAt(ctx, in.RoleArn)
 	if errs.Is(err, errs.NotFound) {
 		return nil, errs.E(errs.Denied, "User: %s is not authorized to perform: sts:AssumeRole on resource: %s", caller.ARN, in.RoleArn)
 	}
@@ -131,6 +130,22 @@ func (s *Service) assumeRole(ctx context.Context, in *assumeRoleInput) (*assumeR
 	s.recordUse(ctx, caller, sess)
 	return &assumeRoleOutput{Credentials: credentialsOut(creds), PackedPolicySize: packedSize(in),
 		AssumedRoleUser: assumedRoleUser{AssumedRoleID: sess.UserID(), Arn: sess.ARN()}, SourceIdentity: sess.SourceIdentity}, nil
+}
+
+// roleAt is the role whose ARN is arn, path and name as the role has
+// them. The store finds a role by its name alone (case-insensitively), but
+// the caller's policies were asked about arn: a role found under another
+// path or spelling is not the one they allowed, and is not found.
+func (s *Service) roleAt(ctx context.Context, arn string) (iam.Role, error) {
+	account, name, ok := iam.ParseRoleARN(arn)
+	if !ok {
+		return iam.Role{}, errs.E(errs.NotFound, "%.2048s is not a role's ARN", arn)
+	}
+	role, err := s.store.IAMRole(ctx, account, name)
+	if err == nil && role.ARN() != arn {
+		return iam.Role{}, errs.E(errs.NotFound, "no role has the ARN %.2048s", arn)
+	}
+	return role, err
 }
 
 // session is what the new credentials assert: the role, the session

@@ -111,11 +111,11 @@ type SAMLSessionOptions struct {
 // trust the provider under the assertion's saml: keys.
 func (s *Service) AssumeRoleWithSAMLAssertion(ctx context.Context, a SAMLAssertion, pair RolePair, o SAMLSessionOptions) (iam.Session, awsauth.Credentials, error) {
 	denied := errs.E(errs.Denied, "Not authorized to perform sts:AssumeRoleWithSAML").WithCode("AccessDenied")
-	account, name, ok := iam.ParseRoleARN(pair.RoleARN)
+	_, name, ok := iam.ParseRoleARN(pair.RoleARN)
 	if !ok || pair.ProviderARN != a.Provider.ARN() || !a.Offers(pair) || strings.HasPrefix(name, reservedSSOPrefix) {
 		return iam.Session{}, awsauth.Credentials{}, denied
 	}
-	role, err := s.store.IAMRole(ctx, account, name)
+	role, err := s.roleAt(ctx, pair.RoleARN)
 	if errs.Is(err, errs.NotFound) {
 		return iam.Session{}, awsauth.Credentials{}, denied
 	}

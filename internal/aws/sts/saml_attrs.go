@@ -118,11 +118,12 @@ func (a *SAMLAssertion) readTags() error {
 		if !ok || len(values) == 0 {
 			continue
 		}
-		if key == "" || len(key) > 128 || len(values[0]) > 256 || strings.HasPrefix(strings.ToLower(key), "aws:") || seen[strings.ToLower(key)] {
-			return invalidToken("The session tag attribute %.200q in AuthnResponse needs a unique key of 1 to 128 characters not starting with aws: and a value of at most 256", name)
+		t := iam.Tag{Key: key, Value: values[0]}
+		if iam.ValidateTag("tags", t) != nil || strings.HasPrefix(strings.ToLower(key), "aws:") || seen[strings.ToLower(key)] {
+			return invalidToken("The session tag attribute %.200q in AuthnResponse needs a unique key of 1 to 128 characters not starting with aws: and a value of at most 256, of letters, digits, spaces and _.:/=+-@", name)
 		}
 		seen[strings.ToLower(key)] = true
-		a.Tags = append(a.Tags, iam.Tag{Key: key, Value: values[0]})
+		a.Tags = append(a.Tags, t)
 	}
 	slices.SortFunc(a.Tags, func(x, y iam.Tag) int { return strings.Compare(x.Key, y.Key) })
 	if len(a.Tags) > maxSessionTags {

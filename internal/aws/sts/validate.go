@@ -59,9 +59,10 @@ func (in *assumeRoleInput) validateTags() error {
 	seen := map[string]bool{}
 	for _, t := range in.Tags {
 		k := strings.ToLower(t.Key)
+		if err := iam.ValidateTag("tags", t); err != nil {
+			return err
+		}
 		switch {
-		case t.Key == "" || len(t.Key) > 128 || len(t.Value) > 256:
-			return iam.Invalid("tags.member.key", t.Key, "Member must have length between 1 and 128, and its value at most 256")
 		case strings.HasPrefix(k, "aws:"):
 			return errs.E(errs.Invalid, "Tag key %s uses the reserved prefix aws:.", t.Key).WithCode("InvalidParameterValue")
 		case seen[k]:

@@ -77,7 +77,7 @@ func (s *Service) assumeRoleWithWebIdentity(ctx context.Context, in *assumeRoleW
 	if err != nil {
 		return nil, err
 	}
-	account, name, ok := iam.ParseRoleARN(in.RoleArn)
+	account, _, ok := iam.ParseRoleARN(in.RoleArn)
 	if !ok || s.federation == nil {
 		return nil, notAuthorizedWebIdentity()
 	}
@@ -92,7 +92,7 @@ func (s *Service) assumeRoleWithWebIdentity(ctx context.Context, in *assumeRoleW
 	if err != nil {
 		return nil, err
 	}
-	role, err := s.store.IAMRole(ctx, account, name)
+	role, err := s.roleAt(ctx, in.RoleArn)
 	if errs.Is(err, errs.NotFound) {
 		return nil, notAuthorizedWebIdentity()
 	}
