@@ -25,10 +25,33 @@ func ClientIP(r *http.Request) string {
 }
 
 // AuditContext returns r's context carrying the client for the system log,
-// with the request id of WithRequestID when there is one.
+// with the request id of WithRequestID when there is one, and whether r
+// came over TLS (SecureFrom).
 func AuditContext(r *http.Request) context.Context {
-	return audit.WithClient(r.Context(), audit.Client{IP: ClientIP(r), UserAgent: UserAgent(r),
+	ctx := context.WithValue(r.Context(), secureKey{}, secure(r))
+	return audit.WithClient(ctx, audit.Client{IP: ClientIP(r), UserAgent: UserAgent(r),
 		RequestID: RequestIDFrom(r.Context())})
+}
+
+type secureKey struct{}
+
+// forwardedProtoKey holds the scheme a trusted proxy said the client used.
+type forwardedProtoKey struct{}
+
+// secure reports whether r reached keyward over TLS, or reached a trusted
+// proxy over TLS by its X-Forwarded-Proto (RealIP).
+func secure(r *http.Request) bool {
+	if proto, ok := r.Context().Value(forwardedProtoKey{}).(string); ok {
+		return strings.EqualFold(proto, "https")
+	}
+	return r.TLS != nil
+}
+
+// SecureFrom reports whether the request of an AuditContext came over TLS;
+// known is false for a context no request made.
+func SecureFrom(ctx context.Context) (secure, known bool) {
+	secure, known = ctx.Value(secureKey{}).(bool)
+	return secure, known
 }
 
 // MaxUserAgent bounds, in bytes, the user agent UserAgent returns.
@@ -53,8 +76,11 @@ func UserAgent(r *http.Request) string {
 // RealIP returns middleware that, for requests whose peer is one of the
 // trusted proxies, replaces RemoteAddr with the client named in
 // X-Forwarded-For: the rightmost address not itself a trusted proxy (the
-// leftmost entries are whatever the client chose to send). Requests from
-// anyone else keep their peer address, so the header cannot be spoofed.
+// leftmost entries are whatever the client chose to send), and takes the
+// scheme the client used from the proxy's X-Forwarded-Proto (its last
+// value, the one the nearest proxy added). Requests from anyone else keep
+// their peer address and their own transport, so neither header can be
+// spoofed.
 func RealIP(trusted []netip.Prefix, next http.Handler) http.Handler {
 	if len(trusted) == 0 {
 		return next
@@ -74,6 +100,11 @@ func RealIP(trusted []netip.Prefix, next http.Handler) http.Handler {
 				r2 := r.Clone(r.Context())
 				r2.RemoteAddr = net.JoinHostPort(client.String(), "0")
 				r = r2
+			}
+			if protos := r.Header.Values("X-Forwarded-Proto"); len(protos) > 0 {
+				last := protos[len(protos)-1]
+				last = strings.TrimSpace(last[strings.LastIndex(last, ",")+1:])
+				r = r.WithContext(context.WithValue(r.Context(), forwardedProtoKey{}, last))
 			}
 		}
 		next.ServeHTTP(w, r)

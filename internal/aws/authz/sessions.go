@@ -9,6 +9,7 @@ import (
 	"github.com/keyward/keyward/internal/audit"
 	"github.com/keyward/keyward/internal/aws/awsauth"
 	"github.com/keyward/keyward/internal/errs"
+	"github.com/keyward/keyward/internal/httpx"
 	"github.com/keyward/keyward/internal/iam"
 )
 
@@ -18,14 +19,19 @@ import (
 // Session), and MFA in the request context.
 
 // RequestContext is the condition keys every request has, whoever makes
-// it: the time (aws:CurrentTime, aws:EpochTime) and the client's address
-// (aws:SourceIp). STS evaluates unsigned requests' trust policies with it.
+// it: the time (aws:CurrentTime, aws:EpochTime), the client's address
+// (aws:SourceIp) and whether it came over TLS (aws:SecureTransport: "false"
+// over plain HTTP, keyward's development default). STS evaluates unsigned
+// requests' trust policies with it.
 func RequestContext(ctx context.Context, now time.Time) iam.Context {
 	var c iam.Context
 	c.Set(iam.KeyCurrentTime, now.Format(time.RFC3339))
 	c.Set(iam.KeyEpochTime, strconv.FormatInt(now.Unix(), 10))
 	if ip := audit.ClientFrom(ctx).IP; ip != "" {
 		c.Set(iam.KeySourceIP, ip)
+	}
+	if secure, known := httpx.SecureFrom(ctx); known {
+		c.Set(iam.KeySecureTransport, strconv.FormatBool(secure))
 	}
 	return c
 }
