@@ -41,7 +41,7 @@ var allButDeprovisioned = []Status{Staged, Provisioned, Active, Recovery, Passwo
 // transitions is Okta's status-transition matrix (okta-api.md §3).
 var transitions = map[Op]transition{
 	OpActivate:       {[]Status{Staged, Deprovisioned}, activated},
-	OpReactivate:     {[]Status{Provisioned}, to(Provisioned)},
+	OpReactivate:     {[]Status{Provisioned, Recovery}, to(Provisioned)},
 	OpDeactivate:     {allButDeprovisioned, to(Deprovisioned)},
 	OpSuspend:        {[]Status{Active}, to(Suspended)},
 	OpUnsuspend:      {[]Status{Suspended}, to(Active)},

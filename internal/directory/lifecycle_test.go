@@ -20,7 +20,7 @@ func TestTransitionsFollowOktasMatrix(t *testing.T) {
 	status := refused(ReasonStatus)
 	cases := map[Op]map[Status]want{
 		OpActivate:   {Staged: {to: Active}, Deprovisioned: {to: Active}, Active: refused(ReasonActive), Suspended: refused(ReasonActive)},
-		OpReactivate: {Provisioned: {to: Provisioned}, Active: status, Staged: status},
+		OpReactivate: {Provisioned: {to: Provisioned}, Recovery: {to: Provisioned}, Active: status, Staged: status},
 		OpDeactivate: {Staged: {to: Deprovisioned}, Active: {to: Deprovisioned}, Suspended: {to: Deprovisioned}, Deprovisioned: status},
 		OpSuspend:    {Active: {to: Suspended}, Staged: status, Provisioned: status, Suspended: status},
 		OpUnsuspend:  {Suspended: {to: Active}, Active: status},

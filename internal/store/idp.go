@@ -129,9 +129,11 @@ type AdminRoles interface {
 	// UpdateRole is compare-and-swap (group targets). Event:
 	// "user.account.privilege.grant".
 	UpdateRole(ctx context.Context, userID, roleID string, fn func(directory.Role) (directory.Role, error)) (directory.Role, error)
-	// RemoveRole: Event "user.account.privilege.revoke". Removing the
-	// last SUPER_ADMIN role is errs.Invalid and writes nothing, checked in
-	// the same transaction, so two removals at once cannot leave none.
+	// RemoveRole: Event "user.account.privilege.revoke". Removing a
+	// SUPER_ADMIN role when no other is held by someone who can sign in
+	// (directory.Status.CanSignIn) is errs.Invalid and writes nothing,
+	// checked in the same transaction, so two removals at once cannot
+	// leave none.
 	RemoveRole(ctx context.Context, userID, roleID string) error
 	// CountRoles counts assignments of role type t across users.
 	CountRoles(ctx context.Context, t directory.RoleType) (int, error)

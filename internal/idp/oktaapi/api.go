@@ -110,8 +110,12 @@ func New(cfg Config) *API {
 	return a
 }
 
-// ServeHTTP serves /api/v1/...
+// ServeHTTP serves /api/v1/... No answer may be cached: some carry
+// secrets (a client secret shown once, activation tokens, reset links),
+// and any is what one administrator may see.
 func (a *API) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	w.Header().Set("Cache-Control", "no-store")
+	w.Header().Set("Pragma", "no-cache")
 	a.mux.ServeHTTP(w, r)
 }
 

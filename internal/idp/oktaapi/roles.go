@@ -104,8 +104,9 @@ func (a *API) getRole(w http.ResponseWriter, r *http.Request, c *caller) error {
 	return nil
 }
 
-// removeRole is DELETE /api/v1/users/{id}/roles/{roleId}. The last super
-// administrator's role stays, so the org can always be managed.
+// removeRole is DELETE /api/v1/users/{id}/roles/{roleId}. The role of the
+// last super administrator who can sign in stays, so the org can always
+// be managed.
 func (a *API) removeRole(w http.ResponseWriter, r *http.Request, c *caller) error {
 	role, err := a.role(r, c)
 	if err != nil {

@@ -15,12 +15,18 @@ const (
 	idpRoleCols      = `id, user_id, type, targets, created, last_updated`
 	insertIdPRoleSQL = `INSERT INTO idp_roles (id, user_id, type, targets, created, last_updated)
 VALUES ($1, $2, $3, $4, $5, $6)`
-	updateIdPRoleSQL  = `UPDATE idp_roles SET type = $2, targets = $3, last_updated = $4 WHERE id = $1`
-	selectIdPRoleSQL  = `SELECT ` + idpRoleCols + ` FROM idp_roles WHERE id = $1 AND user_id = $2`
-	userIdPRolesSQL   = `SELECT ` + idpRoleCols + ` FROM idp_roles WHERE user_id = $1 ORDER BY id`
-	targetedRolesSQL  = `SELECT ` + idpRoleCols + ` FROM idp_roles WHERE targets <> '[]' ORDER BY id`
-	deleteIdPRoleSQL  = `DELETE FROM idp_roles WHERE id = $1 AND user_id = $2`
-	countIdPRolesSQL  = `SELECT COUNT(*) FROM idp_roles WHERE type = $1`
+	updateIdPRoleSQL = `UPDATE idp_roles SET type = $2, targets = $3, last_updated = $4 WHERE id = $1`
+	selectIdPRoleSQL = `SELECT ` + idpRoleCols + ` FROM idp_roles WHERE id = $1 AND user_id = $2`
+	userIdPRolesSQL  = `SELECT ` + idpRoleCols + ` FROM idp_roles WHERE user_id = $1 ORDER BY id`
+	targetedRolesSQL = `SELECT ` + idpRoleCols + ` FROM idp_roles WHERE targets <> '[]' ORDER BY id`
+	deleteIdPRoleSQL = `DELETE FROM idp_roles WHERE id = $1 AND user_id = $2`
+	countIdPRolesSQL = `SELECT COUNT(*) FROM idp_roles WHERE type = $1`
+	// otherSuperAdminsSQL counts the SUPER_ADMIN roles other than $1 whose
+	// holders can sign in (directory.Status.CanSignIn): a deactivated or
+	// suspended holder cannot manage the org, and only a super
+	// administrator could bring them back.
+	otherSuperAdminsSQL = `SELECT COUNT(*) FROM idp_roles r JOIN idp_users u ON u.id = r.user_id
+WHERE r.type = 'SUPER_ADMIN' AND r.id <> $1 AND u.status IN ('ACTIVE', 'PASSWORD_EXPIRED')`
 	superAdminSQL     = `SELECT 1 FROM idp_roles WHERE type = $1 LIMIT 1`
 	setRoleTargetsSQL = `UPDATE idp_roles SET targets = $2, last_updated = $3 WHERE id = $1`
 	deleteRoleByIDSQL = `DELETE FROM idp_roles WHERE id = $1`
@@ -136,10 +142,10 @@ func (s *IdP) RemoveRole(ctx context.Context, userID, roleID string) error {
 		}
 		if r.Type == directory.SuperAdmin {
 			var n int
-			if err := queryRow(ctx, tx, countIdPRolesSQL, string(directory.SuperAdmin)).Scan(&n); err != nil {
+			if err := queryRow(ctx, tx, otherSuperAdminsSQL, roleID).Scan(&n); err != nil {
 				return mapErr(err, "count super administrators")
 			}
-			if n <= 1 {
+			if n == 0 {
 				return errs.E(errs.Invalid, "the last super administrator role cannot be removed")
 			}
 		}

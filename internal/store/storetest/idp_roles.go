@@ -112,6 +112,20 @@ var idpRoleTests = []idpTest{
 		ok(t, err)
 		equal(t, "super admins", 1, n)
 	}},
+	{"a super administrator role stays unless another holder can sign in", func(t *testing.T, h *idpHarness) {
+		u, v := h.createUser(t), h.createUser(t)
+		first, err := h.s.AssignRole(h.ctx, directory.Role{UserID: u.ID, Type: directory.SuperAdmin})
+		ok(t, err)
+		second, err := h.s.AssignRole(h.ctx, directory.Role{UserID: v.ID, Type: directory.SuperAdmin})
+		ok(t, err)
+		_, err = h.s.UpdateUser(h.ctx, v.ID, "user.lifecycle.deactivate", func(old directory.User) (directory.User, error) {
+			old.Status = directory.Deprovisioned
+			return old, nil
+		})
+		ok(t, err)
+		h.nothingWritten(t, func() { isKind(t, h.s.RemoveRole(h.ctx, u.ID, first.ID), errs.Invalid) })
+		ok(t, h.s.RemoveRole(h.ctx, v.ID, second.ID))
+	}},
 	{"deleting a group removes it from role targets and revokes a role it was the only target of", func(t *testing.T, h *idpHarness) {
 		u, v := h.createUser(t), h.createUser(t)
 		g1, g2 := h.createGroup(t), h.createGroup(t)
