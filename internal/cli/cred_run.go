@@ -150,8 +150,9 @@ profile. keyward exits with the command's exit code.`,
 	return cmd
 }
 
-// runChild runs argv with environ, passing signals on, and returns an
-// exitError carrying its exit code when it fails.
+// runChild runs argv with environ, passing signals on (but a Ctrl-C, which
+// reached the child too), and returns an exitError carrying its exit code
+// when it fails.
 func runChild(ctx context.Context, stdio IO, argv []string, environ []string) error {
 	path, err := exec.LookPath(argv[0])
 	if err != nil {
@@ -172,7 +173,9 @@ func runChild(ctx context.Context, stdio IO, argv []string, environ []string) er
 	for {
 		select {
 		case s := <-sigs:
-			_ = child.Process.Signal(s)
+			if !groupSignal(s, child.Process.Pid) {
+				_ = child.Process.Signal(s)
+			}
 		case err := <-done:
 			var ee *exec.ExitError
 			if errors.As(err, &ee) {
