@@ -139,7 +139,7 @@ func (k keeper) Refresh(ctx context.Context, key string, fresh func([]byte) bool
 type sharedConfig struct{ f *awsconfig.File }
 
 func (c sharedConfig) Profile(name string) (map[string]string, bool) {
-	v, ok := c.f.Section(awsconfig.ProfileSection(name))
+	v, ok := c.f.Section(c.f.Profile(name))
 	return v, ok
 }
 

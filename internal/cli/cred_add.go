@@ -58,7 +58,7 @@ read from the terminal, or from stdin when there is none; it never appears in a 
 			if mfaSerial != "" {
 				kvs = append(kvs, awsconfig.KV{Key: "mfa_serial", Value: mfaSerial})
 			}
-			e.shared.Config.Set(awsconfig.ProfileSection(args[0]), kvs...)
+			e.shared.Config.Set(e.shared.Config.Profile(args[0]), kvs...)
 			if err := e.shared.Config.Save(); err != nil {
 				return err // a name or value the file cannot hold: nothing is kept
 			}

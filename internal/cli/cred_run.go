@@ -15,6 +15,7 @@ import (
 
 	"github.com/keyward/keyward/internal/cred/awsconfig"
 	"github.com/keyward/keyward/internal/cred/output"
+	"github.com/keyward/keyward/internal/cred/vault"
 )
 
 // profileCredentials resolves profile's credentials: the one path every
@@ -66,7 +67,7 @@ prefer credential_process where the tool allows it.`,
 			if target == "" {
 				target = args[0]
 			}
-			return e.writeCredentials(target, c)
+			return e.writeCredentials(cmd.Context(), target, c)
 		},
 		ValidArgsFunction: completeProfiles(stdio),
 	}
@@ -76,9 +77,16 @@ prefer credential_process where the tool allows it.`,
 	return cmd
 }
 
+// credentialsFileLock is the vault.Lock key keyward's writers of the
+// shared credentials file take turns under.
+const credentialsFileLock = "\x00aws-credentials-file"
+
 // writeCredentials puts c under [profile] in the shared credentials file,
-// replacing only that section.
-func (e *credEnv) writeCredentials(profile string, c output.Credentials) error {
+// replacing only that section. The file is read again under a lock, just
+// before it is written: parallel keyward commands (a script's jobs, each
+// writing its own section) each add theirs, where the copy read when the
+// command started was refused as changed on disk by another of them.
+func (e *credEnv) writeCredentials(ctx context.Context, profile string, c output.Credentials) error {
 	kvs := []awsconfig.KV{{Key: "aws_access_key_id", Value: c.AccessKeyID},
 		{Key: "aws_secret_access_key", Value: c.SecretAccessKey}}
 	if c.SessionToken != "" {
@@ -87,10 +95,20 @@ func (e *credEnv) writeCredentials(profile string, c output.Credentials) error {
 	if !c.Expiration.IsZero() {
 		kvs = append(kvs, awsconfig.KV{Key: "x_security_token_expires", Value: c.Expiration.UTC().Format(time.RFC3339)})
 	}
-	e.shared.Credentials.PutSection(awsconfig.Section{Name: profile}, kvs)
-	if err := e.shared.Credentials.Save(); err != nil {
+	unlock, err := vault.Lock(ctx, e.vaultDir, credentialsFileLock)
+	if err != nil {
 		return err
 	}
+	defer unlock()
+	now, err := awsconfig.Load(awsconfig.Paths{Credentials: e.paths.Credentials})
+	if err != nil {
+		return err
+	}
+	now.Credentials.PutSection(awsconfig.Section{Name: profile}, kvs)
+	if err := now.Credentials.Save(); err != nil {
+		return err
+	}
+	e.shared.Credentials = now.Credentials
 	fmt.Fprintf(e.stdio.Err, "Wrote [%s] to %s", profile, e.paths.Credentials)
 	if !c.Expiration.IsZero() {
 		fmt.Fprintf(e.stdio.Err, " (valid until %s)", c.Expiration.Local().Format("15:04 MST"))
@@ -150,8 +168,9 @@ profile. keyward exits with the command's exit code.`,
 	return cmd
 }
 
-// runChild runs argv with environ, passing signals on, and returns an
-// exitError carrying its exit code when it fails.
+// runChild runs argv with environ, passing signals on (but a Ctrl-C, which
+// reached the child too), and returns an exitError carrying its exit code
+// when it fails.
 func runChild(ctx context.Context, stdio IO, argv []string, environ []string) error {
 	path, err := exec.LookPath(argv[0])
 	if err != nil {
@@ -172,7 +191,9 @@ func runChild(ctx context.Context, stdio IO, argv []string, environ []string) er
 	for {
 		select {
 		case s := <-sigs:
-			_ = child.Process.Signal(s)
+			if !groupSignal(s, child.Process.Pid) {
+				_ = child.Process.Signal(s)
+			}
 		case err := <-done:
 			var ee *exec.ExitError
 			if errors.As(err, &ee) {

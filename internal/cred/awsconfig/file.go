@@ -40,6 +40,20 @@ func ProfileSection(name string) Section {
 	return Section{Type: "profile", Name: name}
 }
 
+// Profile is the section of profile name in f: ProfileSection(name), but
+// for "default" in a config file that has [profile default], that section.
+// The AWS CLI and SDKs read [profile default] as the default profile (the
+// Go SDK prefers it to [default]), so keyward reads and edits the one they
+// use.
+func (f *File) Profile(name string) Section {
+	if name == "default" && f.kind == configFile {
+		if _, ok := f.find(Section{Type: "profile", Name: name}); ok {
+			return Section{Type: "profile", Name: name}
+		}
+	}
+	return ProfileSection(name)
+}
+
 // SSOSessionSection is [sso-session NAME].
 func SSOSessionSection(name string) Section { return Section{Type: "sso-session", Name: name} }
 

@@ -87,7 +87,7 @@ func PlanSync(cfg *File, src Source, roles []Role, o SyncOptions) (*Plan, error)
 }
 
 func (p *Plan) plan(cfg *File, src Source, w wanted) {
-	start, ok := cfg.find(ProfileSection(w.name))
+	start, ok := cfg.find(cfg.Profile(w.name))
 	if !ok {
 		p.Add = append(p.Add, Change{Name: w.name, Role: w.role, Keys: w.keys})
 		return
@@ -108,7 +108,7 @@ func (p *Plan) prune(cfg *File, src Source, want []wanted) {
 		keep[w.name] = true
 	}
 	for _, name := range cfg.Profiles() {
-		start, ok := cfg.find(ProfileSection(name))
+		start, ok := cfg.find(cfg.Profile(name))
 		if !ok || keep[name] {
 			continue
 		}
@@ -220,10 +220,10 @@ func (p *Plan) Empty() bool { return len(p.Add)+len(p.Update)+len(p.Remove) == 0
 // Apply makes the planned changes to cfg; the caller then saves it.
 func (p *Plan) Apply(cfg *File) {
 	for _, c := range p.Remove {
-		cfg.DeleteSection(ProfileSection(c.Name))
+		cfg.DeleteSection(cfg.Profile(c.Name))
 	}
 	for _, c := range slices.Concat(p.Update, p.Add) {
-		cfg.PutSection(ProfileSection(c.Name), c.Keys)
+		cfg.PutSection(cfg.Profile(c.Name), c.Keys)
 	}
 }
 

@@ -13,6 +13,7 @@ package console
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -64,6 +65,12 @@ func signinToken(ctx context.Context, endpoint string, c output.Credentials) (st
 	}
 	resp, err := awsenv.HTTPClient.Do(req)
 	if err != nil {
+		// The client's error quotes the URL, whose query holds the
+		// credentials: say what failed without it.
+		var ue *url.Error
+		if errors.As(err, &ue) {
+			err = ue.Err
+		}
 		return "", fmt.Errorf("cannot reach the console sign-in endpoint %s: %w", endpoint, err)
 	}
 	defer resp.Body.Close()
