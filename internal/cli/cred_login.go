@@ -60,6 +60,11 @@ OS keyring, or to an encrypted file where there is none, and a copy of the acces
 			if err != nil {
 				return err
 			}
+			// The new sign-in replaces the old: its profiles' cached role
+			// credentials were the old one's (maybe someone else's).
+			if err := e.forgetCredentials(cmd.Context(), "sso-session "+src.Name); err != nil {
+				return err
+			}
 			if isNew {
 				if err := e.saveSession(src); err != nil {
 					return err
@@ -219,7 +224,8 @@ func logoutCmd(stdio IO) *cobra.Command {
 
 // forgetCredentials drops the cached role credentials of every profile
 // made with signIn (provider.Resolver.SignIn), as `aws sso logout` clears
-// the AWS CLI's: after a logout none are handed out, to anyone.
+// the AWS CLI's: after a logout none are handed out, to anyone, and after
+// a new login only the new sign-in's are.
 func (e *credEnv) forgetCredentials(ctx context.Context, signIn string) error {
 	for _, p := range e.shared.Config.Profiles() {
 		if e.resolver.SignIn(p) != signIn {

@@ -48,6 +48,9 @@ func (e *credEnv) loginOkta(cmd *cobra.Command, o oktaFlags, noBrowser bool) err
 	if err := okta.New(src, e.keep).Login(cmd.Context(), newPrompt(e.stdio.Err, noBrowser)); err != nil {
 		return err
 	}
+	if err := e.forgetCredentials(cmd.Context(), oktaKind+" "+src.Name); err != nil { // as login does
+		return err
+	}
 	kvs := []awsconfig.KV{{Key: "okta_org_url", Value: src.OrgURL}, {Key: "okta_client_id", Value: src.ClientID}}
 	if src.AppID != "" {
 		kvs = append(kvs, awsconfig.KV{Key: "okta_app_id", Value: src.AppID})

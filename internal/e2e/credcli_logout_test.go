@@ -31,3 +31,20 @@ func TestCredentialCLILogoutEndsTheSignIn(t *testing.T) {
 		t.Errorf("list-accounts with the access token keyward logout ended printed\n%s\nwant UnauthorizedException", out)
 	}
 }
+
+// TestCredentialCLILoginAgainStartsFromTheNewSignIn: signing in again (to
+// pick up changed access, or as someone else) drops the role credentials
+// cached from the sign-in it replaces, as logout does; the next fetch gets
+// keys from the new sign-in, not the old one's until they expire.
+func TestCredentialCLILoginAgainStartsFromTheNewSignIn(t *testing.T) {
+	s, _, _, k := signedInCLI(t)
+	const profile = "Dev-DevOps"
+	before := k.credentials(t, profile)
+	if again := k.credentials(t, profile); again.AccessKeyId != before.AccessKeyId {
+		t.Fatalf("a second fetch got new keys (%s, then %s): the credentials were not cached", before.AccessKeyId, again.AccessKeyId)
+	}
+	k.login(t, s, "--sso-session", "kw")
+	if after := k.credentials(t, profile); after.AccessKeyId == before.AccessKeyId {
+		t.Errorf("after signing in again, credentials %s handed out the old sign-in's cached keys %s", profile, after.AccessKeyId)
+	}
+}
