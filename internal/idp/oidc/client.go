@@ -24,7 +24,13 @@ var errClientAuth = invalidClient("Client authentication failed. Either the clie
 // (private_key_jwt), HTTP Basic or form secrets, or none for a public
 // client, which names itself with client_id.
 func (p *Provider) authenticate(ctx context.Context, r *http.Request, f map[string]string, s server) (directory.App, error) {
-	if f["client_assertion_type"] != "" || f["client_assertion"] != "" {
+	asserted := f["client_assertion_type"] != "" || f["client_assertion"] != ""
+	if methods(asserted, r.Header.Get("Authorization") != "", f["client_secret"] != "") > 1 {
+		// RFC 6749 §2.3: one method per request, in Okta's words.
+		return directory.App{}, invalidRequest("Cannot supply multiple client credentials. Use one of the following: " +
+			"credentials in the Authorization header, credentials in the post body, or a client_assertion in the post body.")
+	}
+	if asserted {
 		return p.assertedClient(ctx, f, s)
 	}
 	id, secret, method, err := presented(r, f)
@@ -46,6 +52,17 @@ func (p *Provider) authenticate(ctx context.Context, r *http.Request, f map[stri
 		err = invalidClient("The client secret supplied for a confidential client is invalid.")
 	}
 	return app, err
+}
+
+// methods counts the client authentication methods a request uses.
+func methods(used ...bool) int {
+	n := 0
+	for _, u := range used {
+		if u {
+			n++
+		}
+	}
+	return n
 }
 
 // activeSecret reports whether secret is one of the client's ACTIVE
