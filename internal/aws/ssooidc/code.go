@@ -25,7 +25,11 @@ func (s *Service) redeemCode(ctx context.Context, c ic.Client, in *createTokenIn
 		if err := s.redeemable(ctx, code, c.ID, in); err != nil {
 			return ic.Token{}, err
 		}
-		t, o := s.newToken(c, signIn{userID: code.UserID, scopes: code.Scopes, family: code.FamilyID,
+		scopes, err := narrow(code.Scopes, in.Scope)
+		if err != nil {
+			return ic.Token{}, err
+		}
+		t, o := s.newToken(c, signIn{userID: code.UserID, scopes: scopes, family: code.FamilyID,
 			sessionHash: code.SessionHash, ends: s.clock.Now().Add(s.cfg.SessionLifetime)})
 		out = o
 		return t, nil
