@@ -25,7 +25,11 @@ func (s *Service) redeemCode(ctx context.Context, c ic.Client, in *createTokenIn
 		if err := s.redeemable(ctx, code, c.ID, in); err != nil {
 			return ic.Token{}, err
 		}
-		t, o := s.newToken(c, signIn{userID: code.UserID, scopes: code.Scopes, family: code.FamilyID,
+		scopes, err := narrow(code.Scopes, in.Scope)
+		if err != nil {
+			return ic.Token{}, err
+		}
+		t, o := s.newToken(c, signIn{userID: code.UserID, scopes: scopes, family: code.FamilyID,
 			sessionHash: code.SessionHash, ends: s.clock.Now().Add(s.cfg.SessionLifetime)})
 		out = o
 		return t, nil
@@ -44,7 +48,8 @@ func invalidCodeGrant() error {
 }
 
 // redeemable checks the code was issued to clientID for in's redirect URI
-// and code verifier, and that its person may still sign in.
+// and code verifier, and that its person may still sign in in the portal
+// session that allowed it.
 func (s *Service) redeemable(ctx context.Context, code ic.AuthorizationCode, clientID string, in *createTokenInput) error {
 	grant := func(msg string) error { return oidcError(errs.Invalid, "InvalidGrantException", msg) }
 	switch {
@@ -59,5 +64,8 @@ func (s *Service) redeemable(ctx context.Context, code ic.AuthorizationCode, cli
 	if errs.Is(err, errs.NotFound) || (err == nil && u.Status != ic.UserEnabled) {
 		return grant("The user can no longer sign in")
 	}
-	return err
+	if err != nil {
+		return err
+	}
+	return s.approvalLive(ctx, code.SessionHash)
 }

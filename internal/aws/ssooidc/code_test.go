@@ -45,7 +45,17 @@ func newPKCE(t *testing.T) *pkce {
 	if err := db.CreateUser(context.Background(), p.user); err != nil {
 		t.Fatal(err)
 	}
+	p.session(t, "session-hash", 8*time.Hour)
 	return p
+}
+
+// session starts a portal session of the person's, lasting lifetime.
+func (p *pkce) session(t *testing.T, hash string, lifetime time.Duration) {
+	t.Helper()
+	if err := p.db.CreatePortalSession(context.Background(), ic.PortalSession{IDHash: hash, UserID: p.user.ID,
+		CreatedAt: p.clk.Now(), ExpiresAt: p.clk.Now().Add(lifetime)}); err != nil {
+		t.Fatal(err)
+	}
 }
 
 func (p *pkce) register(t *testing.T, grants, uris []string) *registerClientOutput {
@@ -335,4 +345,24 @@ func TestRegisterClientRefusesWhatTheCodeGrantCannotUse(t *testing.T) {
 	t.Run("a loopback URI on 127.0.0.1 or [::1], with or without a port, is accepted", func(t *testing.T) {
 		p.register(t, code, []string{registeredURI, "http://[::1]/oauth/callback", "http://127.0.0.1:8400/cb"})
 	})
+}
+
+// A browser sign-in's tokens end with the portal session that allowed it,
+// as a device sign-in's do: a session that ran out between Allow and the
+// client's CreateToken (a code lives 10 minutes) gives no tokens, which
+// would otherwise last a whole new session lifetime.
+func TestACodeAllowedInASessionThatHasSinceEndedGivesNoToken(t *testing.T) {
+	p := newPKCE(t)
+	p.session(t, "short", time.Minute)
+	to, err := p.svc.Allow(context.Background(), p.query(nil), p.user.ID, "short")
+	if err != nil {
+		t.Fatal(err)
+	}
+	u, err := url.Parse(to)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p.clk.Advance(2 * time.Minute)
+	_, err = p.redeem(u.Query().Get("code"), callback, p.verifier)
+	wantCode(t, err, "InvalidGrantException")
 }

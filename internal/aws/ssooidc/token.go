@@ -2,8 +2,10 @@ package ssooidc
 
 import (
 	"context"
-	"github.com/keyward/keyward/internal/audit"
+	"slices"
 	"time"
+
+	"github.com/keyward/keyward/internal/audit"
 
 	"github.com/keyward/keyward/internal/aws/protocol"
 	"github.com/keyward/keyward/internal/errs"
@@ -46,11 +48,14 @@ func (s *Service) createToken(ctx context.Context, in *createTokenInput) (*creat
 	if !c.Allows(in.GrantType) {
 		return nil, unauthorizedGrant(in.GrantType)
 	}
+	if err := checkScopes(in.Scope); err != nil {
+		return nil, err
+	}
 	switch in.GrantType {
 	case ic.GrantDeviceCode:
-		return s.redeemDeviceCode(ctx, c, in.DeviceCode)
+		return s.redeemDeviceCode(ctx, c, in.DeviceCode, in.Scope)
 	case ic.GrantRefreshToken:
-		return s.refresh(ctx, c, in.RefreshToken)
+		return s.refresh(ctx, c, in.RefreshToken, in.Scope)
 	}
 	return s.redeemCode(ctx, c, in)
 }
@@ -59,7 +64,23 @@ func unauthorizedGrant(grant string) error {
 	return oidcError(errs.Invalid, "UnauthorizedClientException", "This client did not register for the "+grant+" grant")
 }
 
-func (s *Service) redeemDeviceCode(ctx context.Context, c ic.Client, code string) (*createTokenOutput, error) {
+// narrow returns the scopes a token gets when asked scopes of a grant for
+// granted: all of granted when none are asked for, else those asked, each
+// of which must have been granted (RFC 6749 §3.3 and §6): a token's scopes
+// can be narrowed, never widened, not even by a refresh.
+func narrow(granted, asked []string) ([]string, error) {
+	if len(asked) == 0 {
+		return granted, nil
+	}
+	for _, sc := range asked {
+		if !slices.Contains(granted, sc) {
+			return nil, oidcError(errs.Invalid, "InvalidScopeException", "scope "+quote(sc)+" was not granted to this sign-in")
+		}
+	}
+	return dedupe(asked), nil
+}
+
+func (s *Service) redeemDeviceCode(ctx context.Context, c ic.Client, code string, asked []string) (*createTokenOutput, error) {
 	if err := protocol.Required("deviceCode", code); err != nil {
 		return nil, err
 	}
@@ -67,6 +88,9 @@ func (s *Service) redeemDeviceCode(ctx context.Context, c ic.Client, code string
 	var approved ic.DeviceAuthorization
 	_, err := s.store.UpdateDeviceAuthorization(ctx, hash, func(d ic.DeviceAuthorization) (ic.DeviceAuthorization, error) {
 		if err := s.pollable(d, c.ID); err != nil {
+			return d, err
+		}
+		if _, err := narrow(d.Scopes, asked); err != nil {
 			return d, err
 		}
 		d.LastPolledAt = s.clock.Now()
@@ -89,8 +113,9 @@ func (s *Service) redeemDeviceCode(ctx context.Context, c ic.Client, code string
 	if err := s.approvalLive(ctx, approved.SessionHash); err != nil {
 		return nil, err
 	}
+	scopes, _ := narrow(approved.Scopes, asked) // checked above
 	now := s.clock.Now()
-	return s.issue(ctx, c, signIn{userID: approved.UserID, scopes: approved.Scopes, family: ic.NewUUID(s.random),
+	return s.issue(ctx, c, signIn{userID: approved.UserID, scopes: scopes, family: ic.NewUUID(s.random),
 		sessionHash: approved.SessionHash, ends: now.Add(s.cfg.SessionLifetime)})
 }
 
@@ -134,7 +159,7 @@ func tooFast(d ic.DeviceAuthorization, now time.Time) bool {
 	return now.Sub(d.CreatedAt) > d.Interval && now.Sub(d.LastPolledAt) < d.Interval*3/4
 }
 
-func (s *Service) refresh(ctx context.Context, c ic.Client, refreshToken string) (*createTokenOutput, error) {
+func (s *Service) refresh(ctx context.Context, c ic.Client, refreshToken string, asked []string) (*createTokenOutput, error) {
 	if err := protocol.Required("refreshToken", refreshToken); err != nil {
 		return nil, err
 	}
@@ -144,7 +169,11 @@ func (s *Service) refresh(ctx context.Context, c ic.Client, refreshToken string)
 		if err := s.refreshable(ctx, old, c.ID, &gone); err != nil {
 			return old, err
 		}
-		next, o := s.newToken(c, signIn{userID: old.UserID, scopes: old.Scopes, family: old.FamilyID,
+		scopes, err := narrow(old.Scopes, asked)
+		if err != nil {
+			return old, err
+		}
+		next, o := s.newToken(c, signIn{userID: old.UserID, scopes: scopes, family: old.FamilyID,
 			sessionHash: old.SessionHash, ends: old.RefreshExpiresAt})
 		out = o
 		return next, nil
