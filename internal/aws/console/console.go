@@ -224,14 +224,16 @@ func signInEvent(ctx context.Context, sess Session) audit.Event {
 // SigninTokenFor returns a sign-in token for a role session just issued
 // by keyward itself (the SAML sign-in's chosen role), for a console
 // session of duration (zero: the default), capped by the session's own
-// end. It skips SigninToken's check of credentials: the caller issued
-// the session.
+// end even when that is less than 15 minutes away. It skips
+// SigninToken's check of credentials: the caller issued the session.
 func (s *Service) SigninTokenFor(role iam.Session, duration time.Duration) (string, error) {
 	if err := role.Check(); err != nil {
 		return "", err
 	}
+	// Never past the session's end, even under MinSessionDuration: a
+	// SAML sign-in's session ends with the identity provider's session.
 	if left := role.Expires.Sub(s.clock.Now()).Truncate(time.Second); duration == 0 || duration > left {
-		duration = s.remaining(role)
+		duration = min(left, s.remaining(role))
 	} else if err := checkDuration(duration); err != nil {
 		return "", err
 	}

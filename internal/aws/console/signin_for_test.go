@@ -42,3 +42,25 @@ func TestASessionKeywardIssuedSignsInForNoLongerThanItLasts(t *testing.T) {
 		}
 	})
 }
+
+// A SAML sign-in's role session ends with the identity provider's session
+// (SessionNotOnOrAfter), which may be minutes away; the console session
+// must end with it, not 15 minutes later.
+func TestASessionKeywardIssuedEndingSoonSignsInOnlyUntilItEnds(t *testing.T) {
+	f := newFixture(t)
+	role := iam.Session{Kind: iam.KindAssumedRole, AccountID: "111122223333", RoleID: "AROAEXAMPLEEXAMPLE1", RoleName: "Reader",
+		SessionName: "alice", Expires: f.clk.Now().Add(10 * time.Minute)}
+	for _, asked := range []time.Duration{0, 30 * time.Minute} {
+		tok, err := f.svc.SigninTokenFor(role, asked)
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, sess, err := f.svc.Login(context.Background(), tok, "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !sess.Expires.Equal(role.Expires) {
+			t.Errorf("asked %v: console session ends %v after the role session, want when it ends", asked, sess.Expires.Sub(role.Expires))
+		}
+	}
+}

@@ -2,6 +2,7 @@ package samlsp_test
 
 import (
 	"net/url"
+	"strings"
 	"testing"
 	"time"
 
@@ -114,4 +115,26 @@ func TestAnSPInitiatedSignInAnswersItsRequestOnce(t *testing.T) {
 	s.assertionID = "_another"
 	_, err = f.sp.Consume(f.ctx, f.signed(t, s))
 	refused(t, err, samlsp.ReasonUnknownRequest)
+}
+
+// Session tag limits count characters, as the refusal's words say and as
+// AWS counts them: a department name in Japanese is three bytes a
+// character.
+func TestAttributesForAccessControlAreBoundedInCharactersNotBytes(t *testing.T) {
+	f := newFixture(t)
+	s := f.spec()
+	key, value := strings.Repeat("部", 100), strings.Repeat("開発", 100) // 300 and 600 bytes
+	s.attributes = map[string]string{samlsp.AccessControlPrefix + key: value}
+	got, err := f.sp.Consume(f.ctx, f.signed(t, s))
+	if err != nil {
+		t.Fatalf("Consume: %v", err)
+	}
+	if got.AccessControl[key] != value {
+		t.Errorf("access control %q, want %s = %s", got.AccessControl, key, value)
+	}
+
+	s = f.spec()
+	s.attributes = map[string]string{samlsp.AccessControlPrefix + "Team": strings.Repeat("開", 257)}
+	_, err = f.sp.Consume(f.ctx, f.signed(t, s))
+	refused(t, err, samlsp.ReasonMalformed)
 }

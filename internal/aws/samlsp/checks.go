@@ -5,6 +5,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	saml2 "github.com/russellhaering/gosaml2"
 	"github.com/russellhaering/gosaml2/types"
@@ -195,7 +196,8 @@ func inResponseTo(resp *types.Response) (string, error) {
 // AccessControlPrefix starts the names of attributes for access control.
 const AccessControlPrefix = "https://aws.amazon.com/SAML/Attributes/AccessControl:"
 
-// Session tag limits, which attributes for access control become.
+// Session tag limits, which attributes for access control become, in
+// characters as AWS counts them.
 const (
 	maxAccessControl      = 50
 	maxAccessControlKey   = 128
@@ -215,7 +217,7 @@ func accessControl(st *types.AttributeStatement, fix string) (map[string]string,
 			continue
 		}
 		value := strings.TrimSpace(a.Values[0].Value)
-		if key == "" || len(key) > maxAccessControlKey || len(value) > maxAccessControlValue {
+		if key == "" || utf8.RuneCountInString(key) > maxAccessControlKey || utf8.RuneCountInString(value) > maxAccessControlValue {
 			return nil, reject(errs.Invalid, ReasonMalformed, "The attribute for access control "+quote(a.Name)+
 				" has an empty or too long key (at most 128 characters) or a value over 256 characters."+fix)
 		}

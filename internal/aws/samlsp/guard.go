@@ -49,6 +49,9 @@ type shape struct {
 	// assertion's Subject: once the signature over that same assertion
 	// verifies, they are its signed values.
 	nameIDFormat, recipient string
+	// confirmations counts the one assertion's SubjectConfirmations:
+	// encoding/xml would read several merged into one.
+	confirmations int
 }
 
 var (
@@ -159,6 +162,9 @@ func (s *shape) subject(t xml.StartElement, path []string) {
 	at := strings.Join(path, "/")
 	if t.Name.Space != nsAssertion {
 		return
+	}
+	if at == "Response/Assertion/Subject/SubjectConfirmation" {
+		s.confirmations++
 	}
 	for _, a := range t.Attr {
 		switch {

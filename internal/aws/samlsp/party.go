@@ -106,6 +106,8 @@ func (p *party) checkShape(doc []byte) (shape, error) {
 			" accepts only signed, unencrypted assertions."+p.fix())
 	case s.assertions != 1 || s.assertionDepth != 2:
 		return s, reject(errs.Invalid, ReasonAssertionCount, "The sign-in response must carry exactly one assertion, directly inside the Response.")
+	case s.confirmations > 1:
+		return s, p.malformed("its assertion's subject has more than one SubjectConfirmation; " + p.product + " accepts exactly one, with the bearer method")
 	case s.duplicateID != "":
 		return s, reject(errs.Invalid, ReasonDuplicateID, "The sign-in response uses the ID "+quote(s.duplicateID)+" more than once.")
 	}
