@@ -133,7 +133,7 @@ func (c AccessControlConfig) SessionTags(u User, saml map[string]string) []Sessi
 	}
 	out := make([]SessionTag, 0, len(vals))
 	for k, v := range vals {
-		if v != "" && len(v) <= 256 {
+		if v != "" && utf8.RuneCountInString(v) <= 256 { // characters, as STS counts tag values
 			out = append(out, SessionTag{Key: k, Value: v})
 		}
 	}

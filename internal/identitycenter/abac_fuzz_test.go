@@ -32,8 +32,8 @@ func FuzzAccessControlAttribute(f *testing.F) {
 		}
 		u := User{Profile: Profile{UserName: strings.Repeat("u", 300), Title: source}}
 		for _, tag := range c.SessionTags(u, map[string]string{key: source}) {
-			if len(tag.Value) > 256 {
-				t.Fatalf("tag %q has a value of %d bytes", tag.Key, len(tag.Value))
+			if n := utf8.RuneCountInString(tag.Value); n > 256 {
+				t.Fatalf("tag %q has a value of %d characters", tag.Key, n)
 			}
 		}
 	})

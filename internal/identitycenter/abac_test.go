@@ -1,6 +1,7 @@
 package identitycenter
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -28,6 +29,10 @@ func TestSessionTagsComeFromTheUsersAttributesAndTheAssertionWins(t *testing.T) 
 			{"country", "NZ"}, {"dept", "eng"}, {"email", "alice@example.com"}, {"user", "alice"}}},
 		{"an asserted attribute replaces the store's value and adds its own keys", map[string]string{"dept": "sales", "project": "blue"},
 			[]SessionTag{{"country", "NZ"}, {"dept", "sales"}, {"email", "alice@example.com"}, {"project", "blue"}, {"user", "alice"}}},
+		// A tag value is bounded at 256 characters, as the sign-in checks
+		// it, not bytes: 200 characters of Japanese are 600 bytes.
+		{"an asserted value of 256 characters is kept, one of 257 left out", map[string]string{"team": strings.Repeat("開", 256), "long": strings.Repeat("開", 257)},
+			[]SessionTag{{"country", "NZ"}, {"dept", "eng"}, {"email", "alice@example.com"}, {"team", strings.Repeat("開", 256)}, {"user", "alice"}}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			if diff := cmp.Diff(tc.want, c.SessionTags(u, tc.saml)); diff != "" {
