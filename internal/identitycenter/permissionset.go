@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/keyward/keyward/internal/errs"
 )
@@ -116,15 +117,26 @@ func validateRelayState(s string) error {
 	return nil
 }
 
-// ValidateTags checks tag count, key and value lengths, and duplicate keys.
+// tagTextRe is SSO Admin's TagKey and TagValue pattern.
+var tagTextRe = regexp.MustCompile(`^[\p{L}\p{Z}\p{N}_.:/=+\-@]*$`)
+
+// ValidTagKey reports whether k is 1 to 128 characters (not bytes) of the
+// model's TagKey pattern.
+func ValidTagKey(k string) bool {
+	n := utf8.RuneCountInString(k)
+	return n >= 1 && n <= 128 && tagTextRe.MatchString(k)
+}
+
+// ValidateTags checks tag count, key and value lengths (in characters) and
+// characters, and duplicate keys.
 func ValidateTags(tags []Tag) error {
 	if len(tags) > 50 {
 		return errs.E(errs.Invalid, "at most 50 tags are allowed")
 	}
 	seen := map[string]bool{}
 	for _, t := range tags {
-		if t.Key == "" || len(t.Key) > 128 || len(t.Value) > 256 {
-			return errs.E(errs.Invalid, "tag keys must be 1 to 128 characters and values at most 256")
+		if !ValidTagKey(t.Key) || utf8.RuneCountInString(t.Value) > 256 || !tagTextRe.MatchString(t.Value) {
+			return errs.E(errs.Invalid, "tag keys must be 1 to 128 characters and values at most 256, of letters, digits, spaces and _.:/=+-@")
 		}
 		if strings.HasPrefix(strings.ToLower(t.Key), "aws:") {
 			return errs.E(errs.Invalid, "tag key %q uses the reserved prefix aws:", t.Key)
