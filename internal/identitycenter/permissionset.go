@@ -63,7 +63,7 @@ func (p PermissionSet) Duration() time.Duration {
 
 var (
 	permissionSetNameRe = regexp.MustCompile(`^[\w+=,.@-]{1,32}$`)
-	descriptionRe       = regexp.MustCompile("^[\u0009\u000A\u000D\u0020-\u007E\u00A1-\u00FF]*$")
+	descriptionRe       = regexp.MustCompile("^[\u0009\u000A\u000D\u0020-\u007E\u00A0-\u00FF]*$")
 	durationRe          = regexp.MustCompile(`^PT(?:(\d{1,2})H)?(?:(\d{1,3})M)?(?:(\d{1,5})S)?$`)
 )
 
@@ -92,7 +92,7 @@ func (p PermissionSet) Validate() error {
 	if !permissionSetNameRe.MatchString(p.Name) {
 		return errs.E(errs.Invalid, "Name %q must be 1 to 32 characters of letters, digits and +=,.@_-", p.Name)
 	}
-	if len(p.Description) > 700 || !descriptionRe.MatchString(p.Description) {
+	if utf8.RuneCountInString(p.Description) > 700 || !descriptionRe.MatchString(p.Description) {
 		return errs.E(errs.Invalid, "Description must be at most 700 printable characters")
 	}
 	if p.SessionDuration != "" {
