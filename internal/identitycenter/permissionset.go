@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/keyward/keyward/internal/errs"
 )
@@ -62,7 +63,7 @@ func (p PermissionSet) Duration() time.Duration {
 
 var (
 	permissionSetNameRe = regexp.MustCompile(`^[\w+=,.@-]{1,32}$`)
-	descriptionRe       = regexp.MustCompile("^[\u0009\u000A\u000D\u0020-\u007E\u00A1-\u00FF]*$")
+	descriptionRe       = regexp.MustCompile("^[\u0009\u000A\u000D\u0020-\u007E\u00A0-\u00FF]*$")
 	durationRe          = regexp.MustCompile(`^PT(?:(\d{1,2})H)?(?:(\d{1,3})M)?(?:(\d{1,5})S)?$`)
 )
 
@@ -91,7 +92,7 @@ func (p PermissionSet) Validate() error {
 	if !permissionSetNameRe.MatchString(p.Name) {
 		return errs.E(errs.Invalid, "Name %q must be 1 to 32 characters of letters, digits and +=,.@_-", p.Name)
 	}
-	if len(p.Description) > 700 || !descriptionRe.MatchString(p.Description) {
+	if utf8.RuneCountInString(p.Description) > 700 || !descriptionRe.MatchString(p.Description) {
 		return errs.E(errs.Invalid, "Description must be at most 700 printable characters")
 	}
 	if p.SessionDuration != "" {
@@ -116,15 +117,26 @@ func validateRelayState(s string) error {
 	return nil
 }
 
-// ValidateTags checks tag count, key and value lengths, and duplicate keys.
+// tagTextRe is SSO Admin's TagKey and TagValue pattern.
+var tagTextRe = regexp.MustCompile(`^[\p{L}\p{Z}\p{N}_.:/=+\-@]*$`)
+
+// ValidTagKey reports whether k is 1 to 128 characters (not bytes) of the
+// model's TagKey pattern.
+func ValidTagKey(k string) bool {
+	n := utf8.RuneCountInString(k)
+	return n >= 1 && n <= 128 && tagTextRe.MatchString(k)
+}
+
+// ValidateTags checks tag count, key and value lengths (in characters) and
+// characters, and duplicate keys.
 func ValidateTags(tags []Tag) error {
 	if len(tags) > 50 {
 		return errs.E(errs.Invalid, "at most 50 tags are allowed")
 	}
 	seen := map[string]bool{}
 	for _, t := range tags {
-		if t.Key == "" || len(t.Key) > 128 || len(t.Value) > 256 {
-			return errs.E(errs.Invalid, "tag keys must be 1 to 128 characters and values at most 256")
+		if !ValidTagKey(t.Key) || utf8.RuneCountInString(t.Value) > 256 || !tagTextRe.MatchString(t.Value) {
+			return errs.E(errs.Invalid, "tag keys must be 1 to 128 characters and values at most 256, of letters, digits, spaces and _.:/=+-@")
 		}
 		if strings.HasPrefix(strings.ToLower(t.Key), "aws:") {
 			return errs.E(errs.Invalid, "tag key %q uses the reserved prefix aws:", t.Key)

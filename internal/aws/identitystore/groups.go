@@ -90,11 +90,12 @@ func (s *Service) listGroups(ctx context.Context, in *listGroupsInput) (*listGro
 	if err := s.checkStore(ctx, in.IdentityStoreID); err != nil {
 		return nil, err
 	}
-	p, err := page(in.MaxResults, in.NextToken)
+	name, err := onlyFilter(in.Filters, "DisplayName")
 	if err != nil {
 		return nil, err
 	}
-	name, err := onlyFilter(in.Filters, "DisplayName")
+	scope := []string{"groups", ic.NormalizeName(name)}
+	p, err := page(in.MaxResults, in.NextToken, scope...)
 	if err != nil {
 		return nil, err
 	}
@@ -102,7 +103,7 @@ func (s *Service) listGroups(ctx context.Context, in *listGroupsInput) (*listGro
 	if err != nil {
 		return nil, err
 	}
-	out := &listGroupsOutput{Groups: []groupOut{}, NextToken: next}
+	out := &listGroupsOutput{Groups: []groupOut{}, NextToken: nextToken(next, scope...)}
 	for _, g := range groups {
 		out.Groups = append(out.Groups, toGroupOut(in.IdentityStoreID, g))
 	}

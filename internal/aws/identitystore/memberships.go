@@ -129,12 +129,13 @@ func (s *Service) listMemberships(ctx context.Context, in *listMembershipsInput)
 	if err := checkID("groupId", in.GroupID); err != nil {
 		return nil, err
 	}
-	p, err := page(in.MaxResults, in.NextToken)
+	scope := []string{"group-memberships", in.GroupID}
+	p, err := page(in.MaxResults, in.NextToken, scope...)
 	if err != nil {
 		return nil, err
 	}
 	ms, next, err := s.store.ListMemberships(ctx, in.GroupID, p)
-	return membershipsOut(in.IdentityStoreID, ms, next, err)
+	return membershipsOut(in.IdentityStoreID, ms, nextToken(next, scope...), err)
 }
 
 func (s *Service) listMembershipsForMember(ctx context.Context, in *listMembershipsInput) (*listMembershipsOutput, error) {
@@ -144,12 +145,13 @@ func (s *Service) listMembershipsForMember(ctx context.Context, in *listMembersh
 	if err := in.MemberID.check(); err != nil {
 		return nil, err
 	}
-	p, err := page(in.MaxResults, in.NextToken)
+	scope := []string{"member-memberships", in.MemberID.UserID}
+	p, err := page(in.MaxResults, in.NextToken, scope...)
 	if err != nil {
 		return nil, err
 	}
 	ms, next, err := s.store.ListMembershipsForUser(ctx, in.MemberID.UserID, p)
-	return membershipsOut(in.IdentityStoreID, ms, next, err)
+	return membershipsOut(in.IdentityStoreID, ms, nextToken(next, scope...), err)
 }
 
 func membershipsOut(storeID string, ms []ic.Membership, next string, err error) (*listMembershipsOutput, error) {

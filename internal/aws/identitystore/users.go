@@ -98,11 +98,12 @@ func (s *Service) listUsers(ctx context.Context, in *listUsersInput) (*listUsers
 	if err := s.checkStore(ctx, in.IdentityStoreID); err != nil {
 		return nil, err
 	}
-	p, err := page(in.MaxResults, in.NextToken)
+	name, err := onlyFilter(in.Filters, "UserName")
 	if err != nil {
 		return nil, err
 	}
-	name, err := onlyFilter(in.Filters, "UserName")
+	scope := []string{"users", ic.NormalizeName(name)}
+	p, err := page(in.MaxResults, in.NextToken, scope...)
 	if err != nil {
 		return nil, err
 	}
@@ -110,7 +111,7 @@ func (s *Service) listUsers(ctx context.Context, in *listUsersInput) (*listUsers
 	if err != nil {
 		return nil, err
 	}
-	out := &listUsersOutput{Users: []userOut{}, NextToken: next}
+	out := &listUsersOutput{Users: []userOut{}, NextToken: nextToken(next, scope...)}
 	for _, u := range users {
 		out.Users = append(out.Users, toUserOut(in.IdentityStoreID, u))
 	}

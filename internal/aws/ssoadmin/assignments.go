@@ -162,15 +162,16 @@ func (s *Service) listAssignments(ctx context.Context, in *listAssignmentsInput)
 	if err != nil {
 		return nil, err
 	}
-	limit, err := protocol.Limit(in.MaxResults, 100, 100)
+	scope := []string{"ListAccountAssignments", in.AccountID, psID}
+	p, err := page(in.MaxResults, in.NextToken, scope...)
 	if err != nil {
 		return nil, err
 	}
-	as, next, err := s.store.ListAssignments(ctx, in.AccountID, psID, store.Page{Limit: limit, Token: in.NextToken})
+	as, next, err := s.store.ListAssignments(ctx, in.AccountID, psID, p)
 	if err != nil {
 		return nil, err
 	}
-	out := &listAssignmentsOutput{AccountAssignments: []assignmentOut{}, NextToken: next}
+	out := &listAssignmentsOutput{AccountAssignments: []assignmentOut{}, NextToken: nextToken(next, scope...)}
 	for _, a := range as {
 		out.AccountAssignments = append(out.AccountAssignments, assignmentOut{AccountID: a.AccountID,
 			PermissionSetArn: in.PermissionSetArn, PrincipalType: a.PrincipalType, PrincipalID: a.PrincipalID})

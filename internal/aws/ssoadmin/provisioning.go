@@ -140,11 +140,13 @@ func (s *Service) roles(ctx context.Context, in *provisionedListInput, f store.R
 	if f.Outdated, err = outdated(in.ProvisioningStatus); err != nil {
 		return nil, "", err
 	}
-	limit, err := protocol.Limit(in.MaxResults, 100, 100)
+	scope := []string{"roles", f.AccountID, f.PermissionSetID, in.ProvisioningStatus}
+	p, err := page(in.MaxResults, in.NextToken, scope...)
 	if err != nil {
 		return nil, "", err
 	}
-	return s.store.ListRoles(ctx, f, store.Page{Limit: limit, Token: in.NextToken})
+	roles, next, err := s.store.ListRoles(ctx, f, p)
+	return roles, nextToken(next, scope...), err
 }
 
 type accountIDsOutput struct {

@@ -36,16 +36,17 @@ func (s *Service) requests(ctx context.Context, in *listStatusInput, kind string
 			return nil, "", errs.E(errs.Invalid, "Filter.Status must be IN_PROGRESS, FAILED or SUCCEEDED")
 		}
 	}
-	limit, err := protocol.Limit(in.MaxResults, 100, 100)
+	scope := []string{"requests", f.Kind, f.Status}
+	p, err := page(in.MaxResults, in.NextToken, scope...)
 	if err != nil {
 		return nil, "", err
 	}
-	rs, next, err := s.store.ListRequests(ctx, f, store.Page{Limit: limit, Token: in.NextToken})
+	rs, next, err := s.store.ListRequests(ctx, f, p)
 	out := []statusMetadata{}
 	for _, r := range rs {
 		out = append(out, statusMetadata{Status: r.Status, RequestID: r.ID, CreatedDate: protocol.Time(r.CreatedAt)})
 	}
-	return out, next, err
+	return out, nextToken(next, scope...), err
 }
 
 type creationStatusList struct {
@@ -115,15 +116,16 @@ func (s *Service) listPrincipalAssignments(ctx context.Context, in *principalAss
 	if err != nil {
 		return nil, err
 	}
-	limit, err := protocol.Limit(in.MaxResults, 100, 100)
+	scope := []string{"ListAccountAssignmentsForPrincipal", in.PrincipalType, in.PrincipalID, account}
+	p, err := page(in.MaxResults, in.NextToken, scope...)
 	if err != nil {
 		return nil, err
 	}
-	as, next, err := s.store.ListPrincipalAssignments(ctx, in.PrincipalType, in.PrincipalID, account, store.Page{Limit: limit, Token: in.NextToken})
+	as, next, err := s.store.ListPrincipalAssignments(ctx, in.PrincipalType, in.PrincipalID, account, p)
 	if err != nil {
 		return nil, err
 	}
-	out := &listAssignmentsOutput{AccountAssignments: []assignmentOut{}, NextToken: next}
+	out := &listAssignmentsOutput{AccountAssignments: []assignmentOut{}, NextToken: nextToken(next, scope...)}
 	for _, a := range as {
 		ps := ic.PermissionSet{InstanceID: inst.ID, ID: a.PermissionSetID}
 		out.AccountAssignments = append(out.AccountAssignments, assignmentOut{AccountID: a.AccountID,

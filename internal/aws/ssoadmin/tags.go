@@ -71,8 +71,8 @@ func (s *Service) untagResource(ctx context.Context, in *untagResourceInput) (*s
 		return nil, errs.E(errs.Invalid, "TagKeys must hold 1 to %d keys", maxTagKeys)
 	}
 	for _, k := range in.TagKeys {
-		if k == "" || len(k) > 128 {
-			return nil, errs.E(errs.Invalid, "tag keys must be 1 to 128 characters")
+		if !ic.ValidTagKey(k) {
+			return nil, errs.E(errs.Invalid, "tag keys must be 1 to 128 characters of letters, digits, spaces and _.:/=+-@")
 		}
 	}
 	return &struct{}{}, s.retag(ctx, in.InstanceArn, in.ResourceArn, func(tags []ic.Tag) []ic.Tag {
