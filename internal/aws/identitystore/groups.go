@@ -95,7 +95,7 @@ func (s *Service) listGroups(ctx context.Context, in *listGroupsInput) (*listGro
 		return nil, err
 	}
 	scope := []string{"groups", ic.NormalizeName(name)}
-	p, err := page(in.MaxResults, in.NextToken, scope...)
+	p, err := protocol.ScopedPage(in.MaxResults, in.NextToken, scope...)
 	if err != nil {
 		return nil, err
 	}
@@ -103,7 +103,7 @@ func (s *Service) listGroups(ctx context.Context, in *listGroupsInput) (*listGro
 	if err != nil {
 		return nil, err
 	}
-	out := &listGroupsOutput{Groups: []groupOut{}, NextToken: nextToken(next, scope...)}
+	out := &listGroupsOutput{Groups: []groupOut{}, NextToken: protocol.ScopedToken(next, scope...)}
 	for _, g := range groups {
 		out.Groups = append(out.Groups, toGroupOut(in.IdentityStoreID, g))
 	}

@@ -7,12 +7,8 @@ package identitystore
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
-	"fmt"
 	"io"
 	"slices"
-	"strings"
 
 	"github.com/keyward/keyward/internal/aws/awsauth"
 	"github.com/keyward/keyward/internal/aws/gateway"
@@ -130,40 +126,6 @@ func checkID(field, id string) error {
 		return errs.E(errs.Invalid, "%s %q is not a valid identifier", field, id)
 	}
 	return nil
-}
-
-// page builds a store page from MaxResults (1-100) and a NextToken this
-// service issued (nextToken) for the same list: scope names the list's
-// parameters (its group, member or filter). A token of another list is
-// invalid, as in AWS; the store's own token only says which table it pages.
-func page(maxResults *int, token string, scope ...string) (store.Page, error) {
-	limit, err := protocol.Limit(maxResults, 100, 100)
-	if err != nil || token == "" {
-		return store.Page{Limit: limit}, err
-	}
-	sum := scopeSum(scope) // fixed length; "." and "_" are outside the model's token pattern
-	inner, ok := strings.CutPrefix(token, sum)
-	if !ok {
-		return store.Page{}, errs.E(errs.Invalid, "invalid NextToken: it continues another list")
-	}
-	return store.Page{Limit: limit, Token: inner}, nil
-}
-
-// nextToken is the NextToken of a page: the store's token bound to scope.
-func nextToken(next string, scope ...string) string {
-	if next == "" {
-		return ""
-	}
-	return scopeSum(scope) + next
-}
-
-// scopeSum identifies a list's parameters in its tokens.
-func scopeSum(scope []string) string {
-	h := sha256.New()
-	for _, s := range scope {
-		fmt.Fprintf(h, "%d:%s,", len(s), s)
-	}
-	return hex.EncodeToString(h.Sum(nil)[:8])
 }
 
 // filter is the deprecated single-filter list input.

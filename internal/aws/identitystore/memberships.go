@@ -130,12 +130,12 @@ func (s *Service) listMemberships(ctx context.Context, in *listMembershipsInput)
 		return nil, err
 	}
 	scope := []string{"group-memberships", in.GroupID}
-	p, err := page(in.MaxResults, in.NextToken, scope...)
+	p, err := protocol.ScopedPage(in.MaxResults, in.NextToken, scope...)
 	if err != nil {
 		return nil, err
 	}
 	ms, next, err := s.store.ListMemberships(ctx, in.GroupID, p)
-	return membershipsOut(in.IdentityStoreID, ms, nextToken(next, scope...), err)
+	return membershipsOut(in.IdentityStoreID, ms, protocol.ScopedToken(next, scope...), err)
 }
 
 func (s *Service) listMembershipsForMember(ctx context.Context, in *listMembershipsInput) (*listMembershipsOutput, error) {
@@ -146,12 +146,12 @@ func (s *Service) listMembershipsForMember(ctx context.Context, in *listMembersh
 		return nil, err
 	}
 	scope := []string{"member-memberships", in.MemberID.UserID}
-	p, err := page(in.MaxResults, in.NextToken, scope...)
+	p, err := protocol.ScopedPage(in.MaxResults, in.NextToken, scope...)
 	if err != nil {
 		return nil, err
 	}
 	ms, next, err := s.store.ListMembershipsForUser(ctx, in.MemberID.UserID, p)
-	return membershipsOut(in.IdentityStoreID, ms, nextToken(next, scope...), err)
+	return membershipsOut(in.IdentityStoreID, ms, protocol.ScopedToken(next, scope...), err)
 }
 
 func membershipsOut(storeID string, ms []ic.Membership, next string, err error) (*listMembershipsOutput, error) {

@@ -103,7 +103,7 @@ func (s *Service) listUsers(ctx context.Context, in *listUsersInput) (*listUsers
 		return nil, err
 	}
 	scope := []string{"users", ic.NormalizeName(name)}
-	p, err := page(in.MaxResults, in.NextToken, scope...)
+	p, err := protocol.ScopedPage(in.MaxResults, in.NextToken, scope...)
 	if err != nil {
 		return nil, err
 	}
@@ -111,7 +111,7 @@ func (s *Service) listUsers(ctx context.Context, in *listUsersInput) (*listUsers
 	if err != nil {
 		return nil, err
 	}
-	out := &listUsersOutput{Users: []userOut{}, NextToken: nextToken(next, scope...)}
+	out := &listUsersOutput{Users: []userOut{}, NextToken: protocol.ScopedToken(next, scope...)}
 	for _, u := range users {
 		out.Users = append(out.Users, toUserOut(in.IdentityStoreID, u))
 	}

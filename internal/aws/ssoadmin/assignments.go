@@ -163,7 +163,7 @@ func (s *Service) listAssignments(ctx context.Context, in *listAssignmentsInput)
 		return nil, err
 	}
 	scope := []string{"ListAccountAssignments", in.AccountID, psID}
-	p, err := page(in.MaxResults, in.NextToken, scope...)
+	p, err := protocol.ScopedPage(in.MaxResults, in.NextToken, scope...)
 	if err != nil {
 		return nil, err
 	}
@@ -171,7 +171,7 @@ func (s *Service) listAssignments(ctx context.Context, in *listAssignmentsInput)
 	if err != nil {
 		return nil, err
 	}
-	out := &listAssignmentsOutput{AccountAssignments: []assignmentOut{}, NextToken: nextToken(next, scope...)}
+	out := &listAssignmentsOutput{AccountAssignments: []assignmentOut{}, NextToken: protocol.ScopedToken(next, scope...)}
 	for _, a := range as {
 		out.AccountAssignments = append(out.AccountAssignments, assignmentOut{AccountID: a.AccountID,
 			PermissionSetArn: in.PermissionSetArn, PrincipalType: a.PrincipalType, PrincipalID: a.PrincipalID})

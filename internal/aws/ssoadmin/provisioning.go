@@ -141,12 +141,12 @@ func (s *Service) roles(ctx context.Context, in *provisionedListInput, f store.R
 		return nil, "", err
 	}
 	scope := []string{"roles", f.AccountID, f.PermissionSetID, in.ProvisioningStatus}
-	p, err := page(in.MaxResults, in.NextToken, scope...)
+	p, err := protocol.ScopedPage(in.MaxResults, in.NextToken, scope...)
 	if err != nil {
 		return nil, "", err
 	}
 	roles, next, err := s.store.ListRoles(ctx, f, p)
-	return roles, nextToken(next, scope...), err
+	return roles, protocol.ScopedToken(next, scope...), err
 }
 
 type accountIDsOutput struct {

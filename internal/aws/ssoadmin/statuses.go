@@ -37,7 +37,7 @@ func (s *Service) requests(ctx context.Context, in *listStatusInput, kind string
 		}
 	}
 	scope := []string{"requests", f.Kind, f.Status}
-	p, err := page(in.MaxResults, in.NextToken, scope...)
+	p, err := protocol.ScopedPage(in.MaxResults, in.NextToken, scope...)
 	if err != nil {
 		return nil, "", err
 	}
@@ -46,7 +46,7 @@ func (s *Service) requests(ctx context.Context, in *listStatusInput, kind string
 	for _, r := range rs {
 		out = append(out, statusMetadata{Status: r.Status, RequestID: r.ID, CreatedDate: protocol.Time(r.CreatedAt)})
 	}
-	return out, nextToken(next, scope...), err
+	return out, protocol.ScopedToken(next, scope...), err
 }
 
 type creationStatusList struct {
@@ -117,7 +117,7 @@ func (s *Service) listPrincipalAssignments(ctx context.Context, in *principalAss
 		return nil, err
 	}
 	scope := []string{"ListAccountAssignmentsForPrincipal", in.PrincipalType, in.PrincipalID, account}
-	p, err := page(in.MaxResults, in.NextToken, scope...)
+	p, err := protocol.ScopedPage(in.MaxResults, in.NextToken, scope...)
 	if err != nil {
 		return nil, err
 	}
@@ -125,7 +125,7 @@ func (s *Service) listPrincipalAssignments(ctx context.Context, in *principalAss
 	if err != nil {
 		return nil, err
 	}
-	out := &listAssignmentsOutput{AccountAssignments: []assignmentOut{}, NextToken: nextToken(next, scope...)}
+	out := &listAssignmentsOutput{AccountAssignments: []assignmentOut{}, NextToken: protocol.ScopedToken(next, scope...)}
 	for _, a := range as {
 		ps := ic.PermissionSet{InstanceID: inst.ID, ID: a.PermissionSetID}
 		out.AccountAssignments = append(out.AccountAssignments, assignmentOut{AccountID: a.AccountID,
