@@ -32,21 +32,30 @@ func (s *Service) groupOwner(ctx context.Context, name string) (owner, error) {
 	return owner{id: g.ID, name: g.Name, group: true}, err
 }
 
-// policyName checks that arn names a managed policy the caller may attach
-// (AWS's, or one of the account's own) and returns its name.
-func (s *Service) policyName(ctx context.Context, arn string) (string, error) {
+// attachableARN checks that arn names a managed policy the caller may
+// attach (AWS's, or one of the account's own) and returns the policy's own
+// ARN: names are case-insensitive, so arn may spell it in another case, and
+// what is stored must be the ARN the policy is counted and found by.
+func (s *Service) attachableARN(ctx context.Context, arn string) (string, error) {
 	acct, err := callerAccount(ctx)
 	if err != nil {
 		return "", err
 	}
 	ref, err := s.lookupPolicy(ctx, acct, arn)
-	switch {
-	case err != nil:
+	if err != nil {
 		return "", err
-	case ref.aws != nil:
-		return ref.aws.Name, nil
 	}
-	return ref.customer.Name, nil
+	return ref.arn, nil
+}
+
+// attachedARN is the ARN to detach: the policy's own when arn names one,
+// else arn as given (it then matches nothing, or a policy no longer known).
+func (s *Service) attachedARN(ctx context.Context, arn string) (string, error) {
+	own, err := s.attachableARN(ctx, arn)
+	if errs.Is(err, errs.NotFound) {
+		return arn, nil
+	}
+	return own, err
 }
 
 type putPolicyInput struct {
@@ -191,10 +200,11 @@ type attachInput struct {
 }
 
 func (s *Service) attach(ctx context.Context, o owner, arn string) (*empty, error) {
-	if _, err := s.policyName(ctx, arn); err != nil {
+	own, err := s.attachableARN(ctx, arn)
+	if err != nil {
 		return nil, err
 	}
-	err := s.store.AttachIAMPolicy(ctx, o.id, arn)
+	err = s.store.AttachIAMPolicy(ctx, o.id, own)
 	if errs.Is(err, errs.Conflict) {
 		quota := "PoliciesPerUser"
 		if o.group {
@@ -206,7 +216,11 @@ func (s *Service) attach(ctx context.Context, o owner, arn string) (*empty, erro
 }
 
 func (s *Service) detach(ctx context.Context, o owner, arn string) (*empty, error) {
-	err := s.store.DetachIAMPolicy(ctx, o.id, arn)
+	own, err := s.attachedARN(ctx, arn)
+	if err != nil {
+		return nil, err
+	}
+	err = s.store.DetachIAMPolicy(ctx, o.id, own)
 	if errs.Is(err, errs.NotFound) {
 		return nil, errs.E(errs.NotFound, "Policy %s was not found.", arn)
 	}

@@ -85,11 +85,12 @@ type boundaryInput struct {
 }
 
 func (s *Service) putUserPermissionsBoundary(ctx context.Context, in *boundaryInput) (*empty, error) {
-	if _, err := s.policyName(ctx, in.PermissionsBoundary); err != nil {
+	boundary, err := s.attachableARN(ctx, in.PermissionsBoundary)
+	if err != nil {
 		return nil, err
 	}
-	_, err := s.changeUser(ctx, in.UserName, func(u iam.User) (iam.User, error) {
-		u.PermissionsBoundary = in.PermissionsBoundary
+	_, err = s.changeUser(ctx, in.UserName, func(u iam.User) (iam.User, error) {
+		u.PermissionsBoundary = boundary
 		return u, nil
 	})
 	return &empty{}, err
