@@ -67,16 +67,17 @@ type listUserTagsInput struct {
 	MaxItems *int
 }
 
-// listUserTags answers every tag on one page: a user has at most 50.
+// listUserTags pages a user's tags by MaxItems, as ListRoleTags does.
 func (s *Service) listUserTags(ctx context.Context, in *listUserTagsInput) (*tagsResult, error) {
-	if _, err := page(in.Marker, in.MaxItems); err != nil {
+	p, err := page(in.Marker, in.MaxItems)
+	if err != nil {
 		return nil, err
 	}
 	u, err := s.user(ctx, in.UserName)
 	if err != nil {
 		return nil, err
 	}
-	return &tagsResult{Tags: tagsOut(u.Tags)}, nil
+	return pageTags(u.Tags, p)
 }
 
 type boundaryInput struct {
