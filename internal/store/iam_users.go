@@ -62,7 +62,9 @@ type IAMUsers interface {
 	UpdateIAMGroup(ctx context.Context, id string, fn func(iam.Group) (iam.Group, error)) (iam.Group, error)
 	// Action: "iam.group.delete".
 	DeleteIAMGroup(ctx context.Context, id string) error
-	// AddIAMGroupMember is idempotent. Action: "iam.group.member.add".
+	// AddIAMGroupMember is idempotent; a user already in
+	// iam.MaxGroupsPerUser other groups is errs.Conflict (FieldLimit).
+	// Action: "iam.group.member.add".
 	AddIAMGroupMember(ctx context.Context, groupID, userID string) error
 	// RemoveIAMGroupMember: a non-member is errs.NotFound (ResourceIAMMember).
 	// Action: "iam.group.member.remove".
