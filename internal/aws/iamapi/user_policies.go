@@ -72,48 +72,22 @@ func (s *Service) putInlinePolicy(ctx context.Context, o owner, in *putPolicyInp
 	if err := iam.ValidateIdentityPolicy("policyDocument", in.PolicyDocument); err != nil {
 		return nil, err
 	}
-	if err := s.inlineQuota(ctx, o, in.PolicyName, in.PolicyDocument); err != nil {
-		return nil, err
-	}
 	err := s.store.PutIAMInlinePolicy(ctx, o.id, iam.InlinePolicy{Name: in.PolicyName, Document: in.PolicyDocument})
+	if e, ok := errs.As(err); ok && e.Kind == errs.Conflict && e.Field == store.FieldLimit {
+		return nil, errs.E(errs.Conflict, "Maximum policy size of %d bytes exceeded for %s %s", inlineLimit(o), o.kind(), o.name).
+			WithCode("LimitExceeded")
+	}
 	return &empty{}, s.ownerGone(err, o)
 }
 
-// inlineQuota checks that the owner's inline policies together, doc in
-// place of any policy called name, stay within IAM's quota (2,048 for a
-// user, 5,120 for a group, counted as iam.PolicySize counts). The check and
-// the write are not one transaction: two racing puts may together pass it.
-func (s *Service) inlineQuota(ctx context.Context, o owner, name, doc string) error {
-	limit := iam.MaxUserInlinePolicySize
+// inlineLimit is the owner's quota of inline policy characters, all its
+// inline policies together as iam.PolicySize counts them (the store checks
+// it in the write's transaction).
+func inlineLimit(o owner) int {
 	if o.group {
-		limit = iam.MaxGroupInlinePolicySize
+		return iam.MaxGroupInlinePolicySize
 	}
-	total := iam.PolicySize([]byte(doc))
-	p := store.Page{Limit: maxMaxItems}
-	for {
-		names, next, err := s.store.ListIAMInlinePolicies(ctx, o.id, p)
-		if err != nil {
-			return err
-		}
-		for _, n := range names {
-			if n == name {
-				continue
-			}
-			other, err := s.store.IAMInlinePolicy(ctx, o.id, n)
-			if err != nil && !errs.Is(err, errs.NotFound) {
-				return err
-			}
-			total += iam.PolicySize([]byte(other.Document))
-		}
-		if next == "" {
-			break
-		}
-		p.Token = next
-	}
-	if total > limit {
-		return errs.E(errs.Conflict, "Maximum policy size of %d bytes exceeded for %s %s", limit, o.kind(), o.name).WithCode("LimitExceeded")
-	}
-	return nil
+	return iam.MaxUserInlinePolicySize
 }
 
 // ownerGone words a user or group deleted mid-call.
