@@ -98,4 +98,7 @@ const (
 	// MaxAttachedPolicies is AWS's default quota of managed policies
 	// attached to one user or group.
 	MaxAttachedPolicies = 10
+	// MaxGroupsPerUser is AWS's quota of groups one user is in (not
+	// adjustable).
+	MaxGroupsPerUser = 10
 )

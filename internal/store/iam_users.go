@@ -62,7 +62,9 @@ type IAMUsers interface {
 	UpdateIAMGroup(ctx context.Context, id string, fn func(iam.Group) (iam.Group, error)) (iam.Group, error)
 	// Action: "iam.group.delete".
 	DeleteIAMGroup(ctx context.Context, id string) error
-	// AddIAMGroupMember is idempotent. Action: "iam.group.member.add".
+	// AddIAMGroupMember is idempotent; a user already in
+	// iam.MaxGroupsPerUser other groups is errs.Conflict (FieldLimit).
+	// Action: "iam.group.member.add".
 	AddIAMGroupMember(ctx context.Context, groupID, userID string) error
 	// RemoveIAMGroupMember: a non-member is errs.NotFound (ResourceIAMMember).
 	// Action: "iam.group.member.remove".
@@ -73,7 +75,10 @@ type IAMUsers interface {
 	ListIAMGroupsForUser(ctx context.Context, userID string, p Page) ([]iam.Group, string, error)
 
 	// PutIAMInlinePolicy creates or replaces a user's or group's (ownerID)
-	// inline policy. Action: "iam.user.policy.put" or "iam.group.policy.put".
+	// inline policy; past the owner's quota (iam.MaxUserInlinePolicySize or
+	// iam.MaxGroupInlinePolicySize for all its inline policies together) it
+	// is errs.Conflict (FieldLimit). Action: "iam.user.policy.put" or
+	// "iam.group.policy.put".
 	PutIAMInlinePolicy(ctx context.Context, ownerID string, p iam.InlinePolicy) error
 	IAMInlinePolicy(ctx context.Context, ownerID, name string) (iam.InlinePolicy, error)
 	// ListIAMInlinePolicies pages the owner's policy names in order.

@@ -6,6 +6,7 @@ import (
 
 	"github.com/keyward/keyward/internal/errs"
 	"github.com/keyward/keyward/internal/iam"
+	"github.com/keyward/keyward/internal/store"
 )
 
 // wireGroup is IAM's Group shape.
@@ -225,6 +226,9 @@ func (s *Service) addUserToGroup(ctx context.Context, in *membershipInput) (*emp
 		return nil, err
 	}
 	err = s.store.AddIAMGroupMember(ctx, g.ID, u.ID)
+	if e, ok := errs.As(err); ok && e.Kind == errs.Conflict && e.Field == store.FieldLimit {
+		return nil, errs.E(errs.Conflict, "Cannot exceed quota for GroupsPerUser: %d", iam.MaxGroupsPerUser).WithCode("LimitExceeded")
+	}
 	return &empty{}, s.ownerGone(err, owner{name: in.UserName})
 }
 

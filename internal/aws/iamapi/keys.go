@@ -76,9 +76,10 @@ type listAccessKeysResult struct {
 	truncation
 }
 
-// listAccessKeys answers on one page: a user has at most two keys.
+// listAccessKeys pages a user's keys (two at most) by MaxItems.
 func (s *Service) listAccessKeys(ctx context.Context, in *listAccessKeysInput) (*listAccessKeysResult, error) {
-	if _, err := page(in.Marker, in.MaxItems); err != nil {
+	p, err := page(in.Marker, in.MaxItems)
+	if err != nil {
 		return nil, err
 	}
 	if in.UserName == "" {
@@ -90,11 +91,15 @@ func (s *Service) listAccessKeys(ctx context.Context, in *listAccessKeysInput) (
 	if err != nil {
 		return nil, err
 	}
-	keys, err := s.store.ListIAMAccessKeys(ctx, u.ID)
+	all, err := s.store.ListIAMAccessKeys(ctx, u.ID)
 	if err != nil {
 		return nil, err
 	}
-	out := &listAccessKeysResult{AccessKeyMetadata: make([]accessKeyMetadata, len(keys))}
+	keys, next, err := pageSlice(all, p)
+	if err != nil {
+		return nil, err
+	}
+	out := &listAccessKeysResult{AccessKeyMetadata: make([]accessKeyMetadata, len(keys)), truncation: truncated(next)}
 	for i, k := range keys {
 		out.AccessKeyMetadata[i] = accessKeyMetadata{UserName: u.Name, AccessKeyID: k.ID, Status: k.Status, CreateDate: wireTime(k.CreatedAt)}
 	}

@@ -111,3 +111,23 @@ func TestAccessKeyRequestsThatAreRefused(t *testing.T) {
 		}, func(t *testing.T, err error) { refusedCode(t, err, "NoSuchEntity", "cannot be found") }},
 	})
 }
+
+func TestAccessKeysArePagedByMaxItems(t *testing.T) {
+	a := newUserAPI(t)
+	a.createUser(t, "alice")
+	first, second := a.newKey(t, "alice"), a.newKey(t, "alice")
+	page1, err := a.admin.ListAccessKeys(a.ctx, &sdk.ListAccessKeysInput{UserName: aws.String("alice"), MaxItems: aws.Int32(1)})
+	must(t, err)
+	if len(page1.AccessKeyMetadata) != 1 || !page1.IsTruncated || page1.Marker == nil {
+		t.Fatalf("first page = %d keys, truncated %v, want 1 and a Marker", len(page1.AccessKeyMetadata), page1.IsTruncated)
+	}
+	page2, err := a.admin.ListAccessKeys(a.ctx, &sdk.ListAccessKeysInput{UserName: aws.String("alice"), Marker: page1.Marker})
+	must(t, err)
+	if len(page2.AccessKeyMetadata) != 1 || page2.IsTruncated {
+		t.Fatalf("second page = %d keys, truncated %v, want the other key alone", len(page2.AccessKeyMetadata), page2.IsTruncated)
+	}
+	got := map[string]bool{*page1.AccessKeyMetadata[0].AccessKeyId: true, *page2.AccessKeyMetadata[0].AccessKeyId: true}
+	if !got[first.AccessKeyID] || !got[second.AccessKeyID] {
+		t.Errorf("pages listed %v, want %s and %s", got, first.AccessKeyID, second.AccessKeyID)
+	}
+}

@@ -102,18 +102,20 @@ func (s *Service) customerPolicy(ctx context.Context, arn string) (string, iam.P
 	return account, *ref.customer, nil
 }
 
-// checkBoundary checks a permissions boundary ARN ("" is none).
-func (s *Service) checkBoundary(ctx context.Context, account, arn string) error {
+// checkBoundary checks a permissions boundary ARN ("" is none) and
+// returns the policy's own ARN (arn may spell its name in another case).
+func (s *Service) checkBoundary(ctx context.Context, account, arn string) (string, error) {
 	if arn == "" {
-		return nil
+		return "", nil
 	}
-	if _, err := s.lookupPolicy(ctx, account, arn); err != nil {
+	ref, err := s.lookupPolicy(ctx, account, arn)
+	if err != nil {
 		if errs.Is(err, errs.NotFound) {
-			return errs.E(errs.NotFound, "Scope ARN: %s does not exist or is not attachable.", arn).WithCode("NoSuchEntity")
+			return "", errs.E(errs.NotFound, "Scope ARN: %s does not exist or is not attachable.", arn).WithCode("NoSuchEntity")
 		}
-		return err
+		return "", err
 	}
-	return nil
+	return ref.arn, nil
 }
 
 // awsPolicyID is a stable id for an AWS managed policy (the catalog holds

@@ -38,7 +38,7 @@ func (s *Service) createRole(ctx context.Context, in *createRoleInput) (*roleRes
 	if err := r.Validate(); err != nil {
 		return nil, err
 	}
-	if err := s.checkBoundary(ctx, account, r.PermissionsBoundary); err != nil {
+	if r.PermissionsBoundary, err = s.checkBoundary(ctx, account, r.PermissionsBoundary); err != nil {
 		return nil, err
 	}
 	if _, found, err := s.ssoRoleNamed(ctx, account, r.Name); err != nil || found {

@@ -125,10 +125,11 @@ func (s *Service) attachRolePolicy(ctx context.Context, in *rolePolicyARNInput) 
 	if err != nil {
 		return nil, err
 	}
-	if _, err := s.lookupPolicy(ctx, account, in.PolicyArn); err != nil {
+	ref, err := s.lookupPolicy(ctx, account, in.PolicyArn)
+	if err != nil {
 		return nil, err
 	}
-	err = s.store.AttachRolePolicy(ctx, account, in.RoleName, in.PolicyArn)
+	err = s.store.AttachRolePolicy(ctx, account, in.RoleName, ref.arn)
 	if e, ok := errs.As(err); ok && e.ResourceType == store.ResourceIAMPolicy {
 		return nil, noSuchPolicy(in.PolicyArn)
 	}
@@ -140,10 +141,11 @@ func (s *Service) detachRolePolicy(ctx context.Context, in *rolePolicyARNInput) 
 	if err != nil {
 		return nil, err
 	}
-	if err := checkPolicyARN(in.PolicyArn); err != nil {
+	arn, err := s.attachedARN(ctx, in.PolicyArn)
+	if err != nil {
 		return nil, err
 	}
-	err = s.store.DetachRolePolicy(ctx, account, in.RoleName, in.PolicyArn)
+	err = s.store.DetachRolePolicy(ctx, account, in.RoleName, arn)
 	if e, ok := errs.As(err); ok && e.ResourceType == store.ResourceIAMAttachment {
 		return nil, errs.E(errs.NotFound, "Policy %s was not found.", in.PolicyArn).WithCode("NoSuchEntity")
 	}

@@ -198,11 +198,12 @@ func (s *Service) putRolePermissionsBoundary(ctx context.Context, in *putBoundar
 	if in.PermissionsBoundary == "" {
 		return nil, iam.Invalid("permissionsBoundary", "", "Member must have length greater than or equal to 20")
 	}
-	if err := s.checkBoundary(ctx, account, in.PermissionsBoundary); err != nil {
+	boundary, err := s.checkBoundary(ctx, account, in.PermissionsBoundary)
+	if err != nil {
 		return nil, err
 	}
 	_, err = s.changeRole(ctx, in.RoleName, func(r iam.Role) (iam.Role, error) {
-		r.PermissionsBoundary = in.PermissionsBoundary
+		r.PermissionsBoundary = boundary
 		return r, nil
 	})
 	return &emptyResult{}, err

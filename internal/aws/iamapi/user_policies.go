@@ -32,21 +32,30 @@ func (s *Service) groupOwner(ctx context.Context, name string) (owner, error) {
 	return owner{id: g.ID, name: g.Name, group: true}, err
 }
 
-// policyName checks that arn names a managed policy the caller may attach
-// (AWS's, or one of the account's own) and returns its name.
-func (s *Service) policyName(ctx context.Context, arn string) (string, error) {
+// attachableARN checks that arn names a managed policy the caller may
+// attach (AWS's, or one of the account's own) and returns the policy's own
+// ARN: names are case-insensitive, so arn may spell it in another case, and
+// what is stored must be the ARN the policy is counted and found by.
+func (s *Service) attachableARN(ctx context.Context, arn string) (string, error) {
 	acct, err := callerAccount(ctx)
 	if err != nil {
 		return "", err
 	}
 	ref, err := s.lookupPolicy(ctx, acct, arn)
-	switch {
-	case err != nil:
+	if err != nil {
 		return "", err
-	case ref.aws != nil:
-		return ref.aws.Name, nil
 	}
-	return ref.customer.Name, nil
+	return ref.arn, nil
+}
+
+// attachedARN is the ARN to detach: the policy's own when arn names one,
+// else arn as given (it then matches nothing, or a policy no longer known).
+func (s *Service) attachedARN(ctx context.Context, arn string) (string, error) {
+	own, err := s.attachableARN(ctx, arn)
+	if errs.Is(err, errs.NotFound) {
+		return arn, nil
+	}
+	return own, err
 }
 
 type putPolicyInput struct {
@@ -63,48 +72,22 @@ func (s *Service) putInlinePolicy(ctx context.Context, o owner, in *putPolicyInp
 	if err := iam.ValidateIdentityPolicy("policyDocument", in.PolicyDocument); err != nil {
 		return nil, err
 	}
-	if err := s.inlineQuota(ctx, o, in.PolicyName, in.PolicyDocument); err != nil {
-		return nil, err
-	}
 	err := s.store.PutIAMInlinePolicy(ctx, o.id, iam.InlinePolicy{Name: in.PolicyName, Document: in.PolicyDocument})
+	if e, ok := errs.As(err); ok && e.Kind == errs.Conflict && e.Field == store.FieldLimit {
+		return nil, errs.E(errs.Conflict, "Maximum policy size of %d bytes exceeded for %s %s", inlineLimit(o), o.kind(), o.name).
+			WithCode("LimitExceeded")
+	}
 	return &empty{}, s.ownerGone(err, o)
 }
 
-// inlineQuota checks that the owner's inline policies together, doc in
-// place of any policy called name, stay within IAM's quota (2,048 for a
-// user, 5,120 for a group, counted as iam.PolicySize counts). The check and
-// the write are not one transaction: two racing puts may together pass it.
-func (s *Service) inlineQuota(ctx context.Context, o owner, name, doc string) error {
-	limit := iam.MaxUserInlinePolicySize
+// inlineLimit is the owner's quota of inline policy characters, all its
+// inline policies together as iam.PolicySize counts them (the store checks
+// it in the write's transaction).
+func inlineLimit(o owner) int {
 	if o.group {
-		limit = iam.MaxGroupInlinePolicySize
+		return iam.MaxGroupInlinePolicySize
 	}
-	total := iam.PolicySize([]byte(doc))
-	p := store.Page{Limit: maxMaxItems}
-	for {
-		names, next, err := s.store.ListIAMInlinePolicies(ctx, o.id, p)
-		if err != nil {
-			return err
-		}
-		for _, n := range names {
-			if n == name {
-				continue
-			}
-			other, err := s.store.IAMInlinePolicy(ctx, o.id, n)
-			if err != nil && !errs.Is(err, errs.NotFound) {
-				return err
-			}
-			total += iam.PolicySize([]byte(other.Document))
-		}
-		if next == "" {
-			break
-		}
-		p.Token = next
-	}
-	if total > limit {
-		return errs.E(errs.Conflict, "Maximum policy size of %d bytes exceeded for %s %s", limit, o.kind(), o.name).WithCode("LimitExceeded")
-	}
-	return nil
+	return iam.MaxUserInlinePolicySize
 }
 
 // ownerGone words a user or group deleted mid-call.
@@ -191,10 +174,11 @@ type attachInput struct {
 }
 
 func (s *Service) attach(ctx context.Context, o owner, arn string) (*empty, error) {
-	if _, err := s.policyName(ctx, arn); err != nil {
+	own, err := s.attachableARN(ctx, arn)
+	if err != nil {
 		return nil, err
 	}
-	err := s.store.AttachIAMPolicy(ctx, o.id, arn)
+	err = s.store.AttachIAMPolicy(ctx, o.id, own)
 	if errs.Is(err, errs.Conflict) {
 		quota := "PoliciesPerUser"
 		if o.group {
@@ -206,7 +190,11 @@ func (s *Service) attach(ctx context.Context, o owner, arn string) (*empty, erro
 }
 
 func (s *Service) detach(ctx context.Context, o owner, arn string) (*empty, error) {
-	err := s.store.DetachIAMPolicy(ctx, o.id, arn)
+	own, err := s.attachedARN(ctx, arn)
+	if err != nil {
+		return nil, err
+	}
+	err = s.store.DetachIAMPolicy(ctx, o.id, own)
 	if errs.Is(err, errs.NotFound) {
 		return nil, errs.E(errs.NotFound, "Policy %s was not found.", arn)
 	}

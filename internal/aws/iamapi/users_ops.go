@@ -30,10 +30,9 @@ func (s *Service) createUser(ctx context.Context, in *createUserInput) (*userRes
 		return nil, err
 	}
 	if in.PermissionsBoundary != "" {
-		if _, err := s.policyName(ctx, in.PermissionsBoundary); err != nil {
+		if u.PermissionsBoundary, err = s.attachableARN(ctx, in.PermissionsBoundary); err != nil {
 			return nil, err
 		}
-		u.PermissionsBoundary = in.PermissionsBoundary
 	}
 	if err := s.store.CreateIAMUser(ctx, u); errs.Is(err, errs.Conflict) {
 		return nil, errs.E(errs.Conflict, "User with name %s already exists.", u.Name)

@@ -67,16 +67,17 @@ type listUserTagsInput struct {
 	MaxItems *int
 }
 
-// listUserTags answers every tag on one page: a user has at most 50.
+// listUserTags pages a user's tags by MaxItems, as ListRoleTags does.
 func (s *Service) listUserTags(ctx context.Context, in *listUserTagsInput) (*tagsResult, error) {
-	if _, err := page(in.Marker, in.MaxItems); err != nil {
+	p, err := page(in.Marker, in.MaxItems)
+	if err != nil {
 		return nil, err
 	}
 	u, err := s.user(ctx, in.UserName)
 	if err != nil {
 		return nil, err
 	}
-	return &tagsResult{Tags: tagsOut(u.Tags)}, nil
+	return pageTags(u.Tags, p)
 }
 
 type boundaryInput struct {
@@ -85,11 +86,12 @@ type boundaryInput struct {
 }
 
 func (s *Service) putUserPermissionsBoundary(ctx context.Context, in *boundaryInput) (*empty, error) {
-	if _, err := s.policyName(ctx, in.PermissionsBoundary); err != nil {
+	boundary, err := s.attachableARN(ctx, in.PermissionsBoundary)
+	if err != nil {
 		return nil, err
 	}
-	_, err := s.changeUser(ctx, in.UserName, func(u iam.User) (iam.User, error) {
-		u.PermissionsBoundary = in.PermissionsBoundary
+	_, err = s.changeUser(ctx, in.UserName, func(u iam.User) (iam.User, error) {
+		u.PermissionsBoundary = boundary
 		return u, nil
 	})
 	return &empty{}, err

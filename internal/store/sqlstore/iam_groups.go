@@ -22,8 +22,9 @@ VALUES ($1, $2, $3, $4, $5, $6)`
 
 	addIAMMemberSQL = `INSERT INTO iam_group_members (group_id, user_id) VALUES ($1, $2)
 ON CONFLICT (group_id, user_id) DO NOTHING`
-	removeIAMMemberSQL = `DELETE FROM iam_group_members WHERE group_id = $1 AND user_id = $2`
-	listIAMMembersSQL  = `SELECT u.id, u.account_id, u.name, u.path, u.boundary, u.tags, u.created_at
+	countIAMUserGroupsSQL = `SELECT COUNT(*) FROM iam_group_members WHERE user_id = $1 AND group_id <> $2`
+	removeIAMMemberSQL    = `DELETE FROM iam_group_members WHERE group_id = $1 AND user_id = $2`
+	listIAMMembersSQL     = `SELECT u.id, u.account_id, u.name, u.path, u.boundary, u.tags, u.created_at
 FROM iam_group_members m JOIN iam_users u ON u.id = m.user_id
 WHERE m.group_id = $1 AND u.name_norm > $2 ORDER BY u.name_norm LIMIT CAST($3 AS INTEGER)`
 	listIAMUserGroupsSQL = `SELECT g.id, g.account_id, g.name, g.path, g.created_at
@@ -107,6 +108,9 @@ func (db *DB) AddIAMGroupMember(ctx context.Context, groupID, userID string) err
 			return err
 		}
 		if _, err := iamUserByID(ctx, tx, userID); err != nil {
+			return err
+		}
+		if err := belowQuota(ctx, tx, countIAMUserGroupsSQL, iam.MaxGroupsPerUser, store.ResourceIAMMember, userID, groupID); err != nil {
 			return err
 		}
 		_, err := exec(ctx, tx, "add iam group member", addIAMMemberSQL, groupID, userID)

@@ -13,6 +13,7 @@ import (
 const (
 	putIAMPolicySQL = `INSERT INTO iam_inline_policies (owner_id, name, document) VALUES ($1, $2, $3)
 ON CONFLICT (owner_id, name) DO UPDATE SET document = excluded.document`
+	otherIAMDocsSQL    = `SELECT document FROM iam_inline_policies WHERE owner_id = $1 AND name <> $2`
 	iamPolicySQL       = `SELECT name, document FROM iam_inline_policies WHERE owner_id = $1 AND name = $2`
 	listIAMPoliciesSQL = `SELECT name FROM iam_inline_policies WHERE owner_id = $1 AND name > $2
 ORDER BY name LIMIT CAST($3 AS INTEGER)`
@@ -58,7 +59,10 @@ func scanName(s scanner) (string, error) {
 
 func nameKey(n string) []string { return []string{n} }
 
-// PutIAMInlinePolicy creates or replaces an inline policy.
+// PutIAMInlinePolicy creates or replaces an inline policy, within the
+// owner's quota: its inline policies together, p in place of any of the
+// same name, at most iam.MaxUserInlinePolicySize (a user) or
+// iam.MaxGroupInlinePolicySize (a group) as iam.PolicySize counts.
 func (db *DB) PutIAMInlinePolicy(ctx context.Context, ownerID string, p iam.InlinePolicy) error {
 	e := ownerEvent(ctx, ownerID, "policy.put")
 	e.Message = p.Name
@@ -66,7 +70,22 @@ func (db *DB) PutIAMInlinePolicy(ctx context.Context, ownerID string, p iam.Inli
 		if err := ownerExists(ctx, tx, ownerID); err != nil {
 			return err
 		}
-		_, err := exec(ctx, tx, "put iam policy", putIAMPolicySQL, ownerID, p.Name, p.Document)
+		others, err := collect(ctx, tx, "list iam inline policies", scanString, otherIAMDocsSQL, ownerID, p.Name)
+		if err != nil {
+			return err
+		}
+		size, limit := iam.PolicySize([]byte(p.Document)), iam.MaxUserInlinePolicySize
+		if strings.HasPrefix(ownerID, iam.PrefixGroupID) {
+			limit = iam.MaxGroupInlinePolicySize
+		}
+		for _, d := range others {
+			size += iam.PolicySize([]byte(d))
+		}
+		if size > limit {
+			return errs.E(errs.Conflict, "inline policies of %d characters exceed %d", size, limit).
+				WithResource(store.ResourceIAMInlinePolicy, p.Name).WithField(store.FieldLimit)
+		}
+		_, err = exec(ctx, tx, "put iam policy", putIAMPolicySQL, ownerID, p.Name, p.Document)
 		return err
 	})
 }
