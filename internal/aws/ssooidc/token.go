@@ -6,7 +6,6 @@ import (
 	"time"
 
 	"github.com/keyward/keyward/internal/audit"
-
 	"github.com/keyward/keyward/internal/aws/protocol"
 	"github.com/keyward/keyward/internal/errs"
 	ic "github.com/keyward/keyward/internal/identitycenter"
