@@ -25,8 +25,9 @@
 // IsPassive (where a sign-in or second factor would be needed, the app
 // gets a signed Response with the status Responder/NoPassive). A request
 // waiting for sign-in is parked in a sealed cookie of its own, so the
-// sign-in's return address stays short and any replica resumes it. The SSO endpoint must be mounted outside the org pages'
-// cross-origin protection: the HTTP-POST binding is another site's form.
+// sign-in's return address stays short and any replica resumes it. The
+// SSO endpoint must be mounted outside the org pages' cross-origin
+// protection: the HTTP-POST binding is another site's form.
 //
 // Why not crewjam/saml's IdentityProvider: it cannot verify signed
 // AuthnRequests (it errors when they are wanted), signs with RSA-SHA1
