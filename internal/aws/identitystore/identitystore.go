@@ -8,7 +8,9 @@ package identitystore
 import (
 	"context"
 	"io"
+	"regexp"
 	"slices"
+	"unicode/utf8"
 
 	"github.com/keyward/keyward/internal/aws/awsauth"
 	"github.com/keyward/keyward/internal/aws/gateway"
@@ -142,8 +144,16 @@ func onlyFilter(fs []filter, path string) (string, error) {
 	if len(fs) > 1 || fs[0].AttributePath != path || fs[0].AttributeValue == "" {
 		return "", errs.E(errs.Invalid, "only one filter on %s is supported", path)
 	}
+	if v := fs[0].AttributeValue; utf8.RuneCountInString(v) > 1024 || !filterValue.MatchString(v) {
+		// The value is sensitive: AWS's message leaves it out.
+		return "", errs.E(errs.Invalid, "1 validation error detected: Value at 'filters.1.member.attributeValue' failed to satisfy "+
+			"constraint: Member must have length less than or equal to 1024 and satisfy regular expression pattern: %s", filterValue)
+	}
 	return fs[0].AttributeValue, nil
 }
+
+// filterValue is the service model's pattern for a filter's value.
+var filterValue = regexp.MustCompile(`^[\p{L}\p{M}\p{S}\p{N}\p{P}\t\n\r \x{00A0}\x{3000}]+$`)
 
 // duplicates are the Identity Store's messages for a value the store
 // reports taken, by resource and field.

@@ -1,6 +1,7 @@
 package identitystore_test
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -58,4 +59,24 @@ func TestANextTokenContinuesOnlyTheListItCameFrom(t *testing.T) {
 	_, err = s.admin.ListGroups(s.ctx, &sdk.ListGroupsInput{IdentityStoreId: s.storeID, NextToken: groupsPage.NextToken,
 		Filters: []types.Filter{{AttributePath: aws.String("DisplayName"), AttributeValue: aws.String("Others")}}})
 	refused(t, err, "ValidationException", "NextToken")
+}
+
+// A list filter's value is bounded as the service model bounds it: 1 to
+// 1024 characters of letters, marks, symbols, numbers, punctuation and
+// spaces. Outside that AWS answers a ValidationException, not an empty
+// list that reads as "no such user".
+func TestAFilterValueIsCheckedAsTheModelBoundsIt(t *testing.T) {
+	s := newServer(t)
+	list := func(value string) error {
+		_, err := s.admin.ListUsers(s.ctx, &sdk.ListUsersInput{IdentityStoreId: s.storeID,
+			Filters: []types.Filter{{AttributePath: aws.String("UserName"), AttributeValue: aws.String(value)}}})
+		return err
+	}
+	must(t, list(strings.Repeat("é", 1024)))
+	must(t, list("Ådne Ørsted-Lie, ⌘ 3rd"))
+	refused(t, list(strings.Repeat("é", 1025)), "ValidationException", "attributeValue")
+	refused(t, list("alice\x00"), "ValidationException", "attributeValue")
+	_, err := s.admin.ListGroups(s.ctx, &sdk.ListGroupsInput{IdentityStoreId: s.storeID,
+		Filters: []types.Filter{{AttributePath: aws.String("DisplayName"), AttributeValue: aws.String(strings.Repeat("g", 1025))}}})
+	refused(t, err, "ValidationException", "attributeValue")
 }
