@@ -72,7 +72,9 @@ const (
 )
 
 // Page asks for one page of a list. Token is the opaque NextToken of the
-// previous page, or empty for the first page. Limit is at least 1.
+// previous page, or empty for the first page. Limit is at least 1. A token
+// continues only the list it came from: sent with other parameters (another
+// group, owner or filter) it is errs.Invalid.
 type Page struct {
 	Limit int
 	Token string

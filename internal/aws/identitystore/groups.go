@@ -90,12 +90,11 @@ func (s *Service) listGroups(ctx context.Context, in *listGroupsInput) (*listGro
 	if err := s.checkStore(ctx, in.IdentityStoreID); err != nil {
 		return nil, err
 	}
-	name, err := onlyFilter(in.Filters, "DisplayName")
+	p, err := page(in.MaxResults, in.NextToken)
 	if err != nil {
 		return nil, err
 	}
-	scope := []string{"groups", ic.NormalizeName(name)}
-	p, err := protocol.ScopedPage(in.MaxResults, in.NextToken, scope...)
+	name, err := onlyFilter(in.Filters, "DisplayName")
 	if err != nil {
 		return nil, err
 	}
@@ -103,7 +102,7 @@ func (s *Service) listGroups(ctx context.Context, in *listGroupsInput) (*listGro
 	if err != nil {
 		return nil, err
 	}
-	out := &listGroupsOutput{Groups: []groupOut{}, NextToken: protocol.ScopedToken(next, scope...)}
+	out := &listGroupsOutput{Groups: []groupOut{}, NextToken: next}
 	for _, g := range groups {
 		out.Groups = append(out.Groups, toGroupOut(in.IdentityStoreID, g))
 	}

@@ -130,6 +130,12 @@ func checkID(field, id string) error {
 	return nil
 }
 
+// page builds a store page from MaxResults (1-100) and NextToken.
+func page(maxResults *int, token string) (store.Page, error) {
+	limit, err := protocol.Limit(maxResults, 100, 100)
+	return store.Page{Limit: limit, Token: token}, err
+}
+
 // filter is the deprecated single-filter list input.
 type filter struct {
 	AttributePath  string

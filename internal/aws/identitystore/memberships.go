@@ -129,13 +129,12 @@ func (s *Service) listMemberships(ctx context.Context, in *listMembershipsInput)
 	if err := checkID("groupId", in.GroupID); err != nil {
 		return nil, err
 	}
-	scope := []string{"group-memberships", in.GroupID}
-	p, err := protocol.ScopedPage(in.MaxResults, in.NextToken, scope...)
+	p, err := page(in.MaxResults, in.NextToken)
 	if err != nil {
 		return nil, err
 	}
 	ms, next, err := s.store.ListMemberships(ctx, in.GroupID, p)
-	return membershipsOut(in.IdentityStoreID, ms, protocol.ScopedToken(next, scope...), err)
+	return membershipsOut(in.IdentityStoreID, ms, next, err)
 }
 
 func (s *Service) listMembershipsForMember(ctx context.Context, in *listMembershipsInput) (*listMembershipsOutput, error) {
@@ -145,13 +144,12 @@ func (s *Service) listMembershipsForMember(ctx context.Context, in *listMembersh
 	if err := in.MemberID.check(); err != nil {
 		return nil, err
 	}
-	scope := []string{"member-memberships", in.MemberID.UserID}
-	p, err := protocol.ScopedPage(in.MaxResults, in.NextToken, scope...)
+	p, err := page(in.MaxResults, in.NextToken)
 	if err != nil {
 		return nil, err
 	}
 	ms, next, err := s.store.ListMembershipsForUser(ctx, in.MemberID.UserID, p)
-	return membershipsOut(in.IdentityStoreID, ms, protocol.ScopedToken(next, scope...), err)
+	return membershipsOut(in.IdentityStoreID, ms, next, err)
 }
 
 func membershipsOut(storeID string, ms []ic.Membership, next string, err error) (*listMembershipsOutput, error) {

@@ -98,12 +98,11 @@ func (s *Service) listUsers(ctx context.Context, in *listUsersInput) (*listUsers
 	if err := s.checkStore(ctx, in.IdentityStoreID); err != nil {
 		return nil, err
 	}
-	name, err := onlyFilter(in.Filters, "UserName")
+	p, err := page(in.MaxResults, in.NextToken)
 	if err != nil {
 		return nil, err
 	}
-	scope := []string{"users", ic.NormalizeName(name)}
-	p, err := protocol.ScopedPage(in.MaxResults, in.NextToken, scope...)
+	name, err := onlyFilter(in.Filters, "UserName")
 	if err != nil {
 		return nil, err
 	}
@@ -111,7 +110,7 @@ func (s *Service) listUsers(ctx context.Context, in *listUsersInput) (*listUsers
 	if err != nil {
 		return nil, err
 	}
-	out := &listUsersOutput{Users: []userOut{}, NextToken: protocol.ScopedToken(next, scope...)}
+	out := &listUsersOutput{Users: []userOut{}, NextToken: next}
 	for _, u := range users {
 		out.Users = append(out.Users, toUserOut(in.IdentityStoreID, u))
 	}

@@ -162,16 +162,15 @@ func (s *Service) listAssignments(ctx context.Context, in *listAssignmentsInput)
 	if err != nil {
 		return nil, err
 	}
-	scope := []string{"ListAccountAssignments", in.AccountID, psID}
-	p, err := protocol.ScopedPage(in.MaxResults, in.NextToken, scope...)
+	limit, err := protocol.Limit(in.MaxResults, 100, 100)
 	if err != nil {
 		return nil, err
 	}
-	as, next, err := s.store.ListAssignments(ctx, in.AccountID, psID, p)
+	as, next, err := s.store.ListAssignments(ctx, in.AccountID, psID, store.Page{Limit: limit, Token: in.NextToken})
 	if err != nil {
 		return nil, err
 	}
-	out := &listAssignmentsOutput{AccountAssignments: []assignmentOut{}, NextToken: protocol.ScopedToken(next, scope...)}
+	out := &listAssignmentsOutput{AccountAssignments: []assignmentOut{}, NextToken: next}
 	for _, a := range as {
 		out.AccountAssignments = append(out.AccountAssignments, assignmentOut{AccountID: a.AccountID,
 			PermissionSetArn: in.PermissionSetArn, PrincipalType: a.PrincipalType, PrincipalID: a.PrincipalID})

@@ -140,13 +140,11 @@ func (s *Service) roles(ctx context.Context, in *provisionedListInput, f store.R
 	if f.Outdated, err = outdated(in.ProvisioningStatus); err != nil {
 		return nil, "", err
 	}
-	scope := []string{"roles", f.AccountID, f.PermissionSetID, in.ProvisioningStatus}
-	p, err := protocol.ScopedPage(in.MaxResults, in.NextToken, scope...)
+	limit, err := protocol.Limit(in.MaxResults, 100, 100)
 	if err != nil {
 		return nil, "", err
 	}
-	roles, next, err := s.store.ListRoles(ctx, f, p)
-	return roles, protocol.ScopedToken(next, scope...), err
+	return s.store.ListRoles(ctx, f, store.Page{Limit: limit, Token: in.NextToken})
 }
 
 type accountIDsOutput struct {

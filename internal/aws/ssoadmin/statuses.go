@@ -36,17 +36,16 @@ func (s *Service) requests(ctx context.Context, in *listStatusInput, kind string
 			return nil, "", errs.E(errs.Invalid, "Filter.Status must be IN_PROGRESS, FAILED or SUCCEEDED")
 		}
 	}
-	scope := []string{"requests", f.Kind, f.Status}
-	p, err := protocol.ScopedPage(in.MaxResults, in.NextToken, scope...)
+	limit, err := protocol.Limit(in.MaxResults, 100, 100)
 	if err != nil {
 		return nil, "", err
 	}
-	rs, next, err := s.store.ListRequests(ctx, f, p)
+	rs, next, err := s.store.ListRequests(ctx, f, store.Page{Limit: limit, Token: in.NextToken})
 	out := []statusMetadata{}
 	for _, r := range rs {
 		out = append(out, statusMetadata{Status: r.Status, RequestID: r.ID, CreatedDate: protocol.Time(r.CreatedAt)})
 	}
-	return out, protocol.ScopedToken(next, scope...), err
+	return out, next, err
 }
 
 type creationStatusList struct {
@@ -116,16 +115,15 @@ func (s *Service) listPrincipalAssignments(ctx context.Context, in *principalAss
 	if err != nil {
 		return nil, err
 	}
-	scope := []string{"ListAccountAssignmentsForPrincipal", in.PrincipalType, in.PrincipalID, account}
-	p, err := protocol.ScopedPage(in.MaxResults, in.NextToken, scope...)
+	limit, err := protocol.Limit(in.MaxResults, 100, 100)
 	if err != nil {
 		return nil, err
 	}
-	as, next, err := s.store.ListPrincipalAssignments(ctx, in.PrincipalType, in.PrincipalID, account, p)
+	as, next, err := s.store.ListPrincipalAssignments(ctx, in.PrincipalType, in.PrincipalID, account, store.Page{Limit: limit, Token: in.NextToken})
 	if err != nil {
 		return nil, err
 	}
-	out := &listAssignmentsOutput{AccountAssignments: []assignmentOut{}, NextToken: protocol.ScopedToken(next, scope...)}
+	out := &listAssignmentsOutput{AccountAssignments: []assignmentOut{}, NextToken: next}
 	for _, a := range as {
 		ps := ic.PermissionSet{InstanceID: inst.ID, ID: a.PermissionSetID}
 		out.AccountAssignments = append(out.AccountAssignments, assignmentOut{AccountID: a.AccountID,

@@ -124,11 +124,12 @@ func scanAssignment(s scanner) (ic.Assignment, error) {
 // ListAssignments pages the assignments of a permission set on an account,
 // ordered by principal type and id.
 func (db *DB) ListAssignments(ctx context.Context, accountID, permissionSetID string, p store.Page) ([]ic.Assignment, string, error) {
-	cur, err := decodeCursor("assignments", p, 2)
+	list := listName("assignments", accountID, permissionSetID)
+	cur, err := decodeCursor(list, p, 2)
 	if err != nil {
 		return nil, "", err
 	}
-	pq := pageQuery[ic.Assignment]{list: "assignments", scan: scanAssignment, limit: p.Limit,
+	pq := pageQuery[ic.Assignment]{list: list, scan: scanAssignment, limit: p.Limit,
 		key: func(a ic.Assignment) []string { return []string{a.PrincipalType, a.PrincipalID} }}
 	return pq.run(ctx, db.r, listAssignmentsSQL, cur[0], cur[1], accountID, permissionSetID, p.Limit+1)
 }

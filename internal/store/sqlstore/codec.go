@@ -2,8 +2,10 @@ package sqlstore
 
 import (
 	"context"
+	"crypto/sha256"
 	"database/sql/driver"
 	"encoding/base64"
+	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"math"
@@ -83,10 +85,22 @@ func columnBytes(what string, src any) ([]byte, error) {
 }
 
 // cursorToken is the opaque NextToken: the sort key of a page's last row,
-// tagged with the list it belongs to.
+// tagged with the list it belongs to (listName).
 type cursorToken struct {
 	List string   `json:"l"`
 	Key  []string `json:"k"`
+}
+
+// listName names a list in its tokens: name, and a digest of the
+// parameters that choose its rows (a group, an owner, a filter), so that a
+// token sent back with other parameters is refused (errBadToken) rather
+// than starting that other list part-way through.
+func listName(name string, params ...string) string {
+	h := sha256.New()
+	for _, p := range params {
+		fmt.Fprintf(h, "%d:%s,", len(p), p)
+	}
+	return name + ":" + hex.EncodeToString(h.Sum(nil)[:8])
 }
 
 func encodeCursor(list string, key []string) string {

@@ -44,11 +44,12 @@ LIMIT 1`
 
 // UserAccounts pages the distinct accounts the user has any assignment on.
 func (db *DB) UserAccounts(ctx context.Context, userID string, p store.Page) ([]ic.Account, string, error) {
-	cur, err := decodeCursor("user-accounts", p, 1)
+	list := listName("user-accounts", userID)
+	cur, err := decodeCursor(list, p, 1)
 	if err != nil {
 		return nil, "", err
 	}
-	pq := pageQuery[ic.Account]{list: "user-accounts", scan: scanAccount, key: accountKey, limit: p.Limit}
+	pq := pageQuery[ic.Account]{list: list, scan: scanAccount, key: accountKey, limit: p.Limit}
 	return pq.run(ctx, db.r, userAccountsSQL, userID, cur[0], p.Limit+1)
 }
 
@@ -63,11 +64,12 @@ func scanEntitlement(s scanner) (ic.Entitlement, error) {
 
 // UserRoles pages the user's entitlements on one account by permission set name.
 func (db *DB) UserRoles(ctx context.Context, userID, accountID string, p store.Page) ([]ic.Entitlement, string, error) {
-	cur, err := decodeCursor("user-roles", p, 2)
+	list := listName("user-roles", userID, accountID)
+	cur, err := decodeCursor(list, p, 2)
 	if err != nil {
 		return nil, "", err
 	}
-	pq := pageQuery[ic.Entitlement]{list: "user-roles", scan: scanEntitlement, limit: p.Limit,
+	pq := pageQuery[ic.Entitlement]{list: list, scan: scanEntitlement, limit: p.Limit,
 		key: func(e ic.Entitlement) []string { return []string{e.PermissionSet.Name, e.PermissionSet.ID} }}
 	return pq.run(ctx, db.r, userRolesSQL, userID, accountID, cur[0], cur[1], p.Limit+1)
 }

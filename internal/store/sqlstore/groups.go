@@ -92,7 +92,7 @@ func scanGroup(s scanner) (ic.Group, error) {
 
 // ListGroups pages groups in id order.
 func (db *DB) ListGroups(ctx context.Context, f store.GroupFilter, p store.Page) ([]ic.Group, string, error) {
-	pq := pageQuery[ic.Group]{list: "groups", scan: scanGroup,
+	pq := pageQuery[ic.Group]{list: listName("groups", ic.NormalizeName(f.DisplayName)), scan: scanGroup,
 		key: func(g ic.Group) []string { return []string{g.ID} }}
 	if f.DisplayName != "" {
 		return pq.page(ctx, db.r, p, listGroupsByNameSQL, ic.NormalizeName(f.DisplayName), db.d.key(ic.NormalizeName(f.DisplayName)))

@@ -130,20 +130,22 @@ func (db *DB) RemoveIAMGroupMember(ctx context.Context, groupID, userID string) 
 
 // ListIAMGroupMembers pages the group's users by name.
 func (db *DB) ListIAMGroupMembers(ctx context.Context, groupID string, p store.Page) ([]iam.User, string, error) {
-	cur, err := decodeCursor("iam_group_members", p, 1)
+	list := listName("iam_group_members", groupID)
+	cur, err := decodeCursor(list, p, 1)
 	if err != nil {
 		return nil, "", err
 	}
-	pq := pageQuery[iam.User]{list: "iam_group_members", scan: scanIAMUser, key: iamUserKey, limit: p.Limit}
+	pq := pageQuery[iam.User]{list: list, scan: scanIAMUser, key: iamUserKey, limit: p.Limit}
 	return pq.run(ctx, db.r, listIAMMembersSQL, groupID, cur[0], p.Limit+1)
 }
 
 // ListIAMGroupsForUser pages the user's groups by name.
 func (db *DB) ListIAMGroupsForUser(ctx context.Context, userID string, p store.Page) ([]iam.Group, string, error) {
-	cur, err := decodeCursor("iam_user_groups", p, 1)
+	list := listName("iam_user_groups", userID)
+	cur, err := decodeCursor(list, p, 1)
 	if err != nil {
 		return nil, "", err
 	}
-	pq := pageQuery[iam.Group]{list: "iam_user_groups", scan: scanIAMGroup, key: iamGroupKey, limit: p.Limit}
+	pq := pageQuery[iam.Group]{list: list, scan: scanIAMGroup, key: iamGroupKey, limit: p.Limit}
 	return pq.run(ctx, db.r, listIAMUserGroupsSQL, userID, cur[0], p.Limit+1)
 }

@@ -99,11 +99,12 @@ func (db *DB) IAMInlinePolicy(ctx context.Context, ownerID, name string) (iam.In
 
 // ListIAMInlinePolicies pages the owner's policy names.
 func (db *DB) ListIAMInlinePolicies(ctx context.Context, ownerID string, p store.Page) ([]string, string, error) {
-	cur, err := decodeCursor("iam_policies", p, 1)
+	list := listName("iam_policies", ownerID)
+	cur, err := decodeCursor(list, p, 1)
 	if err != nil {
 		return nil, "", err
 	}
-	pq := pageQuery[string]{list: "iam_policies", scan: scanName, key: nameKey, limit: p.Limit}
+	pq := pageQuery[string]{list: list, scan: scanName, key: nameKey, limit: p.Limit}
 	return pq.run(ctx, db.r, listIAMPoliciesSQL, ownerID, cur[0], p.Limit+1)
 }
 
@@ -158,11 +159,12 @@ func (db *DB) DetachIAMPolicy(ctx context.Context, ownerID, arn string) error {
 
 // ListIAMAttachedPolicies pages the owner's attached policy ARNs.
 func (db *DB) ListIAMAttachedPolicies(ctx context.Context, ownerID string, p store.Page) ([]string, string, error) {
-	cur, err := decodeCursor("iam_attached", p, 1)
+	list := listName("iam_attached", ownerID)
+	cur, err := decodeCursor(list, p, 1)
 	if err != nil {
 		return nil, "", err
 	}
-	pq := pageQuery[string]{list: "iam_attached", scan: scanName, key: nameKey, limit: p.Limit}
+	pq := pageQuery[string]{list: list, scan: scanName, key: nameKey, limit: p.Limit}
 	return pq.run(ctx, db.r, listOwnerAttachedSQL, ownerID, cur[0], p.Limit+1)
 }
 

@@ -82,6 +82,7 @@ func (db *DB) ListRolePolicies(ctx context.Context, accountID, roleName string, 
 
 // pageRoleList pages one string column of a role's rows, by that column.
 func (db *DB) pageRoleList(ctx context.Context, list, query, accountID, roleName string, p store.Page) ([]string, string, error) {
+	list = listName(list, accountID, roleName)
 	cur, err := decodeCursor(list, p, 1)
 	if err != nil {
 		return nil, "", err

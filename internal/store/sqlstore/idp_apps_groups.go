@@ -121,14 +121,15 @@ func (s *IdP) AppGroup(ctx context.Context, appID, groupID string) (directory.Ap
 
 // ListAppGroups pages the app's assigned groups in group-id order.
 func (s *IdP) ListAppGroups(ctx context.Context, appID string, p store.Page) ([]directory.AppGroup, string, error) {
-	cur, err := decodeCursor("idp-app-groups", p, 1)
+	list := listName("idp-app-groups", appID)
+	cur, err := decodeCursor(list, p, 1)
 	if err != nil {
 		return nil, "", err
 	}
 	if err := mustExist(ctx, s.db.r, idpAppExistsSQL, appID, errAppNotFound(appID)); err != nil {
 		return nil, "", err
 	}
-	pq := pageQuery[directory.AppGroup]{list: "idp-app-groups", scan: scanAppGroup, limit: p.Limit,
+	pq := pageQuery[directory.AppGroup]{list: list, scan: scanAppGroup, limit: p.Limit,
 		key: func(g directory.AppGroup) []string { return []string{g.GroupID} }}
 	return pq.run(ctx, s.db.r, listAppGroupsSQL, cur[0], p.Limit+1, appID)
 }

@@ -138,14 +138,15 @@ func (s *IdP) AppUser(ctx context.Context, appID, userID string) (directory.AppU
 
 // ListAppUsers pages the app's effective assignments in user-id order.
 func (s *IdP) ListAppUsers(ctx context.Context, appID string, p store.Page) ([]directory.AppUser, string, error) {
-	cur, err := decodeCursor("idp-app-users", p, 1)
+	list := listName("idp-app-users", appID)
+	cur, err := decodeCursor(list, p, 1)
 	if err != nil {
 		return nil, "", err
 	}
 	if err := mustExist(ctx, s.db.r, idpAppExistsSQL, appID, errAppNotFound(appID)); err != nil {
 		return nil, "", err
 	}
-	pq := pageQuery[directory.AppUser]{list: "idp-app-users", scan: scanAppUser(appID), limit: p.Limit,
+	pq := pageQuery[directory.AppUser]{list: list, scan: scanAppUser(appID), limit: p.Limit,
 		key: func(au directory.AppUser) []string { return []string{au.UserID} }}
 	return pq.run(ctx, s.db.r, effectiveAppUsersSQL, cur[0], p.Limit+1, appID, "")
 }

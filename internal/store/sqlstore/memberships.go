@@ -89,7 +89,7 @@ func (db *DB) ListMembershipsForUser(ctx context.Context, userID string, p store
 }
 
 func (db *DB) listMemberships(ctx context.Context, list, query, owner string, p store.Page) ([]ic.Membership, string, error) {
-	pq := pageQuery[ic.Membership]{list: list, scan: scanMembership, key: membershipKey}
+	pq := pageQuery[ic.Membership]{list: listName(list, owner), scan: scanMembership, key: membershipKey}
 	return pq.page(ctx, db.r, p, query, owner)
 }
 

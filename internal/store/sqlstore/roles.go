@@ -2,6 +2,7 @@ package sqlstore
 
 import (
 	"context"
+	"fmt"
 	"strconv"
 	"strings"
 
@@ -93,12 +94,13 @@ func roleDest(r *ic.Role) []any {
 
 // ListRoles pages provisioned roles by account id, then permission set id.
 func (db *DB) ListRoles(ctx context.Context, f store.RoleFilter, p store.Page) ([]ic.Role, string, error) {
-	cur, err := decodeCursor("roles", p, 2)
+	list := listName("roles", f.AccountID, f.PermissionSetID, fmt.Sprint(f.Outdated != nil && *f.Outdated, f.Outdated == nil))
+	cur, err := decodeCursor(list, p, 2)
 	if err != nil {
 		return nil, "", err
 	}
 	query, args := listRolesQuery(f, cur, p.Limit+1)
-	pq := pageQuery[ic.Role]{list: "roles", scan: scanRole, limit: p.Limit,
+	pq := pageQuery[ic.Role]{list: list, scan: scanRole, limit: p.Limit,
 		key: func(r ic.Role) []string { return []string{r.AccountID, r.PermissionSetID} }}
 	return pq.run(ctx, db.r, query, args...)
 }

@@ -64,11 +64,12 @@ func scanRequest(s scanner) (ic.Request, error) {
 
 // ListRequests pages requests of one kind (and status) in id order.
 func (db *DB) ListRequests(ctx context.Context, f store.RequestFilter, p store.Page) ([]ic.Request, string, error) {
-	cur, err := decodeCursor("requests", p, 1)
+	list := listName("requests", f.Kind, f.Status)
+	cur, err := decodeCursor(list, p, 1)
 	if err != nil {
 		return nil, "", err
 	}
-	pq := pageQuery[ic.Request]{list: "requests", scan: scanRequest, limit: p.Limit,
+	pq := pageQuery[ic.Request]{list: list, scan: scanRequest, limit: p.Limit,
 		key: func(r ic.Request) []string { return []string{r.ID} }}
 	return pq.run(ctx, db.r, listRequestsSQL, cur[0], f.Kind, f.Status, p.Limit+1)
 }
@@ -76,11 +77,12 @@ func (db *DB) ListRequests(ctx context.Context, f store.RequestFilter, p store.P
 // ListPrincipalAssignments pages a principal's assignments, a user's
 // through its groups included.
 func (db *DB) ListPrincipalAssignments(ctx context.Context, principalType, principalID, accountID string, p store.Page) ([]ic.Assignment, string, error) {
-	cur, err := decodeCursor("principal-assignments", p, 4)
+	list := listName("principal-assignments", principalType, principalID, accountID)
+	cur, err := decodeCursor(list, p, 4)
 	if err != nil {
 		return nil, "", err
 	}
-	pq := pageQuery[ic.Assignment]{list: "principal-assignments", scan: scanAssignment, limit: p.Limit,
+	pq := pageQuery[ic.Assignment]{list: list, scan: scanAssignment, limit: p.Limit,
 		key: func(a ic.Assignment) []string {
 			return []string{a.AccountID, a.PermissionSetID, a.PrincipalType, a.PrincipalID}
 		}}

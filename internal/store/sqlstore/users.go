@@ -109,7 +109,7 @@ func scanUser(s scanner) (ic.User, error) {
 
 // ListUsers pages users in id order.
 func (db *DB) ListUsers(ctx context.Context, f store.UserFilter, p store.Page) ([]ic.User, string, error) {
-	pq := pageQuery[ic.User]{list: "users", scan: scanUser,
+	pq := pageQuery[ic.User]{list: listName("users", ic.NormalizeName(f.UserName)), scan: scanUser,
 		key: func(u ic.User) []string { return []string{u.ID} }}
 	if f.UserName != "" {
 		return pq.page(ctx, db.r, p, listUsersByNameSQL, ic.NormalizeName(f.UserName))

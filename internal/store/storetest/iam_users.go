@@ -5,6 +5,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/keyward/keyward/internal/errs"
 	"github.com/keyward/keyward/internal/iam"
 	"github.com/keyward/keyward/internal/store"
 )
@@ -131,6 +132,24 @@ var iamUserTests = []test{
 		notFound(t, h.s.AddIAMGroupMember(h.ctx, g2.ID, "AIDANOSUCH"), store.ResourceIAMUser)
 		e := isKind(t, h.s.DeleteIAMGroup(h.ctx, g2.ID), errConflictKind)
 		equal(t, "blocker", store.ResourceIAMMember, e.ResourceType)
+	}},
+	{"a page token continues only the list it came from: another group's members or another user's groups refuse it", func(t *testing.T, h *harness) {
+		a, b := h.createIAMUser(t, "alice"), h.createIAMUser(t, "bob")
+		g1, g2 := h.createIAMGroup(t, "ops"), h.createIAMGroup(t, "dev")
+		for _, m := range [][2]string{{g1.ID, a.ID}, {g1.ID, b.ID}, {g2.ID, a.ID}, {g2.ID, b.ID}} {
+			ok(t, h.s.AddIAMGroupMember(h.ctx, m[0], m[1]))
+		}
+		_, next, err := h.s.ListIAMGroupMembers(h.ctx, g1.ID, store.Page{Limit: 1})
+		ok(t, err)
+		_, _, err = h.s.ListIAMGroupMembers(h.ctx, g2.ID, store.Page{Limit: 1, Token: next})
+		isKind(t, err, errs.Invalid)
+		rest, _, err := h.s.ListIAMGroupMembers(h.ctx, g1.ID, store.Page{Limit: 1, Token: next})
+		ok(t, err)
+		equal(t, "the rest of ops", []string{"bob"}, userNames(rest))
+		_, next, err = h.s.ListIAMGroupsForUser(h.ctx, a.ID, store.Page{Limit: 1})
+		ok(t, err)
+		_, _, err = h.s.ListIAMGroupsForUser(h.ctx, b.ID, store.Page{Limit: 1, Token: next})
+		isKind(t, err, errs.Invalid)
 	}},
 	{"inline policies are put, replaced, listed and deleted; attachments stop at the quota", func(t *testing.T, h *harness) {
 		u := h.createIAMUser(t, "alice")
