@@ -49,6 +49,10 @@ type Password struct {
 	Hash    string
 	Changed time.Time
 	History []string
+	// Expired is set when the password was PASSWORD_EXPIRED as the account
+	// locked out, so that lifting the lock returns to PASSWORD_EXPIRED and
+	// the person must still change it. A new password clears it.
+	Expired bool
 }
 
 // Set reports whether a password is set.
