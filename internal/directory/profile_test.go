@@ -18,3 +18,13 @@ func TestTextsAreWhatSearchComparesAfterARoundTrip(t *testing.T) {
 		}
 	}
 }
+
+// TestLoginsDifferingInUnicodeFormAreOneLogin: a login is looked up and
+// kept unique by its normalized form, so the same text in composed and
+// decomposed form (and any case) is one login.
+func TestLoginsDifferingInUnicodeFormAreOneLogin(t *testing.T) {
+	composed, decomposed := "Jos\u00e9@example.com", "jose\u0301@EXAMPLE.com"
+	if NormalizeLogin(composed) != NormalizeLogin(decomposed) {
+		t.Fatalf("%q and %q normalize to %q and %q", composed, decomposed, NormalizeLogin(composed), NormalizeLogin(decomposed))
+	}
+}

@@ -3,6 +3,8 @@ package directory
 import (
 	"strings"
 	"time"
+
+	"golang.org/x/text/unicode/norm"
 )
 
 // Status is a user's lifecycle status, exactly Okta's values.
@@ -74,5 +76,9 @@ func (u User) DisplayName() string {
 }
 
 // NormalizeLogin folds a login for uniqueness and lookup: logins are unique
-// regardless of case.
-func NormalizeLogin(login string) string { return strings.ToLower(login) }
+// regardless of case and of Unicode form (a precomposed "é" and "e" with a
+// combining accent are one login): the login is put in NFC, lower-cased,
+// and put in NFC again (lower-casing can leave a string not in NFC).
+func NormalizeLogin(login string) string {
+	return norm.NFC.String(strings.ToLower(norm.NFC.String(login)))
+}
