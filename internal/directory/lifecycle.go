@@ -45,11 +45,20 @@ var transitions = map[Op]transition{
 	OpDeactivate:     {allButDeprovisioned, to(Deprovisioned)},
 	OpSuspend:        {[]Status{Active}, to(Suspended)},
 	OpUnsuspend:      {[]Status{Suspended}, to(Active)},
-	OpUnlock:         {[]Status{LockedOut, Active}, to(Active)},
+	OpUnlock:         {[]Status{LockedOut, Active}, unlocked},
 	OpExpirePassword: {[]Status{Active, PasswordExpired, LockedOut}, to(PasswordExpired)},
 	OpResetPassword:  {[]Status{Active, Recovery, PasswordExpired, LockedOut}, to(Recovery)},
 	OpLock:           {[]Status{Active, PasswordExpired}, to(LockedOut)},
 	OpSetPassword:    {[]Status{Provisioned, Recovery, PasswordExpired}, to(Active)},
+}
+
+// unlocked is where an unlock leads: back to PASSWORD_EXPIRED when the
+// password had expired before the lockout, else ACTIVE.
+func unlocked(u User) Status {
+	if u.Status == LockedOut && u.Password.Expired {
+		return PasswordExpired
+	}
+	return Active
 }
 
 // activated is where activation leads: ACTIVE with a password, else
@@ -79,8 +88,15 @@ func Transition(u User, op Op, now time.Time) (User, error) {
 			Message: "This operation is not allowed for a user with no password"}
 	}
 	next := t.to(u)
-	if op == OpActivate {
+	switch op {
+	case OpActivate:
 		u.Activated = now
+	case OpLock:
+		// The lock hides PASSWORD_EXPIRED; the password keeps it.
+		u.Password.Expired = u.Status == PasswordExpired
+	case OpUnlock, OpExpirePassword, OpSetPassword:
+		// PASSWORD_EXPIRED is the status again, or not at all.
+		u.Password.Expired = false
 	}
 	// An unlock always restarts the status clock, even of an ACTIVE user:
 	// it clears blocks (Okta), and sign-in keys its failure counts to it.

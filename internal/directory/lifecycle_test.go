@@ -69,3 +69,32 @@ func TestExpiringThePasswordOfSomeoneWithoutOneIsRefused(t *testing.T) {
 		t.Fatalf("err = %v, want a conflict", err)
 	}
 }
+
+// TestAnExpiredPasswordStaysExpiredAcrossALockout: a PASSWORD_EXPIRED
+// user who locks themselves out must still change their password once the
+// lock is lifted (by time or by an admin's unlock), not come back ACTIVE.
+func TestAnExpiredPasswordStaysExpiredAcrossALockout(t *testing.T) {
+	now := time.Date(2026, 12, 2, 10, 0, 0, 0, time.UTC)
+	u := User{ID: "00u1", Status: Active, Password: Password{Hash: "$argon2id$..."}}
+	u, err := Transition(u, OpExpirePassword, now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	u, err = Transition(u, OpLock, now.Add(time.Minute))
+	if err != nil || u.Status != LockedOut {
+		t.Fatalf("lock: %s, %v", u.Status, err)
+	}
+	u, err = Transition(u, OpUnlock, now.Add(time.Hour))
+	if err != nil || u.Status != PasswordExpired {
+		t.Fatalf("unlock of a locked user whose password had expired: %s, %v; want PASSWORD_EXPIRED", u.Status, err)
+	}
+	// Setting a new password ends it; a later lockout unlocks to ACTIVE.
+	u.Password = Password{Hash: "$argon2id$new"}
+	if u, err = Transition(u, OpSetPassword, now.Add(2*time.Hour)); err != nil || u.Status != Active {
+		t.Fatalf("set password: %s, %v", u.Status, err)
+	}
+	u, _ = Transition(u, OpLock, now.Add(3*time.Hour))
+	if u, err = Transition(u, OpUnlock, now.Add(4*time.Hour)); err != nil || u.Status != Active {
+		t.Fatalf("unlock after the password was changed: %s, %v; want ACTIVE", u.Status, err)
+	}
+}

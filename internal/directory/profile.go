@@ -7,6 +7,7 @@ import (
 	"net/mail"
 	"slices"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/keyward/keyward/internal/errs"
@@ -203,13 +204,29 @@ func checkLogin(login string) string {
 		return ""
 	case strings.ContainsAny(login, "/ \t\r\n"):
 		return "Username must not contain spaces or slashes"
+	case strings.IndexFunc(login, invisible) >= 0:
+		return "Username must not contain spaces, control or invisible characters"
 	case !validEmail(login):
 		return "Username must be in the form of an email address"
 	}
 	return ""
 }
 
+// validEmail reports whether s is a bare address. net/mail takes any
+// non-ASCII character as part of a name, so the spaces, controls and
+// invisible format characters (a no-break or zero-width space) it would
+// let through are refused here: they make an address that looks like
+// another and cannot be typed.
 func validEmail(s string) bool {
+	if strings.IndexFunc(s, invisible) >= 0 {
+		return false
+	}
 	a, err := mail.ParseAddress(s)
 	return err == nil && a.Address == s && a.Name == ""
+}
+
+// invisible reports a space, line or paragraph separator, control or
+// format character (Unicode Z*, Cc, Cf).
+func invisible(r rune) bool {
+	return unicode.IsSpace(r) || unicode.In(r, unicode.Z, unicode.Cc, unicode.Cf)
 }

@@ -18,3 +18,34 @@ func TestTextsAreWhatSearchComparesAfterARoundTrip(t *testing.T) {
 		}
 	}
 }
+
+// TestLoginsDifferingInUnicodeFormAreOneLogin: a login is looked up and
+// kept unique by its normalized form, so the same text in composed and
+// decomposed form (and any case) is one login.
+func TestLoginsDifferingInUnicodeFormAreOneLogin(t *testing.T) {
+	composed, decomposed := "Jos\u00e9@example.com", "jose\u0301@EXAMPLE.com"
+	if NormalizeLogin(composed) != NormalizeLogin(decomposed) {
+		t.Fatalf("%q and %q normalize to %q and %q", composed, decomposed, NormalizeLogin(composed), NormalizeLogin(decomposed))
+	}
+}
+
+// TestALoginOrEmailWithAnInvisibleCharacterIsRefused: a no-break space
+// pasted from a spreadsheet, or a zero-width space, makes a login that
+// looks like another person's and that nobody can type; Okta's email
+// pattern refuses them, and so does the schema.
+func TestALoginOrEmailWithAnInvisibleCharacterIsRefused(t *testing.T) {
+	ok := Profile{"login": "alice@example.com", "email": "alice@example.com", "firstName": "A", "lastName": "L"}
+	if err := (Schema{}).Validate(ok); err != nil {
+		t.Fatalf("a plain profile is refused: %v", err)
+	}
+	for _, bad := range []string{"alice@example.com\u00a0", "ali\u200bce@example.com", "alice@exa\u200dmple.com",
+		"alice\u2028@example.com", "alice@example.com\u3000", "\u202ealice@example.com", "ali\u0085ce@example.com"} {
+		for _, attr := range []string{"login", "email"} {
+			p := ok.Merge(Profile{attr: bad})
+			causes := Causes((Schema{}).Validate(p))
+			if len(causes) != 1 || causes[0][:len(attr)+1] != attr+":" {
+				t.Errorf("%s %q: causes %q, want it refused", attr, bad, causes)
+			}
+		}
+	}
+}

@@ -3,6 +3,8 @@ package directory
 import (
 	"strings"
 	"time"
+
+	"golang.org/x/text/unicode/norm"
 )
 
 // Status is a user's lifecycle status, exactly Okta's values.
@@ -49,6 +51,10 @@ type Password struct {
 	Hash    string
 	Changed time.Time
 	History []string
+	// Expired is set when the password was PASSWORD_EXPIRED as the account
+	// locked out, so that lifting the lock returns to PASSWORD_EXPIRED and
+	// the person must still change it. A new password clears it.
+	Expired bool
 }
 
 // Set reports whether a password is set.
@@ -70,5 +76,9 @@ func (u User) DisplayName() string {
 }
 
 // NormalizeLogin folds a login for uniqueness and lookup: logins are unique
-// regardless of case.
-func NormalizeLogin(login string) string { return strings.ToLower(login) }
+// regardless of case and of Unicode form (a precomposed "é" and "e" with a
+// combining accent are one login): the login is put in NFC, lower-cased,
+// and put in NFC again (lower-casing can leave a string not in NFC).
+func NormalizeLogin(login string) string {
+	return norm.NFC.String(strings.ToLower(norm.NFC.String(login)))
+}

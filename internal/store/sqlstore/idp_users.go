@@ -45,14 +45,15 @@ type passwordCol struct {
 	Hash    string   `json:"hash"`
 	Changed int64    `json:"changed"`
 	History []string `json:"history"`
+	Expired bool     `json:"expired,omitempty"` // expired before a lockout
 }
 
 func encodePassword(p directory.Password) passwordCol {
-	return passwordCol{Hash: p.Hash, Changed: ts(p.Changed), History: p.History}
+	return passwordCol{Hash: p.Hash, Changed: ts(p.Changed), History: p.History, Expired: p.Expired}
 }
 
 func (c passwordCol) decode() directory.Password {
-	p := directory.Password{Hash: c.Hash, History: c.History}
+	p := directory.Password{Hash: c.Hash, History: c.History, Expired: c.Expired}
 	if c.Changed != 0 {
 		p.Changed = time.Unix(0, c.Changed).UTC()
 	}

@@ -36,7 +36,7 @@ var idpUserTests = []idpTest{
 	}},
 	{"a user is created with a fresh id and read back by id and by login in any case", func(t *testing.T, h *idpHarness) {
 		in := h.newUser()
-		in.Password = directory.Password{Hash: "$argon2id$new", Changed: start, History: []string{"$argon2id$old"}}
+		in.Password = directory.Password{Hash: "$argon2id$new", Changed: start, History: []string{"$argon2id$old"}, Expired: true}
 		in.Activated, in.StatusChanged = start.Add(-time.Hour), start.Add(-time.Hour)
 		u, err := h.s.CreateUser(h.ctx, in, nil)
 		ok(t, err)
