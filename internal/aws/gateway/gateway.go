@@ -373,10 +373,16 @@ func queryError(err error) error {
 	return err
 }
 
-// authenticate verifies the signature (in the query string when presigned,
-// which the caller has allowed for the action) and the scope's service, and
-// returns a context carrying the principal and audit actor.
+// authenticate checks the scope's service and verifies the signature (in
+// the query string when presigned, which the caller has allowed for the
+// action), and returns a context carrying the principal and audit actor.
+// The scope is checked first: the verifier reports every good signature as
+// a use of its key (IAM's GetAccessKeyLastUsed), and a request scoped to
+// another service is refused, so it must not count as one.
 func (g *Gateway) authenticate(r *http.Request, body []byte, service string, presigned bool) (context.Context, error) {
+	if s := scopeService(r); s != "" && s != service {
+		return nil, g.wrongScope(service)
+	}
 	verify := g.verifier.Verify
 	if presigned {
 		verify = g.verifier.VerifyPresigned
