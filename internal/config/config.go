@@ -137,7 +137,7 @@ type Duration time.Duration
 func (d *Duration) UnmarshalText(b []byte) error {
 	v, err := time.ParseDuration(string(b))
 	if err != nil {
-		return fmt.Errorf("%q is not a duration like 8h or 15m", b)
+		return fmt.Errorf("%q is not a duration like 8h or 15m", redacted(string(b)))
 	}
 	*d = Duration(v)
 	return nil
@@ -182,7 +182,14 @@ var regionPattern = regexp.MustCompile(`^[a-z]{2}(-[a-z]+)+-[0-9]{1,2}$`)
 // Validate reports every problem with c.
 func (c Config) Validate() error {
 	var problems []error
-	add := func(format string, args ...any) { problems = append(problems, fmt.Errorf(format, args...)) }
+	add := func(format string, args ...any) {
+		for i, a := range args { // a URL put under the wrong key keeps its password out of the message
+			if s, ok := a.(string); ok {
+				args[i] = redacted(s)
+			}
+		}
+		problems = append(problems, fmt.Errorf(format, args...))
+	}
 	if c.DataDir == "" {
 		add("data-dir must not be empty")
 	}
