@@ -245,3 +245,18 @@ func TestNoProblemShowsAPasswordFromAMisplacedURL(t *testing.T) {
 		t.Errorf("an http:// org URL with a password and TLS on: err = %v, want a refusal without the password", err)
 	}
 }
+
+// The management account's email is stored once, at the first start, and
+// AWS Organizations shows it (MasterAccountEmail, the account's Email): a
+// value Organizations would refuse for any account must not get in.
+func TestTheManagementEmailMustBeAnEmailAddress(t *testing.T) {
+	for _, bad := range []string{"", "management", "a@b", "root@keyward .example", "x@" + strings.Repeat("a", 60) + ".example"} {
+		_, err := load(t, []string{"--aws-management-email", bad}, nil)
+		if err == nil || !strings.Contains(err.Error(), "aws-management-email") {
+			t.Errorf("--aws-management-email %q: err = %v, want a refusal naming the setting", bad, err)
+		}
+	}
+	if _, err := load(t, []string{"--aws-management-email", "aws-root+prod@corp.example"}, nil); err != nil {
+		t.Errorf("a plain address was refused: %v", err)
+	}
+}
