@@ -100,7 +100,8 @@ func (b *Break) Error() string {
 }
 
 // Verifier checks the log's chain, fed oldest first in Seq order (in as
-// many batches as suit the caller), from the log's first event on. A
+// many batches as suit the caller), from the log's first event on (the
+// lowest seq stored, which must be 1 or more). A
 // prefix of events with no hash (and no previous hash), from before the
 // chain existed, is skipped; after the first chained event every event
 // must be chained. The first chained event's seq follows the prefix's last,
@@ -123,6 +124,10 @@ func (v *Verifier) Add(e Event) *Break {
 	}
 	started := v.Verified > 0
 	switch {
+	case e.Seq < 1: // the log numbers events from 1: this one was inserted
+		return brk("its seq is below 1, which no event the store wrote has")
+	case v.Legacy > 0 && !started && e.Seq <= v.Last.Seq:
+		return brk("it follows event seq %d: events are out of order", v.Last.Seq)
 	case e.Hash == "" && e.PrevHash != "": // legacy events predate both columns
 		return brk("it has a previous hash but no hash: its hash was removed")
 	case e.Hash == "" && !started:

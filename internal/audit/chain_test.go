@@ -157,3 +157,18 @@ func TestChainHashCoversEveryField(t *testing.T) {
 		t.Error("the hash of an unchanged event differs")
 	}
 }
+
+// The log numbers events from 1, so an event at seq 0 or below is one
+// nobody wrote: inserted before the chain's first event it would pass for
+// an event from before the chain, shown by the log yet covered by nothing.
+func TestAnEventBeforeSeqOneBreaksTheChain(t *testing.T) {
+	for _, seq := range []int64{0, -1, -1 << 40} {
+		forged := audit.Event{Seq: seq, ID: "forged", Action: "user.session.start", Actor: audit.Actor{Type: "user", ID: "00uvictim"}}
+		for name, l := range map[string][]audit.Event{"a chained log": log(4), "an upgraded log": upgraded(log(4))} {
+			_, brk := audit.Verify(append([]audit.Event{forged}, l...))
+			if brk == nil || brk.Seq != seq {
+				t.Errorf("%s with an event at seq %d before it: break = %v, want one at seq %d", name, seq, brk, seq)
+			}
+		}
+	}
+}

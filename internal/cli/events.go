@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"slices"
 	"strings"
 	"time"
@@ -120,7 +121,7 @@ var errChainBroken = errors.New("the system log failed verification")
 // chain is unbroken.
 func verifyLog(ctx context.Context, s store.Events, w io.Writer) error {
 	var v audit.Verifier
-	for after := int64(0); ; {
+	for after := int64(math.MinInt64); ; { // an event below seq 1 is shown by the log too: the verifier must see it
 		batch, err := s.EventsAfter(ctx, after, verifyBatch)
 		if err != nil {
 			return err

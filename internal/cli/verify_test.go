@@ -75,6 +75,11 @@ func TestAdminEventsVerifyNamesWhereATamperedLogBreaks(t *testing.T) {
 			"the chain breaks at event seq 3 (id "},
 		{"an edited hash", "UPDATE events SET hash = prev_hash WHERE seq = 5",
 			"the chain breaks at event seq 5 (id "},
+		// `keyward admin events` lists it with the others.
+		{"an event inserted before the first", `INSERT INTO events (seq, id, time, action, actor_type, actor_id, actor_name,
+			client_ip, client_user_agent, target_type, target_id, target_name, outcome, message, detail, prev_hash, hash)
+			VALUES (0, 'forged', 1, 'user.session.start', 'user', '00u1', '', '', '', 'User', '00u1', '', 'SUCCESS', '', '{}', '', '')`,
+			"the chain breaks at event seq 0 (id forged)"},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			dir := withLog(t, 4)

@@ -137,7 +137,7 @@ type Duration time.Duration
 func (d *Duration) UnmarshalText(b []byte) error {
 	v, err := time.ParseDuration(string(b))
 	if err != nil {
-		return fmt.Errorf("%q is not a duration like 8h or 15m", b)
+		return fmt.Errorf("%q is not a duration like 8h or 15m", redacted(string(b)))
 	}
 	*d = Duration(v)
 	return nil
@@ -179,10 +179,21 @@ func defaultDataDir() string {
 // regionPattern is the shape of AWS region names (us-east-1, us-gov-west-1).
 var regionPattern = regexp.MustCompile(`^[a-z]{2}(-[a-z]+)+-[0-9]{1,2}$`)
 
+// accountEmail is the shape AWS Organizations requires of an account's
+// email (identitycenter.ValidateNewAccount checks CreateAccount's).
+var accountEmail = regexp.MustCompile(`^[^\s@]+@[^\s@]+\.[^\s@]+$`)
+
 // Validate reports every problem with c.
 func (c Config) Validate() error {
 	var problems []error
-	add := func(format string, args ...any) { problems = append(problems, fmt.Errorf(format, args...)) }
+	add := func(format string, args ...any) {
+		for i, a := range args { // a URL put under the wrong key keeps its password out of the message
+			if s, ok := a.(string); ok {
+				args[i] = redacted(s)
+			}
+		}
+		problems = append(problems, fmt.Errorf(format, args...))
+	}
 	if c.DataDir == "" {
 		add("data-dir must not be empty")
 	}
@@ -220,6 +231,9 @@ func (c Config) Validate() error {
 	validateTLS("idp", c.IdP.TLS, c.IdP.Addr, c.IdP.URL, add)
 	validateTLS("aws", c.AWS.TLS, c.AWS.Addr, c.AWS.URL, add)
 	c.validateProxy(add)
+	if e := c.AWS.ManagementEmail; len(e) < 6 || len(e) > 64 || !accountEmail.MatchString(e) {
+		add("aws-management-email %q must be an email address of 6 to 64 characters, as AWS Organizations requires of an account's", e)
+	}
 	if !regionPattern.MatchString(c.AWS.Region) {
 		add("aws-region %q is not a region name like us-east-1 or eu-central-2", c.AWS.Region)
 	}

@@ -215,3 +215,48 @@ func TestAFileProblemNeverShowsAStorePassword(t *testing.T) {
 		}
 	}
 }
+
+// A store URL (or any URL with a password) put under the wrong key must
+// not have its password printed by whichever check refuses it: the start's
+// error ends up in service logs.
+func TestNoProblemShowsAPasswordFromAMisplacedURL(t *testing.T) {
+	const url = "postgres://keyward:s3cret-pw@db.internal/keyward"
+	for _, content := range []string{
+		"aws:\n  addr: " + url + "\n",
+		"aws:\n  region: " + url + "\n",
+		"aws:\n  trusted-proxies: [" + url + "]\n",
+		"idp:\n  admin-login: " + url + "\n",
+		"idp:\n  tls: " + url + "\n",
+		"metrics:\n  addr: " + url + "\n",
+		"log:\n  level: " + url + "\n",
+		"portal:\n  session-lifetime: " + url + "\n",
+		"signin:\n  max-failures: " + url + "\n",
+	} {
+		_, err := load(t, []string{"--config", writeFile(t, content)}, nil)
+		if err == nil {
+			t.Fatalf("%q was accepted", content)
+		}
+		if strings.Contains(err.Error(), "s3cret-pw") {
+			t.Errorf("%q: the error shows the password:\n%v", content, err)
+		}
+	}
+	_, err := load(t, []string{"--idp-tls", "local-ca", "--idp-url", "http://admin:s3cret-pw@org.keyward.example"}, nil)
+	if err == nil || strings.Contains(err.Error(), "s3cret-pw") {
+		t.Errorf("an http:// org URL with a password and TLS on: err = %v, want a refusal without the password", err)
+	}
+}
+
+// The management account's email is stored once, at the first start, and
+// AWS Organizations shows it (MasterAccountEmail, the account's Email): a
+// value Organizations would refuse for any account must not get in.
+func TestTheManagementEmailMustBeAnEmailAddress(t *testing.T) {
+	for _, bad := range []string{"", "management", "a@b", "root@keyward .example", "x@" + strings.Repeat("a", 60) + ".example"} {
+		_, err := load(t, []string{"--aws-management-email", bad}, nil)
+		if err == nil || !strings.Contains(err.Error(), "aws-management-email") {
+			t.Errorf("--aws-management-email %q: err = %v, want a refusal naming the setting", bad, err)
+		}
+	}
+	if _, err := load(t, []string{"--aws-management-email", "aws-root+prod@corp.example"}, nil); err != nil {
+		t.Errorf("a plain address was refused: %v", err)
+	}
+}

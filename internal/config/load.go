@@ -61,7 +61,7 @@ func integer(p func(*Config) *int) value {
 		func(c *Config, v string) error {
 			n, err := strconv.Atoi(v)
 			if err != nil {
-				return fmt.Errorf("%q is not a whole number", v)
+				return fmt.Errorf("%q is not a whole number", redacted(v))
 			}
 			*p(c) = n
 			return nil

@@ -102,6 +102,9 @@ func openCA(sealer *Sealer, k directory.SigningKey, cfg CAConfig) (*CA, error) {
 	if err != nil || !ok {
 		return nil, fmt.Errorf("local CA %s is not an ECDSA key: %v", k.ID, err)
 	}
+	if !priv.PublicKey.Equal(cert.PublicKey) { // a certificate put in the store without the master key
+		return nil, fmt.Errorf("local CA %s: its stored certificate is not its private key's", k.ID)
+	}
 	leafKey, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
 	if err != nil {
 		return nil, err

@@ -2,9 +2,15 @@ package keys_test
 
 import (
 	"bytes"
+	"crypto/ecdsa"
+	"crypto/elliptic"
 	"crypto/rand"
 	"crypto/x509"
+	"crypto/x509/pkix"
+	"database/sql"
 	"encoding/pem"
+	"math/big"
+	"path/filepath"
 	"sync"
 	"testing"
 	"time"
@@ -137,4 +143,47 @@ func TestLocalCA(t *testing.T) {
 			t.Error("a leaf with less than a day left was served again")
 		}
 	})
+}
+
+// The root's certificate is what `keyward admin ca export` hands people to
+// trust. Someone who can write to the database but lacks the master key
+// must not be able to put a CA certificate of theirs there: keyward would
+// still sign with its own key, and export theirs.
+func TestACACertificateThatIsNotTheSealedKeysIsRefused(t *testing.T) {
+	clk := clock.NewFake(time.Date(2026, 12, 2, 9, 0, 0, 0, time.UTC))
+	path := filepath.Join(t.TempDir(), "keyward.db")
+	sqlitetest.WriteEmpty(t, path)
+	db, err := sqlite.Open(t.Context(), path, clk)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	master := clock.Bytes(rand.Reader, 32)
+	cfg := keys.CAConfig{Store: db.IdP(), Clock: clk, Random: rand.Reader}
+	if _, err := keys.OpenCA(t.Context(), master, cfg); err != nil {
+		t.Fatal(err)
+	}
+	forgerKey, _ := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	tmpl := &x509.Certificate{SerialNumber: big.NewInt(1), Subject: pkix.Name{CommonName: "keyward local CA"},
+		NotBefore: clk.Now().Add(-time.Hour), NotAfter: clk.Now().AddDate(10, 0, 0),
+		IsCA: true, BasicConstraintsValid: true, KeyUsage: x509.KeyUsageCertSign}
+	forged, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &forgerKey.PublicKey, forgerKey)
+	if err != nil {
+		t.Fatal(err)
+	}
+	raw, err := sql.Open("sqlite", path) // driver registered by store/sqlite
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer raw.Close()
+	if _, err := raw.Exec(`UPDATE idp_signing_keys SET certificate = $1 WHERE use = $2`, forged, directory.KeyUseTLSCA); err != nil {
+		t.Fatal(err)
+	}
+	ca, err := keys.OpenCA(t.Context(), master, cfg)
+	if err == nil && bytes.Equal(ca.Certificate().Raw, forged) {
+		t.Fatal("the CA opened with a certificate that is not its key's, and would export it")
+	}
+	if err == nil {
+		t.Fatal("the CA opened though its stored certificate was replaced")
+	}
 }

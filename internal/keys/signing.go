@@ -77,13 +77,22 @@ func NewSigningKeys(master []byte, cfg SigningKeysConfig) (*SigningKeys, error) 
 
 // Published lists the keys relying parties should trust now: the active
 // one, the next one before it activates and the previous one for the
-// overlap after it retired. The first call creates the first key.
+// overlap after it retired. The first call creates the first key. A key
+// whose private key the master key did not seal (bound to its id), or
+// whose certificate is not that key's, is left out: a row written to the
+// database without the master key must not be trusted.
 func (s *SigningKeys) Published(ctx context.Context) ([]directory.SigningKey, error) {
 	all, err := s.ensure(ctx)
 	if err != nil {
 		return nil, err
 	}
-	return directory.PublishedSigningKeys(all, s.cfg.Clock.Now(), s.cfg.Overlap), nil
+	var out []directory.SigningKey
+	for _, k := range directory.PublishedSigningKeys(all, s.cfg.Clock.Now(), s.cfg.Overlap) {
+		if _, err := s.signer(k); err == nil {
+			out = append(out, k)
+		}
+	}
+	return out, nil
 }
 
 // Active returns the key that signs now, creating the first key when the
@@ -191,7 +200,8 @@ func (s *SigningKeys) generate(now, activates time.Time) (directory.SigningKey, 
 }
 
 // signer opens k's private key and parses its certificate, once per
-// process (a key id names one key for ever).
+// process (a key id names one key for ever), and checks that they are one
+// key pair.
 func (s *SigningKeys) signer(k directory.SigningKey) (Signer, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -209,6 +219,9 @@ func (s *SigningKeys) signer(k directory.SigningKey) (Signer, error) {
 	priv, ok := parsed.(*rsa.PrivateKey)
 	if err != nil || !ok {
 		return Signer{}, fmt.Errorf("keys: signing key %s is not an RSA key: %v", k.ID, err)
+	}
+	if !priv.PublicKey.Equal(cert.PublicKey) {
+		return Signer{}, fmt.Errorf("keys: signing key %s: its certificate is not its private key's", k.ID)
 	}
 	priv.Precompute()
 	s.opened[k.ID] = Signer{Key: k, Private: priv, Certificate: cert}
