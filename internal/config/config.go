@@ -17,6 +17,8 @@ import (
 	"runtime"
 	"strings"
 	"time"
+
+	ic "github.com/keyward/keyward/internal/identitycenter"
 )
 
 // Config is the whole configuration.
@@ -179,10 +181,6 @@ func defaultDataDir() string {
 // regionPattern is the shape of AWS region names (us-east-1, us-gov-west-1).
 var regionPattern = regexp.MustCompile(`^[a-z]{2}(-[a-z]+)+-[0-9]{1,2}$`)
 
-// accountEmail is the shape AWS Organizations requires of an account's
-// email (identitycenter.ValidateNewAccount checks CreateAccount's).
-var accountEmail = regexp.MustCompile(`^[^\s@]+@[^\s@]+\.[^\s@]+$`)
-
 // Validate reports every problem with c.
 func (c Config) Validate() error {
 	var problems []error
@@ -231,7 +229,7 @@ func (c Config) Validate() error {
 	validateTLS("idp", c.IdP.TLS, c.IdP.Addr, c.IdP.URL, add)
 	validateTLS("aws", c.AWS.TLS, c.AWS.Addr, c.AWS.URL, add)
 	c.validateProxy(add)
-	if e := c.AWS.ManagementEmail; len(e) < 6 || len(e) > 64 || !accountEmail.MatchString(e) {
+	if e := c.AWS.ManagementEmail; !ic.ValidAccountEmail(e) {
 		add("aws-management-email %q must be an email address of 6 to 64 characters, as AWS Organizations requires of an account's", e)
 	}
 	if !regionPattern.MatchString(c.AWS.Region) {

@@ -85,6 +85,12 @@ type AccessKey struct {
 
 var emailRe = regexp.MustCompile(`^[^\s@]+@[^\s@]+\.[^\s@]+$`)
 
+// ValidAccountEmail reports whether email has the shape Organizations
+// requires of an account's: an address of 6 to 64 characters.
+func ValidAccountEmail(email string) bool {
+	return len(email) >= 6 && len(email) <= 64 && emailRe.MatchString(email)
+}
+
 // ValidateNewAccount checks CreateAccount's inputs as Organizations does.
 func ValidateNewAccount(name, email string) error {
 	if l := len(name); l < 1 || l > 50 {
@@ -93,7 +99,7 @@ func ValidateNewAccount(name, email string) error {
 	if err := checkChars("AccountName", name, printableASCII); err != nil {
 		return err.WithReason("INVALID_PATTERN")
 	}
-	if l := len(email); l < 6 || l > 64 || !emailRe.MatchString(email) {
+	if !ValidAccountEmail(email) {
 		return errs.E(errs.Invalid, "Email must be a valid address of 6 to 64 characters")
 	}
 	return nil
