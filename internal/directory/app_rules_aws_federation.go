@@ -76,7 +76,8 @@ type AWSFederation struct {
 	// Recipient and Destination whatever LoginURL is.
 	SignInURL string
 	// AccessKey and SealedSecret are the API integration's IAM key, the
-	// secret sealed (SealedSecretSetting) with the app's id.
+	// secret sealed (SealedSecretSetting) with the app type as associated
+	// data (the app's id does not exist yet when the secret is sealed).
 	AccessKey    string
 	SealedSecret string
 }
