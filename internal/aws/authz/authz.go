@@ -8,7 +8,8 @@
 // message. It owns which policies apply to which principal and the request
 // context keys keyward knows; it does not own the policy language or the
 // evaluation logic (package iam), nor the action and resource names of
-// operations (each service's inputs, through gateway.Resourcer).
+// operations (each service's inputs, through gateway.Resourcer, or for
+// Organizations, whose ARNs need the organization, its callers).
 //
 // A root user may do anything in its own account, limited only by the
 // service control policies over a member account (the management account
@@ -125,10 +126,14 @@ func (a *Authority) principal(p awsauth.Principal) iam.Principal {
 // arnAccount is the account field of an ARN: "" for "*", for an ARN
 // without one (an SSO instance's) and for AWS's own resources (AWS managed
 // policies, arn:aws:iam::aws:policy/…), which every account may read as
-// its own.
+// its own. It is "" too for Organizations' resources: their ARNs name the
+// management account, but Organizations itself decides which accounts may
+// call it (a delegated administrator reads the organization with no
+// resource-based policy), so the caller's own policies decide, as in its
+// account.
 func arnAccount(arn string) string {
 	parts := strings.SplitN(arn, ":", 6)
-	if len(parts) < 6 || parts[4] == "aws" {
+	if len(parts) < 6 || parts[4] == "aws" || parts[2] == "organizations" {
 		return ""
 	}
 	return parts[4]

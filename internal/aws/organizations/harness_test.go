@@ -21,6 +21,7 @@ import (
 	"github.com/keyward/keyward/internal/aws/sdktest"
 	"github.com/keyward/keyward/internal/aws/sigv4"
 	"github.com/keyward/keyward/internal/clock"
+	"github.com/keyward/keyward/internal/iam"
 	ic "github.com/keyward/keyward/internal/identitycenter"
 	"github.com/keyward/keyward/internal/store"
 	"github.com/keyward/keyward/internal/store/sqlite/sqlitetest"
@@ -46,6 +47,13 @@ type fixture struct {
 // service over real HTTP to aws-sdk-go-v2's client.
 func newFixture(t *testing.T) *fixture {
 	t.Helper()
+	return serve(t, nil)
+}
+
+// serve is newFixture with the policy authorizer authorizer(db) returns
+// (none when authorizer is nil).
+func serve(t *testing.T, authorizer func(db store.AWS, clk clock.Clock) gateway.Authorizer) *fixture {
+	t.Helper()
 	clk := clock.NewFake(time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC))
 	db := sqlitetest.Open(t, clk)
 	mgmt := ic.Account{ID: mgmtID, Name: "Management", Email: "root@example.com", Status: ic.AccountActive,
@@ -60,7 +68,11 @@ func newFixture(t *testing.T) *fixture {
 	}
 	v := &sigv4.Verifier{Clock: clock.Real{}, MaxSkew: 15 * time.Minute, Lookup: lookup}
 	g := gateway.New(v, db)
-	g.AddJSON(organizations.New(db, clk, clock.Random).JSONService(nil))
+	var authorize gateway.Authorizer
+	if authorizer != nil {
+		authorize = authorizer(db, clk)
+	}
+	g.AddJSON(organizations.New(db, clk, clock.Random).JSONService(authorize))
 	srv := httptest.NewServer(protocol.WithRequestID(g))
 	t.Cleanup(srv.Close)
 	f := &fixture{s: db, rootID: ic.RootIDFor(orgID), ctx: t.Context(), url: srv.URL}
@@ -68,11 +80,18 @@ func newFixture(t *testing.T) *fixture {
 	return f
 }
 
-// lookup resolves testKey to the management account's root user and a
-// memberKey to the root user of the member account it names. The gateway
-// is given no policy authorizer, so what a test sees is Organizations' own
-// rule on who may call what.
+// lookup resolves testKey to the management account's root user, a
+// memberKey to the root user of the member account it names and a roleKey
+// to a session of the management account's IAM role it names. Unless a
+// test serves a policy authorizer, what it sees is Organizations' own rule
+// on who may call what.
 func lookup(_ context.Context, key, _ string) (sigv4.Key, error) {
+	if role, ok := strings.CutPrefix(key, "ASIAROLE"); ok {
+		s := iam.Session{Kind: iam.KindAssumedRole, AccountID: mgmtID, RoleID: "AROA" + strings.ToUpper(role), RoleName: role,
+			RolePath: "/", SessionName: "test", Expires: time.Now().Add(time.Hour)}
+		return sigv4.Key{Secret: testSecret, Principal: awsauth.Principal{Type: awsauth.AssumedRole, AccountID: mgmtID,
+			ARN: s.ARN(), UserID: s.UserID(), AccessKeyID: key, Session: s}}, nil
+	}
 	acct := mgmtID
 	if strings.HasPrefix(key, "AKIA") && strings.HasSuffix(key, "MBR0") && len(key) == 20 {
 		acct = key[4:16]
@@ -82,6 +101,9 @@ func lookup(_ context.Context, key, _ string) (sigv4.Key, error) {
 	return sigv4.Key{Secret: testSecret, Principal: awsauth.Principal{Type: awsauth.Root, AccountID: acct,
 		ARN: "arn:aws:iam::" + acct + ":root", UserID: acct, AccessKeyID: key}}, nil
 }
+
+// roleKey is an access key of a session of the management account's role.
+func roleKey(role string) string { return "ASIAROLE" + role }
 
 // memberKey is an access key of a member account's root user.
 func memberKey(accountID string) string { return "AKIA" + accountID + "MBR0" }
