@@ -19,16 +19,6 @@ func TestTextsAreWhatSearchComparesAfterARoundTrip(t *testing.T) {
 	}
 }
 
-// TestLoginsDifferingInUnicodeFormAreOneLogin: a login is looked up and
-// kept unique by its normalized form, so the same text in composed and
-// decomposed form (and any case) is one login.
-func TestLoginsDifferingInUnicodeFormAreOneLogin(t *testing.T) {
-	composed, decomposed := "Jos\u00e9@example.com", "jose\u0301@EXAMPLE.com"
-	if NormalizeLogin(composed) != NormalizeLogin(decomposed) {
-		t.Fatalf("%q and %q normalize to %q and %q", composed, decomposed, NormalizeLogin(composed), NormalizeLogin(decomposed))
-	}
-}
-
 // TestALoginOrEmailWithAnInvisibleCharacterIsRefused: a no-break space
 // pasted from a spreadsheet, or a zero-width space, makes a login that
 // looks like another person's and that nobody can type; Okta's email

@@ -3,8 +3,6 @@ package directory
 import (
 	"strings"
 	"time"
-
-	"golang.org/x/text/unicode/norm"
 )
 
 // Status is a user's lifecycle status, exactly Okta's values.
@@ -76,9 +74,5 @@ func (u User) DisplayName() string {
 }
 
 // NormalizeLogin folds a login for uniqueness and lookup: logins are unique
-// regardless of case and of Unicode form (a precomposed "é" and "e" with a
-// combining accent are one login): the login is put in NFC, lower-cased,
-// and put in NFC again (lower-casing can leave a string not in NFC).
-func NormalizeLogin(login string) string {
-	return norm.NFC.String(strings.ToLower(norm.NFC.String(login)))
-}
+// regardless of case.
+func NormalizeLogin(login string) string { return strings.ToLower(login) }

@@ -180,17 +180,3 @@ func FuzzParse(f *testing.F) {
 		}
 	})
 }
-
-// TestALoginRepeatedInAnotherUnicodeFormIsARepeat: "josé" typed with a
-// precomposed é and with e + combining acute are the same login to a
-// person; the second row is refused as a repeat, as one differing in case.
-func TestALoginRepeatedInAnotherUnicodeFormIsARepeat(t *testing.T) {
-	in := "login,firstName,lastName,email\n" +
-		"jos\u00e9@example.com,J,A,a@example.com\n" +
-		"JOSE\u0301@example.com,J,B,b@example.com\n"
-	_, err := Parse(strings.NewReader(in), CSV, testSchema)
-	got := problemsOf(t, err)
-	if len(got) != 1 || !strings.HasPrefix(got[0], "line 3: login: ") {
-		t.Fatalf("problems = %q, want line 3's login refused as a repeat of line 2's", got)
-	}
-}

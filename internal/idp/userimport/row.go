@@ -121,7 +121,7 @@ func (c *problems) check(r *Row, seen map[string]string) {
 	if r.Login == "" {
 		c.row(r, directory.AttrLogin, "The field cannot be left blank")
 	} else if first, dup := seen[directory.NormalizeLogin(r.Login)]; dup {
-		c.row(r, directory.AttrLogin, "%s is also on %s (logins are unique regardless of case and Unicode form)", r.Login, first)
+		c.row(r, directory.AttrLogin, "%s is also on %s (logins are unique regardless of case)", r.Login, first)
 	} else {
 		seen[directory.NormalizeLogin(r.Login)] = r.Where
 	}
