@@ -42,7 +42,8 @@ const (
 // that FilterValue (a Go regular expression matching the whole name, with
 // named groups role and accountid) matches, from the pattern Values[0]
 // (${role} and ${accountid} replaced); Values[1], when present, is the
-// account id when the filter captures none.
+// one account roles are in (without group mapping, the provider's): a
+// group whose captured account id is another maps to no role.
 const AttributeAWSRoles = "AWS_ROLES"
 
 // Okta's defaults for the app.
@@ -232,6 +233,9 @@ func AWSRoleMapper(st AttributeStatement) (func(group string) string, error) {
 		}
 		account := defaultAccount
 		if accountAt > 0 && m[accountAt] != "" {
+			if defaultAccount != "" && m[accountAt] != defaultAccount {
+				return "" // a group naming another account than the statement's one
+			}
 			account = m[accountAt]
 		}
 		if m[roleAt] == "" || account == "" {

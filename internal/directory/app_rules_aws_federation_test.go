@@ -21,6 +21,11 @@ func TestGroupsMapToAWSRolesAsOktasPatternsSay(t *testing.T) {
 		{"with group mapping, a group the filter does not match maps to nothing", multi, "engineering", ""},
 		{"without group mapping, the provider's account is the role's", single, "aws-Admin",
 			"arn:aws:iam::222222222222:saml-provider/Keyward,arn:aws:iam::222222222222:role/Admin"},
+		{"without group mapping, a group naming another account than the provider's maps to nothing",
+			map[string]string{AWSFedIdentityProviderARN: "arn:aws:iam::222222222222:saml-provider/Keyward"}, "aws_999999999999_Admin", ""},
+		{"without group mapping, a group naming the provider's account maps to its role",
+			map[string]string{AWSFedIdentityProviderARN: "arn:aws:iam::222222222222:saml-provider/Keyward"}, "aws_222222222222_Admin",
+			"arn:aws:iam::222222222222:saml-provider/Keyward,arn:aws:iam::222222222222:role/Admin"},
 		{"Okta's default filter reads aws_<account>_<role>", map[string]string{AWSFedUseGroupMapping: "true"}, "aws_333333333333_Dev",
 			"arn:aws:iam::333333333333:saml-provider/OKTA,arn:aws:iam::333333333333:role/Dev"},
 	}
