@@ -81,3 +81,29 @@ func TestTheAppPostsToItsLoginURLButAddressesAWSsSignIn(t *testing.T) {
 		t.Errorf("ACS, recipient, destination, audience, SessionDuration (-want +got):\n%s", diff)
 	}
 }
+
+func TestRolesAreInTheAWSEnvironmentsPartition(t *testing.T) {
+	cases := []struct{ env, provider, group, want string }{
+		{"aws.cn", "arn:aws-cn:iam::222222222222:saml-provider/Keyward", "aws-Admin",
+			"arn:aws-cn:iam::222222222222:saml-provider/Keyward,arn:aws-cn:iam::222222222222:role/Admin"},
+		{"aws.us-gov", "arn:aws-us-gov:iam::222222222222:saml-provider/Keyward", "aws-Admin",
+			"arn:aws-us-gov:iam::222222222222:saml-provider/Keyward,arn:aws-us-gov:iam::222222222222:role/Admin"},
+		{"aws.cn", "", "aws_333333333333_Dev",
+			"arn:aws-cn:iam::333333333333:saml-provider/OKTA,arn:aws-cn:iam::333333333333:role/Dev"},
+	}
+	for _, c := range cases {
+		t.Run(c.env+" "+c.group, func(t *testing.T) {
+			s := map[string]string{AWSFedEnvironmentType: c.env, AWSFedIdentityProviderARN: c.provider, AWSFedGroupFilter: `aws-(?{{role}}\w+)`}
+			if c.provider == "" {
+				s = map[string]string{AWSFedEnvironmentType: c.env, AWSFedUseGroupMapping: "true"}
+			}
+			f, causes := ReadAWSFederation(s)
+			if len(causes) > 0 {
+				t.Fatal(causes)
+			}
+			if got := f.RoleFor(c.group); got != c.want {
+				t.Errorf("group %s maps to %q, want %q", c.group, got, c.want)
+			}
+		})
+	}
+}
