@@ -1,6 +1,7 @@
 package directory
 
 import (
+	"cmp"
 	"net/url"
 	"regexp"
 	"slices"
@@ -42,7 +43,8 @@ const (
 // that FilterValue (a Go regular expression matching the whole name, with
 // named groups role and accountid) matches, from the pattern Values[0]
 // (${role} and ${accountid} replaced); Values[1], when present, is the
-// account id when the filter captures none.
+// one account roles are in (without group mapping, the provider's): a
+// group whose captured account id is another maps to no role.
 const AttributeAWSRoles = "AWS_ROLES"
 
 // Okta's defaults for the app.
@@ -60,6 +62,9 @@ var awsSignIn = map[string]string{
 	"aws.us-gov": "https://signin.amazonaws-us-gov.com/saml",
 }
 
+// awsPartition is each AWS environment's ARN partition.
+var awsPartition = map[string]string{"aws.amazon": "aws", "aws.cn": "aws-cn", "aws.us-gov": "aws-us-gov"}
+
 // AWSFederation is the AWS Account Federation app's settings, read.
 type AWSFederation struct {
 	IdentityProviderARN string
@@ -75,6 +80,9 @@ type AWSFederation struct {
 	// SignInURL is the environment's sign-in URL, the assertion's
 	// Recipient and Destination whatever LoginURL is.
 	SignInURL string
+	// Partition is the environment's ARN partition (aws, aws-cn,
+	// aws-us-gov), that of the default roleValuePattern's ARNs.
+	Partition string
 	// AccessKey and SealedSecret are the API integration's IAM key, the
 	// secret sealed (SealedSecretSetting) with the app type as associated
 	// data (the app's id does not exist yet when the secret is sealed).
@@ -104,6 +112,7 @@ func ReadAWSFederation(s map[string]string) (AWSFederation, []string) {
 	if env == "" {
 		env = "aws.amazon"
 	}
+	f.Partition = cmp.Or(awsPartition[env], "aws")
 	if f.SignInURL = awsSignIn[env]; f.SignInURL == "" {
 		add(AWSFedEnvironmentType, "Must be aws.amazon, aws.cn or aws.us-gov")
 	}
@@ -140,9 +149,11 @@ func (f *AWSFederation) readRoles() []string {
 		add(AWSFedGroupFilter, "With useGroupMapping it must capture the account id as (?{{accountid}}...)")
 	}
 	if f.RoleValuePattern == "" {
-		f.RoleValuePattern = DefaultAWSRoleValuePattern
+		// Okta's default, in the environment's partition: an ARN of
+		// another partition names nothing AWS knows.
+		f.RoleValuePattern = strings.ReplaceAll(DefaultAWSRoleValuePattern, "arn:aws:", "arn:"+f.Partition+":")
 		if f.IdentityProviderARN != "" {
-			f.RoleValuePattern = f.IdentityProviderARN + ",arn:aws:iam::${accountid}:role/${role}"
+			f.RoleValuePattern = f.IdentityProviderARN + ",arn:" + f.Partition + ":iam::${accountid}:role/${role}"
 		}
 	}
 	if !strings.Contains(f.RoleValuePattern, "${role}") || !strings.Contains(f.RoleValuePattern, ":saml-provider/") {
@@ -232,6 +243,9 @@ func AWSRoleMapper(st AttributeStatement) (func(group string) string, error) {
 		}
 		account := defaultAccount
 		if accountAt > 0 && m[accountAt] != "" {
+			if defaultAccount != "" && m[accountAt] != defaultAccount {
+				return "" // a group naming another account than the statement's one
+			}
 			account = m[accountAt]
 		}
 		if m[roleAt] == "" || account == "" {

@@ -21,6 +21,11 @@ func TestGroupsMapToAWSRolesAsOktasPatternsSay(t *testing.T) {
 		{"with group mapping, a group the filter does not match maps to nothing", multi, "engineering", ""},
 		{"without group mapping, the provider's account is the role's", single, "aws-Admin",
 			"arn:aws:iam::222222222222:saml-provider/Keyward,arn:aws:iam::222222222222:role/Admin"},
+		{"without group mapping, a group naming another account than the provider's maps to nothing",
+			map[string]string{AWSFedIdentityProviderARN: "arn:aws:iam::222222222222:saml-provider/Keyward"}, "aws_999999999999_Admin", ""},
+		{"without group mapping, a group naming the provider's account maps to its role",
+			map[string]string{AWSFedIdentityProviderARN: "arn:aws:iam::222222222222:saml-provider/Keyward"}, "aws_222222222222_Admin",
+			"arn:aws:iam::222222222222:saml-provider/Keyward,arn:aws:iam::222222222222:role/Admin"},
 		{"Okta's default filter reads aws_<account>_<role>", map[string]string{AWSFedUseGroupMapping: "true"}, "aws_333333333333_Dev",
 			"arn:aws:iam::333333333333:saml-provider/OKTA,arn:aws:iam::333333333333:role/Dev"},
 	}
@@ -74,5 +79,31 @@ func TestTheAppPostsToItsLoginURLButAddressesAWSsSignIn(t *testing.T) {
 	want := []string{"https://aws.keyward.test/saml", "https://signin.aws.amazon.com/saml", "https://signin.aws.amazon.com/saml", "urn:amazon:webservices", `"7200"`}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("ACS, recipient, destination, audience, SessionDuration (-want +got):\n%s", diff)
+	}
+}
+
+func TestRolesAreInTheAWSEnvironmentsPartition(t *testing.T) {
+	cases := []struct{ env, provider, group, want string }{
+		{"aws.cn", "arn:aws-cn:iam::222222222222:saml-provider/Keyward", "aws-Admin",
+			"arn:aws-cn:iam::222222222222:saml-provider/Keyward,arn:aws-cn:iam::222222222222:role/Admin"},
+		{"aws.us-gov", "arn:aws-us-gov:iam::222222222222:saml-provider/Keyward", "aws-Admin",
+			"arn:aws-us-gov:iam::222222222222:saml-provider/Keyward,arn:aws-us-gov:iam::222222222222:role/Admin"},
+		{"aws.cn", "", "aws_333333333333_Dev",
+			"arn:aws-cn:iam::333333333333:saml-provider/OKTA,arn:aws-cn:iam::333333333333:role/Dev"},
+	}
+	for _, c := range cases {
+		t.Run(c.env+" "+c.group, func(t *testing.T) {
+			s := map[string]string{AWSFedEnvironmentType: c.env, AWSFedIdentityProviderARN: c.provider, AWSFedGroupFilter: `aws-(?{{role}}\w+)`}
+			if c.provider == "" {
+				s = map[string]string{AWSFedEnvironmentType: c.env, AWSFedUseGroupMapping: "true"}
+			}
+			f, causes := ReadAWSFederation(s)
+			if len(causes) > 0 {
+				t.Fatal(causes)
+			}
+			if got := f.RoleFor(c.group); got != c.want {
+				t.Errorf("group %s maps to %q, want %q", c.group, got, c.want)
+			}
+		})
 	}
 }

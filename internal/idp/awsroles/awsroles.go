@@ -140,8 +140,8 @@ func roleOf(value string) string {
 }
 
 // Roles lists the roles of the app's access key's account with IAM
-// ListRoles, on AWS or, when the app's loginURL is keyward's AWS side, on
-// keyward's IAM at that address.
+// ListRoles, on AWS (the IAM of the app's partition) or, when the app's
+// loginURL is keyward's AWS side, on keyward's IAM at that address.
 func (c *Checker) Roles(ctx context.Context, f directory.AWSFederation) ([]Role, error) {
 	secret, err := c.openSecret(f.SealedSecret)
 	if err != nil {
@@ -152,7 +152,7 @@ func (c *Checker) Roles(ctx context.Context, f directory.AWSFederation) ([]Role,
 	// One retry at most: an administrator is waiting on the answer, but a
 	// connection the Go transport closed under the SDK mid-response
 	// (aws/aws-sdk-go-v2#2737) or a throttled call should not fail the save.
-	opts := iam.Options{Region: "us-east-1", HTTPClient: &bounded, Retryer: retry.AddWithMaxAttempts(retry.NewStandard(), 2),
+	opts := iam.Options{Region: iamRegion[f.Partition], HTTPClient: &bounded, Retryer: retry.AddWithMaxAttempts(retry.NewStandard(), 2),
 		Credentials: credentials.NewStaticCredentialsProvider(f.AccessKey, secret, "")}
 	if ep := endpoint(f.LoginURL); ep != "" {
 		opts.BaseEndpoint = aws.String(ep)
@@ -179,6 +179,11 @@ func (c *Checker) Roles(ctx context.Context, f directory.AWSFederation) ([]Role,
 	}
 	return nil, rolesError("ListRoles at %s did not end after %d pages of 1000 roles (IAM allows at most 5000)", cmp.Or(endpoint(f.LoginURL), "AWS"), maxRolePages)
 }
+
+// iamRegion is the region of each partition's IAM endpoint (IAM is
+// global within a partition): the SDK resolves the endpoint, and SigV4's
+// scope, from it.
+var iamRegion = map[string]string{"": "us-east-1", "aws": "us-east-1", "aws-cn": "cn-north-1", "aws-us-gov": "us-gov-west-1"}
 
 // maxRoleBody bounds one ListRoles answer: 1000 roles with the largest
 // trust policies IAM allows, URL-encoded, stay well below it.

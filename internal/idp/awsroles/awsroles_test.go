@@ -143,3 +143,52 @@ func TestAnAnswerLargerThanAnyRolePageIsRefused(t *testing.T) {
 		t.Errorf("err = %v with %d roles, want a refusal of a 17 MiB answer", err, len(roles))
 	}
 }
+
+// toServer sends every request to srv, whatever its host, recording the
+// host and the SigV4 credential scope it was meant for.
+type toServer struct {
+	srv         *httptest.Server
+	host, scope string
+}
+
+func (s *toServer) RoundTrip(r *http.Request) (*http.Response, error) {
+	s.host = r.URL.Host
+	if _, cred, ok := strings.Cut(r.Header.Get("Authorization"), "Credential="); ok {
+		cred, _, _ = strings.Cut(cred, ",")
+		_, s.scope, _ = strings.Cut(cred, "/")
+	}
+	r = r.Clone(r.Context())
+	r.URL.Scheme, r.URL.Host, r.Host = "http", strings.TrimPrefix(s.srv.URL, "http://"), ""
+	return s.srv.Client().Transport.RoundTrip(r)
+}
+
+// TestRolesAreListedAtTheEnvironmentsIAM: an app in AWS China or
+// GovCloud lists its roles at that partition's IAM, signed for its
+// region; the global IAM does not know their keys.
+func TestRolesAreListedAtTheEnvironmentsIAM(t *testing.T) {
+	cases := []struct{ env, host, region string }{
+		{"aws.amazon", "iam.amazonaws.com", "us-east-1"},
+		{"aws.cn", "iam.cn-north-1.amazonaws.com.cn", "cn-north-1"},
+		{"aws.us-gov", "iam.us-gov.amazonaws.com", "us-gov-west-1"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.env, func(t *testing.T) {
+			rt := &toServer{srv: iamServer(t)}
+			c, err := awsroles.New(clock.Bytes(clock.Random, 32), clock.Random, groups{"aws-Admin"}, &http.Client{Transport: rt})
+			if err != nil {
+				t.Fatal(err)
+			}
+			f, causes := directory.ReadAWSFederation(map[string]string{directory.AWSFedEnvironmentType: tc.env, directory.AWSFedUseGroupMapping: "true",
+				directory.AWSFedAccessKey: "AKIAEXAMPLE", directory.SealedSecretSetting: c.SealSecret("secret")})
+			if len(causes) > 0 {
+				t.Fatal(causes)
+			}
+			if _, err := c.Roles(context.Background(), f); err != nil {
+				t.Fatal(err)
+			}
+			if want := tc.region + "/iam/aws4_request"; rt.host != tc.host || !strings.HasPrefix(rt.scope, "20") || !strings.HasSuffix(rt.scope, want) {
+				t.Errorf("ListRoles went to %s signed for %s, want %s signed for .../%s", rt.host, rt.scope, tc.host, want)
+			}
+		})
+	}
+}

@@ -14,7 +14,8 @@ type attribute struct {
 }
 
 // attributes evaluates the app's statements for u in groups. A statement
-// with no values is left out, as Okta does.
+// with no values is left out, as Okta does, except the AWS Role: without
+// one there is no assertion to send.
 func attributes(st []directory.AttributeStatement, u directory.User, groups []directory.Group) ([]attribute, error) {
 	var out []attribute
 	for _, s := range st {
@@ -32,6 +33,11 @@ func attributes(st []directory.AttributeStatement, u directory.User, groups []di
 				if v := roleOf(g.Name); v != "" && !slices.Contains(a.Values, v) {
 					a.Values = append(a.Values, v)
 				}
+			}
+			if len(a.Values) == 0 {
+				// AWS refuses an assertion without a Role; Okta shows
+				// an error page rather than posting one.
+				return nil, errs.E(errs.Denied, "None of your groups gives you a role in AWS, so you cannot sign in to it. Ask your administrator to add you to a group for an AWS role.")
 			}
 		case directory.AttributeGroup:
 			keep, err := directory.CompileGroupFilter(s.FilterType, s.FilterValue)

@@ -1,11 +1,14 @@
 package samlidp_test
 
 import (
+	"crypto/rand"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/keyward/keyward/internal/directory"
+	"github.com/keyward/keyward/internal/errs"
+	"github.com/keyward/keyward/internal/idp/samlidp"
 )
 
 func TestTheAWSAccountFederationAppSendsAWSsAttributes(t *testing.T) {
@@ -41,5 +44,24 @@ func TestTheAWSAccountFederationAppSendsAWSsAttributes(t *testing.T) {
 	scd := root.FindElement("//SubjectConfirmationData")
 	if r := scd.SelectAttrValue("Recipient", ""); r != "https://signin.aws.amazon.com/saml" {
 		t.Errorf("Recipient %s, want AWS's sign-in", r)
+	}
+}
+
+func TestAPersonWhoseGroupsMapToNoAWSRoleGetsNoAssertion(t *testing.T) {
+	f, causes := directory.ReadAWSFederation(map[string]string{
+		directory.AWSFedIdentityProviderARN: "arn:aws:iam::222222222222:saml-provider/Keyward",
+		directory.AWSFedGroupFilter:         `aws_prod_(?{{role}}[a-z]+)`})
+	if len(causes) > 0 {
+		t.Fatal(causes)
+	}
+	app := testApp(func(s *directory.SAMLSettings) {})
+	app.SAML = f.SAML().WithDefaults()
+	is := &samlidp.Issuer{OrgURL: orgURL, Random: rand.Reader, NameIDKey: []byte("nameid key")}
+	_, err := is.Issue(samlidp.Grant{App: app, User: alice, Groups: aliceGroups, Session: session, Now: issueNow}, testSigner(t))
+	if err == nil {
+		t.Fatal("issued an assertion without a Role attribute, which AWS refuses")
+	}
+	if e, ok := errs.As(err); !ok || e.Kind != errs.Denied {
+		t.Errorf("error %v, want the person told they have no AWS role (denied)", err)
 	}
 }
