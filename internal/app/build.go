@@ -105,7 +105,7 @@ func (m *Main) buildAWS(master []byte, auth *awsauth.Authority, b store.Bootstra
 	if err != nil {
 		return err
 	}
-	accountFed := &web.AccountFederation{SignIn: stsSvc, Aliases: m.Store, Choices: choices, Console: consoleSignIn}
+	accountFed := &web.AccountFederation{SignIn: stsSvc, Aliases: m.Store, Choices: choices, Console: consoleSignIn, Clock: m.clock}
 	pages := &web.Pages{Log: m.Log, SignIn: signIn, Devices: oidc, Authorizations: oidc, Credentials: portalAPI, Directory: m.Store, Federation: sp, Console: consoleSignIn,
 		AccountFederation: accountFed, StartURL: m.StartURL, Region: m.Config.AWS.Region, SecureCookies: isHTTPS(m.AWSURL), SessionLifetime: lifetime}
 

@@ -12,6 +12,7 @@ import (
 	"text/tabwriter"
 
 	"github.com/spf13/cobra"
+	"golang.org/x/term"
 
 	"github.com/keyward/keyward/internal/clock"
 	"github.com/keyward/keyward/internal/config"
@@ -86,7 +87,8 @@ func provisioningCmd(stdio IO) *cobra.Command {
 		Long: `Set the SCIM endpoint and bearer token an app provisions users and groups to, or
 turn provisioning off (which forgets the token). The token is read from FILE, which
 must be readable only by its owner (chmod 600), or from standard input with
---token-file -. It is stored sealed with the master key and never printed.`,
+--token-file - (at a terminal, one line that is not shown as it is typed or
+pasted). It is stored sealed with the master key and never printed.`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			next, err := provisioningFrom(cmd, stdio, args[0], scimURL, tokenFile, disable)
@@ -172,10 +174,19 @@ func checkSCIMURL(s string) (string, error) {
 const maxTokenFile = 8 << 10
 
 // readToken reads the bearer token from a file only its owner can read,
-// or from standard input for "-".
+// or from standard input for "-": from a terminal, one line typed or
+// pasted without echo, so the secret is not left on the screen.
 func readToken(stdio IO, file string) ([]byte, error) {
 	var r io.Reader = stdio.In
-	if file != "-" {
+	if f, ok := stdio.In.(*os.File); ok && file == "-" && term.IsTerminal(int(f.Fd())) {
+		fmt.Fprint(stdio.Err, "Secret (not shown as you type or paste it), then Enter: ")
+		b, err := term.ReadPassword(int(f.Fd()))
+		fmt.Fprintln(stdio.Err)
+		if err != nil {
+			return nil, fmt.Errorf("read the token: %w", err)
+		}
+		r = bytes.NewReader(b)
+	} else if file != "-" {
 		f, err := os.Open(file)
 		if err != nil {
 			return nil, fmt.Errorf("read the token: %w", err)

@@ -79,6 +79,10 @@ cut short or rewritten whole), or where the chain breaks, and then exits 1.`,
 			if format != "text" && format != "json" {
 				return fmt.Errorf("--format %q: want text or json", format)
 			}
+			if f.outcome != "" && !slices.ContainsFunc([]string{audit.Success, audit.Failure, audit.Deny},
+				func(o string) bool { return strings.EqualFold(o, f.outcome) }) {
+				return fmt.Errorf("--outcome %q: want %s, %s or %s", f.outcome, audit.Success, audit.Failure, audit.Deny)
+			}
 			if limit < 1 {
 				return fmt.Errorf("--limit %d: want at least 1", limit)
 			}

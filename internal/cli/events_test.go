@@ -89,7 +89,7 @@ func TestAdminEventsFilters(t *testing.T) {
 
 func TestAdminEventsRefusesBadArguments(t *testing.T) {
 	dir := served(t)
-	for _, args := range [][]string{{"--since", "yesterday"}, {"--format", "xml"}, {"--limit", "0"}} {
+	for _, args := range [][]string{{"--since", "yesterday"}, {"--format", "xml"}, {"--limit", "0"}, {"--outcome", "DENIED"}} {
 		code, _, errOut := run(t, "", nil, append([]string{"admin", "events", "--data-dir", dir}, args...)...)
 		if code == 0 || !strings.Contains(errOut, args[0]) {
 			t.Errorf("%v: exit %d, %s", args, code, errOut)

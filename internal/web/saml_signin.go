@@ -12,6 +12,7 @@ import (
 
 	"github.com/keyward/keyward/internal/aws/samlsp"
 	"github.com/keyward/keyward/internal/aws/sts"
+	"github.com/keyward/keyward/internal/clock"
 	"github.com/keyward/keyward/internal/errs"
 	"github.com/keyward/keyward/internal/httpx"
 	"github.com/keyward/keyward/internal/iam"
@@ -44,6 +45,15 @@ type AccountFederation struct {
 	Console interface {
 		SigninTokenFor(role iam.Session, duration time.Duration) (string, error)
 	}
+	// Clock dates the chooser's choices; nil means the real clock.
+	Clock clock.Clock
+}
+
+func (f *AccountFederation) now() time.Time {
+	if f.Clock == nil {
+		return time.Now()
+	}
+	return f.Clock.Now()
 }
 
 // samlSignInPath is the sign-in route; the chooser posts to its /role.
@@ -108,7 +118,7 @@ func (p *Pages) samlChoice(w http.ResponseWriter, r *http.Request) error {
 		raw, err = p.AccountFederation.Choices.Open(raw, []byte(choiceAD))
 	}
 	role := r.PostForm.Get("role")
-	if err != nil || json.Unmarshal(raw, &c) != nil || !time.Now().Before(c.Expires) {
+	if err != nil || json.Unmarshal(raw, &c) != nil || !p.AccountFederation.now().Before(c.Expires) {
 		return p.AccountFederation.SignIn.LogSAMLRefusal(httpx.AuditContext(r), "signin", role,
 			errs.E(errs.Unauthenticated, "This role selection has expired or is not valid. Sign in at your identity provider again."))
 	}
@@ -172,7 +182,7 @@ type chooserData struct {
 func (p *Pages) roleChooser(w http.ResponseWriter, r *http.Request, a sts.SAMLAssertion, relay string) error {
 	slim := a
 	slim.Attributes, slim.Provider.Metadata, slim.Provider.Certificates = nil, "", nil
-	raw, err := json.Marshal(sealedChoice{Assertion: slim, RelayState: relay, Expires: time.Now().Add(choiceLifetime)})
+	raw, err := json.Marshal(sealedChoice{Assertion: slim, RelayState: relay, Expires: p.AccountFederation.now().Add(choiceLifetime)})
 	if err != nil {
 		return err
 	}

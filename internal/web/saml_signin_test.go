@@ -44,6 +44,7 @@ type samlFixture struct {
 	db      *sqlite.DB
 	idp     *samltest.IdP
 	auth    *awsauth.Authority
+	clk     *clock.Fake
 	handler http.Handler
 }
 
@@ -55,7 +56,7 @@ func (p samlProviders) SAMLProvider(ctx context.Context, arn string) (iam.SAMLPr
 
 func newSAMLFixture(t *testing.T) *samlFixture {
 	t.Helper()
-	clk, ctx := clock.Real{}, context.Background()
+	clk, ctx := clock.NewFake(time.Now()), context.Background()
 	db := sqlitetest.Open(t, clk)
 	master := bytes.Repeat([]byte{9}, 32)
 	auth, err := awsauth.New(master, db, clk, clock.Random)
@@ -65,7 +66,7 @@ func newSAMLFixture(t *testing.T) *samlFixture {
 	choices, err := keys.NewSealer(master, "saml role choice", clock.Random)
 	must(t, err)
 	svc := sts.New(db, auth, clk, clock.Random, "us-east-1").WithSAML(sts.SAMLConfig{Providers: samlProviders{db}, Keys: db})
-	f := &samlFixture{t: t, db: db, auth: auth, idp: samltest.New(t, 0, "https://idp.example.com", time.Now())}
+	f := &samlFixture{t: t, db: db, auth: auth, clk: clk, idp: samltest.New(t, 0, "https://idp.example.com", time.Now())}
 	must(t, db.CreateIAMSAMLProvider(ctx, iam.SAMLProvider{AccountID: fedAccount, Name: "Corp", Metadata: f.idp.Metadata(),
 		EntityID: f.idp.EntityID, Certificates: []string{base64.StdEncoding.EncodeToString(f.idp.DER)}, CreatedAt: time.Now()}))
 	for _, name := range []string{"Admin", "Reader"} {
@@ -74,7 +75,7 @@ func newSAMLFixture(t *testing.T) *samlFixture {
 	}
 	must(t, db.SetIAMAccountAlias(ctx, fedAccount, "contractors"))
 	p := &Pages{Console: cons, StartURL: "http://keyward.test/start", Log: slog.New(slog.DiscardHandler),
-		AccountFederation: &AccountFederation{SignIn: svc, Aliases: db, Choices: choices, Console: cons}}
+		AccountFederation: &AccountFederation{SignIn: svc, Aliases: db, Choices: choices, Console: cons, Clock: clk}}
 	f.handler = protocol.WithRequestID(p.Handler())
 	return f
 }
@@ -178,6 +179,17 @@ func TestTheChooserRefusesWhatTheAssertionDidNotOffer(t *testing.T) {
 			t.Errorf("a cross-site choice answered %d, want 403", w.Code)
 		}
 	})
+}
+
+func TestAChoiceLeftOpenPastItsLifetimeOnTheServersClockIsRefused(t *testing.T) {
+	f := newSAMLFixture(t)
+	body := f.post("/saml", url.Values{"SAMLResponse": {f.assertion(fedAdmin, fedReader)}}, "https://idp.example.com").Body.String()
+	choice := choiceRe.FindStringSubmatch(body)[1]
+	f.clk.Advance(choiceLifetime + time.Minute)
+	w := f.post("/saml/role", url.Values{"choice": {choice}, "role": {fedReader}}, "")
+	if w.Code != http.StatusUnauthorized || !strings.Contains(w.Body.String(), "has expired") {
+		t.Errorf("a choice %s old answered %d, want 401 saying it has expired:\n%s", choiceLifetime+time.Minute, w.Code, w.Body)
+	}
 }
 
 func TestABadSAMLPostIsAnErrorPageAndALoggedEvent(t *testing.T) {
