@@ -3,7 +3,6 @@ package organizations
 import (
 	"context"
 
-	"github.com/keyward/keyward/internal/errs"
 	ic "github.com/keyward/keyward/internal/identitycenter"
 )
 
@@ -28,17 +27,12 @@ func (s *Service) resources(ctx context.Context, input any) ([]string, error) {
 	}
 	out := make([]string, len(named))
 	for i, n := range named {
-		if n.arn != nil {
-			out[i] = n.arn(o, n.id)
-		} else if out[i], err = s.policyARNOf(ctx, o, n.id); err != nil {
-			return nil, err
-		}
+		out[i] = n.arn(o, n.id)
 	}
 	return out, nil
 }
 
-// named is a resource an input names: its id, and how to write its ARN
-// (nil for a policy, whose ARN needs its type from the store).
+// named is a resource an input names: its id, and how to write its ARN.
 type named struct {
 	arn func(ic.Organization, string) string
 	id  string
@@ -73,13 +67,13 @@ func namedIn(input any) []named {
 	case *policiesForTargetInput:
 		return []named{{targetARN, in.TargetID}}
 	case *policyIDInput:
-		return []named{{nil, in.PolicyID}}
+		return []named{{policyIDARN, in.PolicyID}}
 	case *updatePolicyInput:
-		return []named{{nil, in.PolicyID}}
+		return []named{{policyIDARN, in.PolicyID}}
 	case *targetsForPolicyInput:
-		return []named{{nil, in.PolicyID}}
+		return []named{{policyIDARN, in.PolicyID}}
 	case *attachInput:
-		return []named{{nil, in.PolicyID}, {targetARN, in.TargetID}}
+		return []named{{policyIDARN, in.PolicyID}, {targetARN, in.TargetID}}
 	case *tagResourceInput:
 		return []named{taggable(in.ResourceID)}
 	case *untagResourceInput:
@@ -93,26 +87,17 @@ func namedIn(input any) []named {
 // taggable is a resource tags are on: a policy, or a root, OU or account.
 func taggable(id string) named {
 	if ic.OrgKindOf(id) == ic.KindPolicy {
-		return named{nil, id}
+		return named{policyIDARN, id}
 	}
 	return named{targetARN, id}
 }
 
-// policyARNOf is the ARN of the policy id names. A policy that does not
-// exist (or a malformed id) has no type to name: its ARN names the only
-// type keyward supports, service_control_policy, and the operation then
-// answers PolicyNotFoundException (or InvalidInputException).
-func (s *Service) policyARNOf(ctx context.Context, o ic.Organization, id string) (string, error) {
-	p := ic.OrgPolicy{ID: id, Type: ic.SCP}
-	if ic.ValidOrgPolicyID(id) {
-		found, err := s.store.OrgPolicy(ctx, id)
-		if err == nil {
-			p = found
-		} else if !errs.Is(err, errs.NotFound) {
-			return "", err
-		}
-	}
-	return policyARN(o, p), nil
+// policyIDARN is the ARN of the policy id names, read from the id alone:
+// keyward's only policy type is service_control_policy and its only AWS
+// managed policy FullAWSAccess, so no store read is needed (the operation
+// reads the policy after, and answers PolicyNotFoundException for none).
+func policyIDARN(o ic.Organization, id string) string {
+	return policyARN(o, ic.OrgPolicy{ID: id, Type: ic.SCP, AWSManaged: id == ic.FullAWSAccessID})
 }
 
 // parentARN is the ARN of a root or, for any other id, an OU.
