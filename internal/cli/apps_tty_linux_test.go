@@ -15,24 +15,29 @@ import (
 // slave, and what the terminal echoes is read back from master.
 func openPTY(t *testing.T) (master, slave *os.File) {
 	t.Helper()
+	// In CI a missing pseudo-terminal is a failure, not a skip.
+	unavailable := t.Skipf
+	if os.Getenv("CI") == "true" {
+		unavailable = t.Fatalf
+	}
 	// Non-blocking, so that reading the echo honours a deadline (Fd()
 	// would make it blocking again: the ioctls use fd).
 	fd, err := unix.Open("/dev/ptmx", unix.O_RDWR|unix.O_NOCTTY|unix.O_NONBLOCK|unix.O_CLOEXEC, 0)
 	if err != nil {
-		t.Skipf("no pseudo-terminals here: %v", err)
+		unavailable("no pseudo-terminals here: %v", err)
 	}
 	m := os.NewFile(uintptr(fd), "/dev/ptmx")
 	t.Cleanup(func() { m.Close() })
 	if err := unix.IoctlSetPointerInt(fd, unix.TIOCSPTLCK, 0); err != nil {
-		t.Skipf("cannot unlock a pseudo-terminal: %v", err)
+		unavailable("cannot unlock a pseudo-terminal: %v", err)
 	}
 	n, err := unix.IoctlGetInt(fd, unix.TIOCGPTN)
 	if err != nil {
-		t.Skipf("no pseudo-terminal number: %v", err)
+		unavailable("no pseudo-terminal number: %v", err)
 	}
 	s, err := os.OpenFile(fmt.Sprintf("/dev/pts/%d", n), os.O_RDWR|syscall.O_NOCTTY, 0)
 	if err != nil {
-		t.Skipf("cannot open the pseudo-terminal: %v", err)
+		unavailable("cannot open the pseudo-terminal: %v", err)
 	}
 	t.Cleanup(func() { s.Close() })
 	return m, s
